@@ -1,0 +1,39 @@
+# The two commands: `make demo` and `make test`. Both set everything up themselves.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export SDL_VIDEODRIVER ?= dummy
+export SDL_AUDIODRIVER ?= dummy
+export PYGAME_HIDE_SUPPORT_PROMPT := 1
+
+.PHONY: setup demo run test lint typecheck unit bench diagram clean
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	VENV=$(VENV) ./scripts/bootstrap.sh
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m kiosk demo --out out/demo
+
+# A window when a display is present (mouse = touch), headless otherwise.
+run: $(STAMP)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then SDL_VIDEODRIVER= $(PY) -m kiosk run; else $(PY) -m kiosk run; fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kiosk drivers simulators screens bench tests
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test: lint unit
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+diagram: $(STAMP)
+	$(PY) -m kiosk diagram --out docs/state-diagram
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,166 @@
+"""`make bench`: one JSON line per figure on stdout.
+
+    {"figure": "idle_cpu_percent", "value": 0.7, "unit": "%", "target": 1.0}
+
+Lower is better unless a line says "higher_is_better": true. Figures, not tests: nothing here fails
+a build. Progress goes to stderr. ``python -m bench --quick`` shortens the idle measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def emit(figure: str, value: float, unit: str, target: float | None = None, **extra: Any) -> None:
+    line: dict[str, Any] = {"figure": figure, "value": round(value, 3), "unit": unit}
+    if target is not None:
+        line["target"] = target
+    line.update(extra)
+    print(json.dumps(line), flush=True)
+
+
+def note(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
+
+def _kiosk_env(run_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"KIOSK_RUN_DIR": str(run_dir), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+                "PYGAME_HIDE_SUPPORT_PROMPT": "1"})
+    env.pop("DISPLAY", None)
+    return env
+
+
+def bench_cold_start(run_dir: Path, runs: int = 3) -> None:
+    """Process start to idle screen, with every simulator starting too (PKI already generated)."""
+    cmd = [sys.executable, "-m", "kiosk", "run", "--until-ready"]
+    subprocess.run(cmd, cwd=ROOT, env=_kiosk_env(run_dir), check=True, capture_output=True, timeout=120)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, env=_kiosk_env(run_dir), check=True, capture_output=True, timeout=120)
+        times.append(time.perf_counter() - started)
+    emit("cold_start_to_ready_seconds", statistics.median(times), "s", 1.5, runs=runs,
+         includes="python start, imports, all simulators (ippeveprinter, HTTPS server), self-test")
+
+
+def bench_idle_cpu(run_dir: Path, seconds: float) -> None:
+    """CPU of the kiosk process on the idle screen (its in-process simulators included)."""
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run"], cwd=ROOT, env=_kiosk_env(run_dir),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if "kiosk ready" in line or not line:
+                break
+        time.sleep(2.0)  # let start-up work (first heartbeat, screen draw) finish
+        cpu0, t0 = _cpu_seconds(proc.pid), time.monotonic()
+        time.sleep(seconds)
+        cpu1, t1 = _cpu_seconds(proc.pid), time.monotonic()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    emit("idle_cpu_percent", 100 * (cpu1 - cpu0) / (t1 - t0), "%", 1.0, seconds=seconds,
+         includes="controller, screens, ccTalk polling at the production 0.2 s cadence, in-process simulators")
+
+
+def bench_frames(frames: int = 200) -> None:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from kiosk.views import View
+    from screens.registry import samples
+    from screens.runner import ScreenRunner
+
+    runner = ScreenRunner((1080, 1920), headless=True, on_intent=lambda intent: None)
+    worst_p99 = 0.0
+    views = [(screen, View(screen=screen, data=next(iter(variants.values()))))
+             for screen, variants in samples().items()]
+    for name, view in views:
+        runner.render(view)  # warm caches, as the kiosk does on its first frame of a screen
+        samples = []
+        for _ in range(frames):
+            started = time.perf_counter()
+            runner.render(view)
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        p50 = samples[len(samples) // 2]
+        p99 = samples[int(len(samples) * 0.99) - 1]
+        worst_p99 = max(worst_p99, p99)
+        emit(f"frame_ms_p50[{name}]", p50, "ms", 4.0)
+        emit(f"frame_ms_p99[{name}]", p99, "ms", 4.0)
+    emit("frame_ms_p99_worst_screen", worst_p99, "ms", 4.0)
+    runner.close()
+
+
+def bench_transaction() -> None:
+    """The demo transaction with instant simulators: first tap to the result screen, wall time."""
+    from kiosk.scenario import run_scenario
+
+    result = asyncio.run(run_scenario(ROOT / "scenarios" / "demo.toml"))
+    emit("demo_transaction_seconds", result.elapsed_seconds, "s", None,
+         includes="boot of a fresh kiosk and all simulators, every step, A4 job through ippeveprinter")
+    overhead = getattr(result, "controller_overhead_ms", None)
+    if overhead is not None:
+        emit("controller_overhead_ms", overhead, "ms", 150.0)
+
+
+def bench_fingerprint() -> None:
+    try:
+        from simulators.fingerprint.bench import measure_template_transfer
+    except ImportError:
+        note("fingerprint transfer bench not available")
+        return
+    for protocol in ("zfm", "sfm"):
+        figures = measure_template_transfer(protocol)
+        emit(f"template_transfer_vs_baud_limit[{protocol}]", figures["ratio"], "x", 1.1,
+             seconds=figures["seconds"], limit_seconds=figures["baud_limit_seconds"],
+             wire_bytes=figures["wire_bytes"], baud=figures["baudrate"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="5 s of idle instead of 30 s")
+    parser.add_argument("--only", default="", help="comma-separated: start,idle,frames,transaction,fingerprint")
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    run_dir = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
+    steps = {
+        "frames": bench_frames,
+        "fingerprint": bench_fingerprint,
+        "transaction": bench_transaction,
+        "start": lambda: bench_cold_start(run_dir),
+        "idle": lambda: bench_idle_cpu(run_dir, 5.0 if args.quick else 30.0),
+    }
+    for name, step in steps.items():
+        if only and name not in only:
+            continue
+        note(f"{name} ...")
+        step()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

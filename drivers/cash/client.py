@@ -1,0 +1,632 @@
+"""The fee acceptor the controller uses: coins, bills and change on one ccTalk bus.
+
+A background task polls the coin acceptor (229) and the bill validator (159) and turns new buffered
+events into `CashEvent`s. Every event carries a counter (Part 2, headers 229/159), so the driver
+credits each coin exactly once, counts what fell out of the 5-deep buffer (LostEvents) and notices a
+reset (counter 0: inhibits are re-applied). Acceptors are inhibited whenever no fee is being taken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from drivers.backoff import Backoff
+from drivers.cash.bill_validator import BillValidator
+from drivers.cash.coin_acceptor import CoinAcceptor
+from drivers.cash.errors import (
+    BusError,
+    CashError,
+    DeviceTimeout,
+    DispenseError,
+    EscrowEmptyError,
+    FrameError,
+    NakError,
+)
+from drivers.cash.events import (
+    BillEscrowed,
+    BillReturned,
+    BillStacked,
+    CashEvent,
+    CashFault,
+    CoinCredited,
+    CoinRejected,
+    DispenseResult,
+    LostEvents,
+    Part,
+)
+from drivers.cash.frames import (
+    BILL_INHIBITED_DIP,
+    BILL_INHIBITED_SERIAL,
+    BILL_INVALID_TRANSPORT,
+    BILL_INVALID_VALIDATION,
+    BILL_JAM_STACKER,
+    BILL_JAM_TRANSPORT_SAFE,
+    BILL_JAM_TRANSPORT_UNSAFE,
+    BILL_MASTER_INHIBIT_ACTIVE,
+    BILL_OPTO_FRAUD,
+    BILL_PULLED_BACKWARDS,
+    BILL_RETURNED_FROM_ESCROW,
+    BILL_ROUTE_ESCROW,
+    BILL_ROUTE_STACKED,
+    BILL_STACKER_FAULTY,
+    BILL_STACKER_FULL,
+    BILL_STACKER_INSERTED,
+    BILL_STACKER_JAMMED,
+    BILL_STACKER_OK,
+    BILL_STACKER_REMOVED,
+    BILL_STRING_FRAUD,
+    BILL_TAMPER,
+    COIN_FAULT_CODES,
+    COIN_FRAUD_CODES,
+    COIN_INHIBITED,
+    COIN_INHIBITED_TYPE_FIRST,
+    COIN_INHIBITED_TYPE_LAST,
+    COIN_MULTIPLE_WINDOW,
+    COIN_NULL_EVENT,
+    COIN_REJECT,
+    COIN_RETURN_MECHANISM,
+    FAULT_OK,
+    HOPPER_OPTO_BLOCKED_PAYOUT,
+    HOPPER_PAYOUT_TIMEOUT,
+    ChecksumMode,
+    HopperStatus,
+    new_events,
+)
+from drivers.cash.hopper import MAX_COINS_PER_DISPENSE, Hopper
+from drivers.cash.protocol import CcTalkBus
+from drivers.clock import Clock
+from drivers.status import DeviceState, DeviceStatus, SupplyLevel
+
+log = logging.getLogger(__name__)
+
+DEVICE = "cash"
+
+# A hopper pays about 7 coins a second (Suzo-Happ Flow manual §1: "up to 7 coins per second"); give each
+# coin 1 s plus 3 s for the motor to start and the hopper's own payout timeout to run, before the driver
+# stops trusting a payout that makes no progress.
+SECONDS_PER_COIN = 1.0
+PAYOUT_SLACK = 3.0
+# While fees are taken the hopper's level is read every this many polls (its sensors are debounced over
+# seconds, so once a second at a 0.2 s poll is plenty).
+HOPPER_EVERY_N_POLLS = 5
+
+
+def _default_coins() -> dict[int, int]:
+    return {1: 10, 2: 50, 3: 100, 4: 500}
+
+
+def _default_bills() -> dict[int, int]:
+    return {1: 1000, 2: 5000, 3: 10000, 4: 50000}
+
+
+@dataclass(frozen=True)
+class CashConfig:
+    port: str
+    coin_channels: dict[int, int] = field(default_factory=_default_coins)  # channel -> won
+    bill_channels: dict[int, int] = field(default_factory=_default_bills)  # bill type -> won
+    hopper_coin: int = 100  # the denomination the hopper at address 3 pays out
+    echo: bool = True
+    checksum: ChecksumMode = "simple"
+    # ccTalk coin acceptors recommend polling 229 every 100–200 ms (their 5-event buffer must not overflow).
+    poll_interval: float = 0.2
+    # Part 1 timing: a peripheral answers within tens of milliseconds; 100 ms allows a busy one.
+    response_timeout: float = 0.1
+    # While no fee is taken only health is watched: once a second is enough to notice a removed stacker.
+    idle_poll_interval: float = 1.0
+    # Suzo-Happ Flow manual §7.3: "It is recommended to poll the hopper status each 100 ms during payout."
+    payout_poll_interval: float = 0.1
+    retries: int = 2
+    # Level sensors only say "below the low probe" / "above the high probe". Change is estimated from them:
+    # coins left when the low probe trips, and a conservative count while it has not.
+    hopper_low_coins: int = 20
+    hopper_normal_coins: int = 100
+
+
+@dataclass
+class _PartHealth:
+    answering: bool | None = None  # None: not yet asked
+    fault: str = ""  # "jam" etc.; cleared by a good self-check
+    first_failure_logged: bool = False
+
+
+class CashAcceptor:
+    """Coin acceptor + bill validator + hopper as one fee acceptor ("cash")."""
+
+    def __init__(self, config: CashConfig, *, clock: Clock, on_event: Callable[[CashEvent], None],
+                 on_status: Callable[[DeviceStatus], None] | None = None,
+                 backoff: Backoff | None = None) -> None:
+        self.config = config
+        self._clock = clock
+        self._on_event = on_event
+        self._on_status = on_status
+        self._backoff = backoff or Backoff()
+        self._bus = CcTalkBus(config.port, clock=clock, echo=config.echo, checksum=config.checksum,
+                              response_timeout=config.response_timeout, retries=config.retries)
+        self._coin = CoinAcceptor(self._bus)
+        self._bill = BillValidator(self._bus)
+        self._hopper = Hopper(self._bus)
+        self._parts: dict[Part, _PartHealth] = {"coin": _PartHealth(), "bill": _PartHealth(),
+                                                "hopper": _PartHealth()}
+        self._status = DeviceStatus.unknown(DEVICE)
+        self._port_error = ""
+        self._coin_counter: int | None = None
+        self._bill_counter: int | None = None
+        self._hopper_counter: int | None = None
+        self._coins_enabled: frozenset[int] = frozenset()
+        self._bills_enabled: frozenset[int] = frozenset()
+        self._escrow: int | None = None
+        self._return_requested = False
+        self._stacker = ""  # "", "full", "removed"
+        self._hopper_level = SupplyLevel.UNKNOWN
+        self._hopper_empty = False
+        self._dispensing = False
+        self._dispense_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._polls = 0
+        self._closing = False
+
+    # ------------------------------------------------------------------ public API
+
+    async def start(self) -> None:
+        """Open the bus, inhibit both acceptors, enable the hopper; then poll in the background.
+
+        Never raises for a missing or silent bus: the status says OFFLINE and the task keeps trying.
+        """
+        with contextlib.suppress(BusError):
+            await self._connect()
+        self._task = asyncio.create_task(self._run(), name="cash-poll")
+
+    async def close(self) -> None:
+        """Stop polling and release the port."""
+        self._closing = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is not None:
+            # A cancel that lands while drivers.clock's wait_for cleans up is swallowed there; insist.
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=0.01)
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._bus.close()
+
+    @property
+    def status(self) -> DeviceStatus:
+        return self._status
+
+    async def enable(self, *, coins: Iterable[int], bills: Iterable[int]) -> None:
+        """Lift the inhibits for these denominations (won) only; everything else stays inhibited."""
+        self._coins_enabled = frozenset(_channels_for(coins, self.config.coin_channels, "coin"))
+        self._bills_enabled = frozenset(_channels_for(bills, self.config.bill_channels, "bill"))
+        await self._apply_coin_inhibits()
+        await self._apply_bill_inhibits()
+        self._wake.set()
+
+    async def disable(self) -> None:
+        """Inhibit every coin and bill (master inhibit on as well)."""
+        self._coins_enabled = frozenset()
+        self._bills_enabled = frozenset()
+        await self._apply_coin_inhibits()
+        await self._apply_bill_inhibits()
+
+    async def route_bill(self, *, stack: bool) -> None:
+        """Stack or return the bill in escrow; BillStacked / BillReturned follow from the poll.
+
+        Raises EscrowEmptyError when no bill waits (it timed out and went back already).
+        """
+        self._return_requested = not stack
+        try:
+            await self._bill.route(stack=stack, retries=0)
+        except DeviceTimeout:
+            # The command may have gone through with its reply lost: a second try then finds the escrow
+            # empty, which means the first one worked.
+            with contextlib.suppress(EscrowEmptyError):
+                await self._bill.route(stack=stack)
+        self._wake.set()
+
+    async def dispense(self, amount: int) -> DispenseResult:
+        """Pay `amount` won from the hopper and follow it (166) to the end.
+
+        `paid` counts coins the hopper reports paid; the rest (including any part of `amount` the
+        hopper coin cannot make) is `unpaid`. A hopper that stops answering mid-payout raises
+        DispenseError whose `result` holds what is known to be paid.
+        """
+        if amount < 0:
+            raise ValueError("cannot dispense a negative amount")
+        coin = self.config.hopper_coin
+        want = amount // coin
+        paid = 0
+        async with self._dispense_lock:
+            self._dispensing = True
+            try:
+                while paid < want:
+                    batch = min(want - paid, MAX_COINS_PER_DISPENSE)
+                    try:
+                        got = await self._dispense_batch(batch)
+                    except (DeviceTimeout, FrameError, BusError) as exc:
+                        partial = DispenseResult(amount, paid * coin, amount - paid * coin)
+                        raise DispenseError(f"hopper stopped answering mid-payout: {exc}", partial) from exc
+                    paid += got
+                    if got < batch:
+                        await self._after_short_payout()
+                        break
+            finally:
+                self._dispensing = False
+                self._publish()
+        return DispenseResult(requested=amount, paid=paid * coin, unpaid=amount - paid * coin)
+
+    def change_available(self) -> int:
+        """Won the hopper can pay now, estimated from its last known level (0 when unknown or out)."""
+        health = self._parts["hopper"]
+        if not health.answering or health.fault or self._hopper_empty:
+            return 0
+        coins = {
+            SupplyLevel.LOW: self.config.hopper_low_coins,
+            SupplyLevel.FULL: self.config.hopper_normal_coins,
+        }.get(self._hopper_level, 0)
+        return coins * self.config.hopper_coin
+
+    # ------------------------------------------------------------------ background
+
+    async def _run(self) -> None:
+        while not self._closing:
+            try:
+                if not self._bus.is_open:
+                    await self._connect()
+                await self._poll_cycle()
+                if any(p.answering for p in self._parts.values()):
+                    self._backoff.reset()
+                    delay = self.config.poll_interval if self._accepting else self.config.idle_poll_interval
+                else:
+                    delay = self._backoff.next_delay()
+            except asyncio.CancelledError:
+                raise
+            except BusError as exc:
+                self._port_failed(exc)
+                await self._bus.close()
+                delay = self._backoff.next_delay()
+            except Exception:  # the poller must survive anything a device sends
+                log.exception("cash poll failed")
+                delay = self._backoff.next_delay()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    @property
+    def _accepting(self) -> bool:
+        return bool(self._coins_enabled or self._bills_enabled or self._escrow is not None)
+
+    async def _connect(self) -> None:
+        try:
+            await self._bus.open()
+        except BusError as exc:
+            self._port_failed(exc)
+            raise
+        if self._port_error:
+            log.info("cash: %s open again", self.config.port)
+        self._port_error = ""
+        self._backoff.reset()
+        for part in self._parts:
+            await self._init_part(part)
+        self._publish()
+
+    def _port_failed(self, exc: BaseException) -> None:
+        if not self._port_error:
+            log.warning("cash: %s", exc)
+        else:
+            log.debug("cash: %s", exc)
+        self._port_error = "port-unavailable"
+        for health in self._parts.values():
+            health.answering = False
+        self._publish()
+
+    async def _init_part(self, part: Part) -> bool:
+        """Bring one part to the state the driver wants (after start, reconnect or reset)."""
+        try:
+            if part == "coin":
+                await self._apply_coin_inhibits()
+                self._coin_counter = (await self._coin.read_buffered_credit()).counter
+            elif part == "bill":
+                await self._apply_bill_inhibits()
+                self._bill_counter = (await self._bill.read_buffered_events()).counter
+            else:
+                await self._hopper.read_serial()
+                await self._hopper.enable()
+                self._hopper_counter = (await self._hopper.status()).event_counter
+                await self._read_hopper_health()
+        except (DeviceTimeout, FrameError, NakError) as exc:
+            self._part_failed(part, exc)
+            return False
+        self._part_ok(part)
+        return True
+
+    async def _poll_cycle(self) -> None:
+        self._polls += 1
+        for part in ("coin", "bill", "hopper"):
+            busy = self._dispensing or (self._accepting and self._polls % HOPPER_EVERY_N_POLLS)
+            if part == "hopper" and busy:
+                continue
+            health = self._parts[part]
+            try:
+                if not health.answering:
+                    await self._init_part(part)
+                    continue
+                if part == "coin":
+                    await self._poll_coins()
+                elif part == "bill":
+                    await self._poll_bills()
+                else:
+                    await self._poll_hopper()
+            except (DeviceTimeout, FrameError, NakError) as exc:
+                self._part_failed(part, exc)
+            else:
+                self._part_ok(part)
+        self._publish()
+
+    def _part_failed(self, part: Part, exc: BaseException) -> None:
+        health = self._parts[part]
+        if health.answering is not False:
+            log.warning("cash: %s not answering: %s", part, exc)
+        else:
+            log.debug("cash: %s still not answering: %s", part, exc)
+        health.answering = False
+
+    def _part_ok(self, part: Part) -> None:
+        health = self._parts[part]
+        if health.answering is False:
+            log.info("cash: %s answering again", part)
+        health.answering = True
+
+    # ------------------------------------------------------------------ coins
+
+    async def _apply_coin_inhibits(self) -> None:
+        await self._coin.set_inhibits(self._coins_enabled)
+        await self._coin.set_master(enabled=bool(self._coins_enabled))
+
+    async def _poll_coins(self) -> None:
+        buffer = await self._coin.read_buffered_credit()
+        change = new_events(self._coin_counter, buffer)
+        self._coin_counter = buffer.counter
+        if change.reset:
+            log.warning("cash: coin acceptor was reset; re-applying inhibits")
+            self._emit(LostEvents("coin", None))
+            await self._apply_coin_inhibits()
+        if change.lost:
+            log.warning("cash: %d coin events lost between polls", change.lost)
+            self._emit(LostEvents("coin", change.lost))
+        elif buffer.counter == 0 and await self._coin.master_enabled() != bool(self._coins_enabled):
+            # A reset before any event leaves the counter at 0: only the inhibit state betrays it.
+            log.warning("cash: coin acceptor lost its inhibit settings; re-applying")
+            await self._apply_coin_inhibits()
+        for a, b in change.events:
+            self._coin_event(a, b)
+        health = self._parts["coin"]
+        if health.fault and await self._coin.self_check() == FAULT_OK:
+            log.info("cash: coin acceptor fault cleared")
+            health.fault = ""
+
+    def _coin_event(self, a: int, b: int) -> None:
+        if a:
+            value = self.config.coin_channels.get(a)
+            if value is None:
+                self._emit(CashFault("coin", "unknown-channel", f"credit on unconfigured channel {a}"))
+            else:
+                self._emit(CoinCredited(value))
+            return
+        if b in (COIN_NULL_EVENT, COIN_RETURN_MECHANISM):
+            return
+        if b == COIN_INHIBITED or COIN_INHIBITED_TYPE_FIRST <= b <= COIN_INHIBITED_TYPE_LAST:
+            self._emit(CoinRejected("inhibited", b))
+        elif b in COIN_FRAUD_CODES:
+            self._emit(CoinRejected("fraud", b))
+        elif b in (COIN_REJECT, COIN_MULTIPLE_WINDOW):
+            self._emit(CoinRejected("unknown-coin", b))
+        elif b in COIN_FAULT_CODES:
+            self._parts["coin"].fault = "jam"
+            self._emit(CashFault("coin", "jam", f"coin acceptor error code {b}"))
+        else:
+            self._emit(CoinRejected("rejected", b))
+
+    # ------------------------------------------------------------------ bills
+
+    async def _apply_bill_inhibits(self) -> None:
+        await self._bill.set_inhibits(self._bills_enabled)
+        await self._bill.set_master(enabled=bool(self._bills_enabled))
+
+    async def _poll_bills(self) -> None:
+        buffer = await self._bill.read_buffered_events()
+        change = new_events(self._bill_counter, buffer)
+        self._bill_counter = buffer.counter
+        if change.reset:
+            log.warning("cash: bill validator was reset; re-applying inhibits")
+            self._escrow = None
+            self._emit(LostEvents("bill", None))
+            await self._apply_bill_inhibits()
+        if change.lost:
+            log.warning("cash: %d bill events lost between polls", change.lost)
+            self._emit(LostEvents("bill", change.lost))
+        elif buffer.counter == 0 and await self._bill.master_enabled() != bool(self._bills_enabled):
+            log.warning("cash: bill validator lost its inhibit settings; re-applying")
+            await self._apply_bill_inhibits()
+        for a, b in change.events:
+            self._bill_event(a, b)
+        health = self._parts["bill"]
+        if health.fault and await self._bill.self_check() == FAULT_OK:
+            log.info("cash: bill validator fault cleared")
+            health.fault = ""
+
+    def _bill_event(self, a: int, b: int) -> None:
+        if a:
+            value = self.config.bill_channels.get(a)
+            if value is None:
+                self._emit(CashFault("bill", "unknown-bill-type", f"bill type {a} route {b}"))
+            elif b == BILL_ROUTE_ESCROW:
+                self._escrow = value
+                self._return_requested = False
+                self._emit(BillEscrowed(value))
+            elif b == BILL_ROUTE_STACKED:
+                self._escrow = None
+                self._emit(BillStacked(value))
+            return
+        if b == BILL_RETURNED_FROM_ESCROW:
+            value, self._escrow = self._escrow or 0, None
+            self._emit(BillReturned(value, "returned" if self._return_requested else "escrow-timeout"))
+            self._return_requested = False
+        elif b in (BILL_MASTER_INHIBIT_ACTIVE, BILL_INHIBITED_SERIAL, BILL_INHIBITED_DIP):
+            self._emit(BillReturned(0, "inhibited"))
+        elif b in (BILL_INVALID_VALIDATION, BILL_INVALID_TRANSPORT):
+            self._emit(BillReturned(0, "invalid"))
+        elif b in (BILL_OPTO_FRAUD, BILL_STRING_FRAUD, BILL_PULLED_BACKWARDS, BILL_TAMPER):
+            self._emit(CashFault("bill", "fraud", f"bill validator event {b}"))
+        elif b in (BILL_JAM_TRANSPORT_UNSAFE, BILL_JAM_TRANSPORT_SAFE, BILL_JAM_STACKER, BILL_STACKER_JAMMED):
+            self._parts["bill"].fault = "jam"
+            self._emit(CashFault("bill", "jam", f"bill validator event {b}"))
+        elif b == BILL_STACKER_FULL:
+            self._stacker = "full"
+            self._emit(CashFault("bill", "stacker-full"))
+        elif b == BILL_STACKER_REMOVED:
+            self._stacker = "removed"
+            self._emit(CashFault("bill", "stacker-removed"))
+        elif b in (BILL_STACKER_INSERTED, BILL_STACKER_OK):
+            self._stacker = ""
+        elif b == BILL_STACKER_FAULTY:
+            self._emit(CashFault("bill", "stacker-faulty"))
+
+    # ------------------------------------------------------------------ hopper
+
+    async def _poll_hopper(self) -> None:
+        status = await self._hopper.status()
+        if status.event_counter == 0 and self._hopper_counter:
+            log.warning("cash: hopper was reset; enabling it again")
+            await self._hopper.enable()
+        self._hopper_counter = status.event_counter
+        await self._read_hopper_health()
+
+    async def _read_hopper_health(self) -> None:
+        register = await self._hopper.test()
+        level = await self._hopper.level()
+        health = self._parts["hopper"]
+        health.fault = "jam" if register & HOPPER_OPTO_BLOCKED_PAYOUT else ""
+        if level.low_supported and level.low:
+            self._hopper_level = SupplyLevel.LOW
+        else:
+            self._hopper_level = SupplyLevel.FULL
+            self._hopper_empty = False  # refilled above the low probe
+
+    async def _dispense_batch(self, coins: int) -> int:
+        """One 167 command and its payout, followed on 166: the coins actually paid."""
+        await self._hopper.enable()
+        before = await self._hopper.status()
+        try:
+            counter = await self._hopper.dispense(coins)
+        except NakError:
+            log.warning("cash: hopper refused to pay %d coins", coins)
+            return 0
+        except (DeviceTimeout, FrameError):
+            # Part 2 header 167: do not repeat blindly; the event counter tells whether it was taken.
+            seen = await self._hopper.status()
+            if seen.event_counter == before.event_counter:
+                counter = await self._hopper.dispense(coins)
+            else:
+                counter = seen.event_counter
+        self._hopper_counter = counter
+        final = await self._follow_payout(coins)
+        return final.paid
+
+    async def _follow_payout(self, coins: int) -> HopperStatus:
+        deadline = self._clock.monotonic() + coins * SECONDS_PER_COIN + PAYOUT_SLACK
+        while True:
+            status = await self._hopper.status()
+            if status.remaining == 0:
+                return status
+            if self._clock.monotonic() > deadline:
+                raise DeviceTimeout(f"payout of {coins} coins made no progress "
+                                    f"({status.paid} paid, {status.remaining} remaining)")
+            await asyncio.sleep(self.config.payout_poll_interval)
+
+    async def _after_short_payout(self) -> None:
+        with contextlib.suppress(CashError):
+            register = await self._hopper.test()
+            if register & HOPPER_OPTO_BLOCKED_PAYOUT:
+                self._parts["hopper"].fault = "jam"
+                self._emit(CashFault("hopper", "jam", "opto blocked during payout"))
+            else:
+                self._hopper_empty = True
+                reason = "payout timeout" if register & HOPPER_PAYOUT_TIMEOUT else "payout refused"
+                self._emit(CashFault("hopper", "empty", reason))
+
+    # ------------------------------------------------------------------ status
+
+    def _emit(self, event: CashEvent) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a controller bug must not stop the money flow
+            log.exception("cash: on_event failed for %r", event)
+
+    def _compose(self) -> DeviceStatus:
+        supplies = {f"hopper:{self.config.hopper_coin}": self._hopper_supply()}
+        bill_ok = self._parts["bill"].answering
+        supplies["bill-stacker"] = (SupplyLevel.UNKNOWN if not bill_ok
+                                    else SupplyLevel.OUT if self._stacker else SupplyLevel.FULL)
+        if self._port_error:
+            return DeviceStatus(DEVICE, DeviceState.OFFLINE, self._port_error, self.config.port, supplies)
+        answering = [p.answering for p in self._parts.values()]
+        if not any(answering):
+            state = DeviceState.OFFLINE
+            reason = "serial-timeout" if all(a is False for a in answering) else "not-yet-contacted"
+            return DeviceStatus(DEVICE, state, reason, "no ccTalk device answers", supplies)
+        for part in ("coin", "bill"):
+            health = self._parts[part]
+            if not health.answering:
+                return DeviceStatus(DEVICE, DeviceState.HARDWARE_ERROR, f"{part}-offline", "", supplies)
+            if health.fault:
+                reason = f"{part}-{health.fault}"
+                return DeviceStatus(DEVICE, DeviceState.HARDWARE_ERROR, reason, "", supplies)
+        reason = ""
+        if not self._parts["hopper"].answering:
+            reason = "hopper-offline"
+        elif self._parts["hopper"].fault:
+            reason = "hopper-jam"
+        elif self._stacker:
+            reason = f"stacker-{self._stacker}"
+        elif self._hopper_empty:
+            reason = "hopper-empty"
+        elif self._hopper_level is SupplyLevel.LOW:
+            reason = "hopper-low"
+        return DeviceStatus(DEVICE, DeviceState.ONLINE, reason, "", supplies)
+
+    def _hopper_supply(self) -> SupplyLevel:
+        health = self._parts["hopper"]
+        if not health.answering:
+            return SupplyLevel.UNKNOWN
+        if health.fault:
+            return SupplyLevel.JAMMED
+        if self._hopper_empty:
+            return SupplyLevel.OUT
+        return self._hopper_level
+
+    def _publish(self) -> None:
+        status = self._compose()
+        if status == self._status:
+            return
+        self._status = status
+        if self._on_status is not None:
+            try:
+                self._on_status(status)
+            except Exception:
+                log.exception("cash: on_status failed")
+
+
+def _channels_for(values: Iterable[int], table: dict[int, int], kind: str) -> set[int]:
+    """The channels whose denomination is in `values` (ValueError for a denomination not configured)."""
+    wanted = set(values)
+    channels = {ch for ch, won in table.items() if won in wanted}
+    missing = wanted - {table[ch] for ch in channels}
+    if missing:
+        raise ValueError(f"no {kind} channel is configured for {sorted(missing)} won")
+    return channels

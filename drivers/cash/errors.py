@@ -1,0 +1,47 @@
+"""Typed errors of the ccTalk cash driver, so the controller can tell a jam from a dead wire."""
+
+from __future__ import annotations
+
+
+class CashError(Exception):
+    """Anything the cash driver raises."""
+
+
+class FrameError(CashError):
+    """Bytes that are not a well-formed ccTalk packet (wrong length, bad checksum, bad field)."""
+
+
+class ChecksumError(FrameError):
+    """A packet whose checksum (8-bit sum or CRC-16) does not match its bytes."""
+
+
+class BusError(CashError):
+    """The serial port could not be opened, or went away."""
+
+
+class DeviceTimeout(CashError, TimeoutError):
+    """A device did not answer within the response deadline, after the allowed retries."""
+
+
+class NakError(CashError):
+    """A device answered NAK (header 5): it understood the packet and refused it."""
+
+
+class BusyError(CashError):
+    """A device answered BUSY (header 6) on every try."""
+
+
+class EscrowEmptyError(CashError):
+    """Route bill (154) found no bill in escrow: it was already returned (escrow timeout) or routed."""
+
+
+class RouteBillError(CashError):
+    """Route bill (154) failed inside the validator (error code 255): the bill stays where it was."""
+
+
+class DispenseError(CashError):
+    """A payout whose outcome is not fully known: `result` holds what is known (paid so far)."""
+
+    def __init__(self, message: str, result: object) -> None:
+        super().__init__(message)
+        self.result = result

@@ -1,0 +1,129 @@
+"""Time, injected.
+
+Every timeout in the kiosk (a resident who walks away, a device that does not answer, a reconnect
+backoff) waits on a `Clock`. Production uses `MonotonicClock`; tests and the scenario runner use
+`VirtualClock`, whose time moves only when told, so a 90-second walk-away or a night-long soak runs
+in milliseconds and never flakes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import heapq
+import itertools
+import time
+from collections.abc import Awaitable
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+KST = dt.timezone(dt.timedelta(hours=9), "KST")
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes backwards; only differences mean anything."""
+
+    def now(self) -> dt.datetime:
+        """Wall-clock time for receipts and the journal (timezone-aware)."""
+
+    async def sleep(self, seconds: float) -> None: ...
+
+    async def wait_for(self, aw: Awaitable[T], seconds: float) -> T:
+        """`aw`'s result, or TimeoutError after `seconds` on this clock (and `aw` cancelled)."""
+
+
+async def _race_against_sleep(clock: Clock, aw: Awaitable[T], seconds: float) -> T:
+    """Race `aw` against `clock.sleep`. A cancel of the caller always propagates (never swallowed)."""
+    work: asyncio.Future[T] = asyncio.ensure_future(aw)
+    deadline: asyncio.Future[None] = asyncio.ensure_future(clock.sleep(seconds))
+    racers: set[asyncio.Future[Any]] = {work, deadline}
+    try:
+        await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        work.cancel()
+        deadline.cancel()
+        raise
+    deadline.cancel()
+    if work.done():
+        return work.result()
+    work.cancel()
+    # Let the loser finish cancelling; asyncio.wait does not raise for it, but does for our own cancel.
+    await asyncio.wait({work})
+    raise TimeoutError(f"no answer within {seconds:g} s")
+
+
+class MonotonicClock:
+    """The real clock: the event loop's monotonic time, the system's wall time shown in KST."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(KST)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def wait_for(self, aw: Awaitable[T], seconds: float) -> T:
+        return await asyncio.wait_for(aw, seconds)
+
+
+class VirtualClock:
+    """A clock whose time advances only through `advance()`.
+
+    Sleepers wake in deadline order; between wake-ups the loop runs a few turns so that what a
+    wake-up starts (a timeout callback, a refund) happens at the right virtual instant.
+    """
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._now = 0.0
+        self._epoch = start or dt.datetime(2026, 11, 23, 14, 0, tzinfo=KST)
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def monotonic(self) -> float:
+        return self._now
+
+    def now(self) -> dt.datetime:
+        return self._epoch + dt.timedelta(seconds=self._now)
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self._now + seconds, next(self._order), wake))
+        await wake
+
+    async def wait_for(self, aw: Awaitable[T], seconds: float) -> T:
+        return await _race_against_sleep(self, aw, seconds)
+
+    @property
+    def pending_sleepers(self) -> int:
+        return sum(1 for _, _, fut in self._sleepers if not fut.done())
+
+    async def advance(self, seconds: float, *, turns_per_wake: int = 20) -> None:
+        """Move time forward by `seconds`, waking every sleeper whose deadline falls inside."""
+        target = self._now + seconds
+        while True:
+            await asyncio.sleep(self.settle_real_seconds)
+            while self._sleepers and self._sleepers[0][2].done():
+                heapq.heappop(self._sleepers)
+            if not self._sleepers or self._sleepers[0][0] > target:
+                break
+            deadline, _, wake = heapq.heappop(self._sleepers)
+            self._now = max(self._now, deadline)
+            if not wake.done():
+                wake.set_result(None)
+                for _ in range(turns_per_wake):
+                    await asyncio.sleep(0)
+        self._now = target
+        for _ in range(turns_per_wake):
+            await asyncio.sleep(0)
+
+    # Between wake-ups the loop gets this much real time, so that device I/O already in flight
+    # (a PTY round trip takes well under a millisecond) lands before a deadline it would beat on a
+    # real clock: advancing 90 s must not time out a poll that was answered.
+    settle_real_seconds: float = 0.003

@@ -1,0 +1,28 @@
+"""ESC/POS receipt printer driver: content model, rendering, DLE EOT status, transports, client."""
+
+from drivers.receipt_printer.client import ReceiptPrinter
+from drivers.receipt_printer.errors import (
+    EndpointError,
+    ReceiptCoverOpen,
+    ReceiptHardwareError,
+    ReceiptPaperOut,
+    ReceiptPrinterError,
+    ReceiptPrinterOffline,
+    ReceiptPrinterTimeout,
+    StatusByteError,
+)
+from drivers.receipt_printer.receipt import Receipt, ReceiptLine
+
+__all__ = [
+    "EndpointError",
+    "Receipt",
+    "ReceiptCoverOpen",
+    "ReceiptHardwareError",
+    "ReceiptLine",
+    "ReceiptPaperOut",
+    "ReceiptPrinter",
+    "ReceiptPrinterError",
+    "ReceiptPrinterOffline",
+    "ReceiptPrinterTimeout",
+    "StatusByteError",
+]

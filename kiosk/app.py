@@ -1,0 +1,121 @@
+"""Assembles the booth's program: drivers, server client, journal, controller and (optionally) screens.
+
+This is the only module that knows which driver class backs which port; the controller sees
+`kiosk.ports` Protocols. Screens are optional and arrive as two callables (show a view, and the
+controller's intent handler is given back to them), so this module does not import pygame either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from drivers.a4_printer.client import A4Printer
+from drivers.cash.client import CashAcceptor, CashConfig
+from drivers.clock import Clock
+from drivers.fingerprint.client import open_reader
+from drivers.receipt_printer.client import ReceiptPrinter
+from drivers.status import DeviceStatus
+from kiosk.config import KioskConfig
+from kiosk.controller import Devices, Kiosk
+from kiosk.journal import Journal
+from kiosk.server_client import IssuanceClient, ServerConfig
+from kiosk.views import Intent, View
+from screens.fonts import BOLD, REGULAR
+
+log = logging.getLogger(__name__)
+
+
+def server_config(config: KioskConfig) -> ServerConfig:
+    pki = Path(config.server.pki_dir)
+    return ServerConfig(
+        base_url=config.server.base_url,
+        ca_file=pki / "ca.pem",
+        cert_file=pki / "kiosk-cert.pem",
+        key_file=pki / "kiosk-key.pem",
+        signing_key_file=pki / "signing-public.pem",
+        identity_key_file=pki / "identity-public.pem",
+        kiosk_id=config.kiosk.id,
+    )
+
+
+class KioskApp:
+    """One running kiosk. `start()` returns once the controller is running; `stop()` closes everything."""
+
+    def __init__(self, config: KioskConfig, *, clock: Clock, show: Callable[[View], None] | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self._show = show
+        self.kiosk: Kiosk | None = None
+        self.journal: Journal | None = None
+        self._devices: list[Any] = []
+        self._server: IssuanceClient | None = None
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def _status(self, status: DeviceStatus) -> None:
+        if self.kiosk is not None:
+            self.kiosk.on_device_status(status)
+
+    def _cash_event(self, event: Any) -> None:
+        if self.kiosk is not None:
+            self.kiosk.on_cash_event(event)
+
+    def _build_devices(self) -> Devices:
+        c = self.config
+        fingerprint = open_reader(
+            c.fingerprint.port, protocol=c.fingerprint.protocol, clock=self.clock,
+            baudrate=c.fingerprint.baudrate or None, on_status=self._status,
+            response_timeout=c.timeouts.device_response,
+        )
+        cash = CashAcceptor(
+            CashConfig(
+                port=c.cash.port,
+                coin_channels={int(k): v for k, v in c.cash.coin_channels.items()},
+                bill_channels={int(k): v for k, v in c.cash.bill_channels.items()},
+                hopper_coin=c.cash.hopper_coin, echo=c.cash.echo, checksum=c.cash.checksum,
+                poll_interval=c.cash.poll_interval,
+            ),
+            clock=self.clock, on_event=self._cash_event, on_status=self._status,
+        )
+        receipt = ReceiptPrinter(
+            c.receipt_printer.endpoint, clock=self.clock, font_regular=REGULAR, font_bold=BOLD,
+            korean_mode=c.receipt_printer.korean_mode, on_status=self._status,
+        )
+        a4 = A4Printer(c.a4_printer.uri, clock=self.clock, on_status=self._status,
+                       media_wait=c.timeouts.media_wait)
+        return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4)
+
+    async def start(self) -> Kiosk:
+        self.journal = Journal(self.config.journal.path)
+        devices = self._build_devices()
+        self._devices = devices.all()
+        self._server = IssuanceClient(server_config(self.config), clock=self.clock)
+        self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
+                           server=self._server, publish=self._show)
+        await self.kiosk.run()
+        return self.kiosk
+
+    def intent(self, intent: Intent) -> None:
+        """For the screens: hand a resident's touch to the controller."""
+        if self.kiosk is not None:
+            task = asyncio.get_running_loop().create_task(self.kiosk.handle_intent(intent))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+
+
+
+    async def stop(self) -> None:
+        if self.kiosk is not None:
+            await self.kiosk.stop()
+        for device in self._devices:
+            try:
+                await device.close()
+            except Exception as exc:
+                log.debug("closing %s: %s", device, exc)
+        if self._server is not None:
+            await self._server.close()
+        if self.journal is not None:
+            self.journal.close()

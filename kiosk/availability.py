@@ -1,0 +1,91 @@
+"""What the kiosk can offer right now, decided from device statuses alone.
+
+One function, so the idle screen, the document list, the out-of-service decision and the technician's
+view can never disagree. Hardware that stops every issuance (the A4 printer, all means of payment)
+takes the kiosk out of service; a missing server only pauses issuance and the kiosk resumes by itself;
+a broken fingerprint sensor only withdraws the documents that need identity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from drivers.status import DeviceStatus, SupplyLevel
+from kiosk.config import KioskConfig
+from kiosk.views import DocumentChoice
+
+
+@dataclass(frozen=True)
+class Availability:
+    documents: list[DocumentChoice]
+    open_reason: str  # "" while documents can be issued
+    out_of_service_reason: str  # "" unless hardware stops every issuance
+    notices: tuple[str, ...]
+
+
+def _printer_reason(status: DeviceStatus | None) -> str:
+    if status is None:
+        return "a4-printer-unavailable"
+    paper = status.supplies.get("paper")
+    if paper is SupplyLevel.OUT:
+        return "a4-paper-out"
+    if paper is SupplyLevel.JAMMED:
+        return "a4-paper-jam"
+    if status.supplies.get("toner") is SupplyLevel.OUT:
+        return "a4-toner-out"
+    return "" if status.usable else "a4-printer-unavailable"
+
+
+def within_hours(hours: str, now: dt.datetime) -> bool:
+    if hours == "24h":
+        return True
+    start, end = hours.split("-")
+    minute = now.hour * 60 + now.minute
+
+    def parse(text: str) -> int:
+        hh, mm = text.split(":")
+        return int(hh) * 60 + int(mm)
+
+    begin, finish = parse(start), parse(end)
+    return begin <= minute < finish if begin <= finish else minute >= begin or minute < finish
+
+
+def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
+           fees: dict[str, int], change_available: int) -> Availability:
+    oos = _printer_reason(statuses.get("a4_printer"))
+    cash = statuses.get("cash")
+    cash_ok = cash is not None and cash.state.usable
+    card = statuses.get("card_reader")
+    card_ok = config.card.enabled and card is not None and card.usable
+    if not oos and not (cash_ok or card_ok):
+        oos = "cash-unavailable"
+    if oos:
+        open_reason = oos
+    elif not server_ok:
+        open_reason = "server-unavailable"
+    elif not within_hours(config.kiosk.hours, now):
+        open_reason = "outside-hours"
+    else:
+        open_reason = ""
+
+    fingerprint = statuses.get("fingerprint")
+    fingerprint_ok = fingerprint is not None and fingerprint.usable
+    documents = []
+    for code, doc in config.documents.items():
+        reason = open_reason
+        if not reason and doc.needs_identity and not fingerprint_ok:
+            reason = "fingerprint-unavailable"
+        documents.append(DocumentChoice(code=code, fee=fees.get(code, doc.fee), needs_identity=doc.needs_identity,
+                                        available=not reason, unavailable_reason=reason))
+
+    notices: list[str] = []
+    receipt = statuses.get("receipt_printer")
+    if receipt is None or not receipt.state.usable:
+        notices.append("receipt-unavailable")
+    elif receipt.supplies.get("paper") is SupplyLevel.OUT:
+        notices.append("receipt-paper-out")
+    if cash_ok and change_available <= 0:
+        notices.append("no-change")
+    return Availability(documents=documents, open_reason=open_reason, out_of_service_reason=oos,
+                        notices=tuple(notices))

@@ -1,0 +1,173 @@
+"""``kiosk``: the one command for residents' booths, technicians and CI.
+
+    kiosk demo [--out out/demo]          the scripted demo session against the simulators
+    kiosk run [--hardware] [--config F]  the kiosk for a person (window if a display, else headless)
+    kiosk scenario FILE.toml [...]       scripted sessions; exits non-zero naming the failing step
+    kiosk sim SIMULATOR COMMAND [k=v]    drive a running simulator (insert a coin, place a finger)
+    kiosk journal [--tail N|--totals|--csv DAY]   what the journal knows, for a technician over SSH
+    kiosk diagram [--out docs/state-diagram]      the state diagram, drawn from the machine itself
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.logging_setup import setup_logging
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kiosk.scenario import ScenarioFailed, run_scenario
+
+    out = Path(args.out)
+    try:
+        result = asyncio.run(run_scenario(ROOT / "scenarios" / "demo.toml", out_dir=out))
+    except ScenarioFailed as exc:
+        print(f"demo FAILED at {exc}", file=sys.stderr)
+        return 1
+    print(f"demo: {result.name}: {result.steps} steps passed in {result.elapsed_seconds:.2f} s")
+    print(f"screens ({len(result.snapshots)} PNGs): {out}/")
+    for path in result.snapshots:
+        print(f"  {path}")
+    for path in result.documents:
+        print(f"A4 document (the PDF the printer received): {path}")
+    for path in result.receipts:
+        print(f"receipt (rendered by the receipt printer simulator): {path}")
+    print(f"journal totals: {json.dumps(result.journal_totals)}")
+    return 0
+
+
+def cmd_scenario(args: argparse.Namespace) -> int:
+    from kiosk.scenario import ScenarioFailed, run_scenario
+
+    failed = 0
+    for name in args.files:
+        try:
+            result = asyncio.run(run_scenario(Path(name), out_dir=Path(args.out) if args.out else None))
+        except ScenarioFailed as exc:
+            print(f"FAIL {name}: {exc}")
+            failed += 1
+            continue
+        print(f"ok   {name}: {result.name} ({result.steps} steps, {result.elapsed_seconds:.2f} s)")
+    return 1 if failed else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.live import run_live
+
+    return asyncio.run(run_live(config_files=[Path(p) for p in args.config], hardware=args.hardware,
+                                until_ready=args.until_ready))
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    from simulators.control import control_socket_path, send_control
+
+    kwargs = {}
+    for pair in args.args:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            print(f"argument {pair!r} is not key=value", file=sys.stderr)
+            return 2
+        kwargs[key] = _parse_value(value)
+    path = control_socket_path(args.simulator)
+    try:
+        answer = asyncio.run(send_control(path, args.command, **kwargs))
+    except (FileNotFoundError, ConnectionRefusedError):
+        print(f"no simulator {args.simulator!r} is running (no socket at {path}); start one with `make run`",
+              file=sys.stderr)
+        return 2
+    print(json.dumps(answer, ensure_ascii=False, indent=2))
+    return 0 if answer.get("ok") else 1
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    from kiosk.journal import Journal
+    from kiosk.settlement import daily_csv
+
+    journal = Journal(args.path)
+    try:
+        if args.totals:
+            print(json.dumps({**journal.totals(), "cash_box": journal.cash_box()}, indent=2))
+        elif args.csv:
+            sys.stdout.write(daily_csv(journal, args.csv))
+        else:
+            for entry in journal.tail(args.tail):
+                print(entry.line())
+    finally:
+        journal.close()
+    return 0
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from kiosk.diagram import write_diagrams
+
+    for path in write_diagrams(Path(args.out)):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="run the scripted demo session")
+    p.add_argument("--out", default="out/demo")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("scenario", help="run scenario files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out", default=None, help="save a PNG of every screen here")
+    p.set_defaults(func=cmd_scenario)
+
+    p = sub.add_parser("run", help="run the kiosk for a person")
+    p.add_argument("--hardware", action="store_true", help="real devices from the config, no simulators")
+    p.add_argument("--config", action="append", default=[], help="TOML files (later ones win)")
+    p.add_argument("--until-ready", action="store_true", help="exit 0 once the idle screen is up (bench)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sim", help="send a control command to a running simulator")
+    p.add_argument("simulator", help="fingerprint, cctalk, receipt_printer, a4_printer, server, smartcard")
+    p.add_argument("command", help="e.g. insert_coin, place_finger, empty_tray; 'help' lists them")
+    p.add_argument("args", nargs="*", help="key=value (values are JSON: value=100, on=true)")
+    p.set_defaults(func=cmd_sim)
+
+    p = sub.add_parser("journal", help="read the journal (technician)")
+    p.add_argument("--path", default="run/journal.sqlite3")
+    p.add_argument("--tail", type=int, default=20)
+    p.add_argument("--totals", action="store_true")
+    p.add_argument("--csv", metavar="YYYY-MM-DD", help="daily settlement totals as CSV")
+    p.set_defaults(func=cmd_journal)
+
+    p = sub.add_parser("diagram", help="write the state diagram")
+    p.add_argument("--out", default="docs/state-diagram")
+    p.set_defaults(func=cmd_diagram)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    args = build_parser().parse_args(argv)
+    setup_logging(verbose=args.verbose)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,528 @@
+"""The kiosk controller: the model the state machine drives.
+
+It reacts to three kinds of input, all arriving on one event loop: intents from the screens, events
+from devices (a coin, a status change), and the results of work it started itself (a capture, a
+reservation, a print job). Work that talks to a device runs in tasks this object owns and comes back
+as a machine event, so the machine's habit of cancelling running callbacks when a new event arrives
+never cuts a refund or a print in half.
+
+Money and paper steps go to the journal before and after they happen (see `kiosk.till` and
+`kiosk.issuing`). Nothing here imports pygame: what the screens show is a `View` built by
+`kiosk.presenter`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from drivers.clock import Clock
+from drivers.status import DeviceStatus
+from kiosk.availability import Availability, assess
+from kiosk.config import KioskConfig
+from kiosk.issuing import Issuer
+from kiosk.journal import Journal
+from kiosk.machine import S, build_machine
+from kiosk.ports import A4Port, CashPort, FingerprintPort, ReceiptPort, ServerPort
+from kiosk.presenter import present
+from kiosk.session import Session
+from kiosk.till import Till
+from kiosk.views import Intent, View
+
+log = logging.getLogger(__name__)
+
+# How often the kiosk tells the server it is alive, and learns whether the server is back.
+HEARTBEAT_SECONDS = 30.0
+# Guidance shown between fingerprint attempts, long enough to read "lift and place again".
+RETRY_PAUSE_SECONDS = 1.5
+
+
+@dataclass
+class Devices:
+    fingerprint: FingerprintPort | None
+    cash: CashPort
+    receipt: ReceiptPort | None
+    a4: A4Port
+
+    def all(self) -> list[Any]:
+        return [d for d in (self.fingerprint, self.cash, self.receipt, self.a4) if d is not None]
+
+
+@dataclass
+class Published:
+    """The last views, for tests and the scenario runner (the screens get each one as it comes)."""
+
+    views: list[View] = field(default_factory=list)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Kiosk:
+    """The model of the kiosk machine (its `state` attribute is set by transitions)."""
+
+    state: str
+
+    def __init__(self, config: KioskConfig, *, clock: Clock, journal: Journal, devices: Devices,
+                 server: ServerPort, publish: Callable[[View], None] | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.journal = journal
+        self.devices = devices
+        self.server = server
+        self._publish_cb = publish
+        self.published = Published()
+        self.session: Session | None = None
+        self.language = config.kiosk.languages[0] if config.kiosk.languages else "ko"
+        self.prompt: str | None = None
+        self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
+        self.server_ok = False
+        self.catalog_fees: dict[str, int] = {}
+        self.out_of_service_reason = ""
+        self.out_of_service_since = ""
+        self.boot_step = "starting"
+        self._serial = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._state_tasks: dict[str, asyncio.Task[Any]] = {}
+        self._grace: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.till = Till(self)
+        self.issuer = Issuer(self)
+        self.machine = build_machine(self, config.timeouts)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def run(self) -> None:
+        """Enter the machine's first state; everything after is driven by events."""
+        self._spawn(self._heartbeat_loop(), "heartbeat")
+        await self.enter_boot()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        tasks = list(self._tasks) + list(self._state_tasks.values())
+        if self._grace is not None:
+            tasks.append(self._grace)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for state in self.machine.states.values():
+            for child in [state, *getattr(state, "states", {}).values()]:
+                for timer in getattr(child, "runner", {}).values():
+                    timer.cancel()
+
+    @property
+    def availability(self) -> Availability:
+        return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
+                      fees=self.catalog_fees, change_available=self._change_available())
+
+    def _change_available(self) -> int:
+        try:
+            return self.devices.cash.change_available()
+        except Exception:  # a driver bug must not stop the screen from drawing
+            return 0
+
+    # ------------------------------------------------------------------ task plumbing
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(self._guard(coro, name), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _spawn_for_state(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        """Work that belongs to the current state: cancelled if the session moves on without it."""
+        old = self._state_tasks.pop(name, None)
+        if old is not None and not old.done():
+            old.cancel()
+        self._state_tasks[name] = self._spawn(coro, name)
+
+    def _cancel_state_task(self, name: str) -> None:
+        task = self._state_tasks.pop(name, None)
+        if task is not None and not task.done():
+            task.cancel()
+
+    async def _guard(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("task %s failed; the controller carries on", name)
+            await self._recover_from_bug(name)
+            return None
+
+    async def _recover_from_bug(self, where: str) -> None:
+        if self._stopping:
+            return
+        session = self.session
+        if session is not None and not session.closed and self.state.startswith(S.SESSION):
+            session.reason = session.reason or f"internal-error:{where}"
+            await self.fire("failed")
+
+    async def fire(self, trigger: str) -> None:
+        """Send the machine an event from a fresh task, so the sender's own work is never cancelled."""
+        if self._stopping:
+            return
+        task = asyncio.create_task(self.trigger(trigger), name=f"event:{trigger}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        await asyncio.sleep(0)
+
+    async def on_machine_exception(self, event_data: Any) -> None:
+        log.error("state machine error in %s: %r", getattr(self, "state", "?"), event_data.error)
+        await self._recover_from_bug(f"machine:{event_data.event.name if event_data.event else '?'}")
+
+    # ------------------------------------------------------------------ publishing
+
+    def publish(self) -> None:
+        self._serial += 1
+        view = present(self, serial=self._serial)
+        self.published.views.append(view)
+        del self.published.views[:-200]
+        self.published.changed.set()
+        if self._publish_cb is not None:
+            self._publish_cb(view)
+
+    @property
+    def view(self) -> View:
+        return self.published.views[-1] if self.published.views else present(self, serial=0)
+
+    # ------------------------------------------------------------------ device events
+
+    def on_device_status(self, status: DeviceStatus) -> None:
+        previous = self.statuses.get(status.device)
+        self.statuses[status.device] = status
+        if previous != status:
+            log.info("device %s: %s %s", status.device, status.state.value, status.reason)
+            self._spawn(self._health_changed(), "health")
+
+    async def _health_changed(self) -> None:
+        fit = self.availability.open_reason == ""
+        broken = self.availability.out_of_service_reason
+        if self.state == S.IDLE and broken:
+            await self.fire("unfit")
+        elif self.state == S.OUT_OF_SERVICE and not broken and fit is not None:
+            await self.fire("ready")
+        elif not self.state.startswith(S.SESSION) or self.state in S.WAITING_FOR_PERSON:
+            self.publish()
+
+    def on_cash_event(self, event: Any) -> None:
+        self.till.post(event)
+
+    # ------------------------------------------------------------------ states
+
+    async def enter_boot(self) -> None:
+        self.boot_step = "starting"
+        self.publish()
+        self._spawn(self._boot(), "boot")
+
+    async def _boot(self) -> None:
+        for device in self.devices.all():
+            await device.start()
+        self.boot_step = "recovering"
+        self.publish()
+        await self.issuer.recover_unfinished()
+        await self.fire("booted")
+
+    async def enter_selftest(self) -> None:
+        self.boot_step = "selftest"
+        self.publish()
+        self._spawn(self._selftest(), "selftest")
+
+    async def _selftest(self) -> None:
+        await self._refresh_catalog()
+        for device in (self.devices.a4, self.devices.receipt):
+            if device is None:
+                continue
+            refresh = getattr(device, "refresh_status", None) or getattr(device, "query_status", None)
+            if refresh is not None:
+                with contextlib.suppress(Exception):
+                    self.on_device_status(await refresh())
+        reason = self.availability.out_of_service_reason
+        await self.fire("unfit" if reason else "ready")
+
+    async def _refresh_catalog(self) -> None:
+        try:
+            catalog = await self.server.catalog()
+        except Exception as exc:
+            self._server_down(exc)
+            return
+        self.server_ok = True
+        self.catalog_fees = {d.code: d.fee for d in catalog.documents}
+
+    def _server_down(self, exc: BaseException) -> None:
+        if self.server_ok:
+            log.warning("issuance server unreachable: %s", exc)
+        self.server_ok = False
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await self.clock.sleep(HEARTBEAT_SECONDS)
+            statuses = {name: {"state": s.state.value, "reason": s.reason,
+                               "supplies": {k: v.value for k, v in s.supplies.items()}}
+                        for name, s in self.statuses.items()}
+            was_ok = self.server_ok
+            try:
+                await self.server.heartbeat(statuses)
+            except Exception as exc:
+                self._server_down(exc)
+            else:
+                if not was_ok:
+                    log.info("issuance server reachable again")
+                    await self._refresh_catalog()
+            if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
+                self.publish()
+
+    async def enter_idle(self) -> None:
+        self.prompt = None
+        self._end_session()
+        self.publish()
+        self._spawn(self.till.inhibit(), "inhibit")
+
+    async def enter_out_of_service(self) -> None:
+        self._end_session()
+        self.out_of_service_reason = self.availability.out_of_service_reason or "unknown"
+        self.out_of_service_since = self.clock.now().strftime("%H:%M")
+        log.warning("out of service: %s", self.out_of_service_reason)
+        self.publish()
+        self._spawn(self.till.inhibit(), "inhibit")
+
+    async def enter_maintenance(self) -> None:
+        self.publish()
+
+    async def enter_choose(self) -> None:
+        if self.session is None:
+            self.session = Session()
+            self.journal.record(self.session.id, "session_opened", at=self.stamp())
+        self.publish()
+
+    async def enter_number(self) -> None:
+        self.publish()
+
+    async def enter_finger(self) -> None:
+        assert self.session is not None
+        self.session.guidance = "place"
+        self.publish()
+        self._spawn_for_state(self._identify(), "identify")
+
+    async def enter_options(self) -> None:
+        self.publish()
+
+    async def enter_pay(self) -> None:
+        assert self.session is not None
+        self.session.total = self.till.quote(self.session)
+        self.publish()
+        self._spawn_for_state(self.till.take_fee(), "pay")
+
+    async def enter_issue(self) -> None:
+        self.publish()
+        self._spawn_for_state(self.issuer.reserve(), "issue")
+
+    async def enter_print(self) -> None:
+        self.publish()
+        self._spawn_for_state(self.issuer.print_documents(), "print")
+
+    async def enter_done(self) -> None:
+        self.prompt = None
+        self._cancel_grace()
+        for name in ("identify", "pay"):
+            self._cancel_state_task(name)
+        self.publish()
+        self._spawn_for_state(self._settle(), "settle")
+
+    async def _settle(self) -> None:
+        """Whatever brought us here, leave no money or paper unaccounted for, then close the session."""
+        session = self.session
+        if session is None or session.closed:
+            return
+        if not session.outcome:
+            session.outcome = "cancelled"
+        await self.till.settle(session)
+        await self.issuer.settle(session)
+        session.closed = True
+        self.journal.record(session.id, "session_closed", at=self.stamp(), outcome=session.outcome,
+                            reason=session.reason)
+        session.wipe()
+        self.publish()
+
+    async def leave_session(self) -> None:
+        self._cancel_grace()
+        self.prompt = None
+
+    def _end_session(self) -> None:
+        session = self.session
+        if session is not None:
+            if not session.closed:
+                log.error("session %s left without settling; recovery will resolve it", session.id[:8])
+            session.wipe()
+        self.session = None
+        for name in list(self._state_tasks):
+            self._cancel_state_task(name)
+
+    # ------------------------------------------------------------------ identity
+
+    async def _identify(self) -> None:
+        from kiosk.identify import identify  # one job per module: the capture/verify loop lives there
+
+        outcome = await identify(self)
+        if outcome == "identified":
+            await self.fire("identified")
+        elif outcome != "cancelled":
+            assert self.session is not None
+            self.session.outcome = "failed"
+            self.session.reason = outcome
+            await self.fire("failed")
+
+    # ------------------------------------------------------------------ person timeouts
+
+    async def on_person_silent(self) -> None:
+        """The state's timeout fired: ask "need more time?" and give the resident a grace period."""
+        if self.prompt == "more_time":
+            return
+        self.prompt = "more_time"
+        self.publish()
+        self._cancel_grace()
+        self._grace = asyncio.create_task(self._grace_period(), name="grace")
+
+    async def _grace_period(self) -> None:
+        await self.clock.sleep(self.config.timeouts.grace)
+        if self.session is not None and self.state in S.WAITING_FOR_PERSON:
+            log.info("resident left during %s", self.state)
+            self.session.outcome = "timed_out"
+            self.session.reason = "walked-away"
+            await self.fire("abandon")
+
+    def _cancel_grace(self) -> None:
+        if self._grace is not None and not self._grace.done() and self._grace is not asyncio.current_task():
+            self._grace.cancel()
+        self._grace = None
+
+    def note_activity(self) -> None:
+        """The resident is here: restart the current state's countdown and drop the prompt."""
+        if self.state not in S.WAITING_FOR_PERSON:
+            return
+        state = self.machine.get_state(self.state)
+        rearm = getattr(state, "rearm", None)
+        if rearm is not None:
+            rearm(self)
+        if self.prompt is not None:
+            self.prompt = None
+            self._cancel_grace()
+
+    # ------------------------------------------------------------------ intents
+
+    async def handle_intent(self, intent: Intent) -> None:
+        """A touch or key from the screens; unknown or out-of-place intents are ignored."""
+        name, args = intent.name, intent.args
+        if name == "language":
+            code = str(args.get("code", ""))
+            if code in self.config.kiosk.languages:
+                self.language = code
+            self.note_activity()
+            self.publish()
+            return
+        if name == "more_time":
+            self.note_activity()
+            self.publish()
+            return
+        if name == "cancel":
+            if self.state in S.CANCELLABLE and self.session is not None:
+                self.session.outcome = self.session.outcome or "cancelled"
+                self.session.reason = self.session.reason or "resident-cancelled"
+                await self.fire("cancel")
+            return
+        self.note_activity()
+        handler = getattr(self, f"_intent_{name}", None)
+        if handler is None:
+            log.debug("ignored intent %s in %s", name, self.state)
+            return
+        await handler(**args)
+
+    async def _intent_start(self) -> None:
+        if self.state == S.IDLE and self.availability.open_reason == "":
+            await self.fire("start")
+
+    async def _intent_choose_document(self, code: str = "") -> None:
+        if self.state != S.CHOOSE or self.session is None:
+            return
+        offer = {d.code: d for d in self.availability.documents}.get(code)
+        if offer is None or not offer.available:
+            return
+        self.session.document = code
+        doc = self.config.documents[code]
+        self.session.options = set()
+        self.session.copies = 1
+        self.journal.record(self.session.id, "document_chosen", at=self.stamp(), ref=code)
+        await self.fire("chose_identity_document" if doc.needs_identity else "chose_public_document")
+
+    async def _intent_digit(self, value: str = "") -> None:
+        if self.state == S.NUMBER and self.session is not None:
+            self.session.number.press(str(value))
+            self.session.number_error = ""
+            self.publish()
+
+    async def _intent_backspace(self) -> None:
+        if self.state == S.NUMBER and self.session is not None:
+            self.session.number.backspace()
+            self.session.number_error = ""
+            self.publish()
+
+    async def _intent_clear(self) -> None:
+        if self.state == S.NUMBER and self.session is not None:
+            self.session.number.clear()
+            self.session.number_error = ""
+            self.publish()
+
+    async def _intent_confirm(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if self.state == S.NUMBER:
+            session.number_error = session.number.error()
+            if session.number_error:
+                self.publish()
+            else:
+                await self.fire("number_entered")
+        elif self.state == S.OPTIONS:
+            await self.fire("options_chosen")
+        elif self.state == S.DONE and session.closed:
+            await self.fire("finish")
+
+    async def _intent_toggle_option(self, option_id: str = "") -> None:
+        session = self.session
+        if self.state != S.OPTIONS or session is None:
+            return
+        if option_id in self.config.documents[session.document].options:
+            session.options ^= {option_id}
+            self.publish()
+
+    async def _intent_copies(self, delta: int = 0) -> None:
+        session = self.session
+        if self.state != S.OPTIONS or session is None:
+            return
+        limit = self.config.documents[session.document].max_copies
+        session.copies = max(1, min(limit, session.copies + int(delta)))
+        self.publish()
+
+    async def _intent_maintenance_enter(self) -> None:
+        await self.fire("maintenance_enter")
+
+    async def _intent_maintenance_exit(self) -> None:
+        await self.fire("maintenance_exit")
+
+    async def _intent_maintenance_selftest(self) -> None:
+        await self.fire("maintenance_exit")
+
+    # ------------------------------------------------------------------ helpers
+
+    def fee_per_copy(self, code: str) -> int:
+        return self.catalog_fees.get(code, self.config.documents[code].fee)
+
+    def stamp(self) -> str:
+        """Now, as the journal writes it."""
+        return self.clock.now().isoformat(timespec="milliseconds")
+

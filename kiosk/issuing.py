@@ -1,0 +1,174 @@
+"""Documents: reserve at the server, print on A4, commit (or void), print the receipt.
+
+Each step is journaled before and after it happens. A document is committed only after the printer
+said the job completed; a reservation that did not reach the paper is voided; the fee is kept only
+when the resident holds the document. Recovery at boot replays the same rules from the journal.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from kiosk.receipt_content import build_receipt
+from kiosk.session import Session
+
+if TYPE_CHECKING:
+    from kiosk.controller import Kiosk
+
+log = logging.getLogger(__name__)
+
+
+def _error_code(exc: BaseException, default: str) -> str:
+    return str(getattr(exc, "reason", "") or default)
+
+
+class Issuer:
+    def __init__(self, kiosk: Kiosk) -> None:
+        self.kiosk = kiosk
+
+    def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
+        self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
+
+    # ------------------------------------------------------------------ reserve
+
+    async def reserve(self) -> None:
+        kiosk = self.kiosk
+        session = kiosk.session
+        assert session is not None
+        self._record(session.id, "reserve_intent", ref=session.id, document=session.document, copies=session.copies)
+        try:
+            reservation = await kiosk.server.reserve(session.id, session.document, options=sorted(session.options),
+                                                     copies=session.copies, token=session.token)
+        except Exception as exc:
+            log.warning("reservation failed: %s", exc)
+            self._record(session.id, "reserve_failed", ref=session.id, error=type(exc).__name__)
+            session.outcome = "failed"
+            session.reason = "server-unavailable" if "Unavailable" in type(exc).__name__ else "document-refused"
+            await kiosk.fire("failed")
+            return
+        session.token = None
+        session.reservation = reservation
+        session.pages_total = sum(int(d.pages) for d in reservation.documents) * session.copies
+        self._record(session.id, "reserved", ref=str(reservation.issuance_id),
+                     verification_numbers=[d.verification_number for d in reservation.documents],
+                     pages=session.pages_total)
+        await kiosk.fire("reserved")
+
+    # ------------------------------------------------------------------ print
+
+    async def print_documents(self) -> None:
+        kiosk = self.kiosk
+        session = kiosk.session
+        assert session is not None and session.reservation is not None
+
+        def progress(status: str) -> None:
+            session.print_status = status
+            kiosk.publish()
+
+        for index, doc in enumerate(session.reservation.documents):
+            self._record(session.id, "print_intent", ref=doc.verification_number, copies=session.copies,
+                         pages=doc.pages)
+            try:
+                outcome = await kiosk.devices.a4.print_pdf(
+                    doc.pdf, copies=session.copies, job_name=f"{session.id[:8]}-{index}",
+                    expected_pages=int(doc.pages) * session.copies, on_progress=progress)
+            except Exception as exc:
+                log.error("A4 printing failed: %s", exc)
+                self._record(session.id, "print_failed", ref=doc.verification_number,
+                             error=type(exc).__name__, reason=_error_code(exc, "print-failed"))
+                session.outcome = "failed"
+                session.reason = _error_code(exc, "print-failed")
+                await kiosk.fire("failed")
+                return
+            pages = int(getattr(outcome, "pages", doc.pages * session.copies))
+            session.pages_done += pages
+            self._record(session.id, "print_done", ref=doc.verification_number, job=getattr(outcome, "job_id", 0))
+            self._record(session.id, "pages_printed", pages, ref=doc.verification_number)
+            kiosk.publish()
+
+        await self._commit(session)
+        self._record(session.id, "fee_kept", session.total, ref=session.document)
+        session.fee_kept = True
+        session.outcome = "issued"
+        session.print_status = "printing-receipt"
+        kiosk.publish()
+        await self.print_receipt(session)
+        await kiosk.fire("printed")
+
+    async def _commit(self, session: Session) -> None:
+        key = session.id
+        self._record(session.id, "commit_intent", ref=key, pages=session.pages_done)
+        try:
+            await self.kiosk.server.commit(key, pages_printed=session.pages_done,
+                                           payment_ref=f"cash:{session.id[:12]}")
+        except Exception as exc:
+            # The document is in the resident's hand: the commit is owed, not lost. It stays open in
+            # the journal and recovery (or the next heartbeat) delivers it by its idempotency key.
+            log.warning("commit not delivered, kept for later: %s", exc)
+            self._record(session.id, "commit_pending", ref=key, error=type(exc).__name__)
+            return
+        self._record(session.id, "committed", ref=key)
+
+    async def print_receipt(self, session: Session) -> None:
+        printer = self.kiosk.devices.receipt
+        if printer is None:
+            return
+        receipt = build_receipt(self.kiosk, session)
+        self._record(session.id, "receipt_intent")
+        try:
+            await printer.print_receipt(receipt)
+        except Exception as exc:
+            log.warning("receipt not printed: %s", exc)
+            self._record(session.id, "receipt_failed", error=type(exc).__name__)
+            return
+        session.receipt_printed = True
+        self._record(session.id, "receipt_printed")
+
+    # ------------------------------------------------------------------ end of session
+
+    async def settle(self, session: Session) -> None:
+        """A reservation that did not become a committed document is voided; a voucher is printed."""
+        kinds = {e.kind for e in self.kiosk.journal.entries(session.id)}
+        if "reserved" in kinds and "print_done" not in kinds and "voided" not in kinds:
+            await self.void(session.id, reason=session.reason or session.outcome or "not-printed")
+        if session.voucher and not session.receipt_printed:
+            await self.print_receipt(session)
+
+    async def void(self, session_id: str, *, reason: str) -> None:
+        self._record(session_id, "void_intent", ref=session_id, reason=reason)
+        try:
+            await self.kiosk.server.void(session_id, reason=reason)
+        except Exception as exc:
+            log.warning("void not delivered, kept for later: %s", exc)
+            self._record(session_id, "void_pending", ref=session_id, error=type(exc).__name__)
+            return
+        self._record(session_id, "voided", ref=session_id)
+
+    # ------------------------------------------------------------------ recovery at boot
+
+    async def recover_unfinished(self) -> None:
+        """Resolve every session a crash left open: refund or voucher, void or commit, then close it."""
+        journal = self.kiosk.journal
+        for session_id in journal.open_sessions():
+            entries = journal.entries(session_id)
+            kinds = [e.kind for e in entries]
+            log.warning("recovering session %s (last step %s)", session_id[:8], kinds[-1] if kinds else "?")
+            if "print_done" in kinds and "committed" not in kinds:
+                self._record(session_id, "commit_intent", ref=session_id, recovered=True)
+                pages = sum(e.amount for e in entries if e.kind == "pages_printed")
+                try:
+                    await self.kiosk.server.commit(session_id, pages_printed=pages,
+                                                   payment_ref=f"cash:{session_id[:12]}")
+                    self._record(session_id, "committed", ref=session_id)
+                except Exception:
+                    self._record(session_id, "commit_pending", ref=session_id)
+                if "fee_kept" not in kinds:
+                    fee = sum(e.amount for e in entries if e.kind == "fee_quoted")
+                    self._record(session_id, "fee_kept", fee)
+            elif "reserved" in kinds and "voided" not in kinds:
+                await self.void(session_id, reason="recovered-after-restart")
+            owed = journal.session_money(session_id).unaccounted
+            if owed > 0:
+                await self.kiosk.till._refund(session_id, owed)
+            self._record(session_id, "session_closed", outcome="recovered", reason="restart")

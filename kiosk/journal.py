@@ -1,0 +1,193 @@
+"""The journal: an append-only SQLite record of every step that moves money or paper.
+
+Each step is written before the action it announces (``*_intent``) and confirmed after it, so after a
+power cut at any instant the boot-time recovery knows what may have happened. WAL with
+synchronous=FULL: a record that `record()` returned from survives a power cut. Writes are
+synchronous on purpose: the action must not start before its record is durable.
+
+No personal data goes in: no resident number, no template, no card number. A session id links the
+records; amounts are integers in won. Counters (money per kind, documents per type) are derived
+from the rows, never kept beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.privacy import redact
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS journal (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at       TEXT    NOT NULL,
+    session  TEXT    NOT NULL,
+    kind     TEXT    NOT NULL,
+    amount   INTEGER NOT NULL DEFAULT 0,
+    ref      TEXT    NOT NULL DEFAULT '',
+    detail   TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS journal_session ON journal(session);
+"""
+
+# Kinds that put money into the kiosk, and kinds that account for it.
+MONEY_IN = ("coin_credited", "bill_stacked", "card_authorised")
+MONEY_OUT = ("change_paid", "refund_paid", "card_voided")
+VOUCHERS = ("voucher_issued",)
+FEES_KEPT = ("fee_kept",)
+
+
+class JournalCorrupt(RuntimeError):
+    """The journal file failed SQLite's integrity check: refuse it rather than guess."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: str
+    session: str
+    kind: str
+    amount: int
+    ref: str
+    detail: dict[str, Any]
+
+    def line(self) -> str:
+        """One line for the technician's screen and the SSH tool."""
+        extra = f" {self.ref}" if self.ref else ""
+        amount = f" {self.amount:,}원" if self.amount else ""
+        return f"{self.at[11:19]} {self.session[:8]} {self.kind}{amount}{extra}"
+
+
+@dataclass(frozen=True)
+class SessionMoney:
+    """What one session's money did, from its rows alone."""
+
+    money_in: int
+    fee_kept: int
+    change: int
+    refunds: int
+    vouchers: int
+    change_owed: int  # promised (intent) but not confirmed paid or vouchered
+
+    @property
+    def unaccounted(self) -> int:
+        """Money taken that is neither kept, returned nor vouchered: must be 0 when a session closes."""
+        return self.money_in - self.fee_kept - self.change - self.refunds - self.vouchers
+
+
+class Journal:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self._check_integrity()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise JournalCorrupt(f"{self.path}: {exc}") from exc
+
+    def _check_integrity(self) -> None:
+        (result,) = self._db.execute("PRAGMA integrity_check").fetchone()
+        if result != "ok":
+            raise JournalCorrupt(f"{self.path}: integrity check says {result}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "",
+               **detail: Any) -> int:
+        """Append one durable record and return its sequence number."""
+        text = redact(json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str))
+        cur = self._db.execute(
+            "INSERT INTO journal(at, session, kind, amount, ref, detail) VALUES (?,?,?,?,?,?)",
+            (at, session, kind, int(amount), redact(ref), text),
+        )
+        seq = cur.lastrowid
+        assert seq is not None
+        return seq
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several records as one durable unit (all or none after a power cut)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def entries(self, session: str | None = None) -> list[Entry]:
+        if session is None:
+            rows = self._db.execute("SELECT * FROM journal ORDER BY seq").fetchall()
+        else:
+            rows = self._db.execute("SELECT * FROM journal WHERE session=? ORDER BY seq", (session,)).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+
+    def tail(self, count: int) -> list[Entry]:
+        rows = self._db.execute("SELECT * FROM journal ORDER BY seq DESC LIMIT ?", (count,)).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in reversed(rows)]
+
+    def open_sessions(self) -> list[str]:
+        """Sessions that were opened and never closed: recovery's work list."""
+        rows = self._db.execute(
+            "SELECT session FROM journal WHERE kind='session_opened' AND session NOT IN "
+            "(SELECT session FROM journal WHERE kind='session_closed') ORDER BY seq"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _sum(self, kinds: tuple[str, ...], session: str | None = None) -> int:
+        marks = ",".join("?" * len(kinds))
+        sql = f"SELECT COALESCE(SUM(amount),0) FROM journal WHERE kind IN ({marks})"
+        args: list[Any] = list(kinds)
+        if session is not None:
+            sql += " AND session=?"
+            args.append(session)
+        (total,) = self._db.execute(sql, args).fetchone()
+        return int(total)
+
+    def session_money(self, session: str) -> SessionMoney:
+        change_intent = self._sum(("change_intent",), session)
+        change_done = self._sum(("change_paid",), session) + self._sum(("change_vouchered",), session)
+        return SessionMoney(
+            money_in=self._sum(MONEY_IN, session),
+            fee_kept=self._sum(FEES_KEPT, session),
+            change=self._sum(("change_paid",), session),
+            refunds=self._sum(("refund_paid", "card_voided"), session),
+            vouchers=self._sum(VOUCHERS, session),
+            change_owed=max(0, change_intent - change_done),
+        )
+
+    def totals(self) -> dict[str, int]:
+        """Whole-journal money and document counters, derived from the rows."""
+        out = {
+            "money_in": self._sum(MONEY_IN),
+            "fees_kept": self._sum(FEES_KEPT),
+            "change": self._sum(("change_paid",)),
+            "refunds": self._sum(("refund_paid", "card_voided")),
+            "vouchers": self._sum(VOUCHERS),
+            "open_sessions": len(self.open_sessions()),
+        }
+        for kind in ("print_done", "committed", "voided", "receipt_printed"):
+            (n,) = self._db.execute("SELECT COUNT(*) FROM journal WHERE kind=?", (kind,)).fetchone()
+            out[kind] = int(n)
+        (pages,) = self._db.execute("SELECT COALESCE(SUM(amount),0) FROM journal WHERE kind='pages_printed'"
+                                    ).fetchone()
+        out["pages_printed"] = int(pages)
+        return out
+
+    def cash_box(self) -> dict[str, int]:
+        """Coins and bills taken in, per denomination (won → count), derived from the rows."""
+        rows = self._db.execute(
+            "SELECT kind, amount, COUNT(*) FROM journal WHERE kind IN ('coin_credited','bill_stacked') "
+            "GROUP BY kind, amount"
+        ).fetchall()
+        return {f"{'coin' if k == 'coin_credited' else 'bill'}:{a}": int(n) for k, a, n in rows}

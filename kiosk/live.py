@@ -1,0 +1,98 @@
+"""`kiosk run`: the kiosk for a person, on the real clock.
+
+With ``--hardware`` the devices come from the config files; otherwise a booth of simulators starts
+first and `kiosk sim ...` drives it from another terminal. A window opens when a display is present
+(mouse = touch); without one the screens render headless. Under systemd the loop reports READY=1
+once the idle screen is up and pets the watchdog from the loop itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from drivers.clock import MonotonicClock
+from kiosk.app import KioskApp
+from kiosk.config import CONFIG_DIR, ConfigError, load_config
+from kiosk.machine import S
+from kiosk.sdnotify import Notifier
+
+log = logging.getLogger(__name__)
+
+
+def _headless() -> bool:
+    driver = os.environ.get("SDL_VIDEODRIVER", "")
+    return driver in ("dummy", "offscreen") or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+async def run_live(*, config_files: list[Path], hardware: bool, until_ready: bool = False) -> int:
+    from kiosk.simulated import SimulatedBooth
+    from screens.runner import ScreenRunner
+
+    run_dir = Path(os.environ.get("KIOSK_RUN_DIR", "run"))
+    booth: SimulatedBooth | None = None
+    overrides: dict[str, Any] = {}
+    if not hardware:
+        booth = SimulatedBooth(run_dir, serve_controls=True)
+        overrides = await booth.start()
+        overrides["journal"] = {"path": str(run_dir / "journal.sqlite3")}
+    try:
+        config = load_config(CONFIG_DIR / "kiosk.toml", *config_files, overrides=overrides)
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        if booth is not None:
+            await booth.stop()
+        return 2
+
+    headless = _headless()
+    if headless and "SDL_VIDEODRIVER" not in os.environ:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+    app = KioskApp(config, clock=MonotonicClock())
+    screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent)
+    app._show = screens.show
+    notifier = Notifier()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+
+    screen_task = asyncio.create_task(screens.run(), name="screens")
+    kiosk = await app.start()
+    watchdog = Notifier.watchdog_interval()
+
+    async def report() -> None:
+        announced = False
+        while True:
+            if not announced and kiosk.state in (S.IDLE, S.OUT_OF_SERVICE):
+                announced = True
+                notifier.ready(f"{kiosk.state}")
+                if booth is not None:
+                    print(f"kiosk ready ({kiosk.state}); drive the simulators with: kiosk sim <name> help",
+                          flush=True)
+                if until_ready:
+                    stop.set()
+            if watchdog is not None:
+                notifier.watchdog()
+            await asyncio.sleep(min(watchdog or 1.0, 1.0) if not announced else (watchdog or 3600.0))
+
+    reporter = asyncio.create_task(report(), name="sd-notify")
+    try:
+        await stop.wait()
+    finally:
+        reporter.cancel()
+        screen_task.cancel()
+        for task in (reporter, screen_task):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await app.stop()
+        screens.close()
+        if booth is not None:
+            await booth.stop()
+    return 0

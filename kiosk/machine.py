@@ -1,0 +1,161 @@
+"""The kiosk's flow as one hierarchical `transitions` machine.
+
+Every resident-facing state lives under ``session``: ``cancel`` and the walk-away timeout are declared
+once there and hold for all of them. States that wait for a person carry a `ClockedTimeout`; when it
+fires the screen asks "need more time?" and, after a grace period with no answer, the session is
+abandoned (and any money refunded) exactly like a cancel.
+
+The machine only sequences; the work of each state runs in tasks the controller owns, so an incoming
+event (which cancels running callbacks, see style.md) never cuts a refund or a print in half.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol
+
+from transitions.extensions.asyncio import AsyncTimeout, HierarchicalAsyncMachine
+from transitions.extensions.states import Tags, add_state_features
+
+from drivers.clock import Clock
+from kiosk.config import TimeoutsSection
+
+SEP = "/"  # transitions nests with "_" by default, which breaks names like out_of_service
+
+
+class HasClock(Protocol):
+    clock: Clock
+
+
+class ClockedTimeout(AsyncTimeout):  # type: ignore[misc]  # transitions is untyped
+    """AsyncTimeout on the injected clock, and re-armable: a resident who is still tapping or paying
+    has not walked away, so activity restarts the countdown."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entered: dict[int, Any] = {}
+
+    def create_timer(self, event_data: Any) -> asyncio.Task[None]:
+        model: HasClock = event_data.model
+        self._entered[id(model)] = event_data
+
+        async def _timeout() -> None:
+            try:
+                await model.clock.sleep(self.timeout)
+                await asyncio.shield(self._process_timeout(event_data))
+            except asyncio.CancelledError:
+                pass
+
+        return asyncio.create_task(_timeout(), name=f"timeout:{self.name}")
+
+    def rearm(self, model: Any) -> None:
+        event_data = self._entered.get(id(model))
+        if self.timeout <= 0 or event_data is None:
+            return
+        old = self.runner.get(id(model))
+        if old is not None and not old.done():
+            old.cancel()
+        self.runner[id(model)] = self.create_timer(event_data)
+
+
+@add_state_features(Tags, ClockedTimeout)
+class KioskMachine(HierarchicalAsyncMachine):  # type: ignore[misc]  # transitions is untyped
+    pass
+
+
+KioskMachine.state_cls.separator = SEP
+
+
+class S:
+    """State names (the machine's own spelling), so code never repeats string literals."""
+
+    BOOT = "boot"
+    SELFTEST = "selftest"
+    IDLE = "idle"
+    OUT_OF_SERVICE = "out_of_service"
+    MAINTENANCE = "maintenance"
+    SESSION = "session"
+    CHOOSE = "session/choose"
+    NUMBER = "session/number"
+    FINGER = "session/finger"
+    OPTIONS = "session/options"
+    PAY = "session/pay"
+    ISSUE = "session/issue"
+    PRINT = "session/print"
+    DONE = "session/done"
+
+    WAITING_FOR_PERSON = (CHOOSE, NUMBER, FINGER, OPTIONS, PAY)
+    CANCELLABLE = WAITING_FOR_PERSON
+
+
+def _state(name: str, **extra: Any) -> dict[str, Any]:
+    """A state whose entry calls the model's ``enter_<name>`` (nested names cannot be method names)."""
+    return {"name": name, "on_enter": f"enter_{name}", **extra}
+
+
+def _waiting(name: str, seconds: float) -> dict[str, Any]:
+    return _state(name, timeout=seconds, on_timeout="on_person_silent", tags=["waits_for_person"])
+
+
+def states(t: TimeoutsSection) -> list[Any]:
+    return [
+        _state(S.BOOT),
+        _state(S.SELFTEST),
+        _state(S.IDLE),
+        _state(S.OUT_OF_SERVICE),
+        _state(S.MAINTENANCE),
+        {
+            "name": S.SESSION,
+            "on_exit": "leave_session",
+            "children": [
+                _waiting("choose", t.screen),
+                _waiting("number", t.screen),
+                _waiting("finger", t.screen),
+                _waiting("options", t.screen),
+                _waiting("pay", t.payment),
+                _state("issue", tags=["busy"]),
+                _state("print", tags=["busy"]),
+                _state("done", timeout=t.done, on_timeout="finish", tags=["shows_result"]),
+            ],
+        },
+    ]
+
+
+# (trigger, source, dest): the whole flow in one table; docs/state-diagram is drawn from it.
+TRANSITIONS: list[tuple[str, str | list[str], str]] = [
+    ("booted", S.BOOT, S.SELFTEST),
+    ("ready", [S.SELFTEST, S.OUT_OF_SERVICE], S.IDLE),
+    ("unfit", [S.SELFTEST, S.IDLE], S.OUT_OF_SERVICE),
+    ("start", S.IDLE, S.CHOOSE),
+    ("chose_identity_document", S.CHOOSE, S.NUMBER),
+    ("chose_public_document", S.CHOOSE, S.OPTIONS),
+    ("number_entered", S.NUMBER, S.FINGER),
+    ("retype_number", S.FINGER, S.NUMBER),
+    ("identified", S.FINGER, S.OPTIONS),
+    ("options_chosen", S.OPTIONS, S.PAY),
+    ("fee_settled", S.PAY, S.ISSUE),
+    ("reserved", S.ISSUE, S.PRINT),
+    ("printed", S.PRINT, S.DONE),
+    ("failed", [S.FINGER, S.PAY, S.ISSUE, S.PRINT], S.DONE),
+    ("cancel", list(S.CANCELLABLE), S.DONE),
+    ("abandon", list(S.WAITING_FOR_PERSON), S.DONE),
+    ("finish", S.DONE, S.IDLE),
+    ("maintenance_enter", [S.IDLE, S.OUT_OF_SERVICE], S.MAINTENANCE),
+    ("maintenance_exit", S.MAINTENANCE, S.SELFTEST),
+]
+
+def build_machine(model: Any, timeouts: TimeoutsSection, machine_cls: type[Any] = KioskMachine) -> Any:
+    machine = machine_cls(
+        model=model,
+        states=states(timeouts),
+        initial=S.BOOT,
+        queued=True,
+        auto_transitions=False,
+        ignore_invalid_triggers=True,
+        send_event=False,
+        on_exception="on_machine_exception",
+        model_override=False,
+    )
+    for trigger, source, dest in TRANSITIONS:
+        machine.add_transition(trigger, source, dest)
+    return machine

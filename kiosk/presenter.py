@@ -1,0 +1,113 @@
+"""From controller state to the `View` the screens draw.
+
+Only codes and numbers leave here (the screens own the words), and a resident number only masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from kiosk.machine import S
+from kiosk.views import DeviceLine, OptionChoice, View
+
+if TYPE_CHECKING:
+    from kiosk.controller import Kiosk
+
+SCREEN_OF_STATE = {
+    S.BOOT: "boot",
+    S.SELFTEST: "boot",
+    S.IDLE: "idle",
+    S.OUT_OF_SERVICE: "out_of_service",
+    S.MAINTENANCE: "maintenance",
+    S.CHOOSE: "choose_document",
+    S.NUMBER: "resident_number",
+    S.FINGER: "fingerprint",
+    S.OPTIONS: "options",
+    S.PAY: "payment",
+    S.ISSUE: "issuing",
+    S.PRINT: "printing",
+    S.DONE: "done",
+}
+
+
+def device_lines(kiosk: Kiosk) -> list[DeviceLine]:
+    return [DeviceLine(device=s.device, state=s.state.value, reason=s.reason,
+                       supplies={k: v.value for k, v in s.supplies.items()})
+            for s in sorted(kiosk.statuses.values(), key=lambda s: s.device)]
+
+
+def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
+    session = kiosk.session
+    config = kiosk.config
+    availability = kiosk.availability
+    if screen == "boot":
+        return {"step": kiosk.boot_step, "devices": device_lines(kiosk)}
+    if screen == "idle":
+        return {"kiosk_name": config.kiosk.name, "location": config.kiosk.location,
+                "clock": kiosk.clock.now().strftime("%H:%M"), "issuance_open": availability.open_reason == "",
+                "closed_reason": availability.open_reason}
+    if screen == "out_of_service":
+        return {"reason": kiosk.out_of_service_reason, "since": kiosk.out_of_service_since,
+                "devices": device_lines(kiosk)}
+    if screen == "maintenance":
+        return {"devices": device_lines(kiosk), "counters": kiosk.journal.totals(),
+                "cash_box": kiosk.journal.cash_box(),
+                "journal_tail": [e.line() for e in kiosk.journal.tail(12)]}
+    if screen == "choose_document":
+        return {"documents": availability.documents}
+    if session is None:
+        return {}
+    document = session.document
+    if screen == "resident_number":
+        return {"document": document, "masked": session.number.masked(), "digits": session.number.count,
+                "error": session.number_error}
+    if screen == "fingerprint":
+        return {"document": document, "masked": session.number.masked(), "guidance": session.guidance,
+                "attempt": session.attempts + 1, "max_attempts": config.fingerprint.max_attempts}
+    if screen == "options":
+        doc = config.documents[document]
+        fee = kiosk.fee_per_copy(document)
+        return {"document": document, "copies": session.copies, "max_copies": doc.max_copies,
+                "options": [OptionChoice(o, o in session.options) for o in doc.options],
+                "fee_per_copy": fee, "total": kiosk.till.quote(session)}
+    if screen == "payment":
+        accepts = ["coins"] + [f"bills:{b}" for b in _bills(kiosk, session.remaining)]
+        if config.card.enabled and "card_reader" in kiosk.statuses and kiosk.statuses["card_reader"].usable:
+            accepts.append("card")
+        return {"document": document, "copies": session.copies, "total": session.total, "paid": session.paid,
+                "remaining": session.remaining, "accepts": accepts, "hint": session.payment_hint,
+                "message": session.payment_message, "accepting": session.accepting,
+                "receipt_available": not any(n.startswith("receipt-") for n in availability.notices)}
+    if screen == "issuing":
+        return {"document": document, "step": "reserving"}
+    if screen == "printing":
+        return {"document": document, "copies": session.copies, "pages_done": session.pages_done,
+                "pages_total": session.pages_total, "status": session.print_status}
+    if screen == "done":
+        return {"document": document, "outcome": session.outcome or "cancelled", "reason": session.reason,
+                "change": session.change, "refund": session.refund, "voucher": session.voucher,
+                "receipt_printed": session.receipt_printed, "settled": session.closed}
+    return {}
+
+
+def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
+    from kiosk.till import acceptable_bills
+
+    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk._change_available())
+
+
+def present(kiosk: Kiosk, *, serial: int) -> View:
+    state = getattr(kiosk, "state", S.BOOT)
+    screen = SCREEN_OF_STATE.get(state, "failsafe")
+    prompt_data: dict[str, Any] = {}
+    if kiosk.prompt == "more_time":
+        prompt_data = {"seconds_left": int(kiosk.config.timeouts.grace)}
+    notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
+    return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=prompt_data,
+                notices=tuple(notices), language=kiosk.language, serial=serial)
+
+
+def view_as_dict(view: View) -> dict[str, Any]:
+    """A JSON-able copy for logs of the scenario runner and the technician tool."""
+    return asdict(view)

@@ -1,0 +1,146 @@
+"""Secrets of one session: the resident number and the fingerprint template.
+
+They live in bytearrays that `wipe()` overwrites, print themselves masked, and have no path to disk:
+nothing here can be pickled or turned into JSON. The log filter below is defence in depth for the
+day someone formats a secret by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import NoReturn
+
+RESIDENT_NUMBER_DIGITS = 13
+# Digits shown before masking: the birth date and the century/sex digit, as on Korean receipts.
+VISIBLE_DIGITS = 7
+
+# Century from the 7th digit (domain.md): 9/0 → 1800s, 1/2 → 1900s, 3/4 → 2000s; 5–8 foreign
+# residents (5/6 → 1900s, 7/8 → 2000s).
+_CENTURY = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "3": 2000, "4": 2000,
+            "5": 1900, "6": 1900, "7": 2000, "8": 2000}
+
+
+class SecretBytes:
+    """Bytes that must not outlive the session: wiped on `wipe()`, masked in repr, never serialised."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes | bytearray = b"") -> None:
+        self._data = bytearray(data)
+
+    def reveal(self) -> bytearray:
+        """The bytes themselves, for the one call that must send them (sealed) to the server."""
+        return self._data
+
+    def wipe(self) -> None:
+        for i in range(len(self._data)):
+            self._data[i] = 0
+        self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"<secret {len(self._data)} bytes>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("secrets are never serialised")
+
+
+def mask_resident_number(digits: str) -> str:
+    """`900101-1******` for a full number; a partial entry shows what was typed, up to 7 digits."""
+    shown = digits[:VISIBLE_DIGITS]
+    hidden = max(0, len(digits) - VISIBLE_DIGITS)
+    text = shown + "*" * hidden
+    return text[:6] + "-" + text[6:] if len(text) > 6 else text
+
+
+def validate_resident_number(digits: str) -> str:
+    """An error code for the screen, or "" when the number is plausible.
+
+    The date must exist in the century the 7th digit names. The old mod-11 check digit is NOT
+    checked: numbers issued since October 2020 end in random digits.
+    """
+    if len(digits) != RESIDENT_NUMBER_DIGITS or not digits.isdigit():
+        return "incomplete"
+    century = _CENTURY.get(digits[6])
+    if century is None:
+        return "invalid-sex-digit"
+    try:
+        dt.date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
+    except ValueError:
+        return "invalid-date"
+    return ""
+
+
+class ResidentNumberEntry:
+    """The digits a resident types, held as a secret until the session ends."""
+
+    __slots__ = ("_digits",)
+
+    def __init__(self) -> None:
+        self._digits = SecretBytes()
+
+    def press(self, digit: str) -> None:
+        if len(digit) == 1 and digit.isdigit() and len(self._digits) < RESIDENT_NUMBER_DIGITS:
+            self._digits.reveal().append(ord(digit))
+
+    def backspace(self) -> None:
+        if len(self._digits):
+            data = self._digits.reveal()
+            data[-1] = 0
+            del data[-1]
+
+    def clear(self) -> None:
+        self._digits.wipe()
+
+    @property
+    def count(self) -> int:
+        return len(self._digits)
+
+    def masked(self) -> str:
+        return mask_resident_number(self._digits.reveal().decode())
+
+    def error(self) -> str:
+        return validate_resident_number(self._digits.reveal().decode())
+
+    def formatted(self) -> str:
+        """`YYMMDD-SBBBBBC` for the one sealed request that needs it; never log the result."""
+        d = self._digits.reveal().decode()
+        return f"{d[:6]}-{d[6:]}"
+
+    def wipe(self) -> None:
+        self._digits.wipe()
+
+    def __repr__(self) -> str:
+        return f"<resident number {self.masked()}>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("secrets are never serialised")
+
+
+# 13 digits with an optional hyphen after six: a resident number; 13–19 digits: a card number.
+_RESIDENT_NUMBER = re.compile(r"(?<!\d)(\d{6})-?([1-8])\d{6}(?!\d)")
+_CARD_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{3,9}(\d{4})(?!\d)")
+
+
+def redact(text: str) -> str:
+    text = _RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
+    return _CARD_NUMBER.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Masks anything shaped like a resident or card number in every log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

@@ -1,0 +1,607 @@
+"""The kiosk's client for the central issuance server: HTTPS with mutual TLS, pinned keys.
+
+Every answer is treated as hostile until checked: bodies are size-limited and typed field by field,
+and each issued PDF's Ed25519 signature is verified against the pinned signing key before anyone
+can print it. Failures surface as a small typed tree (`ServerError` and below) so the controller
+can tell "try later" (ServerUnavailable) from "the server said no" (ServerRejected) from "the
+server is broken" (ServerProtocolError) from "do not print this" (DocumentSignatureInvalid).
+
+Only idempotent calls are retried: the catalog, heartbeats, and reserve/commit/void, which carry
+the kiosk's idempotency key. Identity verification is never retried: each attempt counts towards
+the server's lock-out. Resident numbers and templates leave this module only sealed
+(kiosk.template_crypto) and are never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import enum
+import json
+import logging
+import re
+import ssl
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from drivers.backoff import Backoff
+from drivers.clock import Clock
+from drivers.status import DeviceStatus
+from kiosk.template_crypto import load_public_key, seal
+
+log = logging.getLogger(__name__)
+
+# Per-call deadlines, as multiples of ServerConfig.timeout (5 s by default). Reading the catalog,
+# heartbeats, commit and void are single-row operations: one unit. Matching a fingerprint takes the
+# central matcher longer than a lookup: two units. A reservation renders and signs PDFs (the
+# simulator needs ~0.3 s a copy; a loaded production server far more): four units.
+TIMEOUT_FACTORS: dict[str, float] = {
+    "catalog": 1.0,
+    "verify_identity": 2.0,
+    "reserve": 4.0,
+    "commit": 1.0,
+    "void": 1.0,
+    "heartbeat": 1.0,
+}
+# httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
+# runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
+_BACKSTOP_FACTOR = 2.0
+# Retries of idempotent calls: two more attempts 0.2 s then 0.36 s later. A resident is waiting at
+# the screen, so a transient blip is bridged in well under a second and a dead server is reported
+# within about three deadlines.
+DEFAULT_RETRIES = 2
+DEFAULT_RETRY_BASE_S = 0.2
+_RETRY_CAP_S = 2.0
+# A Retry-After longer than a day is nonsense; keep the number, cap it.
+_MAX_RETRY_AFTER_S = 86_400.0
+_REASON_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_VERIFICATION_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{4}$")
+_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+_HOURS_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
+_ED25519_SIGNATURE_BYTES = 64  # RFC 8032 §5.1.6
+_MAX_PAGES = 1000  # no civil document is longer; a bigger number is a broken server
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class ServerError(Exception):
+    """Base of everything this client raises about the server. `reason` is a short code."""
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(f"{reason}: {message}" if message else reason)
+        self.reason = reason
+        self.message = message
+
+
+class ServerUnavailable(ServerError):
+    """No usable answer now: refused, timed out, dropped, 5xx or maintenance. Try again later."""
+
+    def __init__(
+        self, reason: str, message: str = "", *, retry_after: float | None = None, retryable: bool = True
+    ) -> None:
+        super().__init__(reason, message)
+        self.retry_after = retry_after
+        self.retryable = retryable
+
+
+class ServerTimeout(ServerUnavailable, TimeoutError):
+    """The server did not answer within the call's deadline."""
+
+
+class ServerTLSError(ServerUnavailable):
+    """The TLS handshake failed: our client certificate was refused, or the server is not the pinned one."""
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(reason, message, retryable=False)
+
+
+class ServerProtocolError(ServerError):
+    """The server answered something that is not the protocol: bad JSON, wrong type, oversized."""
+
+
+class ServerRejected(ServerError):
+    """The server understood and said no (4xx); `reason` is its error code."""
+
+    def __init__(self, status: int, reason: str, message: str = "") -> None:
+        super().__init__(reason, message)
+        self.status = status
+
+
+class DocumentSignatureInvalid(ServerError):
+    """An issued PDF whose Ed25519 signature does not verify against the pinned key: never print it."""
+
+
+# --- configuration and results ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    base_url: str
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+    signing_key_file: Path
+    identity_key_file: Path
+    kiosk_id: str
+    timeout: float = 5.0
+    max_body_bytes: int = 20_000_000
+
+
+@dataclass(frozen=True)
+class CatalogDocument:
+    code: str
+    title_ko: str
+    title_en: str
+    fee: int
+    needs_identity: bool
+    options: tuple[str, ...]
+    max_copies: int
+    hours: tuple[str, str] = ("00:00", "24:00")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    documents: list[CatalogDocument]
+
+    def get(self, code: str) -> CatalogDocument | None:
+        return next((d for d in self.documents if d.code == code), None)
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    verified: bool
+    token: str | None
+    exempt: bool
+    reason: str  # "" when verified; else "no-match", "not-enrolled", "locked", ...
+    expires_in: float | None = None
+    attempts_left: int | None = None
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    pdf: bytes
+    verification_number: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class Reservation:
+    issuance_id: str
+    fee_total: int
+    documents: list[SignedDocument]
+
+
+# --- the client ---------------------------------------------------------------------------------
+
+
+class IssuanceClient:
+    """One kiosk's connection to the central issuance server."""
+
+    def __init__(
+        self,
+        config: ServerConfig,
+        *,
+        clock: Clock,
+        retries: int = DEFAULT_RETRIES,
+        retry_base: float = DEFAULT_RETRY_BASE_S,
+    ) -> None:
+        self._config = config
+        self._clock = clock
+        self._retries = retries
+        self._retry_base = retry_base
+        self._signing_key = _load_signing_key(config.signing_key_file)
+        self._identity_pem = config.identity_key_file.read_bytes()
+        load_public_key(self._identity_pem)  # fail at start-up, not at the first resident
+        context = ssl.create_default_context(cafile=str(config.ca_file))  # only the pinned CA
+        context.load_cert_chain(str(config.cert_file), str(config.key_file))
+        self._http = httpx.AsyncClient(
+            base_url=config.base_url,
+            verify=context,
+            trust_env=False,
+            follow_redirects=False,
+            timeout=httpx.Timeout(config.timeout * _BACKSTOP_FACTOR),
+            headers={
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+                "User-Agent": "civil-kiosk/0.1",
+            },
+        )
+        self._failing_since_warning = False
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def catalog(self) -> Catalog:
+        body = await self._call("GET", "/v1/catalog", None, "catalog", idempotent=True)
+        return Catalog(documents=[_catalog_document(d) for d in _list_of_dicts(body, "documents")])
+
+    async def verify_identity(
+        self, resident_number: str, template: bytes | bytearray, template_format: str
+    ) -> IdentityResult:
+        aad = self._config.kiosk_id.encode()
+        request = {
+            "resident_number_ciphertext": seal(self._identity_pem, resident_number.encode(), aad),
+            "template_ciphertext": seal(self._identity_pem, template, aad),
+            "template_format": template_format,
+        }
+        body = await self._call("POST", "/v1/identity/verify", request, "verify_identity", idempotent=False)
+        verified = _bool(body, "verified")
+        attempts_left = _opt_int(body, "attempts_left", low=0, high=100)
+        if verified:
+            return IdentityResult(
+                verified=True,
+                token=_str(body, "token", max_len=512),
+                exempt=_bool(body, "exempt"),
+                reason="",
+                expires_in=_opt_number(body, "expires_in"),
+                attempts_left=attempts_left,
+            )
+        return IdentityResult(
+            verified=False,
+            token=None,
+            exempt=False,
+            reason=_reason(body.get("reason")),
+            attempts_left=attempts_left,
+        )
+
+    async def reserve(
+        self,
+        key: str,
+        document: str,
+        *,
+        options: Sequence[str],
+        copies: int,
+        token: str | None,
+        parcel: str | None = None,
+    ) -> Reservation:
+        request: dict[str, Any] = {
+            "idempotency_key": _check_key(key),
+            "document": document,
+            "options": list(options),
+            "copies": copies,
+        }
+        if token is not None:
+            request["verification_token"] = token
+        if parcel is not None:
+            request["parcel"] = parcel
+        body = await self._call("POST", "/v1/issuances", request, "reserve", idempotent=True)
+        documents = [self._signed_document(d) for d in _list_of_dicts(body, "documents")]
+        if len(documents) != copies:
+            raise ServerProtocolError(
+                "wrong-document-count", f"asked for {copies} copies, got {len(documents)}"
+            )
+        return Reservation(
+            issuance_id=_str(body, "issuance_id", max_len=128),
+            fee_total=_int(body, "fee_total", low=0, high=10_000_000),
+            documents=documents,
+        )
+
+    async def commit(self, key: str, *, pages_printed: int, payment_ref: str) -> None:
+        path = f"/v1/issuances/{urllib.parse.quote(_check_key(key), safe='')}/commit"
+        body = await self._call(
+            "POST",
+            path,
+            {"pages_printed": pages_printed, "payment_ref": payment_ref},
+            "commit",
+            idempotent=True,
+        )
+        _expect_state(body, "committed")
+
+    async def void(self, key: str, *, reason: str) -> None:
+        path = f"/v1/issuances/{urllib.parse.quote(_check_key(key), safe='')}/void"
+        body = await self._call("POST", path, {"reason": reason}, "void", idempotent=True)
+        _expect_state(body, "voided")
+
+    async def heartbeat(self, statuses: Mapping[str, Any]) -> list[str]:
+        request = {
+            "kiosk_id": self._config.kiosk_id,
+            "sent_at": self._clock.now().isoformat(),
+            "statuses": _jsonable(statuses),
+        }
+        body = await self._call("POST", "/v1/heartbeat", request, "heartbeat", idempotent=True)
+        commands = body.get("commands")
+        if not isinstance(commands, list) or not all(
+            isinstance(c, str) and 0 < len(c) <= 64 for c in commands
+        ):
+            raise ServerProtocolError("bad-field", "commands must be a list of short strings")
+        return list(commands)
+
+    # --- transport ------------------------------------------------------------------------------
+
+    async def _call(
+        self, method: str, path: str, request: Mapping[str, Any] | None, call: str, *, idempotent: bool
+    ) -> dict[str, Any]:
+        timeout = self._config.timeout * TIMEOUT_FACTORS[call]
+        backoff = Backoff(base=self._retry_base, cap=_RETRY_CAP_S)
+        content = json.dumps(request, ensure_ascii=False).encode() if request is not None else None
+        attempt = 0
+        while True:
+            try:
+                body = await self._once(method, path, content, timeout)
+            except ServerUnavailable as exc:
+                level = logging.DEBUG if self._failing_since_warning else logging.WARNING
+                log.log(
+                    level, "issuance server %s %s: %s (attempt %d)", method, _log_path(path), exc, attempt + 1
+                )
+                self._failing_since_warning = True
+                if not idempotent or not exc.retryable or attempt >= self._retries:
+                    raise
+                attempt += 1
+                # Real time, not the Clock: a retry pause decides no outcome (brief: backoff waits).
+                await asyncio.sleep(backoff.next_delay())
+                continue
+            if self._failing_since_warning:
+                log.info("issuance server answering again")
+                self._failing_since_warning = False
+            return body
+
+    async def _once(self, method: str, path: str, content: bytes | None, deadline: float) -> dict[str, Any]:
+        try:
+            status, headers, data = await self._clock.wait_for(
+                self._exchange(method, path, content, deadline * _BACKSTOP_FACTOR), deadline
+            )
+        except ServerError:
+            raise
+        except TimeoutError as exc:
+            raise ServerTimeout("timeout", f"no answer within {deadline:g} s") from exc
+        log.debug("issuance server %s %s -> %d (%d bytes)", method, _log_path(path), status, len(data))
+        return _interpret(status, headers, data)
+
+    async def _exchange(
+        self, method: str, path: str, content: bytes | None, backstop_s: float
+    ) -> tuple[int, httpx.Headers, bytes]:
+        limit = self._config.max_body_bytes
+        headers = {"Content-Type": "application/json"} if content is not None else {}
+        try:
+            async with self._http.stream(
+                method, path, content=content, headers=headers, timeout=httpx.Timeout(backstop_s)
+            ) as response:
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise ServerProtocolError("oversized", f"declared {declared} bytes, limit {limit}")
+                if response.headers.get("content-encoding", "identity").lower() not in ("identity", ""):
+                    raise ServerProtocolError("unexpected-encoding", "asked for identity encoding")
+                data = bytearray()
+                async for chunk in response.aiter_raw():
+                    data += chunk
+                    if len(data) > limit:
+                        raise ServerProtocolError("oversized", f"body exceeds {limit} bytes")
+                return response.status_code, response.headers, bytes(data)
+        except httpx.TransportError as exc:
+            raise _transport_error(exc) from exc
+        except httpx.HTTPError as exc:
+            raise ServerProtocolError("bad-http", type(exc).__name__) from exc
+        except (OSError, ValueError, LookupError, UnicodeError) as exc:
+            # Anything h11/anyio lets through unwrapped (a header it cannot decode, a socket error).
+            raise ServerUnavailable("transport-error", type(exc).__name__) from exc
+
+    def _signed_document(self, raw: Mapping[str, Any]) -> SignedDocument:
+        pdf = _b64(raw, "pdf_b64", max_len=self._config.max_body_bytes)
+        signature = _b64(raw, "signature_b64", max_len=200)
+        number = _str(raw, "verification_number", max_len=19)
+        if not _VERIFICATION_RE.match(number):
+            raise ServerProtocolError("bad-field", "verification_number must look like 1234-5678-9012-3456")
+        pages = _int(raw, "pages", low=1, high=_MAX_PAGES)
+        if len(signature) != _ED25519_SIGNATURE_BYTES:
+            raise DocumentSignatureInvalid("bad-signature", f"document {number}: signature has wrong length")
+        try:
+            self._signing_key.verify(signature, pdf)
+        except InvalidSignature as exc:
+            raise DocumentSignatureInvalid(
+                "bad-signature", f"document {number} is not signed by the pinned key"
+            ) from exc
+        if not pdf.startswith(b"%PDF-"):
+            raise ServerProtocolError("not-a-pdf", f"document {number} is not a PDF")
+        return SignedDocument(pdf=pdf, verification_number=number, pages=pages)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _load_signing_key(path: Path) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(path.read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"{path} is not an Ed25519 public key")
+    return key
+
+
+def _check_key(key: str) -> str:
+    if not _KEY_RE.match(key):
+        raise ValueError("idempotency key: 8..128 characters of A-Z a-z 0-9 . _ : -")
+    return key
+
+
+def _log_path(path: str) -> str:
+    return path  # paths carry only document codes, idempotency keys and verification numbers
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 16:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _transport_error(exc: httpx.TransportError) -> ServerError:
+    chain = _causes(exc)
+    if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain):
+        return ServerTLSError("tls-server-untrusted", "the server's certificate is not from the pinned CA")
+    if isinstance(exc, httpx.TimeoutException):
+        return ServerTimeout("timeout", type(exc).__name__)
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(c, ssl.SSLError) for c in chain):
+            return ServerTLSError(
+                "tls-handshake-failed", "the server ended the TLS handshake (client certificate refused?)"
+            )
+        if any(isinstance(c, ConnectionRefusedError) for c in chain):
+            return ServerUnavailable("connect-refused", "nothing listens at the server address")
+        return ServerUnavailable("connect-failed", str(exc) or type(exc).__name__)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "disconnected" in str(exc).lower():
+            return ServerUnavailable("dropped", "the server closed the connection without answering")
+        return ServerUnavailable("bad-http", "the server's answer is not valid HTTP")
+    if isinstance(exc, httpx.NetworkError):
+        return ServerUnavailable("dropped", "the connection broke during the exchange")
+    return ServerUnavailable("transport-error", type(exc).__name__)
+
+
+def _interpret(status: int, headers: httpx.Headers, data: bytes) -> dict[str, Any]:
+    if 200 <= status < 300:
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            raise ServerProtocolError(
+                "wrong-content-type", f"expected application/json, got {content_type!r:.60}"
+            )
+        body = _parse_json(data)
+        if body is None:
+            raise ServerProtocolError("bad-json", "the answer is not a JSON object")
+        return body
+    error = _parse_json(data) or {}
+    reason = _reason(error.get("error"), fallback=f"http-{status}")
+    message = error.get("message") if isinstance(error.get("message"), str) else ""
+    message = str(message)[:200]
+    if status == 503 or status >= 500 or status in (408, 429):
+        retry_after = _retry_after(headers.get("retry-after"))
+        # A maintenance window lasts minutes: retrying within the call would only delay the resident.
+        retryable = reason != "maintenance" and retry_after is None
+        return_error: ServerError = ServerUnavailable(
+            reason, message, retry_after=retry_after, retryable=retryable
+        )
+        raise return_error
+    if 400 <= status < 500:
+        raise ServerRejected(status, reason, message)
+    raise ServerProtocolError("unexpected-status", f"HTTP {status}")
+
+
+def _parse_json(data: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None or not value.strip().isdigit() or len(value.strip()) > 9:
+        return None
+    return min(float(value.strip()), _MAX_RETRY_AFTER_S)
+
+
+def _reason(value: object, fallback: str = "unspecified") -> str:
+    return value if isinstance(value, str) and _REASON_RE.match(value) else fallback
+
+
+def _expect_state(body: Mapping[str, Any], state: str) -> None:
+    if body.get("state") != state:
+        raise ServerProtocolError("bad-field", f"expected state {state!r}")
+
+
+def _list_of_dicts(body: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    value = body.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ServerProtocolError("bad-field", f"{key} must be a list of objects")
+    return value
+
+
+def _str(body: Mapping[str, Any], key: str, *, max_len: int = 256, allow_empty: bool = False) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or len(value) > max_len or (not value and not allow_empty):
+        raise ServerProtocolError("bad-field", f"{key} must be a string of at most {max_len} characters")
+    return value
+
+
+def _bool(body: Mapping[str, Any], key: str) -> bool:
+    value = body.get(key)
+    if not isinstance(value, bool):
+        raise ServerProtocolError("bad-field", f"{key} must be true or false")
+    return value
+
+
+def _int(body: Mapping[str, Any], key: str, *, low: int, high: int) -> int:
+    value = body.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ServerProtocolError("bad-field", f"{key} must be an integer in {low}..{high}")
+    return value
+
+
+def _opt_int(body: Mapping[str, Any], key: str, *, low: int, high: int) -> int | None:
+    return None if body.get(key) is None else _int(body, key, low=low, high=high)
+
+
+def _opt_number(body: Mapping[str, Any], key: str) -> float | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 86_400:
+        raise ServerProtocolError("bad-field", f"{key} must be a number of seconds")
+    return float(value)
+
+
+def _b64(body: Mapping[str, Any], key: str, *, max_len: int) -> bytes:
+    value = _str(body, key, max_len=max_len)
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ServerProtocolError("bad-field", f"{key} is not base64") from exc
+
+
+def _catalog_document(raw: Mapping[str, Any]) -> CatalogDocument:
+    options = raw.get("options", [])
+    if not isinstance(options, list) or not all(isinstance(o, str) and 0 < len(o) <= 64 for o in options):
+        raise ServerProtocolError("bad-field", "options must be a list of short strings")
+    hours = raw.get("hours")
+    span = ("00:00", "24:00")
+    if hours is not None:
+        if not isinstance(hours, dict):
+            raise ServerProtocolError("bad-field", "hours must be an object")
+        start, end = _str(hours, "start", max_len=5), _str(hours, "end", max_len=5)
+        if not (_HOURS_RE.match(start) and _HOURS_RE.match(end)):
+            raise ServerProtocolError("bad-field", "hours must be HH:MM")
+        span = (start, end)
+    return CatalogDocument(
+        code=_str(raw, "code", max_len=64),
+        title_ko=_str(raw, "title_ko"),
+        title_en=_str(raw, "title_en"),
+        fee=_int(raw, "fee", low=0, high=1_000_000),
+        needs_identity=_bool(raw, "needs_identity"),
+        options=tuple(options),
+        max_copies=_int(raw, "max_copies", low=1, high=100),
+        hours=span,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Heartbeat statuses as JSON: DeviceStatus in XFS4IoT words, enums by value, the rest as is."""
+    if isinstance(value, DeviceStatus):
+        return {
+            "state": value.state.value,
+            "reason": value.reason,
+            "supplies": {name: level.value for name, level in value.supplies.items()},
+        }
+    if isinstance(value, enum.Enum):
+        return _jsonable(value.value)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    return str(value)

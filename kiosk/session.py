@@ -1,0 +1,68 @@
+"""One resident's visit, from the first touch to the result screen.
+
+Everything personal a session holds (the number being typed, the fingerprint template) is a secret
+that `wipe()` destroys when the session ends; the rest is what the screens and the journal need.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.privacy import ResidentNumberEntry, SecretBytes
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Session:
+    id: str = field(default_factory=new_session_id)
+    document: str = ""
+    options: set[str] = field(default_factory=set)
+    copies: int = 1
+    number: ResidentNumberEntry = field(default_factory=ResidentNumberEntry)
+    number_error: str = ""
+    template: SecretBytes | None = None
+    token: str | None = None
+    exempt: bool = False
+    attempts: int = 0
+    guidance: str = "place"
+    # Money, in won.
+    total: int = 0
+    paid: int = 0
+    change: int = 0
+    refund: int = 0
+    voucher: str = ""
+    payment_message: str = ""
+    payment_hint: str = ""
+    payment_complete: bool = False
+    accepting: bool = False  # acceptors enabled: money put in now is counted, not returned
+    fee_kept: bool = False
+    # Paper.
+    reservation: Any = None
+    pages_done: int = 0
+    pages_total: int = 0
+    print_status: str = ""
+    receipt_printed: bool = False
+    # How it ended: issued / cancelled / refunded / failed / timed_out, and why.
+    outcome: str = ""
+    reason: str = ""
+    closed: bool = False
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.total - self.paid)
+
+    def forget_identity(self) -> None:
+        """Drop the number and template as soon as the server has answered: they are not needed after."""
+        self.number.wipe()
+        if self.template is not None:
+            self.template.wipe()
+            self.template = None
+
+    def wipe(self) -> None:
+        self.forget_identity()
+        self.token = None

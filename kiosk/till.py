@@ -1,0 +1,260 @@
+"""The till: every won that enters or leaves the kiosk passes through here and into the journal.
+
+Cash events from the acceptors are handled one at a time by one task, in the order the devices
+reported them, whatever state the machine is in: a coin that drops after the resident pressed cancel
+is still journaled and still refunded. A bill is stacked only if the hoppers can pay its change;
+otherwise it goes back from escrow and the screen says what money works. Money that cannot be paid
+back in coins becomes a voucher, printed and journaled. Never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from kiosk.machine import S
+from kiosk.session import Session, new_session_id
+
+if TYPE_CHECKING:
+    from kiosk.controller import Kiosk
+
+log = logging.getLogger(__name__)
+
+BILLS = (1000, 5000, 10000, 50000)
+
+
+def voucher_code() -> str:
+    """12 random digits in groups: short enough to read aloud to a clerk, too many to guess."""
+    digits = f"{secrets.randbelow(10**12):012d}"
+    return f"V-{digits[:4]}-{digits[4:8]}-{digits[8:]}"
+
+
+def payable_change(amount: int, hopper_coin: int, available: int) -> bool:
+    return amount == 0 or (amount % hopper_coin == 0 and amount <= available)
+
+
+def acceptable_bills(remaining: int, hopper_coin: int, available: int, bills: tuple[int, ...] = BILLS) -> list[int]:
+    """Bills whose change the hoppers can pay now."""
+    return [b for b in bills if b <= remaining or payable_change(b - remaining, hopper_coin, available)]
+
+
+def payment_hint(remaining: int, hopper_coin: int, available: int) -> str:
+    bills = acceptable_bills(remaining, hopper_coin, available)
+    if not bills:
+        return "exact-only"
+    if bills == [1000]:
+        return "exact-or-1000-only"
+    if len(bills) < len(BILLS):
+        return "bills-limited"
+    return ""
+
+
+class Till:
+    def __init__(self, kiosk: Kiosk) -> None:
+        self.kiosk = kiosk
+        self._events: asyncio.Queue[Any] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self._escrow: int = 0  # won of a bill held in escrow, 0 when none
+
+    @property
+    def _cash(self) -> Any:
+        return self.kiosk.devices.cash
+
+    @property
+    def _hopper_coin(self) -> int:
+        return self.kiosk.config.cash.hopper_coin
+
+    def post(self, event: Any) -> None:
+        """Called by the cash driver (synchronously, on the loop) for every device event."""
+        self._events.put_nowait(event)
+        if self._worker is None or self._worker.done():
+            self._worker = self.kiosk._spawn(self._drain(), "till")
+
+    async def _drain(self) -> None:
+        while not self._events.empty():
+            event = self._events.get_nowait()
+            await self._handle(event)
+
+    def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
+        self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
+
+    def _paying_session(self) -> Session | None:
+        session = self.kiosk.session
+        if session is not None and self.kiosk.state == S.PAY and not session.payment_complete:
+            return session
+        return None
+
+    # ------------------------------------------------------------------ device events
+
+    async def _handle(self, event: Any) -> None:
+        kind = type(event).__name__
+        if kind == "CoinCredited":
+            await self._credit("coin_credited", int(event.value))
+        elif kind == "BillEscrowed":
+            await self._decide_escrow(int(event.value))
+        elif kind == "BillStacked":
+            self._escrow = 0
+            await self._credit("bill_stacked", int(event.value))
+        elif kind == "BillReturned":
+            self._escrow = 0
+            session = self.kiosk.session
+            self._record(session.id if session else "device", "bill_returned", int(event.value),
+                         reason=str(getattr(event, "reason", "")))
+        elif kind == "CoinRejected":
+            reason = str(getattr(event, "reason", ""))
+            log.info("coin returned: %s", reason)
+            self._tell("foreign-coin" if reason in ("fraud", "unknown-coin", "foreign") else "coin-rejected")
+        elif kind == "LostEvents":
+            log.error("cash device %s lost %s events after a reset", event.device, event.count)
+            self._record("device", "cash_events_lost", ref=str(event.device), count=int(event.count))
+        else:
+            log.warning("cash device reports %s: %s", kind, event)
+            self._record("device", "cash_fault", ref=kind, detail=str(event))
+
+    def _tell(self, message: str) -> None:
+        session = self.kiosk.session
+        if session is not None:
+            session.payment_message = message
+            self.kiosk.publish()
+
+    async def _credit(self, kind: str, amount: int) -> None:
+        session = self._paying_session()
+        if session is None:
+            await self._orphan_credit(kind, amount)
+            return
+        self._record(session.id, kind, amount)
+        session.paid += amount
+        session.payment_message = ""
+        self.kiosk.note_activity()
+        self._update_hint(session)
+        self.kiosk.publish()
+        if session.paid >= session.total:
+            await self._complete(session)
+
+    async def _orphan_credit(self, kind: str, amount: int) -> None:
+        """Money that arrived when no fee was being taken (late coin, device glitch): give it back."""
+        session = self.kiosk.session
+        if session is not None and not session.closed:
+            # Still this resident's money: settle() refunds whatever the session holds beyond its fee.
+            self._record(session.id, kind, amount, late=True)
+            return
+        orphan = new_session_id()
+        self._record(orphan, "session_opened", orphan=True)
+        self._record(orphan, kind, amount)
+        await self._refund(orphan, amount)
+        self._record(orphan, "session_closed", outcome="refunded", reason="money-outside-session")
+
+    async def _decide_escrow(self, value: int) -> None:
+        session = self._paying_session()
+        owner = session.id if session else "device"
+        self._record(owner, "bill_escrowed", value)
+        self._escrow = value
+        stack = False
+        if session is not None:
+            over = session.paid + value - session.total
+            stack = over <= 0 or payable_change(over, self._hopper_coin, self.kiosk._change_available())
+            if not stack:
+                session.payment_message = "bill-returned-no-change"
+                self._update_hint(session)
+                self.kiosk.publish()
+        self._record(owner, "bill_route_intent", value, stack=stack)
+        try:
+            await self._cash.route_bill(stack=stack)
+        except Exception as exc:
+            log.error("could not route the escrowed bill: %s", exc)
+            self._record(owner, "bill_route_failed", value, error=str(exc))
+
+    def _update_hint(self, session: Session) -> None:
+        session.payment_hint = payment_hint(session.remaining, self._hopper_coin, self.kiosk._change_available())
+
+    # ------------------------------------------------------------------ the fee
+
+    def quote(self, session: Session) -> int:
+        fee = 0 if session.exempt else self.kiosk.fee_per_copy(session.document)
+        return fee * session.copies
+
+    async def take_fee(self) -> None:
+        session = self.kiosk.session
+        assert session is not None
+        session.total = self.quote(session)
+        self._record(session.id, "fee_quoted", session.total, ref=session.document, copies=session.copies)
+        if session.total == 0:
+            session.payment_complete = True
+            await self.kiosk.fire("fee_settled")
+            return
+        self._update_hint(session)
+        self.kiosk.publish()
+        bills = acceptable_bills(session.remaining, self._hopper_coin, self.kiosk._change_available())
+        coins = [int(v) for v in self.kiosk.config.cash.coin_channels.values()]
+        try:
+            await self._cash.enable(coins=coins, bills=bills)
+            session.accepting = True
+            self.kiosk.publish()
+        except Exception as exc:
+            log.error("cannot enable the acceptors: %s", exc)
+            session.outcome, session.reason = "failed", "cash-unavailable"
+            await self.kiosk.fire("failed")
+
+    async def _complete(self, session: Session) -> None:
+        session.payment_complete = True
+        session.accepting = False
+        self._record(session.id, "payment_complete", session.paid)
+        await self.inhibit()
+        change = session.paid - session.total
+        if change > 0:
+            paid, voucher = await self._pay_out(session.id, change, "change")
+            session.change = paid
+            session.voucher = voucher
+        await self.kiosk.fire("fee_settled")
+
+    async def inhibit(self) -> None:
+        """Acceptors take money only while a fee is being taken."""
+        try:
+            await self._cash.disable()
+        except Exception as exc:
+            log.warning("could not inhibit the acceptors: %s", exc)
+
+    # ------------------------------------------------------------------ paying out
+
+    async def _pay_out(self, session_id: str, amount: int, purpose: str) -> tuple[int, str]:
+        """Pay `amount` from the hoppers; whatever they cannot pay becomes a voucher. Returns (paid, voucher)."""
+        payable = amount - amount % self._hopper_coin
+        self._record(session_id, f"{purpose}_intent", amount)
+        paid = 0
+        if payable > 0:
+            try:
+                result = await self._cash.dispense(payable)
+                paid = int(result.paid)
+            except Exception as exc:
+                log.error("hopper failed paying %s won of %s: %s", payable, purpose, exc)
+                paid = int(getattr(exc, "paid", 0))
+        self._record(session_id, f"{purpose}_paid", paid)
+        unpaid = amount - paid
+        voucher = ""
+        if unpaid > 0:
+            voucher = voucher_code()
+            self._record(session_id, "voucher_issued", unpaid, ref=voucher, purpose=purpose)
+            log.warning("%s of %s won not paid in coins: voucher issued", purpose, unpaid)
+        return paid, voucher
+
+    async def _refund(self, session_id: str, amount: int) -> tuple[int, str]:
+        return await self._pay_out(session_id, amount, "refund")
+
+    async def settle(self, session: Session) -> None:
+        """At the end of a session: return escrow, then refund whatever the session holds beyond its fee."""
+        await self.inhibit()
+        if self._escrow:
+            self._record(session.id, "bill_route_intent", self._escrow, stack=False)
+            with contextlib.suppress(Exception):
+                await self._cash.route_bill(stack=False)
+        await self._drain()
+        owed = self.kiosk.journal.session_money(session.id).unaccounted
+        if owed > 0:
+            paid, voucher = await self._refund(session.id, owed)
+            session.refund = paid
+            session.voucher = session.voucher or voucher
+            if session.outcome == "cancelled":
+                session.outcome = "refunded"

@@ -1,0 +1,204 @@
+"""The end of a session: what happened, money to take, a refund voucher to keep, then "finish"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import Intent, View
+from screens.base import (
+    Block,
+    Screen,
+    Widget,
+    build_frame,
+    draw_alert_icon,
+    draw_check_icon,
+    draw_cross_icon,
+    draw_text,
+    draw_widgets,
+    footer_buttons,
+    get_bool,
+    get_int,
+    get_str,
+    lang_of,
+    paint_frame,
+    radius,
+    stack,
+    text_block,
+    text_height,
+)
+from screens.strings import document, t, won
+from screens.theme import Theme
+
+
+class DoneScreen(Screen):
+    name = "done"
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        frame = build_frame(view, theme)
+        lang = lang_of(view)
+        return footer_buttons(frame, theme, [("ok", Intent("confirm"), t("button.done", lang), "primary", 1)])
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame = build_frame(view, theme)
+        paint_frame(surface, view, theme, frame)
+        body = frame.body
+        stack(surface, body, self._blocks(view, theme, body.width), valign="middle")
+        draw_widgets(surface, theme, self.layout(view, theme))
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        outcome = get_str(data, "outcome", "issued")
+        reason = get_str(data, "reason")
+        change = get_int(data, "change")
+        refund = get_int(data, "refund")
+        voucher = get_str(data, "voucher")
+        gap = theme.sp(20)
+        icon = theme.px(180)
+
+        def paint_icon(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            centre = (rect.centerx, rect.top + icon // 2)
+            if outcome == "issued":
+                draw_check_icon(surface, centre, icon, c.success, c.surface)
+            elif outcome == "failed":
+                draw_cross_icon(surface, centre, icon, c.danger, c.surface)
+            else:
+                draw_alert_icon(surface, theme, centre, icon, c.primary, c.surface)
+            return None
+
+        blocks = [Block(icon, paint_icon, 3, theme.sp(40))]
+        doc = get_str(data, "document")
+        if doc:
+            blocks.append(
+                text_block(
+                    theme, document(doc, lang), "subtitle", c.primary, width, priority=4, align="center"
+                )
+            )
+        blocks.append(
+            text_block(theme, t(f"outcome.{outcome}", lang), "big", c.text, width, align="center", gap=gap)
+        )
+        if outcome == "issued":
+            receipt = get_bool(data, "receipt_printed", True)
+            blocks.append(
+                text_block(
+                    theme,
+                    t("done.take" if receipt else "done.take_document", lang),
+                    "subtitle",
+                    c.text,
+                    width,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        elif reason and outcome != "cancelled":
+            blocks.append(
+                text_block(
+                    theme,
+                    t(f"reason.{reason}", lang),
+                    "subtitle",
+                    c.text,
+                    width,
+                    priority=2,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        if change > 0:
+            blocks.append(
+                text_block(
+                    theme,
+                    t("done.change", lang, amount=won(change, lang)),
+                    "title",
+                    c.primary,
+                    width,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        if refund > 0:
+            blocks.append(
+                text_block(
+                    theme,
+                    t("done.refund", lang, amount=won(refund, lang)),
+                    "title",
+                    c.primary,
+                    width,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        if outcome == "issued" and not get_bool(data, "receipt_printed", True):
+            blocks.append(
+                text_block(
+                    theme,
+                    t("done.receipt_failed", lang),
+                    "body",
+                    c.muted,
+                    width,
+                    priority=1,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        if voucher:
+            blocks.append(self._voucher(theme, lang, voucher, width))
+        return blocks
+
+    def _voucher(self, theme: Theme, lang: str, voucher: str, width: int) -> Block:
+        c = theme.colors
+        pad = theme.sp(32)
+        help_text = t("done.voucher_help", lang)
+        help_h = text_height(theme, help_text, "body", width - 2 * pad)
+        lh, big = theme.line_height("body_bold"), theme.line_height("huge")
+
+        def paint(surface: pygame.Surface, box: pygame.Rect) -> object:
+            pygame.draw.rect(surface, c.surface, box, border_radius=radius(theme) * 2)
+            pygame.draw.rect(surface, c.primary, box, width=theme.sp(6), border_radius=radius(theme) * 2)
+            x, w = box.left + pad, box.width - 2 * pad
+            y = box.top + pad
+            draw_text(surface, theme, t("done.voucher", lang), "body_bold", c.text, pygame.Rect(x, y, w, lh))
+            y += lh
+            draw_text(
+                surface, theme, voucher, "huge", c.primary, pygame.Rect(x, y, w, big), min_style="title"
+            )
+            y += big
+            return draw_text(
+                surface, theme, help_text, "body", c.text, pygame.Rect(x, y, w, help_h), valign="top"
+            )
+
+        return Block(lh + big + help_h + 2 * pad, paint, 0)
+
+
+SCREEN = DoneScreen()
+SAMPLES: dict[str, dict[str, Any]] = {
+    "issued": {
+        "document": "resident_copy",
+        "outcome": "issued",
+        "reason": "",
+        "change": 800,
+        "refund": 0,
+        "voucher": "",
+        "receipt_printed": True,
+    },
+    "voucher": {
+        "document": "family_relations",
+        "outcome": "failed",
+        "reason": "print-failed",
+        "change": 0,
+        "refund": 200,
+        "voucher": "R7K2-9QXM",
+        "receipt_printed": False,
+    },
+    "failed": {
+        "document": "local_tax",
+        "outcome": "failed",
+        "reason": "no-tax-record",
+        "change": 0,
+        "refund": 0,
+        "voucher": "",
+        "receipt_printed": False,
+    },
+}

@@ -1,0 +1,51 @@
+"""What the resident sees when a screen cannot be drawn: a calm "please wait" in both languages.
+
+Draws from nothing but the theme (no View data), so it cannot fail the way the broken screen did.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import View
+from screens.base import Screen, Widget, draw_text
+from screens.strings import t
+from screens.theme import Theme
+
+
+class FailsafeScreen(Screen):
+    name = "failsafe"
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        return []
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        c = theme.colors
+        surface.fill(c.header)
+        w = theme.width - 2 * theme.sp(64)
+        lh_ko = theme.line_height("big") * 2
+        top = theme.height // 2 - lh_ko
+        draw_text(
+            surface,
+            theme,
+            t("wait", "ko"),
+            "big",
+            c.on_dark,
+            pygame.Rect(theme.sp(64), top, w, lh_ko),
+            valign="bottom",
+        )
+        draw_text(
+            surface,
+            theme,
+            t("wait", "en"),
+            "title",
+            c.on_dark,
+            pygame.Rect(theme.sp(64), top + lh_ko + theme.sp(24), w, theme.line_height("title") * 2),
+            valign="top",
+        )
+
+
+SCREEN = FailsafeScreen()
+SAMPLES: dict[str, dict[str, Any]] = {"default": {}}

@@ -1,0 +1,154 @@
+"""Fingerprint capture: one big picture of the sensor, one sentence of guidance, the attempt count.
+
+Guidance comes from the sensor's own codes (dry, wet, partial...) so an elderly resident gets a
+concrete thing to do; after the last failed attempt it says where to re-register.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import View
+from screens.base import (
+    Block,
+    Screen,
+    Widget,
+    build_frame,
+    cancel_spec,
+    draw_fingerprint,
+    draw_text,
+    draw_widgets,
+    footer_buttons,
+    get_int,
+    get_str,
+    lang_of,
+    paint_frame,
+    stack,
+    stack_height,
+    text_block,
+    text_height,
+)
+from screens.resident_number import visible_slots
+from screens.strings import document, t
+from screens.theme import Theme
+
+_TROUBLE = {"no_match", "fake_finger", "unavailable"}
+_ADVICE = {"press_harder", "too_dry", "too_wet", "partial", "lift_and_place"}
+_BUSY = {"reading", "verifying"}
+
+
+def shown_number(masked: str) -> str:
+    """The masked number as the resident typed it, never with more than 7 digits."""
+    slots = visible_slots(masked)
+    text = "".join(s for s in slots if s)
+    return text[:6] + "-" + text[6:] if len(text) > 6 else text
+
+
+class FingerprintScreen(Screen):
+    name = "fingerprint"
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        frame = build_frame(view, theme)
+        return footer_buttons(frame, theme, [cancel_spec(view)])
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame = build_frame(view, theme)
+        paint_frame(surface, view, theme, frame)
+        body = frame.body
+        blocks = self._blocks(view, theme, body.width)
+        # The sensor picture takes the room the words leave (up to 420 px at 100 %), or none.
+        room = body.height - stack_height(blocks) - theme.sp(64)
+        size = min(theme.px(420), room)
+        if size >= theme.px(120):
+            guidance = get_str(view.data, "guidance", "place")
+            trouble = guidance in _TROUBLE
+            c = theme.colors
+
+            def paint_picture(surface: pygame.Surface, rect: pygame.Rect) -> object:
+                centre = rect.center
+                pygame.draw.circle(surface, c.surface, centre, size // 2)
+                pygame.draw.circle(
+                    surface, c.danger if trouble else c.primary, centre, size // 2, theme.sp(6)
+                )
+                draw_fingerprint(surface, centre, int(size * 0.8), c.danger if trouble else c.primary)
+                return None
+
+            split = next(i for i, b in enumerate(blocks) if b.priority == 0)
+            blocks.insert(split, Block(size + theme.sp(32), paint_picture, 5, theme.sp(32)))
+        stack(surface, body, blocks, valign="middle")
+        draw_widgets(surface, theme, self.layout(view, theme))
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        guidance = get_str(data, "guidance", "place")
+        attempt = get_int(data, "attempt")
+        max_attempts = get_int(data, "max_attempts")
+        blocks: list[Block] = []
+        doc = get_str(data, "document")
+        if doc:
+            blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=4))
+        blocks.append(text_block(theme, t("fingerprint.title", lang), "title", c.text, width, priority=1))
+        masked = shown_number(get_str(data, "masked"))
+        if masked:
+            blocks.append(text_block(theme, masked, "subtitle", c.muted, width, priority=3))
+        text = t(f"guidance.{guidance}", lang)
+        colour = c.danger if guidance in _TROUBLE else c.primary if guidance in _BUSY else c.text
+        soft = c.danger_soft if guidance in _TROUBLE else c.primary_soft if guidance in _ADVICE else None
+        pad = theme.sp(28)
+        h = text_height(theme, text, "title", width - 2 * pad) + 2 * pad
+
+        def paint_guidance(surface: pygame.Surface, box: pygame.Rect) -> object:
+            if soft is not None:
+                pygame.draw.rect(surface, soft, box, border_radius=theme.sp(20))
+            return draw_text(surface, theme, text, "title", colour, box.inflate(-2 * pad, -2 * pad))
+
+        blocks.append(Block(h, paint_guidance, 0, theme.sp(24)))
+        if attempt > 0 and max_attempts > 0:
+            blocks.append(
+                text_block(
+                    theme,
+                    t("fingerprint.attempt", lang, attempt=attempt, max=max_attempts),
+                    "body_bold",
+                    c.muted,
+                    width,
+                    priority=2,
+                    align="center",
+                    gap=theme.sp(16),
+                )
+            )
+        if guidance == "no_match" or (max_attempts and attempt >= max_attempts and guidance in _TROUBLE):
+            blocks.append(
+                text_block(theme, t("fingerprint.reregister", lang), "body", c.text, width, align="center")
+            )
+        return blocks
+
+
+SCREEN = FingerprintScreen()
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "place": {
+        "document": "resident_copy",
+        "masked": "900101-1******",
+        "guidance": "place",
+        "attempt": 1,
+        "max_attempts": 3,
+    },
+    "too_dry": {
+        "document": "resident_copy",
+        "masked": "900101-1******",
+        "guidance": "too_dry",
+        "attempt": 2,
+        "max_attempts": 3,
+    },
+    "no_match": {
+        "document": "resident_copy",
+        "masked": "900101-1******",
+        "guidance": "no_match",
+        "attempt": 3,
+        "max_attempts": 3,
+    },
+}

@@ -1,0 +1,191 @@
+"""Attract screen: where the kiosk is, whether it can issue now, and one huge "touch to start".
+
+Static on purpose: nothing moves, so an idle booth draws one frame and then sleeps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import Intent, View
+from screens.base import (
+    Block,
+    Frame,
+    Screen,
+    Widget,
+    build_frame,
+    draw_alert_icon,
+    draw_check_icon,
+    draw_text,
+    draw_widgets,
+    footer_buttons,
+    get_bool,
+    get_str,
+    lang_of,
+    language_specs,
+    paint_frame,
+    place_below,
+    stack,
+    stack_height,
+    text_block,
+    text_height,
+)
+from screens.strings import t
+from screens.theme import Theme
+
+__all__ = ["SAMPLES", "SCREEN", "IdleScreen"]
+
+
+class IdleScreen(Screen):
+    name = "idle"
+
+    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
+        frame = build_frame(view, theme)
+        body = frame.body
+        blocks = self._blocks(view, theme, body.width)
+        gap = theme.sp(48)
+        top = place_below(frame, body.top + stack_height(blocks), gap)
+        # The start button stays big whatever the zoom: at least 35 % of the body; the words give way.
+        min_h = max(3 * theme.min_target, body.height * 35 // 100)
+        if body.bottom - top < min_h:
+            top = max(frame.controls.top, body.bottom - min_h)
+        start = pygame.Rect(body.left, top, body.width, max(theme.min_target, body.bottom - top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, top - gap // 2 - body.top))
+        return frame, info, start
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        blocks = [text_block(theme, t("kiosk.title", lang), "big", c.text, width, priority=2, align="center")]
+        location = get_str(data, "location")
+        if location:
+            blocks.append(text_block(theme, location, "subtitle", c.primary, width, align="center"))
+        blocks.append(Block(theme.sp(24), lambda s, r: None, 3))
+        blocks.append(
+            text_block(
+                theme,
+                t("idle.what", lang),
+                "body",
+                c.muted,
+                width,
+                priority=3,
+                align="center",
+                gap=theme.sp(40),
+            )
+        )
+        is_open = get_bool(data, "issuance_open", True)
+        reason = "" if is_open else get_str(data, "closed_reason")
+        if is_open:
+            status = t("idle.open", lang)
+        else:
+            status = t(f"reason.{reason}", lang) if reason else t("idle.closed", lang)
+        icon = theme.px(52)
+        pad = theme.sp(28)
+        text_w = width - 3 * pad - icon
+        h = text_height(theme, status, "subtitle", text_w) + 2 * theme.sp(16)
+        fg, soft = (c.success, c.success_soft) if is_open else (c.danger, c.danger_soft)
+
+        def paint_status(surface: pygame.Surface, box: pygame.Rect) -> object:
+            pygame.draw.rect(surface, soft, box, border_radius=theme.sp(20))
+            centre = (box.left + pad + icon // 2, box.centery)
+            if is_open:
+                draw_check_icon(surface, centre, icon, fg, soft)
+            else:
+                draw_alert_icon(surface, theme, centre, icon, fg, soft)
+            return draw_text(
+                surface,
+                theme,
+                status,
+                "subtitle",
+                fg,
+                pygame.Rect(box.left + 2 * pad + icon, box.top, text_w, box.height),
+                align="left",
+            )
+
+        blocks.append(Block(h, paint_status, 1 if is_open else 0))
+        return blocks
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        frame, _, start = self._geometry(view, theme)
+        lang = lang_of(view)
+        other = "en" if lang == "ko" else "ko"
+        widgets = [
+            Widget("start", start, Intent("start"), t("idle.touch", lang), "custom", t("idle.touch", other))
+        ]
+        return widgets + footer_buttons(frame, theme, language_specs(view))
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame, info, _ = self._geometry(view, theme)
+        paint_frame(surface, view, theme, frame)
+        stack(
+            surface,
+            info,
+            self._blocks(view, theme, info.width),
+            valign="bottom" if theme.low_position else "top",
+        )
+        widgets = self.layout(view, theme)
+        self._draw_start(surface, theme, widgets[0])
+        draw_widgets(surface, theme, widgets[1:])
+
+    def _draw_start(self, surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
+        c = theme.colors
+        rect = widget.rect
+        pygame.draw.rect(surface, c.primary, rect, border_radius=theme.sp(36))
+        inner_w = rect.width - 2 * theme.sp(40)
+        label_h = text_height(theme, widget.label, "big", inner_w)
+        detail_h = text_height(theme, widget.detail, "subtitle", inner_w)
+        words_h = label_h + theme.sp(12) + detail_h
+        # A fingertip ring above the words when there is room: the one picture every language reads.
+        ring = min(theme.px(170), rect.height // 3)
+        with_ring = rect.height >= ring + theme.sp(40) + words_h + 2 * theme.sp(32)
+        block_h = words_h + (ring + theme.sp(40) if with_ring else 0)
+        y = rect.top + max(theme.sp(16), (rect.height - block_h) // 2)
+        if with_ring:
+            cy = y + ring // 2
+            pygame.draw.circle(surface, c.on_dark, (rect.centerx, cy), ring // 2, theme.sp(8))
+            pygame.draw.circle(surface, c.on_dark, (rect.centerx, cy), ring // 5)
+            y += ring + theme.sp(40)
+        left = rect.left + theme.sp(40)
+        room = max(0, rect.bottom - theme.sp(16) - y)
+        used = draw_text(
+            surface,
+            theme,
+            widget.label,
+            "big",
+            c.on_dark,
+            pygame.Rect(left, y, inner_w, min(label_h, room)),
+            valign="top",
+        )
+        y += used + theme.sp(12)
+        draw_text(
+            surface,
+            theme,
+            widget.detail,
+            "subtitle",
+            c.on_dark,
+            pygame.Rect(left, y, inner_w, max(0, rect.bottom - theme.sp(16) - y)),
+            valign="top",
+        )
+
+
+SCREEN = IdleScreen()
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "open": {
+        "kiosk_name": "무인민원발급기",
+        "location": "세종특별자치시청 1층 365 코너",
+        "clock": "14:05",
+        "issuance_open": True,
+        "closed_reason": "",
+    },
+    "closed": {
+        "kiosk_name": "무인민원발급기",
+        "location": "세종특별자치시청 1층 365 코너",
+        "clock": "23:41",
+        "issuance_open": False,
+        "closed_reason": "outside-hours",
+    },
+}

@@ -1,0 +1,165 @@
+"""Technician mode: every device's state and supplies, the counters, the journal tail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import DeviceLine, Intent, View
+from screens.base import (
+    Frame,
+    Screen,
+    Widget,
+    build_frame,
+    device_rows,
+    draw_text,
+    draw_widgets,
+    footer_buttons,
+    get_list,
+    lang_of,
+    paint_frame,
+)
+from screens.strings import t
+from screens.theme import Theme
+
+
+class MaintenanceScreen(Screen):
+    name = "maintenance"
+
+    def _frame(self, view: View, theme: Theme) -> Frame:
+        return build_frame(view, theme)
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        lang = lang_of(view)
+        return footer_buttons(
+            self._frame(view, theme),
+            theme,
+            [
+                ("maint:selftest", Intent("maintenance_selftest"), t("maint.selftest", lang), "secondary", 1),
+                ("maint:exit", Intent("maintenance_exit"), t("maint.exit", lang), "primary", 1),
+            ],
+        )
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame = self._frame(view, theme)
+        paint_frame(surface, view, theme, frame)
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        body = frame.body
+        y = body.top
+        y += draw_text(
+            surface,
+            theme,
+            t("maint.title", lang),
+            "title",
+            c.text,
+            pygame.Rect(body.left, y, body.width, theme.line_height("title")),
+            align="left",
+        )
+        lh = theme.line_height("body")
+        ch = theme.line_height("caption")
+
+        def heading(text: str, y: int) -> int:
+            y += theme.sp(24)
+            used = draw_text(
+                surface,
+                theme,
+                text,
+                "subtitle",
+                c.primary,
+                pygame.Rect(body.left, y, body.width, theme.line_height("subtitle")),
+                align="left",
+            )
+            return y + used + theme.sp(8)
+
+        y = heading(t("maint.devices", lang), y)
+        col = body.width * 2 // 5
+        for device, state, reason, supplies in device_rows(data.get("devices")):
+            if y + lh > body.bottom:
+                break
+            colour = c.success if state == "online" else c.danger
+            draw_text(
+                surface, theme, device, "body_bold", c.text, pygame.Rect(body.left, y, col, lh), align="left"
+            )
+            draw_text(
+                surface,
+                theme,
+                f"{state} {reason}".strip(),
+                "body",
+                colour,
+                pygame.Rect(body.left + col, y, body.width - col, lh),
+                align="left",
+            )
+            y += lh
+            if supplies and y + ch <= body.bottom:
+                low = any(v in {"out", "jammed", "empty", "low"} for v in supplies.values())
+                text = " ".join(f"{k}={v}" for k, v in sorted(supplies.items()))
+                draw_text(
+                    surface,
+                    theme,
+                    text,
+                    "caption",
+                    c.danger if low else c.muted,
+                    pygame.Rect(body.left + col, y, body.width - col, ch),
+                    align="left",
+                )
+                y += ch
+        counters = data.get("counters")
+        if isinstance(counters, dict) and counters:
+            y = heading(t("maint.counters", lang), y)
+            items = sorted((str(k), v) for k, v in counters.items())
+            half = (len(items) + 1) // 2
+            for i, (name, value) in enumerate(items):
+                x = body.left + (0 if i < half else body.width // 2)
+                row_y = y + (i % half) * lh
+                if row_y + lh > body.bottom:
+                    continue
+                draw_text(
+                    surface,
+                    theme,
+                    f"{name}: {value}",
+                    "body",
+                    c.text,
+                    pygame.Rect(x, row_y, body.width // 2 - theme.sp(16), lh),
+                    align="left",
+                )
+            y += half * lh
+        journal = [line for line in get_list(data, "journal_tail") if isinstance(line, str)]
+        if journal:
+            y = heading(t("maint.journal", lang), y)
+            room = max(0, (body.bottom - y) // ch)
+            for line in journal[-room:] if room else []:
+                draw_text(
+                    surface,
+                    theme,
+                    line,
+                    "caption",
+                    c.muted,
+                    pygame.Rect(body.left, y, body.width, ch),
+                    align="left",
+                )
+                y += ch
+        draw_widgets(surface, theme, self.layout(view, theme))
+
+
+SCREEN = MaintenanceScreen()
+SAMPLES: dict[str, dict[str, Any]] = {
+    "default": {
+        "devices": [
+            DeviceLine("fingerprint", "online", ""),
+            DeviceLine("cash", "online", "", {"hopper100": "low", "hopper500": "full"}),
+            DeviceLine("receipt", "online", "", {"paper": "out"}),
+            DeviceLine("a4", "hardwareError", "media-jam", {"paper": "jammed"}),
+            DeviceLine("server", "online", ""),
+        ],
+        "counters": {"issued": 1423, "cancelled": 87, "refunded": 3, "coins_in": 41200, "bills_in": 118000},
+        "journal_tail": [
+            "14:02:11 session 812 issued resident_copy x1",
+            "14:05:40 a4 media-jam reported",
+            "14:06:02 out_of_service a4-printer-unavailable",
+            "14:20:15 technician card accepted",
+        ],
+    },
+}

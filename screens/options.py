@@ -1,0 +1,278 @@
+"""Document options and number of copies, with the running total in won.
+
+Each option is a big toggle row (a checkbox the size of a thumb); copies are − / + buttons either
+side of the number, so nothing needs typing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+
+from kiosk.views import Intent, OptionChoice, View
+from screens.base import (
+    Block,
+    Frame,
+    Screen,
+    Widget,
+    build_frame,
+    button_height,
+    cancel_spec,
+    draw_checkmark,
+    draw_text,
+    draw_widgets,
+    field_of,
+    footer_buttons,
+    get_int,
+    get_list,
+    get_str,
+    lang_of,
+    page_widgets,
+    paginate,
+    paint_frame,
+    radius,
+    stack,
+    stack_height,
+    text_block,
+    text_height,
+)
+from screens.strings import document, fee, t
+from screens.theme import Theme
+
+
+def _options(view: View) -> list[tuple[str, bool]]:
+    result = []
+    for item in get_list(view.data, "options"):
+        option_id = field_of(item, "option_id", "")
+        if isinstance(option_id, str) and option_id:
+            result.append((option_id, bool(field_of(item, "selected", False))))
+    return result
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    frame: Frame
+    info: pygame.Rect
+    rows: list[tuple[str, bool, pygame.Rect]]
+    copies: pygame.Rect
+    pager: list[Widget]
+
+
+class OptionsScreen(Screen):
+    name = "options"
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        copies = max(1, get_int(data, "copies", 1))
+        blocks = []
+        doc = get_str(data, "document")
+        if doc:
+            blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
+        blocks.append(text_block(theme, t("options.title", lang), "title", c.text, width, gap=theme.sp(20)))
+        total = f"{t('total.label', lang)} {fee(get_int(data, 'total'), lang)}"
+        blocks.append(text_block(theme, total, "title", c.primary, width))
+        line = t("total.line", lang, fee=fee(get_int(data, "fee_per_copy"), lang), n=copies)
+        blocks.append(text_block(theme, line, "body", c.muted, width, priority=2))
+        if not _options(view):
+            blocks.append(text_block(theme, t("options.none", lang), "body", c.muted, width, priority=1))
+        return blocks
+
+    def _geometry(self, view: View, theme: Theme, page: int) -> _Geometry:
+        frame = build_frame(view, theme)
+        body = frame.body
+        lang = lang_of(view)
+        blocks = self._blocks(view, theme, body.width)
+        gap = theme.sp(22)
+        bh = button_height(theme)
+        copies_h = bh
+        options = _options(view)
+        text_w = body.width - theme.px(72) - 3 * theme.sp(28)
+        heights = [
+            max(bh, text_height(theme, t(f"opt.{o}", lang), "label", text_w) + 2 * theme.sp(24))
+            for o, _ in options
+        ]
+        rows_h = sum(heights) + gap * len(heights)
+        full = stack_height(blocks) + theme.sp(40)
+        must = stack_height([b for b in blocks if b.priority == 0]) + theme.sp(24)
+        # The controls follow the information, or start at the low-position line; if everything
+        # does not fit, the less important lines above give way first, then the options page.
+        top = max(frame.controls.top, body.top + full)
+        if top + rows_h + copies_h > body.bottom:
+            top = max(frame.controls.top, min(top, body.bottom - rows_h - copies_h), body.top + must)
+        avail = body.bottom - copies_h - gap - top
+        pages = paginate(heights, avail, gap)
+        pager: list[Widget] = []
+        if len(pages) > 1:
+            # Even one option must not run into the pager: squeeze rows to the room left (>= 20 mm).
+            room = max(theme.min_target, avail - bh - gap)
+            heights = [min(h, room) for h in heights]
+            pages = paginate(heights, room, gap)
+            page = min(max(0, page), len(pages) - 1)
+            pager = page_widgets(
+                view,
+                theme,
+                pygame.Rect(body.left, body.bottom - copies_h - gap - bh, body.width, bh),
+                page,
+                len(pages),
+            )
+        else:
+            page = 0
+        first, last = pages[page]
+        rows = []
+        y = top
+        for (option_id, selected), h in zip(options[first:last], heights[first:last], strict=True):
+            rows.append((option_id, selected, pygame.Rect(body.left, y, body.width, h)))
+            y += h + gap
+        copies_top = y if not pager else body.bottom - copies_h
+        copies_top = max(copies_top, top) if options else body.bottom - copies_h
+        copies = pygame.Rect(body.left, copies_top, body.width, copies_h)
+        info = pygame.Rect(body.left, body.top, body.width, max(0, top - theme.sp(24) - body.top))
+        return _Geometry(frame, info, rows, copies, pager)
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        g = self._geometry(view, theme, page)
+        lang = lang_of(view)
+        data = view.data
+        widgets = [
+            Widget(
+                f"opt:{oid}",
+                rect,
+                Intent("toggle_option", {"option_id": oid}),
+                t(f"opt.{oid}", lang),
+                "custom",
+                "on" if selected else "off",
+            )
+            for oid, selected, rect in g.rows
+        ]
+        widgets += g.pager
+        copies = get_int(data, "copies", 1)
+        max_copies = get_int(data, "max_copies", copies)
+        bh = button_height(theme)
+        bw = max(theme.min_target, min(theme.px(220), (g.copies.width - 2 * theme.sp(24)) // 3))
+        row = pygame.Rect(g.copies.left, g.copies.bottom - bh, g.copies.width, bh)
+        minus = pygame.Rect(row.left, row.top, bw, bh)
+        plus = pygame.Rect(row.right - bw, row.top, bw, bh)
+        widgets.append(
+            Widget("copies:-", minus, Intent("copies", {"delta": -1}) if copies > 1 else None, "-", "stepper")
+        )
+        widgets.append(
+            Widget(
+                "copies:+",
+                plus,
+                Intent("copies", {"delta": 1}) if copies < max_copies else None,
+                "+",
+                "stepper",
+            )
+        )
+        return widgets + footer_buttons(
+            g.frame,
+            theme,
+            [cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
+        )
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        g = self._geometry(view, theme, page)
+        paint_frame(surface, view, theme, g.frame)
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        stack(
+            surface,
+            g.info,
+            self._blocks(view, theme, g.info.width),
+            valign="bottom" if theme.low_position else "top",
+        )
+        for option_id, selected, rect in g.rows:
+            self._draw_toggle(surface, theme, t(f"opt.{option_id}", lang), selected, rect)
+        widgets = self.layout(view, theme, page=page)
+        minus = next(w for w in widgets if w.widget_id == "copies:-").rect
+        plus = next(w for w in widgets if w.widget_id == "copies:+").rect
+        value = pygame.Rect(
+            minus.right + theme.sp(24), minus.top, plus.left - minus.right - 2 * theme.sp(24), minus.height
+        )
+        # The value box: "copies" and the limit in small type above the number itself.
+        pygame.draw.rect(surface, c.surface, value, border_radius=radius(theme))
+        label = t("copies.label", lang)
+        max_copies = get_int(data, "max_copies")
+        if max_copies:
+            label = f"{label} ({t('copies.max', lang, n=max_copies)})"
+        ch = theme.line_height("caption")
+        draw_text(
+            surface,
+            theme,
+            label,
+            "caption",
+            c.muted,
+            pygame.Rect(value.left + theme.sp(8), value.top + theme.sp(6), value.width - theme.sp(16), ch),
+        )
+        draw_text(
+            surface,
+            theme,
+            t("copies.value", lang, n=max(1, get_int(data, "copies", 1))),
+            "big",
+            c.text,
+            pygame.Rect(value.left, value.top + ch, value.width, value.height - ch - theme.sp(6)),
+            min_style="body",
+        )
+        draw_widgets(surface, theme, [w for w in widgets if w.style != "custom"])
+
+    def _draw_toggle(
+        self, surface: pygame.Surface, theme: Theme, label: str, selected: bool, rect: pygame.Rect
+    ) -> None:
+        c = theme.colors
+        r = radius(theme)
+        fill, edge = (c.primary_soft, c.primary) if selected else (c.surface, c.border)
+        pygame.draw.rect(surface, fill, rect, border_radius=r)
+        pygame.draw.rect(surface, edge, rect, width=theme.sp(6) if selected else theme.sp(4), border_radius=r)
+        box_size = min(theme.px(72), rect.height - 2 * theme.sp(16))
+        box = pygame.Rect(rect.left + theme.sp(28), rect.centery - box_size // 2, box_size, box_size)
+        if selected:
+            pygame.draw.rect(surface, c.primary, box, border_radius=theme.sp(10))
+            draw_checkmark(surface, box, c.on_dark, max(4, box_size // 8))
+        else:
+            pygame.draw.rect(surface, c.surface, box, border_radius=theme.sp(10))
+            pygame.draw.rect(surface, c.border, box, width=theme.sp(4), border_radius=theme.sp(10))
+        left = box.right + theme.sp(28)
+        draw_text(
+            surface,
+            theme,
+            label,
+            "label",
+            c.primary if selected else c.text,
+            pygame.Rect(left, rect.top, rect.right - left - theme.sp(28), rect.height),
+            align="left",
+        )
+
+
+SCREEN = OptionsScreen()
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "resident_copy": {
+        "document": "resident_copy",
+        "options": [OptionChoice("include_past_addresses", True), OptionChoice("show_full_numbers", False)],
+        "copies": 2,
+        "max_copies": 5,
+        "fee_per_copy": 200,
+        "total": 400,
+    },
+    "family": {
+        "document": "family_relations",
+        "options": [OptionChoice("detailed", False)],
+        "copies": 1,
+        "max_copies": 5,
+        "fee_per_copy": 500,
+        "total": 500,
+    },
+    "none": {
+        "document": "local_tax",
+        "options": [],
+        "copies": 1,
+        "max_copies": 3,
+        "fee_per_copy": 0,
+        "total": 0,
+    },
+}

@@ -1,0 +1,126 @@
+"""Out of service: why, since when, where else to go. In both languages: nobody can choose one here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import DeviceLine, View
+from screens.base import (
+    Block,
+    Screen,
+    Widget,
+    build_frame,
+    device_rows,
+    draw_alert_icon,
+    draw_text,
+    get_str,
+    lang_of,
+    paint_frame,
+    stack,
+    text_block,
+)
+from screens.strings import t
+from screens.theme import Theme
+
+
+class OutOfServiceScreen(Screen):
+    name = "out_of_service"
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        return []
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame = build_frame(view, theme, footer=False)
+        paint_frame(surface, view, theme, frame)
+        c = theme.colors
+        body = frame.body
+        # For the technician who walks up: devices that are not online, one caption line each.
+        rows = [r for r in device_rows(view.data.get("devices")) if r[1] != "online"]
+        lh = theme.line_height("caption")
+        y = body.bottom - lh * len(rows)
+        for device, state, why, _ in rows:
+            draw_text(
+                surface,
+                theme,
+                f"{device}: {state} {why}".strip(),
+                "caption",
+                c.muted,
+                pygame.Rect(body.left, y, body.width, lh),
+                align="left",
+            )
+            y += lh
+        info = pygame.Rect(body.left, body.top, body.width, body.height - lh * len(rows) - theme.sp(16))
+        stack(surface, info, self._blocks(view, theme, body.width), valign="middle")
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        other = "en" if lang == "ko" else "ko"
+        reason = f"reason.{get_str(view.data, 'reason') or 'unknown'}"
+        since = get_str(view.data, "since")
+        icon = theme.px(160)
+
+        def paint_icon(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            draw_alert_icon(surface, theme, (rect.centerx, rect.top + icon // 2), icon, c.danger, c.bg)
+            return None
+
+        def paint_rule(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            pygame.draw.line(
+                surface, c.disabled, (rect.left, rect.centery), (rect.right, rect.centery), theme.sp(3)
+            )
+            return None
+
+        blocks = [
+            Block(icon, paint_icon, 3, theme.sp(48)),
+            text_block(theme, t("out.title", lang), "big", c.danger, width, align="center", gap=theme.sp(16)),
+            text_block(theme, t(reason, lang), "subtitle", c.text, width, align="center", gap=theme.sp(16)),
+        ]
+        if since:
+            blocks.append(
+                text_block(
+                    theme,
+                    t("out.since", lang, since=since),
+                    "body_bold",
+                    c.muted,
+                    width,
+                    priority=2,
+                    align="center",
+                    gap=theme.sp(16),
+                )
+            )
+        blocks.append(
+            text_block(
+                theme,
+                t("out.help", lang),
+                "subtitle",
+                c.text,
+                width,
+                priority=1,
+                align="center",
+                gap=theme.sp(40),
+            )
+        )
+        # The same in the other language, smaller: a foreign resident cannot switch languages here.
+        blocks.append(Block(theme.sp(40), paint_rule, 4, theme.sp(24)))
+        blocks.extend(
+            text_block(theme, t(code, other), "body", c.muted, width, priority=4, align="center")
+            for code in ("out.title", reason, "out.help")
+        )
+        return blocks
+
+
+SCREEN = OutOfServiceScreen()
+SAMPLES: dict[str, dict[str, Any]] = {
+    "server": {
+        "reason": "server-unavailable",
+        "since": "14:05",
+        "devices": [DeviceLine("fingerprint", "online", ""), DeviceLine("a4", "online", "")],
+    },
+    "door": {
+        "reason": "door-open",
+        "since": "02:13",
+        "devices": [DeviceLine("door", "hardwareError", "open")],
+    },
+}

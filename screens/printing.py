@@ -1,0 +1,137 @@
+"""Printing: a progress bar by pages, what the printer is doing, and "take your document"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import View
+from screens.base import (
+    Block,
+    Screen,
+    Widget,
+    build_frame,
+    draw_alert_icon,
+    draw_text,
+    get_int,
+    get_str,
+    lang_of,
+    paint_frame,
+    radius,
+    stack,
+    text_block,
+    text_height,
+)
+from screens.strings import document, t
+from screens.theme import Theme
+
+
+class PrintingScreen(Screen):
+    name = "printing"
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        return []
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame = build_frame(view, theme, footer=False)
+        paint_frame(surface, view, theme, frame)
+        body = frame.body
+        stack(surface, body, self._blocks(view, theme, body.width), valign="middle")
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        gap = theme.sp(32)
+        blocks: list[Block] = []
+        doc = get_str(data, "document")
+        if doc:
+            copies = max(1, get_int(data, "copies", 1))
+            blocks.append(
+                text_block(
+                    theme,
+                    t("payment.summary", lang, doc=document(doc, lang), n=copies),
+                    "subtitle",
+                    c.primary,
+                    width,
+                    priority=3,
+                    align="center",
+                    gap=theme.sp(12),
+                )
+            )
+        blocks.append(
+            text_block(
+                theme, t("printing.title", lang), "title", c.text, width, priority=1, align="center", gap=gap
+            )
+        )
+        done = max(0, get_int(data, "pages_done"))
+        total = max(0, get_int(data, "pages_total"))
+
+        def paint_bar(surface: pygame.Surface, bar: pygame.Rect) -> object:
+            pygame.draw.rect(surface, c.surface, bar, border_radius=bar.height // 2)
+            if total and done > 0:
+                filled = bar.copy()
+                filled.width = max(bar.height, bar.width * min(done, total) // total)
+                pygame.draw.rect(surface, c.primary, filled, border_radius=bar.height // 2)
+            pygame.draw.rect(surface, c.border, bar, width=theme.sp(4), border_radius=bar.height // 2)
+            return None
+
+        blocks.append(Block(theme.px(56), paint_bar, 2, theme.sp(20)))
+        if total:
+            blocks.append(
+                text_block(
+                    theme,
+                    t("printing.pages", lang, done=min(done, total), total=total),
+                    "big",
+                    c.text,
+                    width,
+                    priority=2,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        status = get_str(data, "status")
+        if status:
+            blocks.append(
+                self._status(theme, t(f"status.{status}", lang), status == "waiting-for-paper", width, gap)
+            )
+        blocks.append(text_block(theme, t("printing.take", lang), "subtitle", c.text, width, align="center"))
+        return blocks
+
+    def _status(self, theme: Theme, text: str, warn: bool, width: int, gap: int) -> Block:
+        c = theme.colors
+        pad = theme.sp(28)
+        icon = theme.px(52) if warn else 0
+        text_w = width - 2 * pad - (icon + pad if warn else 0)
+        h = text_height(theme, text, "subtitle", text_w) + 2 * pad
+
+        def paint(surface: pygame.Surface, box: pygame.Rect) -> object:
+            pygame.draw.rect(surface, c.notice if warn else c.primary_soft, box, border_radius=radius(theme))
+            if warn:
+                draw_alert_icon(
+                    surface, theme, (box.left + pad + icon // 2, box.centery), icon, c.text, c.notice
+                )
+            return draw_text(
+                surface,
+                theme,
+                text,
+                "subtitle",
+                c.text,
+                pygame.Rect(box.right - pad - text_w, box.top, text_w, box.height),
+            )
+
+        return Block(h, paint, 0, gap)
+
+
+SCREEN = PrintingScreen()
+SAMPLES: dict[str, dict[str, Any]] = {
+    "printing": {"document": "resident_copy", "copies": 2, "pages_done": 1, "pages_total": 2, "status": ""},
+    "paper": {
+        "document": "resident_copy",
+        "copies": 1,
+        "pages_done": 0,
+        "pages_total": 1,
+        "status": "waiting-for-paper",
+    },
+}

@@ -1,0 +1,39 @@
+"""The screens that exist: one module per View.screen value, each with a SCREEN and SAMPLES."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from screens.base import Screen
+
+SCREEN_NAMES: tuple[str, ...] = (
+    "boot",
+    "idle",
+    "choose_document",
+    "resident_number",
+    "fingerprint",
+    "options",
+    "payment",
+    "issuing",
+    "printing",
+    "done",
+    "out_of_service",
+    "maintenance",
+)
+FAILSAFE = "failsafe"
+
+
+def builtin_screens() -> dict[str, Screen]:
+    """A fresh name → screen map (no module-level registry to mutate)."""
+    screens: dict[str, Screen] = {}
+    for name in (*SCREEN_NAMES, FAILSAFE):
+        module = importlib.import_module(f"screens.{name}")
+        screen: Screen = module.SCREEN
+        screens[screen.name] = screen
+    return screens
+
+
+def samples() -> dict[str, dict[str, dict[str, Any]]]:
+    """Representative View.data per screen, for the gallery and the tests."""
+    return {name: dict(importlib.import_module(f"screens.{name}").SAMPLES) for name in SCREEN_NAMES}

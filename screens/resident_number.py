@@ -1,0 +1,238 @@
+"""Resident number entry: 13 slots, an on-screen keypad, and the error in words.
+
+The controller sends the number already masked (`900101-1******`); this screen draws at most the
+first 7 digits whatever it is given (`visible_slots`), so a bug upstream still cannot put the
+private part of the number on the glass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from kiosk.views import Intent, View
+from screens.base import (
+    Block,
+    Frame,
+    Screen,
+    Widget,
+    build_frame,
+    cancel_spec,
+    draw_alert_icon,
+    draw_text,
+    draw_widgets,
+    footer_buttons,
+    get_int,
+    get_str,
+    lang_of,
+    paint_frame,
+    stack,
+    stack_height,
+    text_block,
+    text_height,
+)
+from screens.strings import document, t
+from screens.theme import Theme
+
+DIGITS = 13
+VISIBLE = 7  # birth date + the century/sex digit, as on Korean receipts (kiosk.privacy.VISIBLE_DIGITS)
+HIDDEN = "*"
+
+
+def visible_slots(masked: str, digits: int = 0) -> list[str]:
+    """What each of the 13 slots shows: a digit (first 7 only), HIDDEN for an entered hidden digit, or ""."""
+    chars = [ch for ch in masked if ch != "-"][:DIGITS]
+    slots = [ch if (i < VISIBLE and ch.isdigit()) else HIDDEN for i, ch in enumerate(chars)]
+    while len(slots) < min(max(digits, 0), DIGITS):
+        slots.append(HIDDEN)
+    return slots + [""] * (DIGITS - len(slots))
+
+
+_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+
+
+class ResidentNumberScreen(Screen):
+    name = "resident_number"
+
+    def _slot_geometry(self, theme: Theme, width: int) -> tuple[int, int, int, int, int]:
+        """(slot width, slot height, gap, dash width, rows): one row of 13 if it fits, else 6 + 7."""
+        gap = theme.sp(8)
+        dash = theme.px(36)
+        sw = theme.px(64)
+        rows = 1
+        if DIGITS * sw + (DIGITS - 1) * gap + dash > width:
+            rows = 2
+            sw = min(theme.px(56), (width - 6 * gap) // 7)
+        return sw, int(sw * 1.35), gap, dash, rows
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        blocks: list[Block] = []
+        doc = get_str(data, "document")
+        if doc:
+            blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
+        error = get_str(data, "error")
+        # With an error on screen at 200 % zoom, the error and the slots matter more than the title.
+        blocks.append(
+            text_block(
+                theme,
+                t("resident.title", lang),
+                "title",
+                c.text,
+                width,
+                priority=1 if error else 0,
+                gap=theme.sp(8),
+            )
+        )
+        blocks.append(
+            text_block(theme, t("resident.sub", lang), "body", c.muted, width, priority=2, gap=theme.sp(32))
+        )
+        _sw, sh, gap, _, rows = self._slot_geometry(theme, width)
+        slots_h = rows * sh + (rows - 1) * gap * 3
+
+        def paint_slots(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            return self._draw_slots(surface, theme, view, rect)
+
+        blocks.append(Block(slots_h, paint_slots, 0, theme.sp(28)))
+        if error:
+            text = t(f"error.{error}", lang)
+            icon = theme.px(48)
+            text_w = width - 2 * theme.sp(24) - icon - theme.sp(24)
+            h = text_height(theme, text, "body_bold", text_w) + 2 * theme.sp(16)
+
+            def paint_error(surface: pygame.Surface, rect: pygame.Rect) -> object:
+                pygame.draw.rect(surface, c.danger_soft, rect, border_radius=theme.sp(16))
+                draw_alert_icon(
+                    surface,
+                    theme,
+                    (rect.left + theme.sp(24) + icon // 2, rect.centery),
+                    icon,
+                    c.danger,
+                    c.danger_soft,
+                )
+                left = rect.left + theme.sp(48) + icon
+                return draw_text(
+                    surface,
+                    theme,
+                    text,
+                    "body_bold",
+                    c.danger,
+                    pygame.Rect(left, rect.top, rect.right - left - theme.sp(16), rect.height),
+                    align="left",
+                )
+
+            blocks.append(Block(h, paint_error, 0))
+        return blocks
+
+    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
+        frame = build_frame(view, theme)
+        body = frame.body
+        blocks = self._blocks(view, theme, body.width)
+        must = stack_height([b for b in blocks if b.priority == 0])
+        gap = theme.sp(20)
+        # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
+        # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
+        min_top = max(frame.controls.top, body.top + must + theme.sp(24))
+        kh = max(theme.min_target, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
+        pad_h = 4 * kh + 3 * gap
+        keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
+        return frame, info, keypad
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        frame, _, keypad = self._geometry(view, theme)
+        lang = lang_of(view)
+        gap = theme.sp(20)
+        kw = (keypad.width - 2 * gap) // 3
+        kh = (keypad.height - 3 * gap) // 4
+        widgets: list[Widget] = []
+        for i, key in enumerate(_KEYS):
+            rect = pygame.Rect(keypad.left + (i % 3) * (kw + gap), keypad.top + (i // 3) * (kh + gap), kw, kh)
+            if key == "back":
+                widgets.append(Widget("key:back", rect, Intent("backspace"), t("key.back", lang), "key"))
+            elif key == "clear":
+                widgets.append(Widget("key:clear", rect, Intent("clear"), t("key.clear", lang), "key"))
+            else:
+                widgets.append(Widget(f"key:{key}", rect, Intent("digit", {"value": key}), key, "key"))
+        complete = get_int(view.data, "digits") >= DIGITS
+        return widgets + footer_buttons(
+            frame,
+            theme,
+            [
+                cancel_spec(view, 1),
+                ("ok", Intent("confirm"), t("button.ok", lang), "primary" if complete else "secondary", 1),
+            ],
+        )
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame, info, _ = self._geometry(view, theme)
+        paint_frame(surface, view, theme, frame)
+        stack(
+            surface,
+            info,
+            self._blocks(view, theme, info.width),
+            valign="bottom" if theme.low_position else "middle",
+        )
+        draw_widgets(surface, theme, self.layout(view, theme))
+
+    def _draw_slots(self, surface: pygame.Surface, theme: Theme, view: View, area: pygame.Rect) -> int:
+        left, top, width = area.left, area.top, area.width
+        c = theme.colors
+        slots = visible_slots(get_str(view.data, "masked"), get_int(view.data, "digits"))
+        sw, sh, gap, dash, rows = self._slot_geometry(theme, width)
+        cursor = next((i for i, s in enumerate(slots) if not s), DIGITS)
+        positions: list[tuple[int, int]] = []
+        if rows == 1:
+            total = DIGITS * sw + (DIGITS - 1) * gap + dash
+            x = left + (width - total) // 2
+            for i in range(DIGITS):
+                if i == 6:
+                    dash_rect = pygame.Rect(x - gap, top + sh // 2 - theme.sp(4), dash + gap, theme.sp(8))
+                    pygame.draw.rect(surface, c.text, dash_rect.inflate(-dash // 2, 0))
+                    x += dash
+                positions.append((x, top))
+                x += sw + gap
+            bottom = top + sh
+        else:
+            x = left + (width - 7 * sw - 6 * gap) // 2
+            for i in range(6):
+                positions.append((x + i * (sw + gap), top))
+            dash_x = x + 6 * (sw + gap)
+            pygame.draw.rect(
+                surface, c.text, pygame.Rect(dash_x, top + sh // 2 - theme.sp(4), sw // 2, theme.sp(8))
+            )
+            y2 = top + sh + gap * 3
+            for i in range(7):
+                positions.append((x + i * (sw + gap), y2))
+            bottom = y2 + sh
+        digit_size = int(sh * 0.62)
+        for i, (x, y) in enumerate(positions):
+            rect = pygame.Rect(x, y, sw, sh)
+            slot = slots[i]
+            pygame.draw.rect(surface, c.surface, rect, border_radius=theme.sp(10))
+            edge, width_px = (c.primary, theme.sp(6)) if i == cursor else (c.muted, theme.sp(3))
+            pygame.draw.rect(surface, edge, rect, width=width_px, border_radius=theme.sp(10))
+            if slot == HIDDEN:
+                pygame.draw.circle(surface, c.text, rect.center, max(4, sw // 5))
+            elif slot:
+                surf = theme.text(slot, "big", c.text, digit_size)
+                surface.blit(surf, surf.get_rect(center=rect.center))
+        return bottom
+
+
+SCREEN = ResidentNumberScreen()
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "empty": {"document": "resident_copy", "masked": "", "digits": 0, "error": ""},
+    "typing": {"document": "resident_copy", "masked": "9001", "digits": 4, "error": ""},
+    "full": {"document": "resident_copy", "masked": "900101-1******", "digits": 13, "error": ""},
+    "invalid_date": {
+        "document": "family_relations",
+        "masked": "901301-1******",
+        "digits": 13,
+        "error": "invalid-date",
+    },
+}

@@ -1,0 +1,261 @@
+"""The kiosk's whole ccTalk cash bus on a PTY: coin acceptor (2), hopper (3), bill validator (40).
+
+The driver opens the PTY's slave end like a USB-serial adapter. Like a real single-wire ccTalk bus,
+every byte the host writes comes straight back to it (echo, on by default); then the addressed
+peripheral answers. Faults and resident actions are control methods (see `controls`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import tty
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from drivers.cash.frames import (
+    BILL_VALIDATOR_ADDRESS,
+    BUS_ADDRESSES,
+    COIN_ACCEPTOR_ADDRESS,
+    HOPPER_ADDRESS,
+    HOST_ADDRESS,
+    ChecksumMode,
+    Frame,
+    FrameDecoder,
+    Header,
+)
+from simulators.cctalk.devices import NAK, BillValidatorSim, CoinAcceptorSim, HopperSim, Reply
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LINK = Path("run/dev/cctalk")
+# A hopper pays about 7 coins a second (Suzo-Happ Flow manual §1); tests pass a much shorter tick.
+DEFAULT_COIN_INTERVAL = 0.15
+# Validators hand an unrouted bill back after a timeout of their own; tens of seconds is typical and the
+# host may extend it with route code 255 (Part 2, header 154).
+DEFAULT_ESCROW_TIMEOUT = 30.0
+
+DEVICES = ("coin", "bill", "hopper")
+
+
+class CcTalkSimulator:
+    """All three cash peripherals on one simulated ccTalk bus."""
+
+    name = "cctalk"
+
+    def __init__(self, *, link: Path | None = None, echo: bool = True, checksum: ChecksumMode = "simple",
+                 coin_channels: dict[int, int] | None = None, bill_channels: dict[int, int] | None = None,
+                 hopper_coin: int = 100, hopper_count: int = 200,
+                 coin_interval: float = DEFAULT_COIN_INTERVAL, escrow_timeout: float = DEFAULT_ESCROW_TIMEOUT,
+                 seed: int = 1) -> None:
+        self.link = link if link is not None else DEFAULT_LINK
+        self.echo = echo
+        self.checksum: ChecksumMode = checksum
+        self.coin_interval = coin_interval
+        self.escrow_timeout = escrow_timeout
+        self.coin = CoinAcceptorSim(coin_channels or {1: 10, 2: 50, 3: 100, 4: 500})
+        self.bill = BillValidatorSim(bill_channels or {1: 1000, 2: 5000, 3: 10000, 4: 50000})
+        self.hopper = HopperSim(coin_value=hopper_coin, count=hopper_count)
+        self.silent_on = False
+        self.requests = 0
+        self._noise = bytearray()
+        self._rng = random.Random(seed)
+        self._decoder = FrameDecoder(checksum, BUS_ADDRESSES)
+        self._master: int | None = None
+        self._slave: int | None = None
+        self._ticker: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> str:
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.set_blocking(master, False)
+        self._master, self._slave = master, slave
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            self.link.unlink()
+        self.link.symlink_to(os.ttyname(slave))
+        loop = asyncio.get_running_loop()
+        loop.add_reader(master, self._readable)
+        self._ticker = asyncio.create_task(self._tick(), name="cctalk-sim-tick")
+        return str(self.link)
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        if self._master is not None:
+            asyncio.get_running_loop().remove_reader(self._master)
+            os.close(self._master)
+            self._master = None
+        if self._slave is not None:
+            os.close(self._slave)
+            self._slave = None
+        with contextlib.suppress(FileNotFoundError):
+            if self.link.is_symlink():
+                self.link.unlink()
+
+    def controls(self) -> Mapping[str, Callable[..., Any]]:
+        return {
+            "insert_coin": self.insert_coin,
+            "insert_foreign_coin": self.insert_foreign_coin,
+            "insert_bill": self.insert_bill,
+            "jam": self.jam,
+            "clear_jam": self.clear_jam,
+            "stacker_full": self.stacker_full,
+            "stacker_removed": self.stacker_removed,
+            "hopper_level": self.hopper_level,
+            "hopper_empty": self.hopper_empty,
+            "reset": self.reset,
+            "noise": self.noise,
+            "silent": self.silent,
+            "state": self.state,
+        }
+
+    # ------------------------------------------------------------------ controls
+
+    def insert_coin(self, value: int) -> str:
+        """A resident drops a genuine coin of `value` won; returns accepted/inhibited/rejected/jammed."""
+        return self.coin.insert(value)
+
+    def insert_foreign_coin(self, kind: str = "fraud") -> None:
+        """A foreign coin: "fraud" (a slug like a 1-peso taken as 100 won) or "unknown" (not recognised)."""
+        if kind not in ("fraud", "unknown"):
+            raise ValueError("kind is 'fraud' or 'unknown'")
+        self.coin.insert_foreign(kind)
+
+    def insert_bill(self, value: int) -> str:
+        """A resident feeds a bill of `value` won; returns escrow/inhibited/invalid/refused."""
+        return self.bill.insert(value, self._now(), self.escrow_timeout)
+
+    def jam(self, device: str) -> None:
+        """Jam "coin", "bill" or "hopper" (a hopper jam stops a payout in progress)."""
+        self._part(device).jam()
+
+    def clear_jam(self, device: str) -> None:
+        """Clear a jam on "coin", "bill" or "hopper"."""
+        self._part(device).jammed = False
+
+    def stacker_full(self, on: bool) -> None:
+        """The bill stacker is full (on) or has room again (off)."""
+        self.bill.set_stacker_full(on)
+
+    def stacker_removed(self, on: bool) -> None:
+        """The bill stacker was pulled out (on) or put back, emptied (off)."""
+        self.bill.set_stacker_removed(on)
+
+    def hopper_level(self, count: int) -> None:
+        """Set how many coins the hopper holds (an operator refill)."""
+        if count < 0:
+            raise ValueError("count must be >= 0")
+        self.hopper.count = count
+
+    def hopper_empty(self) -> None:
+        """The hopper runs dry."""
+        self.hopper.count = 0
+
+    def reset(self, device: str) -> None:
+        """Power-cycle "coin", "bill" or "hopper": event counter back to 0, all inhibited / disabled."""
+        self._part(device).reset()
+
+    def noise(self, count: int) -> None:
+        """Put `count` garbage bytes on the bus, right before the next answer."""
+        self._noise += bytes(self._rng.randrange(256) for _ in range(count))
+
+    def silent(self, on: bool) -> None:
+        """Every peripheral stops answering (on) or answers again (off); the wire still echoes."""
+        self.silent_on = on
+
+    def state(self) -> dict[str, Any]:
+        """Everything a test needs to check the money: counters, coins paid out, bills stacked/returned."""
+        return {
+            "coin": {"counter": self.coin.buffer.counter, "enabled": sorted(self.coin.enabled),
+                     "master": self.coin.master, "jammed": self.coin.jammed,
+                     "accepted": list(self.coin.accepted)},
+            "bill": {"counter": self.bill.buffer.counter, "enabled": sorted(self.bill.enabled),
+                     "master": self.bill.master, "jammed": self.bill.jammed,
+                     "escrow": self.bill.channels.get(self.bill.escrow) if self.bill.escrow else None,
+                     "stacked": list(self.bill.stacked), "returned": list(self.bill.returned),
+                     "stacker_full": self.bill.stacker_full, "stacker_removed": self.bill.stacker_removed},
+            "hopper": {"counter": self.hopper.event_counter, "enabled": self.hopper.enabled,
+                       "count": self.hopper.count, "jammed": self.hopper.jammed,
+                       "paying": self.hopper.paying, "coins_paid_out": self.hopper.paid_total,
+                       "won_paid_out": self.hopper.paid_total * self.hopper.coin_value},
+            "silent": self.silent_on,
+            "requests": self.requests,
+        }
+
+    # ------------------------------------------------------------------ the wire
+
+    def _part(self, device: str) -> CoinAcceptorSim | BillValidatorSim | HopperSim:
+        if device == "coin":
+            return self.coin
+        if device == "bill":
+            return self.bill
+        if device == "hopper":
+            return self.hopper
+        raise ValueError(f"device is one of {', '.join(DEVICES)}, not {device!r}")
+
+    def _now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _readable(self) -> None:
+        assert self._master is not None
+        try:
+            chunk = os.read(self._master, 4096)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: nobody holds the slave end right now
+            return
+        if not chunk:
+            return
+        if self.echo:
+            self._write(chunk)
+        for frame in self._decoder.feed(chunk):
+            self._serve(frame)
+
+    def _serve(self, frame: Frame) -> None:
+        if frame.src is not None and frame.src != HOST_ADDRESS:
+            return
+        self.requests += 1
+        if self._noise:
+            self._write(bytes(self._noise))
+            self._noise.clear()
+        if self.silent_on:
+            return
+        reply: Reply
+        if frame.dest == COIN_ACCEPTOR_ADDRESS:
+            reply = self.coin.handle(frame.header, frame.data)
+        elif frame.dest == BILL_VALIDATOR_ADDRESS:
+            reply = self.bill.handle(frame.header, frame.data, self._now(), self.escrow_timeout)
+        elif frame.dest == HOPPER_ADDRESS:
+            reply = self.hopper.handle(frame.header, frame.data)
+        else:
+            return
+        if reply is None:
+            return
+        header = Header.NAK if reply == NAK else Header.ACK
+        data = reply if isinstance(reply, bytes) else b""
+        answer = Frame(dest=HOST_ADDRESS, src=frame.dest, header=header, data=data)
+        self._write(answer.to_bytes(self.checksum))
+
+    def _write(self, data: bytes) -> None:
+        if self._master is None:
+            return
+        try:
+            os.write(self._master, data)
+        except OSError as exc:  # the host is not reading; a real bus would lose these bytes too
+            log.debug("dropped %d bytes: %s", len(data), exc)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.coin_interval)
+            self.hopper.pay_one()
+            self.bill.expire(self._now())

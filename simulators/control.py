@@ -1,0 +1,122 @@
+"""The control channel every simulator exposes: JSON lines over a Unix socket.
+
+A resident's actions and a device's faults (insert a coin, place a finger, empty the paper tray)
+reach a simulator running in another process through this channel; tests that run a simulator
+in-process call the same methods directly. One request per line::
+
+    {"cmd": "insert_coin", "args": {"value": 100}}
+    -> {"ok": true, "result": null}
+    -> {"ok": false, "error": "unknown command 'insrt_coin'; try: help"}
+
+`help` lists the commands with their docstrings' first lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+Command = Callable[..., Any]
+
+# 64 KiB: a control request is a command name and a few scalars; anything longer is a mistake.
+MAX_REQUEST_BYTES = 65536
+
+
+def default_run_dir() -> Path:
+    """Where control sockets live: $KIOSK_RUN_DIR, else ./run (one kiosk per checkout)."""
+    return Path(os.environ.get("KIOSK_RUN_DIR", "run"))
+
+
+def control_socket_path(simulator: str, run_dir: Path | None = None) -> Path:
+    return (run_dir or default_run_dir()) / "sim" / f"{simulator}.sock"
+
+
+def describe(commands: Mapping[str, Command]) -> dict[str, str]:
+    out = {}
+    for name, fn in sorted(commands.items()):
+        doc = inspect.getdoc(fn) or ""
+        sig = str(inspect.signature(fn))
+        out[name] = f"{sig}  {doc.splitlines()[0] if doc else ''}".strip()
+    return out
+
+
+async def dispatch(commands: Mapping[str, Command], request: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one control request against `commands`; errors become answers, never exceptions."""
+    name = request.get("cmd")
+    args = request.get("args") or {}
+    if name == "help":
+        return {"ok": True, "result": describe(commands)}
+    if not isinstance(name, str) or name not in commands:
+        return {"ok": False, "error": f"unknown command {name!r}; try: help"}
+    if not isinstance(args, dict):
+        return {"ok": False, "error": "args must be an object"}
+    try:
+        result = commands[name](**args)
+        if inspect.isawaitable(result):
+            result = await result
+    except TypeError as exc:
+        return {"ok": False, "error": f"bad arguments for {name}: {exc}"}
+    except Exception as exc:  # a control mistake must not kill the simulator
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    return {"ok": True, "result": result}
+
+
+class ControlServer:
+    """Serves `commands` on a Unix socket until closed."""
+
+    def __init__(self, commands: Mapping[str, Command]) -> None:
+        self._commands = commands
+        self._server: asyncio.Server | None = None
+        self.path: Path | None = None
+
+    async def start(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        self._server = await asyncio.start_unix_server(self._serve, path=str(path), limit=MAX_REQUEST_BYTES)
+        self.path = path
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while line := await reader.readline():
+                try:
+                    request = json.loads(line)
+                    if not isinstance(request, dict):
+                        raise ValueError("request must be a JSON object")
+                    answer = await dispatch(self._commands, request)
+                except ValueError as exc:
+                    answer = {"ok": False, "error": f"not a JSON request: {exc}"}
+                writer.write(json.dumps(answer, ensure_ascii=False, default=str).encode() + b"\n")
+                await writer.drain()
+        except (ConnectionError, asyncio.LimitOverrunError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+
+async def send_control(path: Path, cmd: str, **args: Any) -> dict[str, Any]:
+    """Send one control request to the simulator listening on `path` and return its answer."""
+    reader, writer = await asyncio.open_unix_connection(str(path))
+    try:
+        writer.write(json.dumps({"cmd": cmd, "args": args}).encode() + b"\n")
+        await writer.drain()
+        line = await reader.readline()
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+    finally:
+        writer.close()

@@ -1,0 +1,7 @@
+"""Fingerprint sensor simulator (ZFM/R30x or Suprema SFM) on a PTY behind a stable symlink."""
+
+from __future__ import annotations
+
+from simulators.fingerprint.device import QUALITIES, Finger, FingerprintSimulator, Quality, default_link
+
+__all__ = ["QUALITIES", "Finger", "FingerprintSimulator", "Quality", "default_link"]

@@ -1,0 +1,65 @@
+"""How a simulator runs as its own process: ``python -m simulators.<name>``.
+
+The contract every simulator keeps: it prints exactly one line ``READY <endpoint>`` on stdout when
+a client can connect (a PTY path, ``tcp://host:port``, ``ipp://...``, ``https://...``), serves its
+control channel on ``--control PATH`` (default ``run/sim/<name>.sock``), and exits cleanly on
+SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from simulators.control import ControlServer, control_socket_path
+
+
+class Simulator(Protocol):
+    name: str
+
+    async def start(self) -> str:
+        """Open the device's end of the wire; return the endpoint a driver connects to."""
+
+    async def stop(self) -> None: ...
+
+    def controls(self) -> Mapping[str, Callable[..., Any]]:
+        """The resident actions and faults this simulator offers, by command name."""
+
+
+def base_parser(name: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"python -m simulators.{name}", description=description)
+    parser.add_argument("--control", type=Path, default=None, help=f"control socket (default run/sim/{name}.sock)")
+    return parser
+
+
+async def serve(simulator: Simulator, control_path: Path | None) -> None:
+    """Start `simulator`, announce READY, serve controls until a signal arrives."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    endpoint = await simulator.start()
+    control = ControlServer(simulator.controls())
+    await control.start(control_path or control_socket_path(simulator.name))
+    try:
+        sys.stdout.write(f"READY {endpoint}\n")
+        sys.stdout.flush()
+        await stop.wait()
+    finally:
+        await control.close()
+        await simulator.stop()
+
+
+def run(simulator_factory: Callable[[argparse.Namespace], Simulator], parser: argparse.ArgumentParser,
+        argv: Sequence[str] | None = None) -> int:
+    args = parser.parse_args(argv)
+    simulator = simulator_factory(args)
+    asyncio.run(serve(simulator, args.control))
+    return 0

@@ -1,0 +1,633 @@
+"""The simulated central issuance server: HTTPS with mutual TLS on loopback (aiohttp).
+
+It is the real other end of kiosk/server_client.py: it opens sealed identity requests, matches
+templates against the synthetic residents' enrolled fingers, renders and signs PDFs, keeps
+issuances in SQLite and answers idempotent replays from there. Controls inject the faults a
+kiosk meets in the field: latency, error statuses, dropped connections, malformed bodies and
+maintenance windows. Resident numbers and templates are never logged or stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import secrets
+import ssl
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
+
+from drivers.clock import KST
+from kiosk.template_crypto import SealError, open_sealed
+from simulators.residents import (
+    MATCH_THRESHOLD,
+    TEMPLATE_SIZE,
+    Resident,
+    by_number,
+    enrolled_template,
+    resident,
+    similarity,
+)
+from simulators.server import pki
+from simulators.server.catalog import CATALOG
+from simulators.server.render import RenderRequest, render
+from simulators.server.store import Issuance, Store, StoredDocument
+
+log = logging.getLogger(__name__)
+
+API = "/v1"
+# Five failed fingerprints lock a number until it is re-registered at a community centre
+# (domain.md "Identity"); the figure is the common five-strikes rule of Korean e-government logins.
+MAX_IDENTITY_FAILURES = 5
+# A verification token lives five minutes: long enough to choose, pay and print, short enough
+# that a resident who walks away leaves nothing usable behind.
+TOKEN_TTL_S = 300.0
+# Documents can be checked online for 90 days after issue (domain.md "Anti-forgery").
+VERIFY_DAYS = 90
+# A maintenance answer asks the kiosk to come back in five minutes (RFC 9110 §10.2.3 Retry-After).
+DEFAULT_RETRY_AFTER_S = 300
+# 64 KiB request bodies: the largest request is a sealed 512-byte template in base64.
+MAX_REQUEST_BYTES = 65536
+# Stop waits at most this long for in-flight handlers (a test that injected latency must not hang).
+SHUTDOWN_TIMEOUT_S = 0.5
+# Oversized fault body: just above the client's default 20 MB limit.
+OVERSIZED_BYTES = 21_000_000
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+_MALFORMED_KINDS = ("truncated", "not-json", "html", "wrong-shape", "oversized")
+
+
+@dataclass
+class _Token:
+    resident_index: int
+    kiosk_id: str
+    expires_at: float  # time.monotonic()
+
+
+class ApiError(Exception):
+    """An answer with an error body: {"error": code, "message": text}."""
+
+    def __init__(self, status: int, code: str, message: str = "") -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.message = message or code
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ServerSimulator:
+    """The central system for one or more kiosks; see the module docstring."""
+
+    name = "server"
+
+    def __init__(
+        self,
+        pki_dir: Path,
+        db_path: Path,
+        port: int = 0,
+        *,
+        host: str = "127.0.0.1",
+        office: str = "세종특별자치시장",
+    ) -> None:
+        self.pki = pki.PkiPaths(pki_dir)
+        self._db_path = db_path
+        self._host = host
+        self._port = port
+        self._office = office
+        self._runner: web.AppRunner | None = None
+        self._store: Store | None = None
+        self._signing: ed25519.Ed25519PrivateKey | None = None
+        self._identity: x25519.X25519PrivateKey | None = None
+        self._base_url = ""
+        self._stopping = asyncio.Event()
+        self._reserve_lock = asyncio.Lock()
+        # faults
+        self._latency = 0.0
+        self._fail: deque[int] = deque()
+        self._drop: deque[bool] = deque()  # True: drop after the handler ran
+        self._malformed: deque[str] = deque()
+        self._maintenance = False
+        self._retry_after = DEFAULT_RETRY_AFTER_S
+        # in-memory state (a restart forgets tokens and locks, like a matcher restart would)
+        self._tokens: dict[str, _Token] = {}
+        self._failures: dict[int, int] = {}
+        self._commands: list[str] = []
+        self._heartbeats: dict[str, dict[str, Any]] = {}
+        self._counters = {"replays": 0, "identity_attempts": 0, "identity_matches": 0, "heartbeats": 0}
+
+    # --- Simulator protocol -------------------------------------------------------------------
+
+    async def start(self) -> str:
+        paths = await asyncio.to_thread(pki.ensure_pki, self.pki.root)
+        self._signing = await asyncio.to_thread(pki.load_signing_key, paths)
+        self._identity = await asyncio.to_thread(pki.load_identity_key, paths)
+        context = await asyncio.to_thread(server_ssl_context, paths)
+        self._store = Store(self._db_path)  # sqlite objects stay on the loop's thread
+        app = web.Application(middlewares=[self._faults], client_max_size=MAX_REQUEST_BYTES)
+        app.add_routes(
+            [
+                web.get(f"{API}/catalog", self._catalog),
+                web.post(f"{API}/identity/verify", self._verify_identity),
+                web.post(f"{API}/issuances", self._reserve),
+                web.post(API + "/issuances/{key}/commit", self._commit),
+                web.post(API + "/issuances/{key}/void", self._void),
+                web.post(f"{API}/heartbeat", self._heartbeat),
+                web.get(API + "/documents/verify/{number}", self._verify_document),
+            ]
+        )
+        self._stopping.clear()
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port, ssl_context=context)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self._base_url = f"https://{self._host}:{port}"
+        log.info("issuance server listening on %s", self._base_url)
+        return self._base_url
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def controls(self) -> Mapping[str, Callable[..., Any]]:
+        return {
+            "latency": self.latency,
+            "fail_next": self.fail_next,
+            "drop_next": self.drop_next,
+            "malformed_next": self.malformed_next,
+            "maintenance": self.maintenance,
+            "stats": self.stats,
+            "issuances": self.issuances,
+            "queue_command": self.queue_command,
+            "heartbeats": self.heartbeats,
+            "reset_locks": self.reset_locks,
+        }
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    # --- controls -----------------------------------------------------------------------------
+
+    def latency(self, seconds: float) -> None:
+        """Delay every answer by `seconds` (0 turns it off)."""
+        self._latency = max(0.0, float(seconds))
+
+    def fail_next(self, status: int, count: int = 1) -> None:
+        """Answer the next `count` requests with HTTP `status` and an "injected-fault" error body."""
+        if not 400 <= status <= 599:
+            raise ValueError("status must be 4xx or 5xx")
+        self._fail.extend([status] * count)
+
+    def drop_next(self, count: int = 1, after_handler: bool = False) -> None:
+        """Close the next `count` connections without answering (after doing the work if `after_handler`)."""
+        self._drop.extend([after_handler] * count)
+
+    def malformed_next(self, count: int = 1, kind: str = "truncated") -> None:
+        """Do the work but answer the next `count` requests with a broken body (truncated, not-json, html,
+        wrong-shape, oversized)."""
+        if kind not in _MALFORMED_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(_MALFORMED_KINDS)}")
+        self._malformed.extend([kind] * count)
+
+    def maintenance(self, on: bool, retry_after: int = DEFAULT_RETRY_AFTER_S) -> None:
+        """Answer everything 503 with Retry-After while `on`."""
+        self._maintenance = bool(on)
+        self._retry_after = int(retry_after)
+
+    def queue_command(self, command: str) -> None:
+        """Hand `command` to the next heartbeat (e.g. "reload_catalog", "out_of_service")."""
+        self._commands.append(str(command))
+
+    def reset_locks(self) -> None:
+        """Forget fingerprint failures, as re-registering at a community centre would."""
+        self._failures.clear()
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: reservations (distinct keys) by state, replays, identity attempts and matches."""
+        counts = self._require_store().counts()
+        return {
+            "reservations": sum(counts.values()),
+            **counts,
+            "commits": counts["committed"],
+            "voids": counts["voided"],
+            **self._counters,
+            "locked": sum(1 for n in self._failures.values() if n >= MAX_IDENTITY_FAILURES),
+        }
+
+    def issuances(self) -> list[dict[str, Any]]:
+        """Every issuance on record (no PDFs), oldest first."""
+        return self._require_store().all()
+
+    def heartbeats(self) -> dict[str, dict[str, Any]]:
+        """The last heartbeat body from each kiosk id."""
+        return dict(self._heartbeats)
+
+    # --- middleware: faults and error bodies ---------------------------------------------------
+
+    @web.middleware
+    async def _faults(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self._latency > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._latency)
+        if self._maintenance:
+            return _error(
+                503, "maintenance", "scheduled maintenance", headers={"Retry-After": str(self._retry_after)}
+            )
+        if self._drop and not self._drop[0]:
+            self._drop.popleft()
+            return _drop(request)
+        if self._fail:
+            return _error(self._fail.popleft(), "injected-fault", "fault injected by the simulator")
+        try:
+            response = await handler(request)
+        except ApiError as exc:
+            response = _error(exc.status, exc.code, exc.message)
+        except web.HTTPException as exc:
+            response = _error(exc.status, _http_code(exc.status), exc.reason)
+        except Exception:
+            log.exception("handler failed for %s %s", request.method, request.path)
+            response = _error(500, "internal", "internal error")
+        if self._drop:
+            self._drop.popleft()
+            return _drop(request)
+        if self._malformed:
+            return await _malformed(request, response, self._malformed.popleft())
+        return response
+
+    # --- handlers -----------------------------------------------------------------------------
+
+    async def _catalog(self, request: web.Request) -> web.StreamResponse:
+        return _json({"version": 1, "documents": [d.to_json() for d in CATALOG.values()]})
+
+    async def _verify_identity(self, request: web.Request) -> web.StreamResponse:
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        fmt = body.get("template_format")
+        if fmt not in TEMPLATE_SIZE:
+            raise ApiError(
+                400, "bad-template-format", f"template_format must be one of {sorted(TEMPLATE_SIZE)}"
+            )
+        assert self._identity is not None
+        aad = kiosk_id.encode()
+        try:
+            number = open_sealed(self._identity, body.get("resident_number_ciphertext", {}), aad)
+            template = open_sealed(self._identity, body.get("template_ciphertext", {}), aad)
+        except SealError as exc:
+            raise ApiError(400, "bad-ciphertext", "sealed field did not open for this kiosk") from exc
+        self._counters["identity_attempts"] += 1
+        person = _find_resident(number)
+        del number
+        if person is None:
+            return _json({"verified": False, "reason": "not-enrolled"})
+        failures = self._failures.get(person.index, 0)
+        if failures >= MAX_IDENTITY_FAILURES:
+            return _json({"verified": False, "reason": "locked", "attempts_left": 0})
+        score = max(
+            similarity(template, enrolled_template(person.index, finger, fmt))
+            for finger in person.enrolled_fingers
+        )
+        if score >= MATCH_THRESHOLD:
+            self._failures.pop(person.index, None)
+            self._counters["identity_matches"] += 1
+            token = secrets.token_urlsafe(24)
+            self._tokens[token] = _Token(person.index, kiosk_id, time.monotonic() + TOKEN_TTL_S)
+            return _json(
+                {"verified": True, "token": token, "exempt": person.fee_exempt, "expires_in": TOKEN_TTL_S}
+            )
+        failures += 1
+        self._failures[person.index] = failures
+        left = MAX_IDENTITY_FAILURES - failures
+        return _json(
+            {"verified": False, "reason": "locked" if left == 0 else "no-match", "attempts_left": left}
+        )
+
+    async def _reserve(self, request: web.Request) -> web.StreamResponse:
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        key = _key(body.get("idempotency_key"))
+        code = body.get("document")
+        options = body.get("options", [])
+        copies = body.get("copies", 1)
+        parcel = body.get("parcel")
+        token = body.get("verification_token")
+        if not isinstance(code, str):
+            raise ApiError(400, "bad-request", "document must be a string")
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            raise ApiError(400, "bad-request", "options must be a list of strings")
+        if not isinstance(copies, int) or isinstance(copies, bool):
+            raise ApiError(400, "bad-request", "copies must be an integer")
+        if parcel is not None and (not isinstance(parcel, str) or not 1 <= len(parcel) <= 200):
+            raise ApiError(400, "bad-request", "parcel must be a string of 1..200 characters")
+        if token is not None and not isinstance(token, str):
+            raise ApiError(400, "bad-request", "verification_token must be a string")
+        request_hash = hashlib.sha256(
+            json.dumps(
+                {"document": code, "options": sorted(options), "copies": copies, "parcel": parcel},
+                sort_keys=True,
+                ensure_ascii=True,
+            ).encode()
+        ).hexdigest()
+        store = self._require_store()
+        async with self._reserve_lock:
+            existing = store.find(kiosk_id, key)
+            if existing is not None:
+                if existing.request_hash != request_hash:
+                    raise ApiError(409, "idempotency-key-reused", "this key was used for a different request")
+                self._counters["replays"] += 1
+                response = _json(self._reservation(existing))
+                response.headers["Idempotent-Replayed"] = "true"
+                return response
+            doc = CATALOG.get(code)
+            if doc is None:
+                raise ApiError(400, "unknown-document", "no such document code")
+            unknown = sorted(set(options) - set(doc.options))
+            if unknown:
+                raise ApiError(400, "unknown-option", f"options not offered for {code}: {', '.join(unknown)}")
+            if not 1 <= copies <= doc.max_copies:
+                raise ApiError(400, "bad-copies", f"copies must be 1..{doc.max_copies}")
+            person: Resident | None = None
+            if doc.needs_identity:
+                person = self._resident_for(token, kiosk_id)
+            elif parcel is None:
+                raise ApiError(400, "parcel-required", "registers are found by address or parcel number")
+            exempt = person is not None and person.fee_exempt
+            fee_total = 0 if exempt else doc.fee * copies
+            issued_at = dt.datetime.now(KST).replace(microsecond=0)
+            issuance_id = "ISS-" + secrets.token_hex(8).upper()
+            documents: list[StoredDocument] = []
+            taken: set[str] = set()
+            for _ in range(copies):
+                number = self._new_verification_number(taken)
+                taken.add(number)
+                pdf, pages = await asyncio.to_thread(
+                    render,
+                    RenderRequest(
+                        document=doc,
+                        options=tuple(o for o in doc.options if o in options),
+                        verification_number=number,
+                        verify_url=f"{self._base_url}{API}/documents/verify/{number}",
+                        issued_at=issued_at,
+                        office=self._office,
+                        kiosk_id=kiosk_id,
+                        resident=person,
+                        parcel=None if doc.needs_identity else parcel,
+                    ),
+                )
+                assert self._signing is not None
+                documents.append(
+                    StoredDocument(
+                        number, pdf, self._signing.sign(pdf), hashlib.sha256(pdf).hexdigest(), pages
+                    )
+                )
+            issuance = Issuance(
+                kiosk_id=kiosk_id,
+                key=key,
+                issuance_id=issuance_id,
+                request_hash=request_hash,
+                document=code,
+                options=tuple(options),
+                copies=copies,
+                fee_total=fee_total,
+                state="reserved",
+                created_at=issued_at.isoformat(),
+                finished_at=None,
+                pages_printed=None,
+                payment_ref=None,
+                void_reason=None,
+            )
+            store.insert(issuance, documents)
+            log.info("reserved %s (%s x%d) for %s", issuance_id, code, copies, kiosk_id)
+            return _json(self._reservation(issuance))
+
+    async def _commit(self, request: web.Request) -> web.StreamResponse:
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        pages = body.get("pages_printed")
+        ref = body.get("payment_ref")
+        if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
+            raise ApiError(400, "bad-request", "pages_printed must be a non-negative integer")
+        if not isinstance(ref, str) or len(ref) > 100:
+            raise ApiError(400, "bad-request", "payment_ref must be a string of at most 100 characters")
+        issuance = self._existing(kiosk_id, request.match_info["key"])
+        if issuance.state == "voided":
+            raise ApiError(409, "already-voided", "a voided issuance cannot be committed")
+        if issuance.state == "reserved":
+            self._require_store().commit(
+                issuance.issuance_id, pages_printed=pages, payment_ref=ref, at=dt.datetime.now(KST)
+            )
+        return _json({"issuance_id": issuance.issuance_id, "state": "committed"})
+
+    async def _void(self, request: web.Request) -> web.StreamResponse:
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        reason = body.get("reason")
+        if not isinstance(reason, str) or len(reason) > 200:
+            raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
+        issuance = self._existing(kiosk_id, request.match_info["key"])
+        if issuance.state == "committed":
+            raise ApiError(409, "already-committed", "a committed issuance cannot be voided")
+        if issuance.state == "reserved":
+            self._require_store().void(issuance.issuance_id, reason=reason, at=dt.datetime.now(KST))
+        return _json({"issuance_id": issuance.issuance_id, "state": "voided"})
+
+    async def _heartbeat(self, request: web.Request) -> web.StreamResponse:
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        if not isinstance(body.get("statuses", {}), dict):
+            raise ApiError(400, "bad-request", "statuses must be an object")
+        self._heartbeats[kiosk_id] = body
+        self._counters["heartbeats"] += 1
+        commands, self._commands = self._commands, []
+        return _json({"commands": commands, "server_time": dt.datetime.now(KST).isoformat()})
+
+    async def _verify_document(self, request: web.Request) -> web.StreamResponse:
+        found = self._require_store().lookup_document(request.match_info["number"])
+        if found is None:
+            return _json(
+                {"genuine": False, "error": "not-found", "message": "no document has this number"}, status=404
+            )
+        issuance, doc = found
+        issued = dt.datetime.fromisoformat(issuance.created_at)
+        expires = issued + dt.timedelta(days=VERIFY_DAYS)
+        genuine = issuance.state != "voided" and dt.datetime.now(KST) <= expires
+        reason = "voided" if issuance.state == "voided" else ("" if genuine else "expired")
+        return _json(
+            {
+                "genuine": genuine,
+                "reason": reason,
+                "verification_number": doc.verification_number,
+                "document": issuance.document,
+                "title_ko": CATALOG[issuance.document].title_ko,
+                "issued_at": issuance.created_at,
+                "expires_at": expires.isoformat(),
+                "state": issuance.state,
+                "sha256": doc.sha256,
+                "pages": doc.pages,
+            }
+        )
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _require_store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("server simulator is not running")
+        return self._store
+
+    def _existing(self, kiosk_id: str, key: str) -> Issuance:
+        issuance = self._require_store().find(kiosk_id, key)
+        if issuance is None:
+            raise ApiError(404, "unknown-issuance", "no reservation with this idempotency key")
+        return issuance
+
+    def _reservation(self, issuance: Issuance) -> dict[str, Any]:
+        docs = self._require_store().documents(issuance.issuance_id)
+        return {
+            "issuance_id": issuance.issuance_id,
+            "fee_total": issuance.fee_total,
+            "state": issuance.state,
+            "documents": [
+                {
+                    "pdf_b64": base64.b64encode(d.pdf).decode("ascii"),
+                    "signature_b64": base64.b64encode(d.signature).decode("ascii"),
+                    "verification_number": d.verification_number,
+                    "pages": d.pages,
+                    "sha256": d.sha256,
+                }
+                for d in docs
+            ],
+        }
+
+    def _resident_for(self, token: str | None, kiosk_id: str) -> Resident:
+        if token is None:
+            raise ApiError(401, "identity-required", "this document needs a verification token")
+        entry = self._tokens.get(token)
+        if entry is None or entry.kiosk_id != kiosk_id:
+            raise ApiError(401, "token-invalid", "unknown verification token")
+        if time.monotonic() > entry.expires_at:
+            del self._tokens[token]
+            raise ApiError(401, "token-expired", "verification token expired; identify again")
+        return resident(entry.resident_index)
+
+    def _new_verification_number(self, taken: set[str]) -> str:
+        store = self._require_store()
+        while True:
+            digits = f"{secrets.randbelow(10**16):016d}"
+            number = "-".join(digits[i : i + 4] for i in range(0, 16, 4))
+            if number not in taken and not store.number_taken(number):
+                return number
+
+
+def server_ssl_context(paths: pki.PkiPaths) -> ssl.SSLContext:
+    """TLS 1.2 with a client certificate from our CA required (mutual TLS)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(paths.ca_cert))
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    # Capped at 1.2 on purpose: under TLS 1.3 the server checks the client certificate after the
+    # client has finished its handshake, and asyncio's SSL transport aborts without flushing the
+    # alert, so a refused kiosk would only see a reset on its first read, indistinguishable from a
+    # dropped connection. Under 1.2 the refusal happens inside the handshake and the kiosk reports it.
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(str(paths.server_cert), str(paths.server_key))
+    return context
+
+
+def _find_resident(number: bytes) -> Resident | None:
+    try:
+        text = number.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    if len(text) > 20:
+        return None
+    return by_number(text)
+
+
+def _kiosk_id(request: web.Request) -> str:
+    """The kiosk id is the CN of the client certificate the TLS layer already verified."""
+    ssl_object = request.transport.get_extra_info("ssl_object") if request.transport else None
+    cert = ssl_object.getpeercert() if ssl_object is not None else None
+    for rdn in (cert or {}).get("subject", ()):
+        for name, value in rdn:
+            if name == "commonName":
+                return str(value)
+    raise ApiError(403, "no-client-certificate", "a kiosk client certificate is required")
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise ApiError(415, "unsupported-media-type", "send application/json")
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise ApiError(400, "bad-json", "request body is not JSON") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad-json", "request body must be a JSON object")
+    return body
+
+
+def _key(value: object) -> str:
+    if not isinstance(value, str) or not _KEY_RE.match(value):
+        raise ApiError(400, "bad-idempotency-key", "idempotency_key: 8..128 of A-Z a-z 0-9 . _ : -")
+    return value
+
+
+def _json(payload: Mapping[str, Any], status: int = 200) -> web.Response:
+    return web.json_response(payload, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def _error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
+    response = _json({"error": code, "message": message}, status=status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _http_code(status: int) -> str:
+    return {404: "not-found", 405: "method-not-allowed", 413: "request-too-large"}.get(
+        status, f"http-{status}"
+    )
+
+
+def _drop(request: web.Request) -> web.StreamResponse:
+    """Close the TCP connection without a byte of answer, as a crashed proxy would."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=204)  # never sent: aiohttp sees the closed transport and discards it
+
+
+async def _malformed(request: web.Request, response: web.StreamResponse, kind: str) -> web.StreamResponse:
+    body = response.body if isinstance(response, web.Response) and isinstance(response.body, bytes) else b"{}"
+    if kind == "truncated":
+        return web.Response(body=body[: max(1, len(body) // 2)], content_type="application/json")
+    if kind == "not-json":
+        return web.Response(body=b"\x00\xffnot json at all{", content_type="application/json")
+    if kind == "html":
+        return web.Response(text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
+    if kind == "wrong-shape":
+        return web.Response(body=b'[1, "two", {"three": null}]', content_type="application/json")
+    stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+    await stream.prepare(request)  # chunked: the client learns the size only by reading
+    chunk = b" " * 65536
+    with contextlib.suppress(ConnectionError):
+        for _ in range(OVERSIZED_BYTES // len(chunk) + 1):
+            await stream.write(chunk)
+        await stream.write_eof()
+    return stream

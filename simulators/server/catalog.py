@@ -1,0 +1,68 @@
+"""The documents the simulated central system issues, with the defaults from docs (domain.md).
+
+Fees are the national kiosk defaults; a city that waives or halves them changes its server's
+catalog, never the kiosk's code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# No public per-visit limit exists; five copies keeps a purchase within what a 10,000-won bill's
+# change and one A4 tray (250 sheets) can serve many times over.
+MAX_COPIES = 5
+ALL_DAY = ("00:00", "24:00")
+
+
+@dataclass(frozen=True)
+class Document:
+    code: str
+    title_ko: str
+    title_en: str
+    fee: int  # won per copy at a kiosk
+    needs_identity: bool
+    options: tuple[str, ...]
+    max_copies: int = MAX_COPIES
+    hours: tuple[str, str] = ALL_DAY
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title_ko": self.title_ko,
+            "title_en": self.title_en,
+            "fee": self.fee,
+            "needs_identity": self.needs_identity,
+            "options": list(self.options),
+            "max_copies": self.max_copies,
+            "hours": {"start": self.hours[0], "end": self.hours[1]},
+        }
+
+
+CATALOG: dict[str, Document] = {
+    d.code: d
+    for d in (
+        Document(
+            "resident_copy",
+            "주민등록표 등본",
+            "Resident registration (household)",
+            200,
+            True,
+            ("include_past_addresses", "show_member_numbers"),
+        ),
+        Document(
+            "resident_abstract",
+            "주민등록표 초본",
+            "Resident registration (individual)",
+            200,
+            True,
+            ("address_history", "military_service"),
+        ),
+        Document(
+            "family_relations", "가족관계증명서", "Family relations certificate", 500, True, ("detailed",)
+        ),
+        Document("local_tax", "지방세 세목별 과세증명서", "Local tax certificate by item", 0, True, ()),
+        Document("land_register", "토지대장", "Land register", 500, False, ()),
+        Document("building_register", "건축물대장", "Building register", 500, False, ("title_section",)),
+    )
+}

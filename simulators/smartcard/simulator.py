@@ -1,0 +1,168 @@
+"""The card in the reader: an `EmvTestCard` on the far end of pcscd's vpcd socket.
+
+vsmartcard-vpcd (a pcscd reader driver) listens on TCP (35963 for "Virtual PCD 00 00"); a card
+"inserts" itself by connecting and is "removed" by closing. Every message either way is a 2-byte
+big-endian length and a payload. From the reader, a 1-byte payload is a control code (0x00 power off,
+0x01 power on, 0x02 reset, 0x04 get ATR; only 0x04 is answered, with the ATR); anything longer is a
+command APDU, answered with response data + SW1 SW2 (vsmartcard virtualsmartcard/src/vpcd/vpcd.c).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import struct
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from simulators.smartcard.card import ATR, EmvTestCard
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 35963  # vsmartcard-vpcd's first reader, "Virtual PCD 00 00"
+
+VPCD_POWER_OFF = 0x00
+VPCD_POWER_ON = 0x01
+VPCD_RESET = 0x02
+VPCD_GET_ATR = 0x04
+
+PROFILES = ("approve", "decline", "remove_mid", "mute")
+INS_GET_PROCESSING_OPTIONS = 0xA8
+
+
+class SmartcardSimulator:
+    """A payment card that pcscd sees in its vpcd reader; profiles make it decline, vanish or go mute."""
+
+    name = "smartcard"
+
+    def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, profile: str = "approve", *,
+                 insert_on_start: bool = True, card: EmvTestCard | None = None) -> None:
+        self.host = host
+        self.port = port
+        self.card = card or EmvTestCard()
+        self._profile = "approve"
+        self._insert_on_start = insert_on_start
+        self._writer: asyncio.StreamWriter | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._commands = 0
+        self._unanswered = 0
+        self._last_command: str | None = None
+        self._removed_mid_transaction = False
+        self.profile(profile)
+
+    @property
+    def endpoint(self) -> str:
+        return f"vpcd://{self.host}:{self.port}"
+
+    async def start(self) -> str:
+        if self._insert_on_start:
+            await self.insert()
+        return self.endpoint
+
+    async def stop(self) -> None:
+        await self.remove()
+
+    def controls(self) -> Mapping[str, Callable[..., Any]]:
+        return {"insert": self.insert, "remove": self.remove, "profile": self.profile, "state": self.state}
+
+    async def insert(self) -> dict[str, Any]:
+        """Put the card in the reader (connect to the vpcd port)."""
+        if self._writer is not None:
+            return self.state()
+        try:
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+        except OSError as exc:
+            raise ConnectionError(f"no vpcd reader at {self.endpoint}: is pcscd with vsmartcard-vpcd "
+                                  f"running? ({exc})") from exc
+        self.card.power_off()
+        self._removed_mid_transaction = False
+        self._writer = writer
+        self._task = asyncio.create_task(self._serve(reader, writer), name="smartcard-vpcd")
+        return self.state()
+
+    async def remove(self) -> dict[str, Any]:
+        """Take the card out (close the vpcd socket)."""
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._close()
+        return self.state()
+
+    def profile(self, name: str) -> dict[str, Any]:
+        """approve | decline (AAC) | remove_mid (pulled right after GPO) | mute (stops answering APDUs)."""
+        if name not in PROFILES:
+            raise ValueError(f"unknown profile {name!r}; one of {', '.join(PROFILES)}")
+        self._profile = name
+        self.card.declines = name == "decline"
+        return self.state()
+
+    def state(self) -> dict[str, Any]:
+        """What the card is doing (no card data)."""
+        return {
+            "endpoint": self.endpoint,
+            "inserted": self._writer is not None,
+            "powered": self.card.powered,
+            "profile": self._profile,
+            "card_state": self.card.state.value,
+            "atc": self.card.atc,
+            "commands": self._commands,
+            "unanswered": self._unanswered,
+            "last_command": self._last_command,
+            "removed_mid_transaction": self._removed_mid_transaction,
+        }
+
+    async def _close(self) -> None:
+        writer, self._writer = self._writer, None
+        self.card.power_off()
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+    async def _send(self, writer: asyncio.StreamWriter, payload: bytes) -> None:
+        writer.write(struct.pack(">H", len(payload)) + payload)
+        await writer.drain()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                (length,) = struct.unpack(">H", await reader.readexactly(2))
+                payload = await reader.readexactly(length)
+                if length == 1:
+                    await self._control(writer, payload[0])
+                elif length >= 4 and not await self._apdu(writer, payload):
+                    self._removed_mid_transaction = True
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            log.info("vpcd closed the connection (pcscd stopped?)")
+        finally:
+            if self._writer is writer:
+                self._task = None
+                await self._close()
+
+    async def _control(self, writer: asyncio.StreamWriter, code: int) -> None:
+        if code == VPCD_GET_ATR:
+            await self._send(writer, ATR)
+        elif code == VPCD_POWER_ON:
+            self.card.power_on()
+        elif code == VPCD_POWER_OFF:
+            self.card.power_off()
+        elif code == VPCD_RESET:
+            self.card.reset()
+
+    async def _apdu(self, writer: asyncio.StreamWriter, command: bytes) -> bool:
+        """Answer one APDU; False when the card leaves the reader right after answering."""
+        self._commands += 1
+        self._last_command = command[:4].hex().upper()
+        if self._profile == "mute":
+            self._unanswered += 1
+            return True
+        response = self.card.process(command)
+        await self._send(writer, response)
+        pulled = (self._profile == "remove_mid" and command[1] == INS_GET_PROCESSING_OPTIONS
+                  and response[-2:] == b"\x90\x00")
+        return not pulled

@@ -1,0 +1,386 @@
+"""The cash driver against the simulated ccTalk bus over a real PTY: money in, money out, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drivers.backoff import Backoff
+from drivers.cash import (
+    BillEscrowed,
+    BillReturned,
+    BillStacked,
+    CashAcceptor,
+    CashConfig,
+    CashEvent,
+    CashFault,
+    CoinCredited,
+    CoinRejected,
+    DispenseResult,
+    EscrowEmptyError,
+    LostEvents,
+)
+from drivers.clock import VirtualClock
+from drivers.status import DeviceState, DeviceStatus, SupplyLevel
+from simulators.cctalk import CcTalkSimulator
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def until(predicate: Callable[[], bool], within: float = 3.0) -> None:
+    """Wait (real time) until `predicate` holds; the driver polls every few milliseconds in tests."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while not predicate():
+        if loop.time() > end:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.003)
+
+
+class Rig:
+    """A simulator, a driver wired to it, and what the driver reported."""
+
+    def __init__(self, sim: CcTalkSimulator, clock: VirtualClock) -> None:
+        self.sim = sim
+        self.clock = clock
+        self.events: list[CashEvent] = []
+        self.statuses: list[DeviceStatus] = []
+        self.cash: CashAcceptor | None = None
+
+    async def connect(self, **config: Any) -> CashAcceptor:
+        cfg = CashConfig(port=str(self.sim.link), poll_interval=0.004, idle_poll_interval=0.008,
+                         payout_poll_interval=0.002, **config)
+        self.cash = CashAcceptor(cfg, clock=self.clock, on_event=self.events.append,
+                                 on_status=self.statuses.append, backoff=Backoff(base=0.005, cap=0.02))
+        await self.cash.start()
+        return self.cash
+
+    def of(self, kind: type) -> list[Any]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    async def settle(self, polls: int = 8) -> None:
+        """Let the driver poll a few more times (to prove nothing is counted twice)."""
+        start = self.sim.requests
+        await until(lambda: self.sim.requests >= start + polls)
+
+
+@contextlib.asynccontextmanager
+async def rig(tmp_path: Path, clock: VirtualClock, **sim_args: Any) -> AsyncIterator[Rig]:
+    sim = CcTalkSimulator(link=tmp_path / "cctalk", coin_interval=0.002, **sim_args)
+    await sim.start()
+    r = Rig(sim, clock)
+    try:
+        yield r
+    finally:
+        if r.cash is not None:
+            await r.cash.close()
+        await sim.stop()
+
+
+@contextlib.asynccontextmanager
+async def clock_pump(clock: VirtualClock, step: float = 0.01) -> AsyncIterator[None]:
+    """Move virtual time on so unanswered requests reach their deadline (silence, noise)."""
+
+    async def pump() -> None:
+        while True:
+            await clock.advance(step)
+
+    task = asyncio.create_task(pump())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+# ------------------------------------------------------------------ coins
+
+
+async def test_coins_are_credited_exactly_once_and_inhibited_ones_rejected(tmp_path: Path,
+                                                                          clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        assert cash.status.state is DeviceState.ONLINE
+        assert r.sim.state()["coin"]["master"] is False  # inhibited while no fee is taken
+        await cash.enable(coins=[100, 500], bills=[])
+        assert r.sim.state()["coin"]["enabled"] == [3, 4]
+        assert r.sim.insert_coin(100) == "accepted"
+        assert r.sim.insert_coin(500) == "accepted"
+        assert r.sim.insert_coin(10) == "inhibited"
+        await until(lambda: len(r.of(CoinCredited)) == 2 and len(r.of(CoinRejected)) == 1)
+        await r.settle()
+        assert r.of(CoinCredited) == [CoinCredited(100), CoinCredited(500)]
+        assert r.of(CoinRejected)[0].reason == "inhibited"
+        await cash.disable()
+        assert r.sim.state()["coin"]["master"] is False
+        assert r.sim.insert_coin(100) == "inhibited"
+
+
+async def test_foreign_coin_is_rejected_as_fraud_not_credited(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[100], bills=[])
+        r.sim.insert_foreign_coin()
+        r.sim.insert_foreign_coin(kind="unknown")
+        await until(lambda: len(r.of(CoinRejected)) == 2)
+        assert [e.reason for e in r.of(CoinRejected)] == ["fraud", "unknown-coin"]
+        assert r.of(CoinCredited) == []
+
+
+async def test_coin_buffer_overflow_reports_exactly_the_lost_events(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[100], bills=[])
+        for _ in range(7):  # between two polls: the acceptor keeps only the last five
+            r.sim.insert_coin(100)
+        await until(lambda: bool(r.of(LostEvents)))
+        await r.settle()
+        assert r.of(LostEvents) == [LostEvents("coin", 2)]
+        assert len(r.of(CoinCredited)) == 5
+
+
+async def test_device_reset_reapplies_inhibits_and_reports_possible_loss(tmp_path: Path,
+                                                                       clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[100], bills=[1000])
+        r.sim.insert_coin(100)
+        await until(lambda: len(r.of(CoinCredited)) == 1)
+        r.sim.reset("coin")
+        r.sim.reset("bill")
+        assert r.sim.state()["coin"]["master"] is False
+        await until(lambda: r.sim.state()["coin"]["master"] and r.sim.state()["bill"]["master"])
+        # The coin counter had moved, so its reset may have swallowed events; the bill's was still 0.
+        assert r.of(LostEvents) == [LostEvents("coin", None)]
+        assert r.sim.state()["bill"]["enabled"] == [1]
+        assert r.sim.state()["coin"]["enabled"] == [3]
+        assert r.sim.insert_coin(100) == "accepted"
+        await until(lambda: len(r.of(CoinCredited)) == 2)
+
+
+async def test_coin_jam_is_a_hardware_error_until_cleared(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[100], bills=[])
+        r.sim.jam("coin")
+        await until(lambda: cash.status.reason == "coin-jam")
+        assert cash.status.state is DeviceState.HARDWARE_ERROR
+        assert CashFault("coin", "jam", "coin acceptor error code 14") in r.events
+        r.sim.clear_jam("coin")
+        await until(lambda: cash.status.state is DeviceState.ONLINE)
+
+
+# ------------------------------------------------------------------ bills
+
+
+async def test_bill_escrowed_then_stacked(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[], bills=[1000, 5000])
+        assert r.sim.insert_bill(5000) == "escrow"
+        await until(lambda: bool(r.of(BillEscrowed)))
+        assert r.of(BillEscrowed) == [BillEscrowed(5000)]
+        await cash.route_bill(stack=True)
+        await until(lambda: bool(r.of(BillStacked)))
+        await r.settle()
+        assert r.of(BillStacked) == [BillStacked(5000)]
+        assert r.sim.state()["bill"]["stacked"] == [5000]
+
+
+async def test_bill_returned_on_request_and_on_escrow_timeout(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock, escrow_timeout=0.1) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[], bills=[10000])
+        r.sim.insert_bill(10000)
+        await until(lambda: len(r.of(BillEscrowed)) == 1)
+        await cash.route_bill(stack=False)
+        await until(lambda: len(r.of(BillReturned)) == 1)
+        r.sim.insert_bill(10000)  # this one nobody routes
+        await until(lambda: len(r.of(BillReturned)) == 2)
+        assert r.of(BillReturned) == [BillReturned(10000, "returned"), BillReturned(10000, "escrow-timeout")]
+        with pytest.raises(EscrowEmptyError):
+            await cash.route_bill(stack=True)
+        assert r.sim.state()["bill"]["returned"] == [10000, 10000]
+        assert r.of(BillStacked) == []
+
+
+async def test_inhibited_bill_and_stacker_faults(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[100], bills=[1000])
+        assert r.sim.insert_bill(50000) == "inhibited"
+        await until(lambda: bool(r.of(BillReturned)))
+        assert r.of(BillReturned) == [BillReturned(0, "inhibited")]
+        r.sim.stacker_removed(True)
+        await until(lambda: cash.status.reason == "stacker-removed")
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OUT
+        r.sim.stacker_removed(False)
+        await until(lambda: cash.status.supplies["bill-stacker"] is SupplyLevel.FULL)
+        r.sim.stacker_full(True)
+        await until(lambda: cash.status.reason == "stacker-full")
+        assert CashFault("bill", "stacker-full") in r.events
+
+
+# ------------------------------------------------------------------ hopper
+
+
+async def test_dispense_pays_exactly(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock, hopper_count=100) as r:
+        cash = await r.connect()
+        assert cash.status.supplies["hopper:100"] is SupplyLevel.FULL
+        assert cash.change_available() > 0
+        result = await cash.dispense(700)
+        assert result == DispenseResult(requested=700, paid=700, unpaid=0)
+        assert r.sim.state()["hopper"]["coins_paid_out"] == 7
+        assert r.sim.state()["hopper"]["count"] == 93
+
+
+async def test_hopper_empty_mid_payout_reports_paid_and_unpaid_exactly(tmp_path: Path,
+                                                                     clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock, hopper_count=3) as r:
+        cash = await r.connect()
+        assert cash.status.supplies["hopper:100"] is SupplyLevel.LOW
+        result = await cash.dispense(800)
+        assert result == DispenseResult(requested=800, paid=300, unpaid=500)
+        assert r.sim.state()["hopper"]["won_paid_out"] == 300
+        assert cash.status.supplies["hopper:100"] is SupplyLevel.OUT
+        assert cash.status.reason == "hopper-empty"
+        assert cash.change_available() == 0
+        assert CashFault("hopper", "empty", "payout timeout") in r.events
+        r.sim.hopper_level(300)  # the operator refills it
+        await until(lambda: cash.status.supplies["hopper:100"] is SupplyLevel.FULL)
+        assert await cash.dispense(200) == DispenseResult(200, 200, 0)
+
+
+async def test_hopper_jam_mid_payout(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        r.sim.coin_interval = 0.02
+        cash = await r.connect()
+        payout = asyncio.create_task(cash.dispense(2000))
+        await until(lambda: r.sim.state()["hopper"]["coins_paid_out"] >= 3)
+        r.sim.jam("hopper")
+        result = await payout
+        paid = r.sim.state()["hopper"]["won_paid_out"]
+        assert result == DispenseResult(2000, paid, 2000 - paid)
+        assert 300 <= paid < 2000
+        assert cash.status.supplies["hopper:100"] is SupplyLevel.JAMMED
+
+
+# ------------------------------------------------------------------ the wire
+
+
+async def test_noise_on_the_bus_costs_nothing(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r, clock_pump(clock):
+        cash = await r.connect()
+        await cash.enable(coins=[50, 100], bills=[])
+        for round_ in range(6):
+            r.sim.noise(30)
+            r.sim.insert_coin(100 if round_ % 2 else 50)
+            await until(lambda n=round_: len(r.of(CoinCredited)) == n + 1)
+        r.sim.noise(30)
+        assert await cash.dispense(300) == DispenseResult(300, 300, 0)
+        await r.settle()
+        assert [e.value for e in r.of(CoinCredited)] == [50, 100, 50, 100, 50, 100]
+        assert r.sim.state()["hopper"]["coins_paid_out"] == 3
+        await until(lambda: cash.status.state is DeviceState.ONLINE)
+
+
+@pytest.mark.parametrize(("echo", "checksum"), [(True, "simple"), (False, "simple"), (True, "crc16")])
+async def test_echo_on_and_off_and_crc16(tmp_path: Path, clock: VirtualClock, echo: bool, checksum: str) -> None:
+    async with rig(tmp_path, clock, echo=echo, checksum=checksum) as r:
+        cash = await r.connect(echo=echo, checksum=checksum)
+        assert cash.status.state is DeviceState.ONLINE
+        await cash.enable(coins=[500], bills=[1000])
+        r.sim.insert_coin(500)
+        r.sim.insert_bill(1000)
+        await until(lambda: bool(r.of(CoinCredited)) and bool(r.of(BillEscrowed)))
+        await cash.route_bill(stack=True)
+        await until(lambda: bool(r.of(BillStacked)))
+        assert await cash.dispense(100) == DispenseResult(100, 100, 0)
+
+
+async def test_silent_bus_is_offline_then_recovers(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        assert cash.status.state is DeviceState.ONLINE
+        r.sim.silent(True)
+        async with clock_pump(clock):
+            await until(lambda: cash.status.state is DeviceState.OFFLINE)
+            assert cash.status.reason == "serial-timeout"
+            assert not cash.status.state.usable
+            assert cash.change_available() == 0
+            r.sim.silent(False)
+            await until(lambda: cash.status.state is DeviceState.ONLINE)
+        states = [s.state for s in r.statuses]
+        assert states[-1] is DeviceState.ONLINE
+        assert DeviceState.OFFLINE in states
+
+
+async def test_missing_port_is_offline_not_an_exception(tmp_path: Path, clock: VirtualClock) -> None:
+    events: list[CashEvent] = []
+    cash = CashAcceptor(CashConfig(port=str(tmp_path / "nothing-here"), idle_poll_interval=0.01), clock=clock,
+                        on_event=events.append, backoff=Backoff(base=0.005, cap=0.02))
+    await cash.start()
+    try:
+        assert cash.status.state is DeviceState.OFFLINE
+        assert cash.status.reason == "port-unavailable"
+        await asyncio.sleep(0.05)  # the background task keeps retrying without raising
+        assert cash.status.reason == "port-unavailable"
+    finally:
+        await cash.close()
+
+
+async def test_simulator_runs_as_a_process_with_controls(tmp_path: Path, clock: VirtualClock) -> None:
+    link, control = tmp_path / "dev" / "cctalk", tmp_path / "cctalk.sock"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "simulators.cctalk", "--link", str(link), "--control", str(control),
+        "--coin-interval", "0.002", cwd=REPO, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)})
+    events: list[CashEvent] = []
+    cash: CashAcceptor | None = None
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 10)
+        assert line.decode().strip() == f"READY {link}"
+        cash = CashAcceptor(CashConfig(port=str(link), poll_interval=0.004, idle_poll_interval=0.008),
+                            clock=clock, on_event=events.append)
+        await cash.start()
+        await cash.enable(coins=[100], bills=[])
+        reader, writer = await asyncio.open_unix_connection(str(control))
+        writer.write(json.dumps({"cmd": "insert_coin", "args": {"value": 100}}).encode() + b"\n")
+        answer = json.loads(await reader.readline())
+        writer.close()
+        await writer.wait_closed()
+        assert answer == {"ok": True, "result": "accepted"}
+        await until(lambda: events == [CoinCredited(100)])
+    finally:
+        if cash is not None:
+            await cash.close()
+        proc.terminate()
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+
+
+async def test_unplugged_bus_goes_offline_and_comes_back(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        cash = await r.connect()
+        await cash.enable(coins=[100], bills=[])
+        async with clock_pump(clock):
+            await r.sim.stop()  # the USB-serial adapter is pulled out, and the bus loses power
+            for part in ("coin", "bill", "hopper"):
+                r.sim.reset(part)
+            await until(lambda: cash.status.state is DeviceState.OFFLINE)
+            assert cash.status.reason in ("port-unavailable", "serial-timeout")
+            await r.sim.start()  # plugged back in (same stable path)
+            await until(lambda: cash.status.state is DeviceState.ONLINE)
+        await until(lambda: r.sim.state()["coin"]["master"] is True)  # the wanted inhibits are back
+        r.sim.insert_coin(100)
+        await until(lambda: r.of(CoinCredited) == [CoinCredited(100)])

@@ -1,0 +1,47 @@
+"""The virtual clock: timeouts fire only when time is advanced, and cancels are never swallowed."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from drivers.clock import VirtualClock
+
+
+async def test_sleepers_wake_in_deadline_order_only_when_advanced(clock: VirtualClock) -> None:
+    woke: list[str] = []
+
+    async def sleeper(name: str, seconds: float) -> None:
+        await clock.sleep(seconds)
+        woke.append(name)
+
+    tasks = [asyncio.create_task(sleeper("late", 90)), asyncio.create_task(sleeper("early", 1))]
+    await asyncio.sleep(0.01)
+    assert woke == []
+    await clock.advance(1)
+    assert woke == ["early"]
+    await clock.advance(100)
+    assert woke == ["early", "late"] and clock.monotonic() == 101
+    await asyncio.gather(*tasks)
+
+
+async def test_wait_for_times_out_on_virtual_time(clock: VirtualClock) -> None:
+    never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    waiter = asyncio.create_task(clock.wait_for(never, 0.5))
+    await clock.advance(0.4)
+    assert not waiter.done()
+    await clock.advance(0.2)
+    with pytest.raises(TimeoutError):
+        await waiter
+    assert never.cancelled()
+
+
+async def test_cancelling_a_waiter_is_never_swallowed(clock: VirtualClock) -> None:
+    for _ in range(50):
+        gate: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiter = asyncio.create_task(clock.wait_for(gate, 10))
+        await asyncio.sleep(0)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter

@@ -1,0 +1,260 @@
+"""Touches and keys become the right Intents, exactly once, and nothing else reaches the controller."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pygame
+import pytest
+from helpers_screens import Recorder, runner
+
+from kiosk.views import DocumentChoice, Intent, View
+from screens.base import Screen, Widget
+from screens.registry import samples
+from screens.runner import ScreenRunner
+from screens.theme import Theme
+
+SAMPLES = samples()
+
+
+def _view(screen: str, sample: str, **kw: Any) -> View:
+    return View(screen, dict(SAMPLES[screen][sample]), **kw)
+
+
+@pytest.mark.parametrize(
+    ("screen", "sample", "widget", "intent"),
+    [
+        ("idle", "open", "start", Intent("start")),
+        ("idle", "open", "lang:en", Intent("language", {"code": "en"})),
+        ("idle", "open", "lang:ko", Intent("language", {"code": "ko"})),
+        (
+            "choose_document",
+            "all",
+            "doc:family_relations",
+            Intent("choose_document", {"code": "family_relations"}),
+        ),
+        ("choose_document", "all", "cancel", Intent("cancel")),
+        ("resident_number", "typing", "key:7", Intent("digit", {"value": "7"})),
+        ("resident_number", "typing", "key:0", Intent("digit", {"value": "0"})),
+        ("resident_number", "typing", "key:back", Intent("backspace")),
+        ("resident_number", "typing", "key:clear", Intent("clear")),
+        ("resident_number", "typing", "ok", Intent("confirm")),
+        ("resident_number", "typing", "cancel", Intent("cancel")),
+        ("fingerprint", "place", "cancel", Intent("cancel")),
+        (
+            "options",
+            "resident_copy",
+            "opt:show_full_numbers",
+            Intent("toggle_option", {"option_id": "show_full_numbers"}),
+        ),
+        ("options", "resident_copy", "copies:+", Intent("copies", {"delta": 1})),
+        ("options", "resident_copy", "copies:-", Intent("copies", {"delta": -1})),
+        ("options", "resident_copy", "ok", Intent("confirm")),
+        ("payment", "waiting", "pay:card", Intent("pay_card")),
+        ("payment", "waiting", "cancel", Intent("cancel")),
+        ("done", "issued", "ok", Intent("confirm")),
+        ("maintenance", "default", "maint:exit", Intent("maintenance_exit")),
+        ("maintenance", "default", "maint:selftest", Intent("maintenance_selftest")),
+    ],
+)
+@pytest.mark.parametrize("mode", ["normal", "low-zoom200"])
+def test_tap_gives_the_intent(screen: str, sample: str, widget: str, intent: Intent, mode: str) -> None:
+    r, rec = runner(mode)
+    try:
+        r.show(_view(screen, sample))
+        while widget not in r.widgets():  # at 200 % a long list pages, as a resident would
+            r.tap("page:next")
+        assert r.tap(widget) == intent
+        assert rec.intents == [intent]
+    finally:
+        r.close()
+
+
+def test_widgets_do_not_overlap_and_are_on_screen() -> None:
+    for mode in ("normal", "zoom200", "low", "low-zoom200"):
+        r, _ = runner(mode)
+        try:
+            screen_rect = pygame.Rect(0, 0, 1080, 1920)
+            for screen, variants in SAMPLES.items():
+                for sample in variants:
+                    r.render(_view(screen, sample))
+                    rects = [(w, r.widget(w).rect) for w in r.widgets()]
+                    for i, (wid, rect) in enumerate(rects):
+                        assert screen_rect.contains(rect), (mode, screen, wid, rect)
+                        for other, orect in rects[i + 1 :]:
+                            assert not rect.colliderect(orect), (mode, screen, sample, wid, other)
+        finally:
+            r.close()
+
+
+def test_an_unavailable_document_is_shown_but_does_nothing() -> None:
+    r, rec = runner()
+    try:
+        r.show(
+            View(
+                "choose_document",
+                {
+                    "documents": [
+                        DocumentChoice("resident_copy", 200, True, False, "fingerprint-unavailable"),
+                        DocumentChoice("land_register", 500, False),
+                    ]
+                },
+            )
+        )
+        assert "doc:resident_copy" in r.widgets()
+        assert r.tap("doc:resident_copy") is None
+        assert rec.intents == []
+        assert r.tap("doc:land_register") == Intent("choose_document", {"code": "land_register"})
+    finally:
+        r.close()
+
+
+def test_copies_cannot_go_below_one_or_above_the_limit() -> None:
+    r, rec = runner()
+    try:
+        base = {"document": "land_register", "options": [], "fee_per_copy": 500, "max_copies": 2}
+        r.show(View("options", {**base, "copies": 1, "total": 500}))
+        assert r.tap("copies:-") is None
+        r.show(View("options", {**base, "copies": 2, "total": 1000}))
+        assert r.tap("copies:+") is None
+        assert rec.intents == []
+    finally:
+        r.close()
+
+
+def test_tap_on_an_absent_widget_names_the_visible_ones() -> None:
+    r, _ = runner()
+    try:
+        r.show(_view("done", "issued"))
+        with pytest.raises(KeyError, match="'ok'"):
+            r.tap("start")
+    finally:
+        r.close()
+
+
+def test_more_time_prompt_is_modal() -> None:
+    r, rec = runner()
+    try:
+        r.show(_view("resident_number", "typing", prompt="more_time", prompt_data={"seconds": 20}))
+        assert r.widgets() == ["more_time:yes", "more_time:no"]
+        assert r.tap("more_time:yes") == Intent("more_time")
+        assert r.tap("more_time:no") == Intent("cancel")
+        with pytest.raises(KeyError):
+            r.tap("key:1")
+        r.show(_view("resident_number", "typing"))
+        assert "key:1" in r.widgets()
+        assert rec.intents == [Intent("more_time"), Intent("cancel")]
+    finally:
+        r.close()
+
+
+def test_long_list_pages_locally_at_200_percent() -> None:
+    """Paging is the screen's own business: the controller never hears of it."""
+    r, rec = runner("low-zoom200")
+    try:
+        r.show(_view("choose_document", "all"))
+        seen: set[str] = set()
+        for _ in range(10):
+            seen |= {w for w in r.widgets() if w.startswith("doc:")}
+            if r.widget("page:next").intent is None:
+                break
+            r.tap("page:next")
+        assert seen == {f"doc:{d.code}" for d in SAMPLES["choose_document"]["all"]["documents"]}
+        assert rec.intents == []
+        r.tap("page:prev")
+        r.show(_view("idle", "open"))
+        r.show(_view("choose_document", "all"))
+        assert "doc:resident_copy" in r.widgets()  # a new visit starts on the first page
+    finally:
+        r.close()
+
+
+async def test_headless_loop_draws_only_when_the_view_changes() -> None:
+    draws: list[int] = []
+
+    class Counting(Screen):
+        name = "counting"
+
+        def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+            return []
+
+        def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+            draws.append(view.serial)
+            surface.fill((0, 0, 0))
+
+    r = ScreenRunner(headless=True, on_intent=Recorder(), screens={"counting": Counting()})
+    task = asyncio.create_task(r.run())
+    try:
+        r.show(View("counting", serial=1))
+        await asyncio.sleep(0.05)
+        assert draws == [1]
+        await asyncio.sleep(0.1)
+        assert draws == [1]
+        r.show(View("counting", serial=2))
+        r.show(View("counting", serial=3))
+        await asyncio.sleep(0.05)
+        assert draws[-1] == 3
+        assert len(draws) <= 3
+    finally:
+        r.close()
+        await asyncio.wait_for(task, 1)
+
+
+async def test_window_touch_and_keypad_with_sdl_events() -> None:
+    rec = Recorder()
+    r = ScreenRunner(headless=False, on_intent=rec)
+    task = asyncio.create_task(r.run())
+    try:
+        r.show(_view("resident_number", "typing"))
+        await asyncio.sleep(0.1)
+        centre = r.widget("key:5").rect.center
+        pygame.event.post(
+            pygame.event.Event(
+                pygame.FINGERDOWN,
+                x=centre[0] / 1080,
+                y=centre[1] / 1920,
+                dx=0.0,
+                dy=0.0,
+                touch_id=1,
+                finger_id=1,
+                pressure=1.0,
+            )
+        )
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=centre, button=1, touch=True))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=centre, button=3, touch=False))
+        for key in (
+            pygame.K_3,
+            pygame.K_KP_7,
+            pygame.K_BACKSPACE,
+            pygame.K_RETURN,
+            pygame.K_ESCAPE,
+            pygame.K_a,
+        ):
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            if len(rec.intents) >= 6:
+                break
+        assert rec.intents == [
+            Intent("digit", {"value": "5"}),
+            Intent("digit", {"value": "3"}),
+            Intent("digit", {"value": "7"}),
+            Intent("backspace"),
+            Intent("confirm"),
+            Intent("cancel"),
+        ]
+    finally:
+        r.close()
+        await asyncio.wait_for(task, 1)
+
+
+def test_enter_answers_the_prompt_and_digits_are_ignored_under_it() -> None:
+    r, rec = runner()
+    try:
+        r.show(_view("payment", "waiting", prompt="more_time"))
+        r.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1, mod=0, unicode="1", scancode=0))
+        r.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="", scancode=0))
+        assert rec.intents == [Intent("more_time")]
+    finally:
+        r.close()

@@ -1,0 +1,236 @@
+"""Whatever a server (or something pretending to be one) sends back, the client raises only its own
+typed errors: a hostile answer must never crash the controller with a KeyError or a RecursionError."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import ssl
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drivers.clock import MonotonicClock
+from kiosk.server_client import IssuanceClient, ServerConfig, ServerError
+from simulators.server.pki import PkiPaths
+
+
+class HostileServer:
+    """A TLS listener that reads one HTTP request and answers with whatever bytes it is given."""
+
+    def __init__(self, pki: PkiPaths) -> None:
+        self.answer = b""
+        self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._context.load_cert_chain(str(pki.server_cert), str(pki.server_key))
+        self._server: asyncio.Server | None = None
+        self.url = ""
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> str:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._context)
+        self.url = f"https://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._writers):
+            writer.close()
+        await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value.strip())
+            await reader.readexactly(length)
+            writer.write(self.answer)
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ssl.SSLError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+            with contextlib.suppress(ConnectionError, ssl.SSLError):
+                await writer.wait_closed()
+
+
+@pytest.fixture
+async def hostile(pki: PkiPaths) -> AsyncIterator[HostileServer]:
+    server = HostileServer(pki)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def hostile_client(
+    hostile: HostileServer, make_config: Callable[..., ServerConfig]
+) -> AsyncIterator[IssuanceClient]:
+    client = IssuanceClient(
+        make_config(hostile.url, timeout=2.0, max_body_bytes=65536),
+        clock=MonotonicClock(),
+        retries=1,
+        retry_base=0.001,
+    )
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+_PDF = base64.b64encode(b"%PDF-1.7 not really").decode()
+# Well-formed answers for each call, so mutations reach the field checks and not only the JSON parser.
+VALID: dict[str, dict[str, Any]] = {
+    "catalog": {
+        "version": 1,
+        "documents": [
+            {
+                "code": "land_register",
+                "title_ko": "토지대장",
+                "title_en": "Land",
+                "fee": 500,
+                "needs_identity": False,
+                "options": [],
+                "max_copies": 5,
+                "hours": {"start": "00:00", "end": "24:00"},
+            }
+        ],
+    },
+    "verify": {"verified": True, "token": "t0ken", "exempt": False, "expires_in": 300},
+    "reserve": {
+        "issuance_id": "ISS-1",
+        "fee_total": 500,
+        "documents": [
+            {
+                "pdf_b64": _PDF,
+                "signature_b64": base64.b64encode(bytes(64)).decode(),
+                "verification_number": "1234-5678-9012-3456",
+                "pages": 1,
+            }
+        ],
+    },
+    "commit": {"issuance_id": "ISS-1", "state": "committed"},
+    "void": {"issuance_id": "ISS-1", "state": "voided"},
+    "heartbeat": {"commands": ["reload_catalog"]},
+}
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, call: str) -> bytes:
+    """A valid answer for `call` with some fields replaced, dropped, or the whole thing swapped."""
+    body: Any = json.loads(json.dumps(VALID[call]))
+    for _ in range(draw(st.integers(0, 3))):
+        target = body
+        while isinstance(target, dict | list) and target and draw(st.booleans()):
+            child = target[
+                draw(
+                    st.sampled_from(
+                        list(target.keys()) if isinstance(target, dict) else list(range(len(target)))
+                    )
+                )
+            ]
+            if not isinstance(child, dict | list):
+                break
+            target = child
+        if isinstance(target, dict) and target:
+            key = draw(st.sampled_from(sorted(target)))
+            if draw(st.booleans()):
+                target[key] = draw(json_values)
+            else:
+                del target[key]
+        elif isinstance(target, list) and target:
+            target[draw(st.integers(0, len(target) - 1))] = draw(json_values)
+    if draw(st.integers(0, 9)) == 0:
+        body = draw(json_values)
+    return json.dumps(body).encode()
+
+
+def http(status: int, content_type: str, body: bytes, *, declared: int | None = None) -> bytes:
+    length = len(body) if declared is None else declared
+    return (
+        f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode() + body
+
+
+@st.composite
+def answers(draw: st.DrawFn, call: str) -> bytes:
+    kind = draw(st.sampled_from(["mutated", "junk-body", "raw", "nested", "lying-length"]))
+    status = draw(st.sampled_from([200, 200, 200, 201, 204, 301, 400, 404, 409, 429, 500, 503, 599]))
+    content_type = draw(
+        st.sampled_from(
+            [
+                "application/json",
+                "application/json; charset=utf-8",
+                "text/html",
+                "application/octet-stream",
+                "",
+            ]
+        )
+    )
+    if kind == "mutated":
+        return http(status, content_type, draw(mutated(call)))
+    if kind == "junk-body":
+        return http(status, content_type, draw(st.binary(max_size=300)))
+    if kind == "nested":
+        # CPython's json gives up near the recursion limit (which Hypothesis raises while it runs).
+        depth = draw(st.sampled_from([10, 1500, 20_000, 40_000]))
+        return http(status, "application/json", b"[" * depth + b"]" * depth)
+    if kind == "lying-length":
+        body = draw(mutated(call))
+        return http(status, content_type, body, declared=draw(st.integers(0, 10_000)))
+    return draw(st.binary(max_size=400))  # not even HTTP
+
+
+async def invoke(client: IssuanceClient, call: str) -> None:
+    if call == "catalog":
+        await client.catalog()
+    elif call == "verify":
+        await client.verify_identity("900101-1234567", b"\x01" * 512, "zfm")
+    elif call == "reserve":
+        await client.reserve("txn-hostile-1", "land_register", options=[], copies=1, token=None, parcel="1-1")
+    elif call == "commit":
+        await client.commit("txn-hostile-1", pages_printed=1, payment_ref="cash:500")
+    elif call == "void":
+        await client.void("txn-hostile-1", reason="a4-jam")
+    else:
+        await client.heartbeat({"a4": "online"})
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+async def test_hostile_answers_raise_only_typed_errors(
+    hostile: HostileServer, hostile_client: IssuanceClient, data: st.DataObject
+) -> None:
+    call = data.draw(st.sampled_from(sorted(VALID)))
+    hostile.answer = data.draw(answers(call))
+    with contextlib.suppress(ServerError):
+        await invoke(hostile_client, call)
+
+
+async def test_valid_answers_from_the_hostile_rig_parse(
+    hostile: HostileServer, hostile_client: IssuanceClient
+) -> None:
+    """The rig itself is sound: the unmutated answers are accepted (reserve fails only its signature)."""
+    hostile.answer = http(200, "application/json", json.dumps(VALID["catalog"]).encode())
+    assert (await hostile_client.catalog()).documents[0].code == "land_register"
+    hostile.answer = http(200, "application/json", json.dumps(VALID["heartbeat"]).encode())
+    assert await hostile_client.heartbeat({}) == ["reload_catalog"]
