@@ -6,7 +6,7 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup demo run test lint typecheck unit bench diagram clean
+.PHONY: setup demo run test lint unit bench diagram docs gallery clean
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
 	VENV=$(VENV) ./scripts/bootstrap.sh
@@ -34,6 +34,14 @@ bench: $(STAMP)
 
 diagram: $(STAMP)
 	$(PY) -m kiosk diagram --out docs/state-diagram
+
+# Documents generated from the code: the state diagram (also in the README) and docs/simulators.md.
+docs: diagram
+	$(PY) -m simulators.catalog
+
+# Refresh docs/gallery (the README's pictures) from a fresh demo run.
+gallery: demo
+	$(PY) scripts/update_gallery.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,8 @@ class KioskSection:
     name: str = "무인민원발급기"
     location: str = ""
     languages: list[str] = field(default_factory=lambda: ["ko", "en"])
+    # The 법정동 whose parcels a resident looks up by lot number (토지대장, 건축물대장).
+    district: str = "세종특별자치시 보람동"
     # "24h" or "HH:MM-HH:MM" (local time): outside the hours the kiosk shows it is closed.
     hours: str = "24h"
 

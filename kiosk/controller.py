@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,21 @@ from kiosk.till import Till
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)
+
+# A lot number (지번): main number and optional sub number, each 1–4 digits ("123", "123-4").
+LOT_NUMBER = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
+
+
+def type_lot(lot: str, key: str) -> str:
+    """The lot number after one keypad press; keys that cannot make a valid lot are ignored."""
+    main, dash, sub = lot.partition("-")
+    if key == "-":
+        return lot + "-" if main and not dash else lot
+    if not key.isdigit() or len(key) != 1:
+        return lot
+    if dash:
+        return lot + key if len(sub) < 4 and (sub or key != "0") else lot
+    return lot + key if len(main) < 4 and (main or key != "0") else lot
 
 # How often the kiosk tells the server it is alive, and learns whether the server is back.
 HEARTBEAT_SECONDS = 30.0
@@ -63,7 +79,8 @@ class Published:
 class Kiosk:
     """The model of the kiosk machine (its `state` attribute is set by transitions)."""
 
-    state: str
+    state: str  # set by transitions
+    trigger: Callable[..., Coroutine[Any, Any, bool]]  # added by transitions: fire an event by name
 
     def __init__(self, config: KioskConfig, *, clock: Clock, journal: Journal, devices: Devices,
                  server: ServerPort, publish: Callable[[View], None] | None = None) -> None:
@@ -300,6 +317,9 @@ class Kiosk:
             self.journal.record(self.session.id, "session_opened", at=self.stamp())
         self.publish()
 
+    async def enter_parcel(self) -> None:
+        self.publish()
+
     async def enter_number(self) -> None:
         self.publish()
 
@@ -460,22 +480,40 @@ class Kiosk:
         await self.fire("chose_identity_document" if doc.needs_identity else "chose_public_document")
 
     async def _intent_digit(self, value: str = "") -> None:
-        if self.state == S.NUMBER and self.session is not None:
-            self.session.number.press(str(value))
-            self.session.number_error = ""
-            self.publish()
+        session = self.session
+        if session is None:
+            return
+        if self.state == S.NUMBER:
+            session.number.press(str(value))
+            session.number_error = ""
+        elif self.state == S.PARCEL:
+            session.lot = type_lot(session.lot, str(value))
+            session.lot_error = ""
+        self.publish()
 
     async def _intent_backspace(self) -> None:
-        if self.state == S.NUMBER and self.session is not None:
-            self.session.number.backspace()
-            self.session.number_error = ""
-            self.publish()
+        session = self.session
+        if session is None:
+            return
+        if self.state == S.NUMBER:
+            session.number.backspace()
+            session.number_error = ""
+        elif self.state == S.PARCEL:
+            session.lot = session.lot[:-1]
+            session.lot_error = ""
+        self.publish()
 
     async def _intent_clear(self) -> None:
-        if self.state == S.NUMBER and self.session is not None:
-            self.session.number.clear()
-            self.session.number_error = ""
-            self.publish()
+        session = self.session
+        if session is None:
+            return
+        if self.state == S.NUMBER:
+            session.number.clear()
+            session.number_error = ""
+        elif self.state == S.PARCEL:
+            session.lot = ""
+            session.lot_error = ""
+        self.publish()
 
     async def _intent_confirm(self) -> None:
         session = self.session
@@ -487,6 +525,12 @@ class Kiosk:
                 self.publish()
             else:
                 await self.fire("number_entered")
+        elif self.state == S.PARCEL:
+            session.lot_error = "" if LOT_NUMBER.fullmatch(session.lot) else "incomplete"
+            if session.lot_error:
+                self.publish()
+            else:
+                await self.fire("parcel_entered")
         elif self.state == S.OPTIONS:
             await self.fire("options_chosen")
         elif self.state == S.DONE and session.closed:

@@ -8,25 +8,49 @@ from kiosk.config import TimeoutsSection
 from kiosk.machine import SEP, TRANSITIONS, S, states
 
 
+def _edges() -> dict[tuple[str, str], list[str]]:
+    """(source, dest) → triggers, in table order: one arrow per pair keeps the picture readable."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for trigger, sources, dest in TRANSITIONS:
+        for source in [sources] if isinstance(sources, str) else sources:
+            edges.setdefault((source, dest), []).append(trigger)
+    return edges
+
+
+def _session_children() -> list[str]:
+    session = states(TimeoutsSection())[-1]
+    return [str(child["name"]) for child in session["children"]]
+
+
 def mermaid() -> str:
     """A Mermaid stateDiagram (GitHub renders it in the README)."""
 
     def node(name: str) -> str:
         return name.replace(SEP, "_")
 
-    lines = ["stateDiagram-v2", f"    [*] --> {node(S.BOOT)}"]
-    session_children = [c["name"] for c in states(TimeoutsSection())[-1]["children"]]
-    lines.append(f"    state {S.SESSION} {{")
-    for child in session_children:
-        lines.append(f"        {node(S.SESSION + SEP + child)}: {child}")
+    lines = ["stateDiagram-v2", f"    [*] --> {node(S.BOOT)}", f"    state {S.SESSION} {{"]
+    lines += [f"        {node(S.SESSION + SEP + child)}: {child}" for child in _session_children()]
     lines.append("    }")
-    for trigger, sources, dest in TRANSITIONS:
-        for source in [sources] if isinstance(sources, str) else sources:
-            lines.append(f"    {node(source)} --> {node(dest)}: {trigger}")
-    for waiting in S.WAITING_FOR_PERSON:
-        lines.append(f"    note right of {node(waiting)}: timeout → \"need more time?\" → abandon")
-        break
+    for (source, dest), triggers in _edges().items():
+        lines.append(f"    {node(source)} --> {node(dest)}: {' / '.join(triggers)}")
     return "\n".join(lines) + "\n"
+
+
+README_BEGIN = "<!-- state-diagram:begin (make diagram writes this block) -->"
+README_END = "<!-- state-diagram:end -->"
+
+
+def readme_block() -> str:
+    return f"{README_BEGIN}\n```mermaid\n{mermaid()}```\n{README_END}"
+
+
+def update_readme(readme: Path) -> bool:
+    text = readme.read_text(encoding="utf-8")
+    begin, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
+    new = text[:begin] + readme_block() + text[end:]
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text
 
 
 def dot() -> str:
@@ -35,13 +59,12 @@ def dot() -> str:
 
     out = ["digraph kiosk {", "  rankdir=TB; node [shape=box, style=rounded, fontname=Helvetica];",
            "  subgraph cluster_session { label=\"session (cancel / walk-away apply to every waiting state)\";"]
-    for child in (c["name"] for c in states(TimeoutsSection())[-1]["children"]):
+    for child in _session_children():
         shape = ", style=\"rounded,dashed\"" if S.SESSION + SEP + child in S.WAITING_FOR_PERSON else ""
         out.append(f"    {node(S.SESSION + SEP + child)} [label=\"{child}\"{shape}];")
     out.append("  }")
-    for trigger, sources, dest in TRANSITIONS:
-        for source in [sources] if isinstance(sources, str) else sources:
-            out.append(f"  {node(source)} -> {node(dest)} [label=\"{trigger}\", fontsize=10];")
+    for (source, dest), triggers in _edges().items():
+        out.append(f"  {node(source)} -> {node(dest)} [label=\"{' / '.join(triggers)}\", fontsize=10];")
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -49,6 +72,10 @@ def dot() -> str:
 def write_diagrams(stem: Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
+    readme = stem.parent.parent / "README.md"
+    if readme.exists() and README_BEGIN in readme.read_text(encoding="utf-8"):
+        update_readme(readme)
+        written.append(readme)
     md = stem.with_suffix(".mmd")
     md.write_text(mermaid(), encoding="utf-8")
     written.append(md)

@@ -38,8 +38,9 @@ class Issuer:
         assert session is not None
         self._record(session.id, "reserve_intent", ref=session.id, document=session.document, copies=session.copies)
         try:
-            reservation = await kiosk.server.reserve(session.id, session.document, options=sorted(session.options),
-                                                     copies=session.copies, token=session.token)
+            reservation = await kiosk.server.reserve(
+                session.id, session.document, options=sorted(session.options), copies=session.copies,
+                token=session.token, parcel=f"{kiosk.config.kiosk.district} {session.lot}" if session.lot else None)
         except Exception as exc:
             log.warning("reservation failed: %s", exc)
             self._record(session.id, "reserve_failed", ref=session.id, error=type(exc).__name__)

@@ -27,7 +27,7 @@ class HasClock(Protocol):
     clock: Clock
 
 
-class ClockedTimeout(AsyncTimeout):  # type: ignore[misc]  # transitions is untyped
+class ClockedTimeout(AsyncTimeout):  # transitions is untyped: its base classes are Any to mypy
     """AsyncTimeout on the injected clock, and re-armable: a resident who is still tapping or paying
     has not walked away, so activity restarts the countdown."""
 
@@ -59,7 +59,7 @@ class ClockedTimeout(AsyncTimeout):  # type: ignore[misc]  # transitions is unty
 
 
 @add_state_features(Tags, ClockedTimeout)
-class KioskMachine(HierarchicalAsyncMachine):  # type: ignore[misc]  # transitions is untyped
+class KioskMachine(HierarchicalAsyncMachine):
     pass
 
 
@@ -76,6 +76,7 @@ class S:
     MAINTENANCE = "maintenance"
     SESSION = "session"
     CHOOSE = "session/choose"
+    PARCEL = "session/parcel"
     NUMBER = "session/number"
     FINGER = "session/finger"
     OPTIONS = "session/options"
@@ -84,7 +85,7 @@ class S:
     PRINT = "session/print"
     DONE = "session/done"
 
-    WAITING_FOR_PERSON = (CHOOSE, NUMBER, FINGER, OPTIONS, PAY)
+    WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY)
     CANCELLABLE = WAITING_FOR_PERSON
 
 
@@ -109,6 +110,7 @@ def states(t: TimeoutsSection) -> list[Any]:
             "on_exit": "leave_session",
             "children": [
                 _waiting("choose", t.screen),
+                _waiting("parcel", t.screen),
                 _waiting("number", t.screen),
                 _waiting("finger", t.screen),
                 _waiting("options", t.screen),
@@ -128,9 +130,9 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("unfit", [S.SELFTEST, S.IDLE], S.OUT_OF_SERVICE),
     ("start", S.IDLE, S.CHOOSE),
     ("chose_identity_document", S.CHOOSE, S.NUMBER),
-    ("chose_public_document", S.CHOOSE, S.OPTIONS),
+    ("chose_public_document", S.CHOOSE, S.PARCEL),
+    ("parcel_entered", S.PARCEL, S.OPTIONS),
     ("number_entered", S.NUMBER, S.FINGER),
-    ("retype_number", S.FINGER, S.NUMBER),
     ("identified", S.FINGER, S.OPTIONS),
     ("options_chosen", S.OPTIONS, S.PAY),
     ("fee_settled", S.PAY, S.ISSUE),

@@ -21,6 +21,7 @@ SCREEN_OF_STATE = {
     S.OUT_OF_SERVICE: "out_of_service",
     S.MAINTENANCE: "maintenance",
     S.CHOOSE: "choose_document",
+    S.PARCEL: "parcel",
     S.NUMBER: "resident_number",
     S.FINGER: "fingerprint",
     S.OPTIONS: "options",
@@ -59,6 +60,9 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
     if session is None:
         return {}
     document = session.document
+    if screen == "parcel":
+        return {"document": document, "district": config.kiosk.district, "lot": session.lot,
+                "error": session.lot_error}
     if screen == "resident_number":
         return {"document": document, "masked": session.number.masked(), "digits": session.number.count,
                 "error": session.number_error}

@@ -11,6 +11,7 @@ goes into the ccTalk simulator, a finger onto the sensor simulator. Only time is
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import shutil
 import tempfile
@@ -56,6 +57,7 @@ class ScenarioResult:
     receipts: list[Path] = field(default_factory=list)
     journal_totals: dict[str, int] = field(default_factory=dict)
     elapsed_seconds: float = 0.0
+    work_dir: Path | None = None  # kept only when asked (keep_work_dir=True)
 
 
 class ScreenHarness:
@@ -150,6 +152,14 @@ class ScenarioRun:
         return f"screen {view.screen!r}{prompt} {data}"
 
 
+def _on_screen(screens: ScreenHarness, widget: str) -> bool:
+    return widget in screens.runner.widgets()
+
+
+def _money_in_reached(kiosk: Kiosk, total: int) -> bool:
+    return kiosk.journal.totals()["money_in"] >= total
+
+
 def _subset(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     return [f"{k}: expected {v!r}, got {actual.get(k)!r}" for k, v in expected.items() if actual.get(k) != v]
 
@@ -179,9 +189,10 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         screens.runner.tap(widget)
         await asyncio.sleep(0.01)
     elif "keys" in step:
-        for key in str(step["keys"]):
-            await run.until(lambda key=key: f"key:{key}" in screens.runner.widgets(), f"key:{key} not on screen")
-            screens.runner.tap(f"key:{key}")
+        for char in str(step["keys"]):
+            key = "key:dash" if char == "-" else f"key:{char}"
+            await run.until(functools.partial(_on_screen, screens, key), f"{key} not on screen")
+            screens.runner.tap(key)
             await asyncio.sleep(0.002)
     elif "place_finger" in step:
         finger = step["place_finger"]
@@ -198,7 +209,7 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
             before = kiosk.journal.totals()["money_in"]
             await run.booth.control("cctalk", "insert_coin", value=int(value))
             # One coin at a time, as a hand does: the next drops after this one was counted.
-            await run.until(lambda before=before, value=value: kiosk.journal.totals()["money_in"] >= before + value,
+            await run.until(functools.partial(_money_in_reached, kiosk, before + int(value)),
                             f"coin of {value} won never credited")
     elif "insert_bill" in step:
         await run.until(lambda: run.kiosk.view.data.get("accepting") is True, "the acceptors were never enabled")
@@ -269,7 +280,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
         snapshot_dir = out_dir
     run = ScenarioRun(work_dir, snapshot_dir, settings)
     started = time.perf_counter()
-    result = ScenarioResult(name=name, steps=len(steps))
+    result = ScenarioResult(name=name, steps=len(steps), work_dir=work_dir if keep_work_dir else None)
     try:
         await run.start()
         for index, step in enumerate(steps, start=1):

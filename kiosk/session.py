@@ -25,6 +25,8 @@ class Session:
     copies: int = 1
     number: ResidentNumberEntry = field(default_factory=ResidentNumberEntry)
     number_error: str = ""
+    lot: str = ""  # 지번 typed for a land or building register, e.g. "123-4"
+    lot_error: str = ""
     template: SecretBytes | None = None
     token: str | None = None
     exempt: bool = False

@@ -42,7 +42,9 @@ class SimulatedBooth:
         dev = self.run_dir / "dev"
         return {
             "server": ServerSimulator(self.run_dir / "pki", self.run_dir / "server.sqlite3"),
-            "fingerprint": FingerprintSimulator(protocol=self.fingerprint_protocol, link=dev / "fingerprint"),
+            # Paced at the line's baud rate for people; instant for scripted sessions.
+            "fingerprint": FingerprintSimulator(protocol=self.fingerprint_protocol, link=dev / "fingerprint",
+                                                pace=not self.fast_poll),
             "cctalk": CcTalkSimulator(link=dev / "cctalk"),
             "receipt_printer": ReceiptPrinterSimulator(out_dir=self.run_dir / "receipts"),
             "a4_printer": A4PrinterSimulator(spool=self.run_dir / "a4-spool"),

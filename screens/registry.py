@@ -11,6 +11,7 @@ SCREEN_NAMES: tuple[str, ...] = (
     "boot",
     "idle",
     "choose_document",
+    "parcel",
     "resident_number",
     "fingerprint",
     "options",

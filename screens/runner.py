@@ -204,6 +204,8 @@ class ScreenRunner:
         intent: Intent | None = None
         if key in _DIGIT_KEYS and not prompt:
             intent = Intent("digit", {"value": _DIGIT_KEYS[key]})
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS) and not prompt:
+            intent = Intent("digit", {"value": "-"})  # the lot number's 부번 separator
         elif key == pygame.K_BACKSPACE and not prompt:
             intent = Intent("backspace")
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):

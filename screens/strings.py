@@ -81,6 +81,26 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "error.incomplete": {"ko": "13자리를 모두 입력해 주세요", "en": "Please enter all 13 digits."},
     "error._unknown": {"ko": "입력한 번호를 다시 확인해 주세요", "en": "Please check the number."},
+    # --- parcel (lot number) -------------------------------------------------------------
+    "parcel.title": {"ko": "지번을 입력하세요", "en": "Enter the lot number"},
+    "parcel.title.land_register": {"ko": "토지 지번을 입력하세요", "en": "Enter the lot number"},
+    "parcel.title.building_register": {
+        "ko": "건축물이 있는 지번을 입력하세요",
+        "en": "Enter the lot number of the building",
+    },
+    "parcel.sub": {
+        "ko": "본번을 누르고, 부번이 있으면 - 다음에 누르세요",
+        "en": "Main number, then - and the sub number if there is one",
+    },
+    "parcel.district": {"ko": "소재지  {district}", "en": "Location: {district}"},
+    "parcel.hint": {"ko": "예: 123-4", "en": "e.g. 123-4"},
+    "key.dash": {"ko": "부번 입력", "en": "Sub number"},
+    "lot_error.incomplete": {"ko": "지번을 끝까지 입력해 주세요", "en": "Please finish the lot number."},
+    "lot_error.not-found": {
+        "ko": "이 동네에 없는 지번입니다. 다시 확인해 주세요",
+        "en": "There is no such lot number here. Please check it.",
+    },
+    "lot_error._unknown": {"ko": "지번을 다시 확인해 주세요", "en": "Please check the lot number."},
     # --- fingerprint ---------------------------------------------------------------------
     "fingerprint.title": {"ko": "지문으로 본인을 확인합니다", "en": "Confirm it is you: fingerprint"},
     "fingerprint.attempt": {"ko": "{attempt} / {max}번째 시도", "en": "Attempt {attempt} of {max}"},

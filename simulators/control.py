@@ -18,7 +18,7 @@ import contextlib
 import inspect
 import json
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ def describe(commands: Mapping[str, Command]) -> dict[str, str]:
     out = {}
     for name, fn in sorted(commands.items()):
         doc = inspect.getdoc(fn) or ""
-        sig = str(inspect.signature(fn))
+        sig = str(inspect.signature(fn)).replace("'", "")
         out[name] = f"{sig}  {doc.splitlines()[0] if doc else ''}".strip()
     return out
 

@@ -167,6 +167,9 @@ class CashAcceptor:
         self._dispense_lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        # Held while inhibits change: the poll's "did the device forget its inhibits?" check must not
+        # mistake a change half-way through for a reset (and re-apply the old settings).
+        self._inhibit_lock = asyncio.Lock()
         self._polls = 0
         self._closing = False
 
@@ -201,18 +204,20 @@ class CashAcceptor:
 
     async def enable(self, *, coins: Iterable[int], bills: Iterable[int]) -> None:
         """Lift the inhibits for these denominations (won) only; everything else stays inhibited."""
-        self._coins_enabled = frozenset(_channels_for(coins, self.config.coin_channels, "coin"))
-        self._bills_enabled = frozenset(_channels_for(bills, self.config.bill_channels, "bill"))
-        await self._apply_coin_inhibits()
-        await self._apply_bill_inhibits()
+        async with self._inhibit_lock:
+            self._coins_enabled = frozenset(_channels_for(coins, self.config.coin_channels, "coin"))
+            self._bills_enabled = frozenset(_channels_for(bills, self.config.bill_channels, "bill"))
+            await self._apply_coin_inhibits()
+            await self._apply_bill_inhibits()
         self._wake.set()
 
     async def disable(self) -> None:
         """Inhibit every coin and bill (master inhibit on as well)."""
-        self._coins_enabled = frozenset()
-        self._bills_enabled = frozenset()
-        await self._apply_coin_inhibits()
-        await self._apply_bill_inhibits()
+        async with self._inhibit_lock:
+            self._coins_enabled = frozenset()
+            self._bills_enabled = frozenset()
+            await self._apply_coin_inhibits()
+            await self._apply_bill_inhibits()
 
     async def route_bill(self, *, stack: bool) -> None:
         """Stack or return the bill in escrow; BillStacked / BillReturned follow from the poll.
@@ -399,10 +404,12 @@ class CashAcceptor:
         if change.lost:
             log.warning("cash: %d coin events lost between polls", change.lost)
             self._emit(LostEvents("coin", change.lost))
-        elif buffer.counter == 0 and await self._coin.master_enabled() != bool(self._coins_enabled):
+        elif buffer.counter == 0 and not self._inhibit_lock.locked():
             # A reset before any event leaves the counter at 0: only the inhibit state betrays it.
-            log.warning("cash: coin acceptor lost its inhibit settings; re-applying")
-            await self._apply_coin_inhibits()
+            async with self._inhibit_lock:
+                if await self._coin.master_enabled() != bool(self._coins_enabled):
+                    log.warning("cash: coin acceptor lost its inhibit settings; re-applying")
+                    await self._apply_coin_inhibits()
         for a, b in change.events:
             self._coin_event(a, b)
         health = self._parts["coin"]
@@ -450,9 +457,11 @@ class CashAcceptor:
         if change.lost:
             log.warning("cash: %d bill events lost between polls", change.lost)
             self._emit(LostEvents("bill", change.lost))
-        elif buffer.counter == 0 and await self._bill.master_enabled() != bool(self._bills_enabled):
-            log.warning("cash: bill validator lost its inhibit settings; re-applying")
-            await self._apply_bill_inhibits()
+        elif buffer.counter == 0 and not self._inhibit_lock.locked():
+            async with self._inhibit_lock:
+                if await self._bill.master_enabled() != bool(self._bills_enabled):
+                    log.warning("cash: bill validator lost its inhibit settings; re-applying")
+                    await self._apply_bill_inhibits()
         for a, b in change.events:
             self._bill_event(a, b)
         health = self._parts["bill"]

@@ -45,6 +45,7 @@ EXPECTED_WIDGETS = {
         "lang:en",
     },
     "resident_number": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "cancel"},
+    "parcel": {*(f"key:{d}" for d in range(10)), "key:dash", "key:back", "key:clear", "ok", "cancel"},
     "fingerprint": {"cancel"},
     "options": {
         "opt:include_past_addresses",

@@ -1,0 +1,257 @@
+"""Lot number (지번) entry for the land and building registers: the district, the number, a keypad.
+
+토지대장 and 건축물대장 need no identity, only the parcel: the booth's own 법정동 (shown from data)
+and a lot number typed as 본번 and an optional 부번 ("123", "123-4"). The controller decides which
+keys count (kiosk.controller.type_lot); this screen draws what it is given and never judges it,
+except to light up OK once the number looks whole.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pygame
+
+from kiosk.views import Intent, View
+from screens.base import (
+    Block,
+    Frame,
+    Screen,
+    Widget,
+    build_frame,
+    cancel_spec,
+    draw_alert_icon,
+    draw_text,
+    draw_widget,
+    draw_widgets,
+    footer_buttons,
+    get_str,
+    lang_of,
+    paint_frame,
+    radius,
+    stack,
+    stack_height,
+    text_block,
+    text_height,
+)
+from screens.strings import document, has, t
+from screens.theme import STYLES, Theme
+
+# 본번 and 부번 are 1–4 digits each (the same rule as kiosk.controller.LOT_NUMBER): OK lights up then.
+WHOLE_LOT = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
+# Longest lot the field draws ("1234-5678"): a wrong value upstream cannot push text off the glass.
+MAX_SHOWN = 9
+
+# Rows 1-4 are the resident-number keypad exactly (clear, 0, back at the bottom); the 부번 dash
+# gets its own full-width row under it, labelled, because a lone "-" key is easy to miss.
+_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+_ROWS = 5
+# The lot is already 132 px at 100 % (≈ 33 mm on the 21.5" panel); zoomed, it stops at 176 px (the
+# "big" style at 200 %) so the five key rows are not squeezed to the 20 mm minimum.
+FIELD_MAX_PX = 176
+FIELD_MIN_PX = STYLES["big"][0]  # the keypad's own digit size at 100 %
+
+
+def shown_lot(lot: str) -> str:
+    """What the field shows: the digits and dashes the controller sent, at most MAX_SHOWN of them."""
+    return "".join(ch for ch in lot if ch.isdigit() or ch == "-")[:MAX_SHOWN]
+
+
+class ParcelScreen(Screen):
+    name = "parcel"
+
+    def _field_height(self, theme: Theme, size: int) -> int:
+        return theme.line_height("huge", size) + 2 * theme.sp(20)
+
+    def _blocks(self, view: View, theme: Theme, width: int, field_px: int) -> list[Block]:
+        c = theme.colors
+        lang = lang_of(view)
+        data = view.data
+        doc = get_str(data, "document")
+        error = get_str(data, "error")
+        district = get_str(data, "district")
+        blocks: list[Block] = []
+        if doc:
+            blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
+        title_key = f"parcel.title.{doc}" if has(f"parcel.title.{doc}") else "parcel.title"
+        # With an error on screen at 200 % zoom, the error and the field matter more than the title.
+        blocks.append(
+            text_block(theme, t(title_key, lang), "title", c.text, width, priority=1 if error else 0, gap=theme.sp(8))
+        )
+        blocks.append(text_block(theme, t("parcel.sub", lang), "body", c.muted, width, priority=2, gap=theme.sp(24)))
+        if district:
+            blocks.append(
+                text_block(
+                    theme,
+                    t("parcel.district", lang, district=district),
+                    "body_bold",
+                    c.text,
+                    width,
+                    priority=1,
+                    gap=theme.sp(16),
+                )
+            )
+
+        def paint_field(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            return self._draw_field(surface, theme, view, rect, field_px)
+
+        blocks.append(Block(self._field_height(theme, field_px), paint_field, 0, theme.sp(28)))
+        if error:
+            blocks.append(self._error_block(theme, t(f"lot_error.{error}", lang), width))
+        return blocks
+
+    def _error_block(self, theme: Theme, text: str, width: int) -> Block:
+        """The error in words on a soft red card with the alert mark (as on resident_number)."""
+        c = theme.colors
+        icon = theme.px(48)
+        text_w = width - 2 * theme.sp(24) - icon - theme.sp(24)
+        h = text_height(theme, text, "body_bold", text_w) + 2 * theme.sp(16)
+
+        def paint_error(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            pygame.draw.rect(surface, c.danger_soft, rect, border_radius=theme.sp(16))
+            draw_alert_icon(
+                surface, theme, (rect.left + theme.sp(24) + icon // 2, rect.centery), icon, c.danger, c.danger_soft
+            )
+            left = rect.left + theme.sp(48) + icon
+            return draw_text(
+                surface,
+                theme,
+                text,
+                "body_bold",
+                c.danger,
+                pygame.Rect(left, rect.top, rect.right - left - theme.sp(16), rect.height),
+                align="left",
+            )
+
+        return Block(h, paint_error, 0)
+
+    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, int]:
+        """Frame, information area, keypad area, and the pixel size of the typed lot."""
+        frame = build_frame(view, theme)
+        body = frame.body
+        gap = theme.sp(20)
+        # The field gives way before the error does: when the essentials do not fit above a keypad
+        # of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to FIELD_MIN_PX.
+        room = body.height - _ROWS * theme.min_target - (_ROWS - 1) * gap - theme.sp(24)
+        field_px = min(theme.style_size("huge"), FIELD_MAX_PX)
+        while True:
+            blocks = self._blocks(view, theme, body.width, field_px)
+            must = stack_height([b for b in blocks if b.priority == 0])
+            if must <= room or field_px <= FIELD_MIN_PX:
+                break
+            field_px = max(FIELD_MIN_PX, int(field_px * 0.9))
+        # As on resident_number: the keypad sits at the bottom and takes what the essential
+        # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
+        min_top = max(frame.controls.top, body.top + must + theme.sp(24))
+        kh = max(theme.min_target, min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
+        pad_h = _ROWS * kh + (_ROWS - 1) * gap
+        keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
+        return frame, info, keypad, field_px
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        frame, _, keypad, _ = self._geometry(view, theme)
+        lang = lang_of(view)
+        gap = theme.sp(20)
+        kw = (keypad.width - 2 * gap) // 3
+        kh = (keypad.height - (_ROWS - 1) * gap) // _ROWS
+        widgets: list[Widget] = []
+        for i, key in enumerate(_KEYS):
+            rect = pygame.Rect(keypad.left + (i % 3) * (kw + gap), keypad.top + (i // 3) * (kh + gap), kw, kh)
+            if key == "back":
+                widgets.append(Widget("key:back", rect, Intent("backspace"), t("key.back", lang), "key"))
+            elif key == "clear":
+                widgets.append(Widget("key:clear", rect, Intent("clear"), t("key.clear", lang), "key"))
+            else:
+                widgets.append(Widget(f"key:{key}", rect, Intent("digit", {"value": key}), key, "key"))
+        dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
+        widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
+        whole = WHOLE_LOT.fullmatch(get_str(view.data, "lot")) is not None
+        return widgets + footer_buttons(
+            frame,
+            theme,
+            [
+                cancel_spec(view, 1),
+                ("ok", Intent("confirm"), t("button.ok", lang), "primary" if whole else "secondary", 1),
+            ],
+        )
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame, info, _, field_px = self._geometry(view, theme)
+        paint_frame(surface, view, theme, frame)
+        stack(
+            surface,
+            info,
+            self._blocks(view, theme, info.width, field_px),
+            valign="bottom" if theme.low_position else "middle",
+        )
+        widgets = self.layout(view, theme)
+        draw_widgets(surface, theme, widgets)
+        for widget in widgets:
+            if widget.widget_id == "key:dash":
+                self._draw_dash_key(surface, theme, widget)
+
+    def _draw_dash_key(self, surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
+        """The dash drawn as a bar (the font's hyphen is a thin stroke) with what it is for beside it."""
+        c = theme.colors
+        draw_widget(surface, theme, Widget(widget.widget_id, widget.rect, widget.intent, "", "key"))
+        inner = widget.rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+        bar_w, bar_h = theme.px(56), max(4, theme.px(12))
+        gap = theme.sp(28)
+        words = widget.detail
+        # Shrink like a squeezed button label (draw_widget): never below the 100 % caption size.
+        size, floor = theme.style_size("label"), STYLES["caption"][0]
+        while size > floor and (
+            theme.measure(words, "label", size)[0] > inner.width - bar_w - gap
+            or theme.line_height("label", size) > inner.height
+        ):
+            size = max(floor, int(size * 0.9))
+        surf = theme.text(words, "label", c.text, size)
+        left = inner.centerx - (bar_w + gap + surf.get_width()) // 2
+        pygame.draw.rect(surface, c.text, pygame.Rect(left, inner.centery - bar_h // 2, bar_w, bar_h))
+        surface.blit(surf, surf.get_rect(midleft=(left + bar_w + gap, inner.centery)))
+
+    def _draw_field(self, surface: pygame.Surface, theme: Theme, view: View, area: pygame.Rect, field_px: int) -> int:
+        """The typed lot, large, in a white box with the cursor after it; the example when empty."""
+        c = theme.colors
+        lang = lang_of(view)
+        lot = shown_lot(get_str(view.data, "lot"))
+        width = min(area.width, theme.px(720))
+        box = pygame.Rect(area.centerx - width // 2, area.top, width, self._field_height(theme, field_px))
+        pygame.draw.rect(surface, c.surface, box, border_radius=radius(theme))
+        pygame.draw.rect(surface, c.primary, box, width=theme.sp(6), border_radius=radius(theme))
+        inner = box.inflate(-2 * theme.sp(32), -2 * theme.sp(12))
+        if not lot:
+            draw_text(surface, theme, t("parcel.hint", lang), "title", c.muted, inner)
+            return box.bottom
+        size = field_px
+        cursor_w = max(4, theme.px(8))
+        while size > theme.style_size("body") and theme.measure(lot, "huge", size)[0] + 3 * cursor_w > inner.width:
+            size = int(size * 0.9)
+        surf = theme.text(lot, "huge", c.text, size)
+        text_rect = surf.get_rect(center=(inner.centerx - 2 * cursor_w, inner.centery))
+        surface.blit(surf, text_rect)
+        cursor_h = int(size * 0.9)
+        pygame.draw.rect(
+            surface,
+            c.primary,
+            pygame.Rect(text_rect.right + cursor_w, inner.centery - cursor_h // 2, cursor_w, cursor_h),
+        )
+        return box.bottom
+
+
+SCREEN = ParcelScreen()
+
+SAMPLES: dict[str, dict[str, Any]] = {
+    "empty": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "", "error": ""},
+    "typing": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "123-4", "error": ""},
+    "dash": {"document": "building_register", "district": "세종특별자치시 보람동", "lot": "123-", "error": ""},
+    "not_found": {
+        "document": "building_register",
+        "district": "세종특별자치시 보람동",
+        "lot": "9876-5432",
+        "error": "not-found",
+    },
+    "incomplete": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "", "error": "incomplete"},
+}
