@@ -4,6 +4,7 @@
     kiosk run [--hardware] [--config F]  the kiosk for a person (window if a display, else headless)
     kiosk scenario FILE.toml [...]       scripted sessions; exits non-zero naming the failing step
     kiosk sim SIMULATOR COMMAND [k=v]    drive a running simulator (insert a coin, place a finger)
+    kiosk tap WIDGET / kiosk screen      touch the running kiosk's screen / see what it shows
     kiosk journal [--tail N|--totals|--csv DAY]   what the journal knows, for a technician over SSH
     kiosk diagram [--out docs/state-diagram]      the state diagram, drawn from the machine itself
 """
@@ -95,6 +96,22 @@ def cmd_sim(args: argparse.Namespace) -> int:
     return 0 if answer.get("ok") else 1
 
 
+def cmd_touch(args: argparse.Namespace) -> int:
+    from simulators.control import default_run_dir, send_control
+
+    path = default_run_dir() / "kiosk.sock"
+    try:
+        if args.command == "tap":
+            answer = asyncio.run(send_control(path, "tap", widget=args.widget))
+        else:
+            answer = asyncio.run(send_control(path, "screen"))
+    except (FileNotFoundError, ConnectionRefusedError):
+        print(f"no kiosk is running (no socket at {path}); start one with `make run`", file=sys.stderr)
+        return 2
+    print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+    return 0 if answer.get("ok") else 1
+
+
 def cmd_journal(args: argparse.Namespace) -> int:
     from kiosk.journal import Journal
     from kiosk.settlement import daily_csv
@@ -147,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("command", help="e.g. insert_coin, place_finger, empty_tray; 'help' lists them")
     p.add_argument("args", nargs="*", help="key=value (values are JSON: value=100, on=true)")
     p.set_defaults(func=cmd_sim)
+
+    p = sub.add_parser("tap", help="touch a widget of the running kiosk's screen (headless `make run`)")
+    p.add_argument("widget", help="a widget id, e.g. start, doc:resident_copy, key:9, ok (see `kiosk screen`)")
+    p.set_defaults(func=cmd_touch)
+
+    p = sub.add_parser("screen", help="show the running kiosk's current screen and its widgets")
+    p.set_defaults(func=cmd_touch)
 
     p = sub.add_parser("journal", help="read the journal (technician)")
     p.add_argument("--path", default="run/journal.sqlite3")

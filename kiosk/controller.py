@@ -218,11 +218,11 @@ class Kiosk:
             self._spawn(self._health_changed(), "health")
 
     async def _health_changed(self) -> None:
-        fit = self.availability.open_reason == ""
+        """Out of service when hardware stops every issuance, back by itself when it is fixed."""
         broken = self.availability.out_of_service_reason
         if self.state == S.IDLE and broken:
             await self.fire("unfit")
-        elif self.state == S.OUT_OF_SERVICE and not broken and fit is not None:
+        elif self.state == S.OUT_OF_SERVICE and not broken:
             await self.fire("ready")
         elif not self.state.startswith(S.SESSION) or self.state in S.WAITING_FOR_PERSON:
             self.publish()

@@ -59,7 +59,8 @@ class Entry:
     def line(self) -> str:
         """One line for the technician's screen and the SSH tool."""
         extra = f" {self.ref}" if self.ref else ""
-        amount = f" {self.amount:,}원" if self.amount else ""
+        unit = "쪽" if self.kind == "pages_printed" else "원"
+        amount = f" {self.amount:,}{unit}" if self.amount else ""
         return f"{self.at[11:19]} {self.session[:8]} {self.kind}{amount}{extra}"
 
 

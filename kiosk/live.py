@@ -31,6 +31,25 @@ def _headless() -> bool:
     return driver in ("dummy", "offscreen") or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+async def _serve_touch_controls(run_dir: Path, screens: Any, kiosk: Any) -> Any:
+    """`kiosk tap WIDGET` and `kiosk screen` from a terminal: touches for a headless kiosk."""
+    from kiosk.presenter import view_as_dict
+    from simulators.control import ControlServer
+
+    def tap(widget: str) -> dict[str, Any]:
+        """Touch the centre of a widget, as a finger would."""
+        intent = screens.tap(widget)
+        return {"intent": None if intent is None else intent.name}
+
+    def screen() -> dict[str, Any]:
+        """The view on screen now (resident numbers only masked) and the widgets one can tap."""
+        return {"view": view_as_dict(kiosk.view), "widgets": screens.widgets(), "state": kiosk.state}
+
+    server = ControlServer({"tap": tap, "screen": screen})
+    await server.start(run_dir / "kiosk.sock")
+    return server
+
+
 async def run_live(*, config_files: list[Path], hardware: bool, until_ready: bool = False) -> int:
     from kiosk.simulated import SimulatedBooth
     from screens.runner import ScreenRunner
@@ -65,6 +84,7 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
 
     screen_task = asyncio.create_task(screens.run(), name="screens")
     kiosk = await app.start()
+    touch = await _serve_touch_controls(run_dir, screens, kiosk)
     watchdog = Notifier.watchdog_interval()
 
     async def report() -> None:
@@ -91,6 +111,7 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
         for task in (reporter, screen_task):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await touch.close()
         await app.stop()
         screens.close()
         if booth is not None:
