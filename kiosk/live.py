@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,12 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
     run_dir = Path(os.environ.get("KIOSK_RUN_DIR", "run"))
     booth: SimulatedBooth | None = None
     overrides: dict[str, Any] = {}
+    simulators_seconds = 0.0
     if not hardware:
         booth = SimulatedBooth(run_dir, serve_controls=True)
+        started = time.perf_counter()
         overrides = await booth.start()
+        simulators_seconds = time.perf_counter() - started
         overrides["journal"] = {"path": str(run_dir / "journal.sqlite3")}
     try:
         config = load_config(CONFIG_DIR / "kiosk.toml", *config_files, overrides=overrides)
@@ -94,13 +98,18 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
                 announced = True
                 notifier.ready(f"{kiosk.state}")
                 if booth is not None:
-                    print(f"kiosk ready ({kiosk.state}); drive the simulators with: kiosk sim <name> help",
-                          flush=True)
+                    print(f"kiosk ready ({kiosk.state}); drive the simulators with: kiosk sim <name> help "
+                          f"(simulators started in {simulators_seconds:.3f} s)", flush=True)
                 if until_ready:
                     stop.set()
             if watchdog is not None:
                 notifier.watchdog()
-            await asyncio.sleep(min(watchdog or 1.0, 1.0) if not announced else (watchdog or 3600.0))
+            if announced:
+                await asyncio.sleep(watchdog or 3600.0)
+            else:  # until ready, wake on every published view (the idle screen is one)
+                kiosk.published.changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(kiosk.published.changed.wait(), watchdog or 1.0)
 
     reporter = asyncio.create_task(report(), name="sd-notify")
     try:

@@ -58,6 +58,12 @@ class ScenarioResult:
     journal_totals: dict[str, int] = field(default_factory=dict)
     elapsed_seconds: float = 0.0
     work_dir: Path | None = None  # kept only when asked (keep_work_dir=True)
+    # Real time the kiosk took to answer each action (a tap, a coin) with the screen that follows it.
+    reactions_ms: list[float] = field(default_factory=list)
+    # Real time spent on the printing screen (the A4 job in ippeveprinter, the commit and the receipt)
+    # and on the issuing screen (the server simulator rendering and signing the PDF).
+    printing_ms: float = 0.0
+    issuing_ms: float = 0.0
 
 
 class ScreenHarness:
@@ -71,6 +77,7 @@ class ScreenHarness:
         self.snapshots: list[Path] = []
         self.screens: list[str] = []
         self._last_key: tuple[str, str | None, str] | None = None
+        self.shown_at: list[tuple[str, float]] = []  # (screen, perf_counter) at each change of screen
 
     def show(self, view: View) -> None:
         self.runner.show(view)
@@ -78,6 +85,7 @@ class ScreenHarness:
         if key == self._last_key:
             return
         self._last_key = key
+        self.shown_at.append((view.screen, time.perf_counter()))
         self.screens.append(view.screen if view.prompt is None else f"{view.screen}+{view.prompt}")
         if self.snapshot_dir is not None:
             label = self.screens[-1].replace("+", "-")
@@ -283,9 +291,16 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
     result = ScenarioResult(name=name, steps=len(steps), work_dir=work_dir if keep_work_dir else None)
     try:
         await run.start()
+        acted_at: float | None = None
         for index, step in enumerate(steps, start=1):
+            is_expectation = any(word.startswith("expect_") for word in step)
+            if not is_expectation and acted_at is None:
+                acted_at = time.perf_counter()
             try:
                 await _step(run, step)
+                if is_expectation and acted_at is not None:
+                    result.reactions_ms.append((time.perf_counter() - acted_at) * 1000)
+                    acted_at = None
             except ScenarioFailed:
                 raise
             except (AssertionError, ValueError, KeyError, RuntimeError, TimeoutError) as exc:
@@ -293,6 +308,8 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
         result.elapsed_seconds = time.perf_counter() - started
         assert run.screens is not None
         result.screens = run.screens.screens
+        result.printing_ms = _time_on(run.screens.shown_at, "printing")
+        result.issuing_ms = _time_on(run.screens.shown_at, "issuing")
         result.snapshots = run.screens.snapshots
         result.journal_totals = run.kiosk.journal.totals()
         result.documents = run.booth.printed_documents()
@@ -305,6 +322,14 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
         if not keep_work_dir:
             shutil.rmtree(work_dir, ignore_errors=True)
     return result
+
+
+def _time_on(shown_at: list[tuple[str, float]], screen: str) -> float:
+    total = 0.0
+    for (name, at), (_, until) in zip(shown_at, shown_at[1:], strict=False):
+        if name == screen:
+            total += (until - at) * 1000
+    return total
 
 
 def _copy_all(paths: list[Path], out_dir: Path, stem: str) -> list[Path]:

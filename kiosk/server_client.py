@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -25,11 +26,12 @@ import logging
 import re
 import ssl
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import httpx
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -206,10 +208,11 @@ class IssuanceClient:
         load_public_key(self._identity_pem)  # fail at start-up, not at the first resident
         context = ssl.create_default_context(cafile=str(config.ca_file))  # only the pinned CA
         context.load_cert_chain(str(config.cert_file), str(config.key_file))
+        transport = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
+        _make_cancel_safe(transport)
         self._http = httpx.AsyncClient(
             base_url=config.base_url,
-            verify=context,
-            trust_env=False,
+            transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(config.timeout * _BACKSTOP_FACTOR),
             headers={
@@ -279,9 +282,7 @@ class IssuanceClient:
         body = await self._call("POST", "/v1/issuances", request, "reserve", idempotent=True)
         documents = [self._signed_document(d) for d in _list_of_dicts(body, "documents")]
         if len(documents) != copies:
-            raise ServerProtocolError(
-                "wrong-document-count", f"asked for {copies} copies, got {len(documents)}"
-            )
+            raise ServerProtocolError("wrong-document-count", f"asked for {copies} copies, got {len(documents)}")
         return Reservation(
             issuance_id=_str(body, "issuance_id", max_len=128),
             fee_total=_int(body, "fee_total", low=0, high=10_000_000),
@@ -312,9 +313,7 @@ class IssuanceClient:
         }
         body = await self._call("POST", "/v1/heartbeat", request, "heartbeat", idempotent=True)
         commands = body.get("commands")
-        if not isinstance(commands, list) or not all(
-            isinstance(c, str) and 0 < len(c) <= 64 for c in commands
-        ):
+        if not isinstance(commands, list) or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in commands):
             raise ServerProtocolError("bad-field", "commands must be a list of short strings")
         return list(commands)
 
@@ -332,9 +331,7 @@ class IssuanceClient:
                 body = await self._once(method, path, content, timeout)
             except ServerUnavailable as exc:
                 level = logging.DEBUG if self._failing_since_warning else logging.WARNING
-                log.log(
-                    level, "issuance server %s %s: %s (attempt %d)", method, _log_path(path), exc, attempt + 1
-                )
+                log.log(level, "issuance server %s %s: %s (attempt %d)", method, _log_path(path), exc, attempt + 1)
                 self._failing_since_warning = True
                 if not idempotent or not exc.retryable or attempt >= self._retries:
                     raise
@@ -407,6 +404,74 @@ class IssuanceClient:
         return SignedDocument(pdf=pdf, verification_number=number, pages=pages)
 
 
+# --- cancellation-safe sockets ---------------------------------------------------------------------
+
+
+class _CancelSafeStream(httpcore.AsyncNetworkStream):
+    """Closes the socket when a TLS handshake is cancelled, not only when it fails.
+
+    httpcore 1.0.9 (_backends/anyio.py, start_tls) closes the stream on `Exception` only; a Clock
+    deadline cancels the request instead, which would leave the half-open socket to the GC.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109 (httpcore's API)
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109 (httpcore's API)
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's API)
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            return await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._inner.aclose()
+            raise
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _CancelSafeBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's API)
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+        return _CancelSafeStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _make_cancel_safe(transport: httpx.AsyncHTTPTransport) -> None:
+    # httpx has no public hook for httpcore's network backend; the pool attribute is stable across
+    # httpx 0.2x. If it ever moves, this does nothing and tests/server catch the leaked socket.
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.AsyncConnectionPool):
+        pool._network_backend = _CancelSafeBackend(pool._network_backend)
+
+
 # --- helpers --------------------------------------------------------------------------------------
 
 
@@ -463,9 +528,7 @@ def _interpret(status: int, headers: httpx.Headers, data: bytes) -> dict[str, An
     if 200 <= status < 300:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
-            raise ServerProtocolError(
-                "wrong-content-type", f"expected application/json, got {content_type!r:.60}"
-            )
+            raise ServerProtocolError("wrong-content-type", f"expected application/json, got {content_type!r:.60}")
         body = _parse_json(data)
         if body is None:
             raise ServerProtocolError("bad-json", "the answer is not a JSON object")
@@ -478,9 +541,7 @@ def _interpret(status: int, headers: httpx.Headers, data: bytes) -> dict[str, An
         retry_after = _retry_after(headers.get("retry-after"))
         # A maintenance window lasts minutes: retrying within the call would only delay the resident.
         retryable = reason != "maintenance" and retry_after is None
-        return_error: ServerError = ServerUnavailable(
-            reason, message, retry_after=retry_after, retryable=retryable
-        )
+        return_error: ServerError = ServerUnavailable(reason, message, retry_after=retry_after, retryable=retryable)
         raise return_error
     if 400 <= status < 500:
         raise ServerRejected(status, reason, message)

@@ -1,5 +1,8 @@
 """ESC/POS receipt printer driver: content model, rendering, DLE EOT status, transports, client."""
 
+from drivers.receipt_printer import escpos_cache  # first: it must run before escpos is imported
+
+# isort: split
 from drivers.receipt_printer.client import ReceiptPrinter
 from drivers.receipt_printer.errors import (
     EndpointError,
@@ -25,4 +28,5 @@ __all__ = [
     "ReceiptPrinterOffline",
     "ReceiptPrinterTimeout",
     "StatusByteError",
+    "escpos_cache",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import ssl
 import uuid
-from collections.abc import AsyncIterator, Callable
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +85,13 @@ def mtls_context(pki: PkiPaths) -> ssl.SSLContext:
     return context
 
 
+
 @pytest.fixture(autouse=True)
-def _collect_garbage_tmp() -> Any:
+def _no_leaked_sockets() -> Iterator[None]:
+    """Fail a test that leaves a socket or transport for the garbage collector to find."""
     yield
-    import gc
-    gc.collect()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        gc.collect()
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaks, leaks

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import io
 import ssl
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -377,3 +379,36 @@ async def test_heartbeat_reports_devices_and_receives_commands(
     assert await client.heartbeat({"a4": printer}) == []
     seen = server.heartbeats()["KIOSK-0001"]["statuses"]["a4"]
     assert seen == {"state": "online", "reason": "", "supplies": {"paper": "low"}}
+
+
+async def test_deadline_during_tls_handshake_leaves_no_socket_behind(
+    clock: VirtualClock, make_config: Callable[..., ServerConfig]
+) -> None:
+    """A server that accepts TCP and never speaks TLS: the kiosk gives up on its clock and closes."""
+    accepted: list[asyncio.StreamWriter] = []
+    connected = asyncio.Event()
+
+    async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)
+        connected.set()
+        await reader.read()  # until the kiosk hangs up
+
+    listener = await asyncio.start_server(mute, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    client = IssuanceClient(make_config(f"https://127.0.0.1:{port}"), clock=clock, retries=0)
+    try:
+        call = asyncio.create_task(client.catalog())
+        await asyncio.wait_for(connected.wait(), 5.0)
+        await clock.advance(5.0)
+        with pytest.raises(ServerTimeout):
+            await call
+    finally:
+        await client.close()
+        listener.close()
+        for writer in accepted:
+            writer.close()
+        await listener.wait_closed()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
