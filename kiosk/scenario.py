@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 import shutil
 import tempfile
@@ -326,7 +327,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
 
 def _time_on(shown_at: list[tuple[str, float]], screen: str) -> float:
     total = 0.0
-    for (name, at), (_, until) in zip(shown_at, shown_at[1:], strict=False):
+    for (name, at), (_, until) in itertools.pairwise(shown_at):
         if name == screen:
             total += (until - at) * 1000
     return total
