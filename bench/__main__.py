@@ -152,6 +152,23 @@ def bench_fingerprint() -> None:
              wire_bytes=figures["wire_bytes"], baud=figures["baudrate"])
 
 
+def bench_load(kiosks: int = 200, seconds: float = 10.0) -> None:
+    """200 kiosks against one server simulator over mTLS: p50/p99 per call, and errors."""
+    from bench.load_test import CALLS, run_load_test
+    from kiosk.server_client import TIMEOUT_FACTORS, ServerConfig
+
+    result = run_load_test(kiosks, seconds)
+    unit_s = ServerConfig.__dataclass_fields__["timeout"].default  # 5 s, the client's deadline unit
+    for call in CALLS:
+        figures = result["calls"][call]
+        # Target: the p99 stays below the client's deadline for the call, where a kiosk gives up.
+        deadline_ms = TIMEOUT_FACTORS[call] * float(unit_s) * 1000
+        emit(f"server_load_p50_ms[{call}]", figures["p50_ms"], "ms", None, count=figures["count"])
+        emit(f"server_load_p99_ms[{call}]", figures["p99_ms"], "ms", deadline_ms, count=figures["count"])
+    emit("server_load_errors", result["errors"], "count", 0, kiosks=result["kiosks"], seconds=result["seconds"],
+         transactions=result["transactions"], kinds=result["error_kinds"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="5 s of idle instead of 30 s")
@@ -165,6 +182,7 @@ def main() -> int:
         "transaction": bench_transaction,
         "start": lambda: bench_cold_start(run_dir),
         "idle": lambda: bench_idle_cpu(run_dir, 5.0 if args.quick else 30.0),
+        "load": bench_load,
     }
     for name, step in steps.items():
         if only and name not in only:

@@ -45,8 +45,10 @@ def server_config(config: KioskConfig) -> ServerConfig:
 class KioskApp:
     """One running kiosk. `start()` returns once the controller is running; `stop()` closes everything."""
 
-    def __init__(self, config: KioskConfig, *, clock: Clock, show: Callable[[View], None] | None = None) -> None:
+    def __init__(self, config: KioskConfig, *, clock: Clock, show: Callable[[View], None] | None = None,
+                 journal_factory: Callable[[Path], Journal] = Journal) -> None:
         self.config = config
+        self._journal_factory = journal_factory
         self.clock = clock
         self._show = show
         self.kiosk: Kiosk | None = None
@@ -62,6 +64,10 @@ class KioskApp:
     def _cash_event(self, event: Any) -> None:
         if self.kiosk is not None:
             self.kiosk.on_cash_event(event)
+
+    def _card_event(self, event: Any) -> None:
+        if self.kiosk is not None:
+            self.kiosk.on_card_event(event)
 
     def _build_devices(self) -> Devices:
         c = self.config
@@ -86,10 +92,16 @@ class KioskApp:
         )
         a4 = A4Printer(c.a4_printer.uri, clock=self.clock, on_status=self._status,
                        media_wait=c.timeouts.media_wait)
-        return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4)
+        card = None
+        if c.card.enabled:
+            from drivers.card.client import CardReader  # pyscard only when a card reader is configured
+
+            card = CardReader(reader_name=c.card.reader, clock=self.clock, on_event=self._card_event,
+                              on_status=self._status)
+        return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4, card=card)
 
     async def start(self) -> Kiosk:
-        self.journal = Journal(self.config.journal.path)
+        self.journal = self._journal_factory(Path(self.config.journal.path))
         devices = self._build_devices()
         self._devices = devices.all()
         self._server = IssuanceClient(server_config(self.config), clock=self.clock)

@@ -37,6 +37,19 @@ def _printer_reason(status: DeviceStatus | None) -> str:
     return "" if status.usable else "a4-printer-unavailable"
 
 
+# Notices that mean "no receipt will come out" (the payment screen says so before anyone pays).
+NO_RECEIPT_NOTICES = ("receipt-paper-out", "receipt-unavailable")
+
+
+def receipt_notices(status: DeviceStatus | None) -> list[str]:
+    """An empty roll is said as such (a printer with no paper also reports itself offline)."""
+    if status is not None and status.supplies.get("paper") is SupplyLevel.OUT:
+        return ["receipt-paper-out"]
+    if status is None or not status.state.usable:
+        return ["receipt-unavailable"]
+    return []
+
+
 def within_hours(hours: str, now: dt.datetime) -> bool:
     if hours == "24h":
         return True
@@ -80,12 +93,10 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
                                         available=not reason, unavailable_reason=reason))
 
     notices: list[str] = []
-    receipt = statuses.get("receipt_printer")
-    if receipt is None or not receipt.state.usable:
-        notices.append("receipt-unavailable")
-    elif receipt.supplies.get("paper") is SupplyLevel.OUT:
-        notices.append("receipt-paper-out")
+    notices.extend(receipt_notices(statuses.get("receipt_printer")))
     if cash_ok and change_available <= 0:
-        notices.append("no-change")
+        notices.append("low-change")
+    if not open_reason and not fingerprint_ok:
+        notices.append("fingerprint-unavailable")
     return Availability(documents=documents, open_reason=open_reason, out_of_service_reason=oos,
                         notices=tuple(notices))

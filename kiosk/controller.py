@@ -24,10 +24,12 @@ from typing import Any
 from drivers.clock import Clock
 from drivers.status import DeviceStatus
 from kiosk.availability import Availability, assess
+from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
 from kiosk.issuing import Issuer
 from kiosk.journal import Journal
 from kiosk.machine import S, build_machine
+from kiosk.outbox import deliver_owed
 from kiosk.ports import A4Port, CashPort, FingerprintPort, ReceiptPort, ServerPort
 from kiosk.presenter import present
 from kiosk.session import Session
@@ -63,9 +65,10 @@ class Devices:
     cash: CashPort
     receipt: ReceiptPort | None
     a4: A4Port
+    card: Any = None  # drivers.card.client.CardReader when [card] enabled = true
 
     def all(self) -> list[Any]:
-        return [d for d in (self.fingerprint, self.cash, self.receipt, self.a4) if d is not None]
+        return [d for d in (self.fingerprint, self.cash, self.receipt, self.a4, self.card) if d is not None]
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Kiosk:
         self._grace: asyncio.Task[None] | None = None
         self._stopping = False
         self.till = Till(self)
+        self.card_payment = CardPayment(self)
         self.issuer = Issuer(self)
         self.machine = build_machine(self, config.timeouts)
 
@@ -218,17 +222,40 @@ class Kiosk:
             self._spawn(self._health_changed(), "health")
 
     async def _health_changed(self) -> None:
-        """Out of service when hardware stops every issuance, back by itself when it is fixed."""
+        """Out of service when hardware stops every issuance, back by itself when it is fixed.
+
+        A resident who has not finished paying is told at once (and given back any coins) rather
+        than charged for a document the kiosk can no longer print.
+        """
         broken = self.availability.out_of_service_reason
         if self.state == S.IDLE and broken:
             await self.fire("unfit")
         elif self.state == S.OUT_OF_SERVICE and not broken:
             await self.fire("ready")
+        elif broken and self._before_payment() and await self._still_broken():
+            session = self.session
+            assert session is not None
+            log.warning("ending session before payment: %s", broken)
+            session.outcome, session.reason = "failed", self.availability.out_of_service_reason
+            await self.fire("cancel")
         elif not self.state.startswith(S.SESSION) or self.state in S.WAITING_FOR_PERSON:
             self.publish()
 
+    def _before_payment(self) -> bool:
+        session = self.session
+        return (session is not None and not session.closed and not session.payment_complete
+                and self.state in S.CANCELLABLE)
+
+    async def _still_broken(self) -> bool:
+        """Ask the printers again: one unanswered poll is not worth ending a resident's session."""
+        await self.issuer.check_printers()
+        return bool(self.availability.out_of_service_reason) and self._before_payment()
+
     def on_cash_event(self, event: Any) -> None:
         self.till.post(event)
+
+    def on_card_event(self, event: Any) -> None:
+        self.card_payment.on_event(event)
 
     # ------------------------------------------------------------------ states
 
@@ -238,6 +265,11 @@ class Kiosk:
         self._spawn(self._boot(), "boot")
 
     async def _boot(self) -> None:
+        resume = getattr(self.devices.cash, "resume_from", None)
+        if resume is not None:
+            # Coins and bills the acceptors took while the kiosk was down are credited, not skipped.
+            resume(coin=self.journal.last_detail("coin_credited", "counter"),
+                   bill=self.journal.last_detail("bill_stacked", "counter"))
         for device in self.devices.all():
             await device.start()
         self.boot_step = "recovering"
@@ -252,13 +284,7 @@ class Kiosk:
 
     async def _selftest(self) -> None:
         await self._refresh_catalog()
-        for device in (self.devices.a4, self.devices.receipt):
-            if device is None:
-                continue
-            refresh = getattr(device, "refresh_status", None) or getattr(device, "query_status", None)
-            if refresh is not None:
-                with contextlib.suppress(Exception):
-                    self.on_device_status(await refresh())
+        await self.issuer.check_printers()
         reason = self.availability.out_of_service_reason
         await self.fire("unfit" if reason else "ready")
 
@@ -291,6 +317,7 @@ class Kiosk:
                 if not was_ok:
                     log.info("issuance server reachable again")
                     await self._refresh_catalog()
+                await deliver_owed(self)
             if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
                 self.publish()
 
@@ -299,6 +326,8 @@ class Kiosk:
         self._end_session()
         self.publish()
         self._spawn(self.till.inhibit(), "inhibit")
+        # A session that ended on a printer fault (a jam, an empty tray) leaves the kiosk unfit.
+        self._spawn(self._health_changed(), "health")
 
     async def enter_out_of_service(self) -> None:
         self._end_session()
@@ -315,6 +344,8 @@ class Kiosk:
         if self.session is None:
             self.session = Session()
             self.journal.record(self.session.id, "session_opened", at=self.stamp())
+            # The receipt printer is only heard when asked: ask now, before this resident pays.
+            self._spawn(self.issuer.check_printers(), "printers")
         self.publish()
 
     async def enter_parcel(self) -> None:
@@ -551,6 +582,9 @@ class Kiosk:
         limit = self.config.documents[session.document].max_copies
         session.copies = max(1, min(limit, session.copies + int(delta)))
         self.publish()
+
+    async def _intent_pay_card(self) -> None:
+        await self.card_payment.start()
 
     async def _intent_maintenance_enter(self) -> None:
         await self.fire("maintenance_enter")

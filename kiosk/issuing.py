@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kiosk.receipt_content import build_receipt
+from kiosk.server_client import ServerRejected
 from kiosk.session import Session
 
 if TYPE_CHECKING:
@@ -23,12 +24,48 @@ def _error_code(exc: BaseException, default: str) -> str:
     return str(getattr(exc, "reason", "") or default)
 
 
+# The printer's own words (IPP printer-state-reasons, RFC 8011 §5.4.12, and our transport codes)
+# mapped to what the done screen and the technician are told; the journal keeps the printer's word.
+_PRINT_REASONS = {
+    "media-empty": "a4-paper-out",
+    "media-needed": "a4-paper-out",
+    "media-jam": "a4-paper-jam",
+    "toner-empty": "a4-toner-out",
+    "marker-supply-empty": "a4-toner-out",
+    "connection-refused": "a4-printer-unavailable",
+    "connect-failed": "a4-printer-unavailable",
+    "connection-lost": "a4-printer-unavailable",
+    "ipp-timeout": "a4-printer-unavailable",
+}
+
+
+def print_reason(exc: BaseException) -> str:
+    """Why a print did not happen, as a reason code the screens know."""
+    return _PRINT_REASONS.get(_error_code(exc, "print-failed"), "print-failed")
+
+
 class Issuer:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
 
     def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
         self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
+
+    # ------------------------------------------------------------------ printers
+
+    async def check_printers(self) -> None:
+        """Ask both printers for their status now and let the kiosk act on it (never raises)."""
+        kiosk = self.kiosk
+        for device in (kiosk.devices.a4, kiosk.devices.receipt):
+            if device is None:
+                continue
+            refresh = getattr(device, "refresh_status", None) or getattr(device, "query_status", None)
+            if refresh is None:
+                continue
+            try:
+                kiosk.on_device_status(await refresh())
+            except Exception as exc:  # the drivers report failures as statuses; a bug must not stop a session
+                log.warning("printer status check failed: %s", exc)
 
     # ------------------------------------------------------------------ reserve
 
@@ -50,7 +87,9 @@ class Issuer:
             return
         session.token = None
         session.reservation = reservation
-        session.pages_total = sum(int(d.pages) for d in reservation.documents) * session.copies
+        # One signed document per copy, each with its own verification number (docs/protocol.md
+        # "Reserve"): the copies are already in the list, so each prints exactly once.
+        session.pages_total = sum(int(d.pages) for d in reservation.documents)
         self._record(session.id, "reserved", ref=str(reservation.issuance_id),
                      verification_numbers=[d.verification_number for d in reservation.documents],
                      pages=session.pages_total)
@@ -67,25 +106,30 @@ class Issuer:
             session.print_status = status
             kiosk.publish()
 
-        for index, doc in enumerate(session.reservation.documents):
-            self._record(session.id, "print_intent", ref=doc.verification_number, copies=session.copies,
-                         pages=doc.pages)
+        documents = session.reservation.documents
+        for index, doc in enumerate(documents):
+            self._record(session.id, "print_intent", ref=doc.verification_number, copy=index + 1,
+                         of=len(documents), pages=doc.pages)
             try:
                 outcome = await kiosk.devices.a4.print_pdf(
-                    doc.pdf, copies=session.copies, job_name=f"{session.id[:8]}-{index}",
-                    expected_pages=int(doc.pages) * session.copies, on_progress=progress)
+                    doc.pdf, copies=1, job_name=f"{session.id[:8]}-{index + 1}of{len(documents)}",
+                    expected_pages=int(doc.pages), on_progress=progress)
             except Exception as exc:
-                log.error("A4 printing failed: %s", exc)
-                self._record(session.id, "print_failed", ref=doc.verification_number,
+                log.error("A4 printing failed on copy %d of %d: %s", index + 1, len(documents), exc)
+                self._record(session.id, "print_failed", ref=doc.verification_number, copy=index + 1,
                              error=type(exc).__name__, reason=_error_code(exc, "print-failed"))
                 session.outcome = "failed"
-                session.reason = _error_code(exc, "print-failed")
+                session.reason = print_reason(exc)
+                if index > 0:
+                    await self._keep_printed_copies(session, index)
                 await kiosk.fire("failed")
                 return
-            pages = int(getattr(outcome, "pages", doc.pages * session.copies))
+            pages = int(getattr(outcome, "pages", 0) or doc.pages)
             session.pages_done += pages
-            self._record(session.id, "print_done", ref=doc.verification_number, job=getattr(outcome, "job_id", 0))
-            self._record(session.id, "pages_printed", pages, ref=doc.verification_number)
+            session.print_status = "printing"
+            self._record(session.id, "print_done", ref=doc.verification_number, copy=index + 1,
+                         job=getattr(outcome, "job_id", 0))
+            self._record(session.id, "pages_printed", pages, ref=doc.verification_number, copy=index + 1)
             kiosk.publish()
 
         await self._commit(session)
@@ -96,6 +140,20 @@ class Issuer:
         kiosk.publish()
         await self.print_receipt(session)
         await kiosk.fire("printed")
+
+    async def _keep_printed_copies(self, session: Session, printed: int) -> None:
+        """Some copies are in the resident's hand: commit them and keep their fee; the rest is refunded.
+
+        The server keeps one issuance for all copies, so the commit says how many pages came out;
+        the copies that did not print stay unpaid (the till refunds what the session holds beyond
+        the fee kept).
+        """
+        await self._commit(session)
+        per_copy = session.total // max(1, session.copies)
+        kept = per_copy * printed
+        self._record(session.id, "fee_kept", kept, ref=session.document, copies=printed)
+        session.fee_kept = True
+        session.reason = "print-partial"
 
     async def _commit(self, session: Session) -> None:
         key = session.id
@@ -140,6 +198,13 @@ class Issuer:
         self._record(session_id, "void_intent", ref=session_id, reason=reason)
         try:
             await self.kiosk.server.void(session_id, reason=reason)
+        except ServerRejected as exc:
+            if exc.status != 404:
+                log.error("the server refused to void %s: %s", session_id[:8], exc)
+                self._record(session_id, "void_refused", ref=session_id, reason=exc.reason)
+                return
+            # The server never made this reservation (the request died before it): nothing to void.
+            log.info("void of %s: the server never reserved it", session_id[:8])
         except Exception as exc:
             log.warning("void not delivered, kept for later: %s", exc)
             self._record(session_id, "void_pending", ref=session_id, error=type(exc).__name__)
@@ -155,7 +220,8 @@ class Issuer:
             entries = journal.entries(session_id)
             kinds = [e.kind for e in entries]
             log.warning("recovering session %s (last step %s)", session_id[:8], kinds[-1] if kinds else "?")
-            if "print_done" in kinds and "committed" not in kinds:
+            printed = "print_done" in kinds
+            if printed and "committed" not in kinds:
                 self._record(session_id, "commit_intent", ref=session_id, recovered=True)
                 pages = sum(e.amount for e in entries if e.kind == "pages_printed")
                 try:
@@ -164,10 +230,12 @@ class Issuer:
                     self._record(session_id, "committed", ref=session_id)
                 except Exception:
                     self._record(session_id, "commit_pending", ref=session_id)
-                if "fee_kept" not in kinds:
-                    fee = sum(e.amount for e in entries if e.kind == "fee_quoted")
-                    self._record(session_id, "fee_kept", fee)
-            elif "reserved" in kinds and "voided" not in kinds:
+            if printed and "fee_kept" not in kinds:
+                # The resident holds the document: the fee is earned, whatever step the power cut hit.
+                quoted = [e.amount for e in entries if e.kind == "fee_quoted"]
+                self._record(session_id, "fee_kept", quoted[-1] if quoted else 0, recovered=True)
+            elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
+                # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")
             owed = journal.session_money(session_id).unaccounted
             if owed > 0:

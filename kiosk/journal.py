@@ -133,6 +133,13 @@ class Journal:
             rows = self._db.execute("SELECT * FROM journal WHERE session=? ORDER BY seq", (session,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
+    def last_detail(self, kind: str, key: str) -> Any:
+        """`detail[key]` of the newest record of `kind` that has it (None when there is none)."""
+        rows = self._db.execute(
+            "SELECT json_extract(detail, ?) FROM journal WHERE kind=? AND json_extract(detail, ?) IS NOT NULL "
+            "ORDER BY seq DESC LIMIT 1", (f"$.{key}", kind, f"$.{key}")).fetchall()
+        return rows[0][0] if rows else None
+
     def tail(self, count: int) -> list[Entry]:
         rows = self._db.execute("SELECT * FROM journal ORDER BY seq DESC LIMIT ?", (count,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in reversed(rows)]

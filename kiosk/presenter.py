@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from kiosk.availability import NO_RECEIPT_NOTICES
 from kiosk.machine import S
 from kiosk.views import DeviceLine, OptionChoice, View
 
@@ -82,7 +83,8 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
         return {"document": document, "copies": session.copies, "total": session.total, "paid": session.paid,
                 "remaining": session.remaining, "accepts": accepts, "hint": session.payment_hint,
                 "message": session.payment_message, "accepting": session.accepting,
-                "receipt_available": not any(n.startswith("receipt-") for n in availability.notices)}
+                "card_state": kiosk.card_payment.phase, "masked_pan": kiosk.card_payment.masked_pan(session.id),
+                "receipt_available": not any(n in NO_RECEIPT_NOTICES for n in availability.notices)}
     if screen == "issuing":
         return {"document": document, "step": "reserving"}
     if screen == "printing":
@@ -91,7 +93,9 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
     if screen == "done":
         return {"document": document, "outcome": session.outcome or "cancelled", "reason": session.reason,
                 "change": session.change, "refund": session.refund, "voucher": session.voucher,
-                "receipt_printed": session.receipt_printed, "settled": session.closed}
+                "receipt_printed": session.receipt_printed, "settled": session.closed,
+                "masked_pan": kiosk.card_payment.masked_pan(session.id),
+                "card_voided": sum(e.amount for e in kiosk.journal.entries(session.id) if e.kind == "card_voided")}
     return {}
 
 

@@ -27,6 +27,7 @@ from drivers.clock import VirtualClock
 from kiosk.app import KioskApp
 from kiosk.config import CONFIG_DIR, KioskConfig, load_config
 from kiosk.controller import Kiosk
+from kiosk.journal import Journal
 from kiosk.simulated import SimulatedBooth
 from kiosk.views import Intent, View
 
@@ -106,11 +107,13 @@ class ScenarioRun:
         self.snapshot_dir = snapshot_dir
         self.settings = settings
         self.clock = VirtualClock()
+        card = bool(settings.get("config", {}).get("card", {}).get("enabled", False))
         self.booth = SimulatedBooth(work_dir, fingerprint_protocol=settings.get("fingerprint_protocol", "zfm"),
-                                    fast_poll=True)
+                                    fast_poll=True, card=card, clock=self.clock)
         self.app: KioskApp | None = None
         self.screens: ScreenHarness | None = None
         self.config: KioskConfig | None = None
+        self.journal_factory: Callable[[Path], Journal] = Journal  # the crash harness swaps in its own
 
     @property
     def kiosk(self) -> Kiosk:
@@ -127,7 +130,7 @@ class ScenarioRun:
 
     async def _start_kiosk(self) -> None:
         assert self.config is not None
-        app = KioskApp(self.config, clock=self.clock)
+        app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory)
         self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir)
         app._show = self.screens.show
         self.app = app
@@ -225,6 +228,32 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await run.booth.control("cctalk", "insert_bill", value=int(step["insert_bill"]))
     elif "insert_foreign_coin" in step:
         await run.booth.control("cctalk", "insert_foreign_coin")
+    elif "expect_filled" in step:
+        names = list(step["expect_filled"])
+        await run.until(lambda: all(run.kiosk.view.data.get(n) for n in names),
+                        f"{names} not all filled in: {[run.kiosk.view.data.get(n) for n in names]}")
+    elif "insert_card" in step:
+        await run.booth.control("smartcard", "insert")
+    elif "remove_card" in step:
+        await run.booth.control("smartcard", "remove")
+    elif "expect_sim" in step:
+        spec = dict(step["expect_sim"])
+        simulator, command = spec.pop("simulator"), spec.pop("command", "state")
+        path, want = str(spec.pop("path")), spec.pop("value")
+        seen: list[Any] = []
+
+        async def sim_value() -> Any:
+            value = await run.booth.control(simulator, command)
+            for part in path.split("."):
+                value = value[int(part)] if isinstance(value, list) else value[part]
+            return value
+
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while (value := await sim_value()) != want:
+            seen[:] = [value]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{simulator} {path}: expected {want!r}, got {seen[0]!r}")
+            await asyncio.sleep(0.01)
     elif "sim" in step:
         spec = step["sim"]
         await run.booth.control(spec["simulator"], spec["command"], **spec.get("args", {}))

@@ -55,6 +55,9 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "commit": 1.0,
     "void": 1.0,
     "heartbeat": 1.0,
+    # A card authorisation goes on to the acquirer and the issuer (a VAN round trip of 1–3 s): two units.
+    "authorise_payment": 2.0,
+    "void_payment": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -185,6 +188,16 @@ class Reservation:
     documents: list[SignedDocument]
 
 
+@dataclass(frozen=True)
+class PaymentAnswer:
+    """The payment API's answer to one authorisation: approved with a reference, or declined."""
+
+    approved: bool
+    amount: int
+    reference: str  # "" when declined
+    reason: str  # "" when approved; else "issuer-declined", "cryptogram-invalid", ...
+
+
 # --- the client ---------------------------------------------------------------------------------
 
 
@@ -303,6 +316,35 @@ class IssuanceClient:
     async def void(self, key: str, *, reason: str) -> None:
         path = f"/v1/issuances/{urllib.parse.quote(_check_key(key), safe='')}/void"
         body = await self._call("POST", path, {"reason": reason}, "void", idempotent=True)
+        _expect_state(body, "voided")
+
+    async def authorise_payment(self, session: str, *, amount: int, icc_data: str,
+                                masked_pan: str) -> PaymentAnswer:
+        """Online card authorisation (POST /v1/payments/authorise). Idempotent: the same session and
+        chip data always get the same answer, so a retry never charges twice. Only the masked PAN goes."""
+        request = {"session": _check_key(session), "amount": amount, "icc_data": icc_data,
+                   "masked_pan": masked_pan}
+        body = await self._call("POST", "/v1/payments/authorise", request, "authorise_payment", idempotent=True)
+        state = body.get("state")
+        if state not in ("approved", "declined"):
+            raise ServerProtocolError("bad-field", "state must be approved or declined")
+        approved = state == "approved"
+        answer = PaymentAnswer(
+            approved=approved,
+            amount=_int(body, "amount", low=0, high=100_000_000),
+            reference=_str(body, "reference", max_len=128) if approved else "",
+            reason="" if approved else _reason(body.get("decline_reason"), "declined"),
+        )
+        if approved and not _KEY_RE.match(answer.reference):
+            raise ServerProtocolError("bad-field", "reference: 8..128 characters of A-Z a-z 0-9 . _ : -")
+        if approved and answer.amount != amount:
+            raise ServerProtocolError("bad-field", "approved amount differs from the amount asked")
+        return answer
+
+    async def void_payment(self, reference: str, *, reason: str) -> None:
+        """Cancel an approved card authorisation (POST /v1/payments/{ref}/void); idempotent."""
+        path = f"/v1/payments/{urllib.parse.quote(_check_key(reference), safe='')}/void"
+        body = await self._call("POST", path, {"reason": reason}, "void_payment", idempotent=True)
         _expect_state(body, "voided")
 
     async def heartbeat(self, statuses: Mapping[str, Any]) -> list[str]:

@@ -8,14 +8,101 @@ its own PTY, TCP port, IPP printer (ippeveprinter) or HTTPS server, exactly as t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import re
+import shutil
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
+from drivers.clock import Clock
 from simulators.control import ControlServer, control_socket_path, dispatch
 from simulators.process import Simulator
 
 log = logging.getLogger(__name__)
+
+# vsmartcard-vpcd: reader "Virtual PCD 00 NN" listens on TCP 35963 + NN.
+VPCD_BASE_PORT = 35963
+VPCD_READER = re.compile(r"Virtual PCD 00 (\d\d)")
+# pcscd lists its vpcd readers well under a second after it starts (test-stacks.md); 5 s means it will not.
+PCSCD_START_SECONDS = 5.0
+
+
+def _pcsc_readers() -> list[str] | None:
+    """The readers pcscd lists, or None when no pcscd answers (blocking: run in a thread)."""
+    from drivers.card import pcsc
+
+    try:
+        context = pcsc.establish_context()
+    except pcsc.PcscError:
+        return None
+    try:
+        return pcsc.list_readers(context)
+    except pcsc.PcscError:
+        return []
+    finally:
+        with contextlib.suppress(pcsc.PcscError):
+            pcsc.release_context(context)
+
+
+def _reader_has_card(reader: str) -> bool:
+    from drivers.card import pcsc
+
+    context = pcsc.establish_context()
+    try:
+        return bool(pcsc.reader_state(context, reader) & pcsc.STATE_PRESENT)
+    finally:
+        pcsc.release_context(context)
+
+
+class Pcscd:
+    """The machine's one pcscd (fixed socket path): reuse a running one, else start `pcscd -f` and
+    stop only that one."""
+
+    def __init__(self) -> None:
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def ensure(self) -> list[str]:
+        readers = await asyncio.to_thread(_pcsc_readers)
+        if readers is None:
+            binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
+            if not Path(binary).exists():
+                raise SimulatorError("pcscd is not installed (apt-get install pcscd vsmartcard-vpcd)")
+            # No -a: it would log every APDU, card numbers included.
+            self.process = await asyncio.create_subprocess_exec(
+                binary, "-f", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + PCSCD_START_SECONDS
+            while (readers := await asyncio.to_thread(_pcsc_readers)) is None or not any(
+                    VPCD_READER.fullmatch(r) for r in readers):
+                if self.process.returncode is not None or time.monotonic() > deadline:
+                    await self.stop()
+                    raise SimulatorError("pcscd did not come up with vsmartcard-vpcd readers")
+                await asyncio.sleep(0.05)
+        if not any(VPCD_READER.fullmatch(r) for r in readers):
+            raise SimulatorError(f"pcscd runs without vsmartcard-vpcd readers: {readers}")
+        return readers
+
+    async def free_slot(self, readers: list[str]) -> tuple[str, int]:
+        """The first vpcd reader holding no card, and its TCP port."""
+        for reader in readers:
+            match = VPCD_READER.fullmatch(reader)
+            if match and not await asyncio.to_thread(_reader_has_card, reader):
+                return reader, VPCD_BASE_PORT + int(match.group(1))
+        raise SimulatorError(f"every vpcd reader holds a card: {readers}")
+
+    async def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), 5)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
 class SimulatorError(RuntimeError):
@@ -24,11 +111,17 @@ class SimulatorError(RuntimeError):
 
 class SimulatedBooth:
     def __init__(self, run_dir: Path, *, fingerprint_protocol: str = "zfm", serve_controls: bool = False,
-                 fast_poll: bool = False) -> None:
+                 fast_poll: bool = False, card: bool = False, clock: Clock | None = None) -> None:
         self.run_dir = run_dir
+        self.card = card  # start pcscd (if none runs) and the smartcard simulator on a free vpcd slot
+        self.pcscd = Pcscd()
+        self.card_reader = ""
         self.fingerprint_protocol = fingerprint_protocol
         self.serve_controls = serve_controls
         self.fast_poll = fast_poll
+        # The scenario's virtual clock, for simulators whose own timing must follow it (the SFM
+        # sensor's scan timeout); None: real time.
+        self.clock = clock
         self.simulators: dict[str, Simulator] = {}
         self._controls: list[ControlServer] = []
 
@@ -44,7 +137,7 @@ class SimulatedBooth:
             "server": ServerSimulator(self.run_dir / "pki", self.run_dir / "server.sqlite3"),
             # Paced at the line's baud rate for people; instant for scripted sessions.
             "fingerprint": FingerprintSimulator(protocol=self.fingerprint_protocol, link=dev / "fingerprint",
-                                                pace=not self.fast_poll),
+                                                pace=not self.fast_poll, clock=self.clock),
             "cctalk": CcTalkSimulator(link=dev / "cctalk"),
             "receipt_printer": ReceiptPrinterSimulator(out_dir=self.run_dir / "receipts"),
             "a4_printer": A4PrinterSimulator(spool=self.run_dir / "a4-spool"),
@@ -56,6 +149,12 @@ class SimulatedBooth:
         self.simulators = self._build()
         endpoints: dict[str, str] = {}
         try:
+            if self.card:
+                from simulators.smartcard import SmartcardSimulator
+
+                self.card_reader, port = await self.pcscd.free_slot(await self.pcscd.ensure())
+                # The card waits outside the reader until the resident (a scenario step) inserts it.
+                self.simulators["smartcard"] = SmartcardSimulator(port=port, insert_on_start=False)
             for name, simulator in self.simulators.items():
                 endpoints[name] = await simulator.start()
                 if self.serve_controls:
@@ -69,7 +168,8 @@ class SimulatedBooth:
         if self.fast_poll:
             # Scripted sessions: simulated devices answer at once, so do not wait on the real cadence.
             cash["poll_interval"] = 0.02
-        return {
+        overrides: dict[str, Any] = {"card": {"reader": self.card_reader}} if self.card else {}
+        return overrides | {
             "fingerprint": {"port": endpoints["fingerprint"], "protocol": self.fingerprint_protocol},
             "cash": cash,
             "receipt_printer": {"endpoint": endpoints["receipt_printer"]},
@@ -104,3 +204,4 @@ class SimulatedBooth:
                 await simulator.stop()
             except Exception as exc:
                 log.warning("stopping simulator %s: %s", name, exc)
+        await self.pcscd.stop()

@@ -5,6 +5,9 @@ reported them, whatever state the machine is in: a coin that drops after the res
 is still journaled and still refunded. A bill is stacked only if the hoppers can pay its change;
 otherwise it goes back from escrow and the screen says what money works. Money that cannot be paid
 back in coins becomes a voucher, printed and journaled. Never silence.
+
+A card payment (kiosk.card_payment) lands here too: its authorisation is money in like a coin, and
+giving it back means voiding the authorisation at the acquirer, never paying coins for it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from drivers.card.payment_method import Authorisation
+from kiosk.journal import MONEY_IN
 from kiosk.machine import S
 from kiosk.session import Session, new_session_id
 
@@ -24,6 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BILLS = (1000, 5000, 10000, 50000)
+# A bill routed to the stacker shows up as stacked on the validator's next poll (0.2 s cadence, the
+# driver's poll_interval); 5 s is "that bill is not coming", after which the late event still lands in
+# the journal as its own refunded session (Till._orphan_credit).
+STACK_SETTLE_SECONDS = 5.0
 
 
 def voucher_code() -> str:
@@ -52,12 +61,28 @@ def payment_hint(remaining: int, hopper_coin: int, available: int) -> str:
     return ""
 
 
+def cash_taken(journal_rows: list[Any]) -> int:
+    """Won of coins and bills a session's rows say went into the cash box."""
+    return sum(e.amount for e in journal_rows if e.kind in MONEY_IN and e.kind != "card_authorised")
+
+
+def open_card_authorisations(journal_rows: list[Any]) -> list[Authorisation]:
+    """Card authorisations in a session's rows that no `card_voided` row cancels yet, oldest first."""
+    voided = {e.ref for e in journal_rows if e.kind == "card_voided"}
+    return [Authorisation(approved=True, amount=e.amount, session_id=e.session, reference=e.ref,
+                          masked_pan=str(e.detail.get("masked_pan", "")))
+            for e in journal_rows if e.kind == "card_authorised" and e.ref not in voided]
+
+
 class Till:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
         self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._escrow: int = 0  # won of a bill held in escrow, 0 when none
+        # Set while no bill is on its way from escrow to the stacker (BillStacked not yet polled).
+        self._no_bill_moving = asyncio.Event()
+        self._no_bill_moving.set()
 
     @property
     def _cash(self) -> Any:
@@ -98,8 +123,10 @@ class Till:
         elif kind == "BillStacked":
             self._escrow = 0
             await self._credit("bill_stacked", int(event.value))
+            self._no_bill_moving.set()
         elif kind == "BillReturned":
             self._escrow = 0
+            self._no_bill_moving.set()
             session = self.kiosk.session
             self._record(session.id if session else "device", "bill_returned", int(event.value),
                          reason=str(getattr(event, "reason", "")))
@@ -161,11 +188,14 @@ class Till:
                 self._update_hint(session)
                 self.kiosk.publish()
         self._record(owner, "bill_route_intent", value, stack=stack)
+        if stack:
+            self._no_bill_moving.clear()
         try:
             await self._cash.route_bill(stack=stack)
         except Exception as exc:
             log.error("could not route the escrowed bill: %s", exc)
             self._record(owner, "bill_route_failed", value, error=str(exc))
+            self._no_bill_moving.set()
 
     def _update_hint(self, session: Session) -> None:
         session.payment_hint = payment_hint(session.remaining, self._hopper_coin, self.kiosk._change_available())
@@ -187,16 +217,42 @@ class Till:
             return
         self._update_hint(session)
         self.kiosk.publish()
-        bills = acceptable_bills(session.remaining, self._hopper_coin, self.kiosk._change_available())
-        coins = [int(v) for v in self.kiosk.config.cash.coin_channels.values()]
-        try:
-            await self._cash.enable(coins=coins, bills=bills)
-            session.accepting = True
-            self.kiosk.publish()
-        except Exception as exc:
-            log.error("cannot enable the acceptors: %s", exc)
+        if not await self.accept_cash(session):
+            if self.kiosk.card_payment.offered():
+                return  # the card still works: the resident can pay with it
             session.outcome, session.reason = "failed", "cash-unavailable"
             await self.kiosk.fire("failed")
+
+    async def accept_cash(self, session: Session) -> bool:
+        """Open the acceptors for this fee. Every configured bill may enter escrow: whether it is
+        stacked is decided there, against the change the hoppers hold at that moment (the level can
+        drop between two bills), and a refused bill comes back with the reason on the screen."""
+        coins = [int(v) for v in self.kiosk.config.cash.coin_channels.values()]
+        bills = [int(v) for v in self.kiosk.config.cash.bill_channels.values()]
+        try:
+            await self._cash.enable(coins=coins, bills=bills)
+        except Exception as exc:
+            log.error("cannot enable the acceptors: %s", exc)
+            return False
+        session.accepting = True
+        self.kiosk.publish()
+        return True
+
+    async def hold_cash(self, session: Session) -> None:
+        """Inhibit the acceptors while a card is being charged, so nobody pays twice."""
+        session.accepting = False
+        await self.inhibit()
+        self.kiosk.publish()
+
+    async def card_paid(self, session: Session, auth: Authorisation) -> None:
+        """An approved card authorisation: it is money in, like a coin (journal `card_authorised`)."""
+        self._record(session.id, "card_authorised", auth.amount, ref=auth.reference, masked_pan=auth.masked_pan)
+        session.paid += auth.amount
+        session.payment_message = ""
+        self.kiosk.note_activity()
+        self.kiosk.publish()
+        if session.paid >= session.total and not session.payment_complete:
+            await self._complete(session)
 
     async def _complete(self, session: Session) -> None:
         session.payment_complete = True
@@ -241,15 +297,36 @@ class Till:
         return paid, voucher
 
     async def _refund(self, session_id: str, amount: int) -> tuple[int, str]:
-        return await self._pay_out(session_id, amount, "refund")
+        """Give `amount` back: card authorisations are voided first (up to what they brought in), the
+        rest is paid in coins or vouchered. Also used by boot recovery, so it works from the rows."""
+        rows = self.kiosk.journal.entries(session_id)
+        cash_owed = min(amount, cash_taken(rows))
+        card_owed = amount - cash_owed
+        for auth in open_card_authorisations(rows):
+            if card_owed <= 0:
+                break
+            if await self.kiosk.card_payment.void(auth, reason="refund"):
+                card_owed -= auth.amount
+        paid, voucher = (0, "")
+        if cash_owed > 0:
+            paid, voucher = await self._pay_out(session_id, cash_owed, "refund")
+        return paid, voucher
 
     async def settle(self, session: Session) -> None:
         """At the end of a session: return escrow, then refund whatever the session holds beyond its fee."""
         await self.inhibit()
+        await self.kiosk.card_payment.finish(session)
+        worker = self._worker
+        if worker is not None and not worker.done() and worker is not asyncio.current_task():
+            # A bill being routed or change being paid right now must finish before we count.
+            await asyncio.wait({worker})
         if self._escrow:
             self._record(session.id, "bill_route_intent", self._escrow, stack=False)
             with contextlib.suppress(Exception):
                 await self._cash.route_bill(stack=False)
+        if not self._no_bill_moving.is_set():
+            with contextlib.suppress(TimeoutError):
+                await self.kiosk.clock.wait_for(self._no_bill_moving.wait(), STACK_SETTLE_SECONDS)
         await self._drain()
         owed = self.kiosk.journal.session_money(session.id).unaccounted
         if owed > 0:

@@ -186,10 +186,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "지폐를 읽지 못했습니다. 펴서 다시 넣어 주세요",
         "en": "The bill could not be read. Flatten it and try again",
     },
+    "hint.bills-limited": {
+        "ko": "거스름돈이 부족해 일부 지폐는 받을 수 없습니다",
+        "en": "Little change left: some bills cannot be accepted",
+    },
+    "msg.card-insert": {"ko": "카드를 투입구에 넣어 주세요", "en": "Please insert your card"},
+    "msg.card-reading": {
+        "ko": "카드를 읽고 있습니다. 카드를 빼지 마세요",
+        "en": "Reading your card. Do not remove it",
+    },
+    "msg.card-authorising": {
+        "ko": "카드 승인 중입니다. 카드를 빼지 마세요",
+        "en": "Waiting for approval. Do not remove your card",
+    },
+    "msg.card-unreadable": {
+        "ko": "카드를 읽을 수 없습니다. 다른 카드를 사용해 주세요",
+        "en": "The card could not be read. Please try another card",
+    },
+    "msg.card-unavailable": {
+        "ko": "지금은 카드 결제를 할 수 없습니다. 현금으로 내 주세요",
+        "en": "Card payment is not possible now. Please pay in cash",
+    },
     "msg.card-declined": {"ko": "카드 결제가 거절되었습니다", "en": "The card was declined"},
     "msg.card-removed": {
-        "ko": "카드가 빠졌습니다. 다시 넣어 주세요",
-        "en": "The card was removed. Please insert it again",
+        "ko": "카드가 빠졌습니다. 결제되지 않았습니다. 다시 넣어 주세요",
+        "en": "The card was removed. Nothing was charged. Please insert it again",
     },
     "msg._unknown": {"ko": "다시 시도해 주세요", "en": "Please try again"},
     # --- issuing / printing --------------------------------------------------------------
@@ -208,6 +229,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Waiting for paper. Your payment is safe",
     },
     "status.printing-receipt": {"ko": "영수증을 출력하고 있습니다", "en": "Printing your receipt"},
+    "status.queued": {"ko": "출력을 준비하고 있습니다", "en": "Getting the printer ready"},
+    "status.printing": {"ko": "출력 중입니다", "en": "Printing"},
     "status._unknown": {"ko": "출력 중입니다", "en": "Printing"},
     # --- done ----------------------------------------------------------------------------
     "outcome.issued": {"ko": "발급이 끝났습니다", "en": "Your document is ready"},
@@ -237,6 +260,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The fingerprint reader is not working",
     },
     "reason.a4-paper-out": {"ko": "서류 용지가 떨어졌습니다", "en": "Out of document paper"},
+    "reason.a4-paper-jam": {"ko": "서류 프린터에 종이가 걸렸습니다", "en": "Paper jam in the document printer"},
+    "reason.a4-toner-out": {"ko": "서류 프린터의 토너가 떨어졌습니다", "en": "The document printer is out of toner"},
+    "reason.print-partial": {
+        "ko": "신청한 부수를 다 출력하지 못했습니다. 출력되지 않은 부수의 요금은 돌려드립니다",
+        "en": "Not every copy could be printed. The fee for the missing copies is returned",
+    },
     "reason.a4-printer-unavailable": {
         "ko": "서류 프린터를 사용할 수 없습니다",
         "en": "The document printer is not working",
@@ -256,7 +285,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "본인 확인을 하지 못했습니다",
         "en": "Your identity could not be confirmed",
     },
-    "reason.fingerprint-no-match": {"ko": "지문이 일치하지 않습니다", "en": "The fingerprint did not match"},
+    "reason.fingerprint-no-match": {
+        "ko": "지문이 일치하지 않습니다. 가까운 주민센터에서 지문을 다시 등록해 주세요",
+        "en": "The fingerprint did not match. Please re-register your fingerprints at a community centre",
+    },
+    "reason.fingerprint-unreadable": {
+        "ko": "지문을 읽지 못했습니다. 가까운 주민센터에서 지문을 다시 등록해 주세요",
+        "en": "Your fingerprint could not be read. Please re-register it at a community centre",
+    },
+    "reason.fingerprint-fake": {
+        "ko": "맨손가락의 지문만 확인할 수 있습니다. 도움이 필요하면 주민센터를 찾아 주세요",
+        "en": "Only a bare finger can be checked. A community centre can help you",
+    },
+    "reason.identity-locked": {
+        "ko": "지문 확인에 여러 번 실패해 잠시 막혔습니다. 주민센터에서 지문을 다시 등록해 주세요",
+        "en": "Too many failed fingerprint checks. Please re-register at a community centre",
+    },
+    "reason.identity-not-enrolled": {
+        "ko": "등록된 지문이 없습니다. 가까운 주민센터에서 지문을 등록해 주세요",
+        "en": "No fingerprints are on record. Please register them at a community centre",
+    },
     "reason.not-eligible": {
         "ko": "이 서류를 발급할 수 없는 대상입니다",
         "en": "This document cannot be issued to you here",
@@ -264,12 +312,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason.no-tax-record": {"ko": "과세 기록이 없습니다", "en": "No tax record was found"},
     "reason.print-failed": {"ko": "출력 중 문제가 생겼습니다", "en": "A printing problem occurred"},
     "reason.payment-failed": {"ko": "결제 중 문제가 생겼습니다", "en": "A payment problem occurred"},
+    "reason.walked-away": {"ko": "아무 입력이 없어 거래를 마쳤습니다. 넣으신 돈은 돌려드렸습니다",
+                           "en": "No one answered, so the session ended. Any money put in was returned"},
+    "reason.document-refused": {"ko": "이 서류는 지금 발급할 수 없습니다", "en": "This document cannot be issued now"},
     "reason.timeout": {"ko": "응답이 없어 거래를 마쳤습니다", "en": "No answer, so the session ended"},
     "reason._unknown": {"ko": "일시적인 문제가 생겼습니다", "en": "A temporary problem occurred"},
     # --- notices -------------------------------------------------------------------------
     "notice.receipt-paper-out": {
         "ko": "영수증 용지가 없어 영수증은 출력되지 않습니다",
         "en": "No receipt paper: receipts cannot be printed",
+    },
+    "notice.receipt-unavailable": {
+        "ko": "영수증 프린터가 멈춰 영수증은 출력되지 않습니다",
+        "en": "The receipt printer is not working: no receipt will be printed",
     },
     "notice.receipt-paper-low": {
         "ko": "영수증 용지가 얼마 남지 않았습니다",

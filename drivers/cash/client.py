@@ -74,6 +74,7 @@ from drivers.cash.frames import (
     HOPPER_PAYOUT_TIMEOUT,
     ChecksumMode,
     HopperStatus,
+    counter_before,
     new_events,
 )
 from drivers.cash.hopper import MAX_COINS_PER_DISPENSE, Hopper
@@ -155,6 +156,9 @@ class CashAcceptor:
         self._port_error = ""
         self._coin_counter: int | None = None
         self._bill_counter: int | None = None
+        # Event counters already accounted for before a restart (from the journal): events after
+        # them that the devices buffered while the kiosk was down are reported, not skipped.
+        self._resume: dict[str, int] = {}
         self._hopper_counter: int | None = None
         self._coins_enabled: frozenset[int] = frozenset()
         self._bills_enabled: frozenset[int] = frozenset()
@@ -201,6 +205,10 @@ class CashAcceptor:
     @property
     def status(self) -> DeviceStatus:
         return self._status
+
+    def resume_from(self, *, coin: int | None = None, bill: int | None = None) -> None:
+        """Before `start()`: the last event counters the kiosk accounted for before it went down."""
+        self._resume = {part: value for part, value in (("coin", coin), ("bill", bill)) if value is not None}
 
     async def enable(self, *, coins: Iterable[int], bills: Iterable[int]) -> None:
         """Lift the inhibits for these denominations (won) only; everything else stays inhibited."""
@@ -335,10 +343,12 @@ class CashAcceptor:
         try:
             if part == "coin":
                 await self._apply_coin_inhibits()
-                self._coin_counter = (await self._coin.read_buffered_credit()).counter
+                resume = self._resume.pop("coin", None)
+                self._coin_counter = resume if resume is not None else (await self._coin.read_buffered_credit()).counter
             elif part == "bill":
                 await self._apply_bill_inhibits()
-                self._bill_counter = (await self._bill.read_buffered_events()).counter
+                resume = self._resume.pop("bill", None)
+                self._bill_counter = resume if resume is not None else (await self._bill.read_buffered_events()).counter
             else:
                 await self._hopper.read_serial()
                 await self._hopper.enable()
@@ -410,20 +420,20 @@ class CashAcceptor:
                 if await self._coin.master_enabled() != bool(self._coins_enabled):
                     log.warning("cash: coin acceptor lost its inhibit settings; re-applying")
                     await self._apply_coin_inhibits()
-        for a, b in change.events:
-            self._coin_event(a, b)
+        for index, (a, b) in enumerate(change.events):
+            self._coin_event(a, b, counter_before(buffer.counter, len(change.events) - 1 - index))
         health = self._parts["coin"]
         if health.fault and await self._coin.self_check() == FAULT_OK:
             log.info("cash: coin acceptor fault cleared")
             health.fault = ""
 
-    def _coin_event(self, a: int, b: int) -> None:
+    def _coin_event(self, a: int, b: int, counter: int = 0) -> None:
         if a:
             value = self.config.coin_channels.get(a)
             if value is None:
                 self._emit(CashFault("coin", "unknown-channel", f"credit on unconfigured channel {a}"))
             else:
-                self._emit(CoinCredited(value))
+                self._emit(CoinCredited(value, counter))
             return
         if b in (COIN_NULL_EVENT, COIN_RETURN_MECHANISM):
             return
@@ -462,14 +472,14 @@ class CashAcceptor:
                 if await self._bill.master_enabled() != bool(self._bills_enabled):
                     log.warning("cash: bill validator lost its inhibit settings; re-applying")
                     await self._apply_bill_inhibits()
-        for a, b in change.events:
-            self._bill_event(a, b)
+        for index, (a, b) in enumerate(change.events):
+            self._bill_event(a, b, counter_before(buffer.counter, len(change.events) - 1 - index))
         health = self._parts["bill"]
         if health.fault and await self._bill.self_check() == FAULT_OK:
             log.info("cash: bill validator fault cleared")
             health.fault = ""
 
-    def _bill_event(self, a: int, b: int) -> None:
+    def _bill_event(self, a: int, b: int, counter: int = 0) -> None:
         if a:
             value = self.config.bill_channels.get(a)
             if value is None:
@@ -480,7 +490,7 @@ class CashAcceptor:
                 self._emit(BillEscrowed(value))
             elif b == BILL_ROUTE_STACKED:
                 self._escrow = None
-                self._emit(BillStacked(value))
+                self._emit(BillStacked(value, counter))
             return
         if b == BILL_RETURNED_FROM_ESCROW:
             value, self._escrow = self._escrow or 0, None

@@ -10,9 +10,14 @@ Part = Literal["coin", "bill", "hopper"]
 
 @dataclass(frozen=True)
 class CoinCredited:
-    """A genuine coin of `value` won went into the cash box: credit it exactly once."""
+    """A genuine coin of `value` won went into the cash box: credit it exactly once.
+
+    `counter` is the acceptor's event counter for this coin: journal it, and after a restart hand the
+    last one journaled to `CashAcceptor.resume_from` so coins dropped while the kiosk was down count.
+    """
 
     value: int
+    counter: int = 0
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,10 @@ class BillEscrowed:
 
 @dataclass(frozen=True)
 class BillStacked:
-    """The bill of `value` won is in the stacker: credit it exactly once."""
+    """The bill of `value` won is in the stacker: credit it exactly once (`counter`: as for coins)."""
 
     value: int
+    counter: int = 0
 
 
 @dataclass(frozen=True)

@@ -242,6 +242,11 @@ def new_events(last: int | None, buffer: EventBuffer) -> NewEvents:
     return NewEvents(events=events, lost=count - seen, reset=False)
 
 
+def counter_before(counter: int, steps: int) -> int:
+    """The counter `steps` events before `counter` (1..255 wrapping, as the device counts)."""
+    return (counter - 1 - steps) % 255 + 1
+
+
 def next_counter(counter: int) -> int:
     """The device side of the counter: 1..255, wrapping to 1 (never back to 0 except by reset)."""
     return 1 if counter >= 255 else counter + 1

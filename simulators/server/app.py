@@ -42,6 +42,7 @@ from simulators.residents import (
 )
 from simulators.server import pki
 from simulators.server.catalog import CATALOG
+from simulators.server.payments import Payments
 from simulators.server.render import RenderRequest, render
 from simulators.server.store import Issuance, Store, StoredDocument
 
@@ -64,6 +65,10 @@ MAX_REQUEST_BYTES = 65536
 SHUTDOWN_TIMEOUT_S = 0.5
 # Oversized fault body: just above the client's default 20 MB limit.
 OVERSIZED_BYTES = 21_000_000
+
+# Most pages one commit can report: five copies (catalog.MAX_COPIES) of a document at the kiosk's
+# 1000-page ceiling (kiosk/server_client.py _MAX_PAGES). Also keeps the number inside SQLite's 64 bits.
+MAX_PAGES_PRINTED = 5000
 
 _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _MALFORMED_KINDS = ("truncated", "not-json", "html", "wrong-shape", "oversized")
@@ -128,6 +133,7 @@ class ServerSimulator:
         self._commands: list[str] = []
         self._heartbeats: dict[str, dict[str, Any]] = {}
         self._counters = {"replays": 0, "identity_attempts": 0, "identity_matches": 0, "heartbeats": 0}
+        self.payments = Payments(API)  # the card payment API (simulators/server/payments.py)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -147,6 +153,7 @@ class ServerSimulator:
                 web.post(API + "/issuances/{key}/void", self._void),
                 web.post(f"{API}/heartbeat", self._heartbeat),
                 web.get(API + "/documents/verify/{number}", self._verify_document),
+                *self.payments.routes(),
             ]
         )
         self._stopping.clear()
@@ -180,6 +187,7 @@ class ServerSimulator:
             "queue_command": self.queue_command,
             "heartbeats": self.heartbeats,
             "reset_locks": self.reset_locks,
+            **self.payments.controls(),
         }
 
     @property
@@ -263,7 +271,9 @@ class ServerSimulator:
         except ApiError as exc:
             response = _error(exc.status, exc.code, exc.message)
         except web.HTTPException as exc:
-            response = _error(exc.status, _http_code(exc.status), exc.reason)
+            # A 405 must list the allowed methods (RFC 9110 §15.5.6); aiohttp puts them on the exception.
+            allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+            response = _error(exc.status, _http_code(exc.status), exc.reason, headers=allow)
         except Exception:
             log.exception("handler failed for %s %s", request.method, request.path)
             response = _error(500, "internal", "internal error")
@@ -283,7 +293,7 @@ class ServerSimulator:
         kiosk_id = _kiosk_id(request)
         body = await _body(request)
         fmt = body.get("template_format")
-        if fmt not in TEMPLATE_SIZE:
+        if not isinstance(fmt, str) or fmt not in TEMPLATE_SIZE:
             raise ApiError(
                 400, "bad-template-format", f"template_format must be one of {sorted(TEMPLATE_SIZE)}"
             )
@@ -327,14 +337,14 @@ class ServerSimulator:
         key = _key(body.get("idempotency_key"))
         code = body.get("document")
         options = body.get("options", [])
-        copies = body.get("copies", 1)
+        copies = _whole(body.get("copies", 1))
         parcel = body.get("parcel")
         token = body.get("verification_token")
         if not isinstance(code, str):
             raise ApiError(400, "bad-request", "document must be a string")
         if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
             raise ApiError(400, "bad-request", "options must be a list of strings")
-        if not isinstance(copies, int) or isinstance(copies, bool):
+        if copies is None:
             raise ApiError(400, "bad-request", "copies must be an integer")
         if parcel is not None and (not isinstance(parcel, str) or not 1 <= len(parcel) <= 200):
             raise ApiError(400, "bad-request", "parcel must be a string of 1..200 characters")
@@ -422,10 +432,10 @@ class ServerSimulator:
     async def _commit(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = _kiosk_id(request)
         body = await _body(request)
-        pages = body.get("pages_printed")
+        pages = _whole(body.get("pages_printed"))
         ref = body.get("payment_ref")
-        if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
-            raise ApiError(400, "bad-request", "pages_printed must be a non-negative integer")
+        if pages is None or not 0 <= pages <= MAX_PAGES_PRINTED:
+            raise ApiError(400, "bad-request", f"pages_printed must be an integer in 0..{MAX_PAGES_PRINTED}")
         if not isinstance(ref, str) or len(ref) > 100:
             raise ApiError(400, "bad-request", "payment_ref must be a string of at most 100 characters")
         issuance = self._existing(kiosk_id, request.match_info["key"])
@@ -455,6 +465,8 @@ class ServerSimulator:
         body = await _body(request)
         if not isinstance(body.get("statuses", {}), dict):
             raise ApiError(400, "bad-request", "statuses must be an object")
+        if not all(isinstance(body.get(name, ""), str) for name in ("kiosk_id", "sent_at")):
+            raise ApiError(400, "bad-request", "kiosk_id and sent_at must be strings")
         self._heartbeats[kiosk_id] = body
         self._counters["heartbeats"] += 1
         commands, self._commands = self._commands, []
@@ -582,6 +594,15 @@ async def _body(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "bad-json", "request body must be a JSON object")
     return body
+
+
+def _whole(value: object) -> int | None:
+    """A JSON integer; 2.0 counts as one (JSON Schema "integer", as docs/openapi.yaml declares it)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def _key(value: object) -> str:

@@ -1,0 +1,229 @@
+"""Paying the fee by card: the pay state's second way in, beside coins and bills.
+
+The resident taps `pay:card`; the acceptors are inhibited (nobody pays twice), the screen asks for the
+card, the reader runs the EMV read and the issuance server's payment API authorises online. An
+approved authorisation is money in (journal `card_authorised`, kept by `kiosk.till`); giving it back
+is a void at the acquirer (`card_voided`), never coins. A card pulled out before the kiosk finished
+with it is treated like a terminal would (the EMV completion needs the card): the authorisation is
+voided at once and nothing is charged.
+
+Only the masked PAN (first six, last four) is ever shown, journaled or printed; the full PAN lives in
+the driver's request object for the length of the online call and is wiped after it.
+
+Phases (`CardPayment.phase`), shown on the payment screen: "" (no card payment running), "insert"
+(waiting for a card), "reading" (EMV read; safe to abandon, no money can move yet), "authorising"
+(the online call; never abandoned: its answer is always journaled and, if unwanted, voided).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from drivers.card.client import CardAuthorisationRequest
+from drivers.card.errors import CardError, CardRemoved, NoCard, ReaderUnavailable
+from drivers.card.payment_method import Authorisation, EmvCardPaymentMethod, PaymentMethod
+from kiosk.machine import S
+
+if TYPE_CHECKING:
+    from kiosk.controller import Kiosk
+    from kiosk.session import Session
+
+log = logging.getLogger(__name__)
+
+# pcscd reports a new card present and then powers it up on its own 400 ms status poll
+# (pcsc-lite PCSCLITE_STATUS_POLL_RATE); a read started inside that window meets "card was reset".
+# Half a second after the insertion keeps clear of it (a polling pause, not an outcome: real time).
+INSERT_SETTLE_SECONDS = 0.5
+# A read that failed for any reason but removal is tried once more while the card is still in:
+# nothing has been charged before the online call, and a second EMV read costs the card one ATC.
+READ_ATTEMPTS = 2
+
+
+def card_error_message(exc: CardError) -> str:
+    """The payment-screen message code for a card that could not be read."""
+    if isinstance(exc, CardRemoved | NoCard):
+        return "card-removed"
+    if isinstance(exc, ReaderUnavailable):
+        return "card-unavailable"
+    return "card-unreadable"
+
+
+def decline_message(auth: Authorisation) -> str:
+    return "card-unavailable" if auth.decline_reason == "authorisation-unavailable" else "card-declined"
+
+
+class CardPayment:
+    """One card payment at a time, for the session in the pay state."""
+
+    def __init__(self, kiosk: Kiosk, method: PaymentMethod | None = None) -> None:
+        self.kiosk = kiosk
+        self._method = method  # a certified payment module may be injected; else our EMV reader
+        self._task: asyncio.Task[Any] | None = None
+        self._card_in = asyncio.Event()
+        self._removed = False  # the card left while it was being read or authorised
+        self.phase = ""
+        self._masked: tuple[str, str] = ("", "")  # (session id, masked PAN) of the last approved card
+
+    # ------------------------------------------------------------------ wiring
+
+    @property
+    def reader(self) -> Any:
+        return getattr(self.kiosk.devices, "card", None)
+
+    def method(self) -> PaymentMethod | None:
+        if self._method is None and self.reader is not None:
+            self._method = EmvCardPaymentMethod(self.reader, self._authorise_online, self._void_online)
+        return self._method
+
+    def offered(self) -> bool:
+        """`pay:card` is shown only when the card is enabled and its reader can serve now."""
+        status = self.kiosk.statuses.get("card_reader")
+        return (self.kiosk.config.card.enabled and self.method() is not None
+                and status is not None and status.usable)
+
+    def masked_pan(self, session_id: str) -> str:
+        return self._masked[1] if self._masked[0] == session_id else ""
+
+    def on_event(self, event: Any) -> None:
+        """Card inserted / removed, from the reader's monitor (on the loop)."""
+        if type(event).__name__ == "CardInserted":
+            self._card_in.set()
+            if self.phase:
+                self.kiosk.note_activity()
+        else:
+            self._card_in.clear()
+            if self.phase in ("reading", "authorising"):
+                self._removed = True
+
+    def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
+        self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
+
+    def _card_present(self) -> bool:
+        reader = self.reader
+        return bool(getattr(reader, "card_present", False)) if reader is not None else self._card_in.is_set()
+
+    # ------------------------------------------------------------------ paying
+
+    async def start(self) -> None:
+        """The `pay_card` intent: begin a card payment for what is still to pay."""
+        session = self.kiosk.session
+        if (session is None or self.kiosk.state != S.PAY or session.payment_complete or session.remaining <= 0
+                or not self.offered() or (self._task is not None and not self._task.done())):
+            return
+        self._task = self.kiosk._spawn(self._pay(session), "card")
+
+    async def _pay(self, session: Session) -> None:
+        method = self.method()
+        assert method is not None
+        till = self.kiosk.till
+        await till.hold_cash(session)
+        self._removed = False
+        try:
+            self.phase = "insert"
+            session.payment_message = "card-insert"
+            self.kiosk.publish()
+            if not self._card_present():
+                self._card_in.clear()
+                await self._card_in.wait()
+                await asyncio.sleep(INSERT_SETTLE_SECONDS)
+            amount = session.remaining
+            if amount <= 0:
+                return
+            self.phase = "reading"
+            session.payment_message = "card-reading"
+            self.kiosk.publish()
+            self._record(session.id, "card_attempt", amount)
+            auth = await self._authorise(method, session, amount)
+            if auth is None:
+                return
+            if not auth.approved:
+                self._record(session.id, "card_declined", ref=auth.decline_reason, masked_pan=auth.masked_pan)
+                session.payment_message = decline_message(auth)
+                return
+            if self._removed or (isinstance(method, EmvCardPaymentMethod) and not self._card_present()):
+                # Pulled out before the kiosk finished with it: reverse, charge nothing.
+                self._record(session.id, "card_authorised", auth.amount, ref=auth.reference,
+                             masked_pan=auth.masked_pan)
+                await self.void(auth, reason="card-removed-early")
+                session.payment_message = "card-removed"
+                return
+            self._masked = (session.id, auth.masked_pan)
+            self.phase = ""
+            await till.card_paid(session, auth)
+        finally:
+            self.phase = ""
+            if self.kiosk.state == S.PAY and self.kiosk.session is session and not session.payment_complete:
+                await till.accept_cash(session)
+            self.kiosk.publish()
+
+    async def _authorise(self, method: PaymentMethod, session: Session, amount: int) -> Authorisation | None:
+        """Read the card and authorise; None (with the reason on the screen) when the card could not be read."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                return await method.authorise(amount, session.id)
+            except CardError as exc:
+                retry = (attempt < READ_ATTEMPTS and card_error_message(exc) == "card-unreadable"
+                         and not self._removed and self._card_present())
+                log.info("card read failed (%s)%s", type(exc).__name__, "; reading again" if retry else "")
+                self._record(session.id, "card_read_failed", ref=type(exc).__name__, attempt=attempt)
+                if not retry:
+                    session.payment_message = card_error_message(exc)
+                    return None
+        return None
+
+    async def _authorise_online(self, request: CardAuthorisationRequest) -> Authorisation:
+        """The online half of `EmvCardPaymentMethod.authorise`: the server's payment API."""
+        session_id = request.session_id
+        self.phase = "authorising"
+        session = self.kiosk.session
+        if session is not None and session.id == session_id:
+            session.payment_message = "card-authorising"
+        self.kiosk.publish()
+        self._record(session_id, "card_authorise_intent", request.amount, masked_pan=request.masked_pan)
+        server: Any = self.kiosk.server
+        try:
+            answer = await server.authorise_payment(session_id, amount=request.amount,
+                                                    icc_data=request.icc_data, masked_pan=request.masked_pan)
+        except Exception as exc:
+            log.warning("card authorisation not answered: %s", type(exc).__name__)
+            self._record(session_id, "card_authorise_failed", ref=type(exc).__name__)
+            return Authorisation(approved=False, amount=request.amount, session_id=session_id,
+                                 masked_pan=request.masked_pan, decline_reason="authorisation-unavailable")
+        return Authorisation(approved=answer.approved, amount=answer.amount, session_id=session_id,
+                             reference=answer.reference, masked_pan=request.masked_pan,
+                             decline_reason=answer.reason)
+
+    async def _void_online(self, auth: Authorisation) -> None:
+        server: Any = self.kiosk.server
+        await server.void_payment(auth.reference, reason="kiosk-void")
+
+    # ------------------------------------------------------------------ giving it back
+
+    async def void(self, auth: Authorisation, *, reason: str) -> bool:
+        """Cancel an approved authorisation (journal `card_voided`); False when it could not be delivered."""
+        self._record(auth.session_id, "card_void_intent", auth.amount, ref=auth.reference, reason=reason)
+        method = self.method()
+        try:
+            if method is not None:
+                await method.void(auth)
+            else:  # the card was disabled since (recovery at boot): the server still knows the reference
+                await self._void_online(auth)
+        except Exception as exc:
+            log.error("card authorisation %s not voided: %s", auth.reference, type(exc).__name__)
+            self._record(auth.session_id, "card_void_failed", ref=auth.reference, error=type(exc).__name__)
+            return False
+        self._record(auth.session_id, "card_voided", auth.amount, ref=auth.reference, masked_pan=auth.masked_pan)
+        return True
+
+    async def finish(self, session: Session) -> None:
+        """At the end of a session: a card payment still waiting for a card or reading it is abandoned
+        (no money moved yet); one waiting for the authoriser is waited for, so its answer is journaled."""
+        task = self._task
+        if task is None or task.done() or task is asyncio.current_task():
+            return
+        abandon = self.phase == "insert" or (self.phase == "reading" and isinstance(self._method, EmvCardPaymentMethod))
+        if abandon:
+            task.cancel()
+        await asyncio.wait({task})

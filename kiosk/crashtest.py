@@ -1,0 +1,151 @@
+"""Crash harness: cut the power at every journal step of a session, restart, and check the books.
+
+For a scenario, a first run counts the journal records a clean session writes. Then, for each record
+N in turn, a fresh booth plays the scenario with a journal that loses power right after record N is
+durable: from that instant nothing more is written, every task of the kiosk is dropped, and the
+devices (simulators) keep whatever state they were in, as real hardware does when the controller's
+PC dies. A new kiosk then boots on the same journal and the same devices, recovers, and the
+invariants are checked:
+
+- no session is left open;
+- money in = fees kept + change + refunds + vouchers, to the won, from the journal;
+- the cash simulator's own account agrees with the journal (coins and bills taken, coins paid out);
+- every paid document is printed and committed, or refunded and voided (journal and server agree).
+
+This in-process form is what CI runs (bounded); `make crashtest` runs it over every kill point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.journal import Journal
+from kiosk.machine import S
+from kiosk.scenario import ScenarioRun, _step, load_scenario
+
+log = logging.getLogger(__name__)
+
+
+class PowerCut(BaseException):
+    """Raised inside the kiosk at the chosen journal step; BaseException so no handler swallows it."""
+
+
+class CountingJournal(Journal):
+    """A journal that loses power right after record number `cut_after` (None: never)."""
+
+    def __init__(self, path: Path | str, cut_after: int | None) -> None:
+        super().__init__(path)
+        self.cut_after = cut_after
+        self.written = 0
+        self.dead = False
+
+    def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
+        if self.dead:
+            raise PowerCut
+        seq = super().record(session, kind, at=at, amount=amount, ref=ref, **detail)
+        self.written += 1
+        if self.cut_after is not None and self.written >= self.cut_after:
+            self.dead = True
+            raise PowerCut
+        return seq
+
+
+@dataclass
+class KillPoint:
+    scenario: str
+    after_record: int
+    kind: str
+    problems: list[str] = field(default_factory=list)
+
+
+def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any]) -> list[str]:
+    problems = []
+    totals = journal.totals()
+    if totals["open_sessions"]:
+        problems.append(f"{totals['open_sessions']} session(s) left open")
+    balance = totals["money_in"] - totals["fees_kept"] - totals["change"] - totals["refunds"] - totals["vouchers"]
+    if balance:
+        problems.append(f"money unaccounted: {balance} won (totals {totals})")
+    taken = sum(int(v) for v in cash_state["coin"]["accepted"]) + sum(int(v) for v in cash_state["bill"]["stacked"])
+    if taken != totals["money_in"]:
+        problems.append(f"cash device took {taken} won, journal says {totals['money_in']}")
+    paid_out = int(cash_state["hopper"]["won_paid_out"])
+    if paid_out != totals["change"] + totals["refunds"]:
+        problems.append(f"hopper paid {paid_out} won, journal says {totals['change'] + totals['refunds']}")
+    if int(server_stats.get("commits", 0)) != totals["committed"]:
+        problems.append(f"server has {server_stats.get('commits')} commits, journal {totals['committed']}")
+    return problems
+
+
+async def _play(path: Path, cut_after: int | None, work_dir: Path) -> tuple[CountingJournal, ScenarioRun]:
+    _, settings, steps = load_scenario(path)
+    run = ScenarioRun(work_dir, None, settings)
+    journal_path = work_dir / "journal.sqlite3"
+    journal = CountingJournal(journal_path, cut_after)
+    run.journal_factory = lambda _path: journal
+    await run.start()
+    try:
+        for step in steps:
+            if journal.dead:
+                break
+            with contextlib.suppress(AssertionError, ValueError, KeyError, RuntimeError, TimeoutError):
+                await _step(run, step)
+    except PowerCut:
+        pass
+    return journal, run
+
+
+async def crash_at(path: Path, cut_after: int) -> KillPoint:
+    work_dir = Path(tempfile.mkdtemp(prefix="kiosk-crash-"))
+    journal, run = await _play(path, cut_after, work_dir)
+    kind = journal.entries()[-1].kind if journal.written else "-"
+    point = KillPoint(path.stem, cut_after, kind)
+    try:
+        # The power is cut: drop the kiosk without letting it write anything more.
+        if run.app is not None:
+            with contextlib.suppress(BaseException):
+                await run.app.stop()
+        journal.close()
+        # The watchdog restarts it on the same journal and devices.
+        run.journal_factory = Journal
+        await run._start_kiosk()
+        with contextlib.suppress(AssertionError):
+            await run.until(lambda: run.kiosk.state in (S.IDLE, S.OUT_OF_SERVICE), "recovery never finished")
+        await run.clock.advance(60)  # let deferred work (escrow timeouts, heartbeat deliveries) happen
+        cash_state = await run.booth.control("cctalk", "state")
+        server_stats = await run.booth.control("server", "stats")
+        point.problems = check_books(run.kiosk.journal, cash_state, server_stats)
+        if run.kiosk.state not in (S.IDLE, S.OUT_OF_SERVICE):
+            point.problems.append(f"kiosk did not come back: {run.kiosk.state}")
+    finally:
+        await run.stop()
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return point
+
+
+async def count_records(path: Path) -> int:
+    work_dir = Path(tempfile.mkdtemp(prefix="kiosk-crash-"))
+    journal, run = await _play(path, None, work_dir)
+    try:
+        return journal.written
+    finally:
+        await run.stop()
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+async def crashtest(paths: list[Path], *, every: int = 1) -> list[KillPoint]:
+    points = []
+    for path in paths:
+        total = await count_records(path)
+        for cut in range(1, total + 1, every):
+            point = await crash_at(path, cut)
+            status = "ok" if not point.problems else "FAIL " + "; ".join(point.problems)
+            print(f"{path.stem} kill after record {cut}/{total} ({point.kind}): {status}", flush=True)
+            points.append(point)
+    return points

@@ -1,0 +1,140 @@
+"""The simulated payment API: the acquirer behind the issuance server, for kiosk card payments.
+
+POST /v1/payments/authorise {session, amount, icc_data, masked_pan} answers approved (with a
+reference) or declined; POST /v1/payments/{ref}/void cancels an approved one. Both are idempotent:
+the same kiosk, session and chip data get the same answer however often they are sent, and voiding
+twice is voiding once. The issuer's check is real: the ARQC in `icc_data` (ISO 8583 field 55) is
+verified with the simulated card's key (`simulators.smartcard.issuer_verify`).
+
+Only a masked PAN is accepted: a request carrying anything that looks like a whole card number is
+refused (400 "full-pan"). Payments live in memory: a simulator restart forgets them, as a test
+acquirer's sandbox would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from aiohttp import web
+
+from simulators.smartcard.card import issuer_verify
+
+_SESSION_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+_MASKED_RE = re.compile(r"^(\d{6})?\*{2,13}\d{4}$")
+_HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2}){1,512}$")
+# Kiosk fees are a few hundred to a few thousand won; 1,000,000 won is a broken request.
+MAX_AMOUNT = 1_000_000
+
+
+@dataclass
+class Payment:
+    reference: str
+    kiosk_id: str
+    session: str
+    amount: int
+    masked_pan: str
+    state: str  # approved / declined / voided
+    decline_reason: str = ""
+    void_reason: str = ""
+
+
+class Payments:
+    """Authorisations and voids, keyed for idempotency by (kiosk, session, sha256(icc_data))."""
+
+    def __init__(self, api: str) -> None:
+        self._api = api
+        self._by_key: dict[tuple[str, str, str], Payment] = {}
+        self._by_ref: dict[str, Payment] = {}
+        self._decline_next = 0
+        self._counters = {"authorisations": 0, "replays": 0, "voids": 0}
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post(f"{self._api}/payments/authorise", self._authorise),
+            web.post(self._api + "/payments/{ref}/void", self._void),
+        ]
+
+    def controls(self) -> Mapping[str, Callable[..., Any]]:
+        return {"payments": self.payments, "decline_next_payment": self.decline_next_payment}
+
+    # --- controls ----------------------------------------------------------------------------
+
+    def payments(self) -> list[dict[str, Any]]:
+        """Every card payment on record (masked PAN only), oldest first."""
+        return [asdict(p) for p in self._by_ref.values()]
+
+    def decline_next_payment(self, count: int = 1) -> None:
+        """The issuer declines the next `count` authorisations ("issuer-declined")."""
+        self._decline_next += max(0, int(count))
+
+    # --- handlers ----------------------------------------------------------------------------
+
+    async def _authorise(self, request: web.Request) -> web.StreamResponse:
+        from simulators.server.app import ApiError, _body, _json, _kiosk_id  # app imports this module
+
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        session, amount = body.get("session"), body.get("amount")
+        icc_data, masked = body.get("icc_data"), body.get("masked_pan")
+        if not isinstance(session, str) or not _SESSION_RE.match(session):
+            raise ApiError(400, "bad-request", "session: 8..128 of A-Z a-z 0-9 . _ : -")
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_AMOUNT:
+            raise ApiError(400, "bad-request", f"amount must be an integer in 1..{MAX_AMOUNT}")
+        if not isinstance(icc_data, str) or not _HEX_RE.match(icc_data):
+            raise ApiError(400, "bad-request", "icc_data must be hex BER-TLV")
+        if not isinstance(masked, str) or not _MASKED_RE.match(masked):
+            code = "full-pan" if isinstance(masked, str) and masked.isdigit() else "bad-request"
+            raise ApiError(400, code, "masked_pan must be masked (first six and last four digits at most)")
+        key = (kiosk_id, session, hashlib.sha256(icc_data.upper().encode()).hexdigest())
+        payment = self._by_key.get(key)
+        if payment is not None:
+            if payment.amount != amount:
+                raise ApiError(409, "conflict", "the same chip data was sent with another amount")
+            self._counters["replays"] += 1
+            return _json(_answer(payment))
+        self._counters["authorisations"] += 1
+        reason = ""
+        if self._decline_next:
+            self._decline_next -= 1
+            reason = "issuer-declined"
+        elif not issuer_verify(bytes.fromhex(icc_data)):
+            reason = "cryptogram-invalid"
+        payment = Payment(reference=f"PAY-{secrets.token_hex(8).upper()}", kiosk_id=kiosk_id, session=session,
+                          amount=amount, masked_pan=masked, state="declined" if reason else "approved",
+                          decline_reason=reason)
+        self._by_key[key] = payment
+        self._by_ref[payment.reference] = payment
+        return _json(_answer(payment))
+
+    async def _void(self, request: web.Request) -> web.StreamResponse:
+        from simulators.server.app import ApiError, _body, _json, _kiosk_id
+
+        kiosk_id = _kiosk_id(request)
+        body = await _body(request)
+        reason = body.get("reason")
+        if not isinstance(reason, str) or len(reason) > 200:
+            raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
+        payment = self._by_ref.get(request.match_info["ref"])
+        if payment is None or payment.kiosk_id != kiosk_id:
+            raise ApiError(404, "unknown-payment", "no such payment for this kiosk")
+        if payment.state == "declined":
+            raise ApiError(409, "not-approved", "a declined payment cannot be voided")
+        if payment.state == "approved":
+            payment.state, payment.void_reason = "voided", reason
+            self._counters["voids"] += 1
+        return _json({"reference": payment.reference, "state": "voided", "amount": payment.amount})
+
+
+def _answer(payment: Payment) -> dict[str, Any]:
+    state = "approved" if payment.state in ("approved", "voided") else "declined"
+    out: dict[str, Any] = {"state": state, "amount": payment.amount}
+    if state == "approved":
+        out["reference"] = payment.reference
+    else:
+        out["decline_reason"] = payment.decline_reason
+    return out
