@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.receipt_content import build_receipt
 from kiosk.server_client import ServerRejected
 from kiosk.session import Session
+from kiosk.till import payment_ref
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
@@ -160,7 +161,7 @@ class Issuer:
         self._record(session.id, "commit_intent", ref=key, pages=session.pages_done)
         try:
             await self.kiosk.server.commit(key, pages_printed=session.pages_done,
-                                           payment_ref=f"cash:{session.id[:12]}")
+                                           payment_ref=payment_ref(self.kiosk.journal.entries(key), key))
         except Exception as exc:
             # The document is in the resident's hand: the commit is owed, not lost. It stays open in
             # the journal and recovery (or the next heartbeat) delivers it by its idempotency key.
@@ -226,7 +227,7 @@ class Issuer:
                 pages = sum(e.amount for e in entries if e.kind == "pages_printed")
                 try:
                     await self.kiosk.server.commit(session_id, pages_printed=pages,
-                                                   payment_ref=f"cash:{session_id[:12]}")
+                                                   payment_ref=payment_ref(entries, session_id))
                     self._record(session_id, "committed", ref=session_id)
                 except Exception:
                     self._record(session_id, "commit_pending", ref=session_id)

@@ -1,4 +1,5 @@
-"""Commits and voids the server did not receive, delivered when the link returns.
+"""Commits and voids (of issuances and of card authorisations) the server did not receive, delivered
+when the link returns.
 
 The journal is the outbox: a `commit_pending` or `void_pending` record with no later `committed` /
 `voided` for the same session is owed to the server. Each is resent with the session's idempotency
@@ -11,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from kiosk.server_client import ServerRejected
+from kiosk.till import open_card_authorisations, payment_ref
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
@@ -45,7 +47,8 @@ async def deliver_owed(kiosk: Kiosk) -> int:
     for session, what, pages in owed(kiosk):
         try:
             if what == "commit":
-                await kiosk.server.commit(session, pages_printed=pages, payment_ref=f"cash:{session[:12]}")
+                await kiosk.server.commit(session, pages_printed=pages,
+                                          payment_ref=payment_ref(kiosk.journal.entries(session), session))
             else:
                 await kiosk.server.void(session, reason="delivered-after-outage")
         except ServerRejected as exc:
@@ -59,6 +62,21 @@ async def deliver_owed(kiosk: Kiosk) -> int:
         kiosk.journal.record(session, "committed" if what == "commit" else "voided", at=kiosk.stamp(),
                              ref=session, late=True)
         delivered += 1
+    delivered += await _deliver_card_voids(kiosk)
     if delivered:
         log.warning("delivered %d commit/void records kept during a server outage", delivered)
+    return delivered
+
+
+async def _deliver_card_voids(kiosk: Kiosk) -> int:
+    """Card authorisations whose void never reached the server (`card_void_failed`): void them now."""
+    failed = {(e.session, e.ref) for e in kiosk.journal.entries() if e.kind == "card_void_failed"}
+    delivered = 0
+    for session, reference in sorted(failed):
+        rows = kiosk.journal.entries(session)
+        for auth in open_card_authorisations(rows):
+            if auth.reference == reference and await kiosk.card_payment.void(auth, reason="delivered-after-outage"):
+                delivered += 1
+            elif auth.reference == reference:
+                return delivered  # still down: try again at the next heartbeat
     return delivered

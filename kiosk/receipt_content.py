@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from drivers.receipt_printer.receipt import Receipt, ReceiptLine
+from kiosk.till import card_receipt_line
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
@@ -54,6 +55,9 @@ def build_receipt(kiosk: Kiosk, session: Session) -> Receipt:
     else:
         lines.append(ReceiptLine(f"{title} {session.copies}부: 발급되지 않았습니다", bold=True))
     lines.append(ReceiptLine(f"받은 금액 {won(money.money_in)} ({paid_by})", align="right"))
+    card = card_receipt_line(entries)
+    if card:
+        lines.append(ReceiptLine(card, align="right"))  # masked: first 6 and last 4 digits only
     if money.change:
         lines.append(ReceiptLine(f"거스름돈 {won(money.change)}", align="right"))
     if money.refunds:

@@ -66,6 +66,18 @@ def cash_taken(journal_rows: list[Any]) -> int:
     return sum(e.amount for e in journal_rows if e.kind in MONEY_IN and e.kind != "card_authorised")
 
 
+def payment_ref(journal_rows: list[Any], session_id: str) -> str:
+    """What the commit tells the server paid for the issuance: the card's reference, else the cash session."""
+    refs = [a.reference for a in open_card_authorisations(journal_rows)]
+    return f"card:{refs[-1]}" if refs else f"cash:{session_id[:12]}"
+
+
+def card_receipt_line(journal_rows: list[Any]) -> str:
+    """"카드 476173******0010" for the receipt (masked PAN only), or "" when no card paid."""
+    pans = [a.masked_pan for a in open_card_authorisations(journal_rows) if a.masked_pan]
+    return f"카드 {pans[-1]}" if pans else ""
+
+
 def open_card_authorisations(journal_rows: list[Any]) -> list[Authorisation]:
     """Card authorisations in a session's rows that no `card_voided` row cancels yet, oldest first."""
     voided = {e.ref for e in journal_rows if e.kind == "card_voided"}
@@ -117,12 +129,12 @@ class Till:
     async def _handle(self, event: Any) -> None:
         kind = type(event).__name__
         if kind == "CoinCredited":
-            await self._credit("coin_credited", int(event.value))
+            await self._credit("coin_credited", int(event.value), int(getattr(event, "counter", 0)))
         elif kind == "BillEscrowed":
             await self._decide_escrow(int(event.value))
         elif kind == "BillStacked":
             self._escrow = 0
-            await self._credit("bill_stacked", int(event.value))
+            await self._credit("bill_stacked", int(event.value), int(getattr(event, "counter", 0)))
             self._no_bill_moving.set()
         elif kind == "BillReturned":
             self._escrow = 0
@@ -147,12 +159,14 @@ class Till:
             session.payment_message = message
             self.kiosk.publish()
 
-    async def _credit(self, kind: str, amount: int) -> None:
+    async def _credit(self, kind: str, amount: int, counter: int = 0) -> None:
+        """`counter` (the device's event number) goes into the journal so that after a restart the driver
+        resumes from it and credits money taken while the kiosk was down (CashAcceptor.resume_from)."""
         session = self._paying_session()
         if session is None:
-            await self._orphan_credit(kind, amount)
+            await self._orphan_credit(kind, amount, counter)
             return
-        self._record(session.id, kind, amount)
+        self._record(session.id, kind, amount, counter=counter)
         session.paid += amount
         session.payment_message = ""
         self.kiosk.note_activity()
@@ -161,16 +175,16 @@ class Till:
         if session.paid >= session.total:
             await self._complete(session)
 
-    async def _orphan_credit(self, kind: str, amount: int) -> None:
+    async def _orphan_credit(self, kind: str, amount: int, counter: int = 0) -> None:
         """Money that arrived when no fee was being taken (late coin, device glitch): give it back."""
         session = self.kiosk.session
         if session is not None and not session.closed:
             # Still this resident's money: settle() refunds whatever the session holds beyond its fee.
-            self._record(session.id, kind, amount, late=True)
+            self._record(session.id, kind, amount, late=True, counter=counter)
             return
         orphan = new_session_id()
         self._record(orphan, "session_opened", orphan=True)
-        self._record(orphan, kind, amount)
+        self._record(orphan, kind, amount, counter=counter)
         await self._refund(orphan, amount)
         self._record(orphan, "session_closed", outcome="refunded", reason="money-outside-session")
 
@@ -285,8 +299,10 @@ class Till:
                 result = await self._cash.dispense(payable)
                 paid = int(result.paid)
             except Exception as exc:
-                log.error("hopper failed paying %s won of %s: %s", payable, purpose, exc)
-                paid = int(getattr(exc, "paid", 0))
+                # DispenseError carries what the hopper is known to have paid before it failed.
+                known = getattr(exc, "result", None)
+                paid = int(getattr(known, "paid", 0))
+                log.error("hopper failed paying %s won of %s (%s paid): %s", payable, purpose, paid, exc)
         self._record(session_id, f"{purpose}_paid", paid)
         unpaid = amount - paid
         voucher = ""

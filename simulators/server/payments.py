@@ -22,10 +22,11 @@ from typing import Any
 
 from aiohttp import web
 
+from drivers.card.errors import CardProtocolError
 from simulators.smartcard.card import issuer_verify
 
 _SESSION_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-_MASKED_RE = re.compile(r"^(\d{6})?\*{2,13}\d{4}$")
+_MASKED_RE = re.compile(r"^([0-9]{6})?[*]{2,13}[0-9]{4}$")
 _HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2}){1,512}$")
 # Kiosk fees are a few hundred to a few thousand won; 1,000,000 won is a broken request.
 MAX_AMOUNT = 1_000_000
@@ -102,7 +103,7 @@ class Payments:
         if self._decline_next:
             self._decline_next -= 1
             reason = "issuer-declined"
-        elif not issuer_verify(bytes.fromhex(icc_data)):
+        elif not _cryptogram_ok(bytes.fromhex(icc_data)):
             reason = "cryptogram-invalid"
         payment = Payment(reference=f"PAY-{secrets.token_hex(8).upper()}", kiosk_id=kiosk_id, session=session,
                           amount=amount, masked_pan=masked, state="declined" if reason else "approved",
@@ -128,6 +129,14 @@ class Payments:
             payment.state, payment.void_reason = "voided", reason
             self._counters["voids"] += 1
         return _json({"reference": payment.reference, "state": "voided", "amount": payment.amount})
+
+
+def _cryptogram_ok(icc_data: bytes) -> bool:
+    """The issuer's ARQC check; chip data that is not even valid BER-TLV is simply not a good cryptogram."""
+    try:
+        return issuer_verify(icc_data)
+    except (CardProtocolError, ValueError):
+        return False
 
 
 def _answer(payment: Payment) -> dict[str, Any]:

@@ -69,20 +69,24 @@ class Booth:
         session = self.run.kiosk.session
         return session is None or session.closed
 
+    async def screen(self, name: str) -> None:
+        """Wait for a screen: the state's entry work has run once its view is published."""
+        await self.until(lambda: self.run.kiosk.view.screen == name, f"screen {name!r} never came")
+
     async def to_payment(self) -> None:
         kiosk = self.run.kiosk
-        await self.until(lambda: kiosk.state == S.IDLE, "the kiosk never became idle")
+        await self.screen("idle")
         await self.intent("start")
-        await self.until(lambda: kiosk.state == S.CHOOSE, "no document choice")
+        await self.screen("choose_document")
         await self.intent("choose_document", code="building_register")
-        await self.until(lambda: kiosk.state == S.PARCEL, "no parcel entry")
+        await self.screen("parcel")
         for digit in "57":
             await self.intent("digit", value=digit)
         await self.intent("confirm")
-        await self.until(lambda: kiosk.state == S.OPTIONS, "no options")
+        await self.screen("options")
         await self.intent("confirm")
-        await self.until(lambda: kiosk.state == S.PAY and kiosk.view.data.get("accepting") is True,
-                         "the acceptors were never enabled")
+        await self.screen("payment")
+        await self.until(lambda: kiosk.view.data.get("accepting") is True, "the acceptors were never enabled")
 
     async def money_settled(self) -> None:
         """The till has handled everything the bus reported (no bill in escrow or on its way)."""
@@ -125,7 +129,8 @@ class Booth:
             await self.money_settled()
         if kiosk.state == S.PAY:
             await self.intent("cancel")
-        await self.until(lambda: kiosk.state == S.DONE and self.closed(), "the session never settled")
+        await self.screen("done")
+        await self.until(self.closed, "the session never settled")
         await self.intent("confirm")
         await self.money_settled()
         # Put the booth back for the next resident: clear a jam, refill the hopper.
@@ -133,8 +138,8 @@ class Booth:
             await self.sim("a4_printer", "clear_jam")
             self.jammed = False
         await self.sim("cctalk", "hopper_level", count=200)
-        await self.until(lambda: kiosk.state == S.IDLE and kiosk.availability.open_reason == "",
-                         "the kiosk did not reopen")
+        await self.screen("idle")
+        await self.until(lambda: kiosk.availability.open_reason == "", "the kiosk did not reopen")
         await self.until(lambda: kiosk._change_available() > 0, "the hopper refill was never seen")
 
     async def check_books(self) -> None:
