@@ -6,7 +6,7 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup demo run test lint unit bench diagram docs gallery clean
+.PHONY: setup demo run test lint unit bench crashtest diagram docs gallery clean
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
 	VENV=$(VENV) ./scripts/bootstrap.sh
@@ -28,6 +28,12 @@ unit: $(STAMP)
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 test: lint unit
+
+# Power cut at every journal step of these sessions, restart, check the books (in-process; see README).
+CRASH_SCENARIOS ?= scenarios/demo.toml scenarios/cancel_refund.toml scenarios/cash_bill_change.toml \
+	scenarios/cash_print_fails_refund.toml scenarios/print_jam.toml scenarios/card_approve.toml
+crashtest: $(STAMP)
+	$(PY) -m kiosk crashtest $(CRASH_SCENARIOS)
 
 bench: $(STAMP)
 	$(PY) -m bench

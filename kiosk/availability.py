@@ -65,8 +65,9 @@ def within_hours(hours: str, now: dt.datetime) -> bool:
 
 
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
-           fees: dict[str, int], change_available: int) -> Availability:
-    oos = _printer_reason(statuses.get("a4_printer"))
+           fees: dict[str, int], change_available: int, operator_hold: bool = False) -> Availability:
+    # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
+    oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
     cash = statuses.get("cash")
     cash_ok = cash is not None and cash.state.usable
     card = statuses.get("card_reader")

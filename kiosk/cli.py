@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -130,6 +131,17 @@ def cmd_journal(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crashtest(args: argparse.Namespace) -> int:
+    from kiosk.crashtest import crashtest
+
+    logging.disable(logging.CRITICAL)  # a power cut per kill point makes a great deal of expected noise
+    points = asyncio.run(crashtest([Path(p) for p in args.files], every=args.every))
+    bad = [p for p in points if p.problems]
+    print(f"{len(points)} kill points in {len({p.scenario for p in points})} scenarios: "
+          f"{len(points) - len(bad)} recovered with the books balanced, {len(bad)} did not")
+    return 1 if bad else 0
+
+
 def cmd_diagram(args: argparse.Namespace) -> int:
     from kiosk.diagram import write_diagrams
 
@@ -178,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--totals", action="store_true")
     p.add_argument("--csv", metavar="YYYY-MM-DD", help="daily settlement totals as CSV")
     p.set_defaults(func=cmd_journal)
+
+    p = sub.add_parser("crashtest", help="cut the power at every journal step; check recovery")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--every", type=int, default=1, help="only every Nth kill point")
+    p.set_defaults(func=cmd_crashtest)
 
     p = sub.add_parser("diagram", help="write the state diagram")
     p.add_argument("--out", default="docs/state-diagram")

@@ -99,6 +99,7 @@ class Kiosk:
         self.prompt: str | None = None
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
         self.server_ok = False
+        self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
         self.catalog_fees: dict[str, int] = {}
         self.out_of_service_reason = ""
         self.out_of_service_since = ""
@@ -138,7 +139,8 @@ class Kiosk:
     @property
     def availability(self) -> Availability:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
-                      fees=self.catalog_fees, change_available=self._change_available())
+                      fees=self.catalog_fees, change_available=self._change_available(),
+                      operator_hold=self.operator_hold)
 
     def _change_available(self) -> int:
         try:
@@ -310,7 +312,7 @@ class Kiosk:
                         for name, s in self.statuses.items()}
             was_ok = self.server_ok
             try:
-                await self.server.heartbeat(statuses)
+                commands = await self.server.heartbeat(statuses)
             except Exception as exc:
                 self._server_down(exc)
             else:
@@ -318,8 +320,25 @@ class Kiosk:
                     log.info("issuance server reachable again")
                     await self._refresh_catalog()
                 await deliver_owed(self)
+                await self._obey(commands)
             if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
                 self.publish()
+
+    async def _obey(self, commands: list[str]) -> None:
+        """Commands the server sent down with a heartbeat answer; unknown ones are logged, not guessed."""
+        for command in commands:
+            if command == "out_of_service":
+                log.warning("the operator closed this kiosk (heartbeat command)")
+                self.operator_hold = True
+            elif command == "in_service":
+                log.warning("the operator reopened this kiosk (heartbeat command)")
+                self.operator_hold = False
+            elif command in ("reload_catalog", "refresh_catalog"):
+                await self._refresh_catalog()
+            else:
+                log.warning("ignoring unknown server command %r", command)
+                continue
+            await self._health_changed()
 
     async def enter_idle(self) -> None:
         self.prompt = None

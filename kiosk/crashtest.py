@@ -17,6 +17,7 @@ This in-process form is what CI runs (bounded); `make crashtest` runs it over ev
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import shutil
@@ -44,6 +45,7 @@ class CountingJournal(Journal):
         self.cut_after = cut_after
         self.written = 0
         self.dead = False
+        self.died = asyncio.Event()
 
     def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
         if self.dead:
@@ -52,6 +54,7 @@ class CountingJournal(Journal):
         self.written += 1
         if self.cut_after is not None and self.written >= self.cut_after:
             self.dead = True
+            self.died.set()
             raise PowerCut
         return seq
 
@@ -90,14 +93,21 @@ async def _play(path: Path, cut_after: int | None, work_dir: Path) -> tuple[Coun
     journal = CountingJournal(journal_path, cut_after)
     run.journal_factory = lambda _path: journal
     await run.start()
+    death = asyncio.ensure_future(journal.died.wait())
     try:
         for step in steps:
             if journal.dead:
                 break
-            with contextlib.suppress(AssertionError, ValueError, KeyError, RuntimeError, TimeoutError):
-                await _step(run, step)
-    except PowerCut:
-        pass
+            # A step waiting for a screen the dead kiosk will never show ends with the power.
+            acting = asyncio.ensure_future(_step(run, step))
+            await asyncio.wait({acting, death}, return_when=asyncio.FIRST_COMPLETED)
+            if not acting.done():
+                acting.cancel()
+            with contextlib.suppress(asyncio.CancelledError, AssertionError, ValueError, KeyError, RuntimeError,
+                                     TimeoutError, PowerCut):
+                await acting
+    finally:
+        death.cancel()
     return journal, run
 
 

@@ -177,7 +177,7 @@ class SimulatedBooth:
             "server": {"base_url": endpoints["server"], "pki_dir": str(self.run_dir / "pki")},
         }
 
-    async def control(self, simulator: str, command: str, **args: Any) -> Any:
+    async def control(self, simulator: str, command: str, /, **args: Any) -> Any:
         if simulator not in self.simulators:
             raise SimulatorError(f"no simulator {simulator!r} (have {', '.join(self.simulators)})")
         answer = await dispatch(self.simulators[simulator].controls(), {"cmd": command, "args": args})

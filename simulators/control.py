@@ -109,7 +109,7 @@ class ControlServer:
             writer.close()
 
 
-async def send_control(path: Path, cmd: str, **args: Any) -> dict[str, Any]:
+async def send_control(path: Path, cmd: str, /, **args: Any) -> dict[str, Any]:
     """Send one control request to the simulator listening on `path` and return its answer."""
     reader, writer = await asyncio.open_unix_connection(str(path))
     try:
