@@ -137,7 +137,8 @@ def cmd_crashtest(args: argparse.Namespace) -> int:
     logging.disable(logging.CRITICAL)  # a power cut per kill point makes a great deal of expected noise
     points = asyncio.run(crashtest([Path(p) for p in args.files], every=args.every))
     bad = [p for p in points if p.problems]
-    print(f"{len(points)} kill points in {len({p.scenario for p in points})} scenarios: "
+    scenarios = len({p.scenario for p in points})
+    print(f"{len(points)} kill points in {scenarios} scenario{'' if scenarios == 1 else 's'}: "
           f"{len(points) - len(bad)} recovered with the books balanced, {len(bad)} did not")
     return 1 if bad else 0
 

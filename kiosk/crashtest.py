@@ -75,12 +75,15 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
     balance = totals["money_in"] - totals["fees_kept"] - totals["change"] - totals["refunds"] - totals["vouchers"]
     if balance:
         problems.append(f"money unaccounted: {balance} won (totals {totals})")
+    rows = journal.entries()
+    cash_in = sum(e.amount for e in rows if e.kind in ("coin_credited", "bill_stacked"))
+    coins_out = sum(e.amount for e in rows if e.kind in ("change_paid", "refund_paid"))
     taken = sum(int(v) for v in cash_state["coin"]["accepted"]) + sum(int(v) for v in cash_state["bill"]["stacked"])
-    if taken != totals["money_in"]:
-        problems.append(f"cash device took {taken} won, journal says {totals['money_in']}")
+    if taken != cash_in:
+        problems.append(f"cash device took {taken} won, journal says {cash_in}")
     paid_out = int(cash_state["hopper"]["won_paid_out"])
-    if paid_out != totals["change"] + totals["refunds"]:
-        problems.append(f"hopper paid {paid_out} won, journal says {totals['change'] + totals['refunds']}")
+    if paid_out != coins_out:
+        problems.append(f"hopper paid {paid_out} won, journal says {coins_out}")
     if int(server_stats.get("commits", 0)) != totals["committed"]:
         problems.append(f"server has {server_stats.get('commits')} commits, journal {totals['committed']}")
     return problems
