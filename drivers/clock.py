@@ -79,7 +79,9 @@ class VirtualClock:
 
     def __init__(self, start: dt.datetime | None = None) -> None:
         self._now = 0.0
-        self._epoch = start or dt.datetime(2026, 11, 23, 14, 0, tzinfo=KST)
+        # Wall time starts at the real now (so a server's Date header agrees with it), unless a test
+        # needs a fixed day; only the monotonic part is virtual.
+        self._epoch = start or dt.datetime.now(KST).replace(microsecond=0)
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
 

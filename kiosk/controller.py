@@ -433,6 +433,22 @@ class Kiosk:
         for name in list(self._state_tasks):
             self._cancel_state_task(name)
 
+    async def _find_parcel(self, session: Session) -> None:
+        """Look the lot up before any money is taken: a parcel that does not exist is a typing error."""
+        try:
+            parcels = await self.server.search_parcels(self.config.kiosk.district, session.lot)
+        except Exception as exc:
+            log.warning("parcel search unavailable: %s", exc)
+            session.outcome, session.reason = "failed", "server-unavailable"
+            await self.fire("failed_before_payment")
+            return
+        if not parcels:
+            session.lot_error = "not-found"
+            self.publish()
+            return
+        self.journal.record(session.id, "parcel_found", at=self.stamp(), ref=parcels[0].parcel_id)
+        await self.fire("parcel_entered")
+
     # ------------------------------------------------------------------ identity
 
     async def _identify(self) -> None:
@@ -580,7 +596,7 @@ class Kiosk:
             if session.lot_error:
                 self.publish()
             else:
-                await self.fire("parcel_entered")
+                self._spawn_for_state(self._find_parcel(session), "parcel")
         elif self.state == S.OPTIONS:
             await self.fire("options_chosen")
         elif self.state == S.DONE and session.closed:

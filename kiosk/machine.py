@@ -139,6 +139,7 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("reserved", S.ISSUE, S.PRINT),
     ("printed", S.PRINT, S.DONE),
     ("failed", [S.FINGER, S.PAY, S.ISSUE, S.PRINT], S.DONE),
+    ("failed_before_payment", S.PARCEL, S.DONE),
     ("cancel", list(S.CANCELLABLE), S.DONE),
     ("abandon", list(S.WAITING_FOR_PERSON), S.DONE),
     ("finish", S.DONE, S.IDLE),

@@ -6,10 +6,10 @@ can print it. Failures surface as a small typed tree (`ServerError` and below) s
 can tell "try later" (ServerUnavailable) from "the server said no" (ServerRejected) from "the
 server is broken" (ServerProtocolError) from "do not print this" (DocumentSignatureInvalid).
 
-Only idempotent calls are retried: the catalog, heartbeats, and reserve/commit/void, which carry
-the kiosk's idempotency key. Identity verification is never retried: each attempt counts towards
-the server's lock-out. Resident numbers and templates leave this module only sealed
-(kiosk.template_crypto) and are never logged.
+Only idempotent calls are retried: the catalog, heartbeats, parcel searches and pickup lookups, and
+reserve/commit/void, pickup reserves and cash settlements, which carry the kiosk's idempotency key.
+Identity verification is never retried: each attempt counts towards the server's lock-out. Resident
+numbers and templates leave this module only sealed (kiosk.template_crypto) and are never logged.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import binascii
 import contextlib
 import dataclasses
 import datetime as dt
+import email.utils
 import enum
 import json
 import logging
@@ -58,6 +59,12 @@ TIMEOUT_FACTORS: dict[str, float] = {
     # A card authorisation goes on to the acquirer and the issuer (a VAN round trip of 1–3 s): two units.
     "authorise_payment": 2.0,
     "void_payment": 1.0,
+    # A parcel search, a pickup lookup and a settlement are single lookups or inserts: one unit.
+    # Reserving a pickup renders and signs PDFs like any reservation: four units.
+    "search_parcels": 1.0,
+    "lookup_pickup": 1.0,
+    "reserve_pickup": 4.0,
+    "settle_cash": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -76,6 +83,15 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _HOURS_RE = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
 _ED25519_SIGNATURE_BYTES = 64  # RFC 8032 §5.1.6
 _MAX_PAGES = 1000  # no civil document is longer; a bigger number is a broken server
+# A lot number (지번) as the kiosk's keypad makes it: 본번 and optional 부번, 1–4 digits each.
+_LOT_RE = re.compile(r"^[1-9][0-9]{0,3}(-[0-9]{1,4})?$")
+_PICKUP_CODE_RE = re.compile(r"^[0-9]{8}$")
+_PICKUP_PATH_RE = re.compile(r"(/v1/pickups/[0-9]{4})[0-9]{4}")
+_DENOMINATION_RE = re.compile(r"^(coin|bill):[1-9][0-9]{0,5}$")
+# Beyond five minutes the kiosk's clock is wrong enough to matter (receipts, journal, token
+# lifetimes): the same bound as Kerberos' customary maximum clock skew (MIT krb5 `clockskew` = 300 s).
+CLOCK_SKEW_WARN_S = 300.0
+_MAX_WON = 100_000_000  # a settlement of more than 100 million won is a broken answer
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -198,6 +214,53 @@ class PaymentAnswer:
     reason: str  # "" when approved; else "issuer-declined", "cryptogram-invalid", ...
 
 
+@dataclass(frozen=True)
+class Building:
+    building_id: str
+    name: str
+    floors: int
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """A parcel (필지) the server knows, for 토지대장 and 건축물대장."""
+
+    parcel_id: str
+    district: str
+    lot: str
+    address: str
+    land_category: str  # 지목: 대, 전, 답, 임야, ...
+    area_m2: float
+    buildings: tuple[Building, ...]
+
+    @property
+    def reference(self) -> str:
+        """The `parcel` a register's reservation names it by ("<district> <lot>")."""
+        return f"{self.district} {self.lot}"
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """What an online reservation's pickup code is for (민원예약)."""
+
+    code: str
+    document: str
+    copies: int
+    fee_total: int  # 0 when paid online
+    needs_identity: bool
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The server's record of one emptied cash box: a difference is accepted but flagged."""
+
+    settlement_id: str
+    difference_won: int  # counted minus journal
+    accepted: bool
+    flagged: bool
+
+
 # --- the client ---------------------------------------------------------------------------------
 
 
@@ -235,6 +298,13 @@ class IssuanceClient:
             },
         )
         self._failing_since_warning = False
+        self._clock_skew: float | None = None
+        self._skew_warned = False
+
+    @property
+    def clock_skew_seconds(self) -> float | None:
+        """Server time minus the kiosk clock's, from the last answer's `Date` header (None before one)."""
+        return self._clock_skew
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -347,6 +417,87 @@ class IssuanceClient:
         body = await self._call("POST", path, {"reason": reason}, "void_payment", idempotent=True)
         _expect_state(body, "voided")
 
+    async def search_parcels(self, district: str, lot: str) -> list[Parcel]:
+        """The parcels at this lot (GET /v1/parcels); empty when the server knows none ("parcel-not-found")."""
+        if not 0 < len(district.strip()) <= 200:
+            raise ValueError("district: 1..200 characters")
+        if not _LOT_RE.match(lot):
+            raise ValueError("lot: 본번 or 본번-부번, 1-4 digits each (123-4)")
+        query = urllib.parse.urlencode({"district": district, "lot": lot})
+        try:
+            body = await self._call("GET", f"/v1/parcels?{query}", None, "search_parcels", idempotent=True)
+        except ServerRejected as exc:
+            if exc.status == 404 and exc.reason == "parcel-not-found":
+                return []
+            raise
+        return [_parcel(p) for p in _list_of_dicts(body, "parcels")]
+
+    async def lookup_pickup(self, code: str) -> Pickup:
+        """What an online reservation's 8-digit code is for (GET /v1/pickups/{code}). Refusals are
+        ServerRejected "pickup-not-found" (404), "pickup-used" (409), "pickup-expired" (410)."""
+        body = await self._call("GET", f"/v1/pickups/{_check_code(code)}", None, "lookup_pickup", idempotent=True)
+        expires_at = _str(body, "expires_at", max_len=64)
+        try:
+            expires = dt.datetime.fromisoformat(expires_at)
+        except ValueError as exc:
+            raise ServerProtocolError("bad-field", "expires_at must be an ISO 8601 date-time") from exc
+        if expires.tzinfo is None:
+            raise ServerProtocolError("bad-field", "expires_at must carry a UTC offset")
+        return Pickup(
+            code=code,
+            document=_str(body, "document", max_len=64),
+            copies=_int(body, "copies", low=1, high=100),
+            fee_total=_int(body, "fee_total", low=0, high=10_000_000),
+            needs_identity=_bool(body, "needs_identity"),
+            expires_at=expires,
+        )
+
+    async def reserve_pickup(self, code: str, key: str, *, token: str | None = None) -> Reservation:
+        """Reserve the documents of an online reservation (POST /v1/pickups/{code}/reserve), signed and
+        checked like `reserve`; then `commit`/`void` by `key`. Idempotent by key. A document that needs
+        identity needs the same resident's `token`."""
+        request: dict[str, Any] = {"idempotency_key": _check_key(key)}
+        if token is not None:
+            request["verification_token"] = token
+        path = f"/v1/pickups/{_check_code(code)}/reserve"
+        body = await self._call("POST", path, request, "reserve_pickup", idempotent=True)
+        documents = [self._signed_document(d) for d in _list_of_dicts(body, "documents")]
+        if not documents:
+            raise ServerProtocolError("wrong-document-count", "a reservation without documents")
+        return Reservation(
+            issuance_id=_str(body, "issuance_id", max_len=128),
+            fee_total=_int(body, "fee_total", low=0, high=10_000_000),
+            documents=documents,
+        )
+
+    async def settle_cash(
+        self,
+        key: str,
+        counted: Mapping[str, int],
+        journal: Mapping[str, int],
+        *,
+        emptied_at: dt.datetime | None = None,
+    ) -> Settlement:
+        """Report an emptied cash box (POST /v1/settlements): counts per denomination ("coin:100")
+        as counted and as journalled. Idempotent by key; `emptied_at` defaults to the clock's now."""
+        request = {
+            "idempotency_key": _check_key(key),
+            "counted": _check_counts(counted),
+            "journal": _check_counts(journal),
+            "emptied_at": (emptied_at or self._clock.now()).isoformat(),
+        }
+        body = await self._call("POST", "/v1/settlements", request, "settle_cash", idempotent=True)
+        settlement = Settlement(
+            settlement_id=_str(body, "settlement_id", max_len=128),
+            difference_won=_int(body, "difference_won", low=-_MAX_WON, high=_MAX_WON),
+            accepted=_bool(body, "accepted"),
+            flagged=_bool(body, "flagged"),
+        )
+        expected = _won(counted) - _won(journal)
+        if settlement.difference_won != expected:
+            raise ServerProtocolError("bad-field", f"difference_won {settlement.difference_won}, expected {expected}")
+        return settlement
+
     async def heartbeat(self, statuses: Mapping[str, Any]) -> list[str]:
         request = {
             "kiosk_id": self._config.kiosk_id,
@@ -396,7 +547,34 @@ class IssuanceClient:
         except TimeoutError as exc:
             raise ServerTimeout("timeout", f"no answer within {deadline:g} s") from exc
         log.debug("issuance server %s %s -> %d (%d bytes)", method, _log_path(path), status, len(data))
+        self._note_skew(headers.get("date"))
         return _interpret(status, headers, data)
+
+    def _note_skew(self, date: str | None) -> None:
+        """Compare the answer's `Date` (RFC 9110 §6.6.1) with the kiosk's clock; warn once per excursion."""
+        if not date or len(date) > 64:
+            return
+        try:
+            server_now = email.utils.parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return
+        if server_now.tzinfo is None:
+            return
+        try:
+            skew = (server_now - self._clock.now()).total_seconds()
+        except OverflowError:
+            return
+        self._clock_skew = skew
+        if abs(skew) > CLOCK_SKEW_WARN_S:
+            if not self._skew_warned:
+                log.warning(
+                    "kiosk clock is %+.0f s off the issuance server's (more than %g s): check time sync",
+                    -skew, CLOCK_SKEW_WARN_S,
+                )
+                self._skew_warned = True
+        elif self._skew_warned:
+            log.info("kiosk clock agrees with the issuance server again (%+.0f s)", -skew)
+            self._skew_warned = False
 
     async def _exchange(
         self, method: str, path: str, content: bytes | None, backstop_s: float
@@ -531,7 +709,30 @@ def _check_key(key: str) -> str:
 
 
 def _log_path(path: str) -> str:
-    return path  # paths carry only document codes, idempotency keys and verification numbers
+    # Paths carry document codes, idempotency keys, verification numbers, public parcel queries and
+    # pickup codes; a pickup code prints someone's document, so only its first half is logged.
+    return _PICKUP_PATH_RE.sub(r"\1****", path)
+
+
+def _check_code(code: str) -> str:
+    if not _PICKUP_CODE_RE.match(code):
+        raise ValueError("pickup code: 8 digits")
+    return code
+
+
+def _check_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for denomination, count in counts.items():
+        if not _DENOMINATION_RE.match(denomination):
+            raise ValueError(f"denomination {denomination!r}: coin:<won> or bill:<won>")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ValueError(f"count of {denomination}: a whole number >= 0")
+        out[denomination] = count
+    return out
+
+
+def _won(counts: Mapping[str, int]) -> int:
+    return sum(int(d.partition(":")[2]) * n for d, n in counts.items())
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -684,6 +885,31 @@ def _catalog_document(raw: Mapping[str, Any]) -> CatalogDocument:
         options=tuple(options),
         max_copies=_int(raw, "max_copies", low=1, high=100),
         hours=span,
+    )
+
+
+def _parcel(raw: Mapping[str, Any]) -> Parcel:
+    area = raw.get("area_m2")
+    if not isinstance(area, int | float) or isinstance(area, bool) or not 0 < area <= 100_000_000:
+        raise ServerProtocolError("bad-field", "area_m2 must be a positive number")
+    buildings = raw.get("buildings", [])
+    if not isinstance(buildings, list) or not all(isinstance(b, dict) for b in buildings) or len(buildings) > 1000:
+        raise ServerProtocolError("bad-field", "buildings must be a list of objects")
+    return Parcel(
+        parcel_id=_str(raw, "parcel_id", max_len=64),
+        district=_str(raw, "district", max_len=200),
+        lot=_str(raw, "lot", max_len=9),
+        address=_str(raw, "address", max_len=200),
+        land_category=_str(raw, "land_category", max_len=32),
+        area_m2=float(area),
+        buildings=tuple(
+            Building(
+                building_id=_str(b, "building_id", max_len=64),
+                name=_str(b, "name", max_len=200),
+                floors=_int(b, "floors", low=0, high=300),
+            )
+            for b in buildings
+        ),
     )
 
 

@@ -40,10 +40,13 @@ from simulators.residents import (
     resident,
     similarity,
 )
-from simulators.server import pki
-from simulators.server.catalog import CATALOG
+from simulators.server import parcels, pki
+from simulators.server.catalog import CATALOG, Document
+from simulators.server.parcels import Parcels
 from simulators.server.payments import Payments
+from simulators.server.pickups import Pickups
 from simulators.server.render import RenderRequest, render
+from simulators.server.settlements import Settlements
 from simulators.server.store import Issuance, Store, StoredDocument
 
 log = logging.getLogger(__name__)
@@ -79,6 +82,18 @@ class _Token:
     resident_index: int
     kiosk_id: str
     expires_at: float  # time.monotonic()
+
+
+@dataclass(frozen=True)
+class IssueSpec:
+    """What one reservation renders and signs (checked and priced by the caller)."""
+
+    document: Document
+    options: tuple[str, ...]
+    copies: int
+    person: Resident | None
+    parcel: str | None
+    fee_total: int
 
 
 class ApiError(Exception):
@@ -134,6 +149,9 @@ class ServerSimulator:
         self._heartbeats: dict[str, dict[str, Any]] = {}
         self._counters = {"replays": 0, "identity_attempts": 0, "identity_matches": 0, "heartbeats": 0}
         self.payments = Payments(API)  # the card payment API (simulators/server/payments.py)
+        self.parcels = Parcels(API)  # parcel and building search (simulators/server/parcels.py)
+        self.pickups = Pickups(API, self)  # online reservations printed by code (pickups.py)
+        self.settlements = Settlements(API)  # cash box settlements (settlements.py)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -154,6 +172,9 @@ class ServerSimulator:
                 web.post(f"{API}/heartbeat", self._heartbeat),
                 web.get(API + "/documents/verify/{number}", self._verify_document),
                 *self.payments.routes(),
+                *self.parcels.routes(),
+                *self.pickups.routes(),
+                *self.settlements.routes(),
             ]
         )
         self._stopping.clear()
@@ -188,6 +209,9 @@ class ServerSimulator:
             "heartbeats": self.heartbeats,
             "reset_locks": self.reset_locks,
             **self.payments.controls(),
+            **self.parcels.controls(),
+            **self.pickups.controls(),
+            **self.settlements.controls(),
         }
 
     @property
@@ -357,16 +381,8 @@ class ServerSimulator:
                 ensure_ascii=True,
             ).encode()
         ).hexdigest()
-        store = self._require_store()
-        async with self._reserve_lock:
-            existing = store.find(kiosk_id, key)
-            if existing is not None:
-                if existing.request_hash != request_hash:
-                    raise ApiError(409, "idempotency-key-reused", "this key was used for a different request")
-                self._counters["replays"] += 1
-                response = _json(self._reservation(existing))
-                response.headers["Idempotent-Replayed"] = "true"
-                return response
+
+        def prepare() -> IssueSpec:
             doc = CATALOG.get(code)
             if doc is None:
                 raise ApiError(400, "unknown-document", "no such document code")
@@ -380,27 +396,53 @@ class ServerSimulator:
                 person = self._resident_for(token, kiosk_id)
             elif parcel is None:
                 raise ApiError(400, "parcel-required", "registers are found by address or parcel number")
+            elif not parcels.resolve(parcel):
+                raise ApiError(404, "parcel-not-found", "no parcel has this address or lot number")
             exempt = person is not None and person.fee_exempt
             fee_total = 0 if exempt else doc.fee * copies
+            return IssueSpec(doc, tuple(options), copies, person, None if doc.needs_identity else parcel, fee_total)
+
+        return await self.reserve_under_key(kiosk_id, key, request_hash, prepare)
+
+    async def reserve_under_key(
+        self, kiosk_id: str, key: str, request_hash: str, prepare: Callable[[], IssueSpec]
+    ) -> web.Response:
+        """Replay the stored answer for this kiosk's key, or `prepare` (which may refuse) and issue.
+
+        Shared by ordinary reservations and pickups (simulators/server/pickups.py), so both are
+        committed and voided alike; one lock serialises them, so a key is never issued twice.
+        """
+        store = self._require_store()
+        async with self._reserve_lock:
+            existing = store.find(kiosk_id, key)
+            if existing is not None:
+                if existing.request_hash != request_hash:
+                    raise ApiError(409, "idempotency-key-reused", "this key was used for a different request")
+                self._counters["replays"] += 1
+                response = _json(self._reservation(existing))
+                response.headers["Idempotent-Replayed"] = "true"
+                return response
+            spec = prepare()
+            doc = spec.document
             issued_at = dt.datetime.now(KST).replace(microsecond=0)
             issuance_id = "ISS-" + secrets.token_hex(8).upper()
             documents: list[StoredDocument] = []
             taken: set[str] = set()
-            for _ in range(copies):
+            for _ in range(spec.copies):
                 number = self._new_verification_number(taken)
                 taken.add(number)
                 pdf, pages = await asyncio.to_thread(
                     render,
                     RenderRequest(
                         document=doc,
-                        options=tuple(o for o in doc.options if o in options),
+                        options=tuple(o for o in doc.options if o in spec.options),
                         verification_number=number,
                         verify_url=f"{self._base_url}{API}/documents/verify/{number}",
                         issued_at=issued_at,
                         office=self._office,
                         kiosk_id=kiosk_id,
-                        resident=person,
-                        parcel=None if doc.needs_identity else parcel,
+                        resident=spec.person,
+                        parcel=spec.parcel,
                     ),
                 )
                 assert self._signing is not None
@@ -414,10 +456,10 @@ class ServerSimulator:
                 key=key,
                 issuance_id=issuance_id,
                 request_hash=request_hash,
-                document=code,
-                options=tuple(options),
-                copies=copies,
-                fee_total=fee_total,
+                document=doc.code,
+                options=spec.options,
+                copies=spec.copies,
+                fee_total=spec.fee_total,
                 state="reserved",
                 created_at=issued_at.isoformat(),
                 finished_at=None,
@@ -426,7 +468,7 @@ class ServerSimulator:
                 void_reason=None,
             )
             store.insert(issuance, documents)
-            log.info("reserved %s (%s x%d) for %s", issuance_id, code, copies, kiosk_id)
+            log.info("reserved %s (%s x%d) for %s", issuance_id, doc.code, spec.copies, kiosk_id)
             return _json(self._reservation(issuance))
 
     async def _commit(self, request: web.Request) -> web.StreamResponse:
