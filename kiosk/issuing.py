@@ -11,7 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kiosk.receipt_content import build_receipt
-from kiosk.server_client import ServerRejected
+from kiosk.server_client import DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.session import Session
 from kiosk.till import payment_ref
 
@@ -83,7 +83,13 @@ class Issuer:
             log.warning("reservation failed: %s", exc)
             self._record(session.id, "reserve_failed", ref=session.id, error=type(exc).__name__)
             session.outcome = "failed"
-            session.reason = "server-unavailable" if "Unavailable" in type(exc).__name__ else "document-refused"
+            if isinstance(exc, DocumentSignatureInvalid):
+                log.error("refusing a document whose signature does not verify: %s", exc)
+                session.reason = "document-not-genuine"
+            elif isinstance(exc, ServerUnavailable):
+                session.reason = "server-unavailable"
+            else:
+                session.reason = "document-refused"
             await kiosk.fire("failed")
             return
         session.token = None
@@ -126,6 +132,16 @@ class Issuer:
                 await kiosk.fire("failed")
                 return
             pages = int(getattr(outcome, "pages", 0) or doc.pages)
+            if pages < int(doc.pages):
+                # The printer says fewer pages came out than the document has: not a whole document.
+                log.error("A4 printer reports %d of %d pages for copy %d", pages, doc.pages, index + 1)
+                self._record(session.id, "print_failed", ref=doc.verification_number, copy=index + 1,
+                             reason="page-count-mismatch", pages=pages, expected=doc.pages)
+                session.outcome, session.reason = "failed", "print-failed"
+                if index > 0:
+                    await self._keep_printed_copies(session, index)
+                await kiosk.fire("failed")
+                return
             session.pages_done += pages
             session.print_status = "printing"
             self._record(session.id, "print_done", ref=doc.verification_number, copy=index + 1,
@@ -190,7 +206,9 @@ class Issuer:
     async def settle(self, session: Session) -> None:
         """A reservation that did not become a committed document is voided; a voucher is printed."""
         kinds = {e.kind for e in self.kiosk.journal.entries(session.id)}
-        if "reserved" in kinds and "print_done" not in kinds and "voided" not in kinds:
+        # Void from the intent, not the answer: a reservation whose answer was lost or refused (bad
+        # signature) may still exist on the server. Voiding is idempotent; 404 means nothing to void.
+        if "reserve_intent" in kinds and not kinds & {"print_done", "voided", "committed"}:
             await self.void(session.id, reason=session.reason or session.outcome or "not-printed")
         if session.voucher and not session.receipt_printed:
             await self.print_receipt(session)

@@ -313,6 +313,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason.print-failed": {"ko": "출력 중 문제가 생겼습니다", "en": "A printing problem occurred"},
     "reason.payment-failed": {"ko": "결제 중 문제가 생겼습니다", "en": "A payment problem occurred"},
     "reason.closed-by-operator": {"ko": "관리자가 발급을 잠시 멈췄습니다", "en": "Closed for now by the operator"},
+    "reason.document-not-genuine": {
+        "ko": "서류를 확인할 수 없어 발급하지 않았습니다. 요금은 돌려드렸습니다",
+        "en": "The document could not be verified, so it was not printed. Your fee was returned",
+    },
     "reason.walked-away": {"ko": "아무 입력이 없어 거래를 마쳤습니다. 넣으신 돈은 돌려드렸습니다",
                            "en": "No one answered, so the session ended. Any money put in was returned"},
     "reason.document-refused": {"ko": "이 서류는 지금 발급할 수 없습니다", "en": "This document cannot be issued now"},

@@ -139,6 +139,7 @@ class ServerSimulator:
         self._latency = 0.0
         self._fail: deque[int] = deque()
         self._drop: deque[bool] = deque()  # True: drop after the handler ran
+        self._tamper = 0  # reservation answers still to alter after signing
         self._malformed: deque[str] = deque()
         self._maintenance = False
         self._retry_after = DEFAULT_RETRY_AFTER_S
@@ -201,6 +202,7 @@ class ServerSimulator:
             "latency": self.latency,
             "fail_next": self.fail_next,
             "drop_next": self.drop_next,
+            "tamper_next": self.tamper_next,
             "malformed_next": self.malformed_next,
             "maintenance": self.maintenance,
             "stats": self.stats,
@@ -229,6 +231,11 @@ class ServerSimulator:
         if not 400 <= status <= 599:
             raise ValueError("status must be 4xx or 5xx")
         self._fail.extend([status] * count)
+
+    def tamper_next(self, count: int = 1) -> None:
+        """Alter one byte of the PDF in the next `count` reservation answers, after signing: the kiosk
+        must refuse to print a document whose signature no longer matches."""
+        self._tamper += int(count)
 
     def drop_next(self, count: int = 1, after_handler: bool = False) -> None:
         """Close the next `count` connections without answering (after doing the work if `after_handler`)."""
@@ -555,13 +562,19 @@ class ServerSimulator:
 
     def _reservation(self, issuance: Issuance) -> dict[str, Any]:
         docs = self._require_store().documents(issuance.issuance_id)
+        tamper = self._tamper > 0
+        self._tamper = max(0, self._tamper - 1)
+
+        def sent(pdf: bytes) -> bytes:
+            return pdf[:-8] + bytes([pdf[-8] ^ 0x01]) + pdf[-7:] if tamper else pdf
+
         return {
             "issuance_id": issuance.issuance_id,
             "fee_total": issuance.fee_total,
             "state": issuance.state,
             "documents": [
                 {
-                    "pdf_b64": base64.b64encode(d.pdf).decode("ascii"),
+                    "pdf_b64": base64.b64encode(sent(d.pdf)).decode("ascii"),
                     "signature_b64": base64.b64encode(d.signature).decode("ascii"),
                     "verification_number": d.verification_number,
                     "pages": d.pages,
