@@ -140,6 +140,7 @@ class ServerSimulator:
         self._fail: deque[int] = deque()
         self._drop: deque[bool] = deque()  # True: drop after the handler ran
         self._tamper = 0  # reservation answers still to alter after signing
+        self._wrong_certificate = False
         self._malformed: deque[str] = deque()
         self._maintenance = False
         self._retry_after = DEFAULT_RETRY_AFTER_S
@@ -161,6 +162,16 @@ class ServerSimulator:
         self._signing = await asyncio.to_thread(pki.load_signing_key, paths)
         self._identity = await asyncio.to_thread(pki.load_identity_key, paths)
         context = await asyncio.to_thread(server_ssl_context, paths)
+        # A server certificate from a CA the kiosk does not pin, presented while `wrong_certificate` is
+        # on: what an impostor (or a misconfigured proxy) in front of the real server would show.
+        rogue_paths = await asyncio.to_thread(pki.ensure_pki, self.pki.root / "rogue")
+        rogue = await asyncio.to_thread(server_ssl_context, rogue_paths)
+
+        def choose_certificate(connection: ssl.SSLObject, _name: str | None, _context: ssl.SSLContext) -> None:
+            if self._wrong_certificate:
+                connection.context = rogue
+
+        context.sni_callback = choose_certificate
         self._store = Store(self._db_path)  # sqlite objects stay on the loop's thread
         app = web.Application(middlewares=[self._faults], client_max_size=MAX_REQUEST_BYTES)
         app.add_routes(
@@ -203,6 +214,7 @@ class ServerSimulator:
             "fail_next": self.fail_next,
             "drop_next": self.drop_next,
             "tamper_next": self.tamper_next,
+            "wrong_certificate": self.wrong_certificate,
             "malformed_next": self.malformed_next,
             "maintenance": self.maintenance,
             "stats": self.stats,
@@ -231,6 +243,15 @@ class ServerSimulator:
         if not 400 <= status <= 599:
             raise ValueError("status must be 4xx or 5xx")
         self._fail.extend([status] * count)
+
+    def wrong_certificate(self, on: bool) -> None:
+        """Present a server certificate from another CA (on) or the real one (off): the kiosk must refuse."""
+        self._wrong_certificate = bool(on)
+        # Connections already open were made with the other certificate: drop them, so the next request
+        # makes a fresh TLS handshake, as it would against a different machine.
+        server = self._runner.server if self._runner is not None else None
+        for connection in server.connections if server is not None else []:
+            connection.force_close()
 
     def tamper_next(self, count: int = 1) -> None:
         """Alter one byte of the PDF in the next `count` reservation answers, after signing: the kiosk
