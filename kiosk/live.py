@@ -21,6 +21,7 @@ from typing import Any
 from drivers.clock import MonotonicClock
 from kiosk.app import KioskApp
 from kiosk.config import CONFIG_DIR, ConfigError, load_config
+from kiosk.journal import JournalCorrupt
 from kiosk.machine import S
 from kiosk.sdnotify import Notifier
 
@@ -87,7 +88,19 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
             loop.add_signal_handler(sig, stop.set)
 
     screen_task = asyncio.create_task(screens.run(), name="screens")
-    kiosk = await app.start()
+    try:
+        kiosk = await app.start()
+    except JournalCorrupt as exc:
+        # Refuse loudly rather than guess at money and documents: a technician must look.
+        print(f"kiosk: OUT OF SERVICE: the journal is corrupt and was not opened: {exc}", file=sys.stderr)
+        notifier.status(f"out of service: journal corrupt: {exc}")
+        screen_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await screen_task
+        screens.close()
+        if booth is not None:
+            await booth.stop()
+        return 3
     touch = await _serve_touch_controls(run_dir, screens, kiosk)
     watchdog = Notifier.watchdog_interval()
 
