@@ -27,6 +27,7 @@ from screens.base import (
     draw_widgets,
     footer_buttons,
     get_str,
+    keypad_widgets,
     lang_of,
     paint_frame,
     radius,
@@ -45,7 +46,6 @@ MAX_SHOWN = 9
 
 # Rows 1-4 are the resident-number keypad exactly (clear, 0, back at the bottom); the 부번 dash
 # gets its own full-width row under it, labelled, because a lone "-" key is easy to miss.
-_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
 _ROWS = 5
 # The lot is already 132 px at 100 % (≈ 33 mm on the 21.5" panel); zoomed, it stops at 176 px (the
 # "big" style at 200 %) so the five key rows are not squeezed to the 20 mm minimum.
@@ -156,15 +156,7 @@ class ParcelScreen(Screen):
         gap = theme.sp(20)
         kw = (keypad.width - 2 * gap) // 3
         kh = (keypad.height - (_ROWS - 1) * gap) // _ROWS
-        widgets: list[Widget] = []
-        for i, key in enumerate(_KEYS):
-            rect = pygame.Rect(keypad.left + (i % 3) * (kw + gap), keypad.top + (i // 3) * (kh + gap), kw, kh)
-            if key == "back":
-                widgets.append(Widget("key:back", rect, Intent("backspace"), t("key.back", lang), "key"))
-            elif key == "clear":
-                widgets.append(Widget("key:clear", rect, Intent("clear"), t("key.clear", lang), "key"))
-            else:
-                widgets.append(Widget(f"key:{key}", rect, Intent("digit", {"value": key}), key, "key"))
+        widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
         dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
         whole = WHOLE_LOT.fullmatch(get_str(view.data, "lot")) is not None

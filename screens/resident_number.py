@@ -25,6 +25,7 @@ from screens.base import (
     footer_buttons,
     get_int,
     get_str,
+    keypad_widgets,
     lang_of,
     paint_frame,
     stack,
@@ -49,7 +50,6 @@ def visible_slots(masked: str, digits: int = 0) -> list[str]:
     return slots + [""] * (DIGITS - len(slots))
 
 
-_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
 
 
 class ResidentNumberScreen(Screen):
@@ -145,18 +145,7 @@ class ResidentNumberScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame, _, keypad = self._geometry(view, theme)
         lang = lang_of(view)
-        gap = theme.sp(20)
-        kw = (keypad.width - 2 * gap) // 3
-        kh = (keypad.height - 3 * gap) // 4
-        widgets: list[Widget] = []
-        for i, key in enumerate(_KEYS):
-            rect = pygame.Rect(keypad.left + (i % 3) * (kw + gap), keypad.top + (i // 3) * (kh + gap), kw, kh)
-            if key == "back":
-                widgets.append(Widget("key:back", rect, Intent("backspace"), t("key.back", lang), "key"))
-            elif key == "clear":
-                widgets.append(Widget("key:clear", rect, Intent("clear"), t("key.clear", lang), "key"))
-            else:
-                widgets.append(Widget(f"key:{key}", rect, Intent("digit", {"value": key}), key, "key"))
+        widgets = keypad_widgets(keypad, theme, lang)
         complete = get_int(view.data, "digits") >= DIGITS
         return widgets + footer_buttons(
             frame,
