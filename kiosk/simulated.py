@@ -9,7 +9,6 @@ its own PTY, TCP port, IPP printer (ippeveprinter) or HTTPS server, exactly as t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import shutil
@@ -31,33 +30,6 @@ VPCD_READER = re.compile(r"Virtual PCD 00 (\d\d)")
 PCSCD_START_SECONDS = 5.0
 
 
-def _pcsc_readers() -> list[str] | None:
-    """The readers pcscd lists, or None when no pcscd answers (blocking: run in a thread)."""
-    from drivers.card import pcsc
-
-    try:
-        context = pcsc.establish_context()
-    except pcsc.PcscError:
-        return None
-    try:
-        return pcsc.list_readers(context)
-    except pcsc.PcscError:
-        return []
-    finally:
-        with contextlib.suppress(pcsc.PcscError):
-            pcsc.release_context(context)
-
-
-def _reader_has_card(reader: str) -> bool:
-    from drivers.card import pcsc
-
-    context = pcsc.establish_context()
-    try:
-        return bool(pcsc.reader_state(context, reader) & pcsc.STATE_PRESENT)
-    finally:
-        pcsc.release_context(context)
-
-
 class Pcscd:
     """The machine's one pcscd (fixed socket path): reuse a running one, else start `pcscd -f` and
     stop only that one."""
@@ -66,7 +38,9 @@ class Pcscd:
         self.process: asyncio.subprocess.Process | None = None
 
     async def ensure(self) -> list[str]:
-        readers = await asyncio.to_thread(_pcsc_readers)
+        from drivers.card import pcsc  # pyscard only when a scenario enables the card
+
+        readers = await asyncio.to_thread(pcsc.readers_listed)
         if readers is None:
             binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
             if not Path(binary).exists():
@@ -75,7 +49,7 @@ class Pcscd:
             self.process = await asyncio.create_subprocess_exec(
                 binary, "-f", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + PCSCD_START_SECONDS
-            while (readers := await asyncio.to_thread(_pcsc_readers)) is None or not any(
+            while (readers := await asyncio.to_thread(pcsc.readers_listed)) is None or not any(
                     VPCD_READER.fullmatch(r) for r in readers):
                 if self.process.returncode is not None or time.monotonic() > deadline:
                     await self.stop()
@@ -87,9 +61,11 @@ class Pcscd:
 
     async def free_slot(self, readers: list[str]) -> tuple[str, int]:
         """The first vpcd reader holding no card, and its TCP port."""
+        from drivers.card import pcsc
+
         for reader in readers:
             match = VPCD_READER.fullmatch(reader)
-            if match and not await asyncio.to_thread(_reader_has_card, reader):
+            if match and not await asyncio.to_thread(pcsc.reader_has_card, reader):
                 return reader, VPCD_BASE_PORT + int(match.group(1))
         raise SimulatorError(f"every vpcd reader holds a card: {readers}")
 

@@ -6,6 +6,7 @@ PC/SC return code other than SCARD_S_SUCCESS into `PcscError` carrying the code.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -113,3 +114,27 @@ def disconnect(card: int, *, reset: bool) -> None:
     """Leave the card reset (ready for the next transaction) or untouched (it is already gone)."""
     disposition = scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD
     _check("SCardDisconnect", scard.SCardDisconnect(card, disposition))
+
+
+def readers_listed() -> list[str] | None:
+    """The readers pcscd lists now, or None when no pcscd answers (one short-lived context)."""
+    try:
+        context = establish_context()
+    except PcscError:
+        return None
+    try:
+        return list_readers(context)
+    except PcscError:
+        return []
+    finally:
+        with contextlib.suppress(PcscError):
+            release_context(context)
+
+
+def reader_has_card(reader: str) -> bool:
+    """Whether `reader` holds a card now (one short-lived context)."""
+    context = establish_context()
+    try:
+        return bool(reader_state(context, reader) & STATE_PRESENT)
+    finally:
+        release_context(context)

@@ -45,30 +45,10 @@ EVENT_WAIT = 5.0
 VPCD_BASE_PORT = 35963  # vsmartcard-vpcd: "Virtual PCD 00 00" on 35963, "... 00 01" on 35964
 
 
-def _readers() -> list[str] | None:
-    """The readers pcscd lists, or None if no pcscd answers."""
-    try:
-        context = pcsc.establish_context()
-    except pcsc.PcscError:
-        return None
-    try:
-        return pcsc.list_readers(context)
-    finally:
-        pcsc.release_context(context)
-
-
-def _reader_has_card(reader: str) -> bool:
-    context = pcsc.establish_context()
-    try:
-        return bool(pcsc.reader_state(context, reader) & pcsc.STATE_PRESENT)
-    finally:
-        pcsc.release_context(context)
-
-
 @pytest.fixture(scope="session")
 def pcscd() -> Iterator[list[str]]:
     """A pcscd with vpcd readers: the running one, or one we start (and stop) for this session."""
-    readers = _readers()
+    readers = pcsc.readers_listed()
     process: subprocess.Popen[bytes] | None = None
     log_file = tempfile.TemporaryFile()  # noqa: SIM115 - outlives this block: closed in the finally below
     if readers is None:
@@ -78,7 +58,7 @@ def pcscd() -> Iterator[list[str]]:
         # No -a: it would log every APDU, card numbers included.
         process = subprocess.Popen([binary, "-f"], stdout=log_file, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 5
-        while (readers := _readers()) is None or not any("Virtual PCD" in r for r in readers):
+        while (readers := pcsc.readers_listed()) is None or not any("Virtual PCD" in r for r in readers):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 log_file.seek(0)
@@ -110,14 +90,14 @@ def slot(pcscd: list[str]) -> Slot:
     """The first vpcd reader with no card in it, and its port."""
     for reader in pcscd:
         match = re.fullmatch(r"Virtual PCD 00 (\d\d)", reader)
-        if match and not _reader_has_card(reader):
+        if match and not pcsc.reader_has_card(reader):
             return Slot(reader, VPCD_BASE_PORT + int(match.group(1)))
     pytest.fail(f"every vpcd reader holds a card: {pcscd}")
 
 
 async def _until_reader_empty(reader: str) -> None:
     deadline = time.monotonic() + EVENT_WAIT
-    while await asyncio.to_thread(_reader_has_card, reader):
+    while await asyncio.to_thread(pcsc.reader_has_card, reader):
         assert time.monotonic() < deadline, f"{reader} still reports a card"
         await asyncio.sleep(0.05)
 
@@ -350,7 +330,7 @@ async def test_simulator_runs_as_a_process(slot: Slot, clock: VirtualClock, tmp_
         assert answer["ok"]
         assert (answer["result"]["inserted"], answer["result"]["profile"]) == (True, "decline")
         deadline = time.monotonic() + EVENT_WAIT
-        while not await asyncio.to_thread(_reader_has_card, slot.reader):
+        while not await asyncio.to_thread(pcsc.reader_has_card, slot.reader):
             assert time.monotonic() < deadline, "pcscd never saw the card process"
             await asyncio.sleep(0.02)
         assert (await send_control(control, "profile", name="nonsense"))["ok"] is False
