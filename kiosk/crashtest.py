@@ -67,7 +67,9 @@ class KillPoint:
     problems: list[str] = field(default_factory=list)
 
 
-def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any]) -> list[str]:
+def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any],
+                payments: list[dict[str, Any]] | None = None) -> list[str]:
+    """Everything that must hold once recovery is over, in the words a city auditor would use."""
     problems = []
     totals = journal.totals()
     if totals["open_sessions"]:
@@ -84,8 +86,37 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
     paid_out = int(cash_state["hopper"]["won_paid_out"])
     if paid_out != coins_out:
         problems.append(f"hopper paid {paid_out} won, journal says {coins_out}")
+    if cash_state["bill"].get("escrow"):
+        problems.append(f"a {cash_state['bill']['escrow']} won bill is still held in escrow")
     if int(server_stats.get("commits", 0)) != totals["committed"]:
         problems.append(f"server has {server_stats.get('commits')} commits, journal {totals['committed']}")
+    if int(server_stats.get("reserved", 0)):
+        problems.append(f"server holds {server_stats['reserved']} reservation(s) neither committed nor voided")
+    problems += _documents_unsettled(rows)
+    if payments is not None:
+        card_kept = (sum(e.amount for e in rows if e.kind == "card_authorised")
+                     - sum(e.amount for e in rows if e.kind == "card_voided"))
+        charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
+        if charged != card_kept:
+            problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
+    return problems
+
+
+def _documents_unsettled(rows: list[Any]) -> list[str]:
+    """Every session that kept a fee printed its documents and committed them, and nothing printed
+    was left uncommitted."""
+    kinds: dict[str, set[str]] = {}
+    kept: dict[str, int] = {}
+    for e in rows:
+        kinds.setdefault(e.session, set()).add(e.kind)
+        if e.kind == "fee_kept":
+            kept[e.session] = kept.get(e.session, 0) + e.amount
+    problems = []
+    for session, seen in kinds.items():
+        if kept.get(session, 0) > 0 and "print_done" not in seen:
+            problems.append(f"session {session[:8]} kept {kept[session]} won without printing")
+        if "print_done" in seen and "committed" not in seen:
+            problems.append(f"session {session[:8]} printed but never committed")
     return problems
 
 
@@ -137,7 +168,8 @@ async def crash_at(path: Path, cut_after: int) -> KillPoint:
         await run.clock.advance(60)  # let deferred work (escrow timeouts, heartbeat deliveries) happen
         cash_state = await run.booth.control("cctalk", "state")
         server_stats = await run.booth.control("server", "stats")
-        point.problems = check_books(run.kiosk.journal, cash_state, server_stats)
+        payments = await run.booth.control("server", "payments")
+        point.problems = check_books(run.kiosk.journal, cash_state, server_stats, payments)
         if run.kiosk.state not in (S.IDLE, S.OUT_OF_SERVICE):
             point.problems.append(f"kiosk did not come back: {run.kiosk.state}")
     finally:

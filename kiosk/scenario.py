@@ -28,7 +28,7 @@ from kiosk.app import KioskApp
 from kiosk.config import CONFIG_DIR, KioskConfig, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
-from kiosk.simulated import SimulatedBooth
+from kiosk.simulated import Booth, SimulatedBooth
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)
@@ -102,18 +102,22 @@ class ScreenHarness:
 class ScenarioRun:
     """One scenario's world: the booth, the clock, the kiosk and its screens."""
 
-    def __init__(self, work_dir: Path, snapshot_dir: Path | None, settings: dict[str, Any]) -> None:
+    def __init__(self, work_dir: Path, snapshot_dir: Path | None, settings: dict[str, Any],
+                 booth: Booth | None = None) -> None:
         self.work_dir = work_dir
         self.snapshot_dir = snapshot_dir
         self.settings = settings
         self.clock = VirtualClock()
-        card = bool(settings.get("config", {}).get("card", {}).get("enabled", False))
-        self.booth = SimulatedBooth(work_dir, fingerprint_protocol=settings.get("fingerprint_protocol", "zfm"),
-                                    fast_poll=True, card=card, clock=self.clock)
+        # The booth is built here unless another process runs it (the kill -9 crash harness does, so
+        # the devices outlive the kiosk it kills).
+        self.booth: Booth = booth or SimulatedBooth(
+            work_dir, fingerprint_protocol=settings.get("fingerprint_protocol", "zfm"), fast_poll=True,
+            card=scenario_uses_card(settings), clock=self.clock)
         self.app: KioskApp | None = None
         self.screens: ScreenHarness | None = None
         self.config: KioskConfig | None = None
         self.journal_factory: Callable[[Path], Journal] = Journal  # the crash harness swaps in its own
+        self.on_view: Callable[[View], None] | None = None  # a harness watching every view shown
 
     @property
     def kiosk(self) -> Kiosk:
@@ -132,9 +136,15 @@ class ScenarioRun:
         assert self.config is not None
         app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory)
         self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir)
-        app._show = self.screens.show
+        app._show = self._show
         self.app = app
         await app.start()
+
+    def _show(self, view: View) -> None:
+        assert self.screens is not None
+        self.screens.show(view)
+        if self.on_view is not None:
+            self.on_view(view)
 
     async def restart(self) -> None:
         """Power cut and watchdog restart: the kiosk dies mid-step, a new one boots on the same journal."""
@@ -162,6 +172,10 @@ class ScenarioRun:
         data = {k: v for k, v in view.data.items() if k in ("guidance", "outcome", "reason", "message", "paid",
                                                             "closed_reason", "status", "error", "hint")}
         return f"screen {view.screen!r}{prompt} {data}"
+
+
+def scenario_uses_card(settings: dict[str, Any]) -> bool:
+    return bool(settings.get("config", {}).get("card", {}).get("enabled", False))
 
 
 def _on_screen(screens: ScreenHarness, widget: str) -> bool:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from drivers.clock import Clock
 from simulators.control import ControlServer, control_socket_path, dispatch
@@ -83,6 +83,21 @@ class Pcscd:
 
 class SimulatorError(RuntimeError):
     """A control command the simulator refused: the scenario or the person asked for something wrong."""
+
+
+class Booth(Protocol):
+    """What a scenario needs of a booth: the kiosk's config overrides, the simulators' controls, and
+    what came out of the printers."""
+
+    async def start(self) -> dict[str, Any]: ...
+
+    async def control(self, simulator: str, command: str, /, **args: Any) -> Any: ...
+
+    def printed_documents(self) -> list[Path]: ...
+
+    def receipts(self) -> list[Path]: ...
+
+    async def stop(self) -> None: ...
 
 
 class SimulatedBooth:

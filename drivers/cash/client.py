@@ -164,6 +164,7 @@ class CashAcceptor:
         self._bills_enabled: frozenset[int] = frozenset()
         self._escrow: int | None = None
         self._return_requested = False
+        self._bill_escrow_cleared = False  # the escrow check at the first contact after start() is done
         self._stacker = ""  # "", "full", "removed"
         self._hopper_level = SupplyLevel.UNKNOWN
         self._hopper_empty = False
@@ -205,6 +206,19 @@ class CashAcceptor:
     @property
     def status(self) -> DeviceStatus:
         return self._status
+
+    async def _return_stale_escrow(self) -> None:
+        """At the first contact after start: a bill held in escrow belongs to a session that died with
+        the previous controller (power cut, kill), so nobody paid with it yet: hand it back. The
+        BillReturned event follows from the poll, like any return."""
+        try:
+            await self._bill.route(stack=False, retries=0)
+        except EscrowEmptyError:
+            pass
+        else:
+            log.warning("cash: a bill was left in escrow by the previous run; returned it")
+            self._return_requested = True
+        self._bill_escrow_cleared = True
 
     def resume_from(self, *, coin: int | None = None, bill: int | None = None) -> None:
         """Before `start()`: the last event counters the kiosk accounted for before it went down."""
@@ -349,6 +363,8 @@ class CashAcceptor:
                 await self._apply_bill_inhibits()
                 resume = self._resume.pop("bill", None)
                 self._bill_counter = resume if resume is not None else (await self._bill.read_buffered_events()).counter
+                if not self._bill_escrow_cleared:
+                    await self._return_stale_escrow()
             else:
                 await self._hopper.read_serial()
                 await self._hopper.enable()
@@ -473,6 +489,10 @@ class CashAcceptor:
                     log.warning("cash: bill validator lost its inhibit settings; re-applying")
                     await self._apply_bill_inhibits()
         for index, (a, b) in enumerate(change.events):
+            if a and b == BILL_ROUTE_ESCROW and _moved_on(change.events[index + 1:]):
+                # Replayed after a restart: this bill already left escrow; only its exit is news.
+                self._escrow = self.config.bill_channels.get(a)
+                continue
             self._bill_event(a, b, counter_before(buffer.counter, len(change.events) - 1 - index))
         health = self._parts["bill"]
         if health.fault and await self._bill.self_check() == FAULT_OK:
@@ -649,3 +669,13 @@ def _channels_for(values: Iterable[int], table: dict[int, int], kind: str) -> se
     if missing:
         raise ValueError(f"no {kind} channel is configured for {sorted(missing)} won")
     return channels
+
+
+def _moved_on(later_events: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> bool:
+    """Whether the bill events after an escrow event include the bill leaving escrow."""
+    for a, b in later_events:
+        if (a and b == BILL_ROUTE_STACKED) or (not a and b == BILL_RETURNED_FROM_ESCROW):
+            return True
+        if a and b == BILL_ROUTE_ESCROW:
+            return False
+    return False

@@ -159,15 +159,19 @@ class SmartcardSimulator:
         except (asyncio.IncompleteReadError, ConnectionError):
             log.info("vpcd closed the connection (pcscd stopped?)")
         finally:
+            # The task stays in self._task until it ends, so that remove() (and stop()) can always
+            # cancel and await it: a task dropped here would be left pending when the loop closes.
             if self._writer is writer:
-                self._task = None
                 await self._close()
-        if reseat:
-            await asyncio.sleep(RESEAT_AFTER_S / 3)
-            new_reader, new_writer = await asyncio.open_connection(self.host, self.port)
-            self._writer = new_writer
-            self._task = asyncio.create_task(self._serve(new_reader, new_writer, reseats + 1),
-                                             name="smartcard-vpcd")
+        if self._task is not asyncio.current_task():
+            return
+        if not reseat:
+            self._task = None
+            return
+        await asyncio.sleep(RESEAT_AFTER_S / 3)
+        new_reader, new_writer = await asyncio.open_connection(self.host, self.port)
+        self._writer = new_writer
+        self._task = asyncio.create_task(self._serve(new_reader, new_writer, reseats + 1), name="smartcard-vpcd")
 
     async def _control(self, writer: asyncio.StreamWriter, code: int) -> None:
         if code == VPCD_GET_ATR:
