@@ -142,7 +142,7 @@ def cmd_crashtest(args: argparse.Namespace) -> int:
     else:
         from kiosk.crash_process import kill9_crashtest
 
-        points = asyncio.run(kill9_crashtest(files, every=args.every, jobs=args.jobs))
+        points = asyncio.run(kill9_crashtest(files, every=args.every, jobs=args.jobs, in_flight_ms=args.in_flight_ms))
         how = "kill -9 points"
     tested = [p for p in points if getattr(p, "reached", True)]
     bad = [p for p in tested if p.problems]
@@ -206,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--every", type=int, default=1, help="only every Nth kill point")
     p.add_argument("--jobs", type=int, default=2, help="kill points run at once (kill -9 form)")
+    p.add_argument("--in-flight-ms", type=float, default=0.0,
+                   help="kill this long after each journal step, in the middle of the action it announced")
     p.add_argument("--in-process", action="store_true",
                    help="cut the power inside one process instead of killing a kiosk process")
     p.set_defaults(func=cmd_crashtest)

@@ -60,9 +60,10 @@ class KillableJournal(Journal):
     """Reports each durable record on stdout; after record `stop_after`, stops the whole process
     (every thread) so that the harness's SIGKILL arrives with nothing more done."""
 
-    def __init__(self, path: Path | str, stop_after: int | None) -> None:
+    def __init__(self, path: Path | str, stop_after: int | None, *, keep_running: bool = False) -> None:
         super().__init__(path)
         self.stop_after = stop_after
+        self.keep_running = keep_running  # in-flight kills: announce, carry on, and be killed mid-action
         self.written = 0
 
     def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
@@ -70,16 +71,17 @@ class KillableJournal(Journal):
         self.written += 1
         if self.written == self.stop_after:
             os.write(1, f"KILLPOINT {self.written} {kind}\n".encode())
-            os.kill(os.getpid(), signal.SIGSTOP)
+            if not self.keep_running:
+                os.kill(os.getpid(), signal.SIGSTOP)
         else:
             os.write(1, f"RECORD {self.written} {kind}\n".encode())
         return seq
 
 
-async def play(scenario: Path, run_dir: Path, stop_after: int | None) -> int:
+async def play(scenario: Path, run_dir: Path, stop_after: int | None, *, keep_running: bool = False) -> int:
     _, settings, steps = load_scenario(scenario)
     run = ScenarioRun(run_dir, None, settings, booth=RemoteBooth(run_dir))
-    run.journal_factory = lambda path: KillableJournal(path, stop_after)
+    run.journal_factory = lambda path: KillableJournal(path, stop_after, keep_running=keep_running)
     await run.start()
     try:
         for index, step in enumerate(steps, start=1):
@@ -131,11 +133,13 @@ def child_main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", type=Path)
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("--stop-after", type=int, default=None, help="stop after this journal record")
+    parser.add_argument("--keep-running", action="store_true",
+                        help="only announce that record (the harness kills a moment later, mid-action)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.mode == "play":
-        return asyncio.run(play(args.scenario, args.run_dir, args.stop_after))
+        return asyncio.run(play(args.scenario, args.run_dir, args.stop_after, keep_running=args.keep_running))
     return asyncio.run(recover(args.scenario, args.run_dir))
 
 
@@ -170,7 +174,8 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-async def _run_child(args: list[str], log_path: Path, *, kill_on_killpoint: bool) -> ChildResult:
+async def _run_child(args: list[str], log_path: Path, *, kill_on_killpoint: bool,
+                     kill_delay_ms: float = 0.0) -> ChildResult:
     with log_path.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kiosk.crash_process", *args, stdout=asyncio.subprocess.PIPE, stderr=stderr,
@@ -186,7 +191,9 @@ async def _run_child(args: list[str], log_path: Path, *, kill_on_killpoint: bool
             if line.startswith("KILLPOINT ") and kill_on_killpoint:
                 _, number, kind = line.split(" ", 2)
                 result.killed_at = (int(number), kind)
-                process.kill()  # SIGKILL: kill -9, on a process stopped right after its record
+                if kill_delay_ms:
+                    await asyncio.sleep(kill_delay_ms / 1000)
+                process.kill()  # SIGKILL: kill -9 (on a process stopped right after its record, or mid-action)
                 return
 
     try:
@@ -241,11 +248,15 @@ async def count_records_in_process(scenario: Path) -> int:
         return int(played[-1].split()[1])
 
 
-async def kill_at(scenario: Path, after_record: int) -> ProcessKillPoint:
+async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.0) -> ProcessKillPoint:
+    """Kill the kiosk right after journal record `after_record`; with `in_flight_ms`, that long after
+    it instead, while the kiosk carries on with the action the record announced."""
     point = ProcessKillPoint(scenario.stem, after_record)
     async with BoothForKills(scenario) as booth:
-        played = await _run_child(["play", str(scenario), str(booth.work_dir), "--stop-after", str(after_record)],
-                                  booth.log, kill_on_killpoint=True)
+        args = ["play", str(scenario), str(booth.work_dir), "--stop-after", str(after_record)]
+        if in_flight_ms:
+            args.append("--keep-running")
+        played = await _run_child(args, booth.log, kill_on_killpoint=True, kill_delay_ms=in_flight_ms)
         if played.killed_at is None:
             # This run wrote fewer records than the counting run (timing): nothing to test here.
             point.reached = False
@@ -280,7 +291,8 @@ async def kill_at(scenario: Path, after_record: int) -> ProcessKillPoint:
     return point
 
 
-async def kill9_crashtest(paths: list[Path], *, every: int = 1, jobs: int = 1) -> list[ProcessKillPoint]:
+async def kill9_crashtest(paths: list[Path], *, every: int = 1, jobs: int = 1,
+                          in_flight_ms: float = 0.0) -> list[ProcessKillPoint]:
     """Every `every`th kill point of every scenario, `jobs` at a time (each has its own booth). Card
     scenarios take their turns one at a time: the machine has one pcscd, whose readers they share."""
     slots = asyncio.Semaphore(max(1, jobs))
@@ -294,12 +306,13 @@ async def kill9_crashtest(paths: list[Path], *, every: int = 1, jobs: int = 1) -
     totals = await asyncio.gather(*(in_turn(path, count_records_in_process(path)) for path in paths))
 
     async def one(path: Path, cut: int, total: int) -> ProcessKillPoint:
-        point: ProcessKillPoint = await in_turn(path, kill_at(path, cut))
+        point: ProcessKillPoint = await in_turn(path, kill_at(path, cut, in_flight_ms=in_flight_ms))
         if not point.reached:
             status = "not reached this run"
         else:
             status = "ok" if not point.problems else "FAIL " + "; ".join(point.problems)
-        print(f"{path.stem} kill -9 after record {cut}/{total} ({point.kind}): {status}", flush=True)
+        when = f"{in_flight_ms:g} ms after" if in_flight_ms else "after"
+        print(f"{path.stem} kill -9 {when} record {cut}/{total} ({point.kind}): {status}", flush=True)
         return point
 
     return list(await asyncio.gather(*(one(path, cut, total) for path, total in zip(paths, totals, strict=True)

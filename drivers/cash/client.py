@@ -287,6 +287,37 @@ class CashAcceptor:
                 self._publish()
         return DispenseResult(requested=amount, paid=paid * coin, unpaid=amount - paid * coin)
 
+    def event_counters(self) -> dict[str, int]:
+        """The event counters the driver has accounted for, per part (only the parts read so far).
+
+        The kiosk journals them: after a crash the next run resumes from them (`resume_from`) and
+        knows which payout an interrupted `dispense` had started (`paid_since`)."""
+        known = {"coin": self._coin_counter, "bill": self._bill_counter, "hopper": self._hopper_counter}
+        return {part: value for part, value in known.items() if value is not None}
+
+    async def paid_since(self, hopper_counter: int, requested: int) -> int | None:
+        """Won the hopper paid for dispenses made after its event counter read `hopper_counter`, for a
+        payout of `requested` won that a crash interrupted. A payout still running is followed to its
+        end. None when the hopper cannot tell (it was reset since, or does not answer).
+
+        Each 167 command moves the counter by one (1..255, then 1 again); every batch but the last
+        paid in full, or `dispense` would not have sent the next."""
+        try:
+            async with self._dispense_lock:
+                status = await self._hopper.status()
+                if status.remaining:
+                    status = await self._follow_payout(status.remaining)
+        except CashError as exc:
+            log.error("cash: cannot read the hopper's last payout: %s", exc)
+            return None
+        if status.event_counter == 0 and hopper_counter:
+            return None  # reset since: the record of that payout is gone
+        batches = (status.event_counter - hopper_counter) % 255
+        if batches == 0:
+            return 0
+        coins = MAX_COINS_PER_DISPENSE * (batches - 1) + status.paid
+        return min(coins * self.config.hopper_coin, requested)
+
     def change_available(self) -> int:
         """Won the hopper can pay now, estimated from its last known level (0 when unknown or out)."""
         health = self._parts["hopper"]

@@ -409,3 +409,56 @@ async def test_coins_taken_while_the_kiosk_was_down_are_credited_after_restart(t
         await until(lambda: len(r.of(CoinCredited)) == 1)
         await r.settle()
         assert [(c.value, c.counter) for c in r.of(CoinCredited)] == [(100, last_journaled + 1)]
+
+
+# ------------------------------------------------------------------ after the controller died
+
+
+async def _restarted(r: Rig, clock: VirtualClock) -> CashAcceptor:
+    """A new driver on the same bus, as the next kiosk process opens it after a kill."""
+    cfg = CashConfig(port=str(r.sim.link), poll_interval=0.004, idle_poll_interval=0.008, payout_poll_interval=0.002)
+    cash = CashAcceptor(cfg, clock=clock, on_event=r.events.append, backoff=Backoff(base=0.005, cap=0.02))
+    await cash.start()
+    return cash
+
+
+async def test_a_payout_cut_short_by_a_crash_is_known_to_the_next_run(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        r.sim.coin_interval = 0.01
+        first = await r.connect()
+        before = first.event_counters()["hopper"]
+        payout = asyncio.create_task(first.dispense(800))
+        await until(lambda: r.sim.state()["hopper"]["coins_paid_out"] >= 2)
+        payout.cancel()  # the controller dies mid-payout; the hopper goes on paying what it was told
+        with contextlib.suppress(asyncio.CancelledError):
+            await payout
+        await first.close()
+        r.cash = second = await _restarted(r, clock)
+        assert await second.paid_since(before, 800) == 800  # followed to the end: all 8 coins fell
+        assert r.sim.state()["hopper"]["won_paid_out"] == 800
+
+
+async def test_a_payout_never_started_is_known_as_nothing_paid(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        first = await r.connect()
+        assert await first.dispense(300) == DispenseResult(300, 300, 0)
+        before = first.event_counters()["hopper"]
+        await first.close()
+        r.cash = second = await _restarted(r, clock)
+        assert await second.paid_since(before, 500) == 0
+        assert await second.paid_since((before - 1) % 256 or 255, 300) == 300  # the one before was paid
+
+
+async def test_a_bill_left_in_escrow_by_a_dead_controller_is_returned_at_start(tmp_path: Path,
+                                                                            clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        first = await r.connect()
+        await first.enable(coins=[], bills=[1000])
+        r.sim.insert_bill(1000)
+        await until(lambda: bool(r.of(BillEscrowed)))
+        await first.close()  # killed before it decided
+        assert r.sim.state()["bill"]["escrow"] == 1000
+        r.cash = await _restarted(r, clock)
+        await until(lambda: r.sim.state()["bill"]["returned"] == [1000])
+        assert r.sim.state()["bill"]["stacked"] == []
+        await until(lambda: bool(r.of(BillReturned)))
