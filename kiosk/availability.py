@@ -1,9 +1,10 @@
-"""What the kiosk can offer right now, decided from device statuses alone.
+"""What the kiosk can offer right now, decided from device statuses (and the journal's health).
 
 One function, so the idle screen, the document list, the out-of-service decision and the technician's
 view can never disagree. Hardware that stops every issuance (the A4 printer, all means of payment)
-takes the kiosk out of service; a missing server only pauses issuance and the kiosk resumes by itself;
-a broken fingerprint sensor only withdraws the documents that need identity.
+and a journal that can no longer be written take the kiosk out of service; a missing server only
+pauses issuance and the kiosk resumes by itself; a broken fingerprint sensor only withdraws the
+documents that need identity.
 """
 
 from __future__ import annotations
@@ -65,9 +66,14 @@ def within_hours(hours: str, now: dt.datetime) -> bool:
 
 
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
-           fees: dict[str, int], change_available: int, operator_hold: bool = False) -> Availability:
+           fees: dict[str, int], change_available: int, operator_hold: bool = False,
+           journal_fault: str = "") -> Availability:
+    # A journal that refused a write comes first: no money may move that the books cannot show.
     # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
-    oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
+    if journal_fault:
+        oos = journal_fault
+    else:
+        oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
     cash = statuses.get("cash")
     cash_ok = cash is not None and cash.state.usable
     card = statuses.get("card_reader")

@@ -179,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the kiosk for a person")
     p.add_argument("--hardware", action="store_true", help="real devices from the config, no simulators")
     p.add_argument("--config", action="append", default=[], help="TOML files (later ones win)")
-    p.add_argument("--until-ready", action="store_true", help="exit 0 once the idle screen is up (bench)")
+    p.add_argument("--until-ready", action="store_true",
+                   help="exit 0 once the idle screen is up (bench); 3 if the journal was refused")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("sim", help="send a control command to a running simulator")

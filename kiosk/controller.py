@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.clock import Clock
-from drivers.status import DeviceStatus
+from drivers.status import DeviceState, DeviceStatus
 from kiosk.availability import Availability, assess
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
 from kiosk.issuing import Issuer
-from kiosk.journal import Journal
+from kiosk.journal import Journal, JournalUnwritable
 from kiosk.machine import S, build_machine
 from kiosk.outbox import deliver_owed
 from kiosk.ports import A4Port, CashPort, FingerprintPort, ReceiptPort, ServerPort
@@ -57,6 +57,8 @@ def type_lot(lot: str, key: str) -> str:
 HEARTBEAT_SECONDS = 30.0
 # Guidance shown between fingerprint attempts, long enough to read "lift and place again".
 RETRY_PAUSE_SECONDS = 1.5
+# The out-of-service reason (and the session's) once a journal write was refused.
+JOURNAL_UNWRITABLE = "journal-unwritable"
 
 
 @dataclass
@@ -103,6 +105,10 @@ class Kiosk:
         self.catalog_fees: dict[str, int] = {}
         self.out_of_service_reason = ""
         self.out_of_service_since = ""
+        # Set when the journal refused a write; kept until a restart, because the books now miss a
+        # step and only a technician can say what happened to it.
+        self.journal_fault = ""
+        journal.on_unwritable = self._journal_unwritable
         self.boot_step = "starting"
         self._serial = 0
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -140,7 +146,7 @@ class Kiosk:
     def availability(self) -> Availability:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
                       fees=self.catalog_fees, change_available=self._change_available(),
-                      operator_hold=self.operator_hold)
+                      operator_hold=self.operator_hold, journal_fault=self.journal_fault)
 
     def _change_available(self) -> int:
         try:
@@ -154,6 +160,8 @@ class Kiosk:
         task = asyncio.create_task(self._guard(coro, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        # A task cancelled before it ran (at shutdown) never started `coro`: close it without a warning.
+        task.add_done_callback(lambda _: coro.close())
         return task
 
     def _spawn_for_state(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
@@ -173,6 +181,12 @@ class Kiosk:
             return await coro
         except asyncio.CancelledError:
             raise
+        except JournalUnwritable as exc:
+            # Not a bug: the step stopped before it happened, and `_journal_unwritable` has already
+            # taken the kiosk out of service (logged once, at CRITICAL).
+            log.error("task %s stopped: %s", name, exc)
+            await self._recover_from_bug(name)
+            return None
         except Exception:
             log.exception("task %s failed; the controller carries on", name)
             await self._recover_from_bug(name)
@@ -194,6 +208,39 @@ class Kiosk:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         await asyncio.sleep(0)
+
+    # ------------------------------------------------------------------ the journal refuses a write
+
+    def _journal_unwritable(self, error: JournalUnwritable) -> None:
+        """The journal refused a write (disk full, I/O error): stop taking money, go out of service.
+
+        Called from inside the failing `Journal.record`, before the error reaches whoever wrote, so
+        it holds even where that caller swallows errors. The step that record announced does not
+        happen; the resident's session ends with the reason on the done screen. Money already in
+        cannot be paid back here (a refund must be journaled first): the next boot's recovery
+        refunds what the journal shows, once a technician has made the journal writable again.
+        """
+        session = self.session
+        if session is not None and not session.closed and session.outcome != "issued":
+            session.outcome, session.reason = "failed", JOURNAL_UNWRITABLE
+        if self.journal_fault:
+            log.debug("journal write refused again: %s", error)
+            return
+        self.journal_fault = JOURNAL_UNWRITABLE
+        log.critical("OUT OF SERVICE: the journal cannot be written, so no money is taken: %s. A technician "
+                     "must free the disk or replace the storage, then restart the kiosk", error)
+        if not self._stopping:
+            self._spawn(self._stop_taking_money(), "journal-fault")
+
+    async def _stop_taking_money(self) -> None:
+        await self.till.inhibit()
+        self.publish()
+        if self.state == S.BOOT:
+            # Recovery stopped at a record it could not write: go on to the self-test, which finds
+            # the kiosk unfit and says why, rather than showing "starting" for ever.
+            await self.fire("booted")
+            return
+        await self._health_changed()
 
     async def on_machine_exception(self, event_data: Any) -> None:
         log.error("state machine error in %s: %r", getattr(self, "state", "?"), event_data.error)
@@ -234,6 +281,11 @@ class Kiosk:
             await self.fire("unfit")
         elif self.state == S.OUT_OF_SERVICE and not broken:
             await self.fire("ready")
+        elif self.state == S.OUT_OF_SERVICE and broken != self.out_of_service_reason:
+            # Still out of service, for a new reason (a journal fault while the tray was empty).
+            log.warning("out of service: %s (was %s)", broken, self.out_of_service_reason)
+            self.out_of_service_reason = broken
+            self.publish()
         elif broken and self._before_payment() and await self._still_broken():
             session = self.session
             assert session is not None
@@ -310,6 +362,9 @@ class Kiosk:
             statuses = {name: {"state": s.state.value, "reason": s.reason,
                                "supplies": {k: v.value for k, v in s.supplies.items()}}
                         for name, s in self.statuses.items()}
+            if self.journal_fault:  # the city's operators hear of it with the devices
+                statuses["journal"] = {"state": DeviceState.HARDWARE_ERROR.value, "reason": self.journal_fault,
+                                       "supplies": {}}
             was_ok = self.server_ok
             try:
                 commands = await self.server.heartbeat(statuses)
@@ -319,7 +374,8 @@ class Kiosk:
                 if not was_ok:
                     log.info("issuance server reachable again")
                     await self._refresh_catalog()
-                await deliver_owed(self)
+                if not self.journal_fault:  # a delivery is journaled; it waits for a writable journal
+                    await deliver_owed(self)
                 await self._obey(commands)
             if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
                 self.publish()
@@ -418,6 +474,11 @@ class Kiosk:
                             reason=session.reason)
         session.wipe()
         self.publish()
+
+    def _settling_abandoned(self) -> bool:
+        """Settling stopped at a journal write that was refused: nothing more will happen here."""
+        task = self._state_tasks.get("settle")
+        return bool(self.journal_fault) and (task is None or task.done())
 
     async def leave_session(self) -> None:
         self._cancel_grace()
@@ -526,7 +587,10 @@ class Kiosk:
         if handler is None:
             log.debug("ignored intent %s in %s", name, self.state)
             return
-        await handler(**args)
+        try:
+            await handler(**args)
+        except JournalUnwritable as exc:  # the kiosk is already going out of service
+            log.error("intent %s stopped: %s", name, exc)
 
     async def _intent_start(self) -> None:
         if self.state == S.IDLE and self.availability.open_reason == "":
@@ -599,7 +663,7 @@ class Kiosk:
                 self._spawn_for_state(self._find_parcel(session), "parcel")
         elif self.state == S.OPTIONS:
             await self.fire("options_chosen")
-        elif self.state == S.DONE and session.closed:
+        elif self.state == S.DONE and (session.closed or self._settling_abandoned()):
             await self.fire("finish")
 
     async def _intent_toggle_option(self, option_id: str = "") -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,15 @@ FEES_KEPT = ("fee_kept",)
 
 class JournalCorrupt(RuntimeError):
     """The journal file failed SQLite's integrity check: refuse it rather than guess."""
+
+
+class JournalUnwritable(RuntimeError):
+    """The journal cannot be opened or a record cannot be made durable (disk full, I/O error, file
+    gone read-only).
+
+    The step the record announces must not happen, and no more money may be taken: the books would
+    miss it. Raised in place of SQLite's own error, whose text it carries.
+    """
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,23 @@ class SessionMoney:
         return self.money_in - self.fee_kept - self.change - self.refunds - self.vouchers
 
 
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    """SQLite says the file itself is bad (not a database, malformed), not that it cannot reach it."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB"
+
+
 class Journal:
     def __init__(self, path: Path | str) -> None:
+        """Open (or create) the journal. Raises JournalCorrupt for a file SQLite finds damaged, and
+        JournalUnwritable when the file cannot be opened or written (disk full, I/O error): the
+        second must not send a technician to move a good journal aside."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalUnwritable(f"{self.path}: {exc}") from exc
         try:
             self._check_integrity()
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -93,7 +114,12 @@ class Journal:
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise JournalCorrupt(f"{self.path}: {exc}") from exc
+            if _is_corruption(exc):
+                raise JournalCorrupt(f"{self.path}: {exc}") from exc
+            raise JournalUnwritable(f"{self.path}: {exc}") from exc
+        # Told of every refused write before the error reaches the writer, so the kiosk stops taking
+        # money even where a caller's own `except` would have swallowed the error.
+        self.on_unwritable: Callable[[JournalUnwritable], None] | None = None
 
     def _check_integrity(self) -> None:
         (result,) = self._db.execute("PRAGMA integrity_check").fetchone()
@@ -107,24 +133,41 @@ class Journal:
                **detail: Any) -> int:
         """Append one durable record and return its sequence number."""
         text = redact(json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str))
-        cur = self._db.execute(
-            "INSERT INTO journal(at, session, kind, amount, ref, detail) VALUES (?,?,?,?,?,?)",
-            (at, session, kind, int(amount), redact(ref), text),
-        )
+        try:
+            cur = self._db.execute(
+                "INSERT INTO journal(at, session, kind, amount, ref, detail) VALUES (?,?,?,?,?,?)",
+                (at, session, kind, int(amount), redact(ref), text),
+            )
+        except sqlite3.Error as exc:
+            raise self._unwritable(exc) from exc
         seq = cur.lastrowid
         assert seq is not None
         return seq
 
+    def _unwritable(self, exc: sqlite3.Error) -> JournalUnwritable:
+        error = JournalUnwritable(f"{self.path}: {exc}")
+        if self.on_unwritable is not None:
+            self.on_unwritable(error)
+        return error
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Several records as one durable unit (all or none after a power cut)."""
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._unwritable(exc) from exc
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with suppress(sqlite3.Error):  # SQLite may have rolled back already
+                self._db.execute("ROLLBACK")
+            raise self._unwritable(exc) from exc
 
     def entries(self, session: str | None = None) -> list[Entry]:
         if session is None:

@@ -3,7 +3,14 @@
 With ``--hardware`` the devices come from the config files; otherwise a booth of simulators starts
 first and `kiosk sim ...` drives it from another terminal. A window opens when a display is present
 (mouse = touch); without one the screens render headless. Under systemd the loop reports READY=1
-once the idle screen is up and pets the watchdog from the loop itself.
+once the idle (or out-of-service) screen is up, keeps STATUS= to what the kiosk is doing, and pets
+the watchdog from the loop itself.
+
+A journal that fails SQLite's check (or that cannot be opened or written: a full disk) is refused,
+not guessed at: the kiosk stays up out of service with the reason on its screen, in `kiosk screen`
+and in systemd's STATUS, opens no money or paper device, and leaves the file as found for the
+technician. Staying up is the point: exiting would have systemd restart it in a loop with a blank
+screen.
 """
 
 from __future__ import annotations
@@ -15,15 +22,26 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drivers.clock import MonotonicClock
 from kiosk.app import KioskApp
-from kiosk.config import CONFIG_DIR, ConfigError, load_config
-from kiosk.journal import JournalCorrupt
+from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
+from kiosk.journal import JournalCorrupt, JournalUnwritable
 from kiosk.machine import S
+from kiosk.presenter import out_of_service_view
 from kiosk.sdnotify import Notifier
+from kiosk.views import View
+
+if TYPE_CHECKING:
+    from kiosk.controller import Kiosk
+
+# `kiosk run --until-ready` exits with this when the kiosk came up out of service because it refused
+# its journal (corrupt, or cannot be opened or written), so a script that checks a booth is not
+# told all is well.
+EXIT_JOURNAL_REFUSED = 3
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +51,11 @@ def _headless() -> bool:
     return driver in ("dummy", "offscreen") or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-async def _serve_touch_controls(run_dir: Path, screens: Any, kiosk: Any) -> Any:
-    """`kiosk tap WIDGET` and `kiosk screen` from a terminal: touches for a headless kiosk."""
+async def _serve_touch_controls(run_dir: Path, screens: Any, current: Callable[[], tuple[View, str]]) -> Any:
+    """`kiosk tap WIDGET` and `kiosk screen` from a terminal: touches for a headless kiosk.
+
+    `current` gives the view on screen and the state it belongs to.
+    """
     from kiosk.presenter import view_as_dict
     from simulators.control import ControlServer
 
@@ -45,11 +66,21 @@ async def _serve_touch_controls(run_dir: Path, screens: Any, kiosk: Any) -> Any:
 
     def screen() -> dict[str, Any]:
         """The view on screen now (resident numbers only masked) and the widgets one can tap."""
-        return {"view": view_as_dict(kiosk.view), "widgets": screens.widgets(), "state": kiosk.state}
+        view, state = current()
+        return {"view": view_as_dict(view), "widgets": screens.widgets(), "state": state}
 
     server = ControlServer({"tap": tap, "screen": screen})
     await server.start(run_dir / "kiosk.sock")
     return server
+
+
+def status_line(kiosk: Kiosk) -> str:
+    """What systemd's STATUS= says: the state, and why when the kiosk is out of service."""
+    if kiosk.state == S.OUT_OF_SERVICE:
+        return f"out of service: {kiosk.out_of_service_reason}"
+    if kiosk.state.startswith(S.SESSION):
+        return "serving a resident"
+    return str(kiosk.state)
 
 
 async def run_live(*, config_files: list[Path], hardware: bool, until_ready: bool = False) -> int:
@@ -80,7 +111,6 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
     app = KioskApp(config, clock=MonotonicClock())
     screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent)
     app._show = screens.show
-    notifier = Notifier()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -89,53 +119,98 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
 
     screen_task = asyncio.create_task(screens.run(), name="screens")
     try:
-        kiosk = await app.start()
-    except JournalCorrupt as exc:
-        # Refuse loudly rather than guess at money and documents: a technician must look.
-        print(f"kiosk: OUT OF SERVICE: the journal is corrupt and was not opened: {exc}", file=sys.stderr)
-        notifier.status(f"out of service: journal corrupt: {exc}")
+        try:
+            kiosk = await app.start()
+        except (JournalCorrupt, JournalUnwritable) as exc:
+            return await _refuse_journal(exc, app.clock.now().strftime("%H:%M"), config=config, screens=screens,
+                                         run_dir=run_dir, stop=stop, until_ready=until_ready)
+        announce = ""
+        if booth is not None:
+            announce = (f"drive the simulators with: kiosk sim <name> help "
+                        f"(simulators started in {simulators_seconds:.3f} s)")
+        await _serve(kiosk, screens=screens, run_dir=run_dir, stop=stop, until_ready=until_ready,
+                     announce=announce)
+        return 0
+    finally:
         screen_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, Exception):
             await screen_task
+        await app.stop()
         screens.close()
         if booth is not None:
             await booth.stop()
-        return 3
-    touch = await _serve_touch_controls(run_dir, screens, kiosk)
+
+
+async def _serve(kiosk: Kiosk, *, screens: Any, run_dir: Path, stop: asyncio.Event, until_ready: bool,
+                 announce: str) -> None:
+    """The kiosk at work until SIGTERM: touch controls, and systemd told READY, STATUS and WATCHDOG."""
+    notifier = Notifier()
+    touch = await _serve_touch_controls(run_dir, screens, lambda: (kiosk.view, kiosk.state))
     watchdog = Notifier.watchdog_interval()
 
     async def report() -> None:
-        announced = False
+        told = ""  # the STATUS systemd last heard; "" until READY=1
         while True:
-            if not announced and kiosk.state in (S.IDLE, S.OUT_OF_SERVICE):
-                announced = True
-                notifier.ready(f"{kiosk.state}")
-                if booth is not None:
-                    print(f"kiosk ready ({kiosk.state}); drive the simulators with: kiosk sim <name> help "
-                          f"(simulators started in {simulators_seconds:.3f} s)", flush=True)
+            line = status_line(kiosk)
+            if not told and kiosk.state in (S.IDLE, S.OUT_OF_SERVICE):
+                told = line
+                notifier.ready(line)
+                if announce:
+                    print(f"kiosk ready ({kiosk.state}); {announce}", flush=True)
                 if until_ready:
                     stop.set()
+            elif told and line != told:
+                told = line
+                notifier.status(line)
             if watchdog is not None:
                 notifier.watchdog()
-            if announced:
-                await asyncio.sleep(watchdog or 3600.0)
-            else:  # until ready, wake on every published view (the idle screen is one)
-                kiosk.published.changed.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(kiosk.published.changed.wait(), watchdog or 1.0)
+            # Wake on every published view (a change of state is one), and at least every half watchdog.
+            kiosk.published.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(kiosk.published.changed.wait(), watchdog or 3600.0)
 
     reporter = asyncio.create_task(report(), name="sd-notify")
     try:
         await stop.wait()
     finally:
         reporter.cancel()
-        screen_task.cancel()
-        for task in (reporter, screen_task):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reporter
         await touch.close()
-        await app.stop()
-        screens.close()
-        if booth is not None:
-            await booth.stop()
-    return 0
+
+
+async def _refuse_journal(exc: JournalCorrupt | JournalUnwritable, since: str, *, config: KioskConfig,
+                          screens: Any, run_dir: Path, stop: asyncio.Event, until_ready: bool) -> int:
+    """Out of service on a journal refused at start, until SIGTERM: on screen, over `kiosk screen`,
+    and to systemd.
+
+    No controller runs, so no money or paper device is opened (the acceptors stay inhibited, as
+    they power up) and the journal file is not touched again. READY=1 and the watchdog keep
+    systemd from restarting the kiosk in a loop; a technician saves and moves a corrupt file aside
+    (or frees the disk) and restarts it. Returns 0 after SIGTERM, EXIT_JOURNAL_REFUSED at once with
+    --until-ready.
+    """
+    if isinstance(exc, JournalCorrupt):
+        reason, status = "journal-corrupt", "journal corrupt"
+        log.critical("OUT OF SERVICE: the journal is corrupt and was not opened; the file was left as found: "
+                     "%s. Save a copy for the city, move it aside and restart the kiosk", exc)
+    else:
+        reason, status = "journal-unwritable", "journal unwritable"
+        log.critical("OUT OF SERVICE: the journal cannot be opened or written; the file was left as found: "
+                     "%s. Free the disk or fix the storage, then restart the kiosk", exc)
+    language = config.kiosk.languages[0] if config.kiosk.languages else "ko"
+    view = out_of_service_view(reason, since=since, journal=config.journal.path, language=language)
+    screens.show(view)
+    touch = await _serve_touch_controls(run_dir, screens, lambda: (view, S.OUT_OF_SERVICE))
+    notifier = Notifier()
+    notifier.ready(f"out of service: {status}: {exc}")
+    watchdog = Notifier.watchdog_interval()
+    try:
+        while not until_ready and not stop.is_set():
+            if watchdog is not None:
+                notifier.watchdog()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), watchdog)
+    finally:
+        await touch.close()
+    return EXIT_JOURNAL_REFUSED if until_ready else 0

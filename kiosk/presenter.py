@@ -50,8 +50,8 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
                 "clock": kiosk.clock.now().strftime("%H:%M"), "issuance_open": availability.open_reason == "",
                 "closed_reason": availability.open_reason}
     if screen == "out_of_service":
-        return {"reason": kiosk.out_of_service_reason, "since": kiosk.out_of_service_since,
-                "devices": device_lines(kiosk)}
+        return out_of_service_data(kiosk.out_of_service_reason, since=kiosk.out_of_service_since,
+                                   devices=device_lines(kiosk), journal=str(kiosk.journal.path))
     if screen == "maintenance":
         return {"devices": device_lines(kiosk), "counters": kiosk.journal.totals(),
                 "cash_box": kiosk.journal.cash_box(),
@@ -97,6 +97,21 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
                 "masked_pan": kiosk.card_payment.masked_pan(session.id),
                 "card_voided": sum(e.amount for e in kiosk.journal.entries(session.id) if e.kind == "card_voided")}
     return {}
+
+
+def out_of_service_data(reason: str, *, since: str, devices: list[DeviceLine],
+                        journal: str = "") -> dict[str, Any]:
+    """The out-of-service screen's fields; a journal fault also names the file, for the technician."""
+    data: dict[str, Any] = {"reason": reason, "since": since, "devices": devices}
+    if reason.startswith("journal-") and journal:
+        data["journal"] = journal
+    return data
+
+
+def out_of_service_view(reason: str, *, since: str, journal: str, language: str = "ko") -> View:
+    """The view of a kiosk that could not start its controller (a corrupt journal): no devices were opened."""
+    return View(screen="out_of_service", data=out_of_service_data(reason, since=since, devices=[], journal=journal),
+                language=language, serial=1)
 
 
 def _bills(kiosk: Kiosk, remaining: int) -> list[int]:

@@ -1,4 +1,8 @@
-"""Out of service: why, since when, where else to go. In both languages: nobody can choose one here."""
+"""Out of service: why, since when, where else to go. In both languages: nobody can choose one here.
+
+A reason that needs a technician's hand (a journal fault) also says what to do, in the kiosk's
+language, naming the file it is about.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from screens.base import (
     stack,
     text_block,
 )
-from screens.strings import t
+from screens.strings import has, t
 from screens.theme import Theme
 
 
@@ -102,6 +106,22 @@ class OutOfServiceScreen(Screen):
                 gap=theme.sp(40),
             )
         )
+        # What the technician must do, for reasons that need a hand (a journal fault names its file).
+        tech = f"tech.{get_str(view.data, 'reason')}"
+        if has(tech):
+            journal = get_str(view.data, "journal") or "journal.sqlite3"
+            blocks.append(
+                text_block(
+                    theme,
+                    t(tech, lang, journal=journal),
+                    "body",
+                    c.text,
+                    width,
+                    priority=2,
+                    align="center",
+                    gap=theme.sp(40),
+                )
+            )
         # The same in the other language, smaller: a foreign resident cannot switch languages here.
         blocks.append(Block(theme.sp(40), paint_rule, 4, theme.sp(24)))
         blocks.extend(
@@ -122,5 +142,18 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "reason": "door-open",
         "since": "02:13",
         "devices": [DeviceLine("door", "hardwareError", "open")],
+    },
+    # `kiosk run` found the journal corrupt: no device was opened, the file was left as found.
+    "journal_corrupt": {
+        "reason": "journal-corrupt",
+        "since": "03:12",
+        "devices": [],
+        "journal": "/var/lib/kiosk/journal.sqlite3",
+    },
+    "journal_unwritable": {
+        "reason": "journal-unwritable",
+        "since": "21:47",
+        "devices": [DeviceLine("cash", "online", ""), DeviceLine("a4_printer", "online", "")],
+        "journal": "/var/lib/kiosk/journal.sqlite3",
     },
 }

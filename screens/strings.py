@@ -321,6 +321,15 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "No one answered, so the session ended. Any money put in was returned"},
     "reason.document-refused": {"ko": "이 서류는 지금 발급할 수 없습니다", "en": "This document cannot be issued now"},
     "reason.timeout": {"ko": "응답이 없어 거래를 마쳤습니다", "en": "No answer, so the session ended"},
+    "reason.journal-corrupt": {
+        "ko": "거래 기록 파일이 손상되어 운영을 멈췄습니다",
+        "en": "The kiosk's transaction record is damaged, so the kiosk has stopped",
+    },
+    "reason.journal-unwritable": {
+        "ko": "거래 기록을 저장할 수 없어 운영을 멈췄습니다. 넣으신 돈은 주민센터에 문의해 주세요",
+        "en": "The kiosk cannot save its transaction record and has stopped. "
+        "Ask a community centre about any money you put in",
+    },
     "reason._unknown": {"ko": "일시적인 문제가 생겼습니다", "en": "A temporary problem occurred"},
     # --- notices -------------------------------------------------------------------------
     "notice.receipt-paper-out": {
@@ -357,6 +366,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "out.help": {
         "ko": "가까운 다른 무인민원발급기나 주민센터를 이용해 주세요",
         "en": "Please use another kiosk or a community centre nearby",
+    },
+    # What the technician who walks up must do (only reasons that need a hand have one).
+    "tech.journal-corrupt": {
+        "ko": "관리자 안내: 거래 기록 파일 {journal}은(는) 발견된 그대로 두었습니다. "
+        "시청에 낼 사본을 저장한 뒤 파일을 다른 곳으로 옮기고 키오스크를 다시 시작하세요",
+        "en": "Technician: the journal {journal} was left as found. Save a copy for the city, "
+        "then move the file aside and restart the kiosk",
+    },
+    "tech.journal-unwritable": {
+        "ko": "관리자 안내: 거래 기록 파일 {journal}에 쓸 수 없습니다(디스크 공간 부족 또는 입출력 오류). "
+        "원인을 해결하고 키오스크를 다시 시작하면 끝나지 않은 거래를 정리합니다",
+        "en": "Technician: the journal {journal} cannot be written (disk full or I/O error). "
+        "Fix the cause and restart the kiosk; it then settles any unfinished session",
     },
     "maint.title": {"ko": "점검 모드", "en": "Maintenance"},
     "maint.devices": {"ko": "장치 상태", "en": "Devices"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +31,18 @@ class Simulator(Protocol):
 
     def controls(self) -> Mapping[str, Callable[..., Any]]:
         """The resident actions and faults this simulator offers, by command name."""
+
+
+# systemd's per-service variables: a helper process (pcscd, dbus, ippeveprinter) that inherits them
+# would talk to the kiosk's notify socket as if it were the kiosk.
+SERVICE_MANAGER_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")
+
+
+def helper_environment(**extra: str) -> dict[str, str]:
+    """The environment for a helper process a simulator starts: ours, minus the service manager's."""
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_MANAGER_VARIABLES}
+    env.update(extra)
+    return env
 
 
 def base_parser(name: str, description: str) -> argparse.ArgumentParser:

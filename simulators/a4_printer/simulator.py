@@ -35,6 +35,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from simulators.process import helper_environment
+
 log = logging.getLogger(__name__)
 
 IPPEVEPRINTER = "ippeveprinter"
@@ -276,7 +278,7 @@ class A4PrinterSimulator:
         bus.unlink(missing_ok=True)
         self._dbus = subprocess.Popen(
             [DBUS_DAEMON, "--session", f"--address=unix:path={bus}", "--nofork", "--nopidfile"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log("dbus.log"),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log("dbus.log"), env=helper_environment(),
         )
         deadline = time.monotonic() + START_TIMEOUT
         while not bus.exists():
@@ -290,7 +292,7 @@ class A4PrinterSimulator:
         self._runs += 1
         spool = self._workdir / f"run-{self._runs}"
         spool.mkdir(exist_ok=True)
-        env = {**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={self._workdir / 'bus'}"}
+        env = helper_environment(DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={self._workdir / 'bus'}")
         # -n localhost: with 127.0.0.1 it fails creating its IPv6 listener (test-stacks.md).
         # start_new_session: the job command runs in ippeveprinter's process group, so killing
         # the group leaves no job script behind.

@@ -188,7 +188,10 @@ CODES = {
         "fingerprint-unavailable",
         "outside-hours",
         "a4-paper-out",
+        "journal-corrupt",
+        "journal-unwritable",
     ],
+    "tech": ["journal-corrupt", "journal-unwritable"],
     "notice": ["receipt-paper-out"],
 }
 
