@@ -13,6 +13,8 @@ the driver's request object for the length of the online call and is wiped after
 Phases (`CardPayment.phase`), shown on the payment screen: "" (no card payment running), "insert"
 (waiting for a card), "reading" (EMV read; safe to abandon, no money can move yet), "authorising"
 (the online call; never abandoned: its answer is always journaled and, if unwanted, voided).
+An answer that never came (a dropped connection) or never reached the journal (a power cut) is
+looked up at the server and voided: kiosk.card_recovery.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from drivers.card.client import CardAuthorisationRequest
 from drivers.card.errors import CardError, CardRemoved, NoCard, ReaderUnavailable
 from drivers.card.payment_method import Authorisation, EmvCardPaymentMethod, PaymentMethod
+from kiosk.card_recovery import NO_ANSWER, reconcile
 from kiosk.machine import S
 
 if TYPE_CHECKING:
@@ -51,7 +54,7 @@ def card_error_message(exc: CardError) -> str:
 
 
 def decline_message(auth: Authorisation) -> str:
-    return "card-unavailable" if auth.decline_reason == "authorisation-unavailable" else "card-declined"
+    return "card-unavailable" if auth.decline_reason == NO_ANSWER else "card-declined"
 
 
 class CardPayment:
@@ -189,8 +192,11 @@ class CardPayment:
         except Exception as exc:
             log.warning("card authorisation not answered: %s", type(exc).__name__)
             self._record(session_id, "card_authorise_failed", ref=type(exc).__name__)
+            # The server may have approved and its answer been lost on the way back: ask it what this
+            # session was charged and void what the journal does not know (the resident may try again).
+            await reconcile(self.kiosk, session_id, reason="answer-lost", final=False)
             return Authorisation(approved=False, amount=request.amount, session_id=session_id,
-                                 masked_pan=request.masked_pan, decline_reason="authorisation-unavailable")
+                                 masked_pan=request.masked_pan, decline_reason=NO_ANSWER)
         return Authorisation(approved=answer.approved, amount=answer.amount, session_id=session_id,
                              reference=answer.reference, masked_pan=request.masked_pan,
                              decline_reason=answer.reason)

@@ -2,7 +2,8 @@
 
 Each step is journaled before and after it happens. A document is committed only after the printer
 said the job completed; a reservation that did not reach the paper is voided; the fee is kept only
-when the resident holds the document. Recovery at boot replays the same rules from the journal.
+when the resident holds the document. Recovery at boot replays the same rules from the journal, and
+asks the server about card authorisations whose answer the power cut took (kiosk.card_recovery).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from kiosk.card_recovery import lookup_owed, reconcile
 from kiosk.receipt_content import build_receipt
 from kiosk.server_client import DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.session import Session
@@ -256,6 +258,10 @@ class Issuer:
             elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
                 # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")
+            if lookup_owed(entries):
+                # A card authorisation whose answer died with the power: the server may have approved it.
+                # Found, it is journaled and voided here; if the server cannot be asked, the outbox asks later.
+                await reconcile(self.kiosk, session_id, reason="recovered-after-restart", final=True)
             owed = journal.session_money(session_id).unaccounted
             if owed > 0:
                 await self.kiosk.till._refund(session_id, owed)

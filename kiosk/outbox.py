@@ -1,9 +1,13 @@
-"""Commits and voids (of issuances and of card authorisations) the server did not receive, delivered
-when the link returns.
+"""Commits and voids (of issuances and of card authorisations) the server did not receive, and card
+lookups it could not answer, delivered when the link returns.
 
 The journal is the outbox: a `commit_pending` or `void_pending` record with no later `committed` /
 `voided` for the same session is owed to the server. Each is resent with the session's idempotency
-key, so the server applies it exactly once however many times the kiosk had to try.
+key, so the server applies it exactly once however many times the kiosk had to try. A closed session
+with a card authorisation that never got an answer (`card_lookup_pending`, or a lookup made while it
+was still open) is looked up at the server, and what it charged voided (kiosk.card_recovery); a card
+authorisation a closed session meant to give back and never saw voided is voided. Open sessions are
+left to their own settling, or to boot recovery.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from kiosk.card_recovery import reconcile, sessions_owing_lookup
 from kiosk.server_client import ServerRejected
-from kiosk.till import open_card_authorisations, payment_ref
+from kiosk.till import card_voids_owed, payment_ref
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
+    from kiosk.journal import Entry
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +68,41 @@ async def deliver_owed(kiosk: Kiosk) -> int:
         kiosk.journal.record(session, "committed" if what == "commit" else "voided", at=kiosk.stamp(),
                              ref=session, late=True)
         delivered += 1
+    delivered += await _deliver_card_lookups(kiosk)
     delivered += await _deliver_card_voids(kiosk)
     if delivered:
-        log.warning("delivered %d commit/void records kept during a server outage", delivered)
+        log.warning("delivered %d commits, voids and card lookups kept during a server outage", delivered)
+    return delivered
+
+
+async def _deliver_card_lookups(kiosk: Kiosk) -> int:
+    """Closed sessions whose card authorisation never got an answer: ask the server, void what it took.
+    An open session is left to itself: its own authorisation may still be on the way."""
+    still_open = set(kiosk.journal.open_sessions())
+    delivered = 0
+    for session in sessions_owing_lookup(kiosk.journal.entries()):
+        if session in still_open:
+            continue
+        if not await reconcile(kiosk, session, reason="delivered-after-outage", final=True):
+            return delivered  # still down: try again at the next heartbeat
+        delivered += 1
     return delivered
 
 
 async def _deliver_card_voids(kiosk: Kiosk) -> int:
-    """Card authorisations whose void never reached the server (`card_void_failed`): void them now."""
-    failed = {(e.session, e.ref) for e in kiosk.journal.entries() if e.kind == "card_void_failed"}
+    """Card authorisations of closed sessions the kiosk decided to give back and never saw voided (a
+    void that failed or a power cut stopped, one recovered from the server): void them now. An open
+    session settles its own card (kiosk.till `_refund`), or boot recovery does; touching it here
+    could void one twice."""
+    still_open = set(kiosk.journal.open_sessions())
+    by_session: dict[str, list[Entry]] = {}
+    for entry in kiosk.journal.entries():
+        if entry.session not in still_open:
+            by_session.setdefault(entry.session, []).append(entry)
     delivered = 0
-    for session, reference in sorted(failed):
-        rows = kiosk.journal.entries(session)
-        for auth in open_card_authorisations(rows):
-            if auth.reference == reference and await kiosk.card_payment.void(auth, reason="delivered-after-outage"):
-                delivered += 1
-            elif auth.reference == reference:
+    for rows in by_session.values():
+        for auth in card_voids_owed(rows):
+            if not await kiosk.card_payment.void(auth, reason="delivered-after-outage"):
                 return delivered  # still down: try again at the next heartbeat
+            delivered += 1
     return delivered

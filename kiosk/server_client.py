@@ -6,8 +6,9 @@ can print it. Failures surface as a small typed tree (`ServerError` and below) s
 can tell "try later" (ServerUnavailable) from "the server said no" (ServerRejected) from "the
 server is broken" (ServerProtocolError) from "do not print this" (DocumentSignatureInvalid).
 
-Only idempotent calls are retried: the catalog, heartbeats, parcel searches and pickup lookups, and
-reserve/commit/void, pickup reserves and cash settlements, which carry the kiosk's idempotency key.
+Only idempotent calls are retried: the catalog, heartbeats, parcel searches, pickup and payment
+lookups, and reserve/commit/void, card authorisations and voids, pickup reserves and cash settlements,
+which carry the kiosk's idempotency key.
 Identity verification is never retried: each attempt counts towards the server's lock-out. Resident
 numbers and templates leave this module only sealed (kiosk.template_crypto) and are never logged.
 """
@@ -59,6 +60,8 @@ TIMEOUT_FACTORS: dict[str, float] = {
     # A card authorisation goes on to the acquirer and the issuer (a VAN round trip of 1–3 s): two units.
     "authorise_payment": 2.0,
     "void_payment": 1.0,
+    # Listing a session's payments (to find an authorisation whose answer was lost) is one lookup: one unit.
+    "session_payments": 1.0,
     # A parcel search, a pickup lookup and a settlement are single lookups or inserts: one unit.
     # Reserving a pickup renders and signs PDFs like any reservation: four units.
     "search_parcels": 1.0,
@@ -88,6 +91,12 @@ _LOT_RE = re.compile(r"^[1-9][0-9]{0,3}(-[0-9]{1,4})?$")
 _PICKUP_CODE_RE = re.compile(r"^[0-9]{8}$")
 _PICKUP_PATH_RE = re.compile(r"(/v1/pickups/[0-9]{4})[0-9]{4}")
 _DENOMINATION_RE = re.compile(r"^(coin|bill):[1-9][0-9]{0,5}$")
+# First six and last four digits at most (docs/protocol.md "Card payment"): anything else from the
+# server might be a whole card number, which must never reach the journal or a log.
+_MASKED_PAN_RE = re.compile(r"^([0-9]{6})?[*]{2,13}[0-9]{4}$")
+_PAYMENT_STATES = ("approved", "declined", "voided")
+# A resident inserts a card a handful of times in one session; a hundred payments is a broken answer.
+_MAX_SESSION_PAYMENTS = 100
 # Beyond five minutes the kiosk's clock is wrong enough to matter (receipts, journal, token
 # lifetimes): the same bound as Kerberos' customary maximum clock skew (MIT krb5 `clockskew` = 300 s).
 CLOCK_SKEW_WARN_S = 300.0
@@ -212,6 +221,21 @@ class PaymentAnswer:
     amount: int
     reference: str  # "" when declined
     reason: str  # "" when approved; else "issuer-declined", "cryptogram-invalid", ...
+
+
+@dataclass(frozen=True)
+class ServerPayment:
+    """One card payment the server holds for a session (GET /v1/payments), masked PAN only."""
+
+    reference: str
+    state: str  # "approved", "declined" or "voided"
+    amount: int
+    masked_pan: str
+
+    @property
+    def approved(self) -> bool:
+        """Money taken from the card and not given back: what a kiosk must keep or void."""
+        return self.state == "approved"
 
 
 @dataclass(frozen=True)
@@ -416,6 +440,19 @@ class IssuanceClient:
         path = f"/v1/payments/{urllib.parse.quote(_check_key(reference), safe='')}/void"
         body = await self._call("POST", path, {"reason": reason}, "void_payment", idempotent=True)
         _expect_state(body, "voided")
+
+    async def session_payments(self, session: str) -> list[ServerPayment]:
+        """The card payments the server holds for this kiosk's `session` (GET /v1/payments?session=),
+        oldest first; empty when there are none. How the kiosk finds an approval whose answer never
+        reached its journal (a power cut, a dropped connection), so it can void it."""
+        query = urllib.parse.urlencode({"session": _check_key(session)})
+        body = await self._call("GET", f"/v1/payments?{query}", None, "session_payments", idempotent=True)
+        if body.get("session") != session:
+            raise ServerProtocolError("bad-field", "the answer is for another session")
+        raw = _list_of_dicts(body, "payments")
+        if len(raw) > _MAX_SESSION_PAYMENTS:
+            raise ServerProtocolError("bad-field", f"more than {_MAX_SESSION_PAYMENTS} payments for one session")
+        return [_server_payment(p) for p in raw]
 
     async def search_parcels(self, district: str, lot: str) -> list[Parcel]:
         """The parcels at this lot (GET /v1/parcels); empty when the server knows none ("parcel-not-found")."""
@@ -886,6 +923,21 @@ def _catalog_document(raw: Mapping[str, Any]) -> CatalogDocument:
         max_copies=_int(raw, "max_copies", low=1, high=100),
         hours=span,
     )
+
+
+def _server_payment(raw: Mapping[str, Any]) -> ServerPayment:
+    reference = _str(raw, "reference", max_len=128)
+    if not _KEY_RE.match(reference):
+        raise ServerProtocolError("bad-field", "reference: 8..128 characters of A-Z a-z 0-9 . _ : -")
+    state = raw.get("state")
+    if state not in _PAYMENT_STATES:
+        raise ServerProtocolError("bad-field", "state must be approved, declined or voided")
+    masked = raw.get("masked_pan")
+    if not isinstance(masked, str) or not _MASKED_PAN_RE.match(masked):
+        # Never echo the value: it may be a whole card number.
+        raise ServerProtocolError("bad-field", "masked_pan must be masked (first six and last four digits at most)")
+    return ServerPayment(reference=reference, state=str(state), amount=_int(raw, "amount", low=1, high=_MAX_WON),
+                         masked_pan=masked)
 
 
 def _parcel(raw: Mapping[str, Any]) -> Parcel:

@@ -86,6 +86,15 @@ def open_card_authorisations(journal_rows: list[Any]) -> list[Authorisation]:
             for e in journal_rows if e.kind == "card_authorised" and e.ref not in voided]
 
 
+def card_voids_owed(journal_rows: list[Any]) -> list[Authorisation]:
+    """Open card authorisations the kiosk already decided to give back: its void was started (and
+    failed, or a power cut stopped it), or it was recovered from the server (kiosk.card_recovery) and
+    so never paid a fee. They are voided, never paid back in coins."""
+    started = {e.ref for e in journal_rows if e.kind in ("card_void_intent", "card_void_failed")}
+    recovered = {e.ref for e in journal_rows if e.kind == "card_authorised" and e.detail.get("recovered")}
+    return [a for a in open_card_authorisations(journal_rows) if a.reference in started | recovered]
+
+
 class Till:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
@@ -313,14 +322,25 @@ class Till:
         return paid, voucher
 
     async def _refund(self, session_id: str, amount: int) -> tuple[int, str]:
-        """Give `amount` back: card authorisations are voided first (up to what they brought in), the
-        rest is paid in coins or vouchered. Also used by boot recovery, so it works from the rows."""
+        """Give `amount` back. Card authorisations already being given back (a void that failed or was
+        cut short, one recovered from the server) are voided first, and never paid in coins even if the
+        void fails again (the outbox delivers it). Of the rest, coins and bills taken are paid back in
+        coins or vouchered, and what card authorisations brought in beyond them is voided. Also used by
+        boot recovery, so it works from the rows."""
         rows = self.kiosk.journal.entries(session_id)
-        cash_owed = min(amount, cash_taken(rows))
+        giving_back = card_voids_owed(rows)
+        for auth in giving_back:
+            if amount <= 0:
+                break
+            await self.kiosk.card_payment.void(auth, reason="refund")
+            amount -= auth.amount
+        cash_owed = min(max(0, amount), cash_taken(rows))
         card_owed = amount - cash_owed
         for auth in open_card_authorisations(rows):
             if card_owed <= 0:
                 break
+            if auth in giving_back:
+                continue
             if await self.kiosk.card_payment.void(auth, reason="refund"):
                 card_owed -= auth.amount
         paid, voucher = (0, "")

@@ -3,7 +3,9 @@
 POST /v1/payments/authorise {session, amount, icc_data, masked_pan} answers approved (with a
 reference) or declined; POST /v1/payments/{ref}/void cancels an approved one. Both are idempotent:
 the same kiosk, session and chip data get the same answer however often they are sent, and voiding
-twice is voiding once. The issuer's check is real: the ARQC in `icc_data` (ISO 8583 field 55) is
+twice is voiding once. GET /v1/payments?session=ID lists what this kiosk's session was charged: how
+a kiosk that never heard an authorisation's answer (a power cut, a dropped connection) finds the
+approval it must void. The issuer's check is real: the ARQC in `icc_data` (ISO 8583 field 55) is
 verified with the simulated card's key (`simulators.smartcard.issuer_verify`).
 
 Only a masked PAN is accepted: a request carrying anything that looks like a whole card number is
@@ -58,6 +60,7 @@ class Payments:
         return [
             web.post(f"{self._api}/payments/authorise", self._authorise),
             web.post(self._api + "/payments/{ref}/void", self._void),
+            web.get(f"{self._api}/payments", self._list),
         ]
 
     def controls(self) -> Mapping[str, Callable[..., Any]]:
@@ -129,6 +132,26 @@ class Payments:
             payment.state, payment.void_reason = "voided", reason
             self._counters["voids"] += 1
         return _json({"reference": payment.reference, "state": "voided", "amount": payment.amount})
+
+    async def _list(self, request: web.Request) -> web.StreamResponse:
+        from simulators.server.app import ApiError, _json, _kiosk_id
+
+        kiosk_id = _kiosk_id(request)
+        query = request.rel_url.query
+        unknown = sorted(set(query) - {"session"})
+        if unknown:
+            raise ApiError(400, "bad-request", f"unknown query parameter {unknown[0]!r:.40}")
+        sessions = query.getall("session", [])
+        if len(sessions) != 1 or not _SESSION_RE.match(sessions[0]):
+            raise ApiError(400, "bad-request", "one session: 8..128 of A-Z a-z 0-9 . _ : -")
+        found = [_listed(p) for p in self._by_ref.values() if p.kiosk_id == kiosk_id and p.session == sessions[0]]
+        return _json({"session": sessions[0], "payments": found})
+
+
+def _listed(payment: Payment) -> dict[str, Any]:
+    """One payment as the lookup lists it: never the chip data, only the masked PAN."""
+    return {"reference": payment.reference, "state": payment.state, "amount": payment.amount,
+            "masked_pan": payment.masked_pan}
 
 
 def _cryptogram_ok(icc_data: bytes) -> bool:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.clock import MonotonicClock
-from kiosk.server_client import IssuanceClient, ServerConfig, ServerError
+from kiosk.server_client import IssuanceClient, ServerConfig, ServerError, ServerProtocolError
 from simulators.server.pki import PkiPaths
 
 
@@ -124,6 +124,13 @@ VALID: dict[str, dict[str, Any]] = {
     "commit": {"issuance_id": "ISS-1", "state": "committed"},
     "void": {"issuance_id": "ISS-1", "state": "voided"},
     "heartbeat": {"commands": ["reload_catalog"]},
+    "payments": {
+        "session": "txn-hostile-1",
+        "payments": [
+            {"reference": "PAY-0123456789ABCDEF", "state": "approved", "amount": 200, "masked_pan": "476173******0010"},
+            {"reference": "PAY-FEDCBA9876543210", "state": "voided", "amount": 200, "masked_pan": "****0010"},
+        ],
+    },
 }
 
 json_values = st.recursive(
@@ -211,6 +218,8 @@ async def invoke(client: IssuanceClient, call: str) -> None:
         await client.commit("txn-hostile-1", pages_printed=1, payment_ref="cash:500")
     elif call == "void":
         await client.void("txn-hostile-1", reason="a4-jam")
+    elif call == "payments":
+        await client.session_payments("txn-hostile-1")
     else:
         await client.heartbeat({"a4": "online"})
 
@@ -234,3 +243,38 @@ async def test_valid_answers_from_the_hostile_rig_parse(
     assert (await hostile_client.catalog()).documents[0].code == "land_register"
     hostile.answer = http(200, "application/json", json.dumps(VALID["heartbeat"]).encode())
     assert await hostile_client.heartbeat({}) == ["reload_catalog"]
+    hostile.answer = http(200, "application/json", json.dumps(VALID["payments"]).encode())
+    listed = await hostile_client.session_payments("txn-hostile-1")
+    assert [(p.state, p.amount, p.approved) for p in listed] == [("approved", 200, True), ("voided", 200, False)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pan=st.text(alphabet="0123456789*- ", min_size=0, max_size=24) | st.text(max_size=24))
+async def test_a_payment_lookup_never_lets_a_card_number_through(
+    hostile: HostileServer, hostile_client: IssuanceClient, pan: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the lookup returns goes into the journal: a whole card number from the server must be
+    refused, and not even quoted in the error or the log."""
+    body = {"session": "txn-hostile-1",
+            "payments": [{"reference": "PAY-0123456789ABCDEF", "state": "approved", "amount": 200, "masked_pan": pan}]}
+    hostile.answer = http(200, "application/json", json.dumps(body).encode())
+    caplog.clear()
+    refusal = ""
+    try:
+        (payment,) = await hostile_client.session_payments("txn-hostile-1")
+    except ServerProtocolError as exc:
+        refusal = str(exc)
+    else:
+        assert sum(c.isdigit() for c in payment.masked_pan) <= 10
+        assert "*" in payment.masked_pan
+    digits = "".join(c for c in pan if c.isdigit())
+    if len(digits) >= 12:  # long enough to be (part of) a card number
+        assert digits not in refusal and digits not in caplog.text
+
+
+async def test_a_lookup_answer_for_another_session_is_refused(
+    hostile: HostileServer, hostile_client: IssuanceClient
+) -> None:
+    hostile.answer = http(200, "application/json", json.dumps({**VALID["payments"], "session": "txn-other-9"}).encode())
+    with pytest.raises(ServerProtocolError):
+        await hostile_client.session_payments("txn-hostile-1")

@@ -200,3 +200,12 @@ def test_stateful_walk_conforms(live: Live, pki: PkiPaths) -> None:
     voided = live.call(_case("POST", "/v1/issuances/{key}/void", path_parameters={"key": register_key},
                              body={"reason": "payment-cancelled"}))
     assert voided.json()["state"] == "voided"
+
+    # A card payment the kiosk never heard the answer to is found by listing its session's payments
+    # (generated sessions name none, so the non-empty list is reached only here).
+    session = f"txn-{uuid.uuid4().hex}"
+    payment = {"session": session, "amount": 200, "icc_data": "9F2608" + "00" * 8, "masked_pan": "476173******0010"}
+    answer = live.call(_case("POST", "/v1/payments/authorise", body=payment))
+    assert answer.json()["decline_reason"] == "cryptogram-invalid"  # not the simulated card's cryptogram
+    listed = live.call(_case("GET", "/v1/payments", query={"session": session}))
+    assert [(p["state"], p["masked_pan"]) for p in listed.json()["payments"]] == [("declined", "476173******0010")]
