@@ -67,11 +67,12 @@ def within_hours(hours: str, now: dt.datetime) -> bool:
 
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
            fees: dict[str, int], change_available: int, operator_hold: bool = False,
-           journal_fault: str = "") -> Availability:
-    # A journal that refused a write comes first: no money may move that the books cannot show.
+           controller_fault: str = "") -> Availability:
+    # The controller's own faults come first (a journal that refused a write, a recovery that could
+    # not finish): no money may move that the books cannot show.
     # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
-    if journal_fault:
-        oos = journal_fault
+    if controller_fault:
+        oos = controller_fault
     else:
         oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
     cash = statuses.get("cash")

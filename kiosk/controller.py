@@ -59,6 +59,7 @@ HEARTBEAT_SECONDS = 30.0
 RETRY_PAUSE_SECONDS = 1.5
 # The out-of-service reason (and the session's) once a journal write was refused.
 JOURNAL_UNWRITABLE = "journal-unwritable"
+RECOVERY_FAILED = "recovery-needs-technician"
 
 
 @dataclass
@@ -109,6 +110,9 @@ class Kiosk:
         # step and only a technician can say what happened to it.
         self.journal_fault = ""
         journal.on_unwritable = self._journal_unwritable
+        # Set when boot recovery stopped on an error: sessions may be left unsettled, so the kiosk
+        # stays out of service, saying so, until a technician has looked (and restarted it).
+        self.recovery_fault = ""
         self.boot_step = "starting"
         self._serial = 0
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -146,7 +150,8 @@ class Kiosk:
     def availability(self) -> Availability:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
                       fees=self.catalog_fees, change_available=self._change_available(),
-                      operator_hold=self.operator_hold, journal_fault=self.journal_fault)
+                      operator_hold=self.operator_hold,
+                      controller_fault=self.journal_fault or self.recovery_fault)
 
     def _change_available(self) -> int:
         try:
@@ -194,6 +199,12 @@ class Kiosk:
 
     async def _recover_from_bug(self, where: str) -> None:
         if self._stopping:
+            return
+        if where == "boot" and not self.journal_fault:
+            self.recovery_fault = RECOVERY_FAILED
+            log.critical("OUT OF SERVICE: recovery at boot stopped on an error; unfinished sessions may be "
+                         "unsettled. A technician must read the log and the journal (kiosk journal --tail)")
+            await self.fire("booted")  # the self-test finds the kiosk unfit and says why
             return
         session = self.session
         if session is not None and not session.closed and self.state.startswith(S.SESSION):
@@ -322,14 +333,27 @@ class Kiosk:
         resume = getattr(self.devices.cash, "resume_from", None)
         if resume is not None:
             # Coins and bills the acceptors took while the kiosk was down are credited, not skipped.
-            resume(coin=self.journal.last_detail("coin_credited", "counter"),
-                   bill=self.journal.last_detail("bill_stacked", "counter"))
+            resume(coin=self.journal.last_cash_counter("coin"), bill=self.journal.last_cash_counter("bill"))
         for device in self.devices.all():
             await device.start()
+            if device is self.devices.cash:
+                self._journal_cash_baseline()  # before the cash poller first runs
         self.boot_step = "recovering"
         self.publish()
         await self.issuer.recover_unfinished()
         await self.fire("booted")
+
+    def _journal_cash_baseline(self) -> None:
+        """The acceptors' event counters, when the journal has none yet: without them a crash before
+        the first credit would leave the next run nowhere to resume from, and money the acceptors
+        took meanwhile would be skipped instead of given back."""
+        counters = getattr(self.devices.cash, "event_counters", None)
+        if counters is None:
+            return
+        unknown = {part: value for part, value in counters().items()
+                   if part in ("coin", "bill") and self.journal.last_cash_counter(part) is None}
+        if unknown:
+            self.journal.record("device", "cash_counters", at=self.stamp(), **unknown)
 
     async def enter_selftest(self) -> None:
         self.boot_step = "selftest"
@@ -362,8 +386,9 @@ class Kiosk:
             statuses = {name: {"state": s.state.value, "reason": s.reason,
                                "supplies": {k: v.value for k, v in s.supplies.items()}}
                         for name, s in self.statuses.items()}
-            if self.journal_fault:  # the city's operators hear of it with the devices
-                statuses["journal"] = {"state": DeviceState.HARDWARE_ERROR.value, "reason": self.journal_fault,
+            fault = self.journal_fault or self.recovery_fault
+            if fault:  # the city's operators hear of it with the devices
+                statuses["journal"] = {"state": DeviceState.HARDWARE_ERROR.value, "reason": fault,
                                        "supplies": {}}
             was_ok = self.server_ok
             try:

@@ -32,6 +32,7 @@ import signal
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,7 @@ class ProcessKillPoint:
     cash_state: dict[str, Any] = field(default_factory=dict)
     journal_kinds: list[str] = field(default_factory=list)
     journal_totals: dict[str, int] = field(default_factory=dict)
+    receipts: int = 0  # receipts (and voucher slips) the receipt printer printed, both runs together
 
 
 @dataclass
@@ -237,20 +239,25 @@ class BoothForKills:
         return self.work_dir / "kiosk.log"
 
 
-async def count_records_in_process(scenario: Path) -> int:
-    """Journal records a whole, uninterrupted session writes (the kill points to try)."""
+async def records_in_process(scenario: Path) -> list[str]:
+    """The kinds of the journal records a whole, uninterrupted session writes: the kill points to try."""
     async with BoothForKills(scenario) as booth:
         result = await _run_child(["play", str(scenario), str(booth.work_dir)], booth.log, kill_on_killpoint=False)
-        played = [line for line in result.lines if line.startswith("PLAYED ")]
-        if result.returncode != 0 or not played:
+        if result.returncode != 0 or not any(line.startswith("PLAYED ") for line in result.lines):
             tail = booth.log.read_text(errors="replace")[-2000:]
             raise RuntimeError(f"{scenario.stem} did not play through: {result.lines[-3:]}\n{tail}")
-        return int(played[-1].split()[1])
+        return [line.split(" ", 2)[2] for line in result.lines if line.startswith("RECORD ")]
 
 
-async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.0) -> ProcessKillPoint:
+async def count_records_in_process(scenario: Path) -> int:
+    return len(await records_in_process(scenario))
+
+
+async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.0,
+                  while_down: Callable[[SimulatedBooth], Awaitable[Any]] | None = None) -> ProcessKillPoint:
     """Kill the kiosk right after journal record `after_record`; with `in_flight_ms`, that long after
-    it instead, while the kiosk carries on with the action the record announced."""
+    it instead, while the kiosk carries on with the action the record announced. `while_down` acts on
+    the devices between the kill and the restart (a hopper that lost power too, say)."""
     point = ProcessKillPoint(scenario.stem, after_record)
     async with BoothForKills(scenario) as booth:
         args = ["play", str(scenario), str(booth.work_dir), "--stop-after", str(after_record)]
@@ -262,6 +269,8 @@ async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.
             point.reached = False
             return point
         point.kind = played.killed_at[1]
+        if while_down is not None:
+            await while_down(booth.booth)
         verdict = journal_integrity(booth.work_dir / "journal.sqlite3")
         if verdict != "ok":
             point.problems.append(f"journal fails SQLite's integrity check after the kill: {verdict}")
@@ -284,6 +293,7 @@ async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.
             point.cash_state = await booth.booth.control("cctalk", "state")
             point.journal_kinds = [e.kind for e in journal.entries()]
             point.journal_totals = journal.totals()
+            point.receipts = len(booth.booth.receipts())
             point.problems += check_books(journal, point.cash_state, await booth.booth.control("server", "stats"),
                                           await booth.booth.control("server", "payments"))
         finally:

@@ -234,6 +234,21 @@ class Issuer:
 
     # ------------------------------------------------------------------ recovery at boot
 
+    async def _print_recovered_vouchers(self, session_id: str) -> None:
+        """A voucher owed by a session the restart settled is printed now, while the resident who lost
+        power may still be at the booth; the journal keeps its code for the city office either way."""
+        entries = self.kiosk.journal.entries(session_id)
+        last_receipt = max((i for i, e in enumerate(entries) if e.kind == "receipt_printed"), default=-1)
+        vouchers = [e for e in entries[last_receipt + 1:] if e.kind == "voucher_issued"]
+        if not vouchers:
+            return
+        quoted = [e for e in entries if e.kind == "fee_quoted"]
+        chosen = [e.ref for e in entries if e.kind == "document_chosen"]
+        session = Session(id=session_id, document=chosen[-1] if chosen else "",
+                          copies=int(quoted[-1].detail.get("copies", 1)) if quoted else 1,
+                          total=quoted[-1].amount if quoted else 0, voucher=vouchers[-1].ref)
+        await self.print_receipt(session)
+
     async def recover_unfinished(self) -> None:
         """Resolve every session a crash left open: refund or voucher, void or commit, then close it."""
         journal = self.kiosk.journal
@@ -262,7 +277,12 @@ class Issuer:
                 # A card authorisation whose answer died with the power: the server may have approved it.
                 # Found, it is journaled and voided here; if the server cannot be asked, the outbox asks later.
                 await reconcile(self.kiosk, session_id, reason="recovered-after-restart", final=True)
+            hopper_knows = await self.kiosk.till.reconcile_payout(session_id)
             owed = journal.session_money(session_id).unaccounted
             if owed > 0:
-                await self.kiosk.till._refund(session_id, owed)
+                if hopper_knows:
+                    await self.kiosk.till._refund(session_id, owed)
+                else:
+                    await self.kiosk.till.voucher_for(session_id, owed)
+            await self._print_recovered_vouchers(session_id)
             self._record(session_id, "session_closed", outcome="recovered", reason="restart")

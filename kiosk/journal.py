@@ -183,6 +183,19 @@ class Journal:
             "ORDER BY seq DESC LIMIT 1", (f"$.{key}", kind, f"$.{key}")).fetchall()
         return rows[0][0] if rows else None
 
+    def last_cash_counter(self, part: str) -> int | None:
+        """The newest event counter of a cash part ("coin", "bill") the journal accounted for: from the
+        money it credited, or from the baseline a boot recorded (`cash_counters`) before any money
+        came. The next run's driver resumes there, so money taken while no controller was
+        journaling is found and given back, never skipped."""
+        credited = {"coin": "coin_credited", "bill": "bill_stacked"}[part]
+        rows = self._db.execute(
+            "SELECT CASE WHEN kind=? THEN json_extract(detail, '$.counter') ELSE json_extract(detail, ?) END "
+            "FROM journal WHERE (kind=? AND json_extract(detail, '$.counter') IS NOT NULL) "
+            "OR (kind='cash_counters' AND json_extract(detail, ?) IS NOT NULL) ORDER BY seq DESC LIMIT 1",
+            (credited, f"$.{part}", credited, f"$.{part}")).fetchall()
+        return int(rows[0][0]) if rows else None
+
     def tail(self, count: int) -> list[Entry]:
         rows = self._db.execute("SELECT * FROM journal ORDER BY seq DESC LIMIT ?", (count,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in reversed(rows)]

@@ -86,6 +86,16 @@ def open_card_authorisations(journal_rows: list[Any]) -> list[Authorisation]:
             for e in journal_rows if e.kind == "card_authorised" and e.ref not in voided]
 
 
+def unfinished_payout(journal_rows: list[Any]) -> Any | None:
+    """The last `change_intent`/`refund_intent` not followed by its `_paid` record, if any."""
+    for index in range(len(journal_rows) - 1, -1, -1):
+        row = journal_rows[index]
+        if row.kind in ("change_intent", "refund_intent"):
+            done = row.kind.replace("_intent", "_paid")
+            return None if any(r.kind == done for r in journal_rows[index + 1:]) else row
+    return None
+
+
 def card_voids_owed(journal_rows: list[Any]) -> list[Authorisation]:
     """Open card authorisations the kiosk already decided to give back: its void was started (and
     failed, or a power cut stopped it), or it was recovered from the server (kiosk.card_recovery) and
@@ -301,7 +311,11 @@ class Till:
     async def _pay_out(self, session_id: str, amount: int, purpose: str) -> tuple[int, str]:
         """Pay `amount` from the hoppers; whatever they cannot pay becomes a voucher. Returns (paid, voucher)."""
         payable = amount - amount % self._hopper_coin
-        self._record(session_id, f"{purpose}_intent", amount)
+        # The hopper's event counter before this payout: if the kiosk dies while coins fall, the next
+        # run asks the hopper what this payout paid (`reconcile_payout`) instead of paying it again.
+        counters = getattr(self._cash, "event_counters", None)
+        hopper_counter = counters().get("hopper") if counters is not None else None
+        self._record(session_id, f"{purpose}_intent", amount, hopper_counter=hopper_counter)
         paid = 0
         if payable > 0:
             try:
@@ -320,6 +334,39 @@ class Till:
             self._record(session_id, "voucher_issued", unpaid, ref=voucher, purpose=purpose)
             log.warning("%s of %s won not paid in coins: voucher issued", purpose, unpaid)
         return paid, voucher
+
+    async def reconcile_payout(self, session_id: str) -> bool:
+        """At boot: a payout a crash cut short (`change_intent` or `refund_intent` with no `_paid` after
+        it) is settled with what the hopper says it paid. False when the hopper cannot tell (reset,
+        silent, or no counter was journaled): then whatever is still owed must not be paid in coins
+        again, for the coins may have fallen already."""
+        rows = self.kiosk.journal.entries(session_id)
+        intent = unfinished_payout(rows)
+        if intent is None:
+            return True
+        purpose = intent.kind.removesuffix("_intent")
+        payable = intent.amount - intent.amount % self._hopper_coin
+        counter = intent.detail.get("hopper_counter")
+        paid_since = getattr(self._cash, "paid_since", None)
+        paid: int | None = 0
+        if payable > 0:
+            paid = None if counter is None or paid_since is None else await paid_since(int(counter), payable)
+        if paid is None:
+            log.error("session %s: a payout of %s won was cut short and the hopper cannot say how much it "
+                      "paid; what is still owed becomes a voucher", session_id[:8], payable)
+            self._record(session_id, f"{purpose}_paid", 0, recovered=True, unknown=True)
+            self._record("device", "cash_fault", ref="payout-unknown", for_session=session_id, requested=payable)
+            return False
+        log.warning("session %s: a payout cut short by the restart had paid %s of %s won",
+                    session_id[:8], paid, payable)
+        self._record(session_id, f"{purpose}_paid", paid, recovered=True)
+        return True
+
+    async def voucher_for(self, session_id: str, amount: int) -> str:
+        """Owe `amount` as a voucher without touching the hopper."""
+        code = voucher_code()
+        self._record(session_id, "voucher_issued", amount, ref=code, purpose="refund")
+        return code
 
     async def _refund(self, session_id: str, amount: int) -> tuple[int, str]:
         """Give `amount` back. Card authorisations already being given back (a void that failed or was

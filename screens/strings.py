@@ -380,6 +380,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Technician: the journal {journal} cannot be written (disk full or I/O error). "
         "Fix the cause and restart the kiosk; it then settles any unfinished session",
     },
+    "tech.recovery-needs-technician": {
+        "ko": "관리자 안내: 재시작 후 끝나지 않은 거래를 정리하다 오류로 멈췄습니다. "
+        "로그와 거래 기록(kiosk journal --tail 50)을 확인한 뒤 키오스크를 다시 시작하세요",
+        "en": "Technician: settling unfinished sessions after the restart stopped on an error. "
+        "Read the log and the journal (kiosk journal --tail 50), then restart the kiosk",
+    },
     "maint.title": {"ko": "점검 모드", "en": "Maintenance"},
     "maint.devices": {"ko": "장치 상태", "en": "Devices"},
     "maint.counters": {"ko": "카운터", "en": "Counters"},

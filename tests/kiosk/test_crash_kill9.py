@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.crash_process import kill9_crashtest, kill_at
+from kiosk.crash_process import kill9_crashtest, kill_at, records_in_process
+from kiosk.simulated import SimulatedBooth
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -52,3 +53,45 @@ async def test_a_bill_held_in_escrow_when_the_kiosk_is_killed_is_handed_back_aft
         assert point.journal_totals["money_in"] == 0
         return
     pytest.fail("the scenario never journaled bill_escrowed in its first 7 records")
+
+
+@pytest.mark.timeout(300)
+async def test_kills_in_the_middle_of_a_payout_or_a_stacking_bill_never_pay_twice_or_lose_a_won() -> None:
+    # 30 ms after each step from the fee to the end of the change: coins falling, a bill being stacked.
+    scenario = SCENARIOS / "cash_bill_change.toml"
+    kinds = await records_in_process(scenario)
+    first, last = kinds.index("fee_quoted") + 1, kinds.index("change_paid") + 1
+    failures = []
+    for after_record in range(first, last + 1):
+        point = await kill_at(scenario, after_record, in_flight_ms=30)
+        if point.reached and point.problems:
+            failures.append(f"30 ms after record {after_record} ({point.kind}): {'; '.join(point.problems)}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.timeout(300)
+async def test_a_payout_the_hopper_cannot_account_for_after_the_crash_becomes_a_printed_voucher() -> None:
+    # The second resident's change is being paid when the kiosk dies, and the hopper is power-cycled
+    # too: it no longer knows what it paid. The kiosk must not pay those coins a second time.
+    scenario = SCENARIOS / "cash_two_residents_change.toml"
+    kinds = await records_in_process(scenario)
+    second_change = [i for i, kind in enumerate(kinds, start=1) if kind == "change_intent"][1]
+
+    async def hopper_loses_power(booth: SimulatedBooth) -> None:
+        await booth.control("cctalk", "reset", device="hopper")
+
+    point = await kill_at(scenario, second_change, while_down=hopper_loses_power)
+    assert point.kind == "change_intent"
+    assert point.recovered["state"] == "idle"
+    assert "cash_fault" in point.journal_kinds  # payout-unknown: for the technician's count of the hopper
+    totals = point.journal_totals
+    assert totals["open_sessions"] == 0
+    assert totals["money_in"] == totals["fees_kept"] + totals["change"] + totals["refunds"] + totals["vouchers"]
+    # No document was printed yet, so the whole 1,000-won bill is owed back; the hopper cannot say whether
+    # the 800 won of change fell, so it is owed on a printed voucher, not paid again in coins.
+    assert totals["vouchers"] == 1000
+    assert point.cash_state["hopper"]["won_paid_out"] == 800  # only the first resident's change fell
+    # The first resident's receipt, then the voucher slip recovery printed for the second.
+    assert point.receipts == 2
+    written = point.journal_kinds
+    assert written.index("receipt_printed", written.index("voucher_issued")) > written.index("voucher_issued")

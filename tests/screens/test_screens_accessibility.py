@@ -191,7 +191,7 @@ CODES = {
         "journal-corrupt",
         "journal-unwritable",
     ],
-    "tech": ["journal-corrupt", "journal-unwritable"],
+    "tech": ["journal-corrupt", "journal-unwritable", "recovery-needs-technician"],
     "notice": ["receipt-paper-out"],
 }
 
