@@ -185,7 +185,7 @@ class CardPayment:
             session.payment_message = "card-authorising"
         self.kiosk.publish()
         self._record(session_id, "card_authorise_intent", request.amount, masked_pan=request.masked_pan)
-        server: Any = self.kiosk.server
+        server = self.kiosk.server
         try:
             answer = await server.authorise_payment(session_id, amount=request.amount,
                                                     icc_data=request.icc_data, masked_pan=request.masked_pan)
@@ -202,7 +202,7 @@ class CardPayment:
                              decline_reason=answer.reason)
 
     async def _void_online(self, auth: Authorisation) -> None:
-        server: Any = self.kiosk.server
+        server = self.kiosk.server
         await server.void_payment(auth.reference, reason="kiosk-void")
 
     # ------------------------------------------------------------------ giving it back

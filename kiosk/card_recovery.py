@@ -64,7 +64,7 @@ async def reconcile(kiosk: Kiosk, session_id: str, *, reason: str, final: bool) 
     not know. False when the server could not be asked (`card_lookup_pending`) or a void did not go
     through (`card_void_failed`, which the outbox delivers): both are kept for later."""
     rows = kiosk.journal.entries(session_id)
-    server: Any = kiosk.server
+    server = kiosk.server
     try:
         payments = await server.session_payments(session_id)
     except Exception as exc:
