@@ -29,12 +29,15 @@ unit: $(STAMP)
 
 test: lint unit
 
-# kill -9 the kiosk process after every journal step of these sessions, restart it, check the books.
+# kill -9 the kiosk process after every journal step of these sessions, restart it, check the books;
+# then again 40 ms after every step, in the middle of the action it announced.
 # CRASH_ARGS="--every 3" samples; "--in-process" cuts the power inside one process instead (faster).
 CRASH_SCENARIOS ?= scenarios/demo.toml scenarios/cancel_refund.toml scenarios/cash_bill_change.toml \
-	scenarios/cash_print_fails_refund.toml scenarios/print_jam.toml scenarios/card_approve.toml
+	scenarios/cash_print_fails_refund.toml scenarios/print_jam.toml scenarios/card_approve.toml \
+	scenarios/print_slow_printer.toml scenarios/print_tray_empty_mid_job.toml
 crashtest: $(STAMP)
 	$(PY) -m kiosk crashtest $(CRASH_SCENARIOS) $(CRASH_ARGS)
+	$(PY) -m kiosk crashtest $(CRASH_SCENARIOS) --in-flight-ms 40 $(CRASH_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -52,6 +52,8 @@ CHILD_PATIENCE_SECONDS = 90.0
 # Virtual seconds the recovered kiosk runs before the books are checked: two heartbeats, so work
 # left for later (a commit or void the server did not take at boot) is delivered.
 SETTLE_VIRTUAL_SECONDS = 60.0
+# Seconds the restarted kiosk may spend on "recovering" before the harness calls it stuck.
+RECOVERY_PATIENCE_SECONDS = 60.0
 
 
 # ---------------------------------------------------------------------- the kiosk process
@@ -110,6 +112,15 @@ async def recover(scenario: Path, run_dir: Path) -> int:
         def settled() -> bool:
             return kiosk.state in (S.IDLE, S.OUT_OF_SERVICE)
 
+        # Time passes while it recovers (a job from before the kill may still be printing, coins may
+        # still be falling): the virtual clock moves on as fast as real time, no faster, since the
+        # simulated devices work at their own real pace.
+        started = loop_time = asyncio.get_running_loop().time()
+        while not settled() and loop_time - started < RECOVERY_PATIENCE_SECONDS:
+            await asyncio.sleep(0.02)
+            now = asyncio.get_running_loop().time()
+            await run.clock.advance(now - loop_time)
+            loop_time = now
         await run.until(settled, "the kiosk never finished recovering")
         await run.clock.advance(SETTLE_VIRTUAL_SECONDS)
         assert run.screens is not None
@@ -295,7 +306,8 @@ async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.
             point.journal_totals = journal.totals()
             point.receipts = len(booth.booth.receipts())
             point.problems += check_books(journal, point.cash_state, await booth.booth.control("server", "stats"),
-                                          await booth.booth.control("server", "payments"))
+                                          await booth.booth.control("server", "payments"),
+                                          a4_jobs=len(await booth.booth.control("a4_printer", "delivered")))
         finally:
             journal.close()
     return point

@@ -68,7 +68,7 @@ class KillPoint:
 
 
 def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any],
-                payments: list[dict[str, Any]] | None = None) -> list[str]:
+                payments: list[dict[str, Any]] | None = None, a4_jobs: int | None = None) -> list[str]:
     """Everything that must hold once recovery is over, in the words a city auditor would use."""
     problems = []
     totals = journal.totals()
@@ -93,6 +93,9 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
     if int(server_stats.get("reserved", 0)):
         problems.append(f"server holds {server_stats['reserved']} reservation(s) neither committed nor voided")
     problems += _documents_unsettled(rows)
+    if a4_jobs is not None and a4_jobs != totals["print_done"]:
+        # Paper the resident may hold that the books do not know of (or the other way round).
+        problems.append(f"the A4 printer printed {a4_jobs} document(s), the journal {totals['print_done']}")
     if payments is not None:
         card_kept = (sum(e.amount for e in rows if e.kind == "card_authorised")
                      - sum(e.amount for e in rows if e.kind == "card_voided"))

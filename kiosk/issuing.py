@@ -47,6 +47,11 @@ def print_reason(exc: BaseException) -> str:
     return _PRINT_REASONS.get(_error_code(exc, "print-failed"), "print-failed")
 
 
+def a4_job_name(session_id: str, copy: int, copies: int) -> str:
+    """The IPP job-name of one copy: what the kiosk asks the printer about after a restart."""
+    return f"{session_id[:8]}-{copy}of{copies}"
+
+
 class Issuer:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
@@ -117,11 +122,12 @@ class Issuer:
 
         documents = session.reservation.documents
         for index, doc in enumerate(documents):
+            job = a4_job_name(session.id, index + 1, len(documents))
             self._record(session.id, "print_intent", ref=doc.verification_number, copy=index + 1,
-                         of=len(documents), pages=doc.pages)
+                         of=len(documents), pages=doc.pages, job_name=job)
             try:
                 outcome = await kiosk.devices.a4.print_pdf(
-                    doc.pdf, copies=1, job_name=f"{session.id[:8]}-{index + 1}of{len(documents)}",
+                    doc.pdf, copies=1, job_name=job,
                     expected_pages=int(doc.pages), on_progress=progress)
             except Exception as exc:
                 log.error("A4 printing failed on copy %d of %d: %s", index + 1, len(documents), exc)
@@ -234,6 +240,35 @@ class Issuer:
 
     # ------------------------------------------------------------------ recovery at boot
 
+    async def _find_printed_copies(self, session_id: str, entries: list[Any]) -> bool:
+        """A copy whose printing a crash cut short may have come out whole: the A4 printer still knows
+        the job by its name. One it reports completed is journaled as printed, so the resident who
+        holds it keeps a valid (committed) document instead of a voided one and a refund. True when
+        it journaled any."""
+        done = {(e.kind, e.detail.get("copy")) for e in entries if e.kind in ("print_done", "print_failed")}
+        found = False
+        for intent in (e for e in entries if e.kind == "print_intent"):
+            copy, job = intent.detail.get("copy"), intent.detail.get("job_name")
+            if not job or ("print_done", copy) in done or ("print_failed", copy) in done:
+                continue
+            try:
+                outcome = await self.kiosk.devices.a4.outcome_of(str(job), expected_pages=int(intent.detail.get(
+                    "pages", 0)) or None)
+            except Exception as exc:
+                log.error("cannot ask the A4 printer about job %s: %s", job, exc)
+                outcome = None
+            pages = int(getattr(outcome, "pages", 0) or 0)
+            if outcome is None or pages < int(intent.detail.get("pages", 0)):
+                self._record(session_id, "print_failed", ref=intent.ref, copy=copy, reason="not-printed-before-restart",
+                             recovered=True)
+                continue
+            log.warning("session %s: copy %s was printed before the restart; keeping it", session_id[:8], copy)
+            self._record(session_id, "print_done", ref=intent.ref, copy=copy, job=getattr(outcome, "job_id", 0),
+                         recovered=True)
+            self._record(session_id, "pages_printed", pages, ref=intent.ref, copy=copy)
+            found = True
+        return found
+
     async def _print_recovered_vouchers(self, session_id: str) -> None:
         """A voucher owed by a session the restart settled is printed now, while the resident who lost
         power may still be at the booth; the journal keeps its code for the city office either way."""
@@ -256,6 +291,9 @@ class Issuer:
             entries = journal.entries(session_id)
             kinds = [e.kind for e in entries]
             log.warning("recovering session %s (last step %s)", session_id[:8], kinds[-1] if kinds else "?")
+            if await self._find_printed_copies(session_id, entries):
+                entries = journal.entries(session_id)
+                kinds = [e.kind for e in entries]
             printed = "print_done" in kinds
             if printed and "committed" not in kinds:
                 self._record(session_id, "commit_intent", ref=session_id, recovered=True)
@@ -268,8 +306,12 @@ class Issuer:
                     self._record(session_id, "commit_pending", ref=session_id)
             if printed and "fee_kept" not in kinds:
                 # The resident holds the document: the fee is earned, whatever step the power cut hit.
+                # Copies that did not print before the restart are not charged.
                 quoted = [e.amount for e in entries if e.kind == "fee_quoted"]
-                self._record(session_id, "fee_kept", quoted[-1] if quoted else 0, recovered=True)
+                copies = max((int(e.detail.get("of", 1)) for e in entries if e.kind == "print_intent"), default=1)
+                printed_copies = len({e.detail.get("copy") for e in entries if e.kind == "print_done"})
+                fee = (quoted[-1] if quoted else 0) * min(printed_copies, copies) // max(1, copies)
+                self._record(session_id, "fee_kept", fee, recovered=True)
             elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
                 # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")

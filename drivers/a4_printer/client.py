@@ -213,6 +213,59 @@ class A4Printer:
                 await asyncio.shield(self._cancel_quietly(job_id))
                 raise
 
+    async def outcome_of(self, job_name: str, *, expected_pages: int | None = None) -> PrintOutcome | None:
+        """What became of a job a previous run of the kiosk sent under `job_name` and died before
+        hearing the end of. A job still queued or printing is followed to its end (and cancelled if
+        it does not end within the job timeout, so no sheet comes out after the kiosk gave up on it).
+        None when the printer has no such job, or the job ended without a whole document.
+        """
+        async with self._print_lock:
+            job_id = await self._job_named(job_name)
+            if job_id is None:
+                return None
+            job, printer = await self._poll_job(job_id), await self._poll_printer()
+            if not JobState(job.state).terminal and (rs.waiting_for_paper(printer.reasons)
+                                                     or rs.jammed(printer.reasons)):
+                # It cannot finish without a technician: stop it now, so nothing prints after the kiosk
+                # has given the resident their money back.
+                await self._cancel_quietly(job_id)
+                log.warning("A4 job %d (%s) from before the restart is stuck (%s); cancelled", job_id, job_name,
+                            ", ".join(printer.reasons))
+                return None
+            try:
+                return await _within(
+                    self._clock,
+                    self._follow(job_id, copies=1, expected_pages=expected_pages, progress=_Progress(None)),
+                    self._job_timeout,
+                )
+            except A4PrinterError as exc:
+                log.warning("A4 job %d (%s) from before the restart did not print: %s", job_id, job_name, exc)
+                return None
+            except TimeoutError:
+                await self._cancel_quietly(job_id)
+                log.warning("A4 job %d (%s) from before the restart did not finish; cancelled", job_id, job_name)
+                return None
+
+    async def _job_named(self, job_name: str) -> int | None:
+        """The newest job called `job_name` among the printer's unfinished and finished jobs (Get-Jobs,
+        RFC 8011 §4.2.6; a printer keeps finished jobs for a while, ippeveprinter for a minute)."""
+        found: list[int] = []
+        for which in ("not-completed", "completed"):
+            answer = await self._request(Operation.GET_JOBS, [
+                Attribute.of("requesting-user-name", ValueTag.NAME, USER_NAME),
+                Attribute.of("which-jobs", ValueTag.KEYWORD, which),
+                Attribute.of("requested-attributes", ValueTag.KEYWORD, "job-id", "job-name"),
+            ])
+            if not answer.status_ok:
+                raise PrintFailed(status_name(answer.code), f"Get-Jobs ({which})")
+            for group in answer.groups:
+                if group.tag != GroupTag.JOB:
+                    continue
+                name, job_id = group.get("job-name"), group.get("job-id")
+                if name is not None and job_id is not None and name.strings() == [job_name] and job_id.ints():
+                    found.append(job_id.ints()[0])
+        return max(found) if found else None
+
     # -- the job ----------------------------------------------------------------------------------
 
     async def _submit(self, pdf: bytes, *, copies: int, job_name: str, a4: bool) -> int:

@@ -25,6 +25,7 @@ from drivers.cash.errors import (
     EscrowEmptyError,
     FrameError,
     NakError,
+    PayoutStalled,
 )
 from drivers.cash.events import (
     BillEscrowed,
@@ -276,6 +277,8 @@ class CashAcceptor:
                     try:
                         got = await self._dispense_batch(batch)
                     except (DeviceTimeout, FrameError, BusError) as exc:
+                        # A stalled batch still tells how many of its coins came out.
+                        paid += exc.paid if isinstance(exc, PayoutStalled) else 0
                         partial = DispenseResult(amount, paid * coin, amount - paid * coin)
                         raise DispenseError(f"hopper stopped answering mid-payout: {exc}", partial) from exc
                     paid += got
@@ -615,8 +618,8 @@ class CashAcceptor:
             if status.remaining == 0:
                 return status
             if self._clock.monotonic() > deadline:
-                raise DeviceTimeout(f"payout of {coins} coins made no progress "
-                                    f"({status.paid} paid, {status.remaining} remaining)")
+                raise PayoutStalled(f"payout of {coins} coins made no progress "
+                                    f"({status.paid} paid, {status.remaining} remaining)", status.paid)
             await asyncio.sleep(self.config.payout_poll_interval)
 
     async def _after_short_payout(self) -> None:

@@ -23,6 +23,14 @@ class DeviceTimeout(CashError, TimeoutError):
     """A device did not answer within the response deadline, after the allowed retries."""
 
 
+class PayoutStalled(DeviceTimeout):
+    """A payout stopped making progress; `paid` coins of it are known to have come out."""
+
+    def __init__(self, message: str, paid: int) -> None:
+        super().__init__(message)
+        self.paid = paid
+
+
 class NakError(CashError):
     """A device answered NAK (header 5): it understood the packet and refused it."""
 

@@ -76,6 +76,8 @@ while [ "$done" -lt "$total" ]; do
   done=$((done + 1))
   echo "ATTR: job-impressions-completed=$done" >&2
 done
+# Every sheet is in the output tray: a resident can take this document away.
+echo "$1" >> "$flags/delivered"
 exit 0
 """
 
@@ -128,6 +130,7 @@ class A4PrinterSimulator:
             "start_again": self.start_again,
             "reset": self.reset,
             "jobs": self.jobs,
+            "delivered": self.delivered,
             "state": self.state,
         }
 
@@ -209,6 +212,53 @@ class A4PrinterSimulator:
                 if match:
                     found.append((run, int(match.group(1)), str(path)))
         return [path for _, _, path in sorted(found)]
+
+    def delivered(self) -> list[str]:
+        """Paths of the documents whose every sheet reached the output tray, in order. A jammed job
+        never gets there; nor does one cancelled while it waited for paper: ippeveprinter lets the job
+        command run on, but a real printer stops such a job at its stop point (RFC 8011 §5.3.8), so a
+        job ippeveprinter reports canceled or aborted is not counted."""
+        if self._workdir is None:
+            return []
+        log_file = self._flag("delivered")
+        if not log_file.exists():
+            return []
+        # Job ids start again at 1 each time ippeveprinter starts (start_again, reset): only the
+        # running one's jobs can be asked about.
+        stopped = self._stopped_job_ids()
+        current = self._workdir / f"run-{self._runs}"
+        out = []
+        for path in log_file.read_text().splitlines():
+            match = re.match(r"(\d+)-", Path(path).name)
+            if Path(path).parent != current or match is None or int(match.group(1)) not in stopped:
+                out.append(path)
+        return out
+
+    def _stopped_job_ids(self) -> set[int]:
+        """Jobs ippeveprinter holds as canceled or aborted (Get-Jobs, which-jobs=completed)."""
+        from drivers.a4_printer.ipp_codec import Attribute, AttributeGroup, GroupTag, IppMessage, Operation, ValueTag
+
+        request = IppMessage(code=Operation.GET_JOBS, request_id=1, groups=(AttributeGroup(GroupTag.OPERATION, (
+            Attribute.of("attributes-charset", ValueTag.CHARSET, "utf-8"),
+            Attribute.of("attributes-natural-language", ValueTag.NATURAL_LANGUAGE, "en"),
+            Attribute.of("printer-uri", ValueTag.URI, self.endpoint),
+            Attribute.of("which-jobs", ValueTag.KEYWORD, "completed"),
+            Attribute.of("requested-attributes", ValueTag.KEYWORD, "job-id", "job-state"),
+        )),))
+        url = self.endpoint.replace("ipp://", "http://", 1)
+        post = urllib.request.Request(url, data=request.to_bytes(), headers={"Content-Type": "application/ipp"})
+        try:
+            with urllib.request.urlopen(post, timeout=FORM_TIMEOUT) as answer:
+                reply = IppMessage.from_bytes(answer.read())
+        except OSError:
+            return set()  # printer not running: nothing to say about its jobs
+        stopped = set()
+        for group in reply.groups:
+            job_id, state = group.get("job-id"), group.get("job-state")
+            if group.tag == GroupTag.JOB and job_id is not None and state is not None and state.ints() \
+                    and state.ints()[0] in (7, 8):
+                stopped.update(job_id.ints())
+        return stopped
 
     def state(self) -> dict[str, Any]:
         """What the simulated printer is like right now."""

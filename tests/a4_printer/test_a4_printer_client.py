@@ -292,3 +292,58 @@ async def test_a_printer_that_never_answers_is_offline_after_request_timeout(
             await asyncio.wait_for(printing, 2)
     finally:
         await client.close()
+
+
+# -- after the kiosk died mid-job -------------------------------------------------------------------
+
+
+async def test_a_job_the_previous_run_sent_is_found_by_name_and_followed_to_its_end(
+        printer: A4Printer, sim: A4PrinterSimulator, clock: VirtualClock, pdf_of: PdfOf) -> None:
+    sim.set_page_delay(0.3)
+    # The previous run got as far as Print-Job and was killed: the job prints on, unwatched.
+    job_id = await printer._submit(pdf_of(1), copies=1, job_name="a1b2c3d4-1of1", a4=True)
+    after = A4Printer(sim.endpoint, clock=clock, poll_interval=0.02, monitor_interval=0.05)
+    await after.start()
+    try:
+        found = await after.outcome_of("a1b2c3d4-1of1", expected_pages=1)
+        assert found is not None
+        assert (found.job_id, found.state, found.pages) == (job_id, "completed", 1)
+        assert await after.outcome_of("never-sent-1of1") is None
+    finally:
+        await after.close()
+
+
+async def test_a_completed_job_from_before_the_restart_counts_as_printed(
+        printer: A4Printer, sim: A4PrinterSimulator, clock: VirtualClock, pdf_of: PdfOf) -> None:
+    sent = await printer.print_pdf(pdf_of(2), job_name="deadbeef-1of1", expected_pages=2)
+    after = A4Printer(sim.endpoint, clock=clock, poll_interval=0.02, monitor_interval=0.05)
+    await after.start()
+    try:
+        found = await after.outcome_of("deadbeef-1of1", expected_pages=2)
+        assert found is not None
+        assert (found.job_id, found.state, found.pages) == (sent.job_id, "completed", 2)
+        assert await after.outcome_of("deadbeef-2of2") is None
+    finally:
+        await after.close()
+
+
+async def test_a_job_stuck_without_paper_after_the_restart_is_cancelled_not_left_to_print_later(
+        printer: A4Printer, sim: A4PrinterSimulator, clock: VirtualClock, pdf_of: PdfOf) -> None:
+    await sim.empty_tray()
+    progress = Recorder[str]()
+    stuck = asyncio.create_task(printer.print_pdf(pdf_of(1), job_name="0badf00d-1of1", on_progress=progress))
+    await progress.word("waiting-for-paper")
+    await printer.close()  # killed mid-wait: the job stays queued at the printer
+    stuck.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await stuck
+    delivered_before = sim.delivered()
+    after = A4Printer(sim.endpoint, clock=clock, poll_interval=0.02, monitor_interval=0.05)
+    await after.start()
+    try:
+        assert await after.outcome_of("0badf00d-1of1") is None
+        await sim.refill()
+        await asyncio.sleep(0.5)
+        assert sim.delivered() == delivered_before  # refilled later, the cancelled job does not come out
+    finally:
+        await after.close()

@@ -95,3 +95,17 @@ async def test_a_payout_the_hopper_cannot_account_for_after_the_crash_becomes_a_
     assert point.receipts == 2
     written = point.journal_kinds
     assert written.index("receipt_printed", written.index("voucher_issued")) > written.index("voucher_issued")
+
+
+@pytest.mark.timeout(300)
+async def test_a_document_coming_out_when_the_kiosk_dies_is_kept_valid_not_voided_and_refunded() -> None:
+    # A sheet a second: 300 ms after the print is announced, the job is at the printer, mid-sheet.
+    scenario = SCENARIOS / "print_slow_printer.toml"
+    kinds = await records_in_process(scenario)
+    point = await kill_at(scenario, kinds.index("print_intent") + 1, in_flight_ms=300)
+    assert not point.problems, point.problems  # incl. "the A4 printer printed as many as the journal"
+    totals = point.journal_totals
+    # The restarted kiosk asked the printer, found the job completed, and committed the document the
+    # resident holds: its verification number stays valid, and the fee is earned.
+    assert (totals["print_done"], totals["committed"], totals["voided"]) == (1, 1, 0)
+    assert (totals["fees_kept"], totals["refunds"], totals["vouchers"]) == (200, 0, 0)
