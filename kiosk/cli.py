@@ -5,7 +5,7 @@
     kiosk scenario FILE.toml [...]       scripted sessions; exits non-zero naming the failing step
     kiosk sim SIMULATOR COMMAND [k=v]    drive a running simulator (insert a coin, place a finger)
     kiosk tap WIDGET / kiosk screen      touch the running kiosk's screen / see what it shows
-    kiosk journal [--tail N|--totals|--csv DAY]   what the journal knows, for a technician over SSH
+    kiosk journal [--tail N|--sessions N|--totals|--csv DAY]  the journal, for a technician over SSH
     kiosk diagram [--out docs/state-diagram]      the state diagram, drawn from the machine itself
 """
 
@@ -115,14 +115,19 @@ def cmd_touch(args: argparse.Namespace) -> int:
 
 def cmd_journal(args: argparse.Namespace) -> int:
     from kiosk.journal import Journal
+    from kiosk.session_history import documents_by_type, recent_sessions
     from kiosk.settlement import daily_csv
 
     journal = Journal(args.path)
     try:
         if args.totals:
-            print(json.dumps({**journal.totals(), "cash_box": journal.cash_box()}, indent=2))
+            print(json.dumps({**journal.totals(), "cash_box": journal.cash_box(),
+                              "documents": documents_by_type(journal)}, indent=2))
         elif args.csv:
             sys.stdout.write(daily_csv(journal, args.csv))
+        elif args.sessions:
+            for summary in recent_sessions(journal, args.sessions):
+                print(summary.line())
         else:
             for entry in journal.tail(args.tail):
                 print(entry.line())
@@ -201,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tail", type=int, default=20)
     p.add_argument("--totals", action="store_true")
     p.add_argument("--csv", metavar="YYYY-MM-DD", help="daily settlement totals as CSV")
+    p.add_argument("--sessions", type=int, metavar="N", help="the last N sessions, one line each")
     p.set_defaults(func=cmd_journal)
 
     p = sub.add_parser("crashtest", help="kill -9 the kiosk at every journal step; restart; check the books")

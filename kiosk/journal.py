@@ -196,6 +196,12 @@ class Journal:
             (credited, f"$.{part}", credited, f"$.{part}")).fetchall()
         return int(rows[0][0]) if rows else None
 
+    def tail_of_kind(self, kind: str, count: int) -> list[Entry]:
+        """The last `count` records of `kind`, oldest first."""
+        rows = self._db.execute("SELECT * FROM journal WHERE kind=? ORDER BY seq DESC LIMIT ?",
+                                (kind, count)).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in reversed(rows)]
+
     def tail(self, count: int) -> list[Entry]:
         rows = self._db.execute("SELECT * FROM journal ORDER BY seq DESC LIMIT ?", (count,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in reversed(rows)]
