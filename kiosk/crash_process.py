@@ -54,6 +54,8 @@ CHILD_PATIENCE_SECONDS = 90.0
 SETTLE_VIRTUAL_SECONDS = 60.0
 # Seconds the restarted kiosk may spend on "recovering" before the harness calls it stuck.
 RECOVERY_PATIENCE_SECONDS = 60.0
+# Real seconds the recovered kiosk runs at real pace before the harness jumps ahead.
+DEVICE_SETTLE_SECONDS = 1.5
 
 
 # ---------------------------------------------------------------------- the kiosk process
@@ -115,13 +117,11 @@ async def recover(scenario: Path, run_dir: Path) -> int:
         # Time passes while it recovers (a job from before the kill may still be printing, coins may
         # still be falling): the virtual clock moves on as fast as real time, no faster, since the
         # simulated devices work at their own real pace.
-        started = loop_time = asyncio.get_running_loop().time()
-        while not settled() and loop_time - started < RECOVERY_PATIENCE_SECONDS:
-            await asyncio.sleep(0.02)
-            now = asyncio.get_running_loop().time()
-            await run.clock.advance(now - loop_time)
-            loop_time = now
+        await _real_time_passes(run, RECOVERY_PATIENCE_SECONDS, until=settled)
         await run.until(settled, "the kiosk never finished recovering")
+        # Money the acceptors took just before the kill is found by the first polls and given back,
+        # coin by coin, at the hopper's pace: let that happen in real time before jumping ahead.
+        await _real_time_passes(run, DEVICE_SETTLE_SECONDS)
         await run.clock.advance(SETTLE_VIRTUAL_SECONDS)
         assert run.screens is not None
         report = {"state": kiosk.state, "reason": kiosk.out_of_service_reason, "boot_steps": boot_steps,
@@ -130,6 +130,17 @@ async def recover(scenario: Path, run_dir: Path) -> int:
     finally:
         await run.stop()
     return 0
+
+
+async def _real_time_passes(run: ScenarioRun, seconds: float, *, until: Callable[[], bool] | None = None) -> None:
+    """Move the virtual clock along with real time for `seconds` (or until `until()` holds)."""
+    loop = asyncio.get_running_loop()
+    started = then = loop.time()
+    while then - started < seconds and not (until is not None and until()):
+        await asyncio.sleep(0.02)
+        now = loop.time()
+        await run.clock.advance(now - then)
+        then = now
 
 
 def _note_boot_step(steps: list[str], view: Any) -> None:

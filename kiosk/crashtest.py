@@ -154,14 +154,7 @@ async def crash_at(path: Path, cut_after: int) -> KillPoint:
     kind = journal.entries()[-1].kind if journal.written else "-"
     point = KillPoint(path.stem, cut_after, kind)
     try:
-        # The power is cut: drop the kiosk without letting it write anything more. Its serial ports and
-        # sockets close as a dying process's would (the OS closes them), so the new kiosk can open them.
-        if run.app is not None:
-            with contextlib.suppress(BaseException):
-                await run.app.stop()
-            for device in run.app._devices:
-                with contextlib.suppress(BaseException):
-                    await device.close()
+        await run.power_cut()
         journal.close()
         # The watchdog restarts it on the same journal and devices.
         run.journal_factory = Journal

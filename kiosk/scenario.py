@@ -11,6 +11,7 @@ goes into the ccTalk simulator, a finger onto the sensor simulator. Only time is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import itertools
 import logging
@@ -145,6 +146,18 @@ class ScenarioRun:
         self.screens.show(view)
         if self.on_view is not None:
             self.on_view(view)
+
+    async def power_cut(self) -> None:
+        """Drop the kiosk without letting it write anything more. Its serial ports and sockets close as
+        a dying process's would (the OS closes them), so the next kiosk can open them."""
+        app = self.app
+        if app is None:
+            return
+        with contextlib.suppress(BaseException):
+            await app.stop()
+        for device in app._devices:
+            with contextlib.suppress(BaseException):
+                await device.close()
 
     async def restart(self) -> None:
         """Power cut and watchdog restart: the kiosk dies mid-step, a new one boots on the same journal."""

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 from drivers.clock import VirtualClock
+
+# Helper modules shared by test files in different folders (card_chip_data.py) import from here.
+sys.path.insert(0, str(Path(__file__).parent))
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
-import secrets
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -20,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from card_chip_data import chip_data
 
-from drivers.card import emv
 from kiosk.crashtest import PowerCut, check_books
 from kiosk.journal import Journal
 from kiosk.machine import S
 from kiosk.scenario import ScenarioRun, _step, load_scenario
-from simulators.smartcard.card import EmvTestCard
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD_APPROVE = ROOT / "scenarios" / "card_approve.toml"
@@ -75,12 +72,7 @@ async def cut_after_approval() -> AsyncIterator[ScenarioRun]:
             await acting
         assert journal.dead, "the session never reached the card approval"
         # The kiosk's PC is dead: nothing more is written; its ports close as a dying process's would.
-        assert run.app is not None
-        with contextlib.suppress(BaseException):
-            await run.app.stop()
-        for device in run.app._devices:
-            with contextlib.suppress(BaseException):
-                await device.close()
+        await run.power_cut()
         journal.close()
         run.journal_factory = Journal
         yield run
@@ -161,16 +153,6 @@ async def test_when_the_server_is_down_at_boot_the_heartbeat_voids_it_later(cut_
     assert run.kiosk.journal.totals()["refunds"] == 200
 
 
-async def chip_data(amount: int) -> str:
-    """Field 55 from the simulated card's own EMV flow: an ARQC the simulated issuer approves."""
-    card = EmvTestCard()
-    card.power_on()
-
-    async def transmit(command: bytes) -> bytes:
-        return card.process(command)
-
-    txn = emv.TransactionData(amount=amount, date=dt.date(2026, 11, 23), unpredictable_number=secrets.token_bytes(4))
-    return (await emv.run_payment(transmit, emv.TerminalConfig(), txn)).online_data().hex().upper()
 
 
 @pytest.mark.timeout(120)

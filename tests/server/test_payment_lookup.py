@@ -4,39 +4,26 @@ an authorisation's answer (a power cut, a dropped connection) can find the appro
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import ssl
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
+from card_chip_data import chip_data
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from drivers.card import emv
 from drivers.clock import VirtualClock
 from kiosk.server_client import IssuanceClient, ServerConfig, ServerUnavailable
 from simulators.server import ServerSimulator
 from simulators.server.pki import PkiPaths
-from simulators.smartcard.card import EmvTestCard
 
 MASKED = "476173******0010"
 
 
-async def chip_data(amount: int) -> str:
-    """Field 55 from the simulated card's own EMV flow: an ARQC the simulated issuer accepts."""
-    card = EmvTestCard()
-    card.power_on()
-
-    async def transmit(command: bytes) -> bytes:
-        return card.process(command)
-
-    txn = emv.TransactionData(amount=amount, date=dt.date(2026, 11, 23), unpredictable_number=secrets.token_bytes(4))
-    result = await emv.run_payment(transmit, emv.TerminalConfig(), txn)
-    return result.online_data().hex().upper()
 
 
 def other_kiosk(pki: PkiPaths, directory: Path, kiosk_id: str) -> tuple[Path, Path]:
