@@ -119,17 +119,25 @@ async def recover(scenario: Path, run_dir: Path) -> int:
         # simulated devices work at their own real pace.
         await _real_time_passes(run, RECOVERY_PATIENCE_SECONDS, until=settled)
         await run.until(settled, "the kiosk never finished recovering")
+        ready_after = process_age_seconds()  # from the process's birth: imports, boot and recovery
         # Money the acceptors took just before the kill is found by the first polls and given back,
         # coin by coin, at the hopper's pace: let that happen in real time before jumping ahead.
         await _real_time_passes(run, DEVICE_SETTLE_SECONDS)
         await run.clock.advance(SETTLE_VIRTUAL_SECONDS)
         assert run.screens is not None
         report = {"state": kiosk.state, "reason": kiosk.out_of_service_reason, "boot_steps": boot_steps,
-                  "screens": run.screens.screens}
+                  "screens": run.screens.screens, "seconds_to_ready": round(ready_after, 3)}
         print("RECOVERED " + json.dumps(report), flush=True)
     finally:
         await run.stop()
     return 0
+
+
+def process_age_seconds() -> float:
+    """Seconds since this process was created (Linux /proc), so interpreter start counts too."""
+    started_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    return uptime - started_ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def _real_time_passes(run: ScenarioRun, seconds: float, *, until: Callable[[], bool] | None = None) -> None:
