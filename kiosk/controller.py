@@ -330,6 +330,9 @@ class Kiosk:
         self._spawn(self._boot(), "boot")
 
     async def _boot(self) -> None:
+        # What the previous run left ends here: money the acceptors report from now on (a coin taken
+        # just before the kill, replayed) opens sessions of this run, which settle themselves.
+        left_by_previous_run = self.journal.last_seq()
         resume = getattr(self.devices.cash, "resume_from", None)
         if resume is not None:
             # Coins and bills the acceptors took while the kiosk was down are credited, not skipped.
@@ -340,7 +343,7 @@ class Kiosk:
                 self._journal_cash_baseline()  # before the cash poller first runs
         self.boot_step = "recovering"
         self.publish()
-        await self.issuer.recover_unfinished()
+        await self.issuer.recover_unfinished(opened_up_to=left_by_previous_run)
         await self.fire("booted")
 
     def _journal_cash_baseline(self) -> None:

@@ -284,10 +284,11 @@ class Issuer:
                           total=quoted[-1].amount if quoted else 0, voucher=vouchers[-1].ref)
         await self.print_receipt(session)
 
-    async def recover_unfinished(self) -> None:
-        """Resolve every session a crash left open: refund or voucher, void or commit, then close it."""
+    async def recover_unfinished(self, *, opened_up_to: int | None = None) -> None:
+        """Resolve every session a crash left open (opened at or before `opened_up_to`): refund or
+        voucher, void or commit, then close it."""
         journal = self.kiosk.journal
-        for session_id in journal.open_sessions():
+        for session_id in journal.open_sessions(opened_up_to=opened_up_to):
             entries = journal.entries(session_id)
             kinds = [e.kind for e in entries]
             log.warning("recovering session %s (last step %s)", session_id[:8], kinds[-1] if kinds else "?")

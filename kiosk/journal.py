@@ -206,13 +206,21 @@ class Journal:
         rows = self._db.execute("SELECT * FROM journal ORDER BY seq DESC LIMIT ?", (count,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in reversed(rows)]
 
-    def open_sessions(self) -> list[str]:
-        """Sessions that were opened and never closed: recovery's work list."""
+    def open_sessions(self, *, opened_up_to: int | None = None) -> list[str]:
+        """Sessions that were opened and never closed. With `opened_up_to` (a sequence number), only
+        those opened at or before it: recovery's work list is what the previous run left, not a
+        session this run has just opened and is settling itself."""
         rows = self._db.execute(
-            "SELECT session FROM journal WHERE kind='session_opened' AND session NOT IN "
-            "(SELECT session FROM journal WHERE kind='session_closed') ORDER BY seq"
+            "SELECT session FROM journal WHERE kind='session_opened' AND seq <= ? AND session NOT IN "
+            "(SELECT session FROM journal WHERE kind='session_closed') ORDER BY seq",
+            (opened_up_to if opened_up_to is not None else 2**62,),
         ).fetchall()
         return [r[0] for r in rows]
+
+    def last_seq(self) -> int:
+        """The sequence number of the newest record (0 for an empty journal)."""
+        (seq,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM journal").fetchone()
+        return int(seq)
 
     def _sum(self, kinds: tuple[str, ...], session: str | None = None) -> int:
         marks = ",".join("?" * len(kinds))

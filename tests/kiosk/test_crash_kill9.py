@@ -109,3 +109,21 @@ async def test_a_document_coming_out_when_the_kiosk_dies_is_kept_valid_not_voide
     # resident holds: its verification number stays valid, and the fee is earned.
     assert (totals["print_done"], totals["committed"], totals["voided"]) == (1, 1, 0)
     assert (totals["fees_kept"], totals["refunds"], totals["vouchers"]) == (200, 0, 0)
+
+
+@pytest.mark.timeout(300)
+async def test_a_coin_taken_while_the_kiosk_was_dead_is_given_back_once_beside_the_recovered_session() -> None:
+    # The first coin is journaled, then the kiosk dies; the acceptor is still enabled and takes a
+    # second coin while nobody listens. At boot that coin is found (replayed from the acceptor's event
+    # buffer) and refunded on its own while recovery refunds the open session: each exactly once.
+    scenario = SCENARIOS / "demo.toml"
+    kinds = await records_in_process(scenario)
+
+    async def second_coin_while_down(booth: SimulatedBooth) -> None:
+        assert await booth.control("cctalk", "insert_coin", value=100) == "accepted"
+
+    point = await kill_at(scenario, kinds.index("coin_credited") + 1, while_down=second_coin_while_down)
+    assert not point.problems, point.problems
+    totals = point.journal_totals
+    assert (totals["money_in"], totals["refunds"], totals["fees_kept"]) == (200, 200, 0)
+    assert point.cash_state["hopper"]["won_paid_out"] == 200

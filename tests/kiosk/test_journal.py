@@ -102,3 +102,15 @@ def test_sqlite_integrity_check_is_the_real_one(tmp_path: Path) -> None:
     Journal(path).close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_recovery_works_only_on_sessions_the_previous_run_left_open(tmp_path: Path) -> None:
+    # A coin replayed at boot opens (and is settling) a session of the new run; recovery, which
+    # starts a moment later, must not settle that one a second time.
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.record("left-by-the-crash", "session_opened", at="2026-11-23T03:00:00+09:00")
+    boundary = journal.last_seq()
+    journal.record("opened-by-this-run", "session_opened", at="2026-11-23T03:01:00+09:00", orphan=True)
+    assert journal.open_sessions(opened_up_to=boundary) == ["left-by-the-crash"]
+    assert journal.open_sessions() == ["left-by-the-crash", "opened-by-this-run"]
+    journal.close()
