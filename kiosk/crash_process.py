@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ import signal
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -332,32 +333,44 @@ async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.
     return point
 
 
+async def _in_workers(work: Sequence[Callable[[], Awaitable[Any]]], workers: int) -> list[Any]:
+    """Run every piece of `work`, at most `workers` at a time, results in the order given."""
+    results: list[Any] = [None] * len(work)
+    indices = iter(range(len(work)))  # shared: each piece is taken by exactly one worker
+
+    async def worker() -> None:
+        for index in indices:
+            results[index] = await work[index]()
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(work))))))
+    return results
+
+
 async def kill9_crashtest(paths: list[Path], *, every: int = 1, jobs: int = 1,
                           in_flight_ms: float = 0.0) -> list[ProcessKillPoint]:
     """Every `every`th kill point of every scenario, `jobs` at a time (each has its own booth). Card
-    scenarios take their turns one at a time: the machine has one pcscd, whose readers they share."""
-    slots = asyncio.Semaphore(max(1, jobs))
-    card_turn = asyncio.Lock()
+    scenarios run afterwards, one kill point at a time: the machine has one pcscd, whose readers
+    they share."""
+    card = [path for path in paths if scenario_uses_card(load_scenario(path)[1])]
+    lanes = [([path for path in paths if path not in card], jobs), (card, 1)]
+    points: list[ProcessKillPoint] = []
+    for lane, workers in lanes:
+        totals = await _in_workers([functools.partial(count_records_in_process, path) for path in lane], workers)
 
-    async def in_turn(path: Path, work: Any) -> Any:
-        _, settings, _ = load_scenario(path)
-        async with card_turn if scenario_uses_card(settings) else contextlib.nullcontext(), slots:
-            return await work
+        async def one(path: Path, cut: int, total: int) -> ProcessKillPoint:
+            point = await kill_at(path, cut, in_flight_ms=in_flight_ms)
+            if not point.reached:
+                status = "not reached this run"
+            else:
+                status = "ok" if not point.problems else "FAIL " + "; ".join(point.problems)
+            when = f"{in_flight_ms:g} ms after" if in_flight_ms else "after"
+            print(f"{path.stem} kill -9 {when} record {cut}/{total} ({point.kind}): {status}", flush=True)
+            return point
 
-    totals = await asyncio.gather(*(in_turn(path, count_records_in_process(path)) for path in paths))
-
-    async def one(path: Path, cut: int, total: int) -> ProcessKillPoint:
-        point: ProcessKillPoint = await in_turn(path, kill_at(path, cut, in_flight_ms=in_flight_ms))
-        if not point.reached:
-            status = "not reached this run"
-        else:
-            status = "ok" if not point.problems else "FAIL " + "; ".join(point.problems)
-        when = f"{in_flight_ms:g} ms after" if in_flight_ms else "after"
-        print(f"{path.stem} kill -9 {when} record {cut}/{total} ({point.kind}): {status}", flush=True)
-        return point
-
-    return list(await asyncio.gather(*(one(path, cut, total) for path, total in zip(paths, totals, strict=True)
-                                       for cut in range(1, total + 1, every))))
+        work = [functools.partial(one, path, cut, total) for path, total in zip(lane, totals, strict=True)
+                for cut in range(1, total + 1, every)]
+        points += await _in_workers(work, workers)
+    return points
 
 
 if __name__ == "__main__":
