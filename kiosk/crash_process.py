@@ -258,7 +258,11 @@ class BoothForKills:
                                     fast_poll=True, card=scenario_uses_card(self.settings), serve_controls=True)
 
     async def __aenter__(self) -> BoothForKills:
-        write_booth_file(self.work_dir, await self.booth.start())
+        try:
+            write_booth_file(self.work_dir, await self.booth.start())
+        except BaseException:  # SimulatedBooth.start stopped what it had started; the folder goes too
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            raise
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -326,6 +326,6 @@ class Issuer:
                 if hopper_knows:
                     await self.kiosk.till._refund(session_id, owed)
                 else:
-                    await self.kiosk.till.voucher_for(session_id, owed)
+                    self.kiosk.till.voucher_for(session_id, owed)
             await self._print_recovered_vouchers(session_id)
             self._record(session_id, "session_closed", outcome="recovered", reason="restart")

@@ -328,11 +328,7 @@ class Till:
                 log.error("hopper failed paying %s won of %s (%s paid): %s", payable, purpose, paid, exc)
         self._record(session_id, f"{purpose}_paid", paid)
         unpaid = amount - paid
-        voucher = ""
-        if unpaid > 0:
-            voucher = voucher_code()
-            self._record(session_id, "voucher_issued", unpaid, ref=voucher, purpose=purpose)
-            log.warning("%s of %s won not paid in coins: voucher issued", purpose, unpaid)
+        voucher = self.voucher_for(session_id, unpaid, purpose) if unpaid > 0 else ""
         return paid, voucher
 
     async def reconcile_payout(self, session_id: str) -> bool:
@@ -362,10 +358,11 @@ class Till:
         self._record(session_id, f"{purpose}_paid", paid, recovered=True)
         return True
 
-    async def voucher_for(self, session_id: str, amount: int) -> str:
-        """Owe `amount` as a voucher without touching the hopper."""
+    def voucher_for(self, session_id: str, amount: int, purpose: str = "refund") -> str:
+        """Owe `amount` on a journaled voucher (what the hopper could not, or must not, pay)."""
         code = voucher_code()
-        self._record(session_id, "voucher_issued", amount, ref=code, purpose="refund")
+        self._record(session_id, "voucher_issued", amount, ref=code, purpose=purpose)
+        log.warning("%s of %s won not paid in coins: voucher issued", purpose, amount)
         return code
 
     async def _refund(self, session_id: str, amount: int) -> tuple[int, str]:

@@ -3,70 +3,25 @@ typed errors: a hostile answer must never crash the controller with a KeyError o
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import json
-import ssl
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from one_answer_server import OneAnswerServer, json_values
 
 from drivers.clock import MonotonicClock
 from kiosk.server_client import IssuanceClient, ServerConfig, ServerError, ServerProtocolError
 from simulators.server.pki import PkiPaths
 
 
-class HostileServer:
-    """A TLS listener that reads one HTTP request and answers with whatever bytes it is given."""
-
-    def __init__(self, pki: PkiPaths) -> None:
-        self.answer = b""
-        self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._context.load_cert_chain(str(pki.server_cert), str(pki.server_key))
-        self._server: asyncio.Server | None = None
-        self.url = ""
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> str:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._context)
-        self.url = f"https://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-        return self.url
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in list(self._writers):
-            writer.close()
-        await self._server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._writers.add(writer)
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value.strip())
-            await reader.readexactly(length)
-            writer.write(self.answer)
-            await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ssl.SSLError):
-            pass
-        finally:
-            self._writers.discard(writer)
-            writer.close()
-            with contextlib.suppress(ConnectionError, ssl.SSLError):
-                await writer.wait_closed()
-
-
 @pytest.fixture
-async def hostile(pki: PkiPaths) -> AsyncIterator[HostileServer]:
-    server = HostileServer(pki)
+async def hostile(pki: PkiPaths) -> AsyncIterator[OneAnswerServer]:
+    server = OneAnswerServer(pki)
     await server.start()
     try:
         yield server
@@ -76,7 +31,7 @@ async def hostile(pki: PkiPaths) -> AsyncIterator[HostileServer]:
 
 @pytest.fixture
 async def hostile_client(
-    hostile: HostileServer, make_config: Callable[..., ServerConfig]
+    hostile: OneAnswerServer, make_config: Callable[..., ServerConfig]
 ) -> AsyncIterator[IssuanceClient]:
     client = IssuanceClient(
         make_config(hostile.url, timeout=2.0, max_body_bytes=65536),
@@ -133,11 +88,6 @@ VALID: dict[str, dict[str, Any]] = {
     },
 }
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-    max_leaves=12,
-)
 
 
 @st.composite
@@ -227,7 +177,7 @@ async def invoke(client: IssuanceClient, call: str) -> None:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 async def test_hostile_answers_raise_only_typed_errors(
-    hostile: HostileServer, hostile_client: IssuanceClient, data: st.DataObject
+    hostile: OneAnswerServer, hostile_client: IssuanceClient, data: st.DataObject
 ) -> None:
     call = data.draw(st.sampled_from(sorted(VALID)))
     hostile.answer = data.draw(answers(call))
@@ -236,7 +186,7 @@ async def test_hostile_answers_raise_only_typed_errors(
 
 
 async def test_valid_answers_from_the_hostile_rig_parse(
-    hostile: HostileServer, hostile_client: IssuanceClient
+    hostile: OneAnswerServer, hostile_client: IssuanceClient
 ) -> None:
     """The rig itself is sound: the unmutated answers are accepted (reserve fails only its signature)."""
     hostile.answer = http(200, "application/json", json.dumps(VALID["catalog"]).encode())
@@ -251,7 +201,7 @@ async def test_valid_answers_from_the_hostile_rig_parse(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pan=st.text(alphabet="0123456789*- ", min_size=0, max_size=24) | st.text(max_size=24))
 async def test_a_payment_lookup_never_lets_a_card_number_through(
-    hostile: HostileServer, hostile_client: IssuanceClient, pan: str, caplog: pytest.LogCaptureFixture
+    hostile: OneAnswerServer, hostile_client: IssuanceClient, pan: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """What the lookup returns goes into the journal: a whole card number from the server must be
     refused, and not even quoted in the error or the log."""
@@ -273,7 +223,7 @@ async def test_a_payment_lookup_never_lets_a_card_number_through(
 
 
 async def test_a_lookup_answer_for_another_session_is_refused(
-    hostile: HostileServer, hostile_client: IssuanceClient
+    hostile: OneAnswerServer, hostile_client: IssuanceClient
 ) -> None:
     hostile.answer = http(200, "application/json", json.dumps({**VALID["payments"], "session": "txn-other-9"}).encode())
     with pytest.raises(ServerProtocolError):

@@ -3,7 +3,6 @@ server simulator over real HTTPS with mutual TLS."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import io
@@ -17,6 +16,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from one_answer_server import OneAnswerServer, json_values
 from pypdf import PdfReader
 
 from drivers.clock import KST, MonotonicClock, VirtualClock
@@ -276,48 +276,6 @@ async def test_a_kiosk_clock_in_time_is_quiet(
 # --- hostile answers -----------------------------------------------------------------------------
 
 
-class OneAnswerServer:
-    """A TLS listener that reads one HTTP request and answers with the bytes it is given."""
-
-    def __init__(self, pki: PkiPaths) -> None:
-        self.answer = b""
-        self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._context.load_cert_chain(str(pki.server_cert), str(pki.server_key))
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> str:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self._context)
-        return f"https://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in list(self._writers):
-            writer.close()
-        await self._server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._writers.add(writer)
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value.strip())
-            await reader.readexactly(length)
-            writer.write(self.answer)
-            await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ssl.SSLError):
-            pass
-        finally:
-            self._writers.discard(writer)
-            writer.close()
-            with contextlib.suppress(ConnectionError, ssl.SSLError):
-                await writer.wait_closed()
-
-
 @pytest.fixture
 async def liar(
     pki: PkiPaths, make_config: Callable[..., ServerConfig]
@@ -340,11 +298,6 @@ VALID: dict[str, dict[str, Any]] = {
                "expires_at": "2026-11-30T14:00:00+09:00"},
     "settle": {"settlement_id": "STL-1", "difference_won": -100, "accepted": True, "flagged": True},
 }
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-    max_leaves=12,
-)
 
 
 @st.composite
