@@ -98,7 +98,7 @@ class Kiosk:
         self._publish_cb = publish
         self.published = Published()
         self.session: Session | None = None
-        self.language = config.kiosk.languages[0] if config.kiosk.languages else "ko"
+        self.language = self.default_language
         self.prompt: str | None = None
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
         self.server_ok = False
@@ -424,9 +424,16 @@ class Kiosk:
                 continue
             await self._health_changed()
 
+    @property
+    def default_language(self) -> str:
+        """The language every resident is first spoken to in: the first one configured."""
+        return self.config.kiosk.languages[0] if self.config.kiosk.languages else "ko"
+
     async def enter_idle(self) -> None:
         self.prompt = None
         self._end_session()
+        # The next resident is a stranger: the last one's language choice is not theirs.
+        self.language = self.default_language
         self.publish()
         self._spawn(self.till.inhibit(), "inhibit")
         # A session that ended on a printer fault (a jam, an empty tray) leaves the kiosk unfit.

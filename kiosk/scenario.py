@@ -72,10 +72,13 @@ class ScenarioResult:
 class ScreenHarness:
     """Headless screens for a scenario: every view is drawn, and a new screen is saved as a PNG."""
 
-    def __init__(self, config: KioskConfig, on_intent: Callable[[Intent], None], snapshot_dir: Path | None) -> None:
+    def __init__(self, config: KioskConfig, on_intent: Callable[[Intent], None], snapshot_dir: Path | None,
+                 clock_monotonic: Callable[[], float] | None = None) -> None:
         from screens.runner import ScreenRunner  # pygame only here, never in the controller
 
-        self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent)
+        # The screens' touch guard runs on the scenario's virtual clock, like every other timeout.
+        self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent,
+                                   clock_monotonic=clock_monotonic)
         self.snapshot_dir = snapshot_dir
         self.snapshots: list[Path] = []
         self.screens: list[str] = []
@@ -136,7 +139,7 @@ class ScenarioRun:
     async def _start_kiosk(self) -> None:
         assert self.config is not None
         app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory)
-        self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir)
+        self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.clock.monotonic)
         app._show = self._show
         self.app = app
         await app.start()
@@ -225,14 +228,18 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
     elif "tap" in step:
         widget = step["tap"]
         await run.until(lambda: widget in screens.runner.widgets(), f"widget {widget!r} not on screen")
+        await _read_first(run)
         screens.runner.tap(widget)
         await asyncio.sleep(0.01)
     elif "keys" in step:
         for char in str(step["keys"]):
             key = "key:dash" if char == "-" else f"key:{char}"
             await run.until(functools.partial(_on_screen, screens, key), f"{key} not on screen")
+            await _read_first(run)
             screens.runner.tap(key)
             await asyncio.sleep(0.002)
+    elif any(word in step for word in TOUCH_STEPS):
+        await _touch_step(run, step)
     elif "place_finger" in step:
         finger = step["place_finger"]
         await run.booth.control("fingerprint", "place_finger", resident=int(finger.get("resident", 0)),
@@ -324,6 +331,60 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await asyncio.sleep(float(step["wait"]))
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
+
+
+# --- touches by coordinates and timing (the double-tap family) ---------------------------------
+TOUCH_STEPS = ("touch", "double_tap", "expect_language")
+# Real seconds a double tap waits for the kiosk to answer its first touch with a new screen (a tap
+# that changes nothing, e.g. on "+", waits this long and then touches the same screen again).
+DOUBLE_TAP_ANSWER_SECONDS = 1.0
+
+
+async def _read_first(run: ScenarioRun) -> None:
+    """A deliberate tap comes from a resident who has seen the screen: let its touch guard pass."""
+    assert run.screens is not None
+    left = run.screens.runner.guard_left()
+    if left > 0:
+        await run.clock.advance(left)
+
+
+async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    """`touch = {x, y, hold}`: one finger at the current virtual instant; `double_tap = {widget, gap}`:
+    two touches on the widget's centre, the second `gap` s after the first, landing on whatever the
+    kiosk shows by then; `expect_language = "ko"`: the language the screens speak."""
+    assert run.screens is not None
+    runner = run.screens.runner
+    if "expect_language" in step:
+        want = step["expect_language"]
+        await run.until(lambda: run.kiosk.view.language == want, f"language {want!r} never came")
+    elif "touch" in step:
+        spec = step["touch"]
+        pos = (int(spec["x"]), int(spec["y"]))
+        runner.touch_down(pos)
+        await run.clock.advance(float(spec.get("hold", 0.1)))
+        runner.touch_up(pos)
+        await asyncio.sleep(0.01)
+    else:
+        spec = step["double_tap"]
+        widget = str(spec["widget"])
+        await run.until(lambda: widget in runner.widgets(), f"widget {widget!r} not on screen")
+        await _read_first(run)
+        pos = runner.widget(widget).rect.center
+        before = runner.screen_shown
+        hold, gap = float(spec.get("hold", 0.05)), float(spec.get("gap", 0.15))
+        runner.touch_down(pos)
+        await run.clock.advance(hold)
+        runner.touch_up(pos)
+        # The kiosk answers a tap within milliseconds, well inside a double tap's gap: the second
+        # touch lands on the next screen whenever there is one.
+        deadline = time.monotonic() + DOUBLE_TAP_ANSWER_SECONDS
+        while runner.screen_shown == before and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        await run.clock.advance(max(0.0, gap - hold))
+        runner.touch_down(pos)
+        await run.clock.advance(hold)
+        runner.touch_up(pos)
+        await asyncio.sleep(0.01)
 
 
 def load_scenario(path: Path) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:

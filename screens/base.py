@@ -138,12 +138,21 @@ def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool =
 def footer_buttons(
     frame: Frame, theme: Theme, specs: Sequence[tuple[str, Intent | None, str, str, int]]
 ) -> list[Widget]:
-    """Buttons side by side in the footer band: (id, intent, label, style, weight)."""
+    """Buttons side by side in the footer band: (id, intent, label, style, weight).
+
+    A footer holding only "cancel" keeps it where cancel stands in a [cancel, OK] footer (the left
+    half), never across the whole band: the screens after "OK" (payment, fingerprint) would
+    otherwise put cancel right under the finger of a resident who tapped OK twice.
+    """
     if not specs or frame.footer.height == 0:
         return []
     margin, gap = theme.sp(48), theme.sp(24)
     height = button_height(theme)
     y = frame.footer.top + (frame.footer.height - height) // 2
+    if len(specs) == 1 and specs[0][3] == "cancel":
+        wid, intent, label, style, _ = specs[0]
+        half = (theme.width - 2 * margin - gap) // 2
+        return [Widget(wid, pygame.Rect(margin, y, half, height), intent, label, style)]
     usable = theme.width - 2 * margin - gap * (len(specs) - 1)
     total = sum(spec[4] for spec in specs)
     x = margin

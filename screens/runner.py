@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 
 # Window mode polls SDL at 30 Hz: touch latency <= 33 ms, 1-3 % of a core (docs test-stacks.md).
 FRAME_INTERVAL = 1 / 30
+# Touches this soon after a new screen (or prompt) appears are ignored. A double tap's second touch
+# comes 0.1-0.3 s after the first; 0.5 s covers it (and a slow release), while a resident who has
+# read the new screen never touches it that fast. Measured on the clock the runner is given.
+TOUCH_GUARD_SECONDS = 0.5
 # How long the failsafe stays before the runner retries the view that failed: long enough to read
 # "please wait", short enough that a resident does not walk away.
 FAILSAFE_SECONDS = 5.0
@@ -49,11 +53,13 @@ class ScreenRunner:
         theme: Theme | None = None,
         screens: Mapping[str, Screen] | None = None,
         failsafe_seconds: float = FAILSAFE_SECONDS,
+        touch_guard_seconds: float = TOUCH_GUARD_SECONDS,
     ) -> None:
         self._headless = headless
         self._on_intent = on_intent
         self._now = clock_monotonic or time.monotonic
         self._failsafe_seconds = failsafe_seconds
+        self._touch_guard = touch_guard_seconds
         size = (int(size[0]), int(size[1]))
         if theme is None:
             theme = Theme(size)
@@ -83,6 +89,13 @@ class ScreenRunner:
         self._failsafe_until: float | None = None
         self._failed_once = False
         self._closed = False
+        # What is on the glass, for the touch guard: (screen, prompt) shown last, a number that
+        # changes with it, and when it appeared (None for the very first one: nothing came before).
+        self._shown_key: tuple[str, str | None] | None = None
+        self._generation = 0
+        self._shown_at: float | None = None
+        # The press in progress: (generation, widget id) it began on; None if it began nowhere.
+        self._press: tuple[int, str] | None = None
 
     # --- what the controller calls ----------------------------------------------------------
     def show(self, view: View) -> None:
@@ -91,6 +104,7 @@ class ScreenRunner:
             self._page = 0
         self._view = view
         self._failsafe_until = None
+        self._note_shown((view.screen, view.prompt))
         self._mark_dirty()
 
     async def run(self) -> None:
@@ -129,9 +143,26 @@ class ScreenRunner:
         )
 
     def tap(self, widget_id: str) -> Intent | None:
-        """Touch a widget's centre exactly as a finger would; the Intent produced (None: disabled)."""
+        """Touch a widget's centre exactly as a finger would (down, then up); the Intent produced
+        (None: disabled, or the touch came inside the guard time after the screen changed)."""
         target = self.widget(widget_id)
-        return self._touch(target.rect.center)
+        self.touch_down(target.rect.center)
+        return self.touch_up(target.rect.center)
+
+    def touch_down(self, pos: tuple[int, int]) -> Intent | None:
+        """A finger touches the glass at `pos` (through the SDL event path, as the window loop does)."""
+        return self.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1, touch=True))
+
+    def touch_up(self, pos: tuple[int, int]) -> Intent | None:
+        """The finger leaves the glass at `pos`; the Intent this press produced, if any."""
+        return self.handle_event(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1, touch=True))
+
+    def guard_left(self) -> float:
+        """Seconds until touches count on the screen now shown (0 when they already do)."""
+        self._ensure_frame()
+        if self._shown_at is None:
+            return 0.0
+        return max(0.0, self._shown_at + self._touch_guard - self._now())
 
     def close(self) -> None:
         self._closed = True
@@ -180,23 +211,47 @@ class ScreenRunner:
             await asyncio.sleep(FRAME_INTERVAL)
 
     def handle_event(self, event: pygame.event.Event) -> Intent | None:
-        """One SDL event. Touch comes as the mouse event SDL synthesises; FINGER* are ignored (no doubles)."""
+        """One SDL event. Touch comes as the mouse events SDL synthesises; FINGER* are ignored (no doubles).
+
+        A press counts on release, and only if it began on the same screen and the same widget:
+        a finger that came down on the previous screen (or inside the guard time) does nothing.
+        """
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            return self._touch(event.pos)
+            self._touch_began(event.pos)
+            return None
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            return self._touch_ended(event.pos)
         if event.type == pygame.KEYDOWN:
             return self._key(event.key)
         return None
 
     # --- input ------------------------------------------------------------------------------
-    def _touch(self, pos: tuple[int, int]) -> Intent | None:
-        self._ensure_frame()
+    def _widget_at(self, pos: tuple[int, int]) -> Widget | None:
         for widget in reversed(self._widgets):
             if widget.rect.collidepoint(pos):
-                if widget.intent is None:
-                    return None
-                self._dispatch(widget.intent)
-                return widget.intent
+                return widget
         return None
+
+    def _touch_began(self, pos: tuple[int, int]) -> None:
+        self._ensure_frame()
+        self._press = None
+        if self.guard_left() > 0:
+            log.debug("touch ignored: %s appeared %.2f s ago", self._drawn, self._touch_guard - self.guard_left())
+            return
+        widget = self._widget_at(pos)
+        if widget is not None:
+            self._press = (self._generation, widget.widget_id)
+
+    def _touch_ended(self, pos: tuple[int, int]) -> Intent | None:
+        self._ensure_frame()
+        press, self._press = self._press, None
+        widget = self._widget_at(pos)
+        if press is None or widget is None or press != (self._generation, widget.widget_id):
+            return None
+        if widget.intent is None:
+            return None
+        self._dispatch(widget.intent)
+        return widget.intent
 
     def _key(self, key: int) -> Intent | None:
         """The physical keypad: digits, backspace, enter, escape."""
@@ -269,6 +324,15 @@ class ScreenRunner:
         self._failsafe_until = None
         self._widgets = widgets
         self._drawn = screen.name
+
+    def _note_shown(self, key: tuple[str, str | None]) -> None:
+        """A different screen or prompt arrives (drawn at once, or within a frame when windowed):
+        a press begun before it no longer counts, and the guard time starts."""
+        if key == self._shown_key:
+            return
+        self._shown_at = None if self._shown_key is None else self._now()
+        self._shown_key = key
+        self._generation += 1
 
     def _show_failsafe(self, view: View, *, retry: bool) -> None:
         self._widgets = []

@@ -222,7 +222,9 @@ async def test_window_touch_and_keypad_with_sdl_events() -> None:
             )
         )
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=centre, button=1, touch=True))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=centre, button=1, touch=True))
         pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=centre, button=3, touch=False))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=centre, button=3, touch=False))
         for key in (
             pygame.K_3,
             pygame.K_KP_7,
@@ -256,5 +258,100 @@ def test_enter_answers_the_prompt_and_digits_are_ignored_under_it() -> None:
         r.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_1, mod=0, unicode="1", scancode=0))
         r.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="", scancode=0))
         assert rec.intents == [Intent("more_time")]
+    finally:
+        r.close()
+
+
+# --- the touch guard and press/release (issue 11: a double tap cancelled the session) -----------
+class _Clock:
+    """The runner's clock, moved by hand: the guard is tested without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _guarded_runner() -> tuple[ScreenRunner, Recorder, _Clock]:
+    rec, clock = Recorder(), _Clock()
+    return ScreenRunner(headless=True, on_intent=rec, clock_monotonic=clock), rec, clock
+
+
+def test_a_touch_right_after_a_screen_change_is_ignored() -> None:
+    from screens.runner import TOUCH_GUARD_SECONDS
+
+    r, rec, clock = _guarded_runner()
+    try:
+        r.show(_view("options", "resident_copy"))
+        assert r.tap("ok") == Intent("confirm")  # the first screen ever shown has no guard
+        r.show(_view("payment", "waiting"))
+        clock.now += 0.15  # the second touch of a double tap
+        assert r.tap("cancel") is None
+        clock.now += TOUCH_GUARD_SECONDS
+        assert r.tap("cancel") == Intent("cancel")
+        assert rec.intents == [Intent("confirm"), Intent("cancel")]
+    finally:
+        r.close()
+
+
+def test_a_new_view_of_the_same_screen_keeps_touches_counting() -> None:
+    r, rec, _ = _guarded_runner()
+    try:
+        r.show(_view("resident_number", "typing"))
+        for serial in range(3):  # every digit publishes a new view of the same screen
+            r.show(_view("resident_number", "typing", serial=serial))
+            assert r.tap("key:1") == Intent("digit", {"value": "1"})
+        assert len(rec.intents) == 3
+    finally:
+        r.close()
+
+
+def test_a_prompt_appearing_starts_the_guard_too() -> None:
+    r, rec, clock = _guarded_runner()
+    try:
+        r.show(_view("options", "resident_copy"))
+        r.show(_view("options", "resident_copy", prompt="more_time"))
+        assert r.tap("more_time:no") is None
+        clock.now += 1
+        assert r.tap("more_time:no") == Intent("cancel")
+    finally:
+        r.close()
+
+
+def test_a_press_counts_only_on_the_screen_and_button_it_began_on() -> None:
+    r, rec, clock = _guarded_runner()
+    try:
+        r.show(_view("options", "resident_copy"))
+        ok = r.widget("ok").rect.center
+        r.touch_down(ok)
+        r.show(_view("payment", "waiting"))
+        clock.now += 5
+        cancel = r.widget("cancel").rect.center
+        assert r.touch_up(cancel) is None  # began on options, ends on payment
+        r.touch_down(cancel)
+        assert r.touch_up(r.widget("pay:card").rect.center) is None  # slid off to another button
+        assert rec.intents == []
+        r.touch_down(cancel)
+        assert r.touch_up(cancel) == Intent("cancel")
+    finally:
+        r.close()
+
+
+@pytest.mark.parametrize(("before", "after"), [("options", "payment"), ("resident_number", "fingerprint")])
+@pytest.mark.parametrize("mode", ["normal", "zoom200", "low", "low-zoom200"])
+def test_no_cancel_under_the_previous_screens_ok(before: str, after: str, mode: str) -> None:
+    """The screens that follow an OK keep cancel away from where that OK was."""
+    first = {"options": "resident_copy", "resident_number": "full"}[before]
+    second = {"payment": "waiting", "fingerprint": "place"}[after]
+    r, _ = runner(mode)
+    try:
+        r.show(_view(before, first))
+        ok = r.widget("ok").rect
+        r.show(_view(after, second))
+        for wid in r.widgets():
+            w = r.widget(wid)
+            if w.intent == Intent("cancel"):
+                assert not w.rect.colliderect(ok), f"{after} {wid} {w.rect} under {before} ok {ok}"
     finally:
         r.close()
