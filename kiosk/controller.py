@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class Kiosk:
         self.session: Session | None = None
         self.language = self.default_language
         self.prompt: str | None = None
+        self._prompt_deadline = 0.0  # clock.monotonic() at which an unanswered prompt ends the session
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
         self.server_ok = False
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
@@ -566,12 +568,22 @@ class Kiosk:
         if self.prompt == "more_time":
             return
         self.prompt = "more_time"
+        self._prompt_deadline = self.clock.monotonic() + self.config.timeouts.grace
         self.publish()
         self._cancel_grace()
         self._grace = asyncio.create_task(self._grace_period(), name="grace")
 
+    def prompt_seconds_left(self) -> int:
+        """Whole seconds before an unanswered prompt ends the session (what the prompt shows)."""
+        return max(0, math.ceil(self._prompt_deadline - self.clock.monotonic() - 1e-9))
+
     async def _grace_period(self) -> None:
-        await self.clock.sleep(self.config.timeouts.grace)
+        # The prompt shows the time left (an accessibility rule for every unavoidable time limit),
+        # so it is published again each time the whole number of seconds changes.
+        while (left := self._prompt_deadline - self.clock.monotonic()) > 0:
+            await self.clock.sleep(left - math.floor(left - 1e-9) if left > 1 else left)
+            if self.prompt == "more_time" and self.clock.monotonic() < self._prompt_deadline:
+                self.publish()
         if self.session is not None and self.state in S.WAITING_FOR_PERSON:
             log.info("resident left during %s", self.state)
             self.session.outcome = "timed_out"

@@ -125,7 +125,7 @@ def present(kiosk: Kiosk, *, serial: int) -> View:
     screen = SCREEN_OF_STATE.get(state, "failsafe")
     prompt_data: dict[str, Any] = {}
     if kiosk.prompt == "more_time":
-        prompt_data = {"seconds_left": int(kiosk.config.timeouts.grace)}
+        prompt_data = {"seconds_left": kiosk.prompt_seconds_left()}
     notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
     return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=prompt_data,
                 notices=tuple(notices), language=kiosk.language, serial=serial)

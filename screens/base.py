@@ -491,7 +491,7 @@ def _prompt_geometry(view: View, theme: Theme) -> tuple[pygame.Rect, pygame.Rect
 
 def _prompt_body(view: View) -> str:
     lang = lang_of(view)
-    seconds = view.prompt_data.get("seconds") if isinstance(view.prompt_data, dict) else None
+    seconds = view.prompt_data.get("seconds_left") if isinstance(view.prompt_data, dict) else None
     if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
         return t("more_time.body", lang, seconds=math.ceil(seconds))
     return t("more_time.body_plain", lang)

@@ -76,7 +76,7 @@ def render_gallery(out_dir: str | Path, *, only: Iterable[str] | None = None) ->
                     screen,
                     dict(data[screen][sample]),
                     prompt=prompt,
-                    prompt_data={"seconds": 20} if prompt else {},
+                    prompt_data={"seconds_left": 20} if prompt else {},
                     notices=notices,
                     language=lang,
                 )

@@ -136,7 +136,7 @@ def test_tap_on_an_absent_widget_names_the_visible_ones() -> None:
 def test_more_time_prompt_is_modal() -> None:
     r, rec = runner()
     try:
-        r.show(_view("resident_number", "typing", prompt="more_time", prompt_data={"seconds": 20}))
+        r.show(_view("resident_number", "typing", prompt="more_time", prompt_data={"seconds_left": 20}))
         assert r.widgets() == ["more_time:yes", "more_time:no"]
         assert r.tap("more_time:yes") == Intent("more_time")
         assert r.tap("more_time:no") == Intent("cancel")
