@@ -1,4 +1,10 @@
-"""Start-up: which step the controller is on and each device as it comes up. No touch targets."""
+"""Start-up: a calm "starting, please wait" in Korean and English. No touch targets.
+
+Residents may walk up while the kiosk boots. They see that it is starting and that it will be ready
+shortly, never a device checklist: a line like "a4_printer: offline (not-yet-contacted)" in red
+means nothing to them and reads as "broken". The devices stay in the View's data for technicians
+(`kiosk screen`, the log, the maintenance screen).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,12 @@ from typing import Any
 import pygame
 
 from kiosk.views import DeviceLine, View
-from screens.base import (
-    Screen,
-    Widget,
-    build_frame,
-    device_rows,
-    draw_check_icon,
-    draw_cross_icon,
-    draw_text,
-    get_str,
-    lang_of,
-    paint_frame,
-)
+from screens.base import Screen, Widget, build_frame, get_str, paint_frame, stack, text_block
 from screens.strings import t
 from screens.theme import Theme
+
+# Both languages at once: nobody has chosen one yet, and the screen must not need a touch.
+_LANGUAGES = ("ko", "en")
 
 
 class BootScreen(Screen):
@@ -33,52 +31,47 @@ class BootScreen(Screen):
         frame = build_frame(view, theme, footer=False)
         paint_frame(surface, view, theme, frame)
         c = theme.colors
-        lang = lang_of(view)
         body = frame.body
-        y = body.top + theme.sp(80)
-        y += draw_text(
-            surface,
-            theme,
-            t("boot.title", lang),
-            "title",
-            c.text,
-            pygame.Rect(body.left, y, body.width, theme.line_height("title") * 2),
-            valign="top",
-        )
         step = get_str(view.data, "step", "starting")
-        y += theme.sp(16)
-        y += draw_text(
-            surface,
-            theme,
-            t(f"boot.{step}", lang),
-            "subtitle",
-            c.primary,
-            pygame.Rect(body.left, y, body.width, theme.line_height("subtitle") * 2),
-            valign="top",
-        )
-        y += theme.sp(48)
-        icon = theme.px(48)
-        lh = max(theme.line_height("body_bold"), icon + theme.sp(16))
-        for device, state, reason, _ in device_rows(view.data.get("devices")):
-            if y + lh > body.bottom:
-                break
-            centre = (body.left + icon // 2, y + lh // 2)
-            ok = state == "online"
-            if ok:
-                draw_check_icon(surface, centre, icon, c.success, c.surface)
-            else:
-                draw_cross_icon(surface, centre, icon, c.danger, c.surface)
-            text = device if ok or not reason else f"{device}: {state} ({reason})"
-            draw_text(
-                surface,
-                theme,
-                text,
-                "body_bold",
-                c.text if ok else c.danger,
-                pygame.Rect(body.left + icon + theme.sp(24), y, body.width - icon - theme.sp(24), lh),
-                align="left",
+        blocks = []
+        for i, lang in enumerate(_LANGUAGES):
+            first = i == 0
+            blocks.append(
+                text_block(
+                    theme,
+                    t("boot.title", lang),
+                    "title" if first else "subtitle",
+                    c.text,
+                    body.width,
+                    align="center",
+                    gap=theme.sp(12),
+                )
             )
-            y += lh + theme.sp(8)
+            blocks.append(
+                text_block(
+                    theme,
+                    t(f"boot.{step}", lang),
+                    "body_bold",
+                    c.primary,
+                    body.width,
+                    align="center",
+                    priority=1,
+                    gap=theme.sp(12),
+                )
+            )
+            blocks.append(
+                text_block(
+                    theme,
+                    t("wait", lang),
+                    "body",
+                    c.muted,
+                    body.width,
+                    align="center",
+                    priority=2,
+                    gap=theme.sp(72) if first else 0,
+                )
+            )
+        stack(surface, body, blocks, valign="middle")
 
 
 SCREEN = BootScreen()
@@ -87,9 +80,10 @@ _DEVICES = [
     DeviceLine("fingerprint", "online", ""),
     DeviceLine("cash", "online", "", {"hopper100": "full"}),
     DeviceLine("receipt", "online", "", {"paper": "low"}),
-    DeviceLine("a4", "offline", "no-answer"),
+    DeviceLine("a4_printer", "offline", "not-yet-contacted"),
 ]
 SAMPLES: dict[str, dict[str, Any]] = {
+    "starting": {"step": "starting", "devices": _DEVICES},
     "selftest": {"step": "selftest", "devices": _DEVICES},
     "recovering": {"step": "recovering", "devices": _DEVICES[:2]},
 }
