@@ -697,7 +697,7 @@ class Kiosk:
         if session is None:
             return
         if self.state == S.NUMBER:
-            session.number_error = session.number.error()
+            session.number_error = session.number.error(self.clock.now().date())
             if session.number_error:
                 self.publish()
             else:

@@ -59,11 +59,13 @@ def mask_resident_number(digits: str) -> str:
     return text[:6] + "-" + text[6:] if len(text) > 6 else text
 
 
-def validate_resident_number(digits: str) -> str:
+def validate_resident_number(digits: str, *, today: dt.date | None = None) -> str:
     """An error code for the screen, or "" when the number is plausible.
 
-    The date must exist in the century the 7th digit names. The old mod-11 check digit is NOT
-    checked: numbers issued since October 2020 end in random digits.
+    The date must exist in the century the 7th digit names and, given `today` (the kiosk clock's
+    date), must not lie after it: a typo such as 301231-3 would otherwise go to the server and
+    cost the resident one of their identity attempts. The old mod-11 check digit is NOT checked:
+    numbers issued since October 2020 end in random digits.
     """
     if len(digits) != RESIDENT_NUMBER_DIGITS or not digits.isdigit():
         return "incomplete"
@@ -71,9 +73,11 @@ def validate_resident_number(digits: str) -> str:
     if century is None:
         return "invalid-sex-digit"
     try:
-        dt.date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
+        born = dt.date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
     except ValueError:
         return "invalid-date"
+    if today is not None and born > today:
+        return "future-date"
     return ""
 
 
@@ -105,8 +109,9 @@ class ResidentNumberEntry:
     def masked(self) -> str:
         return mask_resident_number(self._digits.reveal().decode())
 
-    def error(self) -> str:
-        return validate_resident_number(self._digits.reveal().decode())
+    def error(self, today: dt.date) -> str:
+        """Why the number cannot be right ("" if it may be), judged on the kiosk clock's `today`."""
+        return validate_resident_number(self._digits.reveal().decode(), today=today)
 
     def formatted(self) -> str:
         """`YYMMDD-SBBBBBC` for the one sealed request that needs it; never log the result."""

@@ -75,6 +75,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "생년월일이 올바르지 않습니다. 다시 확인해 주세요",
         "en": "The date of birth is not valid. Please check it.",
     },
+    "error.future-date": {
+        "ko": "생년월일이 오늘보다 뒤입니다. 앞 7자리를 다시 확인해 주세요",
+        "en": "That date of birth is in the future. Please check the first 7 digits.",
+    },
     "error.invalid-sex-digit": {
         "ko": "뒷자리 첫 숫자가 올바르지 않습니다",
         "en": "The 7th digit is not valid.",

@@ -164,7 +164,7 @@ CODES = {
         "fake_finger",
         "unavailable",
     ],
-    "error": ["invalid-date", "invalid-sex-digit", "incomplete"],
+    "error": ["invalid-date", "future-date", "invalid-sex-digit", "incomplete"],
     "hint": ["exact-or-1000-only", "exact-only", "coins-only"],
     "msg": [
         "coin-rejected",

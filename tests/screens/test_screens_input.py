@@ -308,7 +308,7 @@ def test_a_new_view_of_the_same_screen_keeps_touches_counting() -> None:
 
 
 def test_a_prompt_appearing_starts_the_guard_too() -> None:
-    r, rec, clock = _guarded_runner()
+    r, _, clock = _guarded_runner()
     try:
         r.show(_view("options", "resident_copy"))
         r.show(_view("options", "resident_copy", prompt="more_time"))
