@@ -464,6 +464,9 @@ class Kiosk:
         self.publish()
 
     async def enter_number(self) -> None:
+        # Back from the fingerprint screen (a number the server does not know, or the resident
+        # asked to retype it): that screen's capture stops.
+        self._cancel_state_task("identify")
         self.publish()
 
     async def enter_finger(self) -> None:
@@ -550,11 +553,13 @@ class Kiosk:
     # ------------------------------------------------------------------ identity
 
     async def _identify(self) -> None:
-        from kiosk.identify import identify  # one job per module: the capture/verify loop lives there
+        from kiosk.identify import NUMBER_REJECTED, identify  # the capture/verify loop lives there
 
         outcome = await identify(self)
         if outcome == "identified":
             await self.fire("identified")
+        elif outcome == NUMBER_REJECTED:
+            await self.fire("retype_number")
         elif outcome != "cancelled":
             assert self.session is not None
             self.session.outcome = "failed"
@@ -712,6 +717,17 @@ class Kiosk:
             await self.fire("options_chosen")
         elif self.state == S.DONE and (session.closed or self._settling_abandoned()):
             await self.fire("finish")
+
+    async def _intent_retype_number(self) -> None:
+        """The resident doubts the number typed (a finger that did not match): type it again."""
+        session = self.session
+        if self.state != S.FINGER or session is None:
+            return
+        session.number.clear()
+        session.number_error = ""
+        session.attempts_cap = None  # the server's count was for the number being replaced
+        session.no_match_seen = False
+        await self.fire("retype_number")
 
     async def _intent_toggle_option(self, option_id: str = "") -> None:
         session = self.session

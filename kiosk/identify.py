@@ -3,8 +3,11 @@
 The kiosk captures and sends; it never matches locally. Capture quality and clear guidance are the
 product here (a 2015 audit measured ~68 % recognition at kiosks): a poor image gets a specific hint
 and another try without using up one of the resident's three verification attempts. A failed
-attempt stays on screen as "attempt N of 3" with its reason, then "lift and place again" stays up
-until the sensor reads the next finger; the last failure goes straight to the result screen.
+attempt stays on screen as "attempt N of 3" with its reason, then "lift your finger" stays up until
+the glass is empty (a finger left there would use up every attempt in seconds); the last failure
+goes straight to the result screen. Tries are counted as the server counts them: a finger that does
+not match the number uses one (never more than the server says are left); a number the server
+knows no fingerprints for uses none, and the resident is sent back to retype it.
 The template is wiped after every attempt and the number as soon as the server has answered.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.privacy import SecretBytes
@@ -29,12 +33,19 @@ HINT_SECONDS = 1.5
 POOR_IMAGE_GUIDANCE = {"dry": "too_dry", "wet": "too_wet", "partial": "press_harder"}
 
 # Why the last attempt failed -> the reason code the result screen explains (screens/strings.py).
+# A mismatch may be a mistyped number as well as a finger: the no-match text says both.
 FAILURE_REASON = {"no_match": "fingerprint-no-match", "fake_finger": "fingerprint-fake",
                   "unreadable": "fingerprint-unreadable"}
+# The outcome that sends the resident back to the number screen: the server knows no fingerprints
+# for the number typed (almost always a typo).
+NUMBER_REJECTED = "number-rejected"
+# Numbers the server does not know, per session, before the session ends: enough for two typos,
+# too few to probe which numbers are enrolled.
+MAX_NUMBER_REJECTIONS = 3
 
 
 async def identify(kiosk: Kiosk) -> str:
-    """'identified', 'cancelled', or the failure reason code shown on the result screen."""
+    """'identified', 'cancelled', NUMBER_REJECTED, or the failure reason code shown on the result screen."""
     session = kiosk.session
     assert session is not None
     reader = kiosk.devices.fingerprint
@@ -47,30 +58,46 @@ async def identify(kiosk: Kiosk) -> str:
         session.guidance = code
         kiosk.publish()
 
-    def from_sensor(code: str) -> None:
-        # The driver says "place" whenever it starts waiting; after a failed read the screen keeps
-        # "lift your finger, then place it again" until the sensor is reading a finger.
-        if code == "place" and session.guidance == "lift_and_place":
-            return
-        guide(code)
+    async def next_read(*, after: Callable[[], None] | None = None) -> None:
+        """Between reads: the hint stays up to be read, then the finger must leave the glass.
+
+        A finger left on the sensor would be read again at once, and every read the server turns
+        down costs one of the resident's attempts (three in 2.5 s): the screen says "lift your
+        finger" for as long as it stays.
+        """
+        await kiosk.clock.sleep(HINT_SECONDS)
+        if after is not None:
+            after()
+        # Right whether or not the finger is still there; "lift" replaces it while it is.
+        guide("lift_and_place")
+        try:
+            await reader.wait_lifted(guide)
+        except asyncio.CancelledError:
+            await _cancel_quietly(reader)
+            raise
 
     async def failed_attempt(code: str) -> bool:
-        """Show why this attempt failed; True while the resident has attempts left."""
+        """Show why this attempt failed; True (once the finger is lifted) while attempts are left."""
         guide(code)
-        if session.attempts + 1 >= max_attempts:
+        if session.attempts + 1 >= session_limit():
             session.attempts += 1
             return False
-        await kiosk.clock.sleep(HINT_SECONDS)
-        session.attempts += 1
-        guide("lift_and_place")
+
+        def count() -> None:
+            session.attempts += 1
+
+        await next_read(after=count)
         return True
 
+    def session_limit() -> int:
+        """The kiosk's attempts, or fewer when the server says this resident has fewer left."""
+        return min(max_attempts, session.attempts_cap or max_attempts)
+
     failure = "no_match"
-    prompt = "place"
-    while session.attempts < max_attempts:
-        guide(prompt)
+    while session.attempts < session_limit():
+        guide("place")
         try:
-            captured = await reader.capture(from_sensor)
+            captured = await reader.capture(guide)
         except asyncio.CancelledError:
             await _cancel_quietly(reader)
             raise
@@ -81,19 +108,16 @@ async def identify(kiosk: Kiosk) -> str:
                 if poor_left > 0:
                     poor_left -= 1
                     guide(hint)
-                    await kiosk.clock.sleep(HINT_SECONDS)
-                    prompt = "lift_and_place"
+                    await next_read()
                     continue
                 failure = "unreadable"
                 if not await failed_attempt(hint):
                     break
-                prompt = "lift_and_place"
                 continue
             if name == "FakeFinger":
                 failure = "fake_finger"
                 if not await failed_attempt("fake_finger"):
                     break
-                prompt = "lift_and_place"
                 continue
             log.warning("fingerprint capture failed: %s", name)
             guide("unavailable")
@@ -118,13 +142,28 @@ async def identify(kiosk: Kiosk) -> str:
             session.forget_identity()
             return "identified"
         reason = str(result.reason or "no-match")
-        if reason in ("locked", "not-enrolled"):
+        if reason == "locked":
             session.forget_identity()
-            return f"identity-{reason}"
+            return "identity-locked"
+        if reason == "not-enrolled":
+            # The server knows no fingerprints for this number, which almost always means a typo.
+            # It counts no attempt for it (there is nobody to count against); the kiosk counts
+            # the re-entries, so a session cannot walk through numbers.
+            session.forget_identity()
+            session.number_rejections += 1
+            if session.number_rejections >= MAX_NUMBER_REJECTIONS:
+                return FAILURE_REASON["no_match"]
+            session.number_error = "no-match"
+            return NUMBER_REJECTED
+        # A finger that does not match the number: the server counted it against this number and
+        # says how many tries it has left; the kiosk never offers more than that.
+        left = getattr(result, "attempts_left", None)
+        if isinstance(left, int) and not isinstance(left, bool):
+            session.attempts_cap = session.attempts + 1 + left
+        session.no_match_seen = True
         failure = "no_match"
         if not await failed_attempt("no_match"):
             break
-        prompt = "lift_and_place"
     session.forget_identity()
     return FAILURE_REASON[failure]
 

@@ -134,6 +134,7 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("parcel_entered", S.PARCEL, S.OPTIONS),
     ("number_entered", S.NUMBER, S.FINGER),
     ("identified", S.FINGER, S.OPTIONS),
+    ("retype_number", S.FINGER, S.NUMBER),
     ("options_chosen", S.OPTIONS, S.PAY),
     ("fee_settled", S.PAY, S.ISSUE),
     ("reserved", S.ISSUE, S.PRINT),

@@ -69,7 +69,10 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
                 "error": session.number_error}
     if screen == "fingerprint":
         return {"document": document, "masked": session.number.masked(), "guidance": session.guidance,
-                "attempt": session.attempts + 1, "max_attempts": config.fingerprint.max_attempts}
+                "attempt": session.attempts + 1,
+                "max_attempts": min(config.fingerprint.max_attempts,
+                                    session.attempts_cap or config.fingerprint.max_attempts),
+                "can_retype_number": session.no_match_seen}
     if screen == "options":
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)

@@ -30,7 +30,10 @@ class Session:
     template: SecretBytes | None = None
     token: str | None = None
     exempt: bool = False
-    attempts: int = 0
+    attempts: int = 0  # fingerprint attempts used this session (as the server counts them)
+    attempts_cap: int | None = None  # fewer than configured: the server said so after a mismatch
+    number_rejections: int = 0  # numbers the server knows no fingerprints for, this session
+    no_match_seen: bool = False  # a finger did not match the number: offer to retype the number
     guidance: str = "place"
     # Money, in won.
     total: int = 0

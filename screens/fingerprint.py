@@ -10,7 +10,7 @@ from typing import Any
 
 import pygame
 
-from kiosk.views import View
+from kiosk.views import Intent, View
 from screens.base import (
     Block,
     Screen,
@@ -21,6 +21,7 @@ from screens.base import (
     draw_text,
     draw_widgets,
     footer_buttons,
+    get_bool,
     get_int,
     get_str,
     lang_of,
@@ -35,7 +36,7 @@ from screens.strings import document, t
 from screens.theme import Theme
 
 _TROUBLE = {"no_match", "fake_finger", "unavailable"}
-_ADVICE = {"press_harder", "too_dry", "too_wet", "partial", "lift_and_place"}
+_ADVICE = {"press_harder", "too_dry", "too_wet", "partial", "lift_and_place", "lift"}
 _BUSY = {"reading", "verifying"}
 
 
@@ -51,7 +52,14 @@ class FingerprintScreen(Screen):
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame = build_frame(view, theme)
-        return footer_buttons(frame, theme, [cancel_spec(view)])
+        specs = [cancel_spec(view)]
+        # After a finger that did not match, the number may be what was wrong: offer to retype it.
+        # It only appears seconds after this screen did, so no double tap can land on it.
+        if get_bool(view.data, "can_retype_number"):
+            specs.append(
+                ("retype_number", Intent("retype_number"), t("fingerprint.retype", lang_of(view)), "secondary", 1)
+            )
+        return footer_buttons(frame, theme, specs)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme)
@@ -150,5 +158,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "guidance": "no_match",
         "attempt": 3,
         "max_attempts": 3,
+        "can_retype_number": True,
+    },
+    "lift": {
+        "document": "resident_copy",
+        "masked": "900101-1******",
+        "guidance": "lift",
+        "attempt": 2,
+        "max_attempts": 3,
+        "can_retype_number": True,
     },
 }

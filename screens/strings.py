@@ -79,6 +79,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "생년월일이 오늘보다 뒤입니다. 앞 7자리를 다시 확인해 주세요",
         "en": "That date of birth is in the future. Please check the first 7 digits.",
     },
+    "error.no-match": {
+        "ko": "주민등록번호나 지문이 일치하지 않습니다. 번호를 확인하고 다시 입력해 주세요",
+        "en": "The number or the fingerprint did not match. Please check the number and enter it again.",
+    },
     "error.invalid-sex-digit": {
         "ko": "뒷자리 첫 숫자가 올바르지 않습니다",
         "en": "The 7th digit is not valid.",
@@ -108,6 +112,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- fingerprint ---------------------------------------------------------------------
     "fingerprint.title": {"ko": "지문으로 본인을 확인합니다", "en": "Confirm it is you: fingerprint"},
     "fingerprint.attempt": {"ko": "{attempt} / {max}번째 시도", "en": "Attempt {attempt} of {max}"},
+    "fingerprint.retype": {"ko": "번호 다시 입력", "en": "Retype number"},
     "fingerprint.reregister": {
         "ko": "계속 안 되면 가까운 주민센터에서 지문을 다시 등록해 주세요",
         "en": "If it keeps failing, re-register your fingerprints at a community centre.",
@@ -135,7 +140,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Lift your finger, then place it again",
     },
     "guidance.verifying": {"ko": "본인 확인 중입니다", "en": "Checking your identity"},
-    "guidance.no_match": {"ko": "지문이 일치하지 않습니다", "en": "The fingerprint did not match"},
+    "guidance.no_match": {
+        "ko": "주민등록번호나 지문이 일치하지 않습니다",
+        "en": "The number or the fingerprint did not match",
+    },
+    "guidance.lift": {"ko": "손가락을 센서에서 떼어 주세요", "en": "Lift your finger off the sensor"},
     "guidance.fake_finger": {
         "ko": "지문을 읽을 수 없습니다. 맨손가락을 올려 주세요",
         "en": "The fingerprint cannot be read. Use a bare finger",
@@ -290,8 +299,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Your identity could not be confirmed",
     },
     "reason.fingerprint-no-match": {
-        "ko": "지문이 일치하지 않습니다. 가까운 주민센터에서 지문을 다시 등록해 주세요",
-        "en": "The fingerprint did not match. Please re-register your fingerprints at a community centre",
+        "ko": "주민등록번호나 지문이 일치하지 않아 본인 확인을 하지 못했습니다. "
+        "번호가 맞는데도 계속 안 되면 가까운 주민센터에서 지문을 다시 등록해 주세요",
+        "en": "The number or the fingerprint did not match. If the number is right and it keeps "
+        "failing, re-register your fingerprints at a community centre",
     },
     "reason.fingerprint-unreadable": {
         "ko": "지문을 읽지 못했습니다. 가까운 주민센터에서 지문을 다시 등록해 주세요",
@@ -302,8 +313,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only a bare finger can be checked. A community centre can help you",
     },
     "reason.identity-locked": {
-        "ko": "지문 확인에 여러 번 실패해 잠시 막혔습니다. 주민센터에서 지문을 다시 등록해 주세요",
-        "en": "Too many failed fingerprint checks. Please re-register at a community centre",
+        "ko": "지문 확인에 여러 번 실패해 이 번호의 지문 확인이 잠겼습니다. "
+        "주민센터에서 지문을 다시 등록해야 다시 이용할 수 있습니다",
+        "en": "Too many failed fingerprint checks: fingerprint checks for this number are locked "
+        "until you re-register your fingerprints at a community centre",
     },
     "reason.identity-not-enrolled": {
         "ko": "등록된 지문이 없습니다. 가까운 주민센터에서 지문을 등록해 주세요",

@@ -43,9 +43,9 @@ log = logging.getLogger(__name__)
 
 SensorProtocol = Literal["zfm", "sfm"]
 TemplateFormat = Literal["zfm", "sfm"]
-Guidance = Literal["place", "reading", "press_harder", "too_dry", "too_wet", "lift_and_place"]
+Guidance = Literal["place", "reading", "press_harder", "too_dry", "too_wet", "lift_and_place", "lift"]
 GUIDANCE_CODES: tuple[Guidance, ...] = ("place", "reading", "press_harder", "too_dry", "too_wet",
-                                        "lift_and_place")
+                                        "lift_and_place", "lift")
 DEVICE = "fingerprint"
 # The ZFM family scores no image: its templates carry this instead of a 0..100 quality.
 QUALITY_NOT_REPORTED = -1
@@ -165,6 +165,35 @@ class FingerprintReader(abc.ABC):
         finally:
             self._capturing = False
 
+    async def wait_lifted(self, on_guidance: Callable[[str], None]) -> None:
+        """Return once no finger is on the glass; says "lift" (once) while one still is.
+
+        Between tries a finger left on the sensor would be read again at once, and each read the
+        server rejects costs the resident an identity attempt. Cancel it like a capture.
+        """
+        link = self._link
+        if link is None or not link.alive:
+            raise FingerprintUnavailable(f"fingerprint sensor offline ({self._status.reason})",
+                                         reason=self._status.reason or "offline")
+        if self._capturing:
+            raise FingerprintError("a capture is already running on this reader")
+        self._cancel_requested = False
+        self._capturing = True
+        try:
+            told = False
+            while await self._finger_on(link):
+                if not told:
+                    on_guidance("lift")
+                    told = True
+                await asyncio.sleep(self._poll_interval)
+                if self._cancel_requested:
+                    raise CaptureCancelled("wait for lift cancelled")
+        except FingerprintUnavailable as exc:
+            self._link_failed(link, exc)
+            raise
+        finally:
+            self._capturing = False
+
     async def cancel(self) -> None:
         """Abort a running capture (on the device too, where the protocol has a cancel command)."""
         self._cancel_requested = True
@@ -187,6 +216,10 @@ class FingerprintReader(abc.ABC):
 
     @abc.abstractmethod
     async def _capture(self, link: Link, on_guidance: Callable[[str], None]) -> CapturedTemplate: ...
+
+    @abc.abstractmethod
+    async def _finger_on(self, link: Link) -> bool:
+        """One look at the glass: is a finger (real or not) on it now?"""
 
     async def _cancel_on_device(self, link: Link) -> None:
         return None
@@ -347,6 +380,16 @@ class ZfmReader(FingerprintReader):
             raise DeviceError(code, "UpChar")
         return CapturedTemplate(data, "zfm", QUALITY_NOT_REPORTED)
 
+    async def _finger_on(self, link: Link) -> bool:
+        # GenImg answers NO_FINGER (0x02) on an empty glass; an image, good or not, means a finger.
+        assert isinstance(link, ZfmLink)
+        code, _, _ = await link.request(zfm.Instruction.GEN_IMG)
+        if code == zfm.Confirm.NO_FINGER:
+            return False
+        if code in (zfm.Confirm.OK, zfm.Confirm.IMAGE_FAIL):
+            return True
+        raise DeviceError(code, "GenImg")
+
 
 class SfmReader(FingerprintReader):
     """Suprema UniFinger SFM: Scan Template (ST) with the module's own finger wait and liveness check."""
@@ -414,6 +457,30 @@ class SfmReader(FingerprintReader):
             if flag == sfm.Flag.CANCELED:
                 raise CaptureCancelled("ST: CANCELED (0x81)")
             raise DeviceError(flag, "ST")
+
+    async def _finger_on(self, link: Link) -> bool:
+        # The module has no "is a finger there" query: a scan that times out (1 s, the shortest
+        # Timeout) saw no finger; any other answer, template or complaint, saw one.
+        assert isinstance(link, SfmLink)
+        if self._pending_cancel is not None:
+            with contextlib.suppress(Exception):
+                await self._pending_cancel
+            self._pending_cancel = None
+        try:
+            answer, data = await link.scan_template(SFM_SCAN_TIMEOUT_SECONDS + self._response_timeout,
+                                                    lambda: None)
+        except asyncio.CancelledError:
+            self._pending_cancel = self._spawn(link.cancel(), "fingerprint-cancel")
+            raise
+        if data is not None:
+            data[:] = bytes(len(data))
+        if answer.flag == sfm.Flag.TIME_OUT:
+            return False
+        if answer.flag == sfm.Flag.CANCELED:
+            raise CaptureCancelled("ST: CANCELED (0x81)")
+        if answer.flag in (sfm.Flag.SUCCESS, sfm.Flag.SCAN_FAIL, sfm.Flag.TRY_AGAIN, sfm.Flag.FAKE_DETECTED):
+            return True
+        raise DeviceError(answer.flag, "ST")
 
     async def _cancel_on_device(self, link: Link) -> None:
         assert isinstance(link, SfmLink)
