@@ -378,7 +378,9 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         # The kiosk answers a tap within milliseconds, well inside a double tap's gap: the second
         # touch lands on the next screen whenever there is one.
         deadline = time.monotonic() + DOUBLE_TAP_ANSWER_SECONDS
-        while runner.screen_shown == before and time.monotonic() < deadline:
+        while runner.screen_shown == before:
+            if time.monotonic() > deadline:
+                break  # the first touch changed nothing: the second lands on the same screen
             await asyncio.sleep(0.005)
         await run.clock.advance(max(0.0, gap - hold))
         runner.touch_down(pos)

@@ -369,3 +369,42 @@ async def test_zfm_uploads_the_sensor_image(clock: VirtualClock, tmp_path: Path)
     finally:
         await link.close()
         await sim.stop()
+
+
+# --- between tries: wait for the finger to leave the glass (issue 11, item 15) ----------------
+# A finger left on the sensor keeps the wait going (and says "lift" once); lifting ends it.
+async def test_wait_lifted_returns_at_once_on_an_empty_glass(rig: Rig) -> None:
+    waiting = asyncio.create_task(rig.reader.wait_lifted(rig.guidance.append))
+    await pass_time(rig.clock, 2.0)
+    await asyncio.wait_for(waiting, 2)
+    assert "lift" not in rig.guidance
+
+
+async def test_a_finger_left_on_the_glass_is_waited_out(rig: Rig) -> None:
+    rig.sim.place_finger(0, 1)
+    waiting = asyncio.create_task(rig.reader.wait_lifted(rig.guidance.append))
+    await pass_time(rig.clock, 3.0)
+    assert not waiting.done()
+    assert rig.guidance == ["lift"]  # said once, not once per look
+    rig.sim.lift()
+    await pass_time(rig.clock, 2.0)
+    await asyncio.wait_for(waiting, 2)
+    assert rig.guidance == ["lift"]
+
+
+async def test_the_wait_can_be_cancelled(rig: Rig) -> None:
+    rig.sim.place_finger(0, 1)
+    waiting = asyncio.create_task(rig.reader.wait_lifted(rig.guidance.append))
+    await pass_time(rig.clock, 1.0)
+    waiting.cancel()
+    await rig.reader.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    rig.sim.lift()
+    # The reader still captures afterwards.
+    capture = asyncio.create_task(rig.reader.capture(rig.guidance.append))
+    await pass_time(rig.clock, 0.5)
+    rig.sim.place_finger(0, 1)
+    await pass_time(rig.clock, 1.5)
+    captured = await asyncio.wait_for(capture, 3)
+    assert len(captured.template) > 0

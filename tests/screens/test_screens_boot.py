@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from helpers_screens import Recorder
 from test_screens_countdown import words_on_screen
 
 from kiosk.views import DeviceLine, View
 from screens.runner import ScreenRunner
 from screens.theme import Theme
-from helpers_screens import Recorder
 
 DEVICES = [
     DeviceLine("fingerprint", "online", ""),
