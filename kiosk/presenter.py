@@ -72,7 +72,8 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
                 "attempt": session.attempts + 1,
                 "max_attempts": min(config.fingerprint.max_attempts,
                                     session.attempts_cap or config.fingerprint.max_attempts),
-                "can_retype_number": session.no_match_seen}
+                # Not while a finger is being read or checked: the server may be counting it.
+                "can_retype_number": session.no_match_seen and session.guidance not in ("reading", "verifying")}
     if screen == "options":
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)
