@@ -102,6 +102,7 @@ class Kiosk:
         self.language = self.default_language
         self.prompt: str | None = None
         self._prompt_deadline = 0.0  # clock.monotonic() at which an unanswered prompt ends the session
+        self._pay_deadline = 0.0  # clock.monotonic() at which the payment screen asks "need more time?"
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
         self.server_ok = False
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
@@ -481,8 +482,23 @@ class Kiosk:
     async def enter_pay(self) -> None:
         assert self.session is not None
         self.session.total = self.till.quote(self.session)
+        self._pay_deadline = self.clock.monotonic() + self.config.timeouts.payment
         self.publish()
         self._spawn_for_state(self.till.take_fee(), "pay")
+        self._spawn_for_state(self._count_down_payment(), "pay-clock")
+
+    def pay_seconds_left(self) -> int:
+        """Whole seconds before the payment screen's time limit asks "need more time?"."""
+        return max(0, math.ceil(self._pay_deadline - self.clock.monotonic() - 1e-9))
+
+    async def _count_down_payment(self) -> None:
+        """The payment screen shows its time left (accessibility: every unavoidable time limit is
+        shown), so it is published again each time the whole number of seconds changes."""
+        while self.state == S.PAY:
+            left = self._pay_deadline - self.clock.monotonic()
+            await self.clock.sleep(left - math.floor(left - 1e-9) if left > 1 else 1.0)
+            if self.state == S.PAY and self.prompt is None and self.pay_seconds_left() > 0:
+                self.publish()
 
     async def enter_issue(self) -> None:
         self.publish()
@@ -608,6 +624,8 @@ class Kiosk:
         rearm = getattr(state, "rearm", None)
         if rearm is not None:
             rearm(self)
+        if self.state == S.PAY:
+            self._pay_deadline = self.clock.monotonic() + self.config.timeouts.payment
         if self.prompt is not None:
             self.prompt = None
             self._cancel_grace()

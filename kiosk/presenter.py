@@ -88,7 +88,8 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
                 "remaining": session.remaining, "accepts": accepts, "hint": session.payment_hint,
                 "message": session.payment_message, "accepting": session.accepting,
                 "card_state": kiosk.card_payment.phase, "masked_pan": kiosk.card_payment.masked_pan(session.id),
-                "receipt_available": not any(n in NO_RECEIPT_NOTICES for n in availability.notices)}
+                "receipt_available": not any(n in NO_RECEIPT_NOTICES for n in availability.notices),
+                "seconds_left": kiosk.pay_seconds_left()}
     if screen == "issuing":
         return {"document": document, "step": "reserving"}
     if screen == "printing":

@@ -198,6 +198,10 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
         pad = theme.sp(40)
         name = get_str(view.data, "kiosk_name") or t("kiosk.title", lang)
         clock = get_str(view.data, "clock")
+        left = get_int(view.data, "seconds_left")
+        if left > 0 and view.prompt is None:
+            # A screen with a time limit shows what is left where the clock would be.
+            clock = t("time_left", lang, time=f"{left // 60}:{left % 60:02d}")
         clock_w = theme.measure(clock, "body_bold")[0] + pad if clock else 0
         blit_line(
             surface,

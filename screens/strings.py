@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang.ko": {"ko": "한국어", "en": "한국어"},
     "lang.en": {"ko": "English", "en": "English"},
     "wait": {"ko": "잠시만 기다려 주세요", "en": "Please wait"},
+    "time_left": {"ko": "남은 시간 {time}", "en": "Time left {time}"},
     "fee.free": {"ko": "무료", "en": "Free"},
     "won": {"ko": "{amount}원", "en": "{amount} won"},
     # --- idle ----------------------------------------------------------------------------

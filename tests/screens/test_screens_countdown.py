@@ -44,3 +44,13 @@ def test_the_prompt_shows_the_seconds_left(lang: str, shown: str) -> None:
 def test_without_a_number_the_prompt_says_soon() -> None:
     view = View("options", dict(samples()["options"]["resident_copy"]), prompt="more_time", language="en")
     assert "soon" in words_on_screen(view)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("ko", "남은 시간 1:45"), ("en", "Time left 1:45")])
+def test_the_payment_screen_shows_its_time_left(lang: str, shown: str) -> None:
+    data = {**samples()["payment"]["waiting"], "seconds_left": 105}
+    assert shown in words_on_screen(View("payment", data, language=lang))
+    # Under the prompt the prompt's own countdown is the one that matters.
+    assert shown not in words_on_screen(
+        View("payment", data, prompt="more_time", prompt_data={"seconds_left": 17}, language=lang)
+    )
