@@ -28,28 +28,21 @@ from typing import Any
 
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.scenario import ScenarioRun, _step, load_scenario
+from kiosk.scenario import CuttableJournal, PowerCut, ScenarioRun, _step, load_scenario
 
 log = logging.getLogger(__name__)
 
 
-class PowerCut(BaseException):
-    """Raised inside the kiosk at the chosen journal step; BaseException so no handler swallows it."""
-
-
-class CountingJournal(Journal):
+class CountingJournal(CuttableJournal):
     """A journal that loses power right after record number `cut_after` (None: never)."""
 
     def __init__(self, path: Path | str, cut_after: int | None) -> None:
         super().__init__(path)
         self.cut_after = cut_after
         self.written = 0
-        self.dead = False
         self.died = asyncio.Event()
 
     def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
-        if self.dead:
-            raise PowerCut
         seq = super().record(session, kind, at=at, amount=amount, ref=ref, **detail)
         self.written += 1
         if self.cut_after is not None and self.written >= self.cut_after:
@@ -92,6 +85,7 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         problems.append(f"server has {server_stats.get('commits')} commits, journal {totals['committed']}")
     if int(server_stats.get("reserved", 0)):
         problems.append(f"server holds {server_stats['reserved']} reservation(s) neither committed nor voided")
+    problems += _sessions_unbalanced(journal, rows)
     problems += _documents_unsettled(rows)
     if a4_jobs is not None and a4_jobs != totals["print_done"]:
         # Paper the resident may hold that the books do not know of (or the other way round).
@@ -102,6 +96,17 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
+    return problems
+
+
+def _sessions_unbalanced(journal: Journal, rows: list[Any]) -> list[str]:
+    """Each closed session on its own: money in = fee kept + change + refunds + vouchers."""
+    closed = {e.session for e in rows if e.kind == "session_closed"}
+    problems = []
+    for session in sorted(closed):
+        owed = journal.session_money(session).unaccounted
+        if owed:
+            problems.append(f"session {session[:8]} closed with {owed} won unaccounted")
     return problems
 
 

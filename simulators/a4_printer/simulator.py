@@ -129,6 +129,7 @@ class A4PrinterSimulator:
             "stop": self.stop_printer,
             "start_again": self.start_again,
             "reset": self.reset,
+            "power_cycle": self.power_cycle,
             "jobs": self.jobs,
             "delivered": self.delivered,
             "state": self.state,
@@ -191,6 +192,11 @@ class A4PrinterSimulator:
         await asyncio.to_thread(self._kill_printer)
         await asyncio.to_thread(self._spawn_printer)
         await self._apply_levels()
+
+    async def power_cycle(self) -> None:
+        """The booth loses power and gets it back: the printer comes back on the same port with the
+        same paper and toner; a job it had not finished is lost (sheets already out stay in the tray)."""
+        await self.start_again()
 
     async def reset(self) -> None:
         """A freshly serviced printer: full tray, toner ok, no jam, no delay, powered on."""

@@ -284,6 +284,7 @@ class HopperSim:
     counts_dispensed: bool = True
     # The motor is held (a coin stuck at the exit): a payout in progress pays nothing until released.
     held: bool = False
+    hold_at: int | None = None  # the motor stalls when the lifetime count reaches this (hopper_hold)
 
     @property
     def paying(self) -> bool:
@@ -291,6 +292,8 @@ class HopperSim:
 
     def pay_one(self) -> None:
         """One payout tick: a coin leaves, or the payout stops (empty: payout timeout; jam)."""
+        if self.hold_at is not None and self.paid_total >= self.hold_at:
+            self.held = True
         if not self.paying or self.held:
             return
         if self.jammed or self.count == 0:
@@ -320,6 +323,7 @@ class HopperSim:
         self.reset()
         self.remaining = self.paid = self.unpaid = 0
         self.timed_out = self.held = False
+        self.hold_at = None
 
     def handle(self, header: int, data: bytes) -> Reply:
         if header == Header.SIMPLE_POLL:

@@ -212,10 +212,13 @@ class CcTalkSimulator:
         self._balk = {"reply": BUSY if reply == "busy" else NAK, "times": times,
                       "from_coin": self.hopper.paid_total + after_coins, "header": header}
 
-    def hopper_hold(self, on: bool) -> None:
-        """The hopper's motor stalls (on: a coin stuck at the exit) or runs again (off); a payout in
-        progress waits meanwhile, neither finished nor failed."""
-        self.hopper.held = on
+    def hopper_hold(self, on: bool, after_coins: int = 0) -> None:
+        """The hopper's motor stalls (on: a coin stuck at the exit), once `after_coins` more coins have
+        fallen, or runs again (off); a payout waits meanwhile, neither finished nor failed."""
+        if after_coins < 0:
+            raise ValueError("after_coins >= 0")
+        self.hopper.held = False
+        self.hopper.hold_at = self.hopper.paid_total + after_coins if on else None
 
     def noise(self, count: int) -> None:
         """Put `count` garbage bytes on the bus, right before the next answer."""
@@ -239,7 +242,8 @@ class CcTalkSimulator:
             "hopper": {"counter": self.hopper.event_counter, "enabled": self.hopper.enabled,
                        "count": self.hopper.count, "jammed": self.hopper.jammed,
                        "paying": self.hopper.paying, "coins_paid_out": self.hopper.paid_total,
-                       "remaining": self.hopper.remaining, "held": self.hopper.held,
+                       "remaining": self.hopper.remaining,
+                       "held": self.hopper.held or self.hopper.hold_at == self.hopper.paid_total,
                        "won_paid_out": self.hopper.paid_total * self.hopper.coin_value},
             "silent": self.silent_on,
             "requests": self.requests,
