@@ -22,6 +22,7 @@ import contextlib
 import logging
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,13 +154,18 @@ async def _play(path: Path, cut_after: int | None, work_dir: Path) -> tuple[Coun
     return journal, run
 
 
-async def crash_at(path: Path, cut_after: int) -> KillPoint:
+async def crash_at(path: Path, cut_after: int, *,
+                   while_down: Callable[[ScenarioRun], Awaitable[Any]] | None = None) -> KillPoint:
+    """Cut the power right after record `cut_after`; `while_down` acts on the devices before the
+    restart (a stalled hopper motor that runs again, say)."""
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-crash-"))
     journal, run = await _play(path, cut_after, work_dir)
     kind = journal.entries()[-1].kind if journal.written else "-"
     point = KillPoint(path.stem, cut_after, kind)
     try:
         await run.power_cut()
+        if while_down is not None:
+            await while_down(run)
         journal.close()
         # The watchdog restarts it on the same journal and devices.
         run.journal_factory = Journal
@@ -180,10 +186,15 @@ async def crash_at(path: Path, cut_after: int) -> KillPoint:
 
 
 async def count_records(path: Path) -> int:
+    return len(await record_kinds(path))
+
+
+async def record_kinds(path: Path) -> list[str]:
+    """The kinds of the journal records a whole, uninterrupted play of the scenario writes."""
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-crash-"))
     journal, run = await _play(path, None, work_dir)
     try:
-        return journal.written
+        return [e.kind for e in journal.entries()]
     finally:
         await run.stop()
         shutil.rmtree(work_dir, ignore_errors=True)
