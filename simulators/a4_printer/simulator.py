@@ -194,8 +194,9 @@ class A4PrinterSimulator:
         await self._apply_levels()
 
     async def power_cycle(self) -> None:
-        """The booth loses power and gets it back: the printer comes back on the same port with the
-        same paper and toner; a job it had not finished is lost (sheets already out stay in the tray)."""
+        """Power off and on: same port, paper and toner; a job not finished is lost.
+
+        Sheets already out stay in the output tray."""
         await self.start_again()
 
     async def reset(self) -> None:

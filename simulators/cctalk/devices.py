@@ -282,6 +282,7 @@ class HopperSim:
     # Header 168: coins dispensed over the hopper's life, kept in non-volatile memory, so it survives a
     # power cut. False: a model without it (answers NAK).
     counts_dispensed: bool = True
+    count_offset: int = 0  # what the dispense count read before this hopper paid its first coin here
     # The motor is held (a coin stuck at the exit): a payout in progress pays nothing until released.
     held: bool = False
     hold_at: int | None = None  # the motor stalls when the lifetime count reaches this (hopper_hold)
@@ -341,7 +342,7 @@ class HopperSim:
         if header == Header.REQUEST_HOPPER_STATUS:
             return HopperStatus(self.event_counter, self.remaining, self.paid, self.unpaid).to_data()
         if header == Header.REQUEST_HOPPER_DISPENSE_COUNT and self.counts_dispensed:
-            return dispense_count_bytes(self.paid_total)
+            return dispense_count_bytes(self.paid_total + self.count_offset)
         if header == Header.REQUEST_PAYOUT_HIGH_LOW_STATUS:
             return LevelStatus(low=self.count < LOW_LEVEL_COINS, high=self.count >= HIGH_LEVEL_COINS,
                                low_supported=True, high_supported=True).to_data()

@@ -121,6 +121,7 @@ class CcTalkSimulator:
             "power_cycle": self.power_cycle,
             "hopper_balk": self.hopper_balk,
             "hopper_hold": self.hopper_hold,
+            "hopper_swap": self.hopper_swap,
             "insert_coin_in_flight": self.insert_coin_in_flight,
             "noise": self.noise,
             "silent": self.silent,
@@ -134,8 +135,9 @@ class CcTalkSimulator:
         return self.coin.insert(value)
 
     def insert_coin_in_flight(self, value: int) -> str:
-        """A coin that was already past the validator when the acceptor was inhibited (it drops just as
-        the resident presses cancel): the acceptor credits it anyway, as real ones do."""
+        """A coin already past the validator when the acceptor was inhibited: credited anyway.
+
+        It drops just as the resident presses cancel; real acceptors credit such a coin."""
         master, enabled = self.coin.master, self.coin.enabled
         channel = next((ch for ch, won in self.coin.channels.items() if won == value), None)
         self.coin.master, self.coin.enabled = True, frozenset({channel} if channel else ())
@@ -185,11 +187,12 @@ class CcTalkSimulator:
         self._part(device).reset()
 
     def power_cycle(self, device: str = "") -> dict[str, Any]:
-        """The booth loses power and gets it back: every part (or just `device`) comes back as from
-        power-up. The coin acceptor and bill validator forget their event buffers and inhibits (a bill
-        in escrow comes back out); the hopper stops mid-payout and forgets its counters and last
-        payout, keeping only its coins and its non-volatile dispense count (header 168). Faults
-        injected on the wire (noise, silence, a balking hopper) end with the power."""
+        """Power off and on: every part (or just `device`) comes back as from power-up.
+
+        The coin acceptor and bill validator forget their event buffers and inhibits (a bill in
+        escrow comes back out); the hopper stops mid-payout and forgets its counters and last payout,
+        keeping only its coins and its non-volatile dispense count (header 168). Faults injected on
+        the wire (noise, silence, a balking hopper) end with the power."""
         parts: list[CoinAcceptorSim | BillValidatorSim | HopperSim] = (
             [self._part(device)] if device else [self.coin, self.bill, self.hopper])
         for part in parts:
@@ -202,9 +205,10 @@ class CcTalkSimulator:
         return self.state()
 
     def hopper_balk(self, reply: str = "busy", times: int = 3, after_coins: int = 0, header: int = 0) -> None:
-        """From `after_coins` coins from now, the hopper answers its next `times` requests ("busy" or
-        "nak"; only requests with `header` when it is not 0) instead of doing them. A payout in
-        progress goes on: coins still fall while the hopper balks."""
+        """After `after_coins` more coins, the hopper answers `times` requests "busy" or "nak".
+
+        Only requests with `header`, when it is not 0. A payout in progress goes on: coins still
+        fall while the hopper balks."""
         if reply not in ("busy", "nak"):
             raise ValueError("reply is 'busy' or 'nak'")
         if times < 1 or after_coins < 0:
@@ -213,12 +217,21 @@ class CcTalkSimulator:
                       "from_coin": self.hopper.paid_total + after_coins, "header": header}
 
     def hopper_hold(self, on: bool, after_coins: int = 0) -> None:
-        """The hopper's motor stalls (on: a coin stuck at the exit), once `after_coins` more coins have
-        fallen, or runs again (off); a payout waits meanwhile, neither finished nor failed."""
+        """The hopper's motor stalls after `after_coins` more coins (on), or runs again (off).
+
+        A coin stuck at the exit: a payout waits meanwhile, neither finished nor failed."""
         if after_coins < 0:
             raise ValueError("after_coins >= 0")
         self.hopper.held = False
         self.hopper.hold_at = self.hopper.paid_total + after_coins if on else None
+
+    def hopper_swap(self) -> None:
+        """A technician swaps the hopper for another: new serial number and dispense count, same coins.
+
+        The new one comes up as from power-up and knows nothing of payouts the old one made."""
+        self.hopper.serial = (self.hopper.serial + 1) % (1 << 24)
+        self.hopper.count_offset += 100_000
+        self.hopper.power_cycle()
 
     def noise(self, count: int) -> None:
         """Put `count` garbage bytes on the bus, right before the next answer."""

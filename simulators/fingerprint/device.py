@@ -144,8 +144,9 @@ class FingerprintSimulator:
         return self.state()
 
     def power_cycle(self) -> dict[str, Any]:
-        """The booth loses power and gets it back: the module reboots (a half-received command and
-        anything it held for the session are gone) and wire faults end; a finger on the glass stays."""
+        """Power off and on: the module reboots and wire faults end; a finger on the glass stays.
+
+        A half-received command and anything the module held for the session are gone."""
         self._device.reset()
         self._device = self._new_personality()
         self._silent, self._garbage = False, 0

@@ -168,8 +168,10 @@ class ReceiptPrinterSimulator:
         return len(writers)
 
     def power_cycle(self) -> dict[str, Any]:
-        """The booth loses power and gets it back: connections drop, and a receipt cut but not yet
-        printed, or still arriving, is lost; the paper and cover sensors still sense what is there."""
+        """Power off and on: connections drop, and receipts not yet printed are lost.
+
+        A receipt cut but not yet printed, or still arriving, is lost; the paper and cover sensors
+        still sense what is there."""
         self._silent = False
         while not self._jobs.empty():
             self._jobs.get_nowait()

@@ -531,3 +531,15 @@ async def test_without_a_dispense_count_a_power_cut_payout_is_unknown_not_nothin
         assert "hopper_dispensed" not in mark
         assert r.cash is not None
         assert await r.cash.paid_since(mark["hopper_counter"], 4800, serial=mark["hopper_serial"]) is None
+
+
+async def test_a_payout_by_a_hopper_swapped_since_is_unknown(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        first = await r.connect()
+        mark = await first.payout_mark()
+        assert await first.dispense(300) == DispenseResult(300, 300, 0)
+        await first.close()
+        r.sim.hopper_swap()
+        r.cash = second = await _restarted(r, clock)
+        assert await second.paid_since(mark["hopper_counter"], 300, serial=mark["hopper_serial"],
+                                       dispensed=mark["hopper_dispensed"]) is None
