@@ -173,9 +173,10 @@ class ScenarioRun:
     async def power_cut(self, *, devices: bool = False) -> None:
         """Drop the kiosk without letting it write anything more. Its serial ports and sockets close as
         a dying process's would (the OS closes them), so the next kiosk can open them. With `devices`
-        the whole booth loses power at the same instant: the journal takes no more writes, then every
-        simulated device comes back as from power-up (`power_cycle`), before the dead kiosk's tasks
-        are dropped (whatever they still try to do meets a dead journal and devices that forgot it)."""
+        the whole booth loses power at the same instant: the journal takes no more writes, the dead
+        kiosk's ports close (its drivers say nothing more to the devices), every simulated device
+        comes back as from power-up (`power_cycle`), and only then are the kiosk's tasks dropped:
+        whatever they still try meets a dead journal and closed ports."""
         app = self.app
         if app is None:
             return
@@ -183,6 +184,9 @@ class ScenarioRun:
         if isinstance(journal, CuttableJournal):
             journal.cut()
         if devices:
+            for device in app._devices:
+                with contextlib.suppress(BaseException):
+                    await device.close()
             await self.power_cycle_devices()
         with contextlib.suppress(BaseException):
             await app.stop()
