@@ -286,6 +286,7 @@ class HopperSim:
     # The motor is held (a coin stuck at the exit): a payout in progress pays nothing until released.
     held: bool = False
     hold_at: int | None = None  # the motor stalls when the lifetime count reaches this (hopper_hold)
+    status_reads_since_coin: int = 0  # 166 requests answered since the last coin fell
 
     @property
     def paying(self) -> bool:
@@ -302,6 +303,7 @@ class HopperSim:
             self.unpaid, self.remaining = self.remaining, 0
             return
         self.count -= 1
+        self.status_reads_since_coin = 0
         self.paid += 1
         self.paid_total += 1
         self.remaining -= 1
@@ -340,6 +342,7 @@ class HopperSim:
             self.enabled = data[0] == HOPPER_ENABLE_CODE
             return b""
         if header == Header.REQUEST_HOPPER_STATUS:
+            self.status_reads_since_coin += 1
             return HopperStatus(self.event_counter, self.remaining, self.paid, self.unpaid).to_data()
         if header == Header.REQUEST_HOPPER_DISPENSE_COUNT and self.counts_dispensed:
             return dispense_count_bytes(self.paid_total + self.count_offset)

@@ -122,6 +122,7 @@ class CcTalkSimulator:
             "hopper_balk": self.hopper_balk,
             "hopper_hold": self.hopper_hold,
             "hopper_swap": self.hopper_swap,
+            "hopper_dispense_count": self.hopper_dispense_count,
             "insert_coin_in_flight": self.insert_coin_in_flight,
             "noise": self.noise,
             "silent": self.silent,
@@ -225,6 +226,10 @@ class CcTalkSimulator:
         self.hopper.held = False
         self.hopper.hold_at = self.hopper.paid_total + after_coins if on else None
 
+    def hopper_dispense_count(self, on: bool) -> None:
+        """Whether this hopper model keeps a non-volatile dispense count (header 168) or answers NAK."""
+        self.hopper.counts_dispensed = on
+
     def hopper_swap(self) -> None:
         """A technician swaps the hopper for another: new serial number and dispense count, same coins.
 
@@ -257,6 +262,8 @@ class CcTalkSimulator:
                        "paying": self.hopper.paying, "coins_paid_out": self.hopper.paid_total,
                        "remaining": self.hopper.remaining,
                        "held": self.hopper.held or self.hopper.hold_at == self.hopper.paid_total,
+                       # The host has read the status twice since the last coin: it has seen that coin.
+                       "host_saw_last_coin": self.hopper.status_reads_since_coin >= 2,
                        "won_paid_out": self.hopper.paid_total * self.hopper.coin_value},
             "silent": self.silent_on,
             "requests": self.requests,
