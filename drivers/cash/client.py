@@ -363,6 +363,8 @@ class CashAcceptor:
         batches = (status.event_counter - hopper_counter) % 255
         if batches == 0:
             return 0
+        if batches > -(-(requested // self.config.hopper_coin) // MAX_COINS_PER_DISPENSE):
+            return None  # moved further than this payout could move it: went backwards, or another payout
         coins = MAX_COINS_PER_DISPENSE * (batches - 1) + status.paid
         return min(coins * self.config.hopper_coin, requested)
 

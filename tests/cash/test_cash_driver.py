@@ -543,3 +543,16 @@ async def test_a_payout_by_a_hopper_swapped_since_is_unknown(tmp_path: Path, clo
         r.cash = second = await _restarted(r, clock)
         assert await second.paid_since(mark["hopper_counter"], 300, serial=mark["hopper_serial"],
                                        dispensed=mark["hopper_dispensed"]) is None
+
+
+async def test_a_hopper_counter_that_moved_further_than_the_payout_could_is_unknown(tmp_path: Path,
+                                                                                    clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        r.sim.hopper.counts_dispensed = False
+        first = await r.connect()
+        before = first.event_counters()["hopper"]
+        for _ in range(3):  # three payouts since the mark: no single 300-won payout moves it that far
+            await first.dispense(100)
+        await first.close()
+        r.cash = second = await _restarted(r, clock)
+        assert await second.paid_since(before, 300) is None
