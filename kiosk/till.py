@@ -326,11 +326,20 @@ class Till:
         # Where the hopper stands before this payout (event counter, serial, lifetime dispense count):
         # if the kiosk dies or the power goes while coins fall, the next run asks the hopper what this
         # payout paid (`reconcile_payout`) instead of paying it again.
-        self._record(session_id, f"{purpose}_intent", amount, **await self._payout_mark())
+        mark = await self._payout_mark()
+        self._record(session_id, f"{purpose}_intent", amount, **mark)
         paid = 0
         if payable > 0:
             try:
-                result = await self._cash.dispense(payable)
+                if "hopper_dispensed" in mark:
+                    result = await self._cash.dispense(payable)
+                else:
+                    # Nothing in this hopper survives a power cut (no dispense count): journal the coins
+                    # seen falling, so that the next run knows at least those were paid.
+                    def progress(won: int) -> None:
+                        self._record(session_id, f"{purpose}_progress", won)
+
+                    result = await self._cash.dispense(payable, on_progress=progress)
                 paid = int(result.paid)
             except Exception as exc:
                 # DispenseError carries what the hopper is known to have paid before it failed.
@@ -374,9 +383,12 @@ class Till:
                                     serial=_int_or_none(detail.get("hopper_serial")),
                                     dispensed=_int_or_none(detail.get("hopper_dispensed")))
         if paid is None:
+            # At least the coins journaled as seen falling were paid; the rest may have been too.
+            seen = [r.amount for r in rows if r.seq > intent.seq and r.kind == f"{purpose}_progress"]
+            known = seen[-1] if seen else 0
             log.error("session %s: a payout of %s won was cut short and the hopper cannot say how much it "
-                      "paid; what is still owed becomes a voucher", session_id[:8], payable)
-            self._record(session_id, f"{purpose}_paid", 0, recovered=True, unknown=True)
+                      "paid (%s seen); what is still owed becomes a voucher", session_id[:8], payable, known)
+            self._record(session_id, f"{purpose}_paid", known, recovered=True, unknown=True)
             self._record("device", "cash_fault", ref="payout-unknown", for_session=session_id, requested=payable)
             return False
         log.warning("session %s: a payout cut short by the restart had paid %s of %s won",

@@ -269,20 +269,29 @@ class CashAcceptor:
                 await self._bill.route(stack=stack)
         self._wake.set()
 
-    async def dispense(self, amount: int) -> DispenseResult:
+    async def dispense(self, amount: int, *, on_progress: Callable[[int], None] | None = None) -> DispenseResult:
         """Pay `amount` won from the hopper and follow it (166) to the end.
 
         `paid` counts coins the hopper reports paid; the rest (including any part of `amount` the
         hopper coin cannot make) is `unpaid`. A hopper that stops answering mid-payout raises
         DispenseError whose `result` holds what is known to be paid; so does every other failure
         of a payout (BUSY, NAK, a reset, a second batch that cannot start): whatever went wrong,
-        the caller learns what came out, never "nothing" for coins that fell.
+        the caller learns what came out, never "nothing" for coins that fell. `on_progress` hears
+        the won paid so far each time the hopper's status shows another coin out.
         """
         if amount < 0:
             raise ValueError("cannot dispense a negative amount")
         coin = self.config.hopper_coin
         want = amount // coin
         paid = 0
+
+        def progress(coins_in_batch: int) -> None:
+            if on_progress is not None:
+                try:
+                    on_progress((paid + coins_in_batch) * coin)
+                except Exception:  # a listener's failure must not stop following the coins
+                    log.exception("cash: on_progress failed")
+
         async with self._dispense_lock:
             self._dispensing = True
             try:
@@ -290,7 +299,7 @@ class CashAcceptor:
                     batch = min(want - paid, MAX_COINS_PER_DISPENSE)
                     counted_before = await self._read_dispense_count()
                     try:
-                        got = await self._dispense_batch(batch)
+                        got = await self._dispense_batch(batch, progress)
                     except CashError as exc:
                         # A stalled batch tells how many of its coins it saw come out; the hopper's own
                         # dispense count, where it keeps one, tells exactly.
@@ -665,7 +674,7 @@ class CashAcceptor:
             self._hopper_level = SupplyLevel.FULL
             self._hopper_empty = False  # refilled above the low probe
 
-    async def _dispense_batch(self, coins: int) -> int:
+    async def _dispense_batch(self, coins: int, progress: Callable[[int], None] | None = None) -> int:
         """One 167 command and its payout, followed on 166: the coins actually paid."""
         await self._hopper.enable()
         before = await self._hopper.status()
@@ -682,10 +691,11 @@ class CashAcceptor:
             else:
                 counter = seen.event_counter
         self._hopper_counter = counter
-        final = await self._follow_payout(coins, counter)
+        final = await self._follow_payout(coins, counter, progress)
         return final.paid
 
-    async def _follow_payout(self, coins: int, counter: int) -> HopperStatus:
+    async def _follow_payout(self, coins: int, counter: int,
+                             progress: Callable[[int], None] | None = None) -> HopperStatus:
         """Poll 166 until the payout the hopper numbered `counter` ends. A status request that fails
         (BUSY, NAK, no answer) is asked again: the coins go on falling meanwhile, and only the end
         of the payout says how many fell. PayoutStalled (with the coins last seen paid) when it
@@ -708,6 +718,8 @@ class CashAcceptor:
             if status.event_counter != counter:
                 self._hopper_restarted = True
                 raise PayoutStalled(f"hopper was reset mid-payout ({seen_paid} coins seen paid)", seen_paid)
+            if status.paid > seen_paid and progress is not None:
+                progress(status.paid)
             seen_paid = status.paid
             if status.remaining == 0:
                 return status
