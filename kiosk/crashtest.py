@@ -22,34 +22,28 @@ import contextlib
 import logging
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.scenario import ScenarioRun, _step, load_scenario
+from kiosk.scenario import CuttableJournal, PowerCut, ScenarioRun, _step, load_scenario
 
 log = logging.getLogger(__name__)
 
 
-class PowerCut(BaseException):
-    """Raised inside the kiosk at the chosen journal step; BaseException so no handler swallows it."""
-
-
-class CountingJournal(Journal):
+class CountingJournal(CuttableJournal):
     """A journal that loses power right after record number `cut_after` (None: never)."""
 
     def __init__(self, path: Path | str, cut_after: int | None) -> None:
         super().__init__(path)
         self.cut_after = cut_after
         self.written = 0
-        self.dead = False
         self.died = asyncio.Event()
 
     def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
-        if self.dead:
-            raise PowerCut
         seq = super().record(session, kind, at=at, amount=amount, ref=ref, **detail)
         self.written += 1
         if self.cut_after is not None and self.written >= self.cut_after:
@@ -92,6 +86,7 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         problems.append(f"server has {server_stats.get('commits')} commits, journal {totals['committed']}")
     if int(server_stats.get("reserved", 0)):
         problems.append(f"server holds {server_stats['reserved']} reservation(s) neither committed nor voided")
+    problems += _sessions_unbalanced(journal, rows)
     problems += _documents_unsettled(rows)
     if a4_jobs is not None and a4_jobs != totals["print_done"]:
         # Paper the resident may hold that the books do not know of (or the other way round).
@@ -102,6 +97,17 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
+    return problems
+
+
+def _sessions_unbalanced(journal: Journal, rows: list[Any]) -> list[str]:
+    """Each closed session on its own: money in = fee kept + change + refunds + vouchers."""
+    closed = {e.session for e in rows if e.kind == "session_closed"}
+    problems = []
+    for session in sorted(closed):
+        owed = journal.session_money(session).unaccounted
+        if owed:
+            problems.append(f"session {session[:8]} closed with {owed} won unaccounted")
     return problems
 
 
@@ -133,8 +139,8 @@ async def _play(path: Path, cut_after: int | None, work_dir: Path) -> tuple[Coun
     death = asyncio.ensure_future(journal.died.wait())
     try:
         for step in steps:
-            if journal.dead:
-                break
+            if journal.dead or "power_cut" in step:
+                break  # a scenario's own power cut is where the harness's cuts end: it restarts then too
             # A step waiting for a screen the dead kiosk will never show ends with the power.
             acting = asyncio.ensure_future(_step(run, step))
             await asyncio.wait({acting, death}, return_when=asyncio.FIRST_COMPLETED)
@@ -148,13 +154,18 @@ async def _play(path: Path, cut_after: int | None, work_dir: Path) -> tuple[Coun
     return journal, run
 
 
-async def crash_at(path: Path, cut_after: int) -> KillPoint:
+async def crash_at(path: Path, cut_after: int, *,
+                   while_down: Callable[[ScenarioRun], Awaitable[Any]] | None = None) -> KillPoint:
+    """Cut the power right after record `cut_after`; `while_down` acts on the devices before the
+    restart (a stalled hopper motor that runs again, say)."""
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-crash-"))
     journal, run = await _play(path, cut_after, work_dir)
     kind = journal.entries()[-1].kind if journal.written else "-"
     point = KillPoint(path.stem, cut_after, kind)
     try:
         await run.power_cut()
+        if while_down is not None:
+            await while_down(run)
         journal.close()
         # The watchdog restarts it on the same journal and devices.
         run.journal_factory = Journal
@@ -175,10 +186,15 @@ async def crash_at(path: Path, cut_after: int) -> KillPoint:
 
 
 async def count_records(path: Path) -> int:
+    return len(await record_kinds(path))
+
+
+async def record_kinds(path: Path) -> list[str]:
+    """The kinds of the journal records a whole, uninterrupted play of the scenario writes."""
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-crash-"))
     journal, run = await _play(path, None, work_dir)
     try:
-        return journal.written
+        return [e.kind for e in journal.entries()]
     finally:
         await run.stop()
         shutil.rmtree(work_dir, ignore_errors=True)

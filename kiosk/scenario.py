@@ -38,6 +38,29 @@ log = logging.getLogger(__name__)
 # Not a product timeout (those run on the virtual clock); a generous bound so a slow CI machine
 # does not flake, while a real failure still ends the run quickly.
 PATIENCE_SECONDS = 15.0
+# The simulators that stand for powered devices in the booth: on `power_cut` each that has a
+# `power_cycle` control comes back as from power-up (the issuance server is elsewhere, on other power).
+POWERED_DEVICES = ("cctalk", "receipt_printer", "a4_printer", "fingerprint", "smartcard")
+
+
+class PowerCut(BaseException):
+    """Raised inside a kiosk whose power is gone, at its next journal write; BaseException so that no
+    handler swallows it and nothing more is written."""
+
+
+class CuttableJournal(Journal):
+    """A journal whose power can be cut (`cut`): from then on every write raises PowerCut, as nothing
+    more reaches the disk of a dead PC. The scenario runner and the crash harness both use it."""
+
+    dead = False
+
+    def cut(self) -> None:
+        self.dead = True
+
+    def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
+        if self.dead:
+            raise PowerCut
+        return super().record(session, kind, at=at, amount=amount, ref=ref, **detail)
 
 
 class ScenarioFailed(AssertionError):
@@ -120,7 +143,7 @@ class ScenarioRun:
         self.app: KioskApp | None = None
         self.screens: ScreenHarness | None = None
         self.config: KioskConfig | None = None
-        self.journal_factory: Callable[[Path], Journal] = Journal  # the crash harness swaps in its own
+        self.journal_factory: Callable[[Path], Journal] = CuttableJournal  # the crash harness swaps in its own
         self.on_view: Callable[[View], None] | None = None  # a harness watching every view shown
 
     @property
@@ -150,17 +173,36 @@ class ScenarioRun:
         if self.on_view is not None:
             self.on_view(view)
 
-    async def power_cut(self) -> None:
+    async def power_cut(self, *, devices: bool = False) -> None:
         """Drop the kiosk without letting it write anything more. Its serial ports and sockets close as
-        a dying process's would (the OS closes them), so the next kiosk can open them."""
+        a dying process's would (the OS closes them), so the next kiosk can open them. With `devices`
+        the whole booth loses power at the same instant: the journal takes no more writes, the dead
+        kiosk's ports close (its drivers say nothing more to the devices), every simulated device
+        comes back as from power-up (`power_cycle`), and only then are the kiosk's tasks dropped:
+        whatever they still try meets a dead journal and closed ports."""
         app = self.app
         if app is None:
             return
+        journal = app.journal
+        if isinstance(journal, CuttableJournal):
+            journal.cut()
+        if devices:
+            for device in app._devices:
+                with contextlib.suppress(BaseException):
+                    await device.close()
+            await self.power_cycle_devices()
         with contextlib.suppress(BaseException):
             await app.stop()
         for device in app._devices:
             with contextlib.suppress(BaseException):
                 await device.close()
+
+    async def power_cycle_devices(self) -> None:
+        for name in POWERED_DEVICES:
+            try:
+                await self.booth.control(name, "power_cycle")
+            except Exception as exc:  # not in this booth, or a device with nothing to lose
+                log.debug("power cycle of %s: %s", name, exc)
 
     async def restart(self) -> None:
         """Power cut and watchdog restart: the kiosk dies mid-step, a new one boots on the same journal."""
@@ -298,6 +340,13 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await run.clock.advance(float(step["advance"]))
     elif "kill_restart" in step:
         await run.restart()
+    elif "power_cut" in step:
+        await run.power_cut(devices=True)
+        await run._start_kiosk()
+    elif "expect_books" in step:
+        await _expect_books(run)
+    elif "expect_any" in step:
+        await _expect_any(run, list(step["expect_any"]))
     elif "expect_printed" in step:
         want = step["expect_printed"]
         if "documents" in want:
@@ -387,6 +436,44 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await run.clock.advance(hold)
         runner.touch_up(pos)
         await asyncio.sleep(0.01)
+
+
+async def _expect_books(run: ScenarioRun) -> None:
+    """The books balance, whatever the outcome: per session and in total, money in = fees kept + change
+    + refunds + vouchers, and the cash devices, card acquirer and issuance server agree with the
+    journal (kiosk.crashtest.check_books). Waits like the other expectations: money may be moving."""
+    from kiosk.crashtest import check_books  # the crash harness's auditor (it imports this module)
+
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while True:
+        problems = check_books(run.kiosk.journal, await run.booth.control("cctalk", "state"),
+                               await run.booth.control("server", "stats"),
+                               await run.booth.control("server", "payments"))
+        if not problems:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("books: " + "; ".join(problems))
+        await asyncio.sleep(0.02)
+
+
+async def _expect_any(run: ScenarioRun, alternatives: list[dict[str, Any]]) -> None:
+    """Passes as soon as one of the alternative expectations holds (each waits as it would alone)."""
+    if not alternatives or any(not any(k.startswith("expect_") for k in alt) for alt in alternatives):
+        raise ValueError("expect_any takes a list of expectations ({ expect_... = ... })")
+    tasks = [asyncio.ensure_future(_step(run, alt)) for alt in alternatives]
+    reasons: list[str] = []
+    try:
+        for outcome in asyncio.as_completed(tasks):
+            try:
+                await outcome
+                return
+            except (AssertionError, ValueError, KeyError, RuntimeError, TimeoutError) as exc:
+                reasons.append(str(exc) or type(exc).__name__)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    raise AssertionError("no alternative held: " + " | ".join(reasons))
 
 
 def load_scenario(path: Path) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:

@@ -111,6 +111,9 @@ class Till:
         self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._escrow: int = 0  # won of a bill held in escrow, 0 when none
+        # The session whose money settle() has finished with: a credit arriving after that (a coin
+        # that drops as the session closes) is refunded on its own, not left to a settle that is over.
+        self._money_settled: str = ""
         # Set while no bill is on its way from escrow to the stacker (BillStacked not yet polled).
         self._no_bill_moving = asyncio.Event()
         self._no_bill_moving.set()
@@ -166,8 +169,16 @@ class Till:
             log.info("coin returned: %s", reason)
             self._tell("foreign-coin" if reason in ("fraud", "unknown-coin", "foreign") else "coin-rejected")
         elif kind == "LostEvents":
-            log.error("cash device %s lost %s events after a reset", event.device, event.count)
-            self._record("device", "cash_events_lost", ref=str(event.device), count=int(event.count))
+            # A reset or power cycle (count None: unknown) may have swallowed coins or bills the
+            # resident put in: the session goes on with what was counted, and a technician checks
+            # the cash box against the journal.
+            count = getattr(event, "count", None)
+            log.error("cash device %s lost %s events (reset or power cycle): count the cash box",
+                      event.device, "an unknown number of" if count is None else count)
+            session = self.kiosk.session
+            self._record("device", "cash_events_lost", ref=str(event.device),
+                         count=None if count is None else int(count),
+                         for_session=session.id if session is not None and not session.closed else "")
         else:
             log.warning("cash device reports %s: %s", kind, event)
             self._record("device", "cash_fault", ref=kind, detail=str(event))
@@ -197,8 +208,9 @@ class Till:
     async def _orphan_credit(self, kind: str, amount: int, counter: int = 0) -> None:
         """Money that arrived when no fee was being taken (late coin, device glitch): give it back."""
         session = self.kiosk.session
-        if session is not None and not session.closed:
-            # Still this resident's money: settle() refunds whatever the session holds beyond its fee.
+        if session is not None and not session.closed and session.id != self._money_settled:
+            # Still this resident's money: settle() refunds whatever the session holds beyond its fee
+            # (it counts again after each refund, so a coin landing during one is not left behind).
             self._record(session.id, kind, amount, late=True, counter=counter)
             return
         orphan = new_session_id()
@@ -311,15 +323,23 @@ class Till:
     async def _pay_out(self, session_id: str, amount: int, purpose: str) -> tuple[int, str]:
         """Pay `amount` from the hoppers; whatever they cannot pay becomes a voucher. Returns (paid, voucher)."""
         payable = amount - amount % self._hopper_coin
-        # The hopper's event counter before this payout: if the kiosk dies while coins fall, the next
-        # run asks the hopper what this payout paid (`reconcile_payout`) instead of paying it again.
-        counters = getattr(self._cash, "event_counters", None)
-        hopper_counter = counters().get("hopper") if counters is not None else None
-        self._record(session_id, f"{purpose}_intent", amount, hopper_counter=hopper_counter)
+        # Where the hopper stands before this payout (event counter, serial, lifetime dispense count):
+        # if the kiosk dies or the power goes while coins fall, the next run asks the hopper what this
+        # payout paid (`reconcile_payout`) instead of paying it again.
+        mark = await self._payout_mark()
+        self._record(session_id, f"{purpose}_intent", amount, **mark)
         paid = 0
         if payable > 0:
             try:
-                result = await self._cash.dispense(payable)
+                if "hopper_dispensed" in mark:
+                    result = await self._cash.dispense(payable)
+                else:
+                    # Nothing in this hopper survives a power cut (no dispense count): journal the coins
+                    # seen falling, so that the next run knows at least those were paid.
+                    def progress(won: int) -> None:
+                        self._record(session_id, f"{purpose}_progress", won)
+
+                    result = await self._cash.dispense(payable, on_progress=progress)
                 paid = int(result.paid)
             except Exception as exc:
                 # DispenseError carries what the hopper is known to have paid before it failed.
@@ -330,6 +350,17 @@ class Till:
         unpaid = amount - paid
         voucher = self.voucher_for(session_id, unpaid, purpose) if unpaid > 0 else ""
         return paid, voucher
+
+    async def _payout_mark(self) -> dict[str, Any]:
+        mark_of = getattr(self._cash, "payout_mark", None)
+        if mark_of is not None:
+            try:
+                return dict(await mark_of())
+            except Exception as exc:  # the payout itself will fail and say so
+                log.warning("cannot read the hopper before a payout: %s", exc)
+                return {}
+        counters = getattr(self._cash, "event_counters", None)
+        return {"hopper_counter": counters().get("hopper") if counters is not None else None}
 
     async def reconcile_payout(self, session_id: str) -> bool:
         """At boot: a payout a crash cut short (`change_intent` or `refund_intent` with no `_paid` after
@@ -342,15 +373,22 @@ class Till:
             return True
         purpose = intent.kind.removesuffix("_intent")
         payable = intent.amount - intent.amount % self._hopper_coin
-        counter = intent.detail.get("hopper_counter")
+        detail = intent.detail
         paid_since = getattr(self._cash, "paid_since", None)
         paid: int | None = 0
-        if payable > 0:
-            paid = None if counter is None or paid_since is None else await paid_since(int(counter), payable)
+        if payable > 0 and paid_since is None:
+            paid = None
+        elif payable > 0 and paid_since is not None:
+            paid = await paid_since(_int_or_none(detail.get("hopper_counter")), payable,
+                                    serial=_int_or_none(detail.get("hopper_serial")),
+                                    dispensed=_int_or_none(detail.get("hopper_dispensed")))
         if paid is None:
+            # At least the coins journaled as seen falling were paid; the rest may have been too.
+            seen = [r.amount for r in rows if r.seq > intent.seq and r.kind == f"{purpose}_progress"]
+            known = seen[-1] if seen else 0
             log.error("session %s: a payout of %s won was cut short and the hopper cannot say how much it "
-                      "paid; what is still owed becomes a voucher", session_id[:8], payable)
-            self._record(session_id, f"{purpose}_paid", 0, recovered=True, unknown=True)
+                      "paid (%s seen); what is still owed becomes a voucher", session_id[:8], payable, known)
+            self._record(session_id, f"{purpose}_paid", known, recovered=True, unknown=True)
             self._record("device", "cash_fault", ref="payout-unknown", for_session=session_id, requested=payable)
             return False
         log.warning("session %s: a payout cut short by the restart had paid %s of %s won",
@@ -393,7 +431,9 @@ class Till:
         return paid, voucher
 
     async def settle(self, session: Session) -> None:
-        """At the end of a session: return escrow, then refund whatever the session holds beyond its fee."""
+        """At the end of a session: return escrow, then refund whatever the session holds beyond its fee,
+        including a coin that lands while that refund is paid (counted again until nothing is owed);
+        a credit after that is refunded on its own (`_orphan_credit`)."""
         await self.inhibit()
         await self.kiosk.card_payment.finish(session)
         worker = self._worker
@@ -408,10 +448,21 @@ class Till:
             with contextlib.suppress(TimeoutError):
                 await self.kiosk.clock.wait_for(self._no_bill_moving.wait(), STACK_SETTLE_SECONDS)
         await self._drain()
-        owed = self.kiosk.journal.session_money(session.id).unaccounted
-        if owed > 0:
-            paid, voucher = await self._refund(session.id, owed)
-            session.refund = paid
+        counted_in = -1
+        while True:
+            money = self.kiosk.journal.session_money(session.id)
+            if money.unaccounted <= 0 or money.money_in == counted_in:
+                break  # settled, or nothing new came in since the last pass (a void left for the outbox)
+            counted_in = money.money_in
+            paid, voucher = await self._refund(session.id, money.unaccounted)
+            session.refund += paid
             session.voucher = session.voucher or voucher
             if session.outcome == "cancelled":
                 session.outcome = "refunded"
+            self.kiosk.publish()
+        # No await between the last count and this: a credit from here on is not this settle's to pay.
+        self._money_settled = session.id
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)

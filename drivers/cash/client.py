@@ -19,6 +19,7 @@ from drivers.cash.bill_validator import BillValidator
 from drivers.cash.coin_acceptor import CoinAcceptor
 from drivers.cash.errors import (
     BusError,
+    BusyError,
     CashError,
     DeviceTimeout,
     DispenseError,
@@ -70,7 +71,9 @@ from drivers.cash.frames import (
     COIN_NULL_EVENT,
     COIN_REJECT,
     COIN_RETURN_MECHANISM,
+    DISPENSE_COUNT_MODULUS,
     FAULT_OK,
+    HOPPER_DISABLED,
     HOPPER_OPTO_BLOCKED_PAYOUT,
     HOPPER_PAYOUT_TIMEOUT,
     ChecksumMode,
@@ -95,6 +98,9 @@ PAYOUT_SLACK = 3.0
 # While fees are taken the hopper's level is read every this many polls (its sensors are debounced over
 # seconds, so once a second at a 0.2 s poll is plenty).
 HOPPER_EVERY_N_POLLS = 5
+# A hopper that stops answering its status (BUSY, NAK, silence) mid-payout is still paying: it is asked
+# again this many times, one payout poll apart, before the driver settles for what it last saw.
+PAYOUT_STATUS_TRIES = 30
 
 
 def _default_coins() -> dict[int, int]:
@@ -161,6 +167,12 @@ class CashAcceptor:
         # them that the devices buffered while the kiosk was down are reported, not skipped.
         self._resume: dict[str, int] = {}
         self._hopper_counter: int | None = None
+        # The hopper was found disabled at first contact (it powered up or was reset since a controller
+        # enabled it), or was seen reset since: its event counter and last-payout registers say
+        # nothing of what was asked of it before.
+        self._hopper_restarted = False
+        # Whether the hopper keeps a non-volatile dispense count (168); None: not asked yet.
+        self._counts_dispensed: bool | None = None
         self._coins_enabled: frozenset[int] = frozenset()
         self._bills_enabled: frozenset[int] = frozenset()
         self._escrow: int | None = None
@@ -257,30 +269,45 @@ class CashAcceptor:
                 await self._bill.route(stack=stack)
         self._wake.set()
 
-    async def dispense(self, amount: int) -> DispenseResult:
+    async def dispense(self, amount: int, *, on_progress: Callable[[int], None] | None = None) -> DispenseResult:
         """Pay `amount` won from the hopper and follow it (166) to the end.
 
         `paid` counts coins the hopper reports paid; the rest (including any part of `amount` the
         hopper coin cannot make) is `unpaid`. A hopper that stops answering mid-payout raises
-        DispenseError whose `result` holds what is known to be paid.
+        DispenseError whose `result` holds what is known to be paid; so does every other failure
+        of a payout (BUSY, NAK, a reset, a second batch that cannot start): whatever went wrong,
+        the caller learns what came out, never "nothing" for coins that fell. `on_progress` hears
+        the won paid so far each time the hopper's status shows another coin out.
         """
         if amount < 0:
             raise ValueError("cannot dispense a negative amount")
         coin = self.config.hopper_coin
         want = amount // coin
         paid = 0
+
+        def progress(coins_in_batch: int) -> None:
+            if on_progress is not None:
+                try:
+                    on_progress((paid + coins_in_batch) * coin)
+                except Exception:  # a listener's failure must not stop following the coins
+                    log.exception("cash: on_progress failed")
+
         async with self._dispense_lock:
             self._dispensing = True
             try:
                 while paid < want:
                     batch = min(want - paid, MAX_COINS_PER_DISPENSE)
+                    counted_before = await self._read_dispense_count()
                     try:
-                        got = await self._dispense_batch(batch)
-                    except (DeviceTimeout, FrameError, BusError) as exc:
-                        # A stalled batch still tells how many of its coins came out.
-                        paid += exc.paid if isinstance(exc, PayoutStalled) else 0
+                        got = await self._dispense_batch(batch, progress)
+                    except CashError as exc:
+                        # A stalled batch tells how many of its coins it saw come out; the hopper's own
+                        # dispense count, where it keeps one, tells exactly.
+                        known = exc.paid if isinstance(exc, PayoutStalled) else 0
+                        counted = await self._coins_since(counted_before)
+                        paid += min(batch, counted) if counted is not None else known
                         partial = DispenseResult(amount, paid * coin, amount - paid * coin)
-                        raise DispenseError(f"hopper stopped answering mid-payout: {exc}", partial) from exc
+                        raise DispenseError(f"hopper payout failed after {paid} coins: {exc}", partial) from exc
                     paid += got
                     if got < batch:
                         await self._after_short_payout()
@@ -298,28 +325,79 @@ class CashAcceptor:
         known = {"coin": self._coin_counter, "bill": self._bill_counter, "hopper": self._hopper_counter}
         return {part: value for part, value in known.items() if value is not None}
 
-    async def paid_since(self, hopper_counter: int, requested: int) -> int | None:
-        """Won the hopper paid for dispenses made after its event counter read `hopper_counter`, for a
-        payout of `requested` won that a crash interrupted. A payout still running is followed to its
-        end. None when the hopper cannot tell (it was reset since, or does not answer).
+    async def payout_mark(self) -> dict[str, int]:
+        """What to journal before a payout, so that the next run can tell what it paid (`paid_since`)
+        even after a crash or a power cut: the hopper's event counter, its serial number and, where
+        it keeps one, its non-volatile dispense count (168). Parts it cannot read are left out."""
+        mark: dict[str, int] = {}
+        async with self._dispense_lock:
+            with contextlib.suppress(CashError):
+                self._hopper_counter = (await self._hopper.status()).event_counter
+            count = await self._read_dispense_count()
+        if self._hopper_counter is not None:
+            mark["hopper_counter"] = self._hopper_counter
+        if self._hopper.serial is not None:
+            mark["hopper_serial"] = self._hopper.serial
+        if count is not None:
+            mark["hopper_dispensed"] = count
+        return mark
 
-        Each 167 command moves the counter by one (1..255, then 1 again); every batch but the last
-        paid in full, or `dispense` would not have sent the next."""
+    async def paid_since(self, hopper_counter: int | None, requested: int, *, serial: int | None = None,
+                         dispensed: int | None = None) -> int | None:
+        """Won the hopper paid for a payout of `requested` won that a crash or power cut interrupted,
+        from the `payout_mark` journaled before it. A payout still running is followed to its end.
+        None when the hopper cannot tell: another hopper (serial), or no dispense count and a hopper
+        that powered up or was reset since (its event counter and registers start again at 0, so 0
+        would read as "nothing paid" when coins fell).
+
+        With a dispense count the answer is exact, power cut or not. Otherwise each 167 command moved
+        the event counter by one (1..255, then 1 again); every batch but the last paid in full, or
+        `dispense` would not have sent the next."""
         try:
             async with self._dispense_lock:
                 status = await self._hopper.status()
                 if status.remaining:
-                    status = await self._follow_payout(status.remaining)
+                    status = await self._follow_payout(status.remaining, status.event_counter)
+                counted = await self._coins_since(dispensed)
         except CashError as exc:
             log.error("cash: cannot read the hopper's last payout: %s", exc)
             return None
-        if status.event_counter == 0 and hopper_counter:
-            return None  # reset since: the record of that payout is gone
+        if serial is not None and self._hopper.serial is not None and serial != self._hopper.serial:
+            log.error("cash: the hopper was replaced since the payout (serial changed)")
+            return None
+        if counted is not None:
+            return min(counted * self.config.hopper_coin, requested)
+        if hopper_counter is None or self._hopper_restarted or (status.event_counter == 0 and hopper_counter):
+            return None  # powered up or reset since: the record of that payout is gone
         batches = (status.event_counter - hopper_counter) % 255
         if batches == 0:
             return 0
+        if batches > -(-(requested // self.config.hopper_coin) // MAX_COINS_PER_DISPENSE):
+            return None  # moved further than this payout could move it: went backwards, or another payout
         coins = MAX_COINS_PER_DISPENSE * (batches - 1) + status.paid
         return min(coins * self.config.hopper_coin, requested)
+
+    async def _read_dispense_count(self) -> int | None:
+        """The hopper's lifetime dispense count (168), or None (no such counter, or no answer)."""
+        if self._counts_dispensed is False:
+            return None
+        try:
+            count = await self._hopper.dispense_count()
+        except NakError:
+            if self._counts_dispensed is None:
+                self._counts_dispensed = False  # a model without one: do not ask again
+            return None
+        except CashError:
+            return None
+        self._counts_dispensed = True
+        return count
+
+    async def _coins_since(self, counted_before: int | None) -> int | None:
+        """Coins the hopper dispensed since its dispense count read `counted_before` (None: unknown)."""
+        if counted_before is None:
+            return None
+        now = await self._read_dispense_count()
+        return None if now is None else (now - counted_before) % DISPENSE_COUNT_MODULUS
 
     def change_available(self) -> int:
         """Won the hopper can pay now, estimated from its last known level (0 when unknown or out)."""
@@ -401,7 +479,11 @@ class CashAcceptor:
                     await self._return_stale_escrow()
             else:
                 await self._hopper.read_serial()
+                if await self._hopper.test() & HOPPER_DISABLED:
+                    # Disabled: it powered up (or was reset) since a controller last enabled it.
+                    self._hopper_restarted = True
                 await self._hopper.enable()
+                await self._read_dispense_count()
                 self._hopper_counter = (await self._hopper.status()).event_counter
                 await self._read_hopper_health()
         except (DeviceTimeout, FrameError, NakError) as exc:
@@ -576,6 +658,7 @@ class CashAcceptor:
         status = await self._hopper.status()
         if status.event_counter == 0 and self._hopper_counter:
             log.warning("cash: hopper was reset; enabling it again")
+            self._hopper_restarted = True
             await self._hopper.enable()
         self._hopper_counter = status.event_counter
         await self._read_hopper_health()
@@ -591,7 +674,7 @@ class CashAcceptor:
             self._hopper_level = SupplyLevel.FULL
             self._hopper_empty = False  # refilled above the low probe
 
-    async def _dispense_batch(self, coins: int) -> int:
+    async def _dispense_batch(self, coins: int, progress: Callable[[int], None] | None = None) -> int:
         """One 167 command and its payout, followed on 166: the coins actually paid."""
         await self._hopper.enable()
         before = await self._hopper.status()
@@ -600,7 +683,7 @@ class CashAcceptor:
         except NakError:
             log.warning("cash: hopper refused to pay %d coins", coins)
             return 0
-        except (DeviceTimeout, FrameError):
+        except (DeviceTimeout, FrameError, BusyError):
             # Part 2 header 167: do not repeat blindly; the event counter tells whether it was taken.
             seen = await self._hopper.status()
             if seen.event_counter == before.event_counter:
@@ -608,13 +691,36 @@ class CashAcceptor:
             else:
                 counter = seen.event_counter
         self._hopper_counter = counter
-        final = await self._follow_payout(coins)
+        final = await self._follow_payout(coins, counter, progress)
         return final.paid
 
-    async def _follow_payout(self, coins: int) -> HopperStatus:
+    async def _follow_payout(self, coins: int, counter: int,
+                             progress: Callable[[int], None] | None = None) -> HopperStatus:
+        """Poll 166 until the payout the hopper numbered `counter` ends. A status request that fails
+        (BUSY, NAK, no answer) is asked again: the coins go on falling meanwhile, and only the end
+        of the payout says how many fell. PayoutStalled (with the coins last seen paid) when it
+        makes no progress, stays unanswered, or the hopper was reset under it."""
         deadline = self._clock.monotonic() + coins * SECONDS_PER_COIN + PAYOUT_SLACK
+        seen_paid = 0
+        failures = 0
         while True:
-            status = await self._hopper.status()
+            try:
+                status = await self._hopper.status()
+            except (DeviceTimeout, FrameError, NakError, BusyError) as exc:
+                failures += 1
+                if failures >= PAYOUT_STATUS_TRIES:
+                    raise PayoutStalled(f"hopper status unanswered mid-payout ({seen_paid} coins seen paid): "
+                                        f"{exc}", seen_paid) from exc
+                log.debug("cash: hopper status failed mid-payout (%s); asking again", exc)
+                await asyncio.sleep(self.config.payout_poll_interval)
+                continue
+            failures = 0
+            if status.event_counter != counter:
+                self._hopper_restarted = True
+                raise PayoutStalled(f"hopper was reset mid-payout ({seen_paid} coins seen paid)", seen_paid)
+            if status.paid > seen_paid and progress is not None:
+                progress(status.paid)
+            seen_paid = status.paid
             if status.remaining == 0:
                 return status
             if self._clock.monotonic() > deadline:

@@ -47,6 +47,7 @@ class Header(enum.IntEnum):
     ENABLE_HOPPER = 164
     REQUEST_HOPPER_STATUS = 166
     DISPENSE_HOPPER_COINS = 167
+    REQUEST_HOPPER_DISPENSE_COUNT = 168
     REQUEST_PAYOUT_HIGH_LOW_STATUS = 217
     REQUEST_MASTER_INHIBIT_STATUS = 227
     MODIFY_MASTER_INHIBIT_STATUS = 228
@@ -325,6 +326,21 @@ def serial_number(data: bytes) -> int:
 
 def serial_bytes(number: int) -> bytes:
     return bytes((number & 0xFF, number >> 8 & 0xFF, number >> 16 & 0xFF))
+
+
+# Header 168 answers a 3-byte count (LSB first): it wraps after this many coins.
+DISPENSE_COUNT_MODULUS = 1 << 24
+
+
+def dispense_count(data: bytes) -> int:
+    """Reply to 168 Request hopper dispense count: coins the hopper paid over its life (LSB first)."""
+    if len(data) != 3:
+        raise FrameError(f"dispense count reply has {len(data)} data bytes, expected 3")
+    return data[0] | data[1] << 8 | data[2] << 16
+
+
+def dispense_count_bytes(count: int) -> bytes:
+    return serial_bytes(count % DISPENSE_COUNT_MODULUS)
 
 
 # ------------------------------------------------------------- event codes

@@ -16,6 +16,7 @@ from drivers.cash.frames import (
     Header,
     HopperStatus,
     LevelStatus,
+    dispense_count,
     serial_bytes,
     serial_number,
 )
@@ -65,6 +66,12 @@ class Hopper:
         """166: event counter, coins remaining, paid and unpaid in the last payout."""
         reply = await self.bus.request(self.address, Header.REQUEST_HOPPER_STATUS)
         return HopperStatus.from_data(reply.data)
+
+    async def dispense_count(self) -> int:
+        """168: coins paid over the hopper's life, from its non-volatile memory (NakError on a model
+        that does not keep one). Unlike the event counter it survives a power cut."""
+        reply = await self.bus.request(self.address, Header.REQUEST_HOPPER_DISPENSE_COUNT)
+        return dispense_count(reply.data)
 
     async def level(self) -> LevelStatus:
         """217: low / high level sensors."""

@@ -129,6 +129,7 @@ class A4PrinterSimulator:
             "stop": self.stop_printer,
             "start_again": self.start_again,
             "reset": self.reset,
+            "power_cycle": self.power_cycle,
             "jobs": self.jobs,
             "delivered": self.delivered,
             "state": self.state,
@@ -191,6 +192,12 @@ class A4PrinterSimulator:
         await asyncio.to_thread(self._kill_printer)
         await asyncio.to_thread(self._spawn_printer)
         await self._apply_levels()
+
+    async def power_cycle(self) -> None:
+        """Power off and on: same port, paper and toner; a job not finished is lost.
+
+        Sheets already out stay in the output tray."""
+        await self.start_again()
 
     async def reset(self) -> None:
         """A freshly serviced printer: full tray, toner ok, no jam, no delay, powered on."""

@@ -43,13 +43,15 @@ from drivers.cash.frames import (
     HopperStatus,
     LevelStatus,
     channels_from_mask,
+    dispense_count_bytes,
     inhibit_mask,
     next_counter,
     serial_bytes,
 )
 
 NAK: Final = "NAK"
-Reply = bytes | str | None  # data bytes (ACK), NAK, or no answer
+BUSY: Final = "BUSY"
+Reply = bytes | str | None  # data bytes (ACK), NAK, BUSY, or no answer
 
 
 @dataclass
@@ -113,6 +115,10 @@ class CoinAcceptorSim:
         self.buffer.reset()
         self.enabled = frozenset()
         self.master = False
+
+    def power_cycle(self) -> None:
+        """Power off and on: the same as a reset (the event buffer lives in RAM); a jam stays jammed."""
+        self.reset()
 
     def handle(self, header: int, data: bytes) -> Reply:
         if header in (Header.SIMPLE_POLL, Header.RESET_DEVICE):
@@ -211,6 +217,11 @@ class BillValidatorSim:
         self.enabled = frozenset()
         self.master = False
 
+    def power_cycle(self) -> None:
+        """Power off and on: a bill held in escrow is pushed back out to the resident at power-up (as
+        validators do), the event buffer and inhibits are lost; the stacker keeps what it holds."""
+        self.reset()
+
     def handle(self, header: int, data: bytes, now: float, escrow_timeout: float) -> Reply:
         if header == Header.SIMPLE_POLL:
             return b""
@@ -268,6 +279,14 @@ class HopperSim:
     paid: int = 0
     unpaid: int = 0
     paid_total: int = 0
+    # Header 168: coins dispensed over the hopper's life, kept in non-volatile memory, so it survives a
+    # power cut. False: a model without it (answers NAK).
+    counts_dispensed: bool = True
+    count_offset: int = 0  # what the dispense count read before this hopper paid its first coin here
+    # The motor is held (a coin stuck at the exit): a payout in progress pays nothing until released.
+    held: bool = False
+    hold_at: int | None = None  # the motor stalls when the lifetime count reaches this (hopper_hold)
+    status_reads_since_coin: int = 0  # 166 requests answered since the last coin fell
 
     @property
     def paying(self) -> bool:
@@ -275,13 +294,16 @@ class HopperSim:
 
     def pay_one(self) -> None:
         """One payout tick: a coin leaves, or the payout stops (empty: payout timeout; jam)."""
-        if not self.paying:
+        if self.hold_at is not None and self.paid_total >= self.hold_at:
+            self.held = True
+        if not self.paying or self.held:
             return
         if self.jammed or self.count == 0:
             self.timed_out = self.count == 0
             self.unpaid, self.remaining = self.remaining, 0
             return
         self.count -= 1
+        self.status_reads_since_coin = 0
         self.paid += 1
         self.paid_total += 1
         self.remaining -= 1
@@ -297,6 +319,15 @@ class HopperSim:
         if self.paying:
             self.unpaid, self.remaining = self.remaining, 0
 
+    def power_cycle(self) -> None:
+        """Power off and on: a payout stops where it was, and every register held in RAM is back to
+        its power-up value (disabled, event counter 0, last payout 0 paid / 0 unpaid). Only the coins
+        themselves and the non-volatile dispense count (168) remember what happened."""
+        self.reset()
+        self.remaining = self.paid = self.unpaid = 0
+        self.timed_out = self.held = False
+        self.hold_at = None
+
     def handle(self, header: int, data: bytes) -> Reply:
         if header == Header.SIMPLE_POLL:
             return b""
@@ -311,7 +342,10 @@ class HopperSim:
             self.enabled = data[0] == HOPPER_ENABLE_CODE
             return b""
         if header == Header.REQUEST_HOPPER_STATUS:
+            self.status_reads_since_coin += 1
             return HopperStatus(self.event_counter, self.remaining, self.paid, self.unpaid).to_data()
+        if header == Header.REQUEST_HOPPER_DISPENSE_COUNT and self.counts_dispensed:
+            return dispense_count_bytes(self.paid_total + self.count_offset)
         if header == Header.REQUEST_PAYOUT_HIGH_LOW_STATUS:
             return LevelStatus(low=self.count < LOW_LEVEL_COINS, high=self.count >= HIGH_LEVEL_COINS,
                                low_supported=True, high_supported=True).to_data()

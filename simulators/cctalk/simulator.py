@@ -28,7 +28,7 @@ from drivers.cash.frames import (
     FrameDecoder,
     Header,
 )
-from simulators.cctalk.devices import NAK, BillValidatorSim, CoinAcceptorSim, HopperSim, Reply
+from simulators.cctalk.devices import BUSY, NAK, BillValidatorSim, CoinAcceptorSim, HopperSim, Reply
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,10 @@ class CcTalkSimulator:
         self.hopper = HopperSim(coin_value=hopper_coin, count=hopper_count)
         self.silent_on = False
         self.requests = 0
+        # hopper_balk: the hopper answers `reply` to its next `times` requests (of `header`, if set)
+        # once its lifetime count reaches `from_coin`.
+        self._balk: dict[str, Any] | None = None
+        self.power_cycles = 0
         self._noise = bytearray()
         self._rng = random.Random(seed)
         self._decoder = FrameDecoder(checksum, BUS_ADDRESSES)
@@ -114,6 +118,12 @@ class CcTalkSimulator:
             "hopper_level": self.hopper_level,
             "hopper_empty": self.hopper_empty,
             "reset": self.reset,
+            "power_cycle": self.power_cycle,
+            "hopper_balk": self.hopper_balk,
+            "hopper_hold": self.hopper_hold,
+            "hopper_swap": self.hopper_swap,
+            "hopper_dispense_count": self.hopper_dispense_count,
+            "insert_coin_in_flight": self.insert_coin_in_flight,
             "noise": self.noise,
             "silent": self.silent,
             "state": self.state,
@@ -124,6 +134,18 @@ class CcTalkSimulator:
     def insert_coin(self, value: int) -> str:
         """A resident drops a genuine coin of `value` won; returns accepted/inhibited/rejected/jammed."""
         return self.coin.insert(value)
+
+    def insert_coin_in_flight(self, value: int) -> str:
+        """A coin already past the validator when the acceptor was inhibited: credited anyway.
+
+        It drops just as the resident presses cancel; real acceptors credit such a coin."""
+        master, enabled = self.coin.master, self.coin.enabled
+        channel = next((ch for ch, won in self.coin.channels.items() if won == value), None)
+        self.coin.master, self.coin.enabled = True, frozenset({channel} if channel else ())
+        try:
+            return self.coin.insert(value)
+        finally:
+            self.coin.master, self.coin.enabled = master, enabled
 
     def insert_foreign_coin(self, kind: str = "fraud") -> None:
         """A foreign coin: "fraud" (a slug like a 1-peso taken as 100 won) or "unknown" (not recognised)."""
@@ -165,6 +187,57 @@ class CcTalkSimulator:
         """Power-cycle "coin", "bill" or "hopper": event counter back to 0, all inhibited / disabled."""
         self._part(device).reset()
 
+    def power_cycle(self, device: str = "") -> dict[str, Any]:
+        """Power off and on: every part (or just `device`) comes back as from power-up.
+
+        The coin acceptor and bill validator forget their event buffers and inhibits (a bill in
+        escrow comes back out); the hopper stops mid-payout and forgets its counters and last payout,
+        keeping only its coins and its non-volatile dispense count (header 168). Faults injected on
+        the wire (noise, silence, a balking hopper) end with the power."""
+        parts: list[CoinAcceptorSim | BillValidatorSim | HopperSim] = (
+            [self._part(device)] if device else [self.coin, self.bill, self.hopper])
+        for part in parts:
+            part.power_cycle()
+        if not device:
+            self._noise.clear()
+            self.silent_on = False
+            self._balk = None
+        self.power_cycles += 1
+        return self.state()
+
+    def hopper_balk(self, reply: str = "busy", times: int = 3, after_coins: int = 0, header: int = 0) -> None:
+        """After `after_coins` more coins, the hopper answers `times` requests "busy" or "nak".
+
+        Only requests with `header`, when it is not 0. A payout in progress goes on: coins still
+        fall while the hopper balks."""
+        if reply not in ("busy", "nak"):
+            raise ValueError("reply is 'busy' or 'nak'")
+        if times < 1 or after_coins < 0:
+            raise ValueError("times >= 1 and after_coins >= 0")
+        self._balk = {"reply": BUSY if reply == "busy" else NAK, "times": times,
+                      "from_coin": self.hopper.paid_total + after_coins, "header": header}
+
+    def hopper_hold(self, on: bool, after_coins: int = 0) -> None:
+        """The hopper's motor stalls after `after_coins` more coins (on), or runs again (off).
+
+        A coin stuck at the exit: a payout waits meanwhile, neither finished nor failed."""
+        if after_coins < 0:
+            raise ValueError("after_coins >= 0")
+        self.hopper.held = False
+        self.hopper.hold_at = self.hopper.paid_total + after_coins if on else None
+
+    def hopper_dispense_count(self, on: bool) -> None:
+        """Whether this hopper model keeps a non-volatile dispense count (header 168) or answers NAK."""
+        self.hopper.counts_dispensed = on
+
+    def hopper_swap(self) -> None:
+        """A technician swaps the hopper for another: new serial number and dispense count, same coins.
+
+        The new one comes up as from power-up and knows nothing of payouts the old one made."""
+        self.hopper.serial = (self.hopper.serial + 1) % (1 << 24)
+        self.hopper.count_offset += 100_000
+        self.hopper.power_cycle()
+
     def noise(self, count: int) -> None:
         """Put `count` garbage bytes on the bus, right before the next answer."""
         self._noise += bytes(self._rng.randrange(256) for _ in range(count))
@@ -187,9 +260,14 @@ class CcTalkSimulator:
             "hopper": {"counter": self.hopper.event_counter, "enabled": self.hopper.enabled,
                        "count": self.hopper.count, "jammed": self.hopper.jammed,
                        "paying": self.hopper.paying, "coins_paid_out": self.hopper.paid_total,
+                       "remaining": self.hopper.remaining,
+                       "held": self.hopper.held or self.hopper.hold_at == self.hopper.paid_total,
+                       # The host has read the status twice since the last coin: it has seen that coin.
+                       "host_saw_last_coin": self.hopper.status_reads_since_coin >= 2,
                        "won_paid_out": self.hopper.paid_total * self.hopper.coin_value},
             "silent": self.silent_on,
             "requests": self.requests,
+            "power_cycles": self.power_cycles,
         }
 
     # ------------------------------------------------------------------ the wire
@@ -236,15 +314,25 @@ class CcTalkSimulator:
         elif frame.dest == BILL_VALIDATOR_ADDRESS:
             reply = self.bill.handle(frame.header, frame.data, self._now(), self.escrow_timeout)
         elif frame.dest == HOPPER_ADDRESS:
-            reply = self.hopper.handle(frame.header, frame.data)
+            reply = self._balked(frame.header) or self.hopper.handle(frame.header, frame.data)
         else:
             return
         if reply is None:
             return
-        header = Header.NAK if reply == NAK else Header.ACK
+        header = Header.NAK if reply == NAK else Header.BUSY if reply == BUSY else Header.ACK
         data = reply if isinstance(reply, bytes) else b""
         answer = Frame(dest=HOST_ADDRESS, src=frame.dest, header=header, data=data)
         self._write(answer.to_bytes(self.checksum))
+
+    def _balked(self, header: int) -> str | None:
+        """The answer a balking hopper gives instead of doing the request, if it balks now."""
+        balk = self._balk
+        if balk is None or self.hopper.paid_total < balk["from_coin"] or balk["header"] not in (0, header):
+            return None
+        balk["times"] -= 1
+        if balk["times"] <= 0:
+            self._balk = None
+        return str(balk["reply"])
 
     def _write(self, data: bytes) -> None:
         if self._master is None:

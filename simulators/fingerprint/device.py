@@ -87,7 +87,7 @@ class FingerprintSimulator:
             "place_finger": self.place_finger, "place_unknown": self.place_unknown,
             "fake_finger": self.fake_finger, "lift": self.lift, "quality": self.quality,
             "silent": self.silent, "garbage": self.garbage, "unplug": self.unplug,
-            "replug": self.replug, "state": self.state,
+            "replug": self.replug, "power_cycle": self.power_cycle, "state": self.state,
         }
 
     # Controls ---------------------------------------------------------------------------------
@@ -141,6 +141,15 @@ class FingerprintSimulator:
         """Plug the cable back: a new PTY behind the same path, the module freshly powered up."""
         self._device = self._new_personality()
         await self.port.plug()
+        return self.state()
+
+    def power_cycle(self) -> dict[str, Any]:
+        """Power off and on: the module reboots and wire faults end; a finger on the glass stays.
+
+        A half-received command and anything the module held for the session are gone."""
+        self._device.reset()
+        self._device = self._new_personality()
+        self._silent, self._garbage = False, 0
         return self.state()
 
     def state(self) -> dict[str, Any]:

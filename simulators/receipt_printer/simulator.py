@@ -100,6 +100,7 @@ class ReceiptPrinterSimulator:
             "state": self.state,
             "wait_printed": self.wait_printed,
             "drop_connections": self.drop_connections,
+            "power_cycle": self.power_cycle,
         }
 
     # -- controls ------------------------------------------------------------------------------------
@@ -165,6 +166,19 @@ class ReceiptPrinterSimulator:
         for writer in writers:
             writer.close()
         return len(writers)
+
+    def power_cycle(self) -> dict[str, Any]:
+        """Power off and on: connections drop, and receipts not yet printed are lost.
+
+        A receipt cut but not yet printed, or still arriving, is lost; the paper and cover sensors
+        still sense what is there."""
+        self._silent = False
+        while not self._jobs.empty():
+            self._jobs.get_nowait()
+            self._jobs.task_done()
+            self._discarded += 1
+        self.drop_connections()
+        return self.state()
 
     # -- wire ------------------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from drivers.cash import (
     CashFault,
     CoinCredited,
     CoinRejected,
+    DispenseError,
     DispenseResult,
     EscrowEmptyError,
     LostEvents,
@@ -462,3 +463,96 @@ async def test_a_bill_left_in_escrow_by_a_dead_controller_is_returned_at_start(t
         await until(lambda: r.sim.state()["bill"]["returned"] == [1000])
         assert r.sim.state()["bill"]["stacked"] == []
         await until(lambda: bool(r.of(BillReturned)))
+
+
+# ------------------------------------------------------------------ a payout that meets BUSY, NAK or a power cut
+
+
+@pytest.mark.parametrize("reply", ["busy", "nak"])
+async def test_a_hopper_that_balks_mid_payout_still_reports_every_coin_it_paid(tmp_path: Path, clock: VirtualClock,
+                                                                           reply: str) -> None:
+    async with rig(tmp_path, clock) as r:
+        r.sim.coin_interval = 0.01
+        cash = await r.connect()
+        r.sim.hopper_balk(reply=reply, times=5, after_coins=3)  # more than the bus's own BUSY retries
+        result = await cash.dispense(800)
+        assert result == DispenseResult(800, 800, 0)
+        assert r.sim.state()["hopper"]["won_paid_out"] == 800
+
+
+async def test_a_second_batch_that_cannot_start_reports_the_first_batch_paid(tmp_path: Path,
+                                                                             clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock, hopper_count=400) as r:
+        r.sim.coin_interval = 0.0005
+        cash = await r.connect()
+        r.sim.hopper_balk(reply="nak", times=3, after_coins=255, header=164)  # 164: enable, before batch 2
+        with pytest.raises(DispenseError) as failed:
+            await cash.dispense(300 * 100)
+        paid = r.sim.state()["hopper"]["won_paid_out"]
+        assert paid == 255 * 100
+        assert failed.value.result == DispenseResult(30000, paid, 30000 - paid)
+
+
+async def _power_cut_mid_payout(r: Rig, clock: VirtualClock, coins_before_cut: int) -> dict[str, int]:
+    """A payout of 48 coins, the booth's power cut after `coins_before_cut` fell: returns the mark the
+    kiosk journaled before it; the driver that started it is gone (r.cash is a new one)."""
+    r.sim.coin_interval = 0.01
+    first = await r.connect()
+    mark = await first.payout_mark()
+    payout = asyncio.create_task(first.dispense(4800))
+    await until(lambda: r.sim.state()["hopper"]["coins_paid_out"] >= coins_before_cut)
+    r.sim.power_cycle()
+    payout.cancel()  # the controller died with the power
+    with contextlib.suppress(BaseException):
+        await payout
+    await first.close()
+    r.cash = await _restarted(r, clock)
+    return mark
+
+
+async def test_a_power_cut_in_the_first_payout_of_the_day_is_counted_not_read_as_nothing_paid(
+        tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        mark = await _power_cut_mid_payout(r, clock, 10)
+        assert mark["hopper_counter"] == 0  # the hopper had just powered up: its counter starts at 0 again
+        assert r.sim.state()["hopper"]["counter"] == 0
+        fell = r.sim.state()["hopper"]["won_paid_out"]
+        assert fell >= 1000
+        assert r.cash is not None
+        assert await r.cash.paid_since(mark["hopper_counter"], 4800, serial=mark["hopper_serial"],
+                                       dispensed=mark["hopper_dispensed"]) == fell
+
+
+async def test_without_a_dispense_count_a_power_cut_payout_is_unknown_not_nothing(tmp_path: Path,
+                                                                                 clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        r.sim.hopper.counts_dispensed = False
+        mark = await _power_cut_mid_payout(r, clock, 10)
+        assert "hopper_dispensed" not in mark
+        assert r.cash is not None
+        assert await r.cash.paid_since(mark["hopper_counter"], 4800, serial=mark["hopper_serial"]) is None
+
+
+async def test_a_payout_by_a_hopper_swapped_since_is_unknown(tmp_path: Path, clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        first = await r.connect()
+        mark = await first.payout_mark()
+        assert await first.dispense(300) == DispenseResult(300, 300, 0)
+        await first.close()
+        r.sim.hopper_swap()
+        r.cash = second = await _restarted(r, clock)
+        assert await second.paid_since(mark["hopper_counter"], 300, serial=mark["hopper_serial"],
+                                       dispensed=mark["hopper_dispensed"]) is None
+
+
+async def test_a_hopper_counter_that_moved_further_than_the_payout_could_is_unknown(tmp_path: Path,
+                                                                                    clock: VirtualClock) -> None:
+    async with rig(tmp_path, clock) as r:
+        r.sim.hopper.counts_dispensed = False
+        first = await r.connect()
+        before = first.event_counters()["hopper"]
+        for _ in range(3):  # three payouts since the mark: no single 300-won payout moves it that far
+            await first.dispense(100)
+        await first.close()
+        r.cash = second = await _restarted(r, clock)
+        assert await second.paid_since(before, 300) is None

@@ -36,6 +36,7 @@ ACTIONS = st.one_of(
     st.tuples(st.just("foreign"), st.just(0)),
     st.tuples(st.just("hopper"), st.sampled_from([0, 3, 200])),  # the hopper runs low or dry, or is refilled
     st.tuples(st.just("jam_print"), st.just(0)),  # the A4 printer will jam on the next document
+    st.tuples(st.just("balk"), st.sampled_from([0, 1])),  # the hopper answers BUSY (0) or NAK (1) mid-payout
     st.tuples(st.just("cancel"), st.just(0)),
 )
 
@@ -120,6 +121,8 @@ class Booth:
                 await self.sim("cctalk", "insert_foreign_coin")
             elif kind == "hopper":
                 await self.sim("cctalk", "hopper_level", count=value)
+            elif kind == "balk":
+                await self.sim("cctalk", "hopper_balk", reply="nak" if value else "busy", times=4, after_coins=1)
             elif kind == "jam_print" and not self.jammed:
                 await self.sim("a4_printer", "jam_next_job")
                 self.jammed = True
