@@ -23,9 +23,10 @@ from typing import Any
 
 from drivers.clock import Clock
 from drivers.status import DeviceState, DeviceStatus
-from kiosk.availability import Availability, assess
+from kiosk.availability import Availability, assess, takes_bills
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
+from kiosk.hopper_inventory import HopperInventory, record_refill
 from kiosk.issuing import Issuer
 from kiosk.journal import Journal, JournalUnwritable
 from kiosk.machine import S, build_machine
@@ -119,6 +120,7 @@ class Kiosk:
         self._state_tasks: dict[str, asyncio.Task[Any]] = {}
         self._grace: asyncio.Task[None] | None = None
         self._stopping = False
+        self.hopper = HopperInventory(journal, config.cash.hopper_coin)
         self.till = Till(self)
         self.card_payment = CardPayment(self)
         self.issuer = Issuer(self)
@@ -154,10 +156,24 @@ class Kiosk:
                       controller_fault=self.journal_fault or self.recovery_fault)
 
     def _change_available(self) -> int:
+        """Won of change the kiosk can promise: the coins the journal counts in the hopper
+        (kiosk.hopper_inventory), capped by what the hopper's sensors allow (a tripped low probe, a
+        payout that found it empty). 0 when either is unknown."""
         try:
-            return self.devices.cash.change_available()
+            counted = self.hopper.won()
+            cap = self.devices.cash.change_cap()
         except Exception:  # a driver bug must not stop the screen from drawing
+            log.exception("cannot tell the change available")
             return 0
+        if counted is None:
+            return 0
+        return counted if cap is None else min(counted, cap)
+
+    def refill_hopper(self, coins: int, *, source: str) -> None:
+        """Journal that the hopper now holds `coins` coins (a technician's refill; the first boot's float)."""
+        record_refill(self.journal, coins=coins, coin=self.config.cash.hopper_coin, at=self.stamp(), source=source)
+        log.warning("hopper refilled: %d coins of %d won (%s)", coins, self.config.cash.hopper_coin, source)
+        self.publish()
 
     # ------------------------------------------------------------------ task plumbing
 
@@ -280,6 +296,9 @@ class Kiosk:
         if previous != status:
             log.info("device %s: %s %s", status.device, status.state.value, status.reason)
             self._spawn(self._health_changed(), "health")
+            if status.device == "cash" and takes_bills(previous) != takes_bills(status):
+                # The stacker filled or was emptied while a fee is taken: open or close the validator.
+                self._spawn(self.till.bills_changed(), "bills")
 
     async def _health_changed(self) -> None:
         """Out of service when hardware stops every issuance, back by itself when it is fixed.
@@ -341,6 +360,9 @@ class Kiosk:
             await device.start()
             if device is self.devices.cash:
                 self._journal_cash_baseline()  # before the cash poller first runs
+        if not self.hopper.has_refill():
+            # A journal that never saw a refill: the hopper holds the float the config says was loaded.
+            self.refill_hopper(self.config.cash.hopper_float, source="config-first-boot")
         self.boot_step = "recovering"
         self.publish()
         await self.issuer.recover_unfinished(opened_up_to=left_by_previous_run)

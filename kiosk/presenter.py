@@ -115,9 +115,11 @@ def out_of_service_view(reason: str, *, since: str, journal: str, language: str 
 
 
 def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
+    from kiosk.availability import takes_bills
     from kiosk.till import acceptable_bills
 
-    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk._change_available())
+    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk._change_available(),
+                            takes_bills=takes_bills(kiosk.statuses.get("cash")))
 
 
 def present(kiosk: Kiosk, *, serial: int) -> View:

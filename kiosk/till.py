@@ -19,6 +19,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from drivers.card.payment_method import Authorisation
+from kiosk.availability import takes_bills
 from kiosk.journal import MONEY_IN
 from kiosk.machine import S
 from kiosk.session import Session, new_session_id
@@ -42,15 +43,21 @@ def voucher_code() -> str:
 
 
 def payable_change(amount: int, hopper_coin: int, available: int) -> bool:
+    """Whether the hopper can certainly pay `amount` won: in its coin, from what it certainly holds."""
     return amount == 0 or (amount % hopper_coin == 0 and amount <= available)
 
 
-def acceptable_bills(remaining: int, hopper_coin: int, available: int, bills: tuple[int, ...] = BILLS) -> list[int]:
-    """Bills whose change the hoppers can pay now."""
+def acceptable_bills(remaining: int, hopper_coin: int, available: int, bills: tuple[int, ...] = BILLS, *,
+                     takes_bills: bool = True) -> list[int]:
+    """Bills whose change the hoppers can certainly pay now (none when the validator cannot take one)."""
+    if not takes_bills:
+        return []
     return [b for b in bills if b <= remaining or payable_change(b - remaining, hopper_coin, available)]
 
 
-def payment_hint(remaining: int, hopper_coin: int, available: int) -> str:
+def payment_hint(remaining: int, hopper_coin: int, available: int, *, takes_bills: bool = True) -> str:
+    if not takes_bills:
+        return "coins-only"
     bills = acceptable_bills(remaining, hopper_coin, available)
     if not bills:
         return "exact-only"
@@ -214,6 +221,8 @@ class Till:
         self._escrow = value
         stack = False
         if session is not None:
+            # Stacked only when the change is certainly payable from the coins the journal counts (never
+            # with a voucher in mind: one that could not even be printed would be owed to nobody's hand).
             over = session.paid + value - session.total
             stack = over <= 0 or payable_change(over, self._hopper_coin, self.kiosk._change_available())
             if not stack:
@@ -230,8 +239,12 @@ class Till:
             self._record(owner, "bill_route_failed", value, error=str(exc))
             self._no_bill_moving.set()
 
+    def _takes_bills(self) -> bool:
+        return takes_bills(self.kiosk.statuses.get("cash"))
+
     def _update_hint(self, session: Session) -> None:
-        session.payment_hint = payment_hint(session.remaining, self._hopper_coin, self.kiosk._change_available())
+        session.payment_hint = payment_hint(session.remaining, self._hopper_coin, self.kiosk._change_available(),
+                                            takes_bills=self._takes_bills())
 
     # ------------------------------------------------------------------ the fee
 
@@ -258,10 +271,11 @@ class Till:
 
     async def accept_cash(self, session: Session) -> bool:
         """Open the acceptors for this fee. Every configured bill may enter escrow: whether it is
-        stacked is decided there, against the change the hoppers hold at that moment (the level can
-        drop between two bills), and a refused bill comes back with the reason on the screen."""
+        stacked is decided there, against the change the hoppers certainly hold at that moment, and a
+        refused bill comes back with the reason on the screen. While the stacker cannot take a bill
+        (full, pulled out) the validator stays closed and only coins are taken."""
         coins = [int(v) for v in self.kiosk.config.cash.coin_channels.values()]
-        bills = [int(v) for v in self.kiosk.config.cash.bill_channels.values()]
+        bills = [int(v) for v in self.kiosk.config.cash.bill_channels.values()] if self._takes_bills() else []
         try:
             await self._cash.enable(coins=coins, bills=bills)
         except Exception as exc:
@@ -270,6 +284,15 @@ class Till:
         session.accepting = True
         self.kiosk.publish()
         return True
+
+    async def bills_changed(self) -> None:
+        """The validator can take bills again, or no longer: re-open the acceptors for the fee being
+        taken and say so on the payment screen."""
+        session = self._paying_session()
+        if session is None or not session.accepting:
+            return
+        self._update_hint(session)
+        await self.accept_cash(session)
 
     async def hold_cash(self, session: Session) -> None:
         """Inhibit the acceptors while a card is being charged, so nobody pays twice."""

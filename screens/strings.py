@@ -48,7 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "options.title": {"ko": "발급 내용을 고르세요", "en": "Choose what to include"},
     "options.none": {"ko": "고를 사항이 없습니다", "en": "Nothing to choose for this document"},
     "opt.include_past_addresses": {"ko": "과거 주소 변동 사항 포함", "en": "Include past addresses"},
-    "opt.show_full_numbers": {
+    "opt.show_member_numbers": {
         "ko": "세대원 주민등록번호 뒷자리 표시",
         "en": "Show members' full resident numbers",
     },
@@ -354,6 +354,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Card payment is not available now",
     },
     "notice.cash-unavailable": {"ko": "지금은 현금을 받을 수 없습니다", "en": "Cash is not accepted now"},
+    "notice.bills-unavailable": {
+        "ko": "지금은 지폐를 받을 수 없습니다. 동전으로 내 주세요",
+        "en": "Bills cannot be taken now: please pay with coins",
+    },
     "notice.fingerprint-unavailable": {
         "ko": "지문 인식기가 멈춰 본인 확인 서류는 발급할 수 없습니다",
         "en": "Fingerprint reader down: documents needing ID are unavailable",

@@ -122,10 +122,10 @@ class CashConfig:
     # Suzo-Happ Flow manual §7.3: "It is recommended to poll the hopper status each 100 ms during payout."
     payout_poll_interval: float = 0.1
     retries: int = 2
-    # Level sensors only say "below the low probe" / "above the high probe". Change is estimated from them:
-    # coins left when the low probe trips, and a conservative count while it has not.
+    # Level sensors only say "below the low probe" / "above the high probe": the low probe trips below
+    # this many coins, so a tripped probe caps what the hopper can pay (`change_cap`); an untripped one
+    # says nothing about how many coins sit above it.
     hopper_low_coins: int = 20
-    hopper_normal_coins: int = 100
 
 
 @dataclass
@@ -321,16 +321,19 @@ class CashAcceptor:
         coins = MAX_COINS_PER_DISPENSE * (batches - 1) + status.paid
         return min(coins * self.config.hopper_coin, requested)
 
-    def change_available(self) -> int:
-        """Won the hopper can pay now, estimated from its last known level (0 when unknown or out)."""
+    def change_cap(self) -> int | None:
+        """The most won the hopper's own sensors allow it to pay now: 0 when it cannot pay (silent,
+        jammed, found empty by a payout), the low probe's threshold when that probe has tripped, and
+        None when they set no bound. An upper bound only: the count the kiosk can promise is kept in
+        the journal (kiosk.hopper_inventory)."""
         health = self._parts["hopper"]
         if not health.answering or health.fault or self._hopper_empty:
             return 0
-        coins = {
-            SupplyLevel.LOW: self.config.hopper_low_coins,
-            SupplyLevel.FULL: self.config.hopper_normal_coins,
-        }.get(self._hopper_level, 0)
-        return coins * self.config.hopper_coin
+        if self._hopper_level is SupplyLevel.LOW:
+            return self.config.hopper_low_coins * self.config.hopper_coin
+        if self._hopper_level is SupplyLevel.FULL:
+            return None
+        return 0
 
     # ------------------------------------------------------------------ background
 
@@ -644,6 +647,8 @@ class CashAcceptor:
     def _compose(self) -> DeviceStatus:
         supplies = {f"hopper:{self.config.hopper_coin}": self._hopper_supply()}
         bill_ok = self._parts["bill"].answering
+        # The stacker's supply is its room for bills: "out" when it is full or pulled out, so bills cannot
+        # be taken while coins still can (the device stays online; kiosk.availability.takes_bills).
         supplies["bill-stacker"] = (SupplyLevel.UNKNOWN if not bill_ok
                                     else SupplyLevel.OUT if self._stacker else SupplyLevel.FULL)
         if self._port_error:

@@ -231,6 +231,21 @@ async def test_inhibited_bill_and_stacker_faults(tmp_path: Path, clock: VirtualC
         assert CashFault("bill", "stacker-full") in r.events
 
 
+async def test_stacker_full_before_start_is_learnt_from_the_refused_bill(tmp_path: Path,
+                                                                       clock: VirtualClock) -> None:
+    """The stacker filled while no controller listened: the validator's refusal of the next bill says
+    why, and the status shows bills cannot be taken while coins still can."""
+    async with rig(tmp_path, clock) as r:
+        r.sim.stacker_full(True)
+        cash = await r.connect()
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.FULL  # its event predates the driver
+        assert r.sim.insert_bill(1000) == "refused"
+        await until(lambda: cash.status.reason == "stacker-full")
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OUT
+        assert cash.status.state is DeviceState.ONLINE
+        assert r.sim.state()["bill"]["returned"] == [1000]
+
+
 # ------------------------------------------------------------------ hopper
 
 
@@ -238,7 +253,7 @@ async def test_dispense_pays_exactly(tmp_path: Path, clock: VirtualClock) -> Non
     async with rig(tmp_path, clock, hopper_count=100) as r:
         cash = await r.connect()
         assert cash.status.supplies["hopper:100"] is SupplyLevel.FULL
-        assert cash.change_available() > 0
+        assert cash.change_cap() is None  # an untripped low probe sets no bound on the count
         result = await cash.dispense(700)
         assert result == DispenseResult(requested=700, paid=700, unpaid=0)
         assert r.sim.state()["hopper"]["coins_paid_out"] == 7
@@ -250,12 +265,13 @@ async def test_hopper_empty_mid_payout_reports_paid_and_unpaid_exactly(tmp_path:
     async with rig(tmp_path, clock, hopper_count=3) as r:
         cash = await r.connect()
         assert cash.status.supplies["hopper:100"] is SupplyLevel.LOW
+        assert cash.change_cap() == 20 * 100  # the low probe tripped: at most its threshold
         result = await cash.dispense(800)
         assert result == DispenseResult(requested=800, paid=300, unpaid=500)
         assert r.sim.state()["hopper"]["won_paid_out"] == 300
         assert cash.status.supplies["hopper:100"] is SupplyLevel.OUT
         assert cash.status.reason == "hopper-empty"
-        assert cash.change_available() == 0
+        assert cash.change_cap() == 0
         assert CashFault("hopper", "empty", "payout timeout") in r.events
         r.sim.hopper_level(300)  # the operator refills it
         await until(lambda: cash.status.supplies["hopper:100"] is SupplyLevel.FULL)
@@ -318,7 +334,7 @@ async def test_silent_bus_is_offline_then_recovers(tmp_path: Path, clock: Virtua
             await until(lambda: cash.status.state is DeviceState.OFFLINE)
             assert cash.status.reason == "serial-timeout"
             assert not cash.status.state.usable
-            assert cash.change_available() == 0
+            assert cash.change_cap() == 0
             r.sim.silent(False)
             await until(lambda: cash.status.state is DeviceState.ONLINE)
         states = [s.state for s in r.statuses]
