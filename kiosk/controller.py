@@ -105,6 +105,7 @@ class Kiosk:
         self.server_ok = False
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
         self.catalog_fees: dict[str, int] = {}
+        self.catalog_options: dict[str, frozenset[str]] = {}  # document code -> option ids the server offers
         self.out_of_service_reason = ""
         self.out_of_service_since = ""
         # Set when the journal refused a write; kept until a restart, because the books now miss a
@@ -399,6 +400,27 @@ class Kiosk:
             return
         self.server_ok = True
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
+        self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
+        self._report_catalog_mismatch()
+
+    def _report_catalog_mismatch(self) -> None:
+        """Config that the server's catalog does not know is never offered: an option the server
+        refuses would only be found out at the reservation. Said once per catalog read (boot, reload)."""
+        for code, doc in self.config.documents.items():
+            known = self.catalog_options.get(code)
+            if known is None:
+                log.warning("config offers document %r, which the server's catalog does not list", code)
+                continue
+            for option in doc.options:
+                if option not in known:
+                    log.warning("config option %r of %r is not in the server's catalog (%s): not offered",
+                                option, code, ", ".join(sorted(known)) or "no options")
+
+    def offered_options(self, code: str) -> list[str]:
+        """The options of a document the resident may tick: the config's, as far as the catalog has them
+        (none before the catalog was read: no session starts without the server anyway)."""
+        known = self.catalog_options.get(code, frozenset())
+        return [o for o in self.config.documents[code].options if o in known]
 
     def _server_down(self, exc: BaseException) -> None:
         if self.server_ok:
@@ -720,7 +742,7 @@ class Kiosk:
         session = self.session
         if self.state != S.OPTIONS or session is None:
             return
-        if option_id in self.config.documents[session.document].options:
+        if option_id in self.offered_options(session.document):
             session.options ^= {option_id}
             self.publish()
 

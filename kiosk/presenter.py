@@ -74,7 +74,7 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)
         return {"document": document, "copies": session.copies, "max_copies": doc.max_copies,
-                "options": [OptionChoice(o, o in session.options) for o in doc.options],
+                "options": [OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)],
                 "fee_per_copy": fee, "total": kiosk.till.quote(session)}
     if screen == "payment":
         accepts = ["coins"] + [f"bills:{b}" for b in _bills(kiosk, session.remaining)]
