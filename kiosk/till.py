@@ -36,6 +36,19 @@ BILLS = (1000, 5000, 10000, 50000)
 STACK_SETTLE_SECONDS = 5.0
 
 
+# Kept after a payment for what follows it: a document may wait `timeouts.media_wait` for paper, then
+# the print itself and the commit. The payment must end this long before the server's reservation
+# hold runs out (docs/protocol.md "Reserve").
+PRINT_AND_COMMIT_SECONDS = 60.0
+
+
+def payment_window(hold_seconds: float | None, media_wait: float) -> float | None:
+    """Seconds a fee may be taken after the reservation (None: the server holds it without limit)."""
+    if hold_seconds is None:
+        return None
+    return max(0.0, hold_seconds - media_wait - PRINT_AND_COMMIT_SECONDS)
+
+
 def voucher_code() -> str:
     """12 random digits in groups: short enough to read aloud to a clerk, too many to guess."""
     digits = f"{secrets.randbelow(10**12):012d}"
@@ -263,11 +276,27 @@ class Till:
             return
         self._update_hint(session)
         self.kiosk.publish()
+        reservation = session.reservation
+        window = payment_window(reservation.hold_seconds if reservation is not None else None,
+                                self.kiosk.config.timeouts.media_wait)
+        if window is not None:
+            self.kiosk._spawn_for_state(self._reservation_deadline(session, window), "pay-deadline")
         if not await self.accept_cash(session):
             if self.kiosk.card_payment.offered():
                 return  # the card still works: the resident can pay with it
             session.outcome, session.reason = "failed", "cash-unavailable"
             await self.kiosk.fire("failed")
+
+    async def _reservation_deadline(self, session: Session, seconds: float) -> None:
+        """However often the resident asks for more time, the fee must be in while the server still
+        holds the reservation; after that the session ends and what was paid is refunded."""
+        await self.kiosk.clock.sleep(seconds)
+        if self._paying_session() is not session:
+            return
+        log.warning("session %s: the reservation would expire before printing; ending the payment",
+                    session.id[:8])
+        session.outcome, session.reason = "failed", "reservation-expired"
+        await self.kiosk.fire("failed")
 
     async def accept_cash(self, session: Session) -> bool:
         """Open the acceptors for this fee. Every configured bill may enter escrow: whether it is

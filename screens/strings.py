@@ -320,6 +320,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason.walked-away": {"ko": "아무 입력이 없어 거래를 마쳤습니다. 넣으신 돈은 돌려드렸습니다",
                            "en": "No one answered, so the session ended. Any money put in was returned"},
     "reason.document-refused": {"ko": "이 서류는 지금 발급할 수 없습니다", "en": "This document cannot be issued now"},
+    "reason.reservation-expired": {
+        "ko": "결제 시간이 지나 발급을 취소했습니다. 넣으신 돈은 돌려드렸습니다",
+        "en": "Payment took too long: the issuance was cancelled and your money returned",
+    },
     "reason.timeout": {"ko": "응답이 없어 거래를 마쳤습니다", "en": "No answer, so the session ended"},
     "reason.journal-corrupt": {
         "ko": "거래 기록 파일이 손상되어 운영을 멈췄습니다",
