@@ -57,13 +57,12 @@ def takes_coins(status: DeviceStatus | None) -> bool:
 
 
 def takes_bills(status: DeviceStatus | None) -> bool:
-    """The bill validator can take a bill: the cash device works and its stacker has room (a full or
-    pulled-out stacker reports its supply "out"; the validator would refuse every bill)."""
+    """The bill validator can take a bill: the cash device works and its stacker has room (a stacker
+    that is full or pulled out would make the validator refuse every bill)."""
     if not takes_coins(status):
         return False
     assert status is not None
-    return status.supplies.get("bill-stacker", SupplyLevel.FULL) not in (
-        SupplyLevel.OUT, SupplyLevel.JAMMED, SupplyLevel.UNKNOWN)
+    return status.supplies.get("bill-stacker", SupplyLevel.OK) is SupplyLevel.OK
 
 
 def within_hours(hours: str, now: dt.datetime) -> bool:

@@ -173,7 +173,7 @@ class Kiosk:
     def refill_hopper(self, coins: int, *, source: str) -> None:
         """Journal that the hopper now holds `coins` coins (a technician's refill; the first boot's float)."""
         record_refill(self.journal, coins=coins, coin=self.config.cash.hopper_coin, at=self.stamp(), source=source)
-        log.warning("hopper refilled: %d coins of %d won (%s)", coins, self.config.cash.hopper_coin, source)
+        log.info("hopper refilled: %d coins of %d won (%s)", coins, self.config.cash.hopper_coin, source)
         self.publish()
 
     # ------------------------------------------------------------------ task plumbing
@@ -363,6 +363,8 @@ class Kiosk:
                 self._journal_cash_baseline()  # before the cash poller first runs
         if not self.hopper.has_refill():
             # A journal that never saw a refill: the hopper holds the float the config says was loaded.
+            log.warning("no hopper refill on record: journaling the configured float of %d coins",
+                        self.config.cash.hopper_float)
             self.refill_hopper(self.config.cash.hopper_float, source="config-first-boot")
         self.boot_step = "recovering"
         self.publish()

@@ -647,10 +647,11 @@ class CashAcceptor:
     def _compose(self) -> DeviceStatus:
         supplies = {f"hopper:{self.config.hopper_coin}": self._hopper_supply()}
         bill_ok = self._parts["bill"].answering
-        # The stacker's supply is its room for bills: "out" when it is full or pulled out, so bills cannot
-        # be taken while coins still can (the device stays online; kiosk.availability.takes_bills).
+        # The stacker in XFS4IoT cash-in words: "ok" with room, "full", "missing" when pulled out. Full or
+        # missing, bills cannot be taken while coins still can: the device stays online
+        # (kiosk.availability.takes_bills).
         supplies["bill-stacker"] = (SupplyLevel.UNKNOWN if not bill_ok
-                                    else SupplyLevel.OUT if self._stacker else SupplyLevel.FULL)
+                                    else _STACKER_LEVEL.get(self._stacker, SupplyLevel.OK))
         if self._port_error:
             return DeviceStatus(DEVICE, DeviceState.OFFLINE, self._port_error, self.config.port, supplies)
         answering = [p.answering for p in self._parts.values()]
@@ -698,6 +699,9 @@ class CashAcceptor:
                 self._on_status(status)
             except Exception:
                 log.exception("cash: on_status failed")
+
+
+_STACKER_LEVEL = {"full": SupplyLevel.FULL, "removed": SupplyLevel.MISSING}
 
 
 def _channels_for(values: Iterable[int], table: dict[int, int], kind: str) -> set[int]:

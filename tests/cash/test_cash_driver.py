@@ -223,9 +223,9 @@ async def test_inhibited_bill_and_stacker_faults(tmp_path: Path, clock: VirtualC
         assert r.of(BillReturned) == [BillReturned(0, "inhibited")]
         r.sim.stacker_removed(True)
         await until(lambda: cash.status.reason == "stacker-removed")
-        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OUT
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.MISSING
         r.sim.stacker_removed(False)
-        await until(lambda: cash.status.supplies["bill-stacker"] is SupplyLevel.FULL)
+        await until(lambda: cash.status.supplies["bill-stacker"] is SupplyLevel.OK)
         r.sim.stacker_full(True)
         await until(lambda: cash.status.reason == "stacker-full")
         assert CashFault("bill", "stacker-full") in r.events
@@ -238,11 +238,11 @@ async def test_stacker_full_before_start_is_learnt_from_the_refused_bill(tmp_pat
     async with rig(tmp_path, clock) as r:
         r.sim.stacker_full(True)
         cash = await r.connect()
-        assert cash.status.supplies["bill-stacker"] is SupplyLevel.FULL  # its event predates the driver
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OK  # its event predates the driver
         assert r.sim.insert_bill(1000) == "refused"
         await until(lambda: cash.status.reason == "stacker-full")
-        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OUT
-        assert cash.status.state is DeviceState.ONLINE
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.FULL  # XFS4IoT cash-in: no room
+        assert cash.status.state is DeviceState.ONLINE and cash.status.usable  # coins still work
         assert r.sim.state()["bill"]["returned"] == [1000]
 
 

@@ -17,7 +17,7 @@ CONFIG = load_config(CONFIG_DIR / "kiosk.toml")
 NOW = dt.datetime(2026, 12, 6, 10, 0)
 
 
-def cash(state: DeviceState = DeviceState.ONLINE, reason: str = "", stacker: SupplyLevel = SupplyLevel.FULL,
+def cash(state: DeviceState = DeviceState.ONLINE, reason: str = "", stacker: SupplyLevel = SupplyLevel.OK,
          ) -> DeviceStatus:
     return DeviceStatus("cash", state, reason, supplies={"hopper:100": SupplyLevel.FULL, "bill-stacker": stacker})
 
@@ -35,7 +35,7 @@ def offered(cash_status: DeviceStatus) -> dict[str, str]:
 
 
 def test_a_full_stacker_leaves_coins_only() -> None:
-    full = cash(reason="stacker-full", stacker=SupplyLevel.OUT)
+    full = cash(reason="stacker-full", stacker=SupplyLevel.FULL)
     assert takes_coins(full) and not takes_bills(full)
     assert set(offered(full).values()) == {""}  # every document is still offered, for coins
     availability = assess(CONFIG, statuses(full), server_ok=True, now=NOW, fees={}, change_available=20_000)
@@ -46,7 +46,7 @@ def test_a_full_stacker_leaves_coins_only() -> None:
 
 
 def test_no_money_at_all_offers_only_free_documents() -> None:
-    broken = cash(DeviceState.HARDWARE_ERROR, "coin-jam", stacker=SupplyLevel.OUT)
+    broken = cash(DeviceState.HARDWARE_ERROR, "coin-jam", stacker=SupplyLevel.MISSING)
     reasons = offered(broken)
     assert reasons["local_tax"] == ""  # free: no money needed
     assert {code: r for code, r in reasons.items() if code != "local_tax"} == {
