@@ -268,6 +268,13 @@ class Till:
     async def take_fee(self) -> None:
         session = self.kiosk.session
         assert session is not None
+        broken = self.kiosk.availability.out_of_service_reason
+        if broken:
+            # The printer (or the journal) failed while the server reserved: no money for a document
+            # that cannot be printed.
+            session.outcome, session.reason = "failed", broken
+            await self.kiosk.fire("failed")
+            return
         session.total = self.quote(session)
         self._record(session.id, "fee_quoted", session.total, ref=session.document, copies=session.copies)
         if session.total == 0:

@@ -214,8 +214,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "msg._unknown": {"ko": "다시 시도해 주세요", "en": "Please try again"},
     # --- issuing / printing --------------------------------------------------------------
-    "issuing.title": {"ko": "서류를 발급하고 있습니다", "en": "Issuing your document"},
-    "step.reserving": {"ko": "발급을 준비하고 있습니다", "en": "Preparing your document"},
+    "issuing.title": {"ko": "서류를 준비하고 있습니다", "en": "Preparing your document"},
+    "step.reserving": {
+        "ko": "발급할 수 있는지 확인하고 있습니다. 요금은 다음 화면에서 받습니다",
+        "en": "Checking the document can be issued; you pay on the next screen",
+    },
     "step.verifying": {"ko": "발급 내용을 확인하고 있습니다", "en": "Checking your request"},
     "step._unknown": {"ko": "처리하고 있습니다", "en": "Working"},
     "printing.title": {"ko": "서류를 출력하고 있습니다", "en": "Printing your document"},
