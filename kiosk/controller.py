@@ -163,8 +163,8 @@ class Kiosk:
         try:
             counted = self.hopper.won()
             cap = self.devices.cash.change_cap()
-        except Exception:  # a driver bug must not stop the screen from drawing
-            log.exception("cannot tell the change available")
+        except Exception as exc:  # a driver bug must not stop the screen from drawing
+            log.warning("cannot tell the change available: %r", exc)
             return 0
         if counted is None:
             return 0

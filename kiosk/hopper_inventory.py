@@ -4,8 +4,9 @@ A hopper's level probes only say "below the low probe" or "not": an upper bound 
 nothing at all when not. Change promised on that guess becomes a voucher when the guess was wrong.
 The kiosk therefore counts: a refill journals the coins loaded (`hopper_refilled`, amount = won,
 detail `coins`), every payout subtracts what it paid (`change_paid`, `refund_paid`), and a payout
-whose outcome is not known yet (an `_intent` with no `_paid`) or could not be known (`_paid` with
-`unknown`) subtracts everything it asked for. The count can only be too low, never too high.
+whose outcome is not known yet (an `_intent` with no `_paid`) or not known for sure (a `_paid` row
+marked `unknown`, or `recovered`: settled after a restart) subtracts everything it asked for. The
+count can only be too low, never too high.
 
 Coins that residents insert do not add: our coin acceptor's sorter routes every coin to the cash box
 (ccTalk sorter path 1), not to the hopper. A booth whose acceptor routes the hopper's denomination
@@ -49,8 +50,11 @@ class HopperCount:
             self.in_flight[row.session] = payable(int(row.amount), self.coin)
         elif row.kind in PAID:
             asked = self.in_flight.pop(row.session, 0)
-            # Unknown: the coins may all have fallen; count them gone (the count stays a guarantee).
-            self.gone += max(asked, int(row.amount)) if row.detail.get("unknown") else int(row.amount)
+            # A payout settled after a restart (`recovered`) or whose outcome the hopper could not tell
+            # (`unknown`) may have paid more than its row says: count every coin it asked for as gone,
+            # so the count stays a guarantee (a refill sets it right).
+            uncertain = row.detail.get("unknown") or row.detail.get("recovered")
+            self.gone += max(asked, int(row.amount)) if uncertain else int(row.amount)
 
     @property
     def won(self) -> int | None:
