@@ -19,7 +19,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from drivers.card.payment_method import Authorisation
-from kiosk.availability import takes_bills
+from kiosk.availability import takes_bills, takes_coins
 from kiosk.journal import MONEY_IN
 from kiosk.machine import S
 from kiosk.session import Session, new_session_id
@@ -310,6 +310,9 @@ class Till:
         stacked is decided there, against the change the hoppers certainly hold at that moment, and a
         refused bill comes back with the reason on the screen. While the stacker cannot take a bill
         (full, pulled out) the validator stays closed and only coins are taken."""
+        if not takes_coins(self.kiosk.statuses.get("cash")):
+            log.warning("the cash device cannot take money now: %s", self.kiosk.statuses.get("cash"))
+            return False
         coins = [int(v) for v in self.kiosk.config.cash.coin_channels.values()]
         bills = [int(v) for v in self.kiosk.config.cash.bill_channels.values()] if self._takes_bills() else []
         try:
