@@ -23,7 +23,7 @@ from typing import Any
 
 from drivers.clock import Clock
 from drivers.status import DeviceState, DeviceStatus
-from kiosk.availability import Availability, assess, takes_bills
+from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
 from kiosk.hopper_inventory import HopperInventory, record_refill
@@ -159,16 +159,24 @@ class Kiosk:
     def _change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
         (kiosk.hopper_inventory), capped by what the hopper's sensors allow (a tripped low probe, a
-        payout that found it empty). 0 when either is unknown."""
+        payout that found it empty). 0 when either is unknown.
+
+        While no receipt can be printed, a voucher would be owed on nothing but the screen: then the
+        promise must also hold if the journal's count were wrong (coins jammed or taken without a
+        payout), so it is no more than the sensors confirm (the low probe's threshold, untripped)."""
         try:
             counted = self.hopper.won()
             cap = self.devices.cash.change_cap()
+            confirmed = self.devices.cash.change_confirmed()
         except Exception as exc:  # a driver bug must not stop the screen from drawing
             log.warning("cannot tell the change available: %r", exc)
             return 0
         if counted is None:
             return 0
-        return counted if cap is None else min(counted, cap)
+        promised = counted if cap is None else min(counted, cap)
+        if receipt_notices(self.statuses.get("receipt_printer")):
+            promised = min(promised, confirmed)
+        return promised
 
     def refill_hopper(self, coins: int, *, source: str) -> None:
         """Journal that the hopper now holds `coins` coins (a technician's refill; the first boot's float)."""

@@ -335,6 +335,17 @@ class CashAcceptor:
             return None
         return 0
 
+    def change_confirmed(self) -> int:
+        """The least won the hopper's own sensors confirm it holds: the low probe's threshold while that
+        probe has not tripped, else 0. A lower bound that needs no journal (kiosk: used when a voucher
+        could not even be printed)."""
+        health = self._parts["hopper"]
+        if not health.answering or health.fault or self._hopper_empty:
+            return 0
+        if self._hopper_level is SupplyLevel.FULL:
+            return self.config.hopper_low_coins * self.config.hopper_coin
+        return 0
+
     # ------------------------------------------------------------------ background
 
     async def _run(self) -> None:

@@ -254,6 +254,7 @@ async def test_dispense_pays_exactly(tmp_path: Path, clock: VirtualClock) -> Non
         cash = await r.connect()
         assert cash.status.supplies["hopper:100"] is SupplyLevel.FULL
         assert cash.change_cap() is None  # an untripped low probe sets no bound on the count
+        assert cash.change_confirmed() == 20 * 100  # but confirms its threshold
         result = await cash.dispense(700)
         assert result == DispenseResult(requested=700, paid=700, unpaid=0)
         assert r.sim.state()["hopper"]["coins_paid_out"] == 7
@@ -266,6 +267,7 @@ async def test_hopper_empty_mid_payout_reports_paid_and_unpaid_exactly(tmp_path:
         cash = await r.connect()
         assert cash.status.supplies["hopper:100"] is SupplyLevel.LOW
         assert cash.change_cap() == 20 * 100  # the low probe tripped: at most its threshold
+        assert cash.change_confirmed() == 0
         result = await cash.dispense(800)
         assert result == DispenseResult(requested=800, paid=300, unpaid=500)
         assert r.sim.state()["hopper"]["won_paid_out"] == 300
