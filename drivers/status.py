@@ -30,7 +30,12 @@ class DeviceState(enum.Enum):
 
 
 class SupplyLevel(enum.Enum):
-    """XFS4IoT paper / media supply values, plus UNKNOWN for a device that did not say."""
+    """XFS4IoT supply values, plus UNKNOWN for a device that did not say.
+
+    What the kiosk hands out (paper, toner, the hopper's coins) uses the printer vocabulary: FULL is
+    plenty, LOW, OUT. A container the kiosk fills (the bill stacker) uses XFS4IoT's cash-in storage
+    words: OK while it has room, FULL when it can take no more, MISSING when it was pulled out.
+    """
 
     FULL = "full"
     LOW = "low"
@@ -38,6 +43,8 @@ class SupplyLevel(enum.Enum):
     JAMMED = "jammed"
     UNKNOWN = "unknown"
     NOT_SUPPORTED = "notSupported"
+    OK = "ok"
+    MISSING = "missing"
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class KioskApp:
                 coin_channels={int(k): v for k, v in c.cash.coin_channels.items()},
                 bill_channels={int(k): v for k, v in c.cash.bill_channels.items()},
                 hopper_coin=c.cash.hopper_coin, echo=c.cash.echo, checksum=c.cash.checksum,
-                poll_interval=c.cash.poll_interval,
+                poll_interval=c.cash.poll_interval, hopper_low_coins=c.cash.hopper_low_coins,
             ),
             clock=self.clock, on_event=self._cash_event, on_status=self._status,
         )

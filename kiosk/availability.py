@@ -51,6 +51,20 @@ def receipt_notices(status: DeviceStatus | None) -> list[str]:
     return []
 
 
+def takes_coins(status: DeviceStatus | None) -> bool:
+    """The coin acceptor can take a fee (a coin or validator fault makes the whole cash device unusable)."""
+    return status is not None and status.state.usable
+
+
+def takes_bills(status: DeviceStatus | None) -> bool:
+    """The bill validator can take a bill: the cash device works and its stacker has room (a stacker
+    that is full or pulled out would make the validator refuse every bill)."""
+    if not takes_coins(status):
+        return False
+    assert status is not None
+    return status.supplies.get("bill-stacker", SupplyLevel.OK) is SupplyLevel.OK
+
+
 def within_hours(hours: str, now: dt.datetime) -> bool:
     if hours == "24h":
         return True
@@ -76,10 +90,13 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     else:
         oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
     cash = statuses.get("cash")
-    cash_ok = cash is not None and cash.state.usable
+    cash_ok = takes_coins(cash)
     card = statuses.get("card_reader")
     card_ok = config.card.enabled and card is not None and card.usable
-    if not oos and not (cash_ok or card_ok):
+    money_ok = cash_ok or card_ok
+    # No money can be taken: documents with a fee are not offered; a free one still is, and only a
+    # booth with nothing free to offer goes out of service.
+    if not oos and not money_ok and all(fees.get(c, d.fee) > 0 for c, d in config.documents.items()):
         oos = "cash-unavailable"
     if oos:
         open_reason = oos
@@ -97,12 +114,18 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         reason = open_reason
         if not reason and doc.needs_identity and not fingerprint_ok:
             reason = "fingerprint-unavailable"
+        if not reason and not money_ok and fees.get(code, doc.fee) > 0:
+            reason = "cash-unavailable"
         documents.append(DocumentChoice(code=code, fee=fees.get(code, doc.fee), needs_identity=doc.needs_identity,
                                         available=not reason, unavailable_reason=reason))
 
     notices: list[str] = []
     notices.extend(receipt_notices(statuses.get("receipt_printer")))
-    if cash_ok and change_available <= 0:
+    if not money_ok and not open_reason:
+        notices.append("cash-unavailable")
+    elif cash_ok and not takes_bills(cash):
+        notices.append("bills-unavailable")
+    elif cash_ok and change_available <= 0:
         notices.append("low-change")
     if not open_reason and not fingerprint_ok:
         notices.append("fingerprint-unavailable")

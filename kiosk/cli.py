@@ -6,6 +6,7 @@
     kiosk sim SIMULATOR COMMAND [k=v]    drive a running simulator (insert a coin, place a finger)
     kiosk tap WIDGET / kiosk screen      touch the running kiosk's screen / see what it shows
     kiosk journal [--tail N|--sessions N|--totals|--csv DAY]  the journal, for a technician over SSH
+    kiosk refill-hopper --coins N [--path J]      journal a hopper refill (the coins it now holds)
     kiosk diagram [--out docs/state-diagram]      the state diagram, drawn from the machine itself
 """
 
@@ -136,6 +137,28 @@ def cmd_journal(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refill_hopper(args: argparse.Namespace) -> int:
+    """A technician refilled the hopper: journal the coins it now holds. The running kiosk reads its
+    change from that count (kiosk.hopper_inventory), so a refill not journaled is change never offered."""
+    import datetime as dt
+
+    from kiosk.hopper_inventory import record_refill
+    from kiosk.journal import Journal
+
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"no journal at {path}", file=sys.stderr)
+        return 2
+    journal = Journal(path)
+    try:
+        now = dt.datetime.now().isoformat(timespec="milliseconds")
+        record_refill(journal, coins=args.coins, coin=args.coin, at=now, source="kiosk refill-hopper")
+        print(json.dumps({"hopper_coins": journal.totals().get("hopper_coins")}))
+    finally:
+        journal.close()
+    return 0
+
+
 def cmd_crashtest(args: argparse.Namespace) -> int:
     files = [Path(p) for p in args.files]
     logging.disable(logging.CRITICAL)  # a power cut per kill point makes a great deal of expected noise
@@ -208,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="YYYY-MM-DD", help="daily settlement totals as CSV")
     p.add_argument("--sessions", type=int, metavar="N", help="the last N sessions, one line each")
     p.set_defaults(func=cmd_journal)
+
+    p = sub.add_parser("refill-hopper", help="journal a hopper refill: the coins it now holds (technician)")
+    p.add_argument("--coins", type=int, required=True, help="coins in the hopper after the refill")
+    p.add_argument("--coin", type=int, default=100, help="the hopper's coin, in won ([cash] hopper_coin)")
+    p.add_argument("--path", default="run/journal.sqlite3")
+    p.set_defaults(func=cmd_refill_hopper)
 
     p = sub.add_parser("crashtest", help="kill -9 the kiosk at every journal step; restart; check the books")
     p.add_argument("files", nargs="+")

@@ -74,6 +74,12 @@ class CashSection:
     checksum: Literal["simple", "crc16"] = "simple"
     # ccTalk coin acceptors recommend polling 229 every 100–200 ms; 0.2 s keeps idle CPU near zero.
     poll_interval: float = 0.2
+    # Coins in the hopper after a refill (the float the technician loads). The first boot of a journal
+    # with no refill on record journals this count (`hopper_refilled`); later refills are journaled by
+    # `kiosk refill-hopper`. Change is promised only from the count the journal keeps (kiosk.hopper_inventory).
+    hopper_float: int = 200
+    # The hopper's low-level probe trips below this many coins: a tripped probe caps the count there.
+    hopper_low_coins: int = 20
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,8 @@ def _check_semantics(config: KioskConfig) -> None:
             raise ConfigError(f"documents.{code}.fee: must not be negative")
         if doc.max_copies < 1:
             raise ConfigError(f"documents.{code}.max_copies: must be at least 1")
+    if config.cash.hopper_float < 0 or config.cash.hopper_low_coins < 0:
+        raise ConfigError("cash.hopper_float and cash.hopper_low_coins: must not be negative")
     for name, value in {**config.cash.coin_channels, **config.cash.bill_channels}.items():
         if value <= 0 or not name.isdigit():
             raise ConfigError(f"cash channels: channel {name!r} must be a number with a positive value")

@@ -24,9 +24,10 @@ from typing import Any
 
 from drivers.clock import Clock
 from drivers.status import DeviceState, DeviceStatus
-from kiosk.availability import Availability, assess
+from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
+from kiosk.hopper_inventory import HopperInventory, record_refill
 from kiosk.issuing import Issuer
 from kiosk.journal import Journal, JournalUnwritable
 from kiosk.machine import S, build_machine
@@ -107,6 +108,7 @@ class Kiosk:
         self.server_ok = False
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
         self.catalog_fees: dict[str, int] = {}
+        self.catalog_options: dict[str, frozenset[str]] = {}  # document code -> option ids the server offers
         self.out_of_service_reason = ""
         self.out_of_service_since = ""
         # Set when the journal refused a write; kept until a restart, because the books now miss a
@@ -122,6 +124,7 @@ class Kiosk:
         self._state_tasks: dict[str, asyncio.Task[Any]] = {}
         self._grace: asyncio.Task[None] | None = None
         self._stopping = False
+        self.hopper = HopperInventory(journal, config.cash.hopper_coin)
         self.till = Till(self)
         self.card_payment = CardPayment(self)
         self.issuer = Issuer(self)
@@ -157,10 +160,32 @@ class Kiosk:
                       controller_fault=self.journal_fault or self.recovery_fault)
 
     def _change_available(self) -> int:
+        """Won of change the kiosk can promise: the coins the journal counts in the hopper
+        (kiosk.hopper_inventory), capped by what the hopper's sensors allow (a tripped low probe, a
+        payout that found it empty). 0 when either is unknown.
+
+        While no receipt can be printed, a voucher would be owed on nothing but the screen: then the
+        promise must also hold if the journal's count were wrong (coins jammed or taken without a
+        payout), so it is no more than the sensors confirm (the low probe's threshold, untripped)."""
         try:
-            return self.devices.cash.change_available()
-        except Exception:  # a driver bug must not stop the screen from drawing
+            counted = self.hopper.won()
+            cap = self.devices.cash.change_cap()
+            confirmed = self.devices.cash.change_confirmed()
+        except Exception as exc:  # a driver bug must not stop the screen from drawing
+            log.warning("cannot tell the change available: %r", exc)
             return 0
+        if counted is None:
+            return 0
+        promised = counted if cap is None else min(counted, cap)
+        if receipt_notices(self.statuses.get("receipt_printer")):
+            promised = min(promised, confirmed)
+        return promised
+
+    def refill_hopper(self, coins: int, *, source: str) -> None:
+        """Journal that the hopper now holds `coins` coins (a technician's refill; the first boot's float)."""
+        record_refill(self.journal, coins=coins, coin=self.config.cash.hopper_coin, at=self.stamp(), source=source)
+        log.info("hopper refilled: %d coins of %d won (%s)", coins, self.config.cash.hopper_coin, source)
+        self.publish()
 
     # ------------------------------------------------------------------ task plumbing
 
@@ -283,6 +308,9 @@ class Kiosk:
         if previous != status:
             log.info("device %s: %s %s", status.device, status.state.value, status.reason)
             self._spawn(self._health_changed(), "health")
+            if status.device == "cash" and takes_bills(previous) != takes_bills(status):
+                # The stacker filled or was emptied while a fee is taken: open or close the validator.
+                self._spawn(self.till.bills_changed(), "bills")
 
     async def _health_changed(self) -> None:
         """Out of service when hardware stops every issuance, back by itself when it is fixed.
@@ -344,6 +372,11 @@ class Kiosk:
             await device.start()
             if device is self.devices.cash:
                 self._journal_cash_baseline()  # before the cash poller first runs
+        if not self.hopper.has_refill():
+            # A journal that never saw a refill: the hopper holds the float the config says was loaded.
+            log.warning("no hopper refill on record: journaling the configured float of %d coins",
+                        self.config.cash.hopper_float)
+            self.refill_hopper(self.config.cash.hopper_float, source="config-first-boot")
         self.boot_step = "recovering"
         self.publish()
         await self.issuer.recover_unfinished(opened_up_to=left_by_previous_run)
@@ -380,6 +413,27 @@ class Kiosk:
             return
         self.server_ok = True
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
+        self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
+        self._report_catalog_mismatch()
+
+    def _report_catalog_mismatch(self) -> None:
+        """Config that the server's catalog does not know is never offered: an option the server
+        refuses would only be found out at the reservation. Said once per catalog read (boot, reload)."""
+        for code, doc in self.config.documents.items():
+            known = self.catalog_options.get(code)
+            if known is None:
+                log.warning("config offers document %r, which the server's catalog does not list", code)
+                continue
+            for option in doc.options:
+                if option not in known:
+                    log.warning("config option %r of %r is not in the server's catalog (%s): not offered",
+                                option, code, ", ".join(sorted(known)) or "no options")
+
+    def offered_options(self, code: str) -> list[str]:
+        """The options of a document the resident may tick: the config's, as far as the catalog has them
+        (none before the catalog was read: no session starts without the server anyway)."""
+        known = self.catalog_options.get(code, frozenset())
+        return [o for o in self.config.documents[code].options if o in known]
 
     def _server_down(self, exc: BaseException) -> None:
         if self.server_ok:
@@ -751,7 +805,7 @@ class Kiosk:
         session = self.session
         if self.state != S.OPTIONS or session is None:
             return
-        if option_id in self.config.documents[session.document].options:
+        if option_id in self.offered_options(session.document):
             session.options ^= {option_id}
             self.publish()
 

@@ -15,7 +15,7 @@ from kiosk.card_recovery import lookup_owed, reconcile
 from kiosk.receipt_content import build_receipt
 from kiosk.server_client import DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.session import Session
-from kiosk.till import payment_ref
+from kiosk.till import payment_ref, payment_window
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
@@ -55,6 +55,7 @@ def a4_job_name(session_id: str, copy: int, copies: int) -> str:
 class Issuer:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
+        self._hold_checked = False
 
     def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
         self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
@@ -101,6 +102,7 @@ class Issuer:
             return
         session.token = None
         session.reservation = reservation
+        self._check_hold(reservation.hold_seconds)
         # One signed document per copy, each with its own verification number (docs/protocol.md
         # "Reserve"): the copies are already in the list, so each prints exactly once.
         session.pages_total = sum(int(d.pages) for d in reservation.documents)
@@ -108,6 +110,19 @@ class Issuer:
                      verification_numbers=[d.verification_number for d in reservation.documents],
                      pages=session.pages_total)
         await kiosk.fire("reserved")
+
+    def _check_hold(self, hold_seconds: float | None) -> None:
+        """Say once if the configured payment time does not fit in the server's reservation hold: such
+        payments are cut short (Till._reservation_deadline) and refunded."""
+        timeouts = self.kiosk.config.timeouts
+        window = payment_window(hold_seconds, timeouts.media_wait)
+        if window is None or self._hold_checked:
+            return
+        self._hold_checked = True
+        if timeouts.payment + timeouts.grace > window:
+            log.warning("timeouts.payment + timeouts.grace (%.0f s) do not fit in the %.0f s the server holds a "
+                        "reservation for payment (hold %.0f s less printing): long payments are ended and refunded",
+                        timeouts.payment + timeouts.grace, window, hold_seconds)
 
     # ------------------------------------------------------------------ print
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.hopper_inventory import KINDS, REFILLED, count_from
 from kiosk.privacy import redact
 
 SCHEMA = """
@@ -176,6 +177,13 @@ class Journal:
             rows = self._db.execute("SELECT * FROM journal WHERE session=? ORDER BY seq", (session,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
+    def entries_since(self, seq: int, kinds: tuple[str, ...]) -> list[Entry]:
+        """Rows of these kinds after sequence number `seq`, oldest first (a running count's update)."""
+        marks = ",".join("?" * len(kinds))
+        rows = self._db.execute(f"SELECT * FROM journal WHERE seq > ? AND kind IN ({marks}) ORDER BY seq",
+                                (seq, *kinds)).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+
     def last_detail(self, kind: str, key: str) -> Any:
         """`detail[key]` of the newest record of `kind` that has it (None when there is none)."""
         rows = self._db.execute(
@@ -260,6 +268,12 @@ class Journal:
         (pages,) = self._db.execute("SELECT COALESCE(SUM(amount),0) FROM journal WHERE kind='pages_printed'"
                                     ).fetchone()
         out["pages_printed"] = int(pages)
+        # The coins the hopper certainly holds (kiosk.hopper_inventory), once a refill is on record.
+        refill = self.tail_of_kind(REFILLED, 1)
+        if refill:
+            coin = int(refill[0].detail.get("coin", 0)) or 1
+            coins = count_from(self.entries_since(refill[0].seq - 1, KINDS), coin).coins
+            out["hopper_coins"] = int(coins or 0)
         return out
 
     def cash_box(self) -> dict[str, int]:

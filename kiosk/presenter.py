@@ -78,7 +78,7 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)
         return {"document": document, "copies": session.copies, "max_copies": doc.max_copies,
-                "options": [OptionChoice(o, o in session.options) for o in doc.options],
+                "options": [OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)],
                 "fee_per_copy": fee, "total": kiosk.till.quote(session)}
     if screen == "payment":
         accepts = ["coins"] + [f"bills:{b}" for b in _bills(kiosk, session.remaining)]
@@ -120,9 +120,11 @@ def out_of_service_view(reason: str, *, since: str, journal: str, language: str 
 
 
 def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
+    from kiosk.availability import takes_bills
     from kiosk.till import acceptable_bills
 
-    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk._change_available())
+    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk._change_available(),
+                            takes_bills=takes_bills(kiosk.statuses.get("cash")))
 
 
 def present(kiosk: Kiosk, *, serial: int) -> View:

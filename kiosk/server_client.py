@@ -211,6 +211,8 @@ class Reservation:
     issuance_id: str
     fee_total: int
     documents: list[SignedDocument]
+    # Seconds the server holds the reservation for its commit (None: the server sets no limit).
+    hold_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -394,6 +396,7 @@ class IssuanceClient:
             issuance_id=_str(body, "issuance_id", max_len=128),
             fee_total=_int(body, "fee_total", low=0, high=10_000_000),
             documents=documents,
+            hold_seconds=_opt_number(body, "hold_seconds"),
         )
 
     async def commit(self, key: str, *, pages_printed: int, payment_ref: str) -> None:
@@ -505,6 +508,7 @@ class IssuanceClient:
             issuance_id=_str(body, "issuance_id", max_len=128),
             fee_total=_int(body, "fee_total", low=0, high=10_000_000),
             documents=documents,
+            hold_seconds=_opt_number(body, "hold_seconds"),
         )
 
     async def settle_cash(

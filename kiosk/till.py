@@ -19,6 +19,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from drivers.card.payment_method import Authorisation
+from kiosk.availability import takes_bills, takes_coins
 from kiosk.journal import MONEY_IN
 from kiosk.machine import S
 from kiosk.session import Session, new_session_id
@@ -35,6 +36,19 @@ BILLS = (1000, 5000, 10000, 50000)
 STACK_SETTLE_SECONDS = 5.0
 
 
+# Kept after a payment for what follows it: a document may wait `timeouts.media_wait` for paper, then
+# the print itself and the commit. The payment must end this long before the server's reservation
+# hold runs out (docs/protocol.md "Reserve").
+PRINT_AND_COMMIT_SECONDS = 60.0
+
+
+def payment_window(hold_seconds: float | None, media_wait: float) -> float | None:
+    """Seconds a fee may be taken after the reservation (None: the server holds it without limit)."""
+    if hold_seconds is None:
+        return None
+    return max(0.0, hold_seconds - media_wait - PRINT_AND_COMMIT_SECONDS)
+
+
 def voucher_code() -> str:
     """12 random digits in groups: short enough to read aloud to a clerk, too many to guess."""
     digits = f"{secrets.randbelow(10**12):012d}"
@@ -42,15 +56,21 @@ def voucher_code() -> str:
 
 
 def payable_change(amount: int, hopper_coin: int, available: int) -> bool:
+    """Whether the hopper can certainly pay `amount` won: in its coin, from what it certainly holds."""
     return amount == 0 or (amount % hopper_coin == 0 and amount <= available)
 
 
-def acceptable_bills(remaining: int, hopper_coin: int, available: int, bills: tuple[int, ...] = BILLS) -> list[int]:
-    """Bills whose change the hoppers can pay now."""
+def acceptable_bills(remaining: int, hopper_coin: int, available: int, bills: tuple[int, ...] = BILLS, *,
+                     takes_bills: bool = True) -> list[int]:
+    """Bills whose change the hoppers can certainly pay now (none when the validator cannot take one)."""
+    if not takes_bills:
+        return []
     return [b for b in bills if b <= remaining or payable_change(b - remaining, hopper_coin, available)]
 
 
-def payment_hint(remaining: int, hopper_coin: int, available: int) -> str:
+def payment_hint(remaining: int, hopper_coin: int, available: int, *, takes_bills: bool = True) -> str:
+    if not takes_bills:
+        return "coins-only"
     bills = acceptable_bills(remaining, hopper_coin, available)
     if not bills:
         return "exact-only"
@@ -226,6 +246,8 @@ class Till:
         self._escrow = value
         stack = False
         if session is not None:
+            # Stacked only when the change is certainly payable from the coins the journal counts (never
+            # with a voucher in mind: one that could not even be printed would be owed to nobody's hand).
             over = session.paid + value - session.total
             stack = over <= 0 or payable_change(over, self._hopper_coin, self.kiosk._change_available())
             if not stack:
@@ -242,8 +264,12 @@ class Till:
             self._record(owner, "bill_route_failed", value, error=str(exc))
             self._no_bill_moving.set()
 
+    def _takes_bills(self) -> bool:
+        return takes_bills(self.kiosk.statuses.get("cash"))
+
     def _update_hint(self, session: Session) -> None:
-        session.payment_hint = payment_hint(session.remaining, self._hopper_coin, self.kiosk._change_available())
+        session.payment_hint = payment_hint(session.remaining, self._hopper_coin, self.kiosk._change_available(),
+                                            takes_bills=self._takes_bills())
 
     # ------------------------------------------------------------------ the fee
 
@@ -254,6 +280,13 @@ class Till:
     async def take_fee(self) -> None:
         session = self.kiosk.session
         assert session is not None
+        broken = self.kiosk.availability.out_of_service_reason
+        if broken:
+            # The printer (or the journal) failed while the server reserved: no money for a document
+            # that cannot be printed.
+            session.outcome, session.reason = "failed", broken
+            await self.kiosk.fire("failed")
+            return
         session.total = self.quote(session)
         self._record(session.id, "fee_quoted", session.total, ref=session.document, copies=session.copies)
         if session.total == 0:
@@ -262,18 +295,38 @@ class Till:
             return
         self._update_hint(session)
         self.kiosk.publish()
+        reservation = session.reservation
+        window = payment_window(reservation.hold_seconds if reservation is not None else None,
+                                self.kiosk.config.timeouts.media_wait)
+        if window is not None:
+            self.kiosk._spawn_for_state(self._reservation_deadline(session, window), "pay-deadline")
         if not await self.accept_cash(session):
             if self.kiosk.card_payment.offered():
                 return  # the card still works: the resident can pay with it
             session.outcome, session.reason = "failed", "cash-unavailable"
             await self.kiosk.fire("failed")
 
+    async def _reservation_deadline(self, session: Session, seconds: float) -> None:
+        """However often the resident asks for more time, the fee must be in while the server still
+        holds the reservation; after that the session ends and what was paid is refunded."""
+        await self.kiosk.clock.sleep(seconds)
+        if self._paying_session() is not session:
+            return
+        log.warning("session %s: the reservation would expire before printing; ending the payment",
+                    session.id[:8])
+        session.outcome, session.reason = "failed", "reservation-expired"
+        await self.kiosk.fire("failed")
+
     async def accept_cash(self, session: Session) -> bool:
         """Open the acceptors for this fee. Every configured bill may enter escrow: whether it is
-        stacked is decided there, against the change the hoppers hold at that moment (the level can
-        drop between two bills), and a refused bill comes back with the reason on the screen."""
+        stacked is decided there, against the change the hoppers certainly hold at that moment, and a
+        refused bill comes back with the reason on the screen. While the stacker cannot take a bill
+        (full, pulled out) the validator stays closed and only coins are taken."""
+        if not takes_coins(self.kiosk.statuses.get("cash")):
+            log.warning("the cash device cannot take money now: %s", self.kiosk.statuses.get("cash"))
+            return False
         coins = [int(v) for v in self.kiosk.config.cash.coin_channels.values()]
-        bills = [int(v) for v in self.kiosk.config.cash.bill_channels.values()]
+        bills = [int(v) for v in self.kiosk.config.cash.bill_channels.values()] if self._takes_bills() else []
         try:
             await self._cash.enable(coins=coins, bills=bills)
         except Exception as exc:
@@ -282,6 +335,15 @@ class Till:
         session.accepting = True
         self.kiosk.publish()
         return True
+
+    async def bills_changed(self) -> None:
+        """The validator can take bills again, or no longer: re-open the acceptors for the fee being
+        taken and say so on the payment screen."""
+        session = self._paying_session()
+        if session is None or not session.accepting:
+            return
+        self._update_hint(session)
+        await self.accept_cash(session)
 
     async def hold_cash(self, session: Session) -> None:
         """Inhibit the acceptors while a card is being charged, so nobody pays twice."""

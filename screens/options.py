@@ -253,7 +253,7 @@ SCREEN = OptionsScreen()
 SAMPLES: dict[str, dict[str, Any]] = {
     "resident_copy": {
         "document": "resident_copy",
-        "options": [OptionChoice("include_past_addresses", True), OptionChoice("show_full_numbers", False)],
+        "options": [OptionChoice("include_past_addresses", True), OptionChoice("show_member_numbers", False)],
         "copies": 2,
         "max_copies": 5,
         "fee_per_copy": 200,

@@ -49,7 +49,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "options.title": {"ko": "발급 내용을 고르세요", "en": "Choose what to include"},
     "options.none": {"ko": "고를 사항이 없습니다", "en": "Nothing to choose for this document"},
     "opt.include_past_addresses": {"ko": "과거 주소 변동 사항 포함", "en": "Include past addresses"},
-    "opt.show_full_numbers": {
+    "opt.show_member_numbers": {
         "ko": "세대원 주민등록번호 뒷자리 표시",
         "en": "Show members' full resident numbers",
     },
@@ -228,8 +228,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "msg._unknown": {"ko": "다시 시도해 주세요", "en": "Please try again"},
     # --- issuing / printing --------------------------------------------------------------
-    "issuing.title": {"ko": "서류를 발급하고 있습니다", "en": "Issuing your document"},
-    "step.reserving": {"ko": "발급을 준비하고 있습니다", "en": "Preparing your document"},
+    "issuing.title": {"ko": "서류를 준비하고 있습니다", "en": "Preparing your document"},
+    "step.reserving": {
+        "ko": "발급할 수 있는지 확인하고 있습니다. 요금은 다음 화면에서 받습니다",
+        "en": "Checking the document can be issued; you pay on the next screen",
+    },
     "step.verifying": {"ko": "발급 내용을 확인하고 있습니다", "en": "Checking your request"},
     "step._unknown": {"ko": "처리하고 있습니다", "en": "Working"},
     "printing.title": {"ko": "서류를 출력하고 있습니다", "en": "Printing your document"},
@@ -338,6 +341,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason.walked-away": {"ko": "아무 입력이 없어 거래를 마쳤습니다. 넣으신 돈은 돌려드렸습니다",
                            "en": "No one answered, so the session ended. Any money put in was returned"},
     "reason.document-refused": {"ko": "이 서류는 지금 발급할 수 없습니다", "en": "This document cannot be issued now"},
+    "reason.reservation-expired": {
+        "ko": "결제 시간이 지나 발급을 취소했습니다. 넣으신 돈은 돌려드렸습니다",
+        "en": "Payment took too long: the issuance was cancelled and your money returned",
+    },
     "reason.timeout": {"ko": "응답이 없어 거래를 마쳤습니다", "en": "No answer, so the session ended"},
     "reason.journal-corrupt": {
         "ko": "거래 기록 파일이 손상되어 운영을 멈췄습니다",
@@ -372,6 +379,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Card payment is not available now",
     },
     "notice.cash-unavailable": {"ko": "지금은 현금을 받을 수 없습니다", "en": "Cash is not accepted now"},
+    "notice.bills-unavailable": {
+        "ko": "지금은 지폐를 받을 수 없습니다. 동전으로 내 주세요",
+        "en": "Bills cannot be taken now: please pay with coins",
+    },
     "notice.fingerprint-unavailable": {
         "ko": "지문 인식기가 멈춰 본인 확인 서류는 발급할 수 없습니다",
         "en": "Fingerprint reader down: documents needing ID are unavailable",

@@ -128,10 +128,10 @@ class CashConfig:
     # Suzo-Happ Flow manual §7.3: "It is recommended to poll the hopper status each 100 ms during payout."
     payout_poll_interval: float = 0.1
     retries: int = 2
-    # Level sensors only say "below the low probe" / "above the high probe". Change is estimated from them:
-    # coins left when the low probe trips, and a conservative count while it has not.
+    # Level sensors only say "below the low probe" / "above the high probe": the low probe trips below
+    # this many coins, so a tripped probe caps what the hopper can pay (`change_cap`); an untripped one
+    # says nothing about how many coins sit above it.
     hopper_low_coins: int = 20
-    hopper_normal_coins: int = 100
 
 
 @dataclass
@@ -399,16 +399,30 @@ class CashAcceptor:
         now = await self._read_dispense_count()
         return None if now is None else (now - counted_before) % DISPENSE_COUNT_MODULUS
 
-    def change_available(self) -> int:
-        """Won the hopper can pay now, estimated from its last known level (0 when unknown or out)."""
+    def change_cap(self) -> int | None:
+        """The most won the hopper's own sensors allow it to pay now: 0 when it cannot pay (silent,
+        jammed, found empty by a payout), the low probe's threshold when that probe has tripped, and
+        None when they set no bound. An upper bound only: the count the kiosk can promise is kept in
+        the journal (kiosk.hopper_inventory)."""
         health = self._parts["hopper"]
         if not health.answering or health.fault or self._hopper_empty:
             return 0
-        coins = {
-            SupplyLevel.LOW: self.config.hopper_low_coins,
-            SupplyLevel.FULL: self.config.hopper_normal_coins,
-        }.get(self._hopper_level, 0)
-        return coins * self.config.hopper_coin
+        if self._hopper_level is SupplyLevel.LOW:
+            return self.config.hopper_low_coins * self.config.hopper_coin
+        if self._hopper_level is SupplyLevel.FULL:
+            return None
+        return 0
+
+    def change_confirmed(self) -> int:
+        """The least won the hopper's own sensors confirm it holds: the low probe's threshold while that
+        probe has not tripped, else 0. A lower bound that needs no journal (kiosk: used when a voucher
+        could not even be printed)."""
+        health = self._parts["hopper"]
+        if not health.answering or health.fault or self._hopper_empty:
+            return 0
+        if self._hopper_level is SupplyLevel.FULL:
+            return self.config.hopper_low_coins * self.config.hopper_coin
+        return 0
 
     # ------------------------------------------------------------------ background
 
@@ -750,8 +764,11 @@ class CashAcceptor:
     def _compose(self) -> DeviceStatus:
         supplies = {f"hopper:{self.config.hopper_coin}": self._hopper_supply()}
         bill_ok = self._parts["bill"].answering
+        # The stacker in XFS4IoT cash-in words: "ok" with room, "full", "missing" when pulled out. Full or
+        # missing, bills cannot be taken while coins still can: the device stays online
+        # (kiosk.availability.takes_bills).
         supplies["bill-stacker"] = (SupplyLevel.UNKNOWN if not bill_ok
-                                    else SupplyLevel.OUT if self._stacker else SupplyLevel.FULL)
+                                    else _STACKER_LEVEL.get(self._stacker, SupplyLevel.OK))
         if self._port_error:
             return DeviceStatus(DEVICE, DeviceState.OFFLINE, self._port_error, self.config.port, supplies)
         answering = [p.answering for p in self._parts.values()]
@@ -799,6 +816,9 @@ class CashAcceptor:
                 self._on_status(status)
             except Exception:
                 log.exception("cash: on_status failed")
+
+
+_STACKER_LEVEL = {"full": SupplyLevel.FULL, "removed": SupplyLevel.MISSING}
 
 
 def _channels_for(values: Iterable[int], table: dict[int, int], kind: str) -> set[int]:

@@ -166,7 +166,13 @@ class BillValidatorSim:
             self.buffer.push(0, BILL_INVALID_VALIDATION)
             self.returned.append(value)
             return "invalid"
-        if self.jammed or self.stacker_full or self.stacker_removed or self.escrow is not None:
+        if self.stacker_full or self.stacker_removed:
+            # The bill goes back at the bezel; the validator says why in its event buffer, as it did
+            # when the stacker filled (a host that missed that event learns it here).
+            self.buffer.push(0, BILL_STACKER_FULL if self.stacker_full else BILL_STACKER_REMOVED)
+            self.returned.append(value)
+            return "refused"
+        if self.jammed or self.escrow is not None:
             self.returned.append(value)
             return "refused"
         if not self.master:

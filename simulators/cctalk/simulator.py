@@ -166,7 +166,10 @@ class CcTalkSimulator:
         self._part(device).jammed = False
 
     def stacker_full(self, on: bool) -> None:
-        """The bill stacker is full (on) or has room again (off)."""
+        """The bill stacker is full (on) or has room again (off).
+
+        While it is full (or pulled out) a bill comes back at the bezel and the validator reports the
+        stacker event again."""
         self.bill.set_stacker_full(on)
 
     def stacker_removed(self, on: bool) -> None:
@@ -174,7 +177,9 @@ class CcTalkSimulator:
         self.bill.set_stacker_removed(on)
 
     def hopper_level(self, count: int) -> None:
-        """Set how many coins the hopper holds (an operator refill)."""
+        """Set how many coins the hopper holds (an operator refill).
+
+        The kiosk learns of a refill only from its journal (`kiosk refill-hopper --coins N`)."""
         if count < 0:
             raise ValueError("count must be >= 0")
         self.hopper.count = count

@@ -58,6 +58,10 @@ MAX_IDENTITY_FAILURES = 5
 # A verification token lives five minutes: long enough to choose, pay and print, short enough
 # that a resident who walks away leaves nothing usable behind.
 TOKEN_TTL_S = 300.0
+# How long a reservation waits for its commit (docs/protocol.md "Reserve"). The kiosk reserves before
+# it takes the fee, so payment and printing must both fit inside; a later commit is refused (409
+# reservation-expired) and the reservation voided.
+RESERVATION_HOLD_S = 900
 # Documents can be checked online for 90 days after issue (domain.md "Anti-forgery").
 VERIFY_DAYS = 90
 # A maintenance answer asks the kiosk to come back in five minutes (RFC 9110 §10.2.3 Retry-After).
@@ -511,6 +515,10 @@ class ServerSimulator:
         issuance = self._existing(kiosk_id, request.match_info["key"])
         if issuance.state == "voided":
             raise ApiError(409, "already-voided", "a voided issuance cannot be committed")
+        held_until = dt.datetime.fromisoformat(issuance.created_at) + dt.timedelta(seconds=RESERVATION_HOLD_S)
+        if issuance.state == "reserved" and dt.datetime.now(KST) > held_until:
+            self._require_store().void(issuance.issuance_id, reason="reservation-expired", at=dt.datetime.now(KST))
+            raise ApiError(409, "reservation-expired", "the reservation expired before its commit")
         if issuance.state == "reserved":
             self._require_store().commit(
                 issuance.issuance_id, pages_printed=pages, payment_ref=ref, at=dt.datetime.now(KST)
@@ -593,6 +601,7 @@ class ServerSimulator:
             "issuance_id": issuance.issuance_id,
             "fee_total": issuance.fee_total,
             "state": issuance.state,
+            "hold_seconds": RESERVATION_HOLD_S,
             "documents": [
                 {
                     "pdf_b64": base64.b64encode(sent(d.pdf)).decode("ascii"),

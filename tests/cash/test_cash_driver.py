@@ -224,12 +224,27 @@ async def test_inhibited_bill_and_stacker_faults(tmp_path: Path, clock: VirtualC
         assert r.of(BillReturned) == [BillReturned(0, "inhibited")]
         r.sim.stacker_removed(True)
         await until(lambda: cash.status.reason == "stacker-removed")
-        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OUT
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.MISSING
         r.sim.stacker_removed(False)
-        await until(lambda: cash.status.supplies["bill-stacker"] is SupplyLevel.FULL)
+        await until(lambda: cash.status.supplies["bill-stacker"] is SupplyLevel.OK)
         r.sim.stacker_full(True)
         await until(lambda: cash.status.reason == "stacker-full")
         assert CashFault("bill", "stacker-full") in r.events
+
+
+async def test_stacker_full_before_start_is_learnt_from_the_refused_bill(tmp_path: Path,
+                                                                       clock: VirtualClock) -> None:
+    """The stacker filled while no controller listened: the validator's refusal of the next bill says
+    why, and the status shows bills cannot be taken while coins still can."""
+    async with rig(tmp_path, clock) as r:
+        r.sim.stacker_full(True)
+        cash = await r.connect()
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.OK  # its event predates the driver
+        assert r.sim.insert_bill(1000) == "refused"
+        await until(lambda: cash.status.reason == "stacker-full")
+        assert cash.status.supplies["bill-stacker"] is SupplyLevel.FULL  # XFS4IoT cash-in: no room
+        assert cash.status.state is DeviceState.ONLINE and cash.status.usable  # coins still work
+        assert r.sim.state()["bill"]["returned"] == [1000]
 
 
 # ------------------------------------------------------------------ hopper
@@ -239,7 +254,8 @@ async def test_dispense_pays_exactly(tmp_path: Path, clock: VirtualClock) -> Non
     async with rig(tmp_path, clock, hopper_count=100) as r:
         cash = await r.connect()
         assert cash.status.supplies["hopper:100"] is SupplyLevel.FULL
-        assert cash.change_available() > 0
+        assert cash.change_cap() is None  # an untripped low probe sets no bound on the count
+        assert cash.change_confirmed() == 20 * 100  # but confirms its threshold
         result = await cash.dispense(700)
         assert result == DispenseResult(requested=700, paid=700, unpaid=0)
         assert r.sim.state()["hopper"]["coins_paid_out"] == 7
@@ -251,12 +267,14 @@ async def test_hopper_empty_mid_payout_reports_paid_and_unpaid_exactly(tmp_path:
     async with rig(tmp_path, clock, hopper_count=3) as r:
         cash = await r.connect()
         assert cash.status.supplies["hopper:100"] is SupplyLevel.LOW
+        assert cash.change_cap() == 20 * 100  # the low probe tripped: at most its threshold
+        assert cash.change_confirmed() == 0
         result = await cash.dispense(800)
         assert result == DispenseResult(requested=800, paid=300, unpaid=500)
         assert r.sim.state()["hopper"]["won_paid_out"] == 300
         assert cash.status.supplies["hopper:100"] is SupplyLevel.OUT
         assert cash.status.reason == "hopper-empty"
-        assert cash.change_available() == 0
+        assert cash.change_cap() == 0
         assert CashFault("hopper", "empty", "payout timeout") in r.events
         r.sim.hopper_level(300)  # the operator refills it
         await until(lambda: cash.status.supplies["hopper:100"] is SupplyLevel.FULL)
@@ -319,7 +337,7 @@ async def test_silent_bus_is_offline_then_recovers(tmp_path: Path, clock: Virtua
             await until(lambda: cash.status.state is DeviceState.OFFLINE)
             assert cash.status.reason == "serial-timeout"
             assert not cash.status.state.usable
-            assert cash.change_available() == 0
+            assert cash.change_cap() == 0
             r.sim.silent(False)
             await until(lambda: cash.status.state is DeviceState.ONLINE)
         states = [s.state for s in r.statuses]

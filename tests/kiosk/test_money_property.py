@@ -141,6 +141,7 @@ class Booth:
             await self.sim("a4_printer", "clear_jam")
             self.jammed = False
         await self.sim("cctalk", "hopper_level", count=200)
+        kiosk.refill_hopper(200, source="test")  # journaled, as a technician's refill is
         await self.screen("idle")
         await self.until(lambda: kiosk.availability.open_reason == "", "the kiosk did not reopen")
         await self.until(lambda: kiosk._change_available() > 0, "the hopper refill was never seen")

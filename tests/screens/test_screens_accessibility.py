@@ -144,7 +144,7 @@ CODES = {
     ],
     "opt": [
         "include_past_addresses",
-        "show_full_numbers",
+        "show_member_numbers",
         "address_history",
         "military_service",
         "detailed",

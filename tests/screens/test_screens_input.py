@@ -45,8 +45,8 @@ def _view(screen: str, sample: str, **kw: Any) -> View:
         (
             "options",
             "resident_copy",
-            "opt:show_full_numbers",
-            Intent("toggle_option", {"option_id": "show_full_numbers"}),
+            "opt:show_member_numbers",
+            Intent("toggle_option", {"option_id": "show_member_numbers"}),
         ),
         ("options", "resident_copy", "copies:+", Intent("copies", {"delta": 1})),
         ("options", "resident_copy", "copies:-", Intent("copies", {"delta": -1})),

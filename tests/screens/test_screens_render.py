@@ -49,7 +49,7 @@ EXPECTED_WIDGETS = {
     "fingerprint": {"cancel"},
     "options": {
         "opt:include_past_addresses",
-        "opt:show_full_numbers",
+        "opt:show_member_numbers",
         "copies:+",
         "copies:-",
         "ok",
@@ -92,7 +92,7 @@ def test_all_option_ids_have_words_and_toggles() -> None:
     try:
         ids = [
             "include_past_addresses",
-            "show_full_numbers",
+            "show_member_numbers",
             "address_history",
             "military_service",
             "detailed",

@@ -1,0 +1,45 @@
+"""The hopper count the kiosk promises change from: a refill's float minus every payout, never more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.hopper_inventory import HopperInventory, record_refill
+from kiosk.journal import Journal
+
+AT = "2026-12-06T10:00:00.000"
+
+
+def test_refill_payouts_and_uncertain_payouts(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    inventory = HopperInventory(journal, 100)
+    assert inventory.won() is None and not inventory.has_refill()
+    record_refill(journal, coins=30, coin=100, at=AT, source="test")
+    assert inventory.won() == 3000
+    journal.record("s1", "change_intent", at=AT, amount=850)
+    assert inventory.won() == 2200  # a payout under way counts as paid (800 of it can be coins)
+    journal.record("s1", "change_paid", at=AT, amount=800)
+    assert inventory.won() == 2200
+    journal.record("s2", "refund_intent", at=AT, amount=500)
+    journal.record("s2", "refund_paid", at=AT, amount=0, recovered=True, unknown=True)
+    assert inventory.won() == 1700  # the hopper could not say: every coin asked for may have fallen
+    assert journal.totals()["hopper_coins"] == 17
+    journal.record("s3", "coin_credited", at=AT, amount=100)  # to the cash box, not the hopper
+    assert inventory.won() == 1700
+    record_refill(journal, coins=200, coin=100, at=AT, source="kiosk refill-hopper")
+    assert inventory.won() == 20000
+    assert journal.totals()["hopper_coins"] == 200
+    journal.close()
+
+
+def test_a_refill_written_by_another_process_is_seen(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    inventory = HopperInventory(journal, 100)
+    record_refill(journal, coins=5, coin=100, at=AT, source="test")
+    assert inventory.won() == 500
+    other = Journal(path)  # `kiosk refill-hopper` while the kiosk runs
+    record_refill(other, coins=50, coin=100, at=AT, source="cli")
+    other.close()
+    assert inventory.won() == 5000
+    journal.close()
