@@ -92,6 +92,23 @@ class ScenarioResult:
     issuing_ms: float = 0.0
 
 
+class GlassClock:
+    """The touch screen's own time in a scenario: the kiosk's virtual clock plus the moments a scripted
+    finger spends reading a new screen or holding a touch. Kept apart from the kiosk's clock so that a
+    tap never moves the clock the devices' reply deadlines run on: a half-second jump there times out
+    a ccTalk poll in flight, and the hopper looks silent for a moment (no change offered)."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+        self._finger_seconds = 0.0
+
+    def now(self) -> float:
+        return self._clock.monotonic() + self._finger_seconds
+
+    def advance(self, seconds: float) -> None:
+        self._finger_seconds += max(0.0, seconds)
+
+
 class ScreenHarness:
     """Headless screens for a scenario: every view is drawn, and a new screen is saved as a PNG."""
 
@@ -99,7 +116,7 @@ class ScreenHarness:
                  clock_monotonic: Callable[[], float] | None = None) -> None:
         from screens.runner import ScreenRunner  # pygame only here, never in the controller
 
-        # The screens' touch guard runs on the scenario's virtual clock, like every other timeout.
+        # The screens' touch guard runs on the scenario's glass clock (the virtual clock and the finger's time).
         self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent,
                                    clock_monotonic=clock_monotonic)
         self.snapshot_dir = snapshot_dir
@@ -135,6 +152,7 @@ class ScenarioRun:
         self.snapshot_dir = snapshot_dir
         self.settings = settings
         self.clock = VirtualClock()
+        self.glass = GlassClock(self.clock)
         # The booth is built here unless another process runs it (the kill -9 crash harness does, so
         # the devices outlive the kiosk it kills).
         self.booth: Booth = booth or SimulatedBooth(
@@ -162,7 +180,7 @@ class ScenarioRun:
     async def _start_kiosk(self) -> None:
         assert self.config is not None
         app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory)
-        self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.clock.monotonic)
+        self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.glass.now)
         app._show = self._show
         self.app = app
         await app.start()
@@ -270,14 +288,14 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
     elif "tap" in step:
         widget = step["tap"]
         await run.until(lambda: widget in screens.runner.widgets(), f"widget {widget!r} not on screen")
-        await _read_first(run)
+        _read_first(run)
         screens.runner.tap(widget)
         await asyncio.sleep(0.01)
     elif "keys" in step:
         for char in str(step["keys"]):
             key = "key:dash" if char == "-" else f"key:{char}"
             await run.until(functools.partial(_on_screen, screens, key), f"{key} not on screen")
-            await _read_first(run)
+            _read_first(run)
             screens.runner.tap(key)
             await asyncio.sleep(0.002)
     elif any(word in step for word in TOUCH_STEPS):
@@ -389,12 +407,10 @@ TOUCH_STEPS = ("touch", "double_tap", "expect_language")
 DOUBLE_TAP_ANSWER_SECONDS = 1.0
 
 
-async def _read_first(run: ScenarioRun) -> None:
+def _read_first(run: ScenarioRun) -> None:
     """A deliberate tap comes from a resident who has seen the screen: let its touch guard pass."""
     assert run.screens is not None
-    left = run.screens.runner.guard_left()
-    if left > 0:
-        await run.clock.advance(left)
+    run.glass.advance(run.screens.runner.guard_left())
 
 
 async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
@@ -410,19 +426,19 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         spec = step["touch"]
         pos = (int(spec["x"]), int(spec["y"]))
         runner.touch_down(pos)
-        await run.clock.advance(float(spec.get("hold", 0.1)))
+        run.glass.advance(float(spec.get("hold", 0.1)))
         runner.touch_up(pos)
         await asyncio.sleep(0.01)
     else:
         spec = step["double_tap"]
         widget = str(spec["widget"])
         await run.until(lambda: widget in runner.widgets(), f"widget {widget!r} not on screen")
-        await _read_first(run)
+        _read_first(run)
         pos = runner.widget(widget).rect.center
         before = runner.screen_shown
         hold, gap = float(spec.get("hold", 0.05)), float(spec.get("gap", 0.15))
         runner.touch_down(pos)
-        await run.clock.advance(hold)
+        run.glass.advance(hold)
         runner.touch_up(pos)
         # The kiosk answers a tap within milliseconds, well inside a double tap's gap: the second
         # touch lands on the next screen whenever there is one.
@@ -431,9 +447,9 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
             if time.monotonic() > deadline:
                 break  # the first touch changed nothing: the second lands on the same screen
             await asyncio.sleep(0.005)
-        await run.clock.advance(max(0.0, gap - hold))
+        run.glass.advance(gap - hold)
         runner.touch_down(pos)
-        await run.clock.advance(hold)
+        run.glass.advance(hold)
         runner.touch_up(pos)
         await asyncio.sleep(0.01)
 
