@@ -322,8 +322,38 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await kiosk.handle_intent(Intent(spec["name"], dict(spec.get("args", {}))))
     elif "wait" in step:
         await asyncio.sleep(float(step["wait"]))
+    elif "inject_bug" in step:
+        _inject_bug(run.kiosk, step["inject_bug"])
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
+
+
+class InjectedBug(ZeroDivisionError):
+    """The bug an `inject_bug` step plants in a kiosk callback (a division by zero, as a bad config
+    value would cause), so a scenario can prove the failsafe path settles the session."""
+
+
+def _inject_bug(kiosk: Kiosk, spec: str | dict[str, Any]) -> None:
+    """Make a kiosk callback (`enter_issue`, or a dotted path such as `till.settle`) raise for its next
+    `times` calls (default 1), then behave again. Test-only: the running kiosk is patched in memory."""
+    if isinstance(spec, str):
+        spec = {"callback": spec}
+    path = str(spec["callback"]).split(".")
+    owner: Any = kiosk
+    for part in path[:-1]:
+        owner = getattr(owner, part)
+    name = path[-1]
+    original = getattr(owner, name)  # AttributeError (a FAIL line) when the scenario names no callback
+    left = [int(spec.get("times", 1))]
+
+    @functools.wraps(original)
+    async def buggy(*args: Any, **kwargs: Any) -> Any:
+        if left[0] > 0:
+            left[0] -= 1
+            raise InjectedBug(f"injected bug in {'.'.join(path)}")
+        return await original(*args, **kwargs)
+
+    setattr(owner, name, buggy)
 
 
 def load_scenario(path: Path) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
@@ -360,7 +390,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
                     acted_at = None
             except ScenarioFailed:
                 raise
-            except (AssertionError, ValueError, KeyError, RuntimeError, TimeoutError) as exc:
+            except (AssertionError, ValueError, KeyError, RuntimeError, TimeoutError, AttributeError) as exc:
                 raise ScenarioFailed(index, step, str(exc) or type(exc).__name__) from exc
         result.elapsed_seconds = time.perf_counter() - started
         assert run.screens is not None

@@ -53,6 +53,9 @@ class Session:
     outcome: str = ""
     reason: str = ""
     closed: bool = False
+    # The failsafe path (a bug): settling retried once, then left to the next boot's recovery.
+    settle_tries: int = 0
+    settle_abandoned: bool = False
 
     @property
     def remaining(self) -> int:

@@ -330,6 +330,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The kiosk cannot save its transaction record and has stopped. "
         "Ask a community centre about any money you put in",
     },
+    "reason.settling-failed": {
+        "ko": "넣으신 돈을 지금 돌려드리지 못했습니다. 기록은 남아 있으니 주민센터에 문의해 주세요",
+        "en": "Your money could not be returned just now. It is on record: ask a community centre about it",
+    },
     "reason._unknown": {"ko": "일시적인 문제가 생겼습니다", "en": "A temporary problem occurred"},
     # --- notices -------------------------------------------------------------------------
     "notice.receipt-paper-out": {
