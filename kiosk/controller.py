@@ -213,7 +213,7 @@ class Kiosk:
         session = self.session
         if session is None or session.closed or not self.state.startswith(S.SESSION):
             return
-        if session.outcome != "issued":
+        if session.outcome not in ("issued", "partial"):
             session.outcome = "failed"
         session.reason = session.reason or f"internal-error:{where}"
         if self.state != S.DONE:
@@ -239,6 +239,7 @@ class Kiosk:
         session.settle_abandoned = True
         session.reason = SETTLING_FAILED
         self.publish()
+        await self._result_shown(session)
 
     async def fire(self, trigger: str) -> None:
         """Send the machine an event from a fresh task, so the sender's own work is never cancelled."""
@@ -535,6 +536,31 @@ class Kiosk:
                             reason=session.reason)
         session.wipe()
         self.publish()
+        await self._result_shown(session)
+
+    async def _result_shown(self, session: Session) -> None:
+        """The amounts are final and on screen: honour an OK pressed while settling, unless there is a
+        voucher code the resident has not seen yet; otherwise the result stays for the full `done` time."""
+        if session.finish_requested and not session.voucher:
+            await self.fire("finish")
+            return
+        state = self.machine.get_state(S.DONE)
+        rearm = getattr(state, "rearm", None)
+        if rearm is not None:
+            rearm(self)
+
+    @property
+    def result_final(self) -> bool:
+        """The result screen may show its amounts: the session is settled, or nothing more will be
+        settled here (the journal refused a write, or settling failed after a bug)."""
+        session = self.session
+        return session is None or session.closed or session.settle_abandoned or bool(self.journal_fault)
+
+    async def on_done_timeout(self) -> None:
+        """Nobody pressed OK on the result screen: back to idle, but never while still settling
+        (the countdown starts again when the amounts are final)."""
+        if self.result_final:
+            await self.fire("finish")
 
     def _settling_abandoned(self) -> bool:
         """Settling stopped at a journal write that was refused, or failed again after a bug: nothing
@@ -729,6 +755,11 @@ class Kiosk:
             await self.fire("options_chosen")
         elif self.state == S.DONE and (session.closed or self._settling_abandoned()):
             await self.fire("finish")
+        elif self.state == S.DONE:
+            # Still settling: the press is remembered and answered on screen, and honoured when the
+            # amounts are final (kiosk._result_shown).
+            session.finish_requested = True
+            self.publish()
 
     async def _intent_toggle_option(self, option_id: str = "") -> None:
         session = self.session

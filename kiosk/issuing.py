@@ -178,7 +178,9 @@ class Issuer:
         kept = per_copy * printed
         self._record(session.id, "fee_kept", kept, ref=session.document, copies=printed)
         session.fee_kept = True
-        session.reason = "print-partial"
+        # Not "failed": the resident holds `printed` copies. The result screen says how many, what was
+        # kept and what came back; the receipt is printed once the refund is paid (settle).
+        session.outcome, session.reason = "partial", "print-partial"
 
     async def _commit(self, session: Session) -> None:
         key = session.id
@@ -219,6 +221,10 @@ class Issuer:
         if "reserve_intent" in kinds and not kinds & {"print_done", "voided", "committed"}:
             await self.void(session.id, reason=session.reason or session.outcome or "not-printed")
         if session.voucher and not session.receipt_printed:
+            await self.print_receipt(session)
+        elif session.fee_kept and "receipt_intent" not in kinds:
+            # Some copies came out and their fee was kept, the rest refunded just now (kiosk.till settled
+            # first): the receipt says what came out, what was kept and what came back.
             await self.print_receipt(session)
 
     async def void(self, session_id: str, *, reason: str) -> None:

@@ -133,7 +133,7 @@ def states(t: TimeoutsSection) -> list[Any]:
                 _waiting("pay", t.payment),
                 _state("issue", tags=["busy"]),
                 _state("print", tags=["busy"]),
-                _state("done", timeout=t.done, on_timeout="finish", tags=["shows_result"]),
+                _state("done", timeout=t.done, on_timeout="on_done_timeout", tags=["shows_result"]),
             ],
         },
     ]
