@@ -9,6 +9,7 @@ asks the server about card authorisations whose answer the power cut took (kiosk
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from kiosk.card_recovery import lookup_owed, reconcile
@@ -52,9 +53,16 @@ def a4_job_name(session_id: str, copy: int, copies: int) -> str:
     return f"{session_id[:8]}-{copy}of{copies}"
 
 
+# Receipts the printer accepted, kept as text (newest last) for the technician and for scenarios
+# (`expect_receipt_text`): Korean lines reach the printer as raster images, so the printer cannot
+# give the text back. A receipt holds no personal data (kiosk/receipt_content.py).
+RECEIPTS_KEPT = 20
+
+
 class Issuer:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
+        self.printed_receipts: deque[str] = deque(maxlen=RECEIPTS_KEPT)
 
     def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
         self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
@@ -209,6 +217,7 @@ class Issuer:
             self._record(session.id, "receipt_failed", error=type(exc).__name__)
             return
         session.receipt_printed = True
+        self.printed_receipts.append("\n".join(line.text for line in receipt.lines))
         self._record(session.id, "receipt_printed")
 
     # ------------------------------------------------------------------ end of session
