@@ -161,7 +161,7 @@ class Journal:
         try:
             cur = self._db.execute(
                 "INSERT INTO journal(at, session, kind, amount, ref, detail) VALUES (?,?,?,?,?,?)",
-                (at, session, kind, int(amount), redact(str(ref)), text),
+                (at, session, kind, int(amount), redact(str(ref), keep_parcel_numbers=True), text),
             )
         except sqlite3.Error as exc:
             raise self._unwritable(exc) from exc

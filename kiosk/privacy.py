@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from typing import NoReturn
 
 RESIDENT_NUMBER_DIGITS = 13
@@ -131,8 +132,10 @@ class ResidentNumberEntry:
 #   (month 01-12, day 01-31; the year and the century digit are not checked, so a number mistyped in
 #   its date is still hidden);
 # - a card number: 13-19 digits that pass the Luhn check, as every issued PAN does;
-#   A parcel number (PNU: 19 digits, a province code, 5 more digits of district, dong and ri, then 1 or 2
-#   for ordinary or mountain land) is not a card, even when it happens to pass Luhn;
+#   Where the text is known to hold identifiers (the journal's `ref`), a parcel number (PNU: 19 digits,
+#   a province code, 8 more digits of district, dong and ri, then 1 or 2 for ordinary or mountain land)
+#   is not a card, even when it happens to pass Luhn; in free text (logs) it is masked then, as a
+#   19-digit Visa or Maestro number of the same shape would be;
 # - fingerprint template bytes: a long hex run (a template is hundreds of bytes; hashes are shorter).
 # A digit run glued to letters (`PAY-2026...`, `ISS-...`, a hex session id) is part of an identifier,
 # never a number a person typed or a card carries: it is left alone.
@@ -165,17 +168,22 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _mask_card(match: re.Match[str]) -> str:
-    whole = match.group(0)
-    if not luhn_valid(whole) or is_parcel_number(whole):
-        return whole  # a reference, a parcel number, a count: not a card
-    return f"{match.group(1)}******{match.group(3)}"
+def _card_masker(keep_parcel_numbers: bool) -> Callable[[re.Match[str]], str]:
+    def mask(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if not luhn_valid(whole) or (keep_parcel_numbers and is_parcel_number(whole)):
+            return whole  # a reference, a parcel number, a count: not a card
+        return f"{match.group(1)}******{match.group(3)}"
+
+    return mask
 
 
-def redact(text: str) -> str:
-    """`text` with resident numbers, card numbers and template bytes masked; everything else as it was."""
+def redact(text: str, *, keep_parcel_numbers: bool = False) -> str:
+    """`text` with resident numbers, card numbers and template bytes masked; everything else as it was.
+    `keep_parcel_numbers`: the text holds identifiers (the journal's `ref`), so a 19-digit parcel
+    number stays whole even when it passes Luhn."""
     text = _RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
-    text = _CARD_NUMBER.sub(_mask_card, text)
+    text = _CARD_NUMBER.sub(_card_masker(keep_parcel_numbers), text)
     return _TEMPLATE_HEX.sub(lambda m: f"<{len(m.group(0)) // 2} bytes>", text)
 
 
