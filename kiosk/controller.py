@@ -221,7 +221,10 @@ class Kiosk:
             await self.fire("failed" if self.state in S.FAILABLE else "cancel")
             return
         if self.journal_fault:
-            self.publish()  # the journal refused a write: nothing can be settled until it is fixed
+            # The journal refused a write: nothing can be settled until it is fixed. Once the settling
+            # task has stopped, an OK pressed meanwhile is honoured.
+            self.publish()
+            self._spawn(self._after_settling_stops(session), "settle-stopped")
             return
         settling = self._state_tasks.get("settle")
         if where != "settle" and settling is not None and not settling.done():
@@ -548,6 +551,14 @@ class Kiosk:
         rearm = getattr(state, "rearm", None)
         if rearm is not None:
             rearm(self)
+
+    async def _after_settling_stops(self, session: Session) -> None:
+        task = self._state_tasks.get("settle")
+        if task is not None and task is not asyncio.current_task():
+            await asyncio.wait({task})
+        if self.session is session and self.state == S.DONE:
+            self.publish()
+            await self._result_shown(session)
 
     @property
     def result_final(self) -> bool:
