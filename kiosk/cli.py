@@ -2,7 +2,7 @@
 
     kiosk demo [--out out/demo]          the scripted demo session against the simulators
     kiosk run [--hardware] [--config F]  the kiosk for a person (window if a display, else headless)
-    kiosk scenario FILE.toml [...]       scripted sessions; exits non-zero naming the failing step
+    kiosk scenario FILE.toml [...] [--keep DIR]  scripted sessions; exits non-zero naming the failing step
     kiosk sim SIMULATOR COMMAND [k=v]    drive a running simulator (insert a coin, place a finger)
     kiosk tap WIDGET / kiosk screen      touch the running kiosk's screen / see what it shows
     kiosk journal [--tail N|--sessions N|--totals|--csv DAY]  the journal, for a technician over SSH
@@ -61,13 +61,22 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
         try:
-            result = asyncio.run(run_scenario(Path(name), out_dir=Path(args.out) if args.out else None))
+            result = asyncio.run(run_scenario(Path(name), out_dir=Path(args.out) if args.out else None,
+                                              keep_journal=_kept_journal(args.keep, name, len(args.files))))
         except ScenarioFailed as exc:
             print(f"FAIL {name}: {exc}")
             failed += 1
             continue
         print(f"ok   {name}: {result.name} ({result.steps} steps, {result.elapsed_seconds:.2f} s)")
     return 1 if failed else 0
+
+
+def _kept_journal(keep: str | None, name: str, files: int) -> Path | None:
+    """Where `kiosk scenario --keep DIR` puts a scenario's journal: DIR/journal.sqlite3 for one file,
+    DIR/<scenario>.sqlite3 for several."""
+    if not keep:
+        return None
+    return Path(keep) / ("journal.sqlite3" if files == 1 else f"{Path(name).stem}.sqlite3")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -202,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scenario", help="run scenario files")
     p.add_argument("files", nargs="+")
     p.add_argument("--out", default=None, help="save a PNG of every screen here")
+    p.add_argument("--keep", default=None, metavar="DIR",
+                   help="keep the journal: DIR/journal.sqlite3 (DIR/<scenario>.sqlite3 for several files), "
+                        "for `kiosk journal --path`")
     p.set_defaults(func=cmd_scenario)
 
     p = sub.add_parser("run", help="run the kiosk for a person")

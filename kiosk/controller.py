@@ -62,6 +62,7 @@ RETRY_PAUSE_SECONDS = 1.5
 # The out-of-service reason (and the session's) once a journal write was refused.
 JOURNAL_UNWRITABLE = "journal-unwritable"
 RECOVERY_FAILED = "recovery-needs-technician"
+SETTLING_FAILED = "settling-failed"  # a bug stopped settling twice: the next boot's recovery settles
 
 
 @dataclass
@@ -226,6 +227,9 @@ class Kiosk:
             return None
 
     async def _recover_from_bug(self, where: str) -> None:
+        """The failsafe path for a bug anywhere in a session: the session ends as failed, its money is
+        settled (refunded) and the resident is told on the result screen; the kiosk goes back to idle,
+        or out of service when even settling failed (the next boot's recovery settles it then)."""
         if self._stopping:
             return
         if where == "boot" and not self.journal_fault:
@@ -235,9 +239,38 @@ class Kiosk:
             await self.fire("booted")  # the self-test finds the kiosk unfit and says why
             return
         session = self.session
-        if session is not None and not session.closed and self.state.startswith(S.SESSION):
-            session.reason = session.reason or f"internal-error:{where}"
-            await self.fire("failed")
+        if session is None or session.closed or not self.state.startswith(S.SESSION):
+            return
+        if session.outcome not in ("issued", "partial"):
+            session.outcome = "failed"
+        session.reason = session.reason or f"internal-error:{where}"
+        if self.state != S.DONE:
+            # `failed` leaves every state that can hold money or paper; the others can be cancelled.
+            await self.fire("failed" if self.state in S.FAILABLE else "cancel")
+            return
+        if self.journal_fault:
+            # The journal refused a write: nothing can be settled until it is fixed. Once the settling
+            # task has stopped, an OK pressed meanwhile is honoured.
+            self.publish()
+            self._spawn(self._after_settling_stops(session), "settle-stopped")
+            return
+        settling = self._state_tasks.get("settle")
+        if where != "settle" and settling is not None and not settling.done():
+            return  # the bug was elsewhere (drawing the result): settling goes on by itself
+        if session.settle_tries == 0:
+            # Settling did not run (the result screen's own entry failed) or stopped half-way: run it
+            # again; every step of it is idempotent against the journal.
+            session.settle_tries += 1
+            self.publish()
+            self._spawn_for_state(self._settle(), "settle")
+            return
+        log.critical("OUT OF SERVICE: session %s could not be settled after a bug; the next boot's recovery "
+                     "settles it from the journal", session.id[:8])
+        self.recovery_fault = RECOVERY_FAILED
+        session.settle_abandoned = True
+        session.reason = SETTLING_FAILED
+        self.publish()
+        await self._result_shown(session)
 
     async def fire(self, trigger: str) -> None:
         """Send the machine an event from a fresh task, so the sender's own work is never cancelled."""
@@ -282,7 +315,11 @@ class Kiosk:
         await self._health_changed()
 
     async def on_machine_exception(self, event_data: Any) -> None:
-        log.error("state machine error in %s: %r", getattr(self, "state", "?"), event_data.error)
+        """A callback of the machine raised: a bug. Cancellation (a newer event, a stop) is not one."""
+        error = event_data.error
+        if isinstance(error, asyncio.CancelledError):
+            raise error
+        log.error("state machine error in %s: %r", getattr(self, "state", "?"), error, exc_info=error)
         await self._recover_from_bug(f"machine:{event_data.event.name if event_data.event else '?'}")
 
     # ------------------------------------------------------------------ publishing
@@ -584,10 +621,46 @@ class Kiosk:
                             reason=session.reason)
         session.wipe()
         self.publish()
+        await self._result_shown(session)
+
+    async def _result_shown(self, session: Session) -> None:
+        """The amounts are final and on screen: honour an OK pressed while settling, unless there is a
+        voucher code the resident has not seen yet; otherwise the result stays for the full `done` time."""
+        if session.finish_requested and not session.voucher:
+            await self.fire("finish")
+            return
+        state = self.machine.get_state(S.DONE)
+        rearm = getattr(state, "rearm", None)
+        if rearm is not None:
+            rearm(self)
+
+    async def _after_settling_stops(self, session: Session) -> None:
+        task = self._state_tasks.get("settle")
+        if task is not None and task is not asyncio.current_task():
+            await asyncio.wait({task})
+        if self.session is session and self.state == S.DONE:
+            self.publish()
+            await self._result_shown(session)
+
+    @property
+    def result_final(self) -> bool:
+        """The result screen may show its amounts: the session is settled, or nothing more will be
+        settled here (the journal refused a write, or settling failed after a bug)."""
+        session = self.session
+        return session is None or session.closed or session.settle_abandoned or bool(self.journal_fault)
+
+    async def on_done_timeout(self) -> None:
+        """Nobody pressed OK on the result screen: back to idle, but never while still settling
+        (the countdown starts again when the amounts are final)."""
+        if self.result_final:
+            await self.fire("finish")
 
     def _settling_abandoned(self) -> bool:
-        """Settling stopped at a journal write that was refused: nothing more will happen here."""
+        """Settling stopped at a journal write that was refused, or failed again after a bug: nothing
+        more will happen here (the next boot's recovery settles the session)."""
         task = self._state_tasks.get("settle")
+        if self.session is not None and self.session.settle_abandoned:
+            return True
         return bool(self.journal_fault) and (task is None or task.done())
 
     async def leave_session(self) -> None:
@@ -789,6 +862,11 @@ class Kiosk:
             await self.fire("options_chosen")
         elif self.state == S.DONE and (session.closed or self._settling_abandoned()):
             await self.fire("finish")
+        elif self.state == S.DONE:
+            # Still settling: the press is remembered and answered on screen, and honoured when the
+            # amounts are final (kiosk._result_shown).
+            session.finish_requested = True
+            self.publish()
 
     async def _intent_retype_number(self) -> None:
         """The resident doubts the number typed (a finger that did not match): type it again."""

@@ -9,6 +9,7 @@ asks the server about card authorisations whose answer the power cut took (kiosk
 from __future__ import annotations
 
 import logging
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from kiosk.card_recovery import lookup_owed, reconcile
@@ -52,10 +53,17 @@ def a4_job_name(session_id: str, copy: int, copies: int) -> str:
     return f"{session_id[:8]}-{copy}of{copies}"
 
 
+# Receipts the printer accepted, kept as text (newest last) for the technician and for scenarios
+# (`expect_receipt_text`): Korean lines reach the printer as raster images, so the printer cannot
+# give the text back. A receipt holds no personal data (kiosk/receipt_content.py).
+RECEIPTS_KEPT = 20
+
+
 class Issuer:
     def __init__(self, kiosk: Kiosk) -> None:
         self.kiosk = kiosk
         self._hold_checked = False
+        self.printed_receipts: deque[str] = deque(maxlen=RECEIPTS_KEPT)
 
     def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
         self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
@@ -193,7 +201,9 @@ class Issuer:
         kept = per_copy * printed
         self._record(session.id, "fee_kept", kept, ref=session.document, copies=printed)
         session.fee_kept = True
-        session.reason = "print-partial"
+        # Not "failed": the resident holds `printed` copies. The result screen says how many, what was
+        # kept and what came back; the receipt is printed once the refund is paid (settle).
+        session.outcome, session.reason = "partial", "print-partial"
 
     async def _commit(self, session: Session) -> None:
         key = session.id
@@ -222,6 +232,7 @@ class Issuer:
             self._record(session.id, "receipt_failed", error=type(exc).__name__)
             return
         session.receipt_printed = True
+        self.printed_receipts.append("\n".join(line.text for line in receipt.lines))
         self._record(session.id, "receipt_printed")
 
     # ------------------------------------------------------------------ end of session
@@ -234,6 +245,10 @@ class Issuer:
         if "reserve_intent" in kinds and not kinds & {"print_done", "voided", "committed"}:
             await self.void(session.id, reason=session.reason or session.outcome or "not-printed")
         if session.voucher and not session.receipt_printed:
+            await self.print_receipt(session)
+        elif session.fee_kept and "receipt_intent" not in kinds:
+            # Some copies came out and their fee was kept, the rest refunded just now (kiosk.till settled
+            # first): the receipt says what came out, what was kept and what came back.
             await self.print_receipt(session)
 
     async def void(self, session_id: str, *, reason: str) -> None:

@@ -6,7 +6,12 @@ synchronous=FULL: a record that `record()` returned from survives a power cut. W
 synchronous on purpose: the action must not start before its record is durable.
 
 No personal data goes in: no resident number, no template, no card number. A session id links the
-records; amounts are integers in won. Counters (money per kind, documents per type) are derived
+records; amounts are integers in won. The kiosk rebuilds voids, commits and lookups from `ref` and
+from the identifier fields of `detail` (`IDENTIFIER_KEYS`), so a payment reference or a parcel number
+that happens to hold a long digit run must come back unchanged: the privacy filter
+(kiosk.privacy.redact) masks personal data by its structure (a birth date, a Luhn-valid card number,
+template bytes), not every long number. `ref` passes that filter; identifier detail fields are kept
+as given; bytes are never stored, only their length. Counters (money per kind, documents per type) are derived
 from the rows, never kept beside them.
 """
 
@@ -41,6 +46,26 @@ MONEY_IN = ("coin_credited", "bill_stacked", "card_authorised")
 MONEY_OUT = ("change_paid", "refund_paid", "card_voided")
 VOUCHERS = ("voucher_issued",)
 FEES_KEPT = ("fee_kept",)
+
+
+# Detail fields that hold identifiers the kiosk repeats to a server or a technician: never masked.
+IDENTIFIER_KEYS = frozenset({"ref", "reference", "payment_ref", "parcel_id", "pnu", "session", "for_session",
+                             "issuance_id", "verification_number", "verification_numbers", "job", "job_name"})
+
+
+def scrub_detail(value: Any, key: str = "") -> Any:
+    """A journal detail value with personal data masked, identifiers (by key) kept, bytes reduced to
+    their length: a template can never reach the disk, even by mistake."""
+    if isinstance(value, dict):
+        return {str(k): scrub_detail(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [scrub_detail(v, key) for v in value]
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value
+    text = str(value)
+    return text if key in IDENTIFIER_KEYS else redact(text)
 
 
 class JournalCorrupt(RuntimeError):
@@ -133,11 +158,11 @@ class Journal:
     def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "",
                **detail: Any) -> int:
         """Append one durable record and return its sequence number."""
-        text = redact(json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str))
+        text = json.dumps(scrub_detail(detail), ensure_ascii=False, sort_keys=True)
         try:
             cur = self._db.execute(
                 "INSERT INTO journal(at, session, kind, amount, ref, detail) VALUES (?,?,?,?,?,?)",
-                (at, session, kind, int(amount), redact(ref), text),
+                (at, session, kind, int(amount), redact(str(ref), keep_parcel_numbers=True), text),
             )
         except sqlite3.Error as exc:
             raise self._unwritable(exc) from exc

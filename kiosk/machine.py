@@ -58,9 +58,24 @@ class ClockedTimeout(AsyncTimeout):  # transitions is untyped: its base classes 
         self.runner[id(model)] = self.create_timer(event_data)
 
 
+# The model's handler for an exception in any callback (a bug): see KioskMachine.callback.
+EXCEPTION_HANDLER = "on_machine_exception"
+
+
 @add_state_features(Tags, ClockedTimeout)
 class KioskMachine(HierarchicalAsyncMachine):
-    pass
+    async def callback(self, func: Any, event_data: Any) -> None:  # type: ignore[override]  # async in AsyncMachine
+        """Call `func` as transitions does, except the exception handler, which always gets the event.
+
+        The machine runs with send_event=False (callbacks take no arguments), and transitions calls
+        `on_exception` the same way: the handler got no event data, so the error it should report
+        became a TypeError of its own and the session froze where the bug happened. The handler
+        needs the event (the error, the trigger) to end the session on the failsafe path.
+        """
+        if func == EXCEPTION_HANDLER:
+            await event_data.model.on_machine_exception(event_data)
+            return
+        await super().callback(func, event_data)
 
 
 KioskMachine.state_cls.separator = SEP
@@ -87,6 +102,7 @@ class S:
 
     WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY)
     CANCELLABLE = WAITING_FOR_PERSON
+    FAILABLE = (FINGER, PAY, ISSUE, PRINT)  # states `failed` leaves: money or paper may be under way
 
 
 def _state(name: str, **extra: Any) -> dict[str, Any]:
@@ -117,7 +133,7 @@ def states(t: TimeoutsSection) -> list[Any]:
                 _state("issue", tags=["busy"]),
                 _waiting("pay", t.payment),
                 _state("print", tags=["busy"]),
-                _state("done", timeout=t.done, on_timeout="finish", tags=["shows_result"]),
+                _state("done", timeout=t.done, on_timeout="on_done_timeout", tags=["shows_result"]),
             ],
         },
     ]
@@ -141,7 +157,7 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("reserved", S.ISSUE, S.PAY),
     ("fee_settled", S.PAY, S.PRINT),
     ("printed", S.PRINT, S.DONE),
-    ("failed", [S.FINGER, S.PAY, S.ISSUE, S.PRINT], S.DONE),
+    ("failed", list(S.FAILABLE), S.DONE),
     ("failed_before_payment", S.PARCEL, S.DONE),
     ("cancel", list(S.CANCELLABLE), S.DONE),
     ("abandon", list(S.WAITING_FOR_PERSON), S.DONE),
@@ -159,7 +175,7 @@ def build_machine(model: Any, timeouts: TimeoutsSection, machine_cls: type[Any] 
         auto_transitions=False,
         ignore_invalid_triggers=True,
         send_event=False,
-        on_exception="on_machine_exception",
+        on_exception=EXCEPTION_HANDLER,
         model_override=False,
     )
     for trigger, source, dest in TRANSITIONS:

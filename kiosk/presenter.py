@@ -95,12 +95,19 @@ def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
     if screen == "printing":
         return {"document": document, "copies": session.copies, "pages_done": session.pages_done,
                 "pages_total": session.pages_total, "status": session.print_status}
+    if screen == "done" and not kiosk.result_final:
+        # Settling (refund, change, voids, receipt) is still under way: no amount is final yet, so none
+        # is shown; `ok_pressed` says an OK was heard and will be honoured.
+        return {"document": document, "settling": True, "settled": False, "ok_pressed": session.finish_requested}
     if screen == "done":
-        return {"document": document, "outcome": session.outcome or "cancelled", "reason": session.reason,
-                "change": session.change, "refund": session.refund, "voucher": session.voucher,
-                "receipt_printed": session.receipt_printed, "settled": session.closed,
+        rows = kiosk.journal.entries(session.id)
+        return {"document": document, "settling": False, "outcome": session.outcome or "cancelled",
+                "reason": session.reason, "change": session.change, "refund": session.refund,
+                "voucher": session.voucher, "receipt_printed": session.receipt_printed, "settled": session.closed,
+                "copies": session.copies, "copies_printed": sum(1 for e in rows if e.kind == "print_done"),
+                "fee_kept": sum(e.amount for e in rows if e.kind == "fee_kept"),
                 "masked_pan": kiosk.card_payment.masked_pan(session.id),
-                "card_voided": sum(e.amount for e in kiosk.journal.entries(session.id) if e.kind == "card_voided")}
+                "card_voided": sum(e.amount for e in rows if e.kind == "card_voided")}
     return {}
 
 

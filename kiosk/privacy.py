@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from typing import NoReturn
 
 RESIDENT_NUMBER_DIGITS = 13
@@ -130,14 +131,65 @@ class ResidentNumberEntry:
         raise TypeError("secrets are never serialised")
 
 
-# 13 digits with an optional hyphen after six: a resident number; 13–19 digits: a card number.
-_RESIDENT_NUMBER = re.compile(r"(?<!\d)(\d{6})-?([1-8])\d{6}(?!\d)")
-_CARD_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{3,9}(\d{4})(?!\d)")
+# What personal data looks like in text, by its structure, so identifiers the kiosk must repeat to a
+# server (payment references, 19-digit parcel numbers, session ids) are left alone:
+# - a resident number: 13 digits, an optional hyphen after six, and a birth date that could exist
+#   (month 01-12, day 01-31; the year and the century digit are not checked, so a number mistyped in
+#   its date is still hidden);
+# - a card number: 13-19 digits that pass the Luhn check, as every issued PAN does;
+#   Where the text is known to hold identifiers (the journal's `ref`), a parcel number (PNU: 19 digits,
+#   a province code, 8 more digits of district, dong and ri, then 1 or 2 for ordinary or mountain land)
+#   is not a card, even when it happens to pass Luhn; in free text (logs) it is masked then, as a
+#   19-digit Visa or Maestro number of the same shape would be;
+# - fingerprint template bytes: a long hex run (a template is hundreds of bytes; hashes are shorter).
+# A digit run glued to letters (`PAY-2026...`, `ISS-...`, a hex session id) is part of an identifier,
+# never a number a person typed or a card carries: it is left alone.
+_NOT_AFTER = r"(?<![0-9A-Za-z])(?<![A-Za-z]-)"
+_NOT_BEFORE = r"(?![0-9A-Za-z])"
+_RESIDENT_NUMBER = re.compile(
+    _NOT_AFTER + r"(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))-?(\d)\d{6}" + _NOT_BEFORE)
+_CARD_NUMBER = re.compile(_NOT_AFTER + r"(\d{6})(\d{3,9})(\d{4})" + _NOT_BEFORE)
+TEMPLATE_HEX_DIGITS = 128  # 64 bytes: shorter than any template, longer than a SHA-256 in hex
+_TEMPLATE_HEX = re.compile(rf"(?<![0-9A-Fa-f])[0-9A-Fa-f]{{{TEMPLATE_HEX_DIGITS},}}(?![0-9A-Fa-f])")
 
 
-def redact(text: str) -> str:
+# The first two digits of every Korean legal-dong code (시·도): how a PNU begins.
+_PROVINCE_CODES = frozenset({"11", "26", "27", "28", "29", "30", "31", "36", "41", "42", "43", "44", "45", "46",
+                             "47", "48", "50", "51", "52"})
+PNU_DIGITS = 19
+
+
+def is_parcel_number(digits: str) -> bool:
+    """A 19-digit PNU (필지고유번호): province code first, land type (1 or 2) as the 11th digit."""
+    return len(digits) == PNU_DIGITS and digits[:2] in _PROVINCE_CODES and digits[10] in "12"
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check every payment card number passes; 9 in 10 random numbers fail it."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _card_masker(keep_parcel_numbers: bool) -> Callable[[re.Match[str]], str]:
+    def mask(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        if not luhn_valid(whole) or (keep_parcel_numbers and is_parcel_number(whole)):
+            return whole  # a reference, a parcel number, a count: not a card
+        return f"{match.group(1)}******{match.group(3)}"
+
+    return mask
+
+
+def redact(text: str, *, keep_parcel_numbers: bool = False) -> str:
+    """`text` with resident numbers, card numbers and template bytes masked; everything else as it was.
+    `keep_parcel_numbers`: the text holds identifiers (the journal's `ref`), so a 19-digit parcel
+    number stays whole even when it passes Luhn."""
     text = _RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
-    return _CARD_NUMBER.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
+    text = _CARD_NUMBER.sub(_card_masker(keep_parcel_numbers), text)
+    return _TEMPLATE_HEX.sub(lambda m: f"<{len(m.group(0)) // 2} bytes>", text)
 
 
 class RedactingFilter(logging.Filter):

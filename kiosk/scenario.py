@@ -16,6 +16,7 @@ import functools
 import itertools
 import logging
 import shutil
+import sqlite3
 import tempfile
 import time
 import tomllib
@@ -124,6 +125,24 @@ class ScreenHarness:
         self.screens: list[str] = []
         self._last_key: tuple[str, str | None, str] | None = None
         self.shown_at: list[tuple[str, float]] = []  # (screen, perf_counter) at each change of screen
+
+    def drawn_text(self, view: View) -> str:
+        """Every string the screen draws for `view` (labels, buttons, sentences), one per drawn line,
+        in drawing order: what `expect_text` reads. Drawn afresh, so it is the text a resident sees."""
+        theme = self.runner.theme
+        drawn: list[str] = []
+        render_text = theme.text
+
+        def recording(text: str, *args: Any, **kwargs: Any) -> Any:
+            drawn.append(text)
+            return render_text(text, *args, **kwargs)
+
+        theme.text = recording  # type: ignore[method-assign]
+        try:
+            self.runner.render(view)
+        finally:
+            del theme.text
+        return "\n".join(drawn)
 
     def show(self, view: View) -> None:
         self.runner.show(view)
@@ -235,11 +254,13 @@ class ScenarioRun:
 
     # ------------------------------------------------------------------ waiting
 
-    async def until(self, predicate: Callable[[], bool], what: str) -> None:
+    async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None:
+        """Poll `predicate` until it holds or patience runs out; `what` (or what it returns when the
+        wait failed, so the FAIL line tells the state at the end, not at the start) says what did not."""
         deadline = time.monotonic() + PATIENCE_SECONDS
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"{what} (now on {self._where()})")
+                raise AssertionError(f"{what() if callable(what) else what} (now on {self._where()})")
             await asyncio.sleep(0.005)
 
     def _where(self) -> str:
@@ -331,23 +352,11 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
     elif "remove_card" in step:
         await run.booth.control("smartcard", "remove")
     elif "expect_sim" in step:
-        spec = dict(step["expect_sim"])
-        simulator, command = spec.pop("simulator"), spec.pop("command", "state")
-        path, want = str(spec.pop("path")), spec.pop("value")
-        seen: list[Any] = []
-
-        async def sim_value() -> Any:
-            value = await run.booth.control(simulator, command)
-            for part in path.split("."):
-                value = value[int(part)] if isinstance(value, list) else value[part]
-            return value
-
-        deadline = time.monotonic() + PATIENCE_SECONDS
-        while (value := await sim_value()) != want:
-            seen[:] = [value]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{simulator} {path}: expected {want!r}, got {seen[0]!r}")
-            await asyncio.sleep(0.01)
+        await _expect_sim(run, dict(step["expect_sim"]))
+    elif "expect_text" in step:
+        await _expect_text(run, step["expect_text"])
+    elif "expect_receipt_text" in step:
+        await _expect_receipt_text(run, step["expect_receipt_text"])
     elif "sim" in step:
         spec = step["sim"]
         await run.booth.control(spec["simulator"], spec["command"], **spec.get("args", {}))
@@ -395,7 +404,9 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         spec = step["intent"]
         await kiosk.handle_intent(Intent(spec["name"], dict(spec.get("args", {}))))
     elif "wait" in step:
-        await asyncio.sleep(float(step["wait"]))
+        await _wait(run, step["wait"])
+    elif "inject_bug" in step:
+        _inject_bug(run.kiosk, step["inject_bug"])
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
 
@@ -492,6 +503,163 @@ async def _expect_any(run: ScenarioRun, alternatives: list[dict[str, Any]]) -> N
     raise AssertionError("no alternative held: " + " | ".join(reasons))
 
 
+# ---------------------------------------------------------------- expectations on simulators, text, time
+
+_MISSING = object()
+_NULL_WORDS = ("null", "none")
+
+
+def _at_path(value: Any, path: str) -> tuple[Any, str]:
+    """The value at a dotted `path` (list items by index), and "" or why the path leads nowhere.
+    A last part `length` gives the length of the list (or map, or string) it follows."""
+    parts = path.split(".") if path else []
+    for depth, part in enumerate(parts):
+        here = ".".join(parts[:depth]) or "the answer"
+        if part == "length" and depth == len(parts) - 1 and isinstance(value, (list, dict, str)):
+            return len(value), ""
+        if isinstance(value, list):
+            if not part.lstrip("-").isdigit():
+                return _MISSING, f"{here} is a list of {len(value)}: {part!r} is not an index"
+            if not -len(value) <= int(part) < len(value):
+                return _MISSING, f"{here} is a list of {len(value)}: no item {part}"
+            value = value[int(part)]
+        elif isinstance(value, dict):
+            if part not in value:
+                return _MISSING, f"{here} has no {part!r} (keys: {', '.join(sorted(map(str, value)))})"
+            value = value[part]
+        else:
+            return _MISSING, f"{here} is {value!r}, not a list or a map: no {part!r}"
+    return value, ""
+
+
+async def _expect_sim(run: ScenarioRun, spec: dict[str, Any]) -> None:
+    """`expect_sim = { simulator, command = "state", path, value | null = true/false }`, polled until
+    it holds or the harness's patience runs out; a path that leads nowhere is a FAIL line saying why."""
+    simulator, command = spec.pop("simulator"), spec.pop("command", "state")
+    path = str(spec.pop("path", ""))
+    if ("value" in spec) == ("null" in spec):
+        raise ValueError("expect_sim needs exactly one of `value` or `null`")
+    want_null = bool(spec.pop("null")) if "null" in spec else None
+    want = spec.pop("value", None)
+    if spec:
+        raise ValueError(f"expect_sim: unknown keys {sorted(spec)}")
+
+    def holds(value: Any) -> bool:
+        if want_null is not None:
+            return (value is None) == want_null
+        return bool(value == want)
+
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while True:
+        value, nowhere = _at_path(await run.booth.control(simulator, command), path)
+        if not nowhere and holds(value):
+            return
+        if time.monotonic() > deadline:
+            if nowhere:
+                raise AssertionError(f"{simulator} {command}: no {path!r}: {nowhere}")
+            expected = ("null" if want_null else "not null") if want_null is not None else repr(want)
+            raise AssertionError(f"{simulator} {path}: expected {expected}, got {value!r}")
+        await asyncio.sleep(0.01)
+
+
+def _squeezed(text: str) -> str:
+    """Text without its whitespace: a sentence wrapped over two lines still matches."""
+    return "".join(text.split())
+
+
+async def _expect_text(run: ScenarioRun, want: str | list[str]) -> None:
+    """`expect_text = "..."` (or a list): the current screen draws these words (any line wrapping)."""
+    screens = run.screens
+    assert screens is not None
+    wanted = [want] if isinstance(want, str) else list(want)
+    seen = [""]
+
+    def shown() -> bool:
+        seen[0] = screens.drawn_text(run.kiosk.view)
+        return all(_squeezed(w) in _squeezed(seen[0]) for w in wanted)
+
+    await run.until(shown, lambda: f"text {wanted!r} not on screen; it shows {seen[0]!r}")
+
+
+async def _expect_receipt_text(run: ScenarioRun, want: str | list[str]) -> None:
+    """`expect_receipt_text = "..."` (or a list): the newest receipt the printer accepted says these
+    words. Korean lines reach the printer as raster images, so the words are read from the receipt's
+    content as the kiosk sent it (kiosk.issuing.Issuer.printed_receipts) and the printer simulator
+    must have printed that many receipts; the simulator's own decoded text (control `receipt_texts`:
+    numbers and codes printed in text mode) is searched too."""
+    wanted = [want] if isinstance(want, str) else list(want)
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while True:
+        sent = list(run.kiosk.issuer.printed_receipts)
+        decoded = await run.booth.control("receipt_printer", "receipt_texts")
+        printed = len(decoded) >= 1 and bool(sent)
+        text = (sent[-1] + "\n" + decoded[-1]) if printed else ""
+        if printed and all(_squeezed(w) in _squeezed(text) for w in wanted):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"receipt text {wanted!r} not printed; "
+                                 + (f"the last receipt says {text!r}" if printed else "no receipt was printed"))
+        await asyncio.sleep(0.01)
+
+
+QUIET_SECONDS = 0.1  # real time with no new view and no event in flight: the kiosk has nothing to do
+
+
+async def _wait(run: ScenarioRun, how: float | str) -> None:
+    """`wait = "quiet"`: until the kiosk has settled down (no machine event in flight, nothing settling,
+    no new view for a moment); `wait = SECONDS`: real seconds, at most the harness's patience, for a
+    device simulator that works in real time. Product time is `advance`, never `wait`."""
+    if how == "quiet":
+        kiosk = run.kiosk
+        last = [kiosk.published.views[-1].serial if kiosk.published.views else 0, time.monotonic()]
+
+        def quiet() -> bool:
+            serial = kiosk.published.views[-1].serial if kiosk.published.views else 0
+            if serial != last[0]:
+                last[:] = [serial, time.monotonic()]
+            busy = any(t.get_name().startswith("event:") for t in kiosk._tasks if not t.done())
+            settle = kiosk._state_tasks.get("settle")
+            busy = busy or (settle is not None and not settle.done())
+            if busy:
+                last[1] = time.monotonic()
+            return time.monotonic() - last[1] >= QUIET_SECONDS
+
+        await run.until(quiet, "the kiosk never went quiet")
+        return
+    seconds = float(how)
+    if not 0 <= seconds <= PATIENCE_SECONDS:
+        raise ValueError(f"wait = {seconds}: real seconds from 0 to {PATIENCE_SECONDS} (use advance for product time)")
+    await asyncio.sleep(seconds)
+
+
+class InjectedBug(ZeroDivisionError):
+    """The bug an `inject_bug` step plants in a kiosk callback (a division by zero, as a bad config
+    value would cause), so a scenario can prove the failsafe path settles the session."""
+
+
+def _inject_bug(kiosk: Kiosk, spec: str | dict[str, Any]) -> None:
+    """Make a kiosk callback (`enter_issue`, or a dotted path such as `till.settle`) raise for its next
+    `times` calls (default 1), then behave again. Test-only: the running kiosk is patched in memory."""
+    if isinstance(spec, str):
+        spec = {"callback": spec}
+    path = str(spec["callback"]).split(".")
+    owner: Any = kiosk
+    for part in path[:-1]:
+        owner = getattr(owner, part)
+    name = path[-1]
+    original = getattr(owner, name)  # AttributeError (a FAIL line) when the scenario names no callback
+    left = [int(spec.get("times", 1))]
+
+    @functools.wraps(original)
+    async def buggy(*args: Any, **kwargs: Any) -> Any:
+        if left[0] > 0:
+            left[0] -= 1
+            raise InjectedBug(f"injected bug in {'.'.join(path)}")
+        return await original(*args, **kwargs)
+
+    setattr(owner, name, buggy)
+
+
 def load_scenario(path: Path) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     steps = data.pop("step", [])
@@ -500,7 +668,10 @@ def load_scenario(path: Path) -> tuple[str, dict[str, Any], list[dict[str, Any]]
     return str(data.get("name", path.stem)), data, steps
 
 
-async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir: bool = False) -> ScenarioResult:
+async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir: bool = False,
+                       keep_journal: Path | None = None) -> ScenarioResult:
+    """Play one scenario file. `keep_journal`: copy the kiosk's journal there when the run ends (pass
+    or fail), one self-contained SQLite file `kiosk journal --path` reads."""
     name, settings, steps = load_scenario(path)
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-scenario-"))
     snapshot_dir = None
@@ -526,7 +697,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
                     acted_at = None
             except ScenarioFailed:
                 raise
-            except (AssertionError, ValueError, KeyError, RuntimeError, TimeoutError) as exc:
+            except (AssertionError, ValueError, KeyError, RuntimeError, TimeoutError, AttributeError) as exc:
                 raise ScenarioFailed(index, step, str(exc) or type(exc).__name__) from exc
         result.elapsed_seconds = time.perf_counter() - started
         assert run.screens is not None
@@ -542,9 +713,21 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
             result.receipts = _copy_all(result.receipts, out_dir, "receipt")
     finally:
         await run.stop()
+        if keep_journal is not None:
+            _copy_journal(work_dir / "journal.sqlite3", keep_journal)
         if not keep_work_dir:
             shutil.rmtree(work_dir, ignore_errors=True)
     return result
+
+
+def _copy_journal(source: Path, target: Path) -> None:
+    """The journal as one file (SQLite's online backup folds in its write-ahead log)."""
+    if not source.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 def _time_on(shown_at: list[tuple[str, float]], screen: str) -> float:

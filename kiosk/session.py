@@ -52,10 +52,15 @@ class Session:
     pages_total: int = 0
     print_status: str = ""
     receipt_printed: bool = False
-    # How it ended: issued / cancelled / refunded / failed / timed_out, and why.
+    # How it ended: issued / partial (some copies printed) / cancelled / refunded / failed / timed_out, and why.
     outcome: str = ""
     reason: str = ""
     closed: bool = False
+    # The failsafe path (a bug): settling retried once, then left to the next boot's recovery.
+    settle_tries: int = 0
+    settle_abandoned: bool = False
+    # OK pressed on the result screen while the session was still settling: honoured once it is.
+    finish_requested: bool = False
 
     @property
     def remaining(self) -> int:

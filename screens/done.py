@@ -1,4 +1,9 @@
-"""The end of a session: what happened, money to take, a refund voucher to keep, then "finish"."""
+"""The end of a session: what happened, money to take, a refund voucher to keep, then "finish".
+
+While the session is still settling (a refund being paid, a void, the receipt) no amount is final, so
+none is shown: a calm "settling, please wait". OK answers then too: the press is acknowledged on
+screen and honoured when the amounts are final.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +53,8 @@ class DoneScreen(Screen):
         draw_widgets(surface, theme, self.layout(view, theme))
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        if get_bool(view.data, "settling", False):
+            return self._settling_blocks(view, theme, width)
         c = theme.colors
         lang = lang_of(view)
         data = view.data
@@ -63,6 +70,8 @@ class DoneScreen(Screen):
             centre = (rect.centerx, rect.top + icon // 2)
             if outcome == "issued":
                 draw_check_icon(surface, centre, icon, c.success, c.surface)
+            elif outcome == "partial":  # copies in hand: not a failure, but not all that was asked
+                draw_alert_icon(surface, theme, centre, icon, c.primary, c.surface)
             elif outcome == "failed":
                 draw_cross_icon(surface, centre, icon, c.danger, c.surface)
             else:
@@ -77,10 +86,26 @@ class DoneScreen(Screen):
                     theme, document(doc, lang), "subtitle", c.primary, width, priority=4, align="center"
                 )
             )
-        blocks.append(
-            text_block(theme, t(f"outcome.{outcome}", lang), "big", c.text, width, align="center", gap=gap)
-        )
-        if outcome == "issued":
+        if outcome == "partial":
+            title = t("outcome.partial", lang, printed=get_int(data, "copies_printed"),
+                      copies=get_int(data, "copies"))
+        else:
+            title = t(f"outcome.{outcome}", lang)
+        blocks.append(text_block(theme, title, "big", c.text, width, align="center", gap=gap))
+        if outcome == "partial":
+            blocks.append(
+                text_block(
+                    theme,
+                    t("done.partial_fee", lang, fee=won(get_int(data, "fee_kept"), lang),
+                      printed=get_int(data, "copies_printed")),
+                    "subtitle",
+                    c.text,
+                    width,
+                    align="center",
+                    gap=gap,
+                )
+            )
+        if outcome in ("issued", "partial"):
             receipt = get_bool(data, "receipt_printed", True)
             blocks.append(
                 text_block(
@@ -130,7 +155,7 @@ class DoneScreen(Screen):
                     gap=gap,
                 )
             )
-        if outcome == "issued" and not get_bool(data, "receipt_printed", True):
+        if outcome in ("issued", "partial") and not get_bool(data, "receipt_printed", True):
             blocks.append(
                 text_block(
                     theme,
@@ -145,6 +170,22 @@ class DoneScreen(Screen):
             )
         if voucher:
             blocks.append(self._voucher(theme, lang, voucher, width))
+        return blocks
+
+    def _settling_blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+        """Amounts not final yet: say so, and acknowledge an OK already pressed."""
+        c = theme.colors
+        lang = lang_of(view)
+        gap = theme.sp(20)
+        blocks: list[Block] = []
+        doc = get_str(view.data, "document")
+        if doc:
+            blocks.append(text_block(theme, document(doc, lang), "subtitle", c.primary, width, priority=4,
+                                     align="center"))
+        blocks.append(text_block(theme, t("done.settling", lang), "big", c.text, width, align="center", gap=gap))
+        if get_bool(view.data, "ok_pressed", False):
+            blocks.append(text_block(theme, t("done.ok_pressed", lang), "subtitle", c.text, width,
+                                     align="center", gap=gap))
         return blocks
 
     def _voucher(self, theme: Theme, lang: str, voucher: str, width: int) -> Block:
@@ -192,6 +233,19 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "voucher": "R7K2-9QXM",
         "receipt_printed": False,
     },
+    "partial": {
+        "document": "resident_copy",
+        "outcome": "partial",
+        "reason": "print-partial",
+        "change": 0,
+        "refund": 400,
+        "voucher": "",
+        "receipt_printed": True,
+        "copies": 3,
+        "copies_printed": 1,
+        "fee_kept": 200,
+    },
+    "settling": {"document": "resident_copy", "settling": True, "settled": False, "ok_pressed": True},
     "failed": {
         "document": "local_tax",
         "outcome": "failed",

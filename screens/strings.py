@@ -254,6 +254,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "outcome.cancelled": {"ko": "취소되었습니다", "en": "Cancelled"},
     "outcome.refunded": {"ko": "돈을 돌려드렸습니다", "en": "Your money was returned"},
     "outcome.failed": {"ko": "발급하지 못했습니다", "en": "The document could not be issued"},
+    "outcome.partial": {"ko": "신청하신 {copies}부 중 {printed}부를 발급했습니다",
+                        "en": "{printed} of the {copies} copies you ordered were issued"},
     "outcome.timed_out": {"ko": "시간이 지나 거래를 마쳤습니다", "en": "Time ran out"},
     "outcome._unknown": {"ko": "거래를 마쳤습니다", "en": "Finished"},
     "done.take": {"ko": "서류와 영수증을 꼭 가져가세요", "en": "Please take your document and receipt"},
@@ -265,6 +267,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "이 번호를 적거나 사진으로 찍어 주민센터에 보여 주시면 돌려드립니다",
         "en": "Write this number down or take a photo, and show it at a community centre for a refund",
     },
+    "done.partial_fee": {"ko": "발급된 {printed}부의 요금 {fee}만 받았습니다",
+                         "en": "You paid only for the {printed} issued: {fee}"},
+    "done.settling": {"ko": "금액을 정산하고 있습니다. 잠시만 기다려 주세요",
+                      "en": "Settling your payment. Please wait"},
+    "done.ok_pressed": {"ko": "확인을 누르셨습니다. 정산이 끝나는 대로 처리합니다",
+                        "en": "OK noted: it takes effect as soon as settling is done"},
     "done.receipt_failed": {"ko": "영수증은 출력되지 않았습니다", "en": "No receipt was printed"},
     # --- reasons (closed, unavailable, out of service, done) ------------------------------
     "reason.outside-hours": {"ko": "지금은 발급 시간이 아닙니다", "en": "Outside issuing hours"},
@@ -354,6 +362,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "거래 기록을 저장할 수 없어 운영을 멈췄습니다. 넣으신 돈은 주민센터에 문의해 주세요",
         "en": "The kiosk cannot save its transaction record and has stopped. "
         "Ask a community centre about any money you put in",
+    },
+    "reason.settling-failed": {
+        "ko": "넣으신 돈을 지금 돌려드리지 못했습니다. 기록은 남아 있으니 주민센터에 문의해 주세요",
+        "en": "Your money could not be returned just now. It is on record: ask a community centre about it",
     },
     "reason._unknown": {"ko": "일시적인 문제가 생겼습니다", "en": "A temporary problem occurred"},
     # --- notices -------------------------------------------------------------------------

@@ -77,6 +77,10 @@ class Paper:
         self.code_table = 0
         self.kanji = False
         self._lead: int | None = None  # first byte of a double-byte character, waiting for its second
+        # The characters printed, line by line, as the print head decoded them (text, not raster images):
+        # what a scenario reads back with `expect_receipt_text`.
+        self._line_chars: list[str] = []
+        self._text_lines: list[str] = []
 
     # -- public --------------------------------------------------------------------------------
 
@@ -126,6 +130,11 @@ class Paper:
             self._advance(cmd.feed)
             return self._finish(cmd.partial)
         return None
+
+    def take_text(self) -> str:
+        """The text printed since the last call, one line per printed line (raster images leave none)."""
+        text, self._text_lines = "\n".join(self._text_lines), []
+        return text
 
     @property
     def blank(self) -> bool:
@@ -198,6 +207,7 @@ class Paper:
         target = (self._x // step + 1) * step
         if target <= PAPER_DOTS:
             self._x = target
+            self._line_chars.append(" ")
 
     def _put(self, char: str, *, wide: bool) -> None:
         cell = self._glyph(char, wide)
@@ -205,6 +215,7 @@ class Paper:
             self._print_line(feed_empty=False)
         self._line.append((self._x, cell))
         self._x += cell.width
+        self._line_chars.append(char)
 
     def _glyph(self, char: str, wide: bool) -> Image.Image:
         key = (char, self.emphasized, self.width_mul, self.height_mul,
@@ -242,7 +253,9 @@ class Paper:
             for x, cell in self._line:
                 self._page.paste(cell, (offset + x, self._y + tallest - cell.height))
             self._y += height
+            self._text_lines.append("".join(self._line_chars).rstrip())
         self._line, self._x = [], 0
+        self._line_chars = []
 
     # -- images ----------------------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ class ReceiptPrinterSimulator:
         self._cover_open = False
         self._silent = False
         self._receipts: list[str] = []
+        self._receipt_texts: list[str] = []  # each receipt's printed text, as the print head decoded it
         self._discarded = 0
         self._status_requests = 0
         self._bytes_received = 0
@@ -97,6 +98,7 @@ class ReceiptPrinterSimulator:
             "silent": self.silent,
             "receipts": self.receipts,
             "last_receipt": self.last_receipt,
+            "receipt_texts": self.receipt_texts,
             "state": self.state,
             "wait_printed": self.wait_printed,
             "drop_connections": self.drop_connections,
@@ -124,6 +126,11 @@ class ReceiptPrinterSimulator:
     def receipts(self) -> list[str]:
         """Paths of the receipt PNGs printed so far, oldest first."""
         return list(self._receipts)
+
+    def receipt_texts(self) -> list[str]:
+        """The text of each receipt printed so far, oldest first: the characters the print head decoded
+        (cp949 double-byte Hangul included), one line per printed line; raster images leave no text."""
+        return list(self._receipt_texts)
 
     def last_receipt(self) -> str | None:
         """Path of the newest receipt PNG, or None."""
@@ -237,12 +244,13 @@ class ReceiptPrinterSimulator:
                 path = None if job.spoiled else self.out_dir / f"receipt-{self._next_number:04d}.png"
                 if path is not None:
                     self._next_number += 1
-                await asyncio.to_thread(_print_page, job, path)
+                text = await asyncio.to_thread(_print_page, job, path)
                 async with self._printed:
                     if path is None:
                         self._discarded += 1
                     else:
                         self._receipts.append(str(path))
+                        self._receipt_texts.append(text)
                     self._printed.notify_all()
             except Exception:  # a drawing bug must not stop the printer answering status
                 log.exception("receipt simulator could not print a page")
@@ -250,10 +258,12 @@ class ReceiptPrinterSimulator:
                 self._jobs.task_done()
 
 
-def _print_page(job: _Job, path: Path | None) -> None:
-    """Run a page's commands through its connection's print head; save the page unless spoiled."""
+def _print_page(job: _Job, path: Path | None) -> str:
+    """Run a page's commands through its connection's print head; save the page unless spoiled.
+    Returns the text the page printed."""
     page = None
     for cmd in job.commands:
         page = job.paper.apply(cmd) or page
     if page is not None and path is not None:
         page.save(path, format="PNG", optimize=True)
+    return job.paper.take_text()
