@@ -245,6 +245,36 @@ async def test_mute_card_is_card_mute_after_the_timeout_on_the_clock(
     assert reader.status.reason == "no-card"
 
 
+async def test_a_card_pushed_in_right_after_a_mute_card_was_pulled_is_seen(
+        card: SmartcardSimulator, reader: CardReader, seen: Seen, clock: VirtualClock) -> None:
+    # The mute card's read is abandoned and the card pulled; the resident pushes the next card in at
+    # once. The driver must not have asked pcscd to reset the card that was gone: pcscd then marks
+    # the reader empty behind its card watcher's back and never reports the next card.
+    card.profile("mute")
+    await card.insert()
+    await seen.event(CardInserted)
+    attempt = asyncio.create_task(reader.read_for_payment(200))
+    deadline = time.monotonic() + EVENT_WAIT
+    while card.state()["unanswered"] == 0 or clock.pending_sleepers == 0:
+        assert time.monotonic() < deadline, "the SELECT never reached the card"
+        await asyncio.sleep(0.01)
+    await clock.advance(2.0)
+    with pytest.raises(CardMute):
+        await attempt
+    await card.remove()
+    await seen.event(CardRemovedEvent)
+    while any(t.name == "pcsc-abandon" for t in threading.enumerate()):  # the abandoned read let go
+        assert time.monotonic() < deadline + EVENT_WAIT, "the abandoned read never let go of the card"
+        await asyncio.sleep(0.01)
+
+    card.profile("approve")
+    await card.insert()
+    await seen.event(CardInserted, count=2)
+    request = await reader.read_for_payment(200)
+    assert request.masked_pan == "476173******0010"
+    request.wipe()
+
+
 async def test_no_card_in_the_reader(card: SmartcardSimulator, reader: CardReader) -> None:
     with pytest.raises(NoCard):
         await reader.read_for_payment(200)
