@@ -39,7 +39,8 @@ from kiosk.views import View
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
 
-# `kiosk run` exits with this, at once and touching nothing, when another kiosk runs in its run directory.
+# `kiosk run` exits with this, at once and touching nothing, when another kiosk runs in its run directory
+# (or the directory cannot be used at all: read-only, not a directory).
 EXIT_RUN_DIR_BUSY = 4
 
 # `kiosk run --until-ready` exits with this when the kiosk came up out of service because it refused
@@ -96,6 +97,10 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
         lock.acquire()
     except RunDirBusy as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_RUN_DIR_BUSY
+    except OSError as exc:
+        print(f"kiosk: cannot use the run directory {run_dir}/ ({exc}); set KIOSK_RUN_DIR to a writable one",
+              file=sys.stderr)
         return EXIT_RUN_DIR_BUSY
     try:
         return await _run_locked(run_dir, config_files=config_files, hardware=hardware, until_ready=until_ready)
