@@ -127,6 +127,8 @@ class PrivatePcscd:
         problem = ""
         for _ in range(attempts):
             self.stop()
+            for leftover in (self.socket, self.socket.with_name("pcscd.pid")):  # of a pcscd of ours that was killed
+                leftover.unlink(missing_ok=True)
             self.port = free_port_pair()
             # No -a: it would log every APDU, card numbers included.
             (conf / "vpcd").write_text(
