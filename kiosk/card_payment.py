@@ -67,6 +67,7 @@ class CardPayment:
         self._card_in = asyncio.Event()
         self._removed = False  # the card left while it was being read or authorised
         self.phase = ""
+        self._reopening_cash = False  # the attempt is over; only the cash acceptors are being re-opened
         self._masked: tuple[str, str] = ("", "")  # (session id, masked PAN) of the last approved card
 
     # ------------------------------------------------------------------ wiring
@@ -110,7 +111,15 @@ class CardPayment:
     # ------------------------------------------------------------------ paying
 
     async def start(self) -> None:
-        """The `pay_card` intent: begin a card payment for what is still to pay."""
+        """The `pay_card` intent: begin a card payment for what is still to pay.
+
+        A tap that comes while the last attempt is only re-opening the cash acceptors (its card part
+        is over) waits for that and then begins; it used to be dropped, leaving the resident with a
+        card in the reader that nobody read.
+        """
+        previous = self._task
+        if previous is not None and not previous.done() and self._reopening_cash:
+            await asyncio.wait({previous})
         session = self.kiosk.session
         if (session is None or self.kiosk.state != S.PAY or session.payment_complete or session.remaining <= 0
                 or not self.offered() or (self._task is not None and not self._task.done())):
@@ -158,7 +167,11 @@ class CardPayment:
         finally:
             self.phase = ""
             if self.kiosk.state == S.PAY and self.kiosk.session is session and not session.payment_complete:
-                await till.accept_cash(session)
+                self._reopening_cash = True
+                try:
+                    await till.accept_cash(session)
+                finally:
+                    self._reopening_cash = False
             self.kiosk.publish()
 
     async def _authorise(self, method: PaymentMethod, session: Session, amount: int) -> Authorisation | None:

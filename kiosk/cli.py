@@ -124,11 +124,15 @@ def cmd_touch(args: argparse.Namespace) -> int:
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
-    from kiosk.journal import Journal
+    from kiosk.journal import Journal, JournalCorrupt, JournalUnreadable
     from kiosk.session_history import documents_by_type, recent_sessions
     from kiosk.settlement import daily_csv
 
-    journal = Journal(args.path)
+    try:
+        journal = Journal.read_only(args.path)  # a wrong path is refused, never created
+    except (JournalUnreadable, JournalCorrupt) as exc:
+        print(f"kiosk journal: {exc}", file=sys.stderr)
+        return 2
     try:
         if args.totals:
             print(json.dumps({**journal.totals(), "cash_box": journal.cash_box(),

@@ -24,6 +24,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from kiosk.hopper_inventory import KINDS, REFILLED, count_from
 from kiosk.privacy import redact
@@ -79,6 +80,10 @@ class JournalUnwritable(RuntimeError):
     The step the record announces must not happen, and no more money may be taken: the books would
     miss it. Raised in place of SQLite's own error, whose text it carries.
     """
+
+
+class JournalUnreadable(RuntimeError):
+    """A journal opened only to be read is missing or is not a kiosk journal (a mistyped path)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,34 @@ class Journal:
         # Told of every refused write before the error reaches the writer, so the kiosk stops taking
         # money even where a caller's own `except` would have swallowed the error.
         self.on_unwritable: Callable[[JournalUnwritable], None] | None = None
+
+    @classmethod
+    def read_only(cls, path: Path | str) -> Journal:
+        """An existing journal, opened so that nothing can be written or created: `kiosk journal`.
+
+        A technician's mistyped path must not become a new, empty journal reporting zeros: the
+        file is opened with SQLite's ``mode=ro``, which never creates one. Raises JournalUnreadable
+        for a missing file or one that holds no journal, JournalCorrupt for a damaged one.
+        """
+        journal = cls.__new__(cls)
+        journal.path = Path(path)
+        journal.on_unwritable = None
+        if not journal.path.is_file():
+            raise JournalUnreadable(f"no journal at {journal.path}")
+        uri = "file:" + quote(str(journal.path.resolve())) + "?mode=ro"
+        try:
+            journal._db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise JournalUnreadable(f"{journal.path}: {exc}") from exc
+        try:
+            journal._check_integrity()
+            journal._db.execute("SELECT seq FROM journal LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            journal._db.close()
+            if _is_corruption(exc):
+                raise JournalCorrupt(f"{journal.path}: {exc}") from exc
+            raise JournalUnreadable(f"{journal.path} is not a kiosk journal ({exc})") from exc
+        return journal
 
     def _check_integrity(self) -> None:
         (result,) = self._db.execute("PRAGMA integrity_check").fetchone()

@@ -32,11 +32,16 @@ from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
 from kiosk.journal import JournalCorrupt, JournalUnwritable
 from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
+from kiosk.run_lock import RunDirBusy, RunDirLock
 from kiosk.sdnotify import Notifier
 from kiosk.views import View
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
+
+# `kiosk run` exits with this, at once and touching nothing, when another kiosk runs in its run directory
+# (or the directory cannot be used at all: read-only, not a directory).
+EXIT_RUN_DIR_BUSY = 4
 
 # `kiosk run --until-ready` exits with this when the kiosk came up out of service because it refused
 # its journal (corrupt, or cannot be opened or written), so a script that checks a booth is not
@@ -84,10 +89,29 @@ def status_line(kiosk: Kiosk) -> str:
 
 
 async def run_live(*, config_files: list[Path], hardware: bool, until_ready: bool = False) -> int:
+    """`kiosk run`, holding the run directory for as long as it runs (one kiosk per directory)."""
+    run_dir = Path(os.environ.get("KIOSK_RUN_DIR", "run"))
+    # First of all: nothing may be created, bound or recovered in a directory another kiosk serves.
+    lock = RunDirLock(run_dir)
+    try:
+        lock.acquire()
+    except RunDirBusy as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_RUN_DIR_BUSY
+    except OSError as exc:
+        print(f"kiosk: cannot use the run directory {run_dir}/ ({exc}); set KIOSK_RUN_DIR to a writable one",
+              file=sys.stderr)
+        return EXIT_RUN_DIR_BUSY
+    try:
+        return await _run_locked(run_dir, config_files=config_files, hardware=hardware, until_ready=until_ready)
+    finally:
+        lock.release()
+
+
+async def _run_locked(run_dir: Path, *, config_files: list[Path], hardware: bool, until_ready: bool) -> int:
     from kiosk.simulated import SimulatedBooth
     from screens.runner import ScreenRunner
 
-    run_dir = Path(os.environ.get("KIOSK_RUN_DIR", "run"))
     booth: SimulatedBooth | None = None
     overrides: dict[str, Any] = {}
     simulators_seconds = 0.0

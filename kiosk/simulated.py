@@ -10,75 +10,51 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Any, Protocol
 
 from drivers.clock import Clock
 from simulators.control import ControlServer, control_socket_path, dispatch
-from simulators.process import Simulator, helper_environment
+from simulators.process import Simulator
 
 log = logging.getLogger(__name__)
 
-# vsmartcard-vpcd: reader "Virtual PCD 00 NN" listens on TCP 35963 + NN.
-VPCD_BASE_PORT = 35963
-VPCD_READER = re.compile(r"Virtual PCD 00 (\d\d)")
-# pcscd lists its vpcd readers well under a second after it starts (test-stacks.md); 5 s means it will not.
-PCSCD_START_SECONDS = 5.0
+# A simulated card waits this long for one of the booth's vpcd readers to be empty: pcscd notices a
+# card taken out (by the previous scenario of this process) on its next 400 ms poll.
+FREE_SLOT_SECONDS = 5.0
 
 
 class Pcscd:
-    """The machine's one pcscd (fixed socket path): reuse a running one, else start `pcscd -f` and
-    stop only that one."""
-
-    def __init__(self) -> None:
-        self.process: asyncio.subprocess.Process | None = None
+    """The pcscd a card booth talks to: this process's own (own socket, own vpcd ports; see
+    simulators/smartcard/pcscd.py), so that two test runs on one machine never share a reader."""
 
     async def ensure(self) -> list[str]:
-        from drivers.card import pcsc  # pyscard only when a scenario enables the card
+        from simulators.smartcard.pcscd import PcscdUnavailable, shared_pcscd
 
-        readers = await asyncio.to_thread(pcsc.readers_listed)
-        if readers is None:
-            binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-            if not Path(binary).exists():
-                raise SimulatorError("pcscd is not installed (apt-get install pcscd vsmartcard-vpcd)")
-            # No -a: it would log every APDU, card numbers included.
-            self.process = await asyncio.create_subprocess_exec(
-                binary, "-f", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=helper_environment())
-            deadline = time.monotonic() + PCSCD_START_SECONDS
-            while (readers := await asyncio.to_thread(pcsc.readers_listed)) is None or not any(
-                    VPCD_READER.fullmatch(r) for r in readers):
-                if self.process.returncode is not None or time.monotonic() > deadline:
-                    await self.stop()
-                    raise SimulatorError("pcscd did not come up with vsmartcard-vpcd readers")
-                await asyncio.sleep(0.05)
-        if not any(VPCD_READER.fullmatch(r) for r in readers):
-            raise SimulatorError(f"pcscd runs without vsmartcard-vpcd readers: {readers}")
-        return readers
+        try:
+            # Started from the loop's own thread: the pcscd is tied to the thread that forks it.
+            return shared_pcscd().readers
+        except PcscdUnavailable as exc:
+            raise SimulatorError(str(exc)) from exc
 
     async def free_slot(self, readers: list[str]) -> tuple[str, int]:
-        """The first vpcd reader holding no card, and its TCP port."""
+        """The first vpcd reader holding no card (waiting a little for one), and its TCP port."""
         from drivers.card import pcsc
+        from simulators.smartcard.pcscd import vpcd_port
 
-        for reader in readers:
-            match = VPCD_READER.fullmatch(reader)
-            if match and not await asyncio.to_thread(pcsc.reader_has_card, reader):
-                return reader, VPCD_BASE_PORT + int(match.group(1))
-        raise SimulatorError(f"every vpcd reader holds a card: {readers}")
+        slots = [(reader, port) for reader in readers if (port := vpcd_port(reader)) is not None]
+        deadline = time.monotonic() + FREE_SLOT_SECONDS
+        while True:
+            for reader, port in slots:
+                if not await asyncio.to_thread(pcsc.reader_has_card, reader):
+                    return reader, port
+            if time.monotonic() > deadline:
+                raise SimulatorError(f"every vpcd reader holds a card: {readers}")
+            await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.returncode is not None:
-            return
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 5)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        """Nothing to stop: the process's pcscd serves its later booths too, and ends with it."""
 
 
 class SimulatorError(RuntimeError):
@@ -104,7 +80,7 @@ class SimulatedBooth:
     def __init__(self, run_dir: Path, *, fingerprint_protocol: str = "zfm", serve_controls: bool = False,
                  fast_poll: bool = False, card: bool = False, clock: Clock | None = None) -> None:
         self.run_dir = run_dir
-        self.card = card  # start pcscd (if none runs) and the smartcard simulator on a free vpcd slot
+        self.card = card  # start this process's pcscd (once) and the smartcard simulator on a free vpcd slot
         self.pcscd = Pcscd()
         self.card_reader = ""
         self.fingerprint_protocol = fingerprint_protocol

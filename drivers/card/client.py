@@ -135,7 +135,13 @@ class CardAuthorisationRequest:
 
 
 class _CardSession:
-    """One connection to the card for one transaction, on its own PC/SC context."""
+    """One connection to the card for one transaction, on its own PC/SC context.
+
+    The card is reset on the way out only while it is known to be in the reader and answering. A
+    reset asked of a card that is gone or mute fails inside pcscd, and pcscd 1.9 then marks the
+    reader empty behind its own card watcher's back: a card pushed in before that watcher's next
+    poll (400 ms) is never reported, and the reader looks empty until the card is pulled again.
+    """
 
     def __init__(self, reader: str, clock: Clock, apdu_timeout: float) -> None:
         self._reader = reader
@@ -144,6 +150,7 @@ class _CardSession:
         self._context: int | None = None
         self._card: int | None = None
         self._protocol = 0
+        self._card_answers = True  # False once the card was pulled, went mute or failed to answer
 
     async def open(self) -> None:
         try:
@@ -151,6 +158,7 @@ class _CardSession:
             self._card, self._protocol = await self._clock.wait_for(
                 _run_in_thread(pcsc.connect, self._context, self._reader), self._timeout)
         except TimeoutError as exc:
+            self._card_answers = False
             raise CardMute(f"the card did not answer the reader within {self._timeout:g} s") from exc
         except pcsc.PcscError as exc:
             raise await self._classify(exc) from exc
@@ -164,6 +172,7 @@ class _CardSession:
             response = await self._clock.wait_for(
                 _run_in_thread(pcsc.transmit, self._card, self._protocol, command), self._timeout)
         except TimeoutError as exc:
+            self._card_answers = False
             raise CardMute(f"no answer to {name} within {self._timeout:g} s") from exc
         except pcsc.PcscError as exc:
             raise await self._classify(exc) from exc
@@ -173,6 +182,7 @@ class _CardSession:
         return response
 
     async def _classify(self, exc: pcsc.PcscError | None) -> CardError:
+        self._card_answers = False  # whatever failed, the card is not reset on the way out
         code = exc.code if exc is not None else None
         if code in pcsc.CARD_GONE:
             return CardRemoved("the card was removed")
@@ -195,6 +205,7 @@ class _CardSession:
 
     def abandon(self) -> None:
         """Close later: a thread still blocked on this card would hold the context until the card goes."""
+        self._card_answers = False
         threading.Thread(target=self._close_sync, name="pcsc-abandon", daemon=True).start()
 
     def _close_sync(self) -> None:
@@ -202,7 +213,7 @@ class _CardSession:
         self._card = self._context = None
         if card is not None:
             with contextlib.suppress(pcsc.PcscError):
-                pcsc.disconnect(card, reset=True)
+                pcsc.disconnect(card, reset=self._card_answers)
         if context is not None:
             with contextlib.suppress(pcsc.PcscError):
                 pcsc.release_context(context)

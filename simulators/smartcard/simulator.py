@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import struct
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,15 +39,25 @@ INS_GET_PROCESSING_OPTIONS = 0xA8
 RESEAT_AFTER_S = 1.5
 RESEAT_LIMIT = 3
 
+# pcscd looks at a vpcd reader every 400 ms (PCSCLITE_STATUS_POLL_RATE). A card pushed into a reader
+# before pcscd's next look has seen the last one leave is, to pcscd, the same card still sitting
+# there: no removal, no insertion, and the new card is never powered up. No hand swaps cards that fast,
+# so neither does the simulator: it keeps a card out of a reader at least this long (real time: the
+# daemon's cadence, not an outcome of the scenario), per port, whichever simulator pulled the last one.
+REINSERT_GAP_S = 0.8
+_last_removed: dict[int, float] = {}  # port -> time.monotonic() of the last removal from that reader
+
 class SmartcardSimulator:
     """A payment card that pcscd sees in its vpcd reader; profiles make it decline, vanish or go mute."""
 
     name = "smartcard"
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, profile: str = "approve", *,
-                 insert_on_start: bool = True, card: EmvTestCard | None = None) -> None:
+                 insert_on_start: bool = True, card: EmvTestCard | None = None,
+                 reinsert_gap: float = REINSERT_GAP_S) -> None:
         self.host = host
         self.port = port
+        self.reinsert_gap = reinsert_gap
         self.card = card or EmvTestCard()
         self._profile = "approve"
         self._insert_on_start = insert_on_start
@@ -76,6 +88,9 @@ class SmartcardSimulator:
         """Put the card in the reader (connect to the vpcd port)."""
         if self._writer is not None:
             return self.state()
+        out_for = time.monotonic() - _last_removed.get(self.port, -math.inf)
+        if out_for < self.reinsert_gap:
+            await asyncio.sleep(self.reinsert_gap - out_for)
         try:
             reader, writer = await asyncio.open_connection(self.host, self.port)
         except OSError as exc:
@@ -124,6 +139,7 @@ class SmartcardSimulator:
         writer, self._writer = self._writer, None
         self.card.power_off()
         if writer is not None:
+            _last_removed[self.port] = time.monotonic()
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()

@@ -1,22 +1,20 @@
 """CardReader against the real stack: pcscd + vsmartcard-vpcd + the simulated card on the vpcd socket.
 
-One pcscd per machine (fixed socket path): the session fixture reuses a running one or starts
-`pcscd -f` and stops it at the end. Card detection is real pcscd time (~0.3 s); every decision about
-a silent card is on the virtual clock.
+The pcscd is this test run's own (the `pcscd` fixture in tests/conftest.py: own socket, own vpcd
+ports), so another run on the machine, or a pcscd someone left running, changes nothing here. Card
+detection is real pcscd time (~0.3 s); every decision about a silent card is on the virtual clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import pickle
-import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -37,46 +35,12 @@ from drivers.status import DeviceState, DeviceStatus
 from simulators.control import send_control
 from simulators.smartcard import SmartcardSimulator, issuer_verify
 from simulators.smartcard.card import TEST_PAN
+from simulators.smartcard.pcscd import vpcd_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # pcscd notices a vpcd card within ~0.3 s and its removal within ~0.6 s (test-stacks.md); 5 s is
 # "it is not coming", not a tuning knob.
 EVENT_WAIT = 5.0
-VPCD_BASE_PORT = 35963  # vsmartcard-vpcd: "Virtual PCD 00 00" on 35963, "... 00 01" on 35964
-
-
-@pytest.fixture(scope="session")
-def pcscd() -> Iterator[list[str]]:
-    """A pcscd with vpcd readers: the running one, or one we start (and stop) for this session."""
-    readers = pcsc.readers_listed()
-    process: subprocess.Popen[bytes] | None = None
-    log_file = tempfile.TemporaryFile()  # noqa: SIM115 - outlives this block: closed in the finally below
-    if readers is None:
-        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-        if not Path(binary).exists():
-            pytest.fail("pcscd is not installed (apt-get install pcscd vsmartcard-vpcd)")
-        # No -a: it would log every APDU, card numbers included.
-        process = subprocess.Popen([binary, "-f"], stdout=log_file, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 5
-        while (readers := pcsc.readers_listed()) is None or not any("Virtual PCD" in r for r in readers):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log_file.seek(0)
-                pytest.fail(f"pcscd did not come up with vpcd readers: {log_file.read()[-2000:]!r}")
-            time.sleep(0.05)
-    try:
-        if not any("Virtual PCD" in r for r in readers):
-            pytest.fail(f"pcscd runs without vsmartcard-vpcd readers: {readers}")
-        yield readers
-    finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log_file.close()
 
 
 @dataclass(frozen=True)
@@ -87,11 +51,11 @@ class Slot:
 
 @pytest.fixture(scope="session")
 def slot(pcscd: list[str]) -> Slot:
-    """The first vpcd reader with no card in it, and its port."""
+    """The first vpcd reader of this run's pcscd with no card in it, and its port."""
     for reader in pcscd:
-        match = re.fullmatch(r"Virtual PCD 00 (\d\d)", reader)
-        if match and not pcsc.reader_has_card(reader):
-            return Slot(reader, VPCD_BASE_PORT + int(match.group(1)))
+        port = vpcd_port(reader)
+        if port is not None and not pcsc.reader_has_card(reader):
+            return Slot(reader, port)
     pytest.fail(f"every vpcd reader holds a card: {pcscd}")
 
 
@@ -245,6 +209,71 @@ async def test_mute_card_is_card_mute_after_the_timeout_on_the_clock(
     assert reader.status.reason == "no-card"
 
 
+async def test_a_card_pushed_in_right_after_a_mute_card_was_pulled_is_seen(
+        card: SmartcardSimulator, reader: CardReader, seen: Seen, clock: VirtualClock) -> None:
+    # The mute card's read is abandoned and the card pulled; the resident pushes the next card in at
+    # once. The driver must not have asked pcscd to reset the card that was gone: pcscd then marks
+    # the reader empty behind its card watcher's back and never reports the next card.
+    card.reinsert_gap = 0  # a hand faster than pcscd's poll: only the driver stands between this and a lost card
+    card.profile("mute")
+    await card.insert()
+    await seen.event(CardInserted)
+    attempt = asyncio.create_task(reader.read_for_payment(200))
+    deadline = time.monotonic() + EVENT_WAIT
+    while card.state()["unanswered"] == 0 or clock.pending_sleepers == 0:
+        assert time.monotonic() < deadline, "the SELECT never reached the card"
+        await asyncio.sleep(0.01)
+    await clock.advance(2.0)
+    with pytest.raises(CardMute):
+        await attempt
+    await card.remove()
+    await seen.event(CardRemovedEvent)
+    while any(t.name == "pcsc-abandon" for t in threading.enumerate()):  # the abandoned read let go
+        assert time.monotonic() < deadline + EVENT_WAIT, "the abandoned read never let go of the card"
+        await asyncio.sleep(0.01)
+
+    card.profile("approve")
+    await card.insert()
+    await seen.event(CardInserted, count=2)
+    request = await reader.read_for_payment(200)
+    assert request.masked_pan == "476173******0010"
+    request.wipe()
+
+
+async def test_a_card_pulled_and_pushed_straight_back_is_seen_both_ways_and_read(
+        card: SmartcardSimulator, reader: CardReader, seen: Seen) -> None:
+    # Faster than pcscd's 400 ms look, the second card would be the first one still sitting there to
+    # pcscd: no removal, no insertion, never powered up. The simulated hand keeps it out long enough.
+    await card.insert()
+    await seen.event(CardInserted)
+    await card.remove()
+    await card.insert()
+    await seen.event(CardRemovedEvent)
+    await seen.event(CardInserted, count=2)
+    request = await reader.read_for_payment(200)
+    assert request.cryptogram_type == "ARQC"
+    request.wipe()
+
+
+async def test_a_card_already_in_the_reader_when_the_kiosk_starts_is_seen(
+        card: SmartcardSimulator, slot: Slot, clock: VirtualClock, seen: Seen) -> None:
+    await card.insert()
+    deadline = time.monotonic() + EVENT_WAIT
+    while not await asyncio.to_thread(pcsc.reader_has_card, slot.reader):
+        assert time.monotonic() < deadline, "pcscd never saw the card"
+        await asyncio.sleep(0.02)
+    card_reader = CardReader(reader_name=slot.reader, clock=clock, on_event=seen.events.append,
+                             poll_interval=0.02, backoff=Backoff(base=0.02, cap=0.1))
+    await card_reader.start()
+    try:
+        assert seen.events == [CardInserted()]  # from the first look, before any change
+        assert card_reader.status.reason == "card-present"
+        request = await card_reader.read_for_payment(200)
+        request.wipe()
+    finally:
+        await card_reader.close()
+
+
 async def test_no_card_in_the_reader(card: SmartcardSimulator, reader: CardReader) -> None:
     with pytest.raises(NoCard):
         await reader.read_for_payment(200)
@@ -264,6 +293,47 @@ async def test_missing_reader_is_no_device(pcscd: list[str], clock: VirtualClock
     finally:
         await card_reader.close()
     assert card_reader.status.reason == "closed"
+
+
+_OTHER_RUN = """
+import asyncio, json, os, sys, time
+from drivers.card import pcsc
+from simulators.smartcard import SmartcardSimulator
+from simulators.smartcard.pcscd import shared_pcscd, vpcd_port
+
+async def main():
+    mine = shared_pcscd().readers
+    card = SmartcardSimulator(port=vpcd_port(mine[0]), insert_on_start=False)
+    await card.insert()
+    while not pcsc.reader_has_card(mine[0]):
+        await asyncio.sleep(0.02)
+    print(json.dumps({"readers": mine, "socket": os.environ["PCSCLITE_CSOCK_NAME"]}), flush=True)
+    sys.stdin.readline()  # hold the card in until told
+    await card.remove()
+
+asyncio.run(main())
+"""
+
+
+async def test_another_run_on_the_machine_has_its_own_pcscd_and_its_cards_never_show_here(
+        pcscd: list[str], slot: Slot) -> None:
+    # Another `make test` on the same machine, holding a card in its first reader the whole time.
+    other = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _OTHER_RUN, cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        env={k: v for k, v in {**os.environ, "PYTHONPATH": str(ROOT)}.items() if k != "PCSCLITE_CSOCK_NAME"})
+    assert other.stdout is not None and other.stdin is not None
+    try:
+        line = await asyncio.wait_for(other.stdout.readline(), 3 * EVENT_WAIT)
+        theirs = json.loads(line)
+        assert theirs["socket"] != os.environ["PCSCLITE_CSOCK_NAME"]
+        assert not set(theirs["readers"]) & set(pcscd)  # other ports, so other reader names
+        for reader in pcscd:  # their card is in their reader, not in ours
+            assert not await asyncio.to_thread(pcsc.reader_has_card, reader)
+        assert set(await asyncio.to_thread(pcsc.readers_listed) or []) == set(pcscd)
+    finally:
+        other.stdin.write(b"done\n")
+        await other.stdin.drain()
+        assert await asyncio.wait_for(other.wait(), 3 * EVENT_WAIT) == 0
 
 
 def test_missing_pcscd_is_offline(tmp_path: Path) -> None:
