@@ -193,11 +193,26 @@ def redact(text: str, *, keep_parcel_numbers: bool = False) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Masks anything shaped like a resident or card number in every log record."""
+    """Masks anything shaped like a resident or card number in every log record: its message, its
+    traceback (`log.exception` would print `ValueError: bad number 900101-1720624` whole) and its
+    stack. The record itself is changed (the traceback formatted into `exc_text`, `exc_info`
+    cleared), so every handler the record reaches after this one prints the masked text too."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info:
+            if not record.exc_text:
+                record.exc_text = self._formatter.formatException(record.exc_info)
+            # A formatter formats `exc_info` only when `exc_text` is empty: cleared, the raw exception
+            # (and the number in its message) cannot be printed again by any handler.
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
