@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import ssl
+import stat
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from drivers.backoff import Backoff
 from drivers.clock import Clock
 from drivers.status import DeviceStatus
+from kiosk.document_check import document_problem
 from kiosk.template_crypto import load_public_key, seal
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,11 @@ class ServerRejected(ServerError):
 
 class DocumentSignatureInvalid(ServerError):
     """An issued PDF whose Ed25519 signature does not verify against the pinned key: never print it."""
+
+
+class DocumentMalformed(ServerError):
+    """A signed document that is not what it claims (not a PDF that opens, another page count, a page
+    with nothing to print): the printer never sees it."""
 
 
 # --- configuration and results ------------------------------------------------------------------
@@ -309,6 +316,7 @@ class IssuanceClient:
         self._identity_pem = config.identity_key_file.read_bytes()
         load_public_key(self._identity_pem)  # fail at start-up, not at the first resident
         context = ssl.create_default_context(cafile=str(config.ca_file))  # only the pinned CA
+        _refuse_exposed_key(config.key_file)
         context.load_cert_chain(str(config.cert_file), str(config.key_file))
         transport = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
         _make_cancel_safe(transport)
@@ -660,8 +668,9 @@ class IssuanceClient:
             raise DocumentSignatureInvalid(
                 "bad-signature", f"document {number} is not signed by the pinned key"
             ) from exc
-        if not pdf.startswith(b"%PDF-"):
-            raise ServerProtocolError("not-a-pdf", f"document {number} is not a PDF")
+        problem = document_problem(pdf, pages)
+        if problem:
+            raise DocumentMalformed("document-malformed", f"document {number} {problem}")
         return SignedDocument(pdf=pdf, verification_number=number, pages=pages)
 
 
@@ -734,6 +743,23 @@ def _make_cancel_safe(transport: httpx.AsyncHTTPTransport) -> None:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+
+class KeyFileExposed(ValueError):
+    """The kiosk's private TLS key can be read by other users: whoever reads it can pose as the booth."""
+
+
+_READABLE_BY_OTHERS = stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _refuse_exposed_key(path: Path) -> None:
+    """Refuse a client key that group or others may read or write (0666 was accepted silently)."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & _READABLE_BY_OTHERS:
+        raise KeyFileExposed(
+            f"{path}: the kiosk's private key is readable or writable by other users (mode {mode:04o}); "
+            f"allow only its owner: chmod 600 {path}"
+        )
 
 
 def _load_signing_key(path: Path) -> Ed25519PublicKey:
