@@ -646,7 +646,7 @@ class IssuanceClient:
                         raise ServerProtocolError("oversized", f"body exceeds {limit} bytes")
                 return response.status_code, response.headers, bytes(data)
         except httpx.TransportError as exc:
-            raise _transport_error(exc) from exc
+            raise _transport_error(exc, host=self._http.base_url.host) from exc
         except httpx.HTTPError as exc:
             raise ServerProtocolError("bad-http", type(exc).__name__) from exc
         except (OSError, ValueError, LookupError, UnicodeError) as exc:
@@ -811,10 +811,44 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_error(exc: httpx.TransportError) -> ServerError:
+# OpenSSL's verification codes (X509_V_ERR_*) that a technician can act on, each told apart: after a
+# clock reset every certificate looks expired or not yet valid, and "not from the pinned CA" would
+# send them to replace certificates that are fine.
+_X509_NOT_YET_VALID = 9
+_X509_EXPIRED = 10
+_X509_WRONG_NAME = (62, 64)  # hostname mismatch, IP address mismatch
+
+
+def _certificate_refused(error: ssl.SSLCertVerificationError, host: str) -> ServerTLSError:
+    """Why the server's certificate was refused, in words that say what to fix."""
+    code = error.verify_code
+    # OpenSSL judged the dates on this machine's clock, not on a virtual one: say what it read.
+    now = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    if code == _X509_EXPIRED:
+        return ServerTLSError(
+            "tls-server-expired",
+            f"the server's certificate has expired by this kiosk's clock ({now}): if the clock is wrong "
+            "(reset, battery), set it; if it is right, the server's certificate must be renewed")
+    if code == _X509_NOT_YET_VALID:
+        return ServerTLSError(
+            "tls-server-not-yet-valid",
+            f"the server's certificate is not valid yet by this kiosk's clock ({now}): the clock is "
+            "probably behind (reset to an old date?); set it")
+    if code in _X509_WRONG_NAME:
+        return ServerTLSError(
+            "tls-server-wrong-name",
+            f"the server's certificate is not made out to {host!r}: check server.base_url in the config, "
+            "or the name the server's certificate was issued for")
+    return ServerTLSError(
+        "tls-server-untrusted",
+        f"the server's certificate is not from the pinned CA ({error.verify_message or 'unknown CA'})")
+
+
+def _transport_error(exc: httpx.TransportError, *, host: str = "") -> ServerError:
     chain = _causes(exc)
-    if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain):
-        return ServerTLSError("tls-server-untrusted", "the server's certificate is not from the pinned CA")
+    refused = next((c for c in chain if isinstance(c, ssl.SSLCertVerificationError)), None)
+    if refused is not None:
+        return _certificate_refused(refused, host)
     if isinstance(exc, httpx.TimeoutException):
         return ServerTimeout("timeout", type(exc).__name__)
     if isinstance(exc, httpx.ConnectError):
