@@ -348,11 +348,14 @@ class IssuanceClient:
         return Catalog(documents=[_catalog_document(d) for d in _list_of_dicts(body, "documents")])
 
     async def verify_identity(
-        self, resident_number: str, template: bytes | bytearray, template_format: str
+        self, resident_number: str | bytearray, template: bytes | bytearray, template_format: str
     ) -> IdentityResult:
+        """`resident_number` as `YYMMDD-SBBBBBC`; the kiosk passes a bytearray it wipes afterwards, sealed
+        here without a copy (a str is for tests)."""
         aad = self._config.kiosk_id.encode()
+        number = resident_number.encode() if isinstance(resident_number, str) else resident_number
         request = {
-            "resident_number_ciphertext": seal(self._identity_pem, resident_number.encode(), aad),
+            "resident_number_ciphertext": seal(self._identity_pem, number, aad),
             "template_ciphertext": seal(self._identity_pem, template, aad),
             "template_format": template_format,
         }
