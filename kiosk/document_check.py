@@ -40,6 +40,6 @@ def document_problem(pdf: bytes, pages: int) -> str:
             fonts = resources.get_object().get("/Font") if resources is not None else None
             if not fonts:
                 return f"page {number} has no fonts"
-    except Exception as exc:  # noqa: BLE001 (a hostile file may break the parser in any way it likes)
+    except Exception as exc:  # a hostile file may break the parser in any way it likes
         return f"does not open as a PDF ({type(exc).__name__})"
     return ""
