@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kiosk.privacy import SecretBytes
+from kiosk.privacy import SecretBytes, wipe_bytes
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
@@ -127,13 +127,14 @@ async def identify(kiosk: Kiosk) -> str:
             captured.template[i] = 0
         session.template = template
         guide("verifying")
+        number = session.number.formatted()  # a bytearray, wiped below: never a str
         try:
-            result = await kiosk.server.verify_identity(session.number.formatted(), template.reveal(),
-                                                        str(captured.fmt))
+            result = await kiosk.server.verify_identity(number, template.reveal(), str(captured.fmt))
         except Exception as exc:
             log.warning("identity verification unavailable: %s", type(exc).__name__)
             return "server-unavailable"
         finally:
+            wipe_bytes(number)
             template.wipe()
             session.template = None
         if result.verified:

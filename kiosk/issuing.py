@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.card_recovery import lookup_owed, reconcile
 from kiosk.receipt_content import build_receipt
-from kiosk.server_client import DocumentSignatureInvalid, ServerRejected, ServerUnavailable
+from kiosk.server_client import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.session import Session
 from kiosk.till import payment_ref, payment_window
 
@@ -102,6 +102,9 @@ class Issuer:
             if isinstance(exc, DocumentSignatureInvalid):
                 log.error("refusing a document whose signature does not verify: %s", exc)
                 session.reason = "document-not-genuine"
+            elif isinstance(exc, DocumentMalformed):
+                log.error("refusing a signed document that is not what it claims: %s", exc)
+                session.reason = "document-not-genuine"
             elif isinstance(exc, ServerUnavailable):
                 session.reason = "server-unavailable"
             else:
@@ -109,6 +112,18 @@ class Issuer:
             await kiosk.fire("failed")
             return
         session.token = None
+        quoted = kiosk.till.quote(session)
+        if reservation.fee_total != quoted:
+            # The server's bill must be the fee the resident is shown and pays: a reservation that
+            # says otherwise is a server bug or worse. No money has been taken yet (the kiosk reserves
+            # before payment); settle() voids the reservation by its intent.
+            log.error("refusing reservation %s: the server bills %d won, the kiosk charges %d won",
+                      reservation.issuance_id, reservation.fee_total, quoted)
+            self._record(session.id, "reserve_refused", ref=str(reservation.issuance_id), reason="fee-mismatch",
+                         fee_total=reservation.fee_total, quoted=quoted)
+            session.outcome, session.reason = "failed", "fee-mismatch"
+            await kiosk.fire("failed")
+            return
         session.reservation = reservation
         self._check_hold(reservation.hold_seconds)
         # One signed document per copy, each with its own verification number (docs/protocol.md

@@ -72,7 +72,7 @@ class A4Port(Device, Protocol):
 class ServerPort(Protocol):
     async def catalog(self) -> Any: ...
 
-    async def verify_identity(self, resident_number: str, template: bytes | bytearray,
+    async def verify_identity(self, resident_number: str | bytearray, template: bytes | bytearray,
                               template_format: str) -> Any: ...
 
     async def reserve(self, key: str, document: str, *, options: Sequence[str], copies: int,

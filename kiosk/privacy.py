@@ -54,23 +54,30 @@ class SecretBytes:
 
 def mask_resident_number(digits: str) -> str:
     """`900101-1******` for a full number; a partial entry shows what was typed, up to 7 digits."""
-    shown = digits[:VISIBLE_DIGITS]
-    hidden = max(0, len(digits) - VISIBLE_DIGITS)
-    text = shown + "*" * hidden
+    return _masked(digits[:VISIBLE_DIGITS], len(digits))
+
+
+def _masked(shown: str, length: int) -> str:
+    """What the screen shows of a `length`-digit entry whose first digits (at most 7) are `shown`."""
+    text = shown + "*" * max(0, length - VISIBLE_DIGITS)
     return text[:6] + "-" + text[6:] if len(text) > 6 else text
 
 
-def validate_resident_number(digits: str, *, today: dt.date | None = None) -> str:
+def validate_resident_number(digits: str | bytes | bytearray, *, today: dt.date | None = None) -> str:
     """An error code for the screen, or "" when the number is plausible.
 
     The date must exist in the century the 7th digit names and, given `today` (the kiosk clock's
     date), must not lie after it: a typo such as 301231-3 would otherwise go to the server and
     cost the resident one of their identity attempts. The old mod-11 check digit is NOT checked:
     numbers issued since October 2020 end in random digits.
+
+    Given the entry's bytearray, nothing here copies the whole number: only the two-digit date parts
+    and the century digit are read out.
     """
     if len(digits) != RESIDENT_NUMBER_DIGITS or not digits.isdigit():
         return "incomplete"
-    century = _CENTURY.get(digits[6])
+    seventh = digits[6]
+    century = _CENTURY.get(chr(seventh) if isinstance(seventh, int) else seventh)
     if century is None:
         return "invalid-sex-digit"
     try:
@@ -83,44 +90,68 @@ def validate_resident_number(digits: str, *, today: dt.date | None = None) -> st
 
 
 class ResidentNumberEntry:
-    """The digits a resident types, held as a secret until the session ends."""
+    """The digits a resident types, held as a secret until the session ends.
 
-    __slots__ = ("_digits",)
+    They live in one fixed 13-byte buffer (no reallocation leaves a partial copy behind as the
+    resident types) and never become a str or bytes: what the screen shows is built from the first 7
+    digits only (exactly what it shows), the check reads the bytes in place, and the one request that
+    must send the number gets a bytearray its caller wipes. So `wipe()` really is the end of it.
+    """
+
+    __slots__ = ("_buffer", "_count")
 
     def __init__(self) -> None:
-        self._digits = SecretBytes()
+        self._buffer = SecretBytes(bytes(RESIDENT_NUMBER_DIGITS))
+        self._count = 0
 
     def press(self, digit: str) -> None:
-        if len(digit) == 1 and digit.isdigit() and len(self._digits) < RESIDENT_NUMBER_DIGITS:
-            self._digits.reveal().append(ord(digit))
+        if len(digit) == 1 and digit.isdigit() and self._count < RESIDENT_NUMBER_DIGITS:
+            data = self._buffer.reveal()
+            if len(data) != RESIDENT_NUMBER_DIGITS:  # wiped: a fresh buffer for a retyped number
+                data[:] = bytes(RESIDENT_NUMBER_DIGITS)
+                self._count = 0
+            data[self._count] = ord(digit)
+            self._count += 1
 
     def backspace(self) -> None:
-        if len(self._digits):
-            data = self._digits.reveal()
-            data[-1] = 0
-            del data[-1]
+        if self._count:
+            self._count -= 1
+            self._buffer.reveal()[self._count] = 0
 
     def clear(self) -> None:
-        self._digits.wipe()
+        self.wipe()
 
     @property
     def count(self) -> int:
-        return len(self._digits)
+        return self._count
 
     def masked(self) -> str:
-        return mask_resident_number(self._digits.reveal().decode())
+        shown = min(self._count, VISIBLE_DIGITS)
+        with memoryview(self._buffer.reveal()) as view:
+            return _masked(view[:shown].tobytes().decode(), self._count)
 
     def error(self, today: dt.date) -> str:
         """Why the number cannot be right ("" if it may be), judged on the kiosk clock's `today`."""
-        return validate_resident_number(self._digits.reveal().decode(), today=today)
+        if self._count != RESIDENT_NUMBER_DIGITS:
+            return "incomplete"
+        return validate_resident_number(self._buffer.reveal(), today=today)
 
-    def formatted(self) -> str:
-        """`YYMMDD-SBBBBBC` for the one sealed request that needs it; never log the result."""
-        d = self._digits.reveal().decode()
-        return f"{d[:6]}-{d[6:]}"
+    def formatted(self) -> bytearray:
+        """`YYMMDD-SBBBBBC` as a bytearray for the one sealed request that needs it: the caller wipes it
+        (`wipe_bytes`) once sealed; never log it, never turn it into a str or bytes."""
+        n = self._count
+        head = min(n, 6)
+        out = bytearray(n + (1 if n > 6 else 0))
+        with memoryview(self._buffer.reveal()) as view:  # slices of a view copy nothing
+            out[:head] = view[:head]
+            if n > 6:
+                out[6] = ord("-")
+                out[7:] = view[6:n]
+        return out
 
     def wipe(self) -> None:
-        self._digits.wipe()
+        self._buffer.wipe()
+        self._count = 0
 
     def __repr__(self) -> str:
         return f"<resident number {self.masked()}>"
@@ -129,6 +160,13 @@ class ResidentNumberEntry:
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("secrets are never serialised")
+
+
+def wipe_bytes(data: bytearray) -> None:
+    """Overwrite, then empty, a bytearray that held a secret."""
+    for i in range(len(data)):
+        data[i] = 0
+    data.clear()
 
 
 # What personal data looks like in text, by its structure, so identifiers the kiosk must repeat to a
@@ -193,11 +231,26 @@ def redact(text: str, *, keep_parcel_numbers: bool = False) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Masks anything shaped like a resident or card number in every log record."""
+    """Masks anything shaped like a resident or card number in every log record: its message, its
+    traceback (`log.exception` would print `ValueError: bad number 900101-1720624` whole) and its
+    stack. The record itself is changed (the traceback formatted into `exc_text`, `exc_info`
+    cleared), so every handler the record reaches after this one prints the masked text too."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info:
+            if not record.exc_text:
+                record.exc_text = self._formatter.formatException(record.exc_info)
+            # A formatter formats `exc_info` only when `exc_text` is empty: cleared, the raw exception
+            # (and the number in its message) cannot be printed again by any handler.
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

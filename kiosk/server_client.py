@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import ssl
+import stat
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from drivers.backoff import Backoff
 from drivers.clock import Clock
 from drivers.status import DeviceStatus
+from kiosk.document_check import document_problem
 from kiosk.template_crypto import load_public_key, seal
 
 log = logging.getLogger(__name__)
@@ -151,6 +153,11 @@ class ServerRejected(ServerError):
 
 class DocumentSignatureInvalid(ServerError):
     """An issued PDF whose Ed25519 signature does not verify against the pinned key: never print it."""
+
+
+class DocumentMalformed(ServerError):
+    """A signed document that is not what it claims (not a PDF that opens, another page count, a page
+    with nothing to print): the printer never sees it."""
 
 
 # --- configuration and results ------------------------------------------------------------------
@@ -309,6 +316,7 @@ class IssuanceClient:
         self._identity_pem = config.identity_key_file.read_bytes()
         load_public_key(self._identity_pem)  # fail at start-up, not at the first resident
         context = ssl.create_default_context(cafile=str(config.ca_file))  # only the pinned CA
+        _refuse_exposed_key(config.key_file)
         context.load_cert_chain(str(config.cert_file), str(config.key_file))
         transport = httpx.AsyncHTTPTransport(verify=context, trust_env=False)
         _make_cancel_safe(transport)
@@ -340,11 +348,14 @@ class IssuanceClient:
         return Catalog(documents=[_catalog_document(d) for d in _list_of_dicts(body, "documents")])
 
     async def verify_identity(
-        self, resident_number: str, template: bytes | bytearray, template_format: str
+        self, resident_number: str | bytearray, template: bytes | bytearray, template_format: str
     ) -> IdentityResult:
+        """`resident_number` as `YYMMDD-SBBBBBC`; the kiosk passes a bytearray it wipes afterwards, sealed
+        here without a copy (a str is for tests)."""
         aad = self._config.kiosk_id.encode()
+        number = resident_number.encode() if isinstance(resident_number, str) else resident_number
         request = {
-            "resident_number_ciphertext": seal(self._identity_pem, resident_number.encode(), aad),
+            "resident_number_ciphertext": seal(self._identity_pem, number, aad),
             "template_ciphertext": seal(self._identity_pem, template, aad),
             "template_format": template_format,
         }
@@ -638,7 +649,7 @@ class IssuanceClient:
                         raise ServerProtocolError("oversized", f"body exceeds {limit} bytes")
                 return response.status_code, response.headers, bytes(data)
         except httpx.TransportError as exc:
-            raise _transport_error(exc) from exc
+            raise _transport_error(exc, host=self._http.base_url.host) from exc
         except httpx.HTTPError as exc:
             raise ServerProtocolError("bad-http", type(exc).__name__) from exc
         except (OSError, ValueError, LookupError, UnicodeError) as exc:
@@ -660,8 +671,9 @@ class IssuanceClient:
             raise DocumentSignatureInvalid(
                 "bad-signature", f"document {number} is not signed by the pinned key"
             ) from exc
-        if not pdf.startswith(b"%PDF-"):
-            raise ServerProtocolError("not-a-pdf", f"document {number} is not a PDF")
+        problem = document_problem(pdf, pages)
+        if problem:
+            raise DocumentMalformed("document-malformed", f"document {number} {problem}")
         return SignedDocument(pdf=pdf, verification_number=number, pages=pages)
 
 
@@ -736,6 +748,23 @@ def _make_cancel_safe(transport: httpx.AsyncHTTPTransport) -> None:
 # --- helpers --------------------------------------------------------------------------------------
 
 
+class KeyFileExposed(ValueError):
+    """The kiosk's private TLS key can be read by other users: whoever reads it can pose as the booth."""
+
+
+_READABLE_BY_OTHERS = stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _refuse_exposed_key(path: Path) -> None:
+    """Refuse a client key that group or others may read or write (0666 was accepted silently)."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & _READABLE_BY_OTHERS:
+        raise KeyFileExposed(
+            f"{path}: the kiosk's private key is readable or writable by other users (mode {mode:04o}); "
+            f"allow only its owner: chmod 600 {path}"
+        )
+
+
 def _load_signing_key(path: Path) -> Ed25519PublicKey:
     key = serialization.load_pem_public_key(path.read_bytes())
     if not isinstance(key, Ed25519PublicKey):
@@ -785,10 +814,44 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_error(exc: httpx.TransportError) -> ServerError:
+# OpenSSL's verification codes (X509_V_ERR_*) that a technician can act on, each told apart: after a
+# clock reset every certificate looks expired or not yet valid, and "not from the pinned CA" would
+# send them to replace certificates that are fine.
+_X509_NOT_YET_VALID = 9
+_X509_EXPIRED = 10
+_X509_WRONG_NAME = (62, 64)  # hostname mismatch, IP address mismatch
+
+
+def _certificate_refused(error: ssl.SSLCertVerificationError, host: str) -> ServerTLSError:
+    """Why the server's certificate was refused, in words that say what to fix."""
+    code = error.verify_code
+    # OpenSSL judged the dates on this machine's clock, not on a virtual one: say what it read.
+    now = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    if code == _X509_EXPIRED:
+        return ServerTLSError(
+            "tls-server-expired",
+            f"the server's certificate has expired by this kiosk's clock ({now}): if the clock is wrong "
+            "(reset, battery), set it; if it is right, the server's certificate must be renewed")
+    if code == _X509_NOT_YET_VALID:
+        return ServerTLSError(
+            "tls-server-not-yet-valid",
+            f"the server's certificate is not valid yet by this kiosk's clock ({now}): the clock is "
+            "probably behind (reset to an old date?); set it")
+    if code in _X509_WRONG_NAME:
+        return ServerTLSError(
+            "tls-server-wrong-name",
+            f"the server's certificate is not made out to {host!r}: check server.base_url in the config, "
+            "or the name the server's certificate was issued for")
+    return ServerTLSError(
+        "tls-server-untrusted",
+        f"the server's certificate is not from the pinned CA ({error.verify_message or 'unknown CA'})")
+
+
+def _transport_error(exc: httpx.TransportError, *, host: str = "") -> ServerError:
     chain = _causes(exc)
-    if any(isinstance(c, ssl.SSLCertVerificationError) for c in chain):
-        return ServerTLSError("tls-server-untrusted", "the server's certificate is not from the pinned CA")
+    refused = next((c for c in chain if isinstance(c, ssl.SSLCertVerificationError)), None)
+    if refused is not None:
+        return _certificate_refused(refused, host)
     if isinstance(exc, httpx.TimeoutException):
         return ServerTimeout("timeout", type(exc).__name__)
     if isinstance(exc, httpx.ConnectError):

@@ -348,6 +348,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "reason.walked-away": {"ko": "아무 입력이 없어 거래를 마쳤습니다. 넣으신 돈은 돌려드렸습니다",
                            "en": "No one answered, so the session ended. Any money put in was returned"},
+    "reason.fee-mismatch": {
+        "ko": "서버가 알려온 요금이 안내한 요금과 달라 발급하지 않았습니다. 돈은 받지 않았습니다",
+        "en": "The server asked a different fee than the one shown, so nothing was issued and no money was taken",
+    },
     "reason.document-refused": {"ko": "이 서류는 지금 발급할 수 없습니다", "en": "This document cannot be issued now"},
     "reason.reservation-expired": {
         "ko": "결제 시간이 지나 발급을 취소했습니다. 넣으신 돈은 돌려드렸습니다",

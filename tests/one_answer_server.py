@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
+from pathlib import Path
 
 from hypothesis import strategies as st
 
@@ -23,10 +24,13 @@ json_values = st.recursive(
 class OneAnswerServer:
     """A TLS listener that reads one HTTP request and answers with whatever bytes it is given."""
 
-    def __init__(self, pki: PkiPaths) -> None:
+    def __init__(self, pki: PkiPaths, *, certificate: tuple[Path, Path] | None = None) -> None:
+        """`certificate`: (cert, key) files to present instead of the real server's (an expired one, one
+        for another name, one from another CA)."""
         self.answer = b""
         self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._context.load_cert_chain(str(pki.server_cert), str(pki.server_key))
+        cert, key = certificate or (pki.server_cert, pki.server_key)
+        self._context.load_cert_chain(str(cert), str(key))
         self._server: asyncio.Server | None = None
         self.url = ""
         self._writers: set[asyncio.StreamWriter] = set()

@@ -77,6 +77,10 @@ OVERSIZED_BYTES = 21_000_000
 # 1000-page ceiling (kiosk/server_client.py _MAX_PAGES). Also keeps the number inside SQLite's 64 bits.
 MAX_PAGES_PRINTED = 5000
 
+# Bounds on the fault controls' arguments: a control must never be able to freeze the simulator.
+MAX_FAULT_COUNT = 100
+MAX_FAULT_FEE = 100_000_000
+MAX_FAULT_PAGES = 1000
 _KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _MALFORMED_KINDS = ("truncated", "not-json", "html", "wrong-shape", "oversized")
 
@@ -144,6 +148,8 @@ class ServerSimulator:
         self._fail: deque[int] = deque()
         self._drop: deque[bool] = deque()  # True: drop after the handler ran
         self._tamper = 0  # reservation answers still to alter after signing
+        self._overbill: deque[int] = deque()  # fee_total to claim in the next reservation answers
+        self._forge: deque[int] = deque()  # page counts claimed by signed garbage in the next answers
         self._wrong_certificate = False
         self._malformed: deque[str] = deque()
         self._maintenance = False
@@ -218,6 +224,8 @@ class ServerSimulator:
             "fail_next": self.fail_next,
             "drop_next": self.drop_next,
             "tamper_next": self.tamper_next,
+            "overbill_next": self.overbill_next,
+            "forge_document_next": self.forge_document_next,
             "wrong_certificate": self.wrong_certificate,
             "malformed_next": self.malformed_next,
             "maintenance": self.maintenance,
@@ -261,6 +269,20 @@ class ServerSimulator:
         """Alter one byte of the PDF in the next `count` reservation answers, after signing: the kiosk
         must refuse to print a document whose signature no longer matches."""
         self._tamper += int(count)
+
+    def overbill_next(self, fee_total: int, count: int = 1) -> None:
+        """Claim `fee_total` won in the next `count` reservation answers, whatever the fee is: the kiosk
+        must refuse a bill that is not the fee it showed the resident."""
+        if not 0 <= int(fee_total) <= MAX_FAULT_FEE or not 1 <= int(count) <= MAX_FAULT_COUNT:
+            raise ValueError(f"fee_total 0..{MAX_FAULT_FEE}, count 1..{MAX_FAULT_COUNT}")
+        self._overbill.extend([int(fee_total)] * int(count))
+
+    def forge_document_next(self, count: int = 1, pages: int = 1000) -> None:
+        """Send `%PDF-` and garbage that claims `pages` pages, properly signed, in the next `count`
+        reservation answers: a valid signature on a document that is not one; the kiosk must not print it."""
+        if not 1 <= int(pages) <= MAX_FAULT_PAGES or not 1 <= int(count) <= MAX_FAULT_COUNT:
+            raise ValueError(f"pages 1..{MAX_FAULT_PAGES}, count 1..{MAX_FAULT_COUNT}")
+        self._forge.extend([int(pages)] * int(count))
 
     def drop_next(self, count: int = 1, after_handler: bool = False) -> None:
         """Close the next `count` connections without answering (after doing the work if `after_handler`)."""
@@ -594,12 +616,34 @@ class ServerSimulator:
         tamper = self._tamper > 0
         self._tamper = max(0, self._tamper - 1)
 
+        fee_total = self._overbill.popleft() if self._overbill else issuance.fee_total
+        forged_pages = self._forge.popleft() if self._forge else 0
+
         def sent(pdf: bytes) -> bytes:
             return pdf[:-8] + bytes([pdf[-8] ^ 0x01]) + pdf[-7:] if tamper else pdf
 
+        if forged_pages:
+            assert self._signing is not None
+            garbage = _forged_pdf(forged_pages)
+            return {
+                "issuance_id": issuance.issuance_id,
+                "fee_total": fee_total,
+                "state": issuance.state,
+                "hold_seconds": RESERVATION_HOLD_S,
+                "documents": [
+                    {
+                        "pdf_b64": base64.b64encode(garbage).decode("ascii"),
+                        "signature_b64": base64.b64encode(self._signing.sign(garbage)).decode("ascii"),
+                        "verification_number": d.verification_number,
+                        "pages": forged_pages,
+                        "sha256": hashlib.sha256(garbage).hexdigest(),
+                    }
+                    for d in docs
+                ],
+            }
         return {
             "issuance_id": issuance.issuance_id,
-            "fee_total": issuance.fee_total,
+            "fee_total": fee_total,
             "state": issuance.state,
             "hold_seconds": RESERVATION_HOLD_S,
             "documents": [
@@ -632,6 +676,12 @@ class ServerSimulator:
             number = "-".join(digits[i : i + 4] for i in range(0, 16, 4))
             if number not in taken and not store.number_taken(number):
                 return number
+
+
+def _forged_pdf(pages: int) -> bytes:
+    """`%PDF-`, then bytes that only look like a page tree claiming `pages` pages."""
+    return (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Pages /Count " + str(pages).encode()
+            + b" >>\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
 
 
 def server_ssl_context(paths: pki.PkiPaths) -> ssl.SSLContext:

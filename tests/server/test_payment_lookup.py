@@ -48,6 +48,7 @@ def other_kiosk(pki: PkiPaths, directory: Path, kiosk_id: str) -> tuple[Path, Pa
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
+    key_file.chmod(0o600)  # the client refuses a key others can read
     return cert_file, key_file
 
 
