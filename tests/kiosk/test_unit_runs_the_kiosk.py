@@ -183,3 +183,34 @@ def test_the_kiosk_runs_as_the_unit_starts_it_and_writes_only_in_systemds_direct
         assert "Traceback" not in err, err[-3000:]
         workdir.chmod(0o755)
         assert list(workdir.iterdir()) == [], "the kiosk wrote in its working directory"
+
+
+def test_without_systemds_variables_a_checkout_keeps_its_run_directory() -> None:
+    from kiosk.service_dirs import ServiceDirs, control_run_dirs
+
+    developer = ServiceDirs.from_environment({})
+    assert developer.run == Path("run") and developer.journal_path() == Path("run/journal.sqlite3")
+    assert developer.site_config() == [] and developer.control_group is None
+    unit = ServiceDirs.from_environment({"RUNTIME_DIRECTORY": "/run/kiosk", "STATE_DIRECTORY": "/var/lib/kiosk",
+                                         "CONFIGURATION_DIRECTORY": "/etc/kiosk", "KIOSK_CONTROL_GROUP": "kiosk-tech"})
+    assert unit.run == Path("/run/kiosk") and unit.journal_path() == Path("/var/lib/kiosk/journal.sqlite3")
+    assert unit.site_config() == [Path("/etc/kiosk/site.toml")] and unit.control_group == "kiosk-tech"
+    # A technician's shell has none of them: `kiosk screen` looks in ./run, then in the unit's directory.
+    assert control_run_dirs({}) == [Path("run"), Path("/run/kiosk")]
+    explicit = ServiceDirs.from_environment({"KIOSK_RUN_DIR": "/tmp/x", "RUNTIME_DIRECTORY": "/run/kiosk"})
+    assert explicit.run == Path("/tmp/x")
+
+
+def test_a_control_group_that_does_not_exist_leaves_the_sockets_owner_only(tmp_path: Path) -> None:
+    """A mistyped KIOSK_CONTROL_GROUP must not open the sockets wider, nor stop the booth."""
+    from kiosk.service_dirs import restrict_to_group
+
+    run = tmp_path / "run"
+    (run / "sim").mkdir(parents=True)
+    with socket.socket(socket.AF_UNIX) as a, socket.socket(socket.AF_UNIX) as b:
+        a.bind(str(run / "status.sock"))
+        b.bind(str(run / "sim" / "cctalk.sock"))
+        restrict_to_group(run, "no-such-group-kiosk")
+        modes = {p.name: stat.S_IMODE(p.lstat().st_mode) for p in run.rglob("*.sock")}
+    assert modes == {"status.sock": 0o600, "cctalk.sock": 0o600}
+    assert stat.S_IMODE(run.stat().st_mode) == 0o750
