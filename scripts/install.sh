@@ -22,10 +22,11 @@ step() { echo "install: $*" >&2; }
 # 1. The code: the project's own files only (no venv, caches, run/ or out/ of this checkout).
 step "code -> $root$PREFIX"
 install -d -m 0755 "$root$PREFIX"
+CODE="kiosk drivers screens simulators config scripts systemd docs pyproject.toml README.md"
+for part in $CODE; do rm -rf "$root${PREFIX:?}/$part"; done   # no module of an older version lingers; .venv stays
 tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=.venv --exclude=run --exclude=out \
     --exclude='.*_cache' --exclude='*.egg-info' \
-    kiosk drivers screens simulators config scripts systemd docs pyproject.toml README.md \
-  | tar -x --no-same-owner -C "$root$PREFIX"
+    $CODE | tar -x --no-same-owner -C "$root$PREFIX"
 chmod -R u+rwX,go+rX,go-w "$root$PREFIX"
 
 # 2. The venv, built in place by the project's own bootstrap (not with DESTDIR: see above).
