@@ -55,3 +55,17 @@ gallery: demo
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+# A booth's install (scripts/install.sh): code and venv in PREFIX, /etc/kiosk/site.toml, the unit and
+# its network allow list, the kiosk user and the technicians' group. DESTDIR stages for a package.
+PREFIX ?= /opt/kiosk
+UNITDIR ?= /etc/systemd/system
+.PHONY: install network-allow
+install:
+	PREFIX=$(PREFIX) UNITDIR=$(UNITDIR) DESTDIR=$(DESTDIR) ./scripts/install.sh
+
+# Rewrite the unit's IP allow list after the server's address or the booth's config changed.
+network-allow:
+	$(PREFIX)/.venv/bin/python -m kiosk.network_allow --config /etc/kiosk/site.toml \
+		> $(DESTDIR)$(UNITDIR)/kiosk.service.d/network.conf
+	systemctl daemon-reload

@@ -1,7 +1,7 @@
 """``kiosk``: the one command for residents' booths, technicians and CI.
 
     kiosk demo [--out out/demo]          the scripted demo session against the simulators
-    kiosk run [--hardware] [--config F]  the kiosk for a person (window if a display, else headless)
+    kiosk run [--hardware|--simulators] [--config F]  the kiosk for a person (window if a display, else headless)
     kiosk scenario FILE.toml [...] [--keep DIR]  scripted sessions; exits non-zero naming the failing step
     kiosk sim SIMULATOR COMMAND [k=v]    drive a running simulator (insert a coin, place a finger)
     kiosk tap WIDGET / kiosk screen      touch the running kiosk's screen / see what it shows
@@ -83,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.live import run_live
 
     return asyncio.run(run_live(config_files=[Path(p) for p in args.config], hardware=args.hardware,
-                                until_ready=args.until_ready))
+                                until_ready=args.until_ready, production=args.simulators))
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -108,9 +108,18 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
 
 def cmd_touch(args: argparse.Namespace) -> int:
-    from simulators.control import default_run_dir, send_control
+    from kiosk.live import STATUS_SOCKET, TOUCH_SOCKET
+    from kiosk.service_dirs import control_run_dirs
+    from simulators.control import send_control
 
-    path = default_run_dir() / "kiosk.sock"
+    name = TOUCH_SOCKET if args.command == "tap" else STATUS_SOCKET
+    run_dirs = control_run_dirs()
+    running = [d for d in run_dirs if (d / STATUS_SOCKET).exists()]
+    path = (running[0] if running else run_dirs[0]) / name
+    if args.command == "tap" and running and not path.exists():
+        print(f"the kiosk in {running[0]}/ runs in production mode (--hardware or --simulators): touch "
+              f"injection is off; `kiosk screen` shows what it shows", file=sys.stderr)
+        return 2
     try:
         if args.command == "tap":
             answer = asyncio.run(send_control(path, "tap", widget=args.widget))
@@ -118,6 +127,10 @@ def cmd_touch(args: argparse.Namespace) -> int:
             answer = asyncio.run(send_control(path, "screen"))
     except (FileNotFoundError, ConnectionRefusedError):
         print(f"no kiosk is running (no socket at {path}); start one with `make run`", file=sys.stderr)
+        return 2
+    except PermissionError:
+        print(f"not allowed to reach the kiosk at {path}: technicians are members of its control group "
+              f"(KIOSK_CONTROL_GROUP in the unit, kiosk-tech)", file=sys.stderr)
         return 2
     print(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
     return 0 if answer.get("ok") else 1
@@ -221,7 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scenario)
 
     p = sub.add_parser("run", help="run the kiosk for a person")
-    p.add_argument("--hardware", action="store_true", help="real devices from the config, no simulators")
+    devices = p.add_mutually_exclusive_group()
+    devices.add_argument("--hardware", action="store_true",
+                         help="production: real devices from the config, no simulators, no `kiosk tap`")
+    devices.add_argument("--simulators", action="store_true",
+                         help="production against a booth of simulators (no `kiosk tap`): a bench check")
     p.add_argument("--config", action="append", default=[], help="TOML files (later ones win)")
     p.add_argument("--until-ready", action="store_true",
                    help="exit 0 once the idle screen is up (bench); 3 if the journal was refused")

@@ -4,7 +4,13 @@ With ``--hardware`` the devices come from the config files; otherwise a booth of
 first and `kiosk sim ...` drives it from another terminal. A window opens when a display is present
 (mouse = touch); without one the screens render headless. Under systemd the loop reports READY=1
 once the idle (or out-of-service) screen is up, keeps STATUS= to what the kiosk is doing, and pets
-the watchdog from the loop itself.
+the watchdog from the loop itself. Its sockets, journal and site config are in the directories systemd
+names in the environment (kiosk/service_dirs.py); a checkout's run/ otherwise.
+
+`--hardware` is production: the devices from the config, and no touch injection (`kiosk tap`): only
+the read-only `kiosk screen` socket is served, to the technicians' group. `--simulators` is the same
+production kiosk against a booth of simulators (a bench check of an installed booth, and the test
+that runs the unit's command). With neither, the developer's kiosk: simulators, and `kiosk tap`.
 
 A journal that fails SQLite's check (or that cannot be opened or written: a full disk) is refused,
 not guessed at: the kiosk stays up out of service with the reason on its screen, in `kiosk screen`
@@ -34,6 +40,7 @@ from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
 from kiosk.run_lock import RunDirBusy, RunDirLock
 from kiosk.sdnotify import Notifier
+from kiosk.service_dirs import ServiceDirs, restrict_to_group
 from kiosk.views import View
 
 if TYPE_CHECKING:
@@ -56,10 +63,28 @@ def _headless() -> bool:
     return driver in ("dummy", "offscreen") or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-async def _serve_touch_controls(run_dir: Path, screens: Any, current: Callable[[], tuple[View, str]]) -> Any:
-    """`kiosk tap WIDGET` and `kiosk screen` from a terminal: touches for a headless kiosk.
+# `kiosk screen`: read-only, served in every mode. `kiosk tap`: touch injection, never in production.
+STATUS_SOCKET = "status.sock"
+TOUCH_SOCKET = "kiosk.sock"
 
-    `current` gives the view on screen and the state it belongs to.
+
+class _Controls:
+    """The kiosk's own control sockets, closed together."""
+
+    def __init__(self, servers: list[Any]) -> None:
+        self.servers = servers
+
+    async def close(self) -> None:
+        for server in self.servers:
+            await server.close()
+
+
+async def _serve_touch_controls(run_dir: Path, screens: Any, current: Callable[[], tuple[View, str]], *,
+                                touch_injection: bool, group: str | None) -> _Controls:
+    """`kiosk screen` (always) and `kiosk tap WIDGET` (not in production) from a terminal.
+
+    `current` gives the view on screen and the state it belongs to. Once bound, every socket in the
+    run directory (the simulators' too) is given to the technicians' `group`, 0660.
     """
     from kiosk.presenter import view_as_dict
     from simulators.control import ControlServer
@@ -74,9 +99,15 @@ async def _serve_touch_controls(run_dir: Path, screens: Any, current: Callable[[
         view, state = current()
         return {"view": view_as_dict(view), "widgets": screens.widgets(), "state": state}
 
-    server = ControlServer({"tap": tap, "screen": screen})
-    await server.start(run_dir / "kiosk.sock")
-    return server
+    status = ControlServer({"screen": screen})
+    await status.start(run_dir / STATUS_SOCKET)
+    servers = [status]
+    if touch_injection:
+        touch = ControlServer({"tap": tap, "screen": screen})
+        await touch.start(run_dir / TOUCH_SOCKET)
+        servers.append(touch)
+    restrict_to_group(run_dir, group)
+    return _Controls(servers)
 
 
 def status_line(kiosk: Kiosk) -> str:
@@ -88,9 +119,15 @@ def status_line(kiosk: Kiosk) -> str:
     return str(kiosk.state)
 
 
-async def run_live(*, config_files: list[Path], hardware: bool, until_ready: bool = False) -> int:
-    """`kiosk run`, holding the run directory for as long as it runs (one kiosk per directory)."""
-    run_dir = Path(os.environ.get("KIOSK_RUN_DIR", "run"))
+async def run_live(*, config_files: list[Path], hardware: bool, until_ready: bool = False,
+                   production: bool = False) -> int:
+    """`kiosk run`, holding the run directory for as long as it runs (one kiosk per directory).
+
+    `hardware` implies `production` (no touch injection)."""
+    dirs = ServiceDirs.from_environment()
+    run_dir = dirs.run
+    if dirs.cache is not None:
+        os.environ.setdefault("XDG_CACHE_HOME", str(dirs.cache))
     # First of all: nothing may be created, bound or recovered in a directory another kiosk serves.
     lock = RunDirLock(run_dir)
     try:
@@ -103,15 +140,18 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
               file=sys.stderr)
         return EXIT_RUN_DIR_BUSY
     try:
-        return await _run_locked(run_dir, config_files=config_files, hardware=hardware, until_ready=until_ready)
+        return await _run_locked(dirs, config_files=[*dirs.site_config(), *config_files], hardware=hardware,
+                                 until_ready=until_ready, production=production or hardware)
     finally:
         lock.release()
 
 
-async def _run_locked(run_dir: Path, *, config_files: list[Path], hardware: bool, until_ready: bool) -> int:
+async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: bool, until_ready: bool,
+                      production: bool) -> int:
     from kiosk.simulated import SimulatedBooth
     from screens.runner import ScreenRunner
 
+    run_dir = dirs.run
     booth: SimulatedBooth | None = None
     overrides: dict[str, Any] = {}
     simulators_seconds = 0.0
@@ -120,7 +160,8 @@ async def _run_locked(run_dir: Path, *, config_files: list[Path], hardware: bool
         started = time.perf_counter()
         overrides = await booth.start()
         simulators_seconds = time.perf_counter() - started
-        overrides["journal"] = {"path": str(run_dir / "journal.sqlite3")}
+    if booth is not None or dirs.state is not None:
+        overrides["journal"] = {"path": str(dirs.journal_path())}
     try:
         config = load_config(CONFIG_DIR / "kiosk.toml", *config_files, overrides=overrides)
     except ConfigError as exc:
@@ -147,13 +188,13 @@ async def _run_locked(run_dir: Path, *, config_files: list[Path], hardware: bool
             kiosk = await app.start()
         except (JournalCorrupt, JournalUnwritable) as exc:
             return await _refuse_journal(exc, app.clock.now().strftime("%H:%M"), config=config, screens=screens,
-                                         run_dir=run_dir, stop=stop, until_ready=until_ready)
+                                         dirs=dirs, production=production, stop=stop, until_ready=until_ready)
         announce = ""
         if booth is not None:
             announce = (f"drive the simulators with: kiosk sim <name> help "
                         f"(simulators started in {simulators_seconds:.3f} s)")
-        await _serve(kiosk, screens=screens, run_dir=run_dir, stop=stop, until_ready=until_ready,
-                     announce=announce)
+        await _serve(kiosk, screens=screens, dirs=dirs, production=production, stop=stop,
+                     until_ready=until_ready, announce=announce)
         return 0
     finally:
         screen_task.cancel()
@@ -165,11 +206,12 @@ async def _run_locked(run_dir: Path, *, config_files: list[Path], hardware: bool
             await booth.stop()
 
 
-async def _serve(kiosk: Kiosk, *, screens: Any, run_dir: Path, stop: asyncio.Event, until_ready: bool,
-                 announce: str) -> None:
+async def _serve(kiosk: Kiosk, *, screens: Any, dirs: ServiceDirs, production: bool, stop: asyncio.Event,
+                 until_ready: bool, announce: str) -> None:
     """The kiosk at work until SIGTERM: touch controls, and systemd told READY, STATUS and WATCHDOG."""
     notifier = Notifier()
-    touch = await _serve_touch_controls(run_dir, screens, lambda: (kiosk.view, kiosk.state))
+    touch = await _serve_touch_controls(dirs.run, screens, lambda: (kiosk.view, kiosk.state),
+                                        touch_injection=not production, group=dirs.control_group)
     watchdog = Notifier.watchdog_interval()
 
     async def report() -> None:
@@ -204,7 +246,8 @@ async def _serve(kiosk: Kiosk, *, screens: Any, run_dir: Path, stop: asyncio.Eve
 
 
 async def _refuse_journal(exc: JournalCorrupt | JournalUnwritable, since: str, *, config: KioskConfig,
-                          screens: Any, run_dir: Path, stop: asyncio.Event, until_ready: bool) -> int:
+                          screens: Any, dirs: ServiceDirs, production: bool, stop: asyncio.Event,
+                          until_ready: bool) -> int:
     """Out of service on a journal refused at start, until SIGTERM: on screen, over `kiosk screen`,
     and to systemd.
 
@@ -225,7 +268,8 @@ async def _refuse_journal(exc: JournalCorrupt | JournalUnwritable, since: str, *
     language = config.kiosk.languages[0] if config.kiosk.languages else "ko"
     view = out_of_service_view(reason, since=since, journal=config.journal.path, language=language)
     screens.show(view)
-    touch = await _serve_touch_controls(run_dir, screens, lambda: (view, S.OUT_OF_SERVICE))
+    touch = await _serve_touch_controls(dirs.run, screens, lambda: (view, S.OUT_OF_SERVICE),
+                                        touch_injection=not production, group=dirs.control_group)
     notifier = Notifier()
     notifier.ready(f"out of service: {status}: {exc}")
     watchdog = Notifier.watchdog_interval()
