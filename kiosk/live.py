@@ -40,6 +40,7 @@ from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
 from kiosk.run_lock import RunDirBusy, RunDirLock
 from kiosk.sdnotify import Notifier
+from kiosk.server_client import KeyFileExposed
 from kiosk.service_dirs import ServiceDirs, restrict_to_group
 from kiosk.views import View
 
@@ -189,6 +190,10 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
         except (JournalCorrupt, JournalUnwritable) as exc:
             return await _refuse_journal(exc, app.clock.now().strftime("%H:%M"), config=config, screens=screens,
                                          dirs=dirs, production=production, stop=stop, until_ready=until_ready)
+        except KeyFileExposed as exc:
+            # Like a config error: nothing a restart can fix (the unit's RestartPreventExitStatus=2).
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
         announce = ""
         if booth is not None:
             announce = (f"drive the simulators with: kiosk sim <name> help "
