@@ -353,8 +353,8 @@ async def _in_workers(work: Sequence[Callable[[], Awaitable[Any]]], workers: int
 async def kill9_crashtest(paths: list[Path], *, every: int = 1, jobs: int = 1,
                           in_flight_ms: float = 0.0) -> list[ProcessKillPoint]:
     """Every `every`th kill point of every scenario, `jobs` at a time (each has its own booth). Card
-    scenarios run afterwards, one kill point at a time: the machine has one pcscd, whose readers
-    they share."""
+    scenarios run afterwards, one kill point at a time: this process has one pcscd (its own, see
+    simulators/smartcard/pcscd.py), whose readers they share."""
     card = [path for path in paths if scenario_uses_card(load_scenario(path)[1])]
     lanes = [([path for path in paths if path not in card], jobs), (card, 1)]
     points: list[ProcessKillPoint] = []

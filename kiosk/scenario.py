@@ -242,7 +242,8 @@ class ScenarioRun:
                 log.debug("power cycle of %s: %s", name, exc)
 
     async def restart(self) -> None:
-        """Power cut and watchdog restart: the kiosk dies mid-step, a new one boots on the same journal."""
+        """`kill_restart`: a polite stop (the kiosk's tasks cancelled, its devices closed, the journal closed),
+        then a new kiosk boots on the same journal and devices. A death with no cleanup is `power_cut`."""
         assert self.app is not None
         await self.app.stop()
         await self._start_kiosk()

@@ -63,8 +63,9 @@ class Intent:
     """A resident's or technician's wish, as a screen understood a touch or a key.
 
     Names: start, choose_document(code), digit(value), backspace, clear, confirm, cancel,
-    more_time, toggle_option(option_id), copies(delta), pay_card, language(code), back,
-    maintenance_* (technician).
+    more_time, retype_number, toggle_option(option_id), copies(delta), pay_card, language(code),
+    maintenance_enter / maintenance_exit / maintenance_selftest (technician). `page` never leaves the
+    screens (the runner pages long lists itself).
     """
 
     name: str

@@ -221,10 +221,11 @@ class A4PrinterSimulator:
         return [path for _, _, path in sorted(found)]
 
     def delivered(self) -> list[str]:
-        """Paths of the documents whose every sheet reached the output tray, in order. A jammed job
-        never gets there; nor does one cancelled while it waited for paper: ippeveprinter lets the job
-        command run on, but a real printer stops such a job at its stop point (RFC 8011 §5.3.8), so a
-        job ippeveprinter reports canceled or aborted is not counted."""
+        """Paths of the documents whose every sheet reached the output tray, in order.
+
+        A jammed job never gets there; nor does one cancelled while it waited for paper: ippeveprinter
+        lets the job command run on, but a real printer stops such a job at its stop point (RFC 8011
+        §5.3.8), so a job ippeveprinter reports canceled or aborted is not counted."""
         if self._workdir is None:
             return []
         log_file = self._flag("delivered")

@@ -128,8 +128,10 @@ class ReceiptPrinterSimulator:
         return list(self._receipts)
 
     def receipt_texts(self) -> list[str]:
-        """The text of each receipt printed so far, oldest first: the characters the print head decoded
-        (cp949 double-byte Hangul included), one line per printed line; raster images leave no text."""
+        """The text of each receipt printed so far, oldest first; raster images leave no text.
+
+        The characters the print head decoded (cp949 double-byte Hangul included), one line per
+        printed line."""
         return list(self._receipt_texts)
 
     def last_receipt(self) -> str | None:

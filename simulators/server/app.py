@@ -266,20 +266,23 @@ class ServerSimulator:
             connection.force_close()
 
     def tamper_next(self, count: int = 1) -> None:
-        """Alter one byte of the PDF in the next `count` reservation answers, after signing: the kiosk
-        must refuse to print a document whose signature no longer matches."""
+        """Alter one byte of the PDF in the next `count` reservation answers, after signing.
+
+        The kiosk must refuse to print a document whose signature no longer matches."""
         self._tamper += int(count)
 
     def overbill_next(self, fee_total: int, count: int = 1) -> None:
-        """Claim `fee_total` won in the next `count` reservation answers, whatever the fee is: the kiosk
-        must refuse a bill that is not the fee it showed the resident."""
+        """Claim `fee_total` won in the next `count` reservation answers, whatever the fee is.
+
+        The kiosk must refuse a bill that is not the fee it showed the resident."""
         if not 0 <= int(fee_total) <= MAX_FAULT_FEE or not 1 <= int(count) <= MAX_FAULT_COUNT:
             raise ValueError(f"fee_total 0..{MAX_FAULT_FEE}, count 1..{MAX_FAULT_COUNT}")
         self._overbill.extend([int(fee_total)] * int(count))
 
     def forge_document_next(self, count: int = 1, pages: int = 1000) -> None:
-        """Send `%PDF-` and garbage that claims `pages` pages, properly signed, in the next `count`
-        reservation answers: a valid signature on a document that is not one; the kiosk must not print it."""
+        """Sign `%PDF-` + garbage claiming `pages` pages in the next `count` reservation answers.
+
+        A valid signature on a document that is not one: the kiosk must not print it."""
         if not 1 <= int(pages) <= MAX_FAULT_PAGES or not 1 <= int(count) <= MAX_FAULT_COUNT:
             raise ValueError(f"pages 1..{MAX_FAULT_PAGES}, count 1..{MAX_FAULT_COUNT}")
         self._forge.extend([int(pages)] * int(count))
@@ -289,8 +292,7 @@ class ServerSimulator:
         self._drop.extend([after_handler] * count)
 
     def malformed_next(self, count: int = 1, kind: str = "truncated") -> None:
-        """Do the work but answer the next `count` requests with a broken body (truncated, not-json, html,
-        wrong-shape, oversized)."""
+        """Do the work, then answer the next `count` requests broken: truncated/not-json/html/wrong-shape/oversized."""
         if kind not in _MALFORMED_KINDS:
             raise ValueError(f"kind must be one of {', '.join(_MALFORMED_KINDS)}")
         self._malformed.extend([kind] * count)
