@@ -112,6 +112,10 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     documents = []
     for code, doc in config.documents.items():
         reason = open_reason
+        if not reason and fees and code not in fees:
+            # The server's catalog (read: `fees` is not empty) does not list it: a reservation would be
+            # refused after the resident had typed and identified, so it is shown unavailable instead.
+            reason = "not-in-catalog"
         if not reason and doc.needs_identity and not fingerprint_ok:
             reason = "fingerprint-unavailable"
         if not reason and not money_ok and fees.get(code, doc.fee) > 0:

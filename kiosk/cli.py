@@ -175,6 +175,10 @@ def cmd_refill_hopper(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"no journal at {path}", file=sys.stderr)
         return 2
+    if args.coins < 0 or args.coin <= 0:
+        print(f"a refill is a count of coins (>= 0) of a coin worth more than 0 won; got --coins {args.coins} "
+              f"--coin {args.coin}", file=sys.stderr)
+        return 2
     journal = Journal(path)
     try:
         now = dt.datetime.now().isoformat(timespec="milliseconds")

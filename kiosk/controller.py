@@ -459,7 +459,7 @@ class Kiosk:
         for code, doc in self.config.documents.items():
             known = self.catalog_options.get(code)
             if known is None:
-                log.warning("config offers document %r, which the server's catalog does not list", code)
+                log.warning("config offers document %r, which the server's catalog does not list: not offered", code)
                 continue
             for option in doc.options:
                 if option not in known:

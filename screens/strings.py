@@ -284,6 +284,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "지문 인식기를 사용할 수 없습니다",
         "en": "The fingerprint reader is not working",
     },
+    "reason.not-in-catalog": {
+        "ko": "이 무인민원발급기에서는 발급하지 않는 서류입니다",
+        "en": "This document is not issued at this kiosk",
+    },
     "reason.a4-paper-out": {"ko": "서류 용지가 떨어졌습니다", "en": "Out of document paper"},
     "reason.a4-paper-jam": {"ko": "서류 프린터에 종이가 걸렸습니다", "en": "Paper jam in the document printer"},
     "reason.a4-toner-out": {"ko": "서류 프린터의 토너가 떨어졌습니다", "en": "The document printer is out of toner"},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kiosk.hopper_inventory import HopperInventory, record_refill
 from kiosk.journal import Journal
 
@@ -43,3 +45,18 @@ def test_a_refill_written_by_another_process_is_seen(tmp_path: Path) -> None:
     other.close()
     assert inventory.won() == 5000
     journal.close()
+
+
+def test_kiosk_refill_hopper_refuses_a_negative_count_in_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.cli import main
+
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    record_refill(journal, coins=30, coin=100, at=AT, source="test")
+    journal.close()
+    assert main(["refill-hopper", "--coins", "-1", "--path", str(path)]) == 2
+    said = capsys.readouterr().err
+    assert "--coins -1" in said and "Traceback" not in said
+    assert main(["refill-hopper", "--coins", "40", "--path", str(path)]) == 0
+    assert '"hopper_coins": 40' in capsys.readouterr().out
