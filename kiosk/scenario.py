@@ -107,11 +107,11 @@ class ScenarioRun:
     """One scenario's world: the booth, the clock, the kiosk and its screens."""
 
     def __init__(self, work_dir: Path, snapshot_dir: Path | None, settings: dict[str, Any],
-                 booth: Booth | None = None) -> None:
+                 booth: Booth | None = None, clock: VirtualClock | None = None) -> None:
         self.work_dir = work_dir
         self.snapshot_dir = snapshot_dir
         self.settings = settings
-        self.clock = VirtualClock()
+        self.clock = clock or VirtualClock()  # the soak bench passes one that runs in real time
         # The booth is built here unless another process runs it (the kill -9 crash harness does, so
         # the devices outlive the kiosk it kills).
         self.booth: Booth = booth or SimulatedBooth(

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from drivers.clock import Clock
 from simulators.control import ControlServer, control_socket_path, dispatch
-from simulators.process import Simulator, helper_environment
+from simulators.process import Simulator, die_with_parent, helper_environment
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ class Pcscd:
                 raise SimulatorError("pcscd is not installed (apt-get install pcscd vsmartcard-vpcd)")
             # No -a: it would log every APDU, card numbers included.
             self.process = await asyncio.create_subprocess_exec(
-                binary, "-f", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=helper_environment())
+                binary, "-f", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=helper_environment(),
+                preexec_fn=die_with_parent())
             deadline = time.monotonic() + PCSCD_START_SECONDS
             while (readers := await asyncio.to_thread(pcsc.readers_listed)) is None or not any(
                     VPCD_READER.fullmatch(r) for r in readers):
