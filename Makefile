@@ -74,7 +74,10 @@ lock:
 # cannot answer for fails the audit rather than being skipped (behind an index mirror without PyPI's JSON API,
 # every package is "not found", and the audit must say it did not run, not "no known vulnerabilities").
 audit: $(STAMP)
-	$(VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r $(LOCK)
+	@$(VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r $(LOCK) || { \
+	  echo "audit: NOT completed or vulnerabilities found (above). 'Dependency not found on PyPI' for every" \
+	       "package means PyPI's vulnerability data was unreachable from here: run make audit where it is." >&2; \
+	  exit 1; }
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

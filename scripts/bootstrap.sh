@@ -33,8 +33,9 @@ fi
 # dependency missing from the lock is an error rather than a fresh download. pyscard has no Linux
 # wheel and compiles here, with swig and libpcsclite-dev from above.
 "$VENV/bin/python" -m pip install -q --require-hashes -r requirements.lock 2> >(grep -v "^WARNING: Location" >&2)
-# The project itself, editable, adding nothing: all it needs came from the lock.
-"$VENV/bin/python" -m pip install -q --no-deps -e . 2> >(grep -v "^WARNING: Location" >&2)
+# The project itself, editable, adding nothing: all it needs came from the lock, its build backend
+# (setuptools) too, so no unpinned build environment is downloaded.
+"$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e . 2> >(grep -v "^WARNING: Location" >&2)
 # A dependency added to pyproject.toml but not locked yet (`make lock`) shows here.
 "$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check >&2; \
   echo "bootstrap: the lock does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
