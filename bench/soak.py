@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,7 +23,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from drivers.clock import MonotonicClock, VirtualClock
+from kiosk.remote_booth import RemoteBooth, write_booth_file
 from kiosk.scenario import ScenarioRun, _step, load_scenario
+from kiosk.simulated import SimulatedBooth
+from simulators.process import die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo.toml"
@@ -75,13 +79,15 @@ def rss_mib() -> float:
     return 0.0
 
 
-async def soak(sessions: int, *, real_clock: bool = False,
+async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | None = None,
                on_sample: Callable[[Sample], None] | None = None) -> list[Sample]:
-    """Run `sessions` demo sessions on one kiosk; a sample after each one."""
+    """Run `sessions` demo sessions on one kiosk; a sample after each one. With `booth_dir`, the
+    simulators run in another process (`booth_process`) and this one holds only the kiosk."""
     _, settings, steps = load_scenario(DEMO)
     repeat = [s for s in steps if not _FIRST_ROUND_ONLY & set(s)]
-    work_dir = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
-    run = ScenarioRun(work_dir, None, settings, clock=RealTimeClock() if real_clock else None)
+    work_dir = booth_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
+    run = ScenarioRun(work_dir, None, settings, booth=RemoteBooth(booth_dir) if booth_dir else None,
+                      clock=RealTimeClock() if real_clock else None)
     samples: list[Sample] = []
     try:
         await run.start()
@@ -95,8 +101,28 @@ async def soak(sessions: int, *, real_clock: bool = False,
                 on_sample(sample)
     finally:
         await run.stop()
-        shutil.rmtree(work_dir, ignore_errors=True)
+        if booth_dir is None:
+            shutil.rmtree(work_dir, ignore_errors=True)
     return samples
+
+
+async def soak_kiosk_alone(args: list[str]) -> str:
+    """The simulators here, the kiosk in a child process (`python -m bench.soak --booth-dir ...`), so the
+    child's memory is the kiosk's own, as on a booth where the devices are hardware. The child's output."""
+    run_dir = Path(tempfile.mkdtemp(prefix="kiosk-soak-booth-"))
+    booth = SimulatedBooth(run_dir, fast_poll=True, serve_controls=True)
+    try:
+        write_booth_file(run_dir, await booth.start())
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.soak", *args, "--booth-dir", str(run_dir), stdout=asyncio.subprocess.PIPE,
+            preexec_fn=die_with_parent())
+        out, _ = await child.communicate()
+        if child.returncode:
+            raise RuntimeError(f"soak child exited {child.returncode}")
+        return out.decode()
+    finally:
+        await booth.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def summary(samples: list[Sample], warm_up: int) -> dict[str, float]:
@@ -118,20 +144,27 @@ def main() -> int:
     import argparse
     import json
     import logging
-    import sys
 
     parser = argparse.ArgumentParser(prog="python -m bench.soak")
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--warm-up", type=int, default=50)
     parser.add_argument("--real-clock", action="store_true", help="the production MonotonicClock, in real time")
+    parser.add_argument("--kiosk-alone", action="store_true",
+                        help="simulators in this process, the kiosk (measured) in a child process")
+    parser.add_argument("--booth-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    if args.kiosk_alone:
+        passed = ["--sessions", str(args.sessions), "--warm-up", str(args.warm_up)]
+        sys.stdout.write(asyncio.run(soak_kiosk_alone(passed + (["--real-clock"] if args.real_clock else []))))
+        return 0
 
     def progress(sample: Sample) -> None:
         if sample.session % 50 == 0:
             print(f"bench: soak {sample}", file=sys.stderr, flush=True)
 
-    samples = asyncio.run(soak(args.sessions, real_clock=args.real_clock, on_sample=progress))
+    samples = asyncio.run(soak(args.sessions, real_clock=args.real_clock, booth_dir=args.booth_dir,
+                               on_sample=progress))
     print(json.dumps(summary(samples, min(args.warm_up, args.sessions))), flush=True)
     return 0
 
