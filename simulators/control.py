@@ -103,7 +103,9 @@ def describe(commands: Mapping[str, Command]) -> dict[str, str]:
     for name, fn in sorted(commands.items()):
         doc = inspect.getdoc(fn) or ""
         sig = str(inspect.signature(fn)).replace("'", "")
-        out[name] = f"{sig}  {doc.splitlines()[0] if doc else ''}".strip()
+        limits: Mapping[str, tuple[float, float]] = getattr(fn, "control_bounds", {})
+        bounds = "; ".join(f"{arg} {low:g}..{high:g}" for arg, (low, high) in limits.items())
+        out[name] = f"{sig}  {doc.splitlines()[0] if doc else ''}{f' (bounds: {bounds})' if bounds else ''}".strip()
     return out
 
 
