@@ -75,6 +75,8 @@ def _check_kiosk(config: KioskConfig) -> None:
     k = config.kiosk
     if not k.id.strip():
         raise _KeyProblem(("kiosk", "id"), "empty: the server and the journal know the booth by it")
+    if not k.name.strip():
+        raise _KeyProblem(("kiosk", "name"), "empty: every screen's header shows it")
     if not k.languages:
         raise _KeyProblem(("kiosk", "languages"),
                           "empty: the screens need at least one language (the first is the default)")
@@ -174,5 +176,7 @@ def _check_server(config: KioskConfig) -> None:
         raise _KeyProblem(("server", "base_url"), f"{config.server.base_url!r} has no host")
     if not config.server.pki_dir.strip():
         raise _KeyProblem(("server", "pki_dir"), "empty: the kiosk's certificate and the pinned CA live there")
+    if config.card.enabled and not config.card.reader.strip():
+        raise _KeyProblem(("card", "reader"), "empty while card.enabled: name the PC/SC reader (pcsc_scan lists them)")
     if not config.journal.path.strip():
         raise _KeyProblem(("journal", "path"), "empty: every coin and page is journaled there")

@@ -62,6 +62,8 @@ def test_shipped_config_loads_with_the_national_fees() -> None:
         ("[kiosk]\nlanguages = [\"ko\", \"ko\"]\n", "kiosk.languages[1]: 'ko' is listed twice"),
         ("[kiosk]\nhours = \"07:00-07:00\"\n", "kiosk.hours"),
         ("[kiosk]\nid = \" \"\n", "kiosk.id: empty"),
+        ("[kiosk]\nname = \"\"\n", "kiosk.name: empty"),
+        ("[card]\nenabled = true\nreader = \"\"\n", "card.reader: empty while card.enabled"),
         ("[server]\nbase_url = \"http://issuance.example.invalid\"\n",
          "server.base_url: 'http://issuance.example.invalid': only https://"),
         ("[server]\nbase_url = \"https://\"\n", "server.base_url: 'https://' has no host"),
