@@ -94,6 +94,9 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
         for session in range(1, sessions + 1):
             for step in steps if session == 1 else repeat:
                 await _step(run, step)
+            if run.screens is not None:  # the harness's log of the screens shown is not the kiosk's memory
+                run.screens.screens.clear()
+                run.screens.shown_at.clear()
             sample = Sample(session, 0 if real_clock else run.clock.held_sleepers, len(run.kiosk._tasks),
                             len(asyncio.all_tasks()), open_fds(), rss_mib())
             samples.append(sample)
