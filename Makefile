@@ -6,9 +6,17 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup demo run test lint unit bench crashtest diagram docs gallery clean
+.PHONY: setup demo run test lint unit bench crashtest diagram docs gallery clean lock audit
 
-$(STAMP): pyproject.toml scripts/bootstrap.sh
+# Every dependency pinned with its hashes (Linux x86_64 and aarch64, Python 3.11): two booths installed a
+# week apart run the same code. requirements.lock is what the venv gets (tests and tools included);
+# requirements-booth.lock is the kiosk's own share of it, for an installed booth.
+LOCK := requirements.lock
+BOOTH_LOCK := requirements-booth.lock
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
+
+$(STAMP): pyproject.toml $(LOCK) scripts/bootstrap.sh
 	VENV=$(VENV) ./scripts/bootstrap.sh
 
 setup: $(STAMP)
@@ -52,6 +60,24 @@ docs: diagram
 # Refresh docs/gallery (the README's pictures) from a fresh demo run.
 gallery: demo
 	$(PY) scripts/update_gallery.py
+
+# Re-resolve the locks to the newest versions pyproject.toml allows (LOCK_ARGS="--upgrade-package httpx" for one,
+# LOCK_ARGS= to only add what pyproject.toml gained), then reinstall the venv from them.
+LOCK_ARGS ?= --upgrade
+lock:
+	@test -x $(VENV)/bin/uv || VENV=$(VENV) ./scripts/bootstrap.sh || test -x $(VENV)/bin/uv
+	$(UV_COMPILE) --extra test --extra tools $(LOCK_ARGS) -o $(LOCK)
+	$(UV_COMPILE) --constraint $(LOCK) -o $(BOOTH_LOCK)
+	VENV=$(VENV) ./scripts/bootstrap.sh
+
+# Known vulnerabilities in every pinned version, from PyPI's advisory data. --strict: a package the database
+# cannot answer for fails the audit rather than being skipped (behind an index mirror without PyPI's JSON API,
+# every package is "not found", and the audit must say it did not run, not "no known vulnerabilities").
+audit: $(STAMP)
+	@$(VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r $(LOCK) || { \
+	  echo "audit: NOT completed or vulnerabilities found (above). 'Dependency not found on PyPI' for every" \
+	       "package means PyPI's vulnerability data was unreachable from here: run make audit where it is." >&2; \
+	  exit 1; }
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -190,11 +190,32 @@ def bench_load(kiosks: int = 200, seconds: float = 10.0) -> None:
          transactions=result["transactions"], kinds=result["error_kinds"])
 
 
+def bench_soak(sessions: int, *, real_clock: bool, warm_up: int) -> None:
+    """One kiosk, `sessions` demo sessions in a row (bench/soak.py), in a fresh process with the simulators
+    in another: memory, fds, tasks and the clock's sleepers must stay flat over a booth's months."""
+    cmd = [sys.executable, "-m", "bench.soak", "--kiosk-alone", "--sessions", str(sessions), "--warm-up", str(warm_up)]
+    if real_clock:
+        cmd.append("--real-clock")
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    done = subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True, timeout=7200)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    clock = "monotonic" if real_clock else "virtual"
+    emit(f"soak_rss_growth_mb[{clock}]", result["rss_growth_mb"], "MB", 5.0, sessions=result["sessions"],
+         measured_from=f"after session {result['warm_up']} (warm-up) to the last",
+         rss_first_mb=round(result["rss_first_mb"], 1), rss_last_mb=round(result["rss_last_mb"], 1),
+         includes="the kiosk process alone (controller, drivers, screens, journal); the simulators run in "
+                  "another process, as hardware would")
+    emit(f"soak_fd_growth[{clock}]", result["fd_growth"], "fds", 0, sessions=result["sessions"])
+    emit(f"soak_task_growth[{clock}]", result["loop_task_growth"], "tasks", 0, sessions=result["sessions"])
+    if not real_clock:
+        emit("soak_max_clock_sleepers", result["max_held_sleepers"], "sleepers", 10, sessions=result["sessions"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="5 s of idle instead of 30 s")
     parser.add_argument("--only", default="",
-                        help="comma-separated: start,idle,frames,transaction,fingerprint,load,crash")
+                        help="comma-separated: start,idle,frames,transaction,fingerprint,load,crash,soak,soak_real")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     run_dir = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
@@ -206,6 +227,10 @@ def main() -> int:
         "idle": lambda: bench_idle_cpu(run_dir, 5.0 if args.quick else 30.0),
         "load": bench_load,
         "crash": bench_crash_recovery,
+        # About 15 min: a 1,000-session soak on the virtual clock; --quick runs 200.
+        "soak": lambda: bench_soak(200 if args.quick else 1000, real_clock=False, warm_up=50),
+        # The production clock runs in real time (about 3 s a session): 60 sessions, --quick 15.
+        "soak_real": lambda: bench_soak(15 if args.quick else 60, real_clock=True, warm_up=5),
     }
     for name, step in steps.items():
         if only and name not in only:

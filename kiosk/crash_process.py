@@ -44,6 +44,7 @@ from kiosk.machine import S
 from kiosk.remote_booth import RemoteBooth, write_booth_file
 from kiosk.scenario import ScenarioRun, _step, load_scenario, scenario_uses_card
 from kiosk.simulated import SimulatedBooth
+from simulators.process import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ async def _run_child(args: list[str], log_path: Path, *, kill_on_killpoint: bool
     with log_path.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kiosk.crash_process", *args, stdout=asyncio.subprocess.PIPE, stderr=stderr,
-            env=_child_env())
+            env=_child_env(), preexec_fn=die_with_parent())
     assert process.stdout is not None
     result = ChildResult([], None)
 

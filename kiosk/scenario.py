@@ -27,7 +27,7 @@ from typing import Any
 
 from drivers.clock import VirtualClock
 from kiosk.app import KioskApp
-from kiosk.config import CONFIG_DIR, KioskConfig, load_config
+from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.simulated import Booth, SimulatedBooth
@@ -166,11 +166,11 @@ class ScenarioRun:
     """One scenario's world: the booth, the clock, the kiosk and its screens."""
 
     def __init__(self, work_dir: Path, snapshot_dir: Path | None, settings: dict[str, Any],
-                 booth: Booth | None = None) -> None:
+                 booth: Booth | None = None, clock: VirtualClock | None = None) -> None:
         self.work_dir = work_dir
         self.snapshot_dir = snapshot_dir
         self.settings = settings
-        self.clock = VirtualClock()
+        self.clock = clock or VirtualClock()  # the soak bench passes one that runs in real time
         self.glass = GlassClock(self.clock)
         # The booth is built here unless another process runs it (the kill -9 crash harness does, so
         # the devices outlive the kiosk it kills).
@@ -191,9 +191,8 @@ class ScenarioRun:
     async def start(self) -> None:
         overrides = await self.booth.start()
         overrides.setdefault("journal", {})["path"] = str(self.work_dir / "journal.sqlite3")
-        for section, values in self.settings.get("config", {}).items():
-            overrides.setdefault(section, {}).update(values)
-        self.config = load_config(CONFIG_DIR / "kiosk.toml", overrides=overrides)
+        self.config = load_config(CONFIG_DIR / "kiosk.toml", overrides=overrides,
+                                  layers=[("the scenario's [config]", self.settings.get("config", {}))])
         await self._start_kiosk()
 
     async def _start_kiosk(self) -> None:
@@ -685,7 +684,10 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
     started = time.perf_counter()
     result = ScenarioResult(name=name, steps=len(steps), work_dir=work_dir if keep_work_dir else None)
     try:
-        await run.start()
+        try:
+            await run.start()
+        except ConfigError as exc:  # a scenario's [config] a person wrote: one line, not a traceback
+            raise ScenarioFailed(0, {"config": "[config]"}, f"configuration error: {exc}") from None
         acted_at: float | None = None
         for index, step in enumerate(steps, start=1):
             is_expectation = any(word.startswith("expect_") for word in step)

@@ -29,6 +29,14 @@ fi
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-"$VENV/bin/python" -m pip install -q -e ".[test]" 2> >(grep -v "^WARNING: Location" >&2)
+# Exactly the versions and files in the lock (pip itself included): every hash must match, and a
+# dependency missing from the lock is an error rather than a fresh download. pyscard has no Linux
+# wheel and compiles here, with swig and libpcsclite-dev from above.
+"$VENV/bin/python" -m pip install -q --require-hashes -r requirements.lock 2> >(grep -v "^WARNING: Location" >&2)
+# The project itself, editable, adding nothing: all it needs came from the lock, its build backend
+# (setuptools) too, so no unpinned build environment is downloaded.
+"$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e . 2> >(grep -v "^WARNING: Location" >&2)
+# A dependency added to pyproject.toml but not locked yet (`make lock`) shows here.
+"$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check >&2; \
+  echo "bootstrap: the lock does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
 touch "$VENV/.installed"

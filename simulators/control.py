@@ -17,12 +17,21 @@ import asyncio
 import contextlib
 import inspect
 import json
+import math
 import os
+import types
+import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 Command = Callable[..., Any]
+C = TypeVar("C", bound=Command)
+
+# Every number a control takes is bounded: `noise count=1e12` once asked the ccTalk simulator for a
+# terabyte of random bytes, froze `make run` (past 700 MiB, SIGTERM unheard by a blocked loop). A
+# command declares tighter bounds with `@bounded`; any other number must lie within this.
+DEFAULT_LIMIT = 1_000_000
 
 # 64 KiB: a control request is a command name and a few scalars; anything longer is a mistake.
 MAX_REQUEST_BYTES = 65536
@@ -37,12 +46,66 @@ def control_socket_path(simulator: str, run_dir: Path | None = None) -> Path:
     return (run_dir or default_run_dir()) / "sim" / f"{simulator}.sock"
 
 
+def bounded(**limits: tuple[float, float]) -> Callable[[C], C]:
+    """Declare the range (low, high) of a control command's numeric arguments, checked by `dispatch`."""
+    def mark(fn: C) -> C:
+        fn.control_bounds = limits  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+def _number_kind(hint: Any) -> type | None:
+    """int or float when the annotation asks for a number (`int`, `float | None`, ...), else None."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union \
+        else (hint,)
+    for kind in (float, int):
+        if kind in options:
+            return kind
+    return None
+
+
+def checked_arguments(fn: Command, args: Mapping[str, Any]) -> dict[str, Any]:
+    """`args` as `fn` takes them (a whole float for an int becomes an int); ValueError names the bad one."""
+    try:
+        inspect.signature(fn).bind(**args)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:  # an annotation that cannot be resolved: check the numbers against the default only
+        hints = {}
+    limits: Mapping[str, tuple[float, float]] = getattr(fn, "control_bounds", {})
+    out = dict(args)
+    for name, value in args.items():
+        kind = _number_kind(hints.get(name))
+        if kind is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            if value is None and type(None) in typing.get_args(hints.get(name)):
+                continue
+            raise ValueError(f"{name}={value!r} is not a number")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{name}={value!r} is not a finite number")
+        number = value
+        if kind is int and isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError(f"{name}={value!r} is not a whole number")
+            number = int(value)
+        low, high = limits.get(name, (-DEFAULT_LIMIT, DEFAULT_LIMIT))
+        if not low <= number <= high:
+            raise ValueError(f"{name}={value!r} is outside {low:g}..{high:g}")
+        out[name] = number
+    return out
+
+
 def describe(commands: Mapping[str, Command]) -> dict[str, str]:
     out = {}
     for name, fn in sorted(commands.items()):
         doc = inspect.getdoc(fn) or ""
         sig = str(inspect.signature(fn)).replace("'", "")
-        out[name] = f"{sig}  {doc.splitlines()[0] if doc else ''}".strip()
+        limits: Mapping[str, tuple[float, float]] = getattr(fn, "control_bounds", {})
+        bounds = "; ".join(f"{arg} {low:g}..{high:g}" for arg, (low, high) in limits.items())
+        out[name] = f"{sig}  {doc.splitlines()[0] if doc else ''}{f' (bounds: {bounds})' if bounds else ''}".strip()
     return out
 
 
@@ -56,6 +119,10 @@ async def dispatch(commands: Mapping[str, Command], request: Mapping[str, Any]) 
         return {"ok": False, "error": f"unknown command {name!r}; try: help"}
     if not isinstance(args, dict):
         return {"ok": False, "error": "args must be an object"}
+    try:
+        args = checked_arguments(commands[name], args)
+    except ValueError as exc:
+        return {"ok": False, "error": f"bad arguments for {name}: {exc}"}
     try:
         result = commands[name](**args)
         if inspect.isawaitable(result):

@@ -38,6 +38,36 @@ class Simulator(Protocol):
 SERVICE_MANAGER_VARIABLES = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID")
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int | None = None) -> Callable[[], None]:
+    """A `preexec_fn` that makes the child get SIGKILL when its parent dies (PR_SET_PDEATHSIG).
+
+    A helper (dbus-daemon, ippeveprinter, pcscd, a kiosk under the crash harness) must not outlive
+    the process that owns it, even a `kill -9` of that process: left behind it holds ports and
+    sockets the next start needs, and after months of restarts the booth is full of them. Linux
+    sends the signal when the forking *thread* exits, so spawn from a thread that lives as long as
+    the owner (the event loop's thread or the default executor's workers). Elsewhere a no-op.
+    The child runs only `prctl` and `getppid` between fork and exec (both async-signal-safe), which
+    is what makes a `preexec_fn` safe with threads; a process group killed in `finally` would not
+    survive a `kill -9` of the owner.
+    """
+    owner = os.getpid() if parent_pid is None else parent_pid
+    if not sys.platform.startswith("linux"):
+        return lambda: None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
+
+    def arm() -> None:  # runs in the child between fork and exec
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != owner:  # the owner died before the prctl took effect
+            os._exit(1)
+
+    return arm
+
+
 def helper_environment(**extra: str) -> dict[str, str]:
     """The environment for a helper process a simulator starts: ours, minus the service manager's."""
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_MANAGER_VARIABLES}

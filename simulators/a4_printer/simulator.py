@@ -35,7 +35,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from simulators.process import helper_environment
+from simulators.control import bounded
+from simulators.process import die_with_parent, helper_environment
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ class A4PrinterSimulator:
         """A fresh toner cartridge."""
         await self._set_toner(TONER_OK)
 
+    @bounded(seconds=(0, 600))  # a sheet slower than 10 min is a dead printer, not a slow one
     def set_page_delay(self, seconds: float) -> None:
         """How long each sheet takes to print (0 = instant), so a test can act mid-job."""
         self._flag("page-delay").write_text(f"{max(0.0, float(seconds)):.3f}\n")
@@ -337,6 +339,7 @@ class A4PrinterSimulator:
         self._dbus = subprocess.Popen(
             [DBUS_DAEMON, "--session", f"--address=unix:path={bus}", "--nofork", "--nopidfile"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log("dbus.log"), env=helper_environment(),
+            preexec_fn=die_with_parent(),  # noqa: PLW1509 - only prctl between fork and exec (see its docstring)
         )
         deadline = time.monotonic() + START_TIMEOUT
         while not bus.exists():
@@ -360,6 +363,7 @@ class A4PrinterSimulator:
              "-M", "Kiosk", "-m", "A4Sim", "kiosk-a4"],
             stdin=subprocess.DEVNULL, stdout=self._log("ippeveprinter.log"),
             stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            preexec_fn=die_with_parent(),  # noqa: PLW1509 - only prctl between fork and exec (see its docstring)
         )
         deadline = time.monotonic() + START_TIMEOUT
         while True:

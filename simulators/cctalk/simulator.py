@@ -29,6 +29,7 @@ from drivers.cash.frames import (
     Header,
 )
 from simulators.cctalk.devices import BUSY, NAK, BillValidatorSim, CoinAcceptorSim, HopperSim, Reply
+from simulators.control import bounded
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,10 @@ DEFAULT_COIN_INTERVAL = 0.15
 DEFAULT_ESCROW_TIMEOUT = 30.0
 
 DEVICES = ("coin", "bill", "hopper")
+# Line noise is a burst of a few frames (a ccTalk frame is at most 260 bytes); more only exhausts memory.
+MAX_NOISE_BYTES = 4096
+# A large hopper holds about 2,000 coins; 10,000 leaves room without letting a typo mean millions.
+MAX_HOPPER_COINS = 10000
 
 
 class CcTalkSimulator:
@@ -176,6 +181,7 @@ class CcTalkSimulator:
         """The bill stacker was pulled out (on) or put back, emptied (off)."""
         self.bill.set_stacker_removed(on)
 
+    @bounded(count=(0, MAX_HOPPER_COINS))
     def hopper_level(self, count: int) -> None:
         """Set how many coins the hopper holds (an operator refill).
 
@@ -243,6 +249,7 @@ class CcTalkSimulator:
         self.hopper.count_offset += 100_000
         self.hopper.power_cycle()
 
+    @bounded(count=(0, MAX_NOISE_BYTES))
     def noise(self, count: int) -> None:
         """Put `count` garbage bytes on the bus, right before the next answer."""
         self._noise += bytes(self._rng.randrange(256) for _ in range(count))

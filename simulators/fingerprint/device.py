@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 from drivers.clock import Clock, MonotonicClock
 from drivers.fingerprint import frames_sfm, frames_zfm
 from simulators import residents
-from simulators.control import default_run_dir
+from simulators.control import bounded, default_run_dir
 from simulators.fingerprint.port import PtyPort
 from simulators.residents import TemplateFormat
 
@@ -126,6 +126,7 @@ class FingerprintSimulator:
         self._silent = on
         return self.state()
 
+    @bounded(count=(0, 4096))  # a burst of line noise, not a flood that exhausts memory
     def garbage(self, count: int) -> dict[str, Any]:
         """Put `count` bytes of line noise in front of the next answer."""
         self._garbage += max(0, int(count))

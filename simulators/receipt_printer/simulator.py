@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from screens.fonts import BOLD, REGULAR
+from simulators.control import bounded
 from simulators.receipt_printer.escpos import Command, Cut, EscPosParser, RealTimeStatus
 from simulators.receipt_printer.paper import Paper
 
@@ -163,6 +164,7 @@ class ReceiptPrinterSimulator:
             "out_dir": str(self.out_dir),
         }
 
+    @bounded(count=(0, 10000), within=(0, 600))
     async def wait_printed(self, count: int, within: float = 5.0) -> list[str]:
         """Wait (up to `within` real seconds) until at least `count` receipts exist; returns their paths."""
         async with asyncio.timeout(within), self._printed:

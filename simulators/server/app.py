@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
 from drivers.clock import KST
 from kiosk.template_crypto import SealError, open_sealed
+from simulators.control import bounded
 from simulators.residents import (
     MATCH_THRESHOLD,
     TEMPLATE_SIZE,
@@ -246,6 +247,7 @@ class ServerSimulator:
 
     # --- controls -----------------------------------------------------------------------------
 
+    @bounded(seconds=(0, 600))  # past the client's every deadline already
     def latency(self, seconds: float) -> None:
         """Delay every answer by `seconds` (0 turns it off)."""
         self._latency = max(0.0, float(seconds))

@@ -1,0 +1,187 @@
+"""What each configuration value means, checked after the files are merged.
+
+A value can be well typed and still wrong for a booth: `payment = inf` holds a resident's coins
+forever, `hopper_coin = 0` divides by zero in the change logic, an `http://` server sends the
+catalog in plain text. Each bound below says why it is there, so a technician who hits one knows
+whether to change the value or the bound. Errors name the key; `load_config` adds the file.
+"""
+
+from __future__ import annotations
+
+import math
+import urllib.parse
+
+from kiosk.config import KioskConfig, _KeyProblem
+
+# (low, high, why) per timeout, in seconds.
+TIMEOUT_BOUNDS: dict[str, tuple[float, float, str]] = {
+    "screen": (10.0, 600.0, "a person needs at least 10 s to read a screen; past 10 min a walk-away holds the booth"),
+    "payment": (30.0, 900.0, "counting coins takes at least 30 s; past 15 min a walk-away's coins stay held"),
+    "grace": (5.0, 300.0, "'more time?' needs at least 5 s to answer; past 5 min the next person waits on nobody"),
+    "done": (3.0, 300.0, "the result must be readable (3 s) and the booth free again within 5 min"),
+    "device_response": (0.05, 30.0, "a serial device answers in milliseconds (under 50 ms a busy bus looks "
+                        "offline); past 30 s a dead device blocks the resident"),
+    "media_wait": (10.0, 3600.0, "a technician needs time to load paper, but a paid fee must not wait past an hour"),
+}
+# Languages a booth may offer: the codes the national kiosk pilots use (domain facts). A code is
+# accepted only when the screens have its words (screens/strings.py); zh and vi come with issue 14.
+PLANNED_LANGUAGES = ("ko", "en", "zh", "vi")
+COINS = (10, 50, 100, 500)
+BILLS = (1000, 5000, 10000, 50000)
+CCTALK_CHANNELS = range(1, 17)  # ccTalk acceptors report credits on channels 1-16
+# A kiosk fee is a few hundred won; above the largest bill is a typo (an extra zero or two).
+MAX_FEE = 50000
+MAX_COPIES = 20  # one session's copies must fit the A4 tray (and the resident's patience)
+FINGERPRINT_BAUDRATES = (0, 9600, 19200, 38400, 57600, 115200)  # 0: the sensor family's default
+
+
+def _bounded(key: tuple[str, ...], value: float, low: float, high: float, why: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _KeyProblem(key, f"{value!r} is not a finite number ({why})")
+    if not low <= value <= high:
+        raise _KeyProblem(key, f"{value!r} is outside {low:g}..{high:g} ({why})")
+
+
+def screen_languages() -> tuple[str, ...]:
+    from screens.strings import LANGUAGES
+
+    return tuple(LANGUAGES)
+
+
+def check_meaning(config: KioskConfig) -> None:
+    """Raise `_KeyProblem` naming the first value that is wrong for a booth."""
+    _check_kiosk(config)
+    for name, (low, high, why) in TIMEOUT_BOUNDS.items():
+        _bounded(("timeouts", name), getattr(config.timeouts, name), low, high, why)
+    _check_ui(config)
+    _check_devices(config)
+    _check_cash(config)
+    _check_server(config)
+    for code, doc in config.documents.items():
+        key = ("documents", code)
+        if not 0 <= doc.fee <= MAX_FEE:
+            raise _KeyProblem((*key, "fee"),
+                              f"{doc.fee} is outside 0..{MAX_FEE} won (a kiosk fee is a few hundred won)")
+        if doc.fee % min(COINS):
+            raise _KeyProblem((*key, "fee"), f"{doc.fee} is not a multiple of {min(COINS)} won (the smallest coin)")
+        if not 1 <= doc.max_copies <= MAX_COPIES:
+            raise _KeyProblem((*key, "max_copies"), f"{doc.max_copies} is outside 1..{MAX_COPIES}")
+        for lang, title in (("title_ko", doc.title_ko), ("title_en", doc.title_en)):
+            if not title.strip():
+                raise _KeyProblem((*key, lang), "empty: the resident chooses the document by this title")
+
+
+def _check_kiosk(config: KioskConfig) -> None:
+    k = config.kiosk
+    if not k.id.strip():
+        raise _KeyProblem(("kiosk", "id"), "empty: the server and the journal know the booth by it")
+    if not k.name.strip():
+        raise _KeyProblem(("kiosk", "name"), "empty: every screen's header shows it")
+    if not k.languages:
+        raise _KeyProblem(("kiosk", "languages"),
+                          "empty: the screens need at least one language (the first is the default)")
+    drawn = screen_languages()
+    for index, code in enumerate(k.languages):
+        key = ("kiosk", f"languages[{index}]")
+        if code not in PLANNED_LANGUAGES:
+            raise _KeyProblem(key, f"{code!r} is not a language code the kiosk knows ({', '.join(PLANNED_LANGUAGES)})")
+        if code not in drawn:
+            raise _KeyProblem(key, f"{code!r} has no screen text yet (the screens have {', '.join(drawn)})")
+        if code in k.languages[:index]:
+            raise _KeyProblem(key, f"{code!r} is listed twice")
+    if k.hours != "24h" and not _valid_hours(k.hours):
+        raise _KeyProblem(("kiosk", "hours"),
+                          f"{k.hours!r} is neither '24h' nor 'HH:MM-HH:MM' with two different times")
+
+
+def _valid_hours(text: str) -> bool:
+    try:
+        start, end = text.split("-")
+        minutes = []
+        for part in (start, end):
+            hh, mm = part.split(":")
+            if len(hh) != 2 or len(mm) != 2 or not (hh + mm).isdigit():
+                return False
+            if not (0 <= int(hh) <= 24 and 0 <= int(mm) < 60) or (int(hh) == 24 and int(mm)):
+                return False
+            minutes.append(int(hh) * 60 + int(mm))
+    except ValueError:
+        return False
+    return minutes[0] != minutes[1]
+
+
+def _check_ui(config: KioskConfig) -> None:
+    ui = config.ui
+    for name, value in (("width", ui.width), ("height", ui.height)):
+        _bounded(("ui", name), value, 240, 7680, "pixels of a real panel, from a small display to 8K")
+    _bounded(("ui", "scale"), ui.scale, 0.5, 4.0, "below half size nobody reads the text; past 4x nothing fits")
+
+
+def _check_devices(config: KioskConfig) -> None:
+    fp = config.fingerprint
+    if not 1 <= fp.max_attempts <= 10:
+        raise _KeyProblem(("fingerprint", "max_attempts"),
+                          f"{fp.max_attempts} is outside 1..10 (0 tries lets nobody in; the server caps tries anyway)")
+    if fp.baudrate not in FINGERPRINT_BAUDRATES:
+        raise _KeyProblem(("fingerprint", "baudrate"),
+                          f"{fp.baudrate} is not one of {', '.join(map(str, FINGERPRINT_BAUDRATES))}")
+    for key, port in ((("fingerprint", "port"), fp.port), (("cash", "port"), config.cash.port)):
+        if not port.strip():
+            raise _KeyProblem(key, "empty: name the serial device (e.g. /dev/serial/by-id/...)")
+    from drivers.receipt_printer.errors import EndpointError
+    from drivers.receipt_printer.transport import parse_endpoint
+
+    try:
+        parse_endpoint(config.receipt_printer.endpoint)
+    except (EndpointError, ValueError) as exc:
+        raise _KeyProblem(("receipt_printer", "endpoint"), str(exc)) from None
+    uri = _url(("a4_printer", "uri"), config.a4_printer.uri)
+    if uri.scheme not in ("ipp", "ipps") or not uri.hostname:
+        raise _KeyProblem(("a4_printer", "uri"), f"{config.a4_printer.uri!r} is not an ipp:// or ipps:// printer URI")
+
+
+def _url(key: tuple[str, ...], text: str) -> urllib.parse.SplitResult:
+    try:
+        url = urllib.parse.urlsplit(text)
+        url.port  # noqa: B018 - a port that is not a number (or past 65535) raises here, not at connect time
+    except ValueError as exc:
+        raise _KeyProblem(key, f"{text!r} is not a URL: {exc}") from None
+    return url
+
+
+def _check_cash(config: KioskConfig) -> None:
+    cash = config.cash
+    for table, known in (("coin_channels", COINS), ("bill_channels", BILLS)):
+        for channel, value in getattr(cash, table).items():
+            key = ("cash", table, channel)
+            if not channel.isdigit() or int(channel) not in CCTALK_CHANNELS:
+                raise _KeyProblem(key, "a ccTalk channel is a number 1..16")
+            if value not in known:
+                raise _KeyProblem(key, f"{value} won is not a Korean {table[:4]} ({', '.join(map(str, known))})")
+    if cash.hopper_coin not in cash.coin_channels.values():
+        raise _KeyProblem(("cash", "hopper_coin"),
+                          f"{cash.hopper_coin} is not a coin the acceptor takes "
+                          f"({', '.join(map(str, sorted(set(cash.coin_channels.values()))))}): change is paid in it")
+    _bounded(("cash", "poll_interval"), cash.poll_interval, 0.01, 1.0,
+             "a ccTalk poll takes ~10 ms at 9600 baud; past 1 s fast coins overflow the 5-event buffer")
+    # A hopper of the common size holds 1,000-2,000 coins; the low probe sits well below its fill.
+    _bounded(("cash", "hopper_float"), cash.hopper_float, 0, 5000,
+             "the coins loaded at a refill: no hopper holds more than a few thousand")
+    _bounded(("cash", "hopper_low_coins"), cash.hopper_low_coins, 0, 1000,
+             "the coins left when the low probe trips: the most change promised once it has")
+
+
+def _check_server(config: KioskConfig) -> None:
+    url = _url(("server", "base_url"), config.server.base_url)
+    if url.scheme != "https":
+        raise _KeyProblem(("server", "base_url"),
+                          f"{config.server.base_url!r}: only https:// "
+                          "(the catalog and documents travel under mutual TLS)")
+    if not url.hostname:
+        raise _KeyProblem(("server", "base_url"), f"{config.server.base_url!r} has no host")
+    if not config.server.pki_dir.strip():
+        raise _KeyProblem(("server", "pki_dir"), "empty: the kiosk's certificate and the pinned CA live there")
+    if config.card.enabled and not config.card.reader.strip():
+        raise _KeyProblem(("card", "reader"), "empty while card.enabled: name the PC/SC reader (pcsc_scan lists them)")
+    if not config.journal.path.strip():
+        raise _KeyProblem(("journal", "path"), "empty: every coin and page is journaled there")

@@ -1,0 +1,55 @@
+"""A booth that runs for months: nothing a session leaves behind may accumulate.
+
+1,000 sessions once grew a kiosk from 108 to 197 MiB, mostly the virtual clock keeping the finished
+sleepers of every `wait_for` (5,558 after 80 sessions). Here many sessions run on one kiosk and what
+must stay flat is counted: the clock's sleepers, the kiosk's tasks, the process's open fds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.soak import Sample, soak
+from drivers.clock import VirtualClock
+
+
+async def test_a_finished_wait_leaves_no_sleeper_behind(clock: VirtualClock) -> None:
+    """The deadline of a `wait_for` whose work finished first is forgotten at once, not when time reaches it."""
+    for _ in range(2000):
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        done.set_result(1)
+        assert await clock.wait_for(done, 120.0) == 1
+    await asyncio.sleep(0)  # the last deadline's cancellation lands on the next turn of the loop
+    assert clock.held_sleepers == 0
+    await clock.advance(1.0)
+    assert clock.monotonic() == 1.0
+
+
+async def test_a_cancelled_sleep_is_forgotten_and_the_others_still_wake_in_order(clock: VirtualClock) -> None:
+    woke: list[str] = []
+
+    async def sleeper(name: str, seconds: float) -> None:
+        await clock.sleep(seconds)
+        woke.append(name)
+
+    tasks = {name: asyncio.create_task(sleeper(name, s)) for name, s in (("a", 3), ("b", 1), ("c", 2), ("d", 5))}
+    await asyncio.sleep(0)
+    tasks["c"].cancel()
+    await asyncio.sleep(0)
+    assert clock.held_sleepers == 3
+    await clock.advance(10)
+    assert woke == ["b", "a", "d"]
+    assert clock.held_sleepers == 0
+
+
+@pytest.mark.timeout(600)
+async def test_sixty_sessions_on_one_kiosk_leave_nothing_growing() -> None:
+    samples: list[Sample] = await soak(60)
+    warm = samples[4]  # connection pools and caches are open after a few sessions
+    last = samples[-1]
+    assert all(s.held_sleepers <= 10 for s in samples), [s.held_sleepers for s in samples[::10]]
+    assert all(s.kiosk_tasks <= 3 for s in samples), [s.kiosk_tasks for s in samples[::10]]
+    assert last.loop_tasks <= warm.loop_tasks, (warm, last)
+    assert last.open_fds <= warm.open_fds, (warm, last)
