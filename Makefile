@@ -87,8 +87,10 @@ clean:
 PREFIX ?= /opt/kiosk
 UNITDIR ?= /etc/systemd/system
 .PHONY: install network-allow
+# With DESTDIR no venv is built: the staged network allow list is written with this checkout's venv.
 install:
-	PREFIX=$(PREFIX) UNITDIR=$(UNITDIR) DESTDIR=$(DESTDIR) ./scripts/install.sh
+	PYTHON=$(if $(wildcard $(PY)),$(abspath $(PY)),python3) PREFIX=$(PREFIX) UNITDIR=$(UNITDIR) DESTDIR=$(DESTDIR) \
+		./scripts/install.sh
 
 # Rewrite the unit's IP allow list after the server's address or the booth's config changed.
 network-allow:

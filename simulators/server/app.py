@@ -273,6 +273,7 @@ class ServerSimulator:
         The kiosk must refuse to print a document whose signature no longer matches."""
         self._tamper += int(count)
 
+    @bounded(fee_total=(0, MAX_FAULT_FEE), count=(1, MAX_FAULT_COUNT))
     def overbill_next(self, fee_total: int, count: int = 1) -> None:
         """Claim `fee_total` won in the next `count` reservation answers, whatever the fee is.
 

@@ -121,7 +121,7 @@ def test_one_key_of_one_document_merges_into_the_shipped_document(tmp_path: Path
     copy = config.documents["resident_copy"]
     assert copy.fee == 0
     assert copy.title_ko == "주민등록표 등본"
-    assert copy.options == ["include_past_addresses", "show_full_numbers"]
+    assert copy.options == ["include_past_addresses", "show_member_numbers"]
     assert config.documents["resident_abstract"].fee == 200
 
 
