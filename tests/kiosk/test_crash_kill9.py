@@ -32,10 +32,15 @@ async def test_kill_9_at_sampled_journal_steps_always_recovers_with_the_books_ba
                 for p in reached if p.problems]
     assert not failures, "\n".join(failures)
     # The resident's screen said the kiosk was recovering, then it opened as usual; only a printer the
-    # scenario jammed keeps it out of service, with that reason for the technician.
+    # scenario jammed keeps it out of service, with that reason for the technician. On a loaded machine
+    # ippeveprinter, restarted beside the kiosk, can miss the recovered kiosk's first printer check: the
+    # kiosk then opens out of service, saying so (and comes back when the printer answers). The books
+    # are checked above either way.
     assert all("recovering" in p.recovered["boot_steps"] for p in reached)
     outcomes = {(p.recovered["state"], p.recovered["reason"] or "") for p in reached}
-    assert outcomes <= {("idle", ""), ("out_of_service", "a4-paper-jam")}, outcomes
+    assert outcomes <= {("idle", ""), ("out_of_service", "a4-paper-jam"),
+                        ("out_of_service", "a4-printer-unavailable")}, outcomes
+    assert ("idle", "") in outcomes
 
 
 @pytest.mark.timeout(600)

@@ -52,4 +52,7 @@ async def test_sixty_sessions_on_one_kiosk_leave_nothing_growing() -> None:
     assert all(s.held_sleepers <= 10 for s in samples), [s.held_sleepers for s in samples[::10]]
     assert all(s.kiosk_tasks <= 3 for s in samples), [s.kiosk_tasks for s in samples[::10]]
     assert last.loop_tasks <= warm.loop_tasks, (warm, last)
-    assert last.open_fds <= warm.open_fds, (warm, last)
+    # A leak is one fd (or task) a session, 55 here; a connection still closing when the sample is
+    # taken is one or two, and under load it happened (58 -> 59): that is not growth.
+    assert last.open_fds <= warm.open_fds + 2, (warm, last)
+    assert max(s.open_fds for s in samples[4:]) <= warm.open_fds + 4, [s.open_fds for s in samples[::10]]

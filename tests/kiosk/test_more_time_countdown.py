@@ -67,7 +67,8 @@ async def test_payment_screen_counts_its_time_limit_down(monkeypatch: pytest.Mon
     try:
         await run.start()
         for step in ({"expect_screen": "idle"}, {"tap": "start"}, {"tap": "doc:building_register"},
-                     {"keys": "57"}, {"tap": "ok"}, {"tap": "ok"}, {"expect_screen": "payment"}):
+                     {"keys": "57"}, {"tap": "ok"}, {"expect_screen": "options"}, {"tap": "ok"},
+                     {"expect_screen": "payment"}):
             await _step(run, step)
         limit = int(run.kiosk.config.timeouts.payment)
         assert run.kiosk.view.data["seconds_left"] == limit
