@@ -29,7 +29,7 @@ run: $(STAMP)
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then SDL_VIDEODRIVER= $(PY) -m kiosk run; else $(PY) -m kiosk run; fi
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kiosk drivers simulators screens bench tests
+	$(VENV)/bin/ruff check common kiosk drivers simulators screens bench tests
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)
@@ -94,6 +94,6 @@ install:
 
 # Rewrite the unit's IP allow list after the server's address or the booth's config changed.
 network-allow:
-	$(PREFIX)/.venv/bin/python -m kiosk.network_allow --config /etc/kiosk/site.toml \
+	$(PREFIX)/.venv/bin/python -m kiosk.booth.network_allow --config /etc/kiosk/site.toml \
 		> $(DESTDIR)$(UNITDIR)/kiosk.service.d/network.conf
 	systemctl daemon-reload

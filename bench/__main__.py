@@ -125,7 +125,7 @@ def bench_frames(frames: int = 200) -> None:
 
 def bench_transaction() -> None:
     """The demo transaction with instant simulators: first tap to the result screen, wall time."""
-    from kiosk.scenario import run_scenario
+    from kiosk.rig.scenario import run_scenario
 
     result = asyncio.run(run_scenario(ROOT / "scenarios" / "demo.toml"))
     emit("demo_transaction_seconds", result.elapsed_seconds, "s", None,
@@ -155,7 +155,7 @@ def bench_fingerprint() -> None:
 def bench_crash_recovery(runs: int = 3) -> None:
     """kill -9 the kiosk right after a document printed (commit still owed), then the restarted
     process's time from its birth to the idle screen, recovery (the commit) included."""
-    from kiosk.crash_process import kill_at, records_in_process
+    from kiosk.rig.crash_process import kill_at, records_in_process
 
     scenario = ROOT / "scenarios" / "demo.toml"
     kinds = asyncio.run(records_in_process(scenario))

@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from drivers.clock import MonotonicClock
+from common.clock import MonotonicClock
 from kiosk.server_client import IssuanceClient, ServerConfig, ServerError
 from simulators import residents
 from simulators.server import ServerSimulator

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from drivers.clock import MonotonicClock, VirtualClock
-from kiosk.remote_booth import RemoteBooth, write_booth_file
-from kiosk.scenario import ScenarioRun, _step, load_scenario
-from kiosk.simulated import SimulatedBooth
+from common.clock import MonotonicClock, VirtualClock
+from kiosk.booth.simulated import SimulatedBooth
+from kiosk.rig.remote_booth import RemoteBooth, write_booth_file
+from kiosk.rig.scenario import ScenarioRun, _step, load_scenario
 from simulators.process import die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent

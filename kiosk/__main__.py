@@ -1,3 +1,3 @@
-from kiosk.cli import main
+from kiosk.booth.cli import main
 
 raise SystemExit(main())

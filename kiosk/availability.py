@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from drivers.status import DeviceStatus, SupplyLevel
+from common.status import DeviceStatus, SupplyLevel
 from kiosk.config import KioskConfig
 from kiosk.views import DocumentChoice
 

@@ -22,8 +22,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.clock import Clock
-from drivers.status import DeviceState, DeviceStatus
+from common.clock import Clock
+from common.status import DeviceState, DeviceStatus
 from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig

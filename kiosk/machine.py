@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from transitions.extensions.asyncio import AsyncTimeout, HierarchicalAsyncMachine
 from transitions.extensions.states import Tags, add_state_features
 
-from drivers.clock import Clock
+from common.clock import Clock
 from kiosk.config import TimeoutsSection
 
 SEP = "/"  # transitions nests with "_" by default, which breaks names like out_of_service

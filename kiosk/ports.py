@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from drivers.status import DeviceStatus
+from common.status import DeviceStatus
 
 
 class Device(Protocol):

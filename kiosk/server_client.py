@@ -10,7 +10,7 @@ Only idempotent calls are retried: the catalog, heartbeats, parcel searches, pic
 lookups, and reserve/commit/void, card authorisations and voids, pickup reserves and cash settlements,
 which carry the kiosk's idempotency key.
 Identity verification is never retried: each attempt counts towards the server's lock-out. Resident
-numbers and templates leave this module only sealed (kiosk.template_crypto) and are never logged.
+numbers and templates leave this module only sealed (common.template_crypto) and are never logged.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from drivers.backoff import Backoff
-from drivers.clock import Clock
-from drivers.status import DeviceStatus
+from common.backoff import Backoff
+from common.clock import Clock
+from common.status import DeviceStatus
+from common.template_crypto import load_public_key, seal
 from kiosk.document_check import document_problem
-from kiosk.template_crypto import load_public_key, seal
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pygame
 
-from screens.fonts import BOLD, REGULAR
+from common.fonts import BOLD, REGULAR
 
 RGB = tuple[int, int, int]
 

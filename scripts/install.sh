@@ -3,7 +3,7 @@
 #   code + venv  -> $PREFIX (/opt/kiosk), read-only to the service
 #   site config  -> /etc/kiosk/site.toml (the example, only if the booth has none), /etc/kiosk/pki (0750 root:kiosk)
 #   unit         -> $UNITDIR/kiosk.service (/etc/systemd/system), and kiosk.service.d/network.conf: the
-#                   IP allow list for this booth's server, printers and resolvers (python -m kiosk.network_allow)
+#                   IP allow list for this booth's server, printers and resolvers (python -m kiosk.booth.network_allow)
 #   users        -> the kiosk user/group and the technicians' group kiosk-tech, if absent (not with DESTDIR)
 # DESTDIR=/some/root stages everything there (for a package) and builds no venv: a venv is not
 # relocatable, so the package's postinst runs `VENV=$PREFIX/.venv $PREFIX/scripts/bootstrap.sh` on the booth.
@@ -68,7 +68,7 @@ install -d -m 0755 "$root$UNITDIR/kiosk.service.d"
 sed "s#/opt/kiosk#$PREFIX#g" systemd/kiosk.service > "$root$UNITDIR/kiosk.service"
 chmod 0644 "$root$UNITDIR/kiosk.service"
 step "network allow list -> $UNITDIR/kiosk.service.d/network.conf"
-PYTHONPATH="$root$PREFIX" "$PY" -m kiosk.network_allow --config "$root$CONFDIR/site.toml" \
+PYTHONPATH="$root$PREFIX" "$PY" -m kiosk.booth.network_allow --config "$root$CONFDIR/site.toml" \
   > "$root$UNITDIR/kiosk.service.d/network.conf"
 chmod 0644 "$root$UNITDIR/kiosk.service.d/network.conf"
 

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from simulators.control import describe
+from common.control_socket import describe
 from simulators.process import Simulator
 
 INTRO = """# Simulators: the other end of every wire

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from simulators.control import ControlServer, control_socket_path
+from common.control_socket import ControlServer, control_socket_path
 
 
 class Simulator(Protocol):

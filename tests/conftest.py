@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
 
 # Helper modules shared by test files in different folders (card_chip_data.py) import from here.
 sys.path.insert(0, str(Path(__file__).parent))

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from common.backoff import Backoff
+from common.clock import Clock
+from common.status import DeviceState, DeviceStatus
 from drivers.a4_printer import reasons as rs
 from drivers.a4_printer.errors import (
     A4PrinterError,
@@ -38,9 +41,6 @@ from drivers.a4_printer.ipp_codec import (
     ValueTag,
     status_name,
 )
-from drivers.backoff import Backoff
-from drivers.clock import Clock
-from drivers.status import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -484,7 +484,7 @@ async def _within(clock: Clock, aw: Awaitable[T], seconds: float) -> T:
     """`aw`'s result, or TimeoutError after `seconds` on `clock` (and `aw` cancelled).
 
     `Clock.wait_for` semantics, but a cancellation of the caller that arrives while the losing
-    future is being cancelled is never swallowed: drivers/clock.py's helper suppresses
+    future is being cancelled is never swallowed: common/clock.py's helper suppresses
     CancelledError there, which left close() waiting forever for a monitor that kept running.
     """
     work: asyncio.Future[T] = asyncio.ensure_future(aw)

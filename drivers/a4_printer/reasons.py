@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.a4_printer.ipp_codec import PrinterState
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
 
 DEVICE = "a4_printer"
 SEVERITIES = ("-report", "-warning", "-error")

@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from drivers.backoff import Backoff
+from common.backoff import Backoff
+from common.clock import Clock
+from common.status import DeviceState, DeviceStatus
 from drivers.card import emv, pcsc
 from drivers.card.apdu import COMMAND_NAMES
 from drivers.card.errors import (
@@ -35,8 +37,6 @@ from drivers.card.errors import (
 )
 from drivers.card.events import CardEvent, CardInserted
 from drivers.card.events import CardRemoved as CardRemovedEvent
-from drivers.clock import Clock
-from drivers.status import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
 

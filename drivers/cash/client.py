@@ -14,7 +14,9 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from drivers.backoff import Backoff
+from common.backoff import Backoff
+from common.clock import Clock
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.cash.bill_validator import BillValidator
 from drivers.cash.coin_acceptor import CoinAcceptor
 from drivers.cash.errors import (
@@ -83,8 +85,6 @@ from drivers.cash.frames import (
 )
 from drivers.cash.hopper import MAX_COINS_PER_DISPENSE, Hopper
 from drivers.cash.protocol import CcTalkBus
-from drivers.clock import Clock
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ class CashAcceptor:
         self._wake.set()
         task, self._task = self._task, None
         if task is not None:
-            # A cancel that lands while drivers.clock's wait_for cleans up is swallowed there; insist.
+            # A cancel that lands while common.clock's wait_for cleans up is swallowed there; insist.
             while not task.done():
                 task.cancel()
                 await asyncio.wait({task}, timeout=0.01)

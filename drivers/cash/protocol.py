@@ -13,9 +13,9 @@ import logging
 
 import serial_asyncio_fast
 
+from common.clock import Clock
 from drivers.cash.errors import BusError, BusyError, DeviceTimeout, NakError
 from drivers.cash.frames import BUS_ADDRESSES, HOST_ADDRESS, ChecksumMode, Frame, FrameDecoder, Header
-from drivers.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,9 @@ from typing import Any, ClassVar, Literal
 import serial
 import serial_asyncio_fast
 
-from drivers.backoff import Backoff
-from drivers.clock import Clock
+from common.backoff import Backoff
+from common.clock import Clock
+from common.status import DeviceState, DeviceStatus
 from drivers.fingerprint import frames_sfm as sfm
 from drivers.fingerprint import frames_zfm as zfm
 from drivers.fingerprint.errors import (
@@ -37,7 +38,6 @@ from drivers.fingerprint.errors import (
 from drivers.fingerprint.protocol import Link, wait_closed_quietly
 from drivers.fingerprint.protocol_sfm import SfmLink
 from drivers.fingerprint.protocol_zfm import ZfmLink
-from drivers.status import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from drivers.clock import Clock
+from common.clock import Clock
 from drivers.fingerprint.errors import FingerprintTimeout, FingerprintUnavailable
 
 log = logging.getLogger(__name__)

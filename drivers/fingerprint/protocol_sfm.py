@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drivers.clock import Clock
+from common.clock import Clock
 from drivers.fingerprint import frames_sfm as sfm
 from drivers.fingerprint.errors import FingerprintTimeout
 from drivers.fingerprint.protocol import Inbox, Link

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from drivers.backoff import Backoff
-from drivers.clock import Clock
+from common.backoff import Backoff
+from common.clock import Clock
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.receipt_printer.errors import (
     ReceiptCoverOpen,
     ReceiptHardwareError,
@@ -36,7 +37,6 @@ from drivers.receipt_printer.status import (
     request,
 )
 from drivers.receipt_printer.transport import Transport, TransportClosed, make_transport, parse_endpoint
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.receipt_printer.errors import StatusByteError
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
 
 DEVICE = "receipt_printer"
 

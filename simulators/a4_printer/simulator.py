@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from simulators.control import bounded
+from common.control_socket import bounded
 from simulators.process import die_with_parent, helper_environment
 
 log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from common.control_socket import bounded
 from drivers.cash.frames import (
     BILL_VALIDATOR_ADDRESS,
     BUS_ADDRESSES,
@@ -29,7 +30,6 @@ from drivers.cash.frames import (
     Header,
 )
 from simulators.cctalk.devices import BUSY, NAK, BillValidatorSim, CoinAcceptorSim, HopperSim, Reply
-from simulators.control import bounded
 
 log = logging.getLogger(__name__)
 

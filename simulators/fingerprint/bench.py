@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from drivers.clock import MonotonicClock
+from common.clock import MonotonicClock
 from drivers.fingerprint import open_reader
 from drivers.fingerprint.client import SensorProtocol
 from simulators.fingerprint.device import FingerprintSimulator

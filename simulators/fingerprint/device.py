@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from drivers.clock import Clock, MonotonicClock
+from common.clock import Clock, MonotonicClock
+from common.control_socket import bounded, default_run_dir
 from drivers.fingerprint import frames_sfm, frames_zfm
 from simulators import residents
-from simulators.control import bounded, default_run_dir
 from simulators.fingerprint.port import PtyPort
 from simulators.residents import TemplateFormat
 

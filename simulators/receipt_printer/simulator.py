@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from screens.fonts import BOLD, REGULAR
-from simulators.control import bounded
+from common.control_socket import bounded
+from common.fonts import BOLD, REGULAR
 from simulators.receipt_printer.escpos import Command, Cut, EscPosParser, RealTimeStatus
 from simulators.receipt_printer.paper import Paper
 

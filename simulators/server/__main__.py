@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from simulators.control import default_run_dir
+from common.control_socket import default_run_dir
 from simulators.process import base_parser, run
 from simulators.server.app import ServerSimulator
 

@@ -29,9 +29,9 @@ from typing import Any
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
-from drivers.clock import KST
-from kiosk.template_crypto import SealError, open_sealed
-from simulators.control import bounded
+from common.clock import KST
+from common.control_socket import bounded
+from common.template_crypto import SealError, open_sealed
 from simulators.residents import (
     MATCH_THRESHOLD,
     TEMPLATE_SIZE,

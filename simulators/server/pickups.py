@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from drivers.clock import KST
+from common.clock import KST
 from simulators.residents import Resident, resident
 from simulators.server import parcels
 from simulators.server.catalog import CATALOG

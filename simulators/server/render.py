@@ -18,7 +18,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
-from screens.fonts import REGULAR
+from common.fonts import REGULAR
 from simulators.residents import Resident, household_of
 from simulators.server.catalog import Document
 

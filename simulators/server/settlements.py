@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from drivers.clock import KST
+from common.clock import KST
 
 # Korean coins and bills in circulation (Bank of Korea): 10, 50, 100, 500 won coins (1 and 5 won
 # are no longer issued); 1,000, 5,000, 10,000 and 50,000 won notes.

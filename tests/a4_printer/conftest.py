@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import pytest
 from fpdf import FPDF
 
+from common.clock import VirtualClock
 from drivers.a4_printer import A4Printer
-from drivers.clock import VirtualClock
 from simulators.a4_printer import A4PrinterSimulator
 
 

@@ -11,11 +11,11 @@ from typing import Generic, TypeVar
 import httpx
 import pytest
 
+from common.clock import VirtualClock
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.a4_printer import A4Printer, PrinterTimeout, PrinterUnavailable, PrintFailed, PrintTimedOut
 from drivers.a4_printer.client import http_url
 from drivers.a4_printer.ipp_codec import Attribute, AttributeGroup, GroupTag, IppMessage, Operation, ValueTag
-from drivers.clock import VirtualClock
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
 from simulators.a4_printer import A4PrinterSimulator
 
 T = TypeVar("T")
@@ -245,7 +245,7 @@ async def test_the_monitor_reports_the_printer_going_and_coming_back(
         await seen.reached(lambda status: status.reason == "connection-refused")
         assert client.status.state is DeviceState.OFFLINE
         await sim.start_again()
-        # Reconnect attempts back off (drivers.backoff: 0.2 s, 0.36 s, ...): well within 5 s here.
+        # Reconnect attempts back off (common.backoff: 0.2 s, 0.36 s, ...): well within 5 s here.
         await seen.reached(lambda status: status is seen.items[-1] and status.state is DeviceState.ONLINE)
     finally:
         await client.close()

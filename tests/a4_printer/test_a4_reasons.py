@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from common.status import DeviceState, SupplyLevel
 from drivers.a4_printer.client import http_url
 from drivers.a4_printer.reasons import base_reasons, printer_status
-from drivers.status import DeviceState, SupplyLevel
 
 IDLE, PROCESSING, STOPPED = 3, 4, 5
 

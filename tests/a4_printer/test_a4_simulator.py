@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from common.clock import VirtualClock
+from common.control_socket import send_control
+from common.status import DeviceState
 from drivers.a4_printer import A4Printer
-from drivers.clock import VirtualClock
-from drivers.status import DeviceState
 from simulators.a4_printer import A4PrinterSimulator
 from simulators.a4_printer.simulator import free_port
-from simulators.control import send_control
 
 pytestmark = pytest.mark.timeout(20)
 ROOT = Path(__file__).resolve().parents[2]

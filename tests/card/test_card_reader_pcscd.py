@@ -23,16 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from drivers.backoff import Backoff
+from common.backoff import Backoff
+from common.clock import VirtualClock
+from common.control_socket import send_control
+from common.status import DeviceState, DeviceStatus
 from drivers.card import pcsc
 from drivers.card.client import CardAuthorisationRequest, CardReader
 from drivers.card.errors import CardDeclinedOffline, CardMute, CardRemoved, NoCard, ReaderUnavailable
 from drivers.card.events import CardEvent, CardInserted
 from drivers.card.events import CardRemoved as CardRemovedEvent
 from drivers.card.payment_method import Authorisation, EmvCardPaymentMethod
-from drivers.clock import VirtualClock
-from drivers.status import DeviceState, DeviceStatus
-from simulators.control import send_control
 from simulators.smartcard import SmartcardSimulator, issuer_verify
 from simulators.smartcard.card import TEST_PAN
 from simulators.smartcard.pcscd import vpcd_port
@@ -341,9 +341,9 @@ def test_missing_pcscd_is_offline(tmp_path: Path) -> None:
     script = (
         "import asyncio, logging\n"
         "logging.basicConfig(level=logging.DEBUG, format='%(levelname)s %(message)s')\n"
-        "from drivers.backoff import Backoff\n"
+        "from common.backoff import Backoff\n"
         "from drivers.card.client import CardReader\n"
-        "from drivers.clock import MonotonicClock\n"
+        "from common.clock import MonotonicClock\n"
         "async def main():\n"
         "    r = CardReader(clock=MonotonicClock(), on_event=print, backoff=Backoff(base=0.01, cap=0.01))\n"
         "    await r.start()\n"

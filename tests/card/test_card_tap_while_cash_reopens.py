@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.scenario import run_scenario
+from kiosk.rig.scenario import run_scenario
 from kiosk.till import Till
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "card_removed_early.toml"

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from drivers.backoff import Backoff
+from common.backoff import Backoff
+from common.clock import VirtualClock
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.cash import (
     BillEscrowed,
     BillReturned,
@@ -29,8 +31,6 @@ from drivers.cash import (
     EscrowEmptyError,
     LostEvents,
 )
-from drivers.clock import VirtualClock
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
 from simulators.cctalk import CcTalkSimulator
 
 REPO = Path(__file__).resolve().parents[2]

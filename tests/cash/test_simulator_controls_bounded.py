@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.control_socket import dispatch
 from simulators.cctalk.simulator import MAX_NOISE_BYTES, CcTalkSimulator
-from simulators.control import dispatch
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 import serial_asyncio_fast
 
-from drivers.backoff import Backoff
-from drivers.clock import VirtualClock
+from common.backoff import Backoff
+from common.clock import VirtualClock
+from common.status import DeviceState, DeviceStatus
 from drivers.fingerprint import (
     CaptureCancelled,
     FakeFinger,
@@ -32,7 +33,6 @@ from drivers.fingerprint import (
 from drivers.fingerprint import frames_zfm as zfm
 from drivers.fingerprint.errors import FingerprintError
 from drivers.fingerprint.protocol_zfm import ZfmLink
-from drivers.status import DeviceState, DeviceStatus
 from simulators import residents
 from simulators.fingerprint import FingerprintSimulator
 

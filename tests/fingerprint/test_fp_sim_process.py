@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from drivers.clock import MonotonicClock
+from common.clock import MonotonicClock
+from common.control_socket import send_control
+from common.status import DeviceState
 from drivers.fingerprint import open_reader
-from drivers.status import DeviceState
 from simulators import residents
-from simulators.control import send_control
 from simulators.fingerprint.bench import measure_template_transfer_async
 
 pytestmark = pytest.mark.timeout(30)

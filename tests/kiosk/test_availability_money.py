@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from kiosk.availability import assess, takes_bills, takes_coins
 from kiosk.config import CONFIG_DIR, load_config
 from kiosk.till import acceptable_bills, payment_hint

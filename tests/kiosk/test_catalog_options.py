@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.scenario import ScenarioRun
+from kiosk.rig.scenario import ScenarioRun
 from kiosk.views import Intent, OptionChoice
 
 PATIENCE = 15.0

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
 
 
 async def test_sleepers_wake_in_deadline_order_only_when_advanced(clock: VirtualClock) -> None:

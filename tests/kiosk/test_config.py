@@ -208,7 +208,7 @@ def test_any_value_for_a_whole_section_loads_or_is_refused(section: str, tree: A
 
 
 async def test_a_scenario_with_a_bad_config_fails_in_one_line_naming_its_config(tmp_path: Path) -> None:
-    from kiosk.scenario import ScenarioFailed, run_scenario
+    from kiosk.rig.scenario import ScenarioFailed, run_scenario
 
     scenario = tmp_path / "bad.toml"
     scenario.write_text("name = \"bad\"\n[config.cash]\nhopper_coin = 0\n[[step]]\nexpect_screen = \"idle\"\n")

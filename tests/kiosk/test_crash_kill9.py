@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.crash_process import kill9_crashtest, kill_at, records_in_process
-from kiosk.simulated import SimulatedBooth
+from kiosk.booth.simulated import SimulatedBooth
+from kiosk.rig.crash_process import kill9_crashtest, kill_at, records_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"

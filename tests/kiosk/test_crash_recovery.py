@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.crashtest import count_records, crash_at, record_kinds
-from kiosk.scenario import ScenarioRun
+from kiosk.rig.crashtest import count_records, crash_at, record_kinds
+from kiosk.rig.scenario import ScenarioRun
 
 ROOT = Path(__file__).resolve().parents[2]
 

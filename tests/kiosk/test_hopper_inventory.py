@@ -49,7 +49,7 @@ def test_a_refill_written_by_another_process_is_seen(tmp_path: Path) -> None:
 
 def test_kiosk_refill_hopper_refuses_a_negative_count_in_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.cli import main
+    from kiosk.booth.cli import main
 
     path = tmp_path / "j.sqlite3"
     journal = Journal(path)

@@ -24,7 +24,7 @@ import pytest
 
 from kiosk.journal import Journal, JournalUnwritable
 from kiosk.machine import S
-from kiosk.scenario import ScenarioRun
+from kiosk.rig.scenario import ScenarioRun
 from kiosk.views import Intent
 
 # Real seconds the harness waits for the kiosk to get somewhere (not a product timeout).

@@ -12,7 +12,7 @@ import asyncio
 import pytest
 
 from bench.soak import Sample, soak
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
 
 
 async def test_a_finished_wait_leaves_no_sleeper_behind(clock: VirtualClock) -> None:

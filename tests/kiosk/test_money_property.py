@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.machine import S
-from kiosk.scenario import ScenarioRun
+from kiosk.rig.scenario import ScenarioRun
 from kiosk.views import Intent
 
 # Real seconds the harness waits for the kiosk to get somewhere (not a product timeout).

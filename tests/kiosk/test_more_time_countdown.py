@@ -13,7 +13,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.scenario import ScenarioRun, _step
+from kiosk.rig.scenario import ScenarioRun, _step
 from screens.theme import RGB, Theme
 
 

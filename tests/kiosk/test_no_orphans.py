@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from common.control_socket import send_control
 from simulators.a4_printer.simulator import free_port
-from simulators.control import send_control
 
 pytestmark = pytest.mark.timeout(60)
 ROOT = Path(__file__).resolve().parents[2]

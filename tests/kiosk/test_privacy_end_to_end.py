@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.scenario import run_scenario
+from kiosk.rig.scenario import run_scenario
 from simulators.residents import captured_template, resident
 
 ROOT = Path(__file__).resolve().parents[2]

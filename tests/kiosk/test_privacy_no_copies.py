@@ -29,9 +29,9 @@ from types import FrameType
 
 import pytest
 
+from common.template_crypto import seal
 from kiosk.privacy import wipe_bytes
 from kiosk.session import Session
-from kiosk.template_crypto import seal
 from simulators.server.pki import PkiPaths, generate_pki
 
 # 870523-1482917 as ints: a 1987 birth date, then the digits that must not survive.

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.scenario import ScenarioRun
+from kiosk.rig.scenario import ScenarioRun
 
 
 @pytest.mark.timeout(120)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.scenario import ScenarioRun, _step
+from kiosk.rig.scenario import ScenarioRun, _step
 from kiosk.views import View
 
 AMOUNTS = ("outcome", "change", "refund", "voucher", "fee_kept")

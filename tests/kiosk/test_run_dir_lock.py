@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.live import EXIT_RUN_DIR_BUSY
+from kiosk.booth.live import EXIT_RUN_DIR_BUSY
 
 ROOT = Path(__file__).resolve().parents[2]
 

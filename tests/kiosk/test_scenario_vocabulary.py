@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import scenario
 from kiosk.journal import Journal
-from kiosk.scenario import ScenarioFailed, _at_path, run_scenario
+from kiosk.rig import scenario
+from kiosk.rig.scenario import ScenarioFailed, _at_path, run_scenario
 
 
 def test_paths_give_values_lengths_and_say_why_they_lead_nowhere() -> None:

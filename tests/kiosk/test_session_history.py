@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
-from kiosk.scenario import run_scenario
+from kiosk.booth.cli import main
+from kiosk.rig.scenario import run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

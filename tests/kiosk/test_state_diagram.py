@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.diagram import mermaid, readme_block
 from kiosk.machine import TRANSITIONS, S
+from kiosk.rig.diagram import mermaid, readme_block
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.sdnotify import Notifier
+from kiosk.booth.sdnotify import Notifier
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "systemd" / "kiosk.service"
@@ -78,7 +78,7 @@ def test_make_install_stages_a_booth_that_systemd_accepts(tmp_path: Path) -> Non
         assert done.returncode == 0, done.stderr[-2000:]
 
     install()
-    assert (dest / "opt/kiosk/kiosk/live.py").is_file() and (dest / "opt/kiosk/config/kiosk.toml").is_file()
+    assert (dest / "opt/kiosk/kiosk/booth/live.py").is_file() and (dest / "opt/kiosk/config/kiosk.toml").is_file()
     assert not list((dest / "opt/kiosk").rglob("__pycache__"))
     site = dest / "etc/kiosk/site.toml"
     assert site.read_text() == (ROOT / "config/site.example.toml").read_text()
@@ -102,8 +102,8 @@ def test_make_install_stages_a_booth_that_systemd_accepts(tmp_path: Path) -> Non
 
 
 def test_network_allow_list_names_the_servers_addresses_and_netlink_only_for_usb_printers() -> None:
+    from kiosk.booth.network_allow import drop_in
     from kiosk.config import CONFIG_DIR, load_config
-    from kiosk.network_allow import drop_in
 
     config = load_config(CONFIG_DIR / "kiosk.toml", overrides={
         "server": {"base_url": "https://203.0.113.7:8443"}, "receipt_printer": {"endpoint": "usb://04b8:0202"}})

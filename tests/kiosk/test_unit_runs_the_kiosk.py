@@ -79,7 +79,7 @@ def _as_user() -> tuple[list[str], int, int, int]:
     tech = grp.getgrnam("users").gr_gid
     nobody, nogroup = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
     drop = ["setpriv", "--reuid=nobody", "--regid=nogroup", f"--groups={tech}"]
-    probe = subprocess.run([*drop, sys.executable, "-c", "import kiosk.live"], env={"PYTHONPATH": str(ROOT)},
+    probe = subprocess.run([*drop, sys.executable, "-c", "import kiosk.booth.live"], env={"PYTHONPATH": str(ROOT)},
                            capture_output=True, timeout=60, check=False)
     if probe.returncode == 0:
         return drop, nobody, nogroup, tech
@@ -186,7 +186,7 @@ def test_the_kiosk_runs_as_the_unit_starts_it_and_writes_only_in_systemds_direct
 
 
 def test_without_systemds_variables_a_checkout_keeps_its_run_directory() -> None:
-    from kiosk.service_dirs import ServiceDirs, control_run_dirs
+    from kiosk.booth.service_dirs import ServiceDirs, control_run_dirs
 
     developer = ServiceDirs.from_environment({})
     assert developer.run == Path("run") and developer.journal_path() == Path("run/journal.sqlite3")
@@ -203,7 +203,7 @@ def test_without_systemds_variables_a_checkout_keeps_its_run_directory() -> None
 
 def test_a_control_group_that_does_not_exist_leaves_the_sockets_owner_only(tmp_path: Path) -> None:
     """A mistyped KIOSK_CONTROL_GROUP must not open the sockets wider, nor stop the booth."""
-    from kiosk.service_dirs import restrict_to_group
+    from kiosk.booth.service_dirs import restrict_to_group
 
     run = tmp_path / "run"
     (run / "sim").mkdir(parents=True)

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from drivers.backoff import Backoff
-from drivers.clock import VirtualClock
+from common.backoff import Backoff
+from common.clock import VirtualClock
+from common.fonts import BOLD, REGULAR
 from drivers.receipt_printer import Receipt, ReceiptLine, ReceiptPrinter
-from screens.fonts import BOLD, REGULAR
 from simulators.receipt_printer import ReceiptPrinterSimulator
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +57,7 @@ ENGLISH_RECEIPT = Receipt(
 
 
 def fast_backoff() -> Backoff:
-    """Reconnect backoff shrunk for tests (production: drivers.backoff defaults)."""
+    """Reconnect backoff shrunk for tests (production: common.backoff defaults)."""
     return Backoff(base=0.01, factor=1.5, cap=0.05)
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
+from common.control_socket import send_control
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.receipt_printer import (
     Receipt,
     ReceiptCoverOpen,
@@ -23,8 +25,6 @@ from drivers.receipt_printer import (
     ReceiptPrinterOffline,
     ReceiptPrinterTimeout,
 )
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
-from simulators.control import send_control
 from simulators.receipt_printer import ReceiptPrinterSimulator
 
 # Golden images may differ in this share of pixels (FreeType hinting changes between versions move a

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.fonts import BOLD, REGULAR
 from drivers.receipt_printer.receipt import Receipt
 from drivers.receipt_printer.render import render_receipt
-from screens.fonts import BOLD, REGULAR
 from simulators.receipt_printer.escpos import (
     CharSize,
     Command,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from common.fonts import BOLD, REGULAR
 from drivers.receipt_printer.receipt import Receipt, ReceiptLine
 from drivers.receipt_printer.render import COLUMNS, PAPER_DOTS, rasterize_line, render_receipt, wrap
-from screens.fonts import BOLD, REGULAR
 
 RASTER = b"\x1dv0"  # GS v 0
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.status import DeviceState, SupplyLevel
 from drivers.receipt_printer.errors import StatusByteError
 from drivers.receipt_printer.status import (
     ErrorCause,
@@ -22,7 +23,6 @@ from drivers.receipt_printer.status import (
     no_answer,
     request,
 )
-from drivers.status import DeviceState, SupplyLevel
 
 
 def test_requests_are_dle_eot_n() -> None:

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
+from common.fonts import BOLD, REGULAR
+from common.status import DeviceState, SupplyLevel
 from drivers.receipt_printer import EndpointError, Receipt, ReceiptPrinter, ReceiptPrinterOffline
 from drivers.receipt_printer.transport import SerialEndpoint, TcpEndpoint, UsbEndpoint, parse_endpoint
-from drivers.status import DeviceState, SupplyLevel
-from screens.fonts import BOLD, REGULAR
 from simulators.receipt_printer import ReceiptPrinterSimulator
 
 

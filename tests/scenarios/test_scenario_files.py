@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.scenario import run_scenario
+from kiosk.rig.scenario import run_scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.toml"))
 

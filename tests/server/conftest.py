@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
 from kiosk.server_client import IssuanceClient, ServerConfig
 from simulators.server import ServerSimulator
 from simulators.server.pki import PkiPaths, generate_pki

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.clock import VirtualClock
+from common.clock import VirtualClock
 from kiosk.server_client import IssuanceClient, KeyFileExposed, ServerConfig
 from simulators.server.pki import PkiPaths
 

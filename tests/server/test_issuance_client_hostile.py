@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from one_answer_server import OneAnswerServer, json_values
 
-from drivers.clock import MonotonicClock
+from common.clock import MonotonicClock
 from kiosk.server_client import IssuanceClient, ServerConfig, ServerError, ServerProtocolError
 from simulators.server.pki import PkiPaths
 

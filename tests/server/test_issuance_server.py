@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pypdf import PdfReader
 
-from drivers.clock import VirtualClock
-from drivers.status import DeviceState, DeviceStatus, SupplyLevel
+from common.clock import VirtualClock
+from common.status import DeviceState, DeviceStatus, SupplyLevel
 from kiosk.server_client import (
     DocumentSignatureInvalid,
     IssuanceClient,

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from kiosk.template_crypto import seal
+from common.template_crypto import seal
 from simulators import residents
 from simulators.server import ServerSimulator
 from simulators.server.pki import PkiPaths

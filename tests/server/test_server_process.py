@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from simulators.control import send_control
+from common.control_socket import send_control
 
 REPO = Path(__file__).resolve().parents[2]
 # Generating the PKI and importing fpdf2 and aiohttp takes about a second; ten leaves CI headroom.

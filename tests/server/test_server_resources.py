@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from one_answer_server import OneAnswerServer, json_values
 from pypdf import PdfReader
 
-from drivers.clock import KST, MonotonicClock, VirtualClock
+from common.clock import KST, MonotonicClock, VirtualClock
 from kiosk.server_client import IssuanceClient, ServerConfig, ServerError, ServerRejected
 from simulators import residents
 from simulators.server import ServerSimulator

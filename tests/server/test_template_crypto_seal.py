@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.template_crypto import ALGORITHM, SealError, open_sealed, seal
+from common.template_crypto import ALGORITHM, SealError, open_sealed, seal
 
 PRIVATE = X25519PrivateKey.generate()
 PUBLIC_PEM = PRIVATE.public_key().public_bytes(

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from one_answer_server import OneAnswerServer
 
-from drivers.clock import MonotonicClock
+from common.clock import MonotonicClock
 from kiosk.server_client import IssuanceClient, ServerConfig, ServerTLSError
 from simulators.server.pki import PkiPaths
 

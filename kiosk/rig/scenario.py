@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drivers.clock import VirtualClock
-from kiosk.app import KioskApp
+from common.clock import VirtualClock
+from kiosk.booth.app import KioskApp
+from kiosk.booth.simulated import Booth, SimulatedBooth
 from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
-from kiosk.simulated import Booth, SimulatedBooth
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)
@@ -468,8 +468,8 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
 async def _expect_books(run: ScenarioRun) -> None:
     """The books balance, whatever the outcome: per session and in total, money in = fees kept + change
     + refunds + vouchers, and the cash devices, card acquirer and issuance server agree with the
-    journal (kiosk.crashtest.check_books). Waits like the other expectations: money may be moving."""
-    from kiosk.crashtest import check_books  # the crash harness's auditor (it imports this module)
+    journal (kiosk.rig.crashtest.check_books). Waits like the other expectations: money may be moving."""
+    from kiosk.rig.crashtest import check_books  # the crash harness's auditor (it imports this module)
 
     deadline = time.monotonic() + PATIENCE_SECONDS
     while True:

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk.logging_setup import setup_logging
+from kiosk.booth.logging_setup import setup_logging
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _parse_value(text: str) -> Any:
@@ -35,7 +35,7 @@ def _parse_value(text: str) -> Any:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kiosk.scenario import ScenarioFailed, run_scenario
+    from kiosk.rig.scenario import ScenarioFailed, run_scenario
 
     out = Path(args.out)
     try:
@@ -56,7 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
-    from kiosk.scenario import ScenarioFailed, run_scenario
+    from kiosk.rig.scenario import ScenarioFailed, run_scenario
 
     failed = 0
     for name in args.files:
@@ -80,14 +80,14 @@ def _kept_journal(keep: str | None, name: str, files: int) -> Path | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kiosk.live import run_live
+    from kiosk.booth.live import run_live
 
     return asyncio.run(run_live(config_files=[Path(p) for p in args.config], hardware=args.hardware,
                                 until_ready=args.until_ready, production=args.simulators))
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    from simulators.control import control_socket_path, send_control
+    from common.control_socket import control_socket_path, send_control
 
     kwargs = {}
     for pair in args.args:
@@ -108,9 +108,9 @@ def cmd_sim(args: argparse.Namespace) -> int:
 
 
 def cmd_touch(args: argparse.Namespace) -> int:
-    from kiosk.live import STATUS_SOCKET, TOUCH_SOCKET
-    from kiosk.service_dirs import control_run_dirs
-    from simulators.control import send_control
+    from common.control_socket import send_control
+    from kiosk.booth.live import STATUS_SOCKET, TOUCH_SOCKET
+    from kiosk.booth.service_dirs import control_run_dirs
 
     name = TOUCH_SOCKET if args.command == "tap" else STATUS_SOCKET
     run_dirs = control_run_dirs()
@@ -193,12 +193,12 @@ def cmd_crashtest(args: argparse.Namespace) -> int:
     files = [Path(p) for p in args.files]
     logging.disable(logging.CRITICAL)  # a power cut per kill point makes a great deal of expected noise
     if args.in_process:
-        from kiosk.crashtest import crashtest
+        from kiosk.rig.crashtest import crashtest
 
         points: list[Any] = asyncio.run(crashtest(files, every=args.every))
         how = "power cuts (in-process)"
     else:
-        from kiosk.crash_process import kill9_crashtest
+        from kiosk.rig.crash_process import kill9_crashtest
 
         points = asyncio.run(kill9_crashtest(files, every=args.every, jobs=args.jobs, in_flight_ms=args.in_flight_ms))
         how = "kill -9 points"
@@ -212,7 +212,7 @@ def cmd_crashtest(args: argparse.Namespace) -> int:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from kiosk.diagram import write_diagrams
+    from kiosk.rig.diagram import write_diagrams
 
     for path in write_diagrams(Path(args.out)):
         print(path)

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
-from drivers.clock import Clock
-from simulators.control import ControlServer, control_socket_path, dispatch
+from common.clock import Clock
+from common.control_socket import ControlServer, control_socket_path, dispatch
 from simulators.process import Simulator
 
 log = logging.getLogger(__name__)

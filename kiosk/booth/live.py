@@ -5,7 +5,7 @@ first and `kiosk sim ...` drives it from another terminal. A window opens when a
 (mouse = touch); without one the screens render headless. Under systemd the loop reports READY=1
 once the idle (or out-of-service) screen is up, keeps STATUS= to what the kiosk is doing, and pets
 the watchdog from the loop itself. Its sockets, journal and site config are in the directories systemd
-names in the environment (kiosk/service_dirs.py); a checkout's run/ otherwise.
+names in the environment (kiosk/booth/service_dirs.py); a checkout's run/ otherwise.
 
 `--hardware` is production: the devices from the config, and no touch injection (`kiosk tap`): only
 the read-only `kiosk screen` socket is served, to the technicians' group. `--simulators` is the same
@@ -32,16 +32,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drivers.clock import MonotonicClock
-from kiosk.app import KioskApp
+from common.clock import MonotonicClock
+from kiosk.booth.app import KioskApp
+from kiosk.booth.run_lock import RunDirBusy, RunDirLock
+from kiosk.booth.sdnotify import Notifier
+from kiosk.booth.service_dirs import ServiceDirs, restrict_to_group
 from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
 from kiosk.journal import JournalCorrupt, JournalUnwritable
 from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
-from kiosk.run_lock import RunDirBusy, RunDirLock
-from kiosk.sdnotify import Notifier
 from kiosk.server_client import KeyFileExposed
-from kiosk.service_dirs import ServiceDirs, restrict_to_group
 from kiosk.views import View
 
 if TYPE_CHECKING:
@@ -87,8 +87,8 @@ async def _serve_touch_controls(run_dir: Path, screens: Any, current: Callable[[
     `current` gives the view on screen and the state it belongs to. Once bound, every socket in the
     run directory (the simulators' too) is given to the technicians' `group`, 0660.
     """
+    from common.control_socket import ControlServer
     from kiosk.presenter import view_as_dict
-    from simulators.control import ControlServer
 
     def tap(widget: str) -> dict[str, Any]:
         """Touch the centre of a widget, as a finger would."""
@@ -149,7 +149,7 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
 
 async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: bool, until_ready: bool,
                       production: bool) -> int:
-    from kiosk.simulated import SimulatedBooth
+    from kiosk.booth.simulated import SimulatedBooth
     from screens.runner import ScreenRunner
 
     run_dir = dirs.run

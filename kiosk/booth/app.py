@@ -13,18 +13,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common.clock import Clock
+from common.fonts import BOLD, REGULAR
+from common.status import DeviceStatus
 from drivers.a4_printer.client import A4Printer
 from drivers.cash.client import CashAcceptor, CashConfig
-from drivers.clock import Clock
 from drivers.fingerprint.client import open_reader
 from drivers.receipt_printer.client import ReceiptPrinter
-from drivers.status import DeviceStatus
 from kiosk.config import KioskConfig
 from kiosk.controller import Devices, Kiosk
 from kiosk.journal import Journal
 from kiosk.server_client import IssuanceClient, ServerConfig
 from kiosk.views import Intent, View
-from screens.fonts import BOLD, REGULAR
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.scenario import CuttableJournal, PowerCut, ScenarioRun, _step, load_scenario
+from kiosk.rig.scenario import CuttableJournal, PowerCut, ScenarioRun, _step, load_scenario
 
 log = logging.getLogger(__name__)
 

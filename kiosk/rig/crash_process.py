@@ -1,6 +1,6 @@
 """The kill -9 crash harness: a real kiosk process is killed at every journal step, then restarted.
 
-The in-process harness (kiosk/crashtest.py) cuts the power by refusing further writes. This one
+The in-process harness (kiosk/rig/crashtest.py) cuts the power by refusing further writes. This one
 does what the watchdog and a pulled cable do: the harness process runs the simulators (they are the
 hardware, and outlive the controller), starts the kiosk as its own process to play a scenario, and
 sends it SIGKILL right after its Nth journal record is durable. No handler runs, no file is closed
@@ -10,11 +10,11 @@ in flight. Then:
 1. SQLite's integrity check must pass on the journal as the kill left it;
 2. a new kiosk process boots on the same journal and devices, shows "recovering", resolves every
    open session and reaches its idle (or out-of-service) screen;
-3. the books are checked (`kiosk.crashtest.check_books`): no session open; money in = fees kept +
+3. the books are checked (`kiosk.rig.crashtest.check_books`): no session open; money in = fees kept +
    change + refunds + vouchers; the cash devices, the card acquirer and the issuance server agree
    with the journal; every fee kept bought a printed, committed document.
 
-The kiosk process is ``python -m kiosk.crash_process play|recover SCENARIO RUN_DIR``; it reports
+The kiosk process is ``python -m kiosk.rig.crash_process play|recover SCENARIO RUN_DIR``; it reports
 each journal record on stdout (``RECORD n kind``) and, at the chosen one, ``KILLPOINT n kind``
 before stopping itself (SIGSTOP) so the harness's SIGKILL lands exactly there.
 """
@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.crashtest import check_books
+from kiosk.booth.simulated import SimulatedBooth
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.remote_booth import RemoteBooth, write_booth_file
-from kiosk.scenario import ScenarioRun, _step, load_scenario, scenario_uses_card
-from kiosk.simulated import SimulatedBooth
+from kiosk.rig.crashtest import check_books
+from kiosk.rig.remote_booth import RemoteBooth, write_booth_file
+from kiosk.rig.scenario import ScenarioRun, _step, load_scenario, scenario_uses_card
 from simulators.process import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def _note_boot_step(steps: list[str], view: Any) -> None:
 
 
 def child_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.crash_process")
+    parser = argparse.ArgumentParser(prog="python -m kiosk.rig.crash_process")
     parser.add_argument("mode", choices=("play", "recover"))
     parser.add_argument("scenario", type=Path)
     parser.add_argument("run_dir", type=Path)
@@ -212,7 +212,7 @@ async def _run_child(args: list[str], log_path: Path, *, kill_on_killpoint: bool
                      kill_delay_ms: float = 0.0) -> ChildResult:
     with log_path.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "kiosk.crash_process", *args, stdout=asyncio.subprocess.PIPE, stderr=stderr,
+            sys.executable, "-m", "kiosk.rig.crash_process", *args, stdout=asyncio.subprocess.PIPE, stderr=stderr,
             env=_child_env(), preexec_fn=die_with_parent())
     assert process.stdout is not None
     result = ChildResult([], None)

@@ -14,8 +14,8 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from kiosk.simulated import SimulatorError
-from simulators.control import control_socket_path, send_control
+from common.control_socket import control_socket_path, send_control
+from kiosk.booth.simulated import SimulatorError
 
 BOOTH_FILE = "booth.json"
 

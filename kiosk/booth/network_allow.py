@@ -4,7 +4,7 @@ The shipped unit denies every IP address but localhost (``IPAddressDeny=any``). 
 must reach depend on its config: the issuance server, a network receipt printer, a remote IPP printer,
 and the DNS resolvers that turn their names into addresses. ``make install`` writes them here:
 
-    python -m kiosk.network_allow --config /etc/kiosk/site.toml > /etc/systemd/system/kiosk.service.d/network.conf
+    python -m kiosk.booth.network_allow --config /etc/kiosk/site.toml > /etc/systemd/system/kiosk.service.d/network.conf
 
 IPAddressAllow= takes addresses, not names, so names are resolved now: when the server's address
 changes (or the config does), run it again (``make network-allow``) and restart the kiosk. A name that
@@ -61,7 +61,7 @@ def _is_local(address: str) -> bool:
 
 
 def drop_in(config: KioskConfig, resolvers: list[str]) -> str:
-    lines = ["# Written by `make install` (python -m kiosk.network_allow) from the booth's config: the addresses",
+    lines = ["# Written by `make install` (python -m kiosk.booth.network_allow) from the booth's config: the addresses",
              "# the kiosk may reach besides localhost. Rewrite it after the server's address or the config changes.",
              "[Service]"]
     for what, host in [*hosts_of(config), *(("DNS resolver", ns) for ns in resolvers)]:
@@ -79,7 +79,7 @@ def drop_in(config: KioskConfig, resolvers: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk.network_allow", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m kiosk.booth.network_allow", description=__doc__.splitlines()[0])
     parser.add_argument("--config", action="append", default=[], help="the booth's TOML files (later ones win)")
     args = parser.parse_args(argv)
     config = load_config(CONFIG_DIR / "kiosk.toml", *(Path(p) for p in args.config))
