@@ -13,7 +13,7 @@ import abc
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -149,27 +149,30 @@ class FingerprintReader(abc.ABC):
 
     async def capture(self, on_guidance: Callable[[str], None]) -> CapturedTemplate:
         """Wait for a finger and return its template; runs until cancelled while no finger comes."""
-        link = self._link
-        if link is None or not link.alive:
-            raise FingerprintUnavailable(f"fingerprint sensor offline ({self._status.reason})",
-                                         reason=self._status.reason or "offline")
-        if self._capturing:
-            raise FingerprintError("a capture is already running on this reader")
-        self._cancel_requested = False
-        self._capturing = True
-        try:
+        async with self._sole_use_of_the_glass() as link:
             return await self._capture(link, on_guidance)
-        except FingerprintUnavailable as exc:
-            self._link_failed(link, exc)
-            raise
-        finally:
-            self._capturing = False
 
     async def wait_lifted(self, on_guidance: Callable[[str], None]) -> None:
         """Return once no finger is on the glass; says "lift" (once) while one still is.
 
         Between tries a finger left on the sensor would be read again at once, and each read the
         server rejects costs the resident an identity attempt. Cancel it like a capture.
+        """
+        async with self._sole_use_of_the_glass() as link:
+            told = False
+            while await self._finger_on(link):
+                if not told:
+                    on_guidance("lift")
+                    told = True
+                await asyncio.sleep(self._poll_interval)
+                if self._cancel_requested:
+                    raise CaptureCancelled("wait for lift cancelled")
+
+    @contextlib.asynccontextmanager
+    async def _sole_use_of_the_glass(self) -> AsyncIterator[Link]:
+        """One capture or lift-wait at a time, on a live link; a link that fails in it is given up.
+
+        Two readers of the glass at once would each take the other's frames for their own.
         """
         link = self._link
         if link is None or not link.alive:
@@ -180,14 +183,7 @@ class FingerprintReader(abc.ABC):
         self._cancel_requested = False
         self._capturing = True
         try:
-            told = False
-            while await self._finger_on(link):
-                if not told:
-                    on_guidance("lift")
-                    told = True
-                await asyncio.sleep(self._poll_interval)
-                if self._cancel_requested:
-                    raise CaptureCancelled("wait for lift cancelled")
+            yield link
         except FingerprintUnavailable as exc:
             self._link_failed(link, exc)
             raise
