@@ -35,18 +35,19 @@ class Clock(Protocol):
         """`aw`'s result, or TimeoutError after `seconds` on this clock (and `aw` cancelled)."""
 
 
-async def _race_against_sleep(clock: Clock, aw: Awaitable[T], seconds: float) -> T:
-    """Race `aw` against `clock.sleep`. A cancel of the caller always propagates (never swallowed)."""
+async def _race_against_sleep(clock: Clock, aw: Awaitable[T], seconds: float, *,
+                              deadline: Awaitable[None] | None = None) -> T:
+    """Race `aw` against `clock.sleep` (or the `deadline` given). A cancel of the caller always propagates."""
     work: asyncio.Future[T] = asyncio.ensure_future(aw)
-    deadline: asyncio.Future[None] = asyncio.ensure_future(clock.sleep(seconds))
-    racers: set[asyncio.Future[Any]] = {work, deadline}
+    timer: asyncio.Future[None] = asyncio.ensure_future(deadline or clock.sleep(seconds))
+    racers: set[asyncio.Future[Any]] = {work, timer}
     try:
         await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
     except asyncio.CancelledError:
         work.cancel()
-        deadline.cancel()
+        timer.cancel()
         raise
-    deadline.cancel()
+    timer.cancel()
     if work.done():
         return work.result()
     work.cancel()
@@ -83,7 +84,8 @@ class VirtualClock:
         # Wall time starts at the real now (so a server's Date header agrees with it), unless a test
         # needs a fixed day; only the monotonic part is virtual.
         self._epoch = start or dt.datetime.now(KST).replace(microsecond=0)
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        # (deadline, order, wake, the wait_for work it guards or None)
+        self._sleepers: list[tuple[float, int, asyncio.Future[None], asyncio.Future[Any] | None]] = []
         self._order = itertools.count()
 
     def monotonic(self) -> float:
@@ -93,11 +95,15 @@ class VirtualClock:
         return self._epoch + dt.timedelta(seconds=self._now)
 
     async def sleep(self, seconds: float) -> None:
+        await self._sleep(seconds, None)
+
+    async def _sleep(self, seconds: float, guarding: asyncio.Future[Any] | None) -> None:
+        """A sleep; `guarding` is the work whose deadline this is, when it is a `wait_for`'s."""
         if seconds <= 0:
             await asyncio.sleep(0)
             return
         wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (self._now + seconds, next(self._order), wake)
+        entry = (self._now + seconds, next(self._order), wake, guarding)
         heapq.heappush(self._sleepers, entry)
         try:
             await wake
@@ -111,11 +117,12 @@ class VirtualClock:
             raise
 
     async def wait_for(self, aw: Awaitable[T], seconds: float) -> T:
-        return await _race_against_sleep(self, aw, seconds)
+        work: asyncio.Future[T] = asyncio.ensure_future(aw)
+        return await _race_against_sleep(self, work, seconds, deadline=self._sleep(seconds, work))
 
     @property
     def pending_sleepers(self) -> int:
-        return sum(1 for _, _, fut in self._sleepers if not fut.done())
+        return sum(1 for _, _, fut, _ in self._sleepers if not fut.done())
 
     @property
     def held_sleepers(self) -> int:
@@ -125,13 +132,19 @@ class VirtualClock:
     async def advance(self, seconds: float, *, turns_per_wake: int = 20) -> None:
         """Move time forward by `seconds`, waking every sleeper whose deadline falls inside."""
         target = self._now + seconds
+        patience_spent: set[int] = set()
         while True:
             await asyncio.sleep(self.settle_real_seconds)
             while self._sleepers and self._sleepers[0][2].done():
                 heapq.heappop(self._sleepers)
             if not self._sleepers or self._sleepers[0][0] > target:
                 break
-            deadline, _, wake = heapq.heappop(self._sleepers)
+            _, order, _, guarded = self._sleepers[0]
+            if guarded is not None and not guarded.done() and order not in patience_spent:
+                patience_spent.add(order)
+                await self._give_io_real_time(guarded)
+                continue
+            deadline, _, wake, _ = heapq.heappop(self._sleepers)
             self._now = max(self._now, deadline)
             if not wake.done():
                 wake.set_result(None)
@@ -145,3 +158,14 @@ class VirtualClock:
     # (a PTY round trip takes well under a millisecond) lands before a deadline it would beat on a
     # real clock: advancing 90 s must not time out a poll that was answered.
     settle_real_seconds: float = 0.003
+
+    # Before a `wait_for` deadline fires on work still running (a request to a simulator in another
+    # process), the work gets up to this much real time to finish. A device answers a PTY round trip
+    # in well under a millisecond, but on a loaded machine its process may not run for tens of
+    # milliseconds, and a virtual clock that jumped 2 s would time out an answer that is on its way:
+    # a sensor taken offline mid-session in one CI run out of four. A device that truly never answers
+    # costs a test this long per timeout.
+    io_patience_real_seconds: float = 0.25
+
+    async def _give_io_real_time(self, work: asyncio.Future[Any]) -> None:
+        await asyncio.wait({work}, timeout=self.io_patience_real_seconds)

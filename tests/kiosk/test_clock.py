@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -35,6 +36,29 @@ async def test_wait_for_times_out_on_virtual_time(clock: VirtualClock) -> None:
     with pytest.raises(TimeoutError):
         await waiter
     assert never.cancelled()
+
+
+async def test_an_answer_on_its_way_beats_a_deadline_the_clock_jumps_past(clock: VirtualClock) -> None:
+    """A device in another process answers in real time; on a loaded machine that can take tens of
+    milliseconds. Advancing the clock 2 s past a 0.5 s deadline must not time out that answer (a
+    fingerprint sensor was taken offline mid-session this way in one CI run out of four)."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+    device = threading.Timer(0.05, lambda: loop.call_soon_threadsafe(answer.set_result, "ack"))
+    waiter = asyncio.create_task(clock.wait_for(answer, 0.5))
+    await asyncio.sleep(0)
+    device.start()
+    await clock.advance(2)
+    assert waiter.done() and waiter.result() == "ack"
+
+
+async def test_a_device_that_never_answers_still_times_out_when_the_clock_jumps(clock: VirtualClock) -> None:
+    never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    waiter = asyncio.create_task(clock.wait_for(never, 0.5))
+    await clock.advance(2)
+    with pytest.raises(TimeoutError):
+        await waiter
+    assert clock.held_sleepers == 0
 
 
 async def test_cancelling_a_waiter_is_never_swallowed(clock: VirtualClock) -> None:
