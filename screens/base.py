@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import pygame
 
-from kiosk.views import Intent, View
+from kiosk.views import IdleView, Intent, PaymentView, View
 from screens.strings import language, t
 from screens.theme import RGB, STYLES, Theme
 
@@ -51,34 +51,13 @@ class Screen:
         surface.fill(theme.colors.bg)
 
 
-# --- reading View.data defensively ------------------------------------------------------------
-def get_str(data: dict[str, Any], key: str, default: str = "") -> str:
-    value = data.get(key, default)
-    return value if isinstance(value, str) else default
+# --- a screen's own view ------------------------------------------------------------------------
+ViewT = TypeVar("ViewT")
 
 
-def get_int(data: dict[str, Any], key: str, default: int = 0) -> int:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return default
-    return value
-
-
-def get_bool(data: dict[str, Any], key: str, default: bool = False) -> bool:
-    value = data.get(key, default)
-    return value if isinstance(value, bool) else default
-
-
-def get_list(data: dict[str, Any], key: str) -> list[Any]:
-    value = data.get(key)
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def field_of(item: Any, name: str, default: Any) -> Any:
-    """A field of a dataclass or of the same thing sent as a dict."""
-    if isinstance(item, dict):
-        return item.get(name, default)
-    return getattr(item, name, default)
+def view_data(view: View, kind: type[ViewT]) -> ViewT:
+    """The screen's view, or its class's defaults when another screen's (or none) was sent."""
+    return view.data if isinstance(view.data, kind) else kind()
 
 
 def lang_of(view: View) -> str:
@@ -196,9 +175,11 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
     if frame.header.height:
         pygame.draw.rect(surface, c.header, frame.header)
         pad = theme.sp(40)
-        name = get_str(view.data, "kiosk_name") or t("kiosk.title", lang)
-        clock = get_str(view.data, "clock")
-        left = get_int(view.data, "seconds_left")
+        data = view.data
+        # Only the idle screen sends the kiosk's name and the clock, only payment a time limit.
+        name = (data.kiosk_name if isinstance(data, IdleView) else "") or t("kiosk.title", lang)
+        clock = data.clock if isinstance(data, IdleView) else ""
+        left = data.seconds_left if isinstance(data, PaymentView) else 0
         if left > 0 and view.prompt is None:
             # A screen with a time limit shows what is left where the clock would be.
             clock = t("time_left", lang, time=f"{left // 60}:{left % 60:02d}")
@@ -495,9 +476,9 @@ def _prompt_geometry(view: View, theme: Theme) -> tuple[pygame.Rect, pygame.Rect
 
 def _prompt_body(view: View) -> str:
     lang = lang_of(view)
-    seconds = view.prompt_data.get("seconds_left") if isinstance(view.prompt_data, dict) else None
-    if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
-        return t("more_time.body", lang, seconds=math.ceil(seconds))
+    seconds = view.prompt_data.seconds_left if view.prompt_data is not None else 0
+    if seconds > 0:
+        return t("more_time.body", lang, seconds=seconds)
     return t("more_time.body_plain", lang)
 
 
@@ -578,27 +559,6 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
             t("page.of", lang, page=page + 1, pages=pages),
         ),
     ]
-
-
-def device_rows(value: Any) -> list[tuple[str, str, str, dict[str, str]]]:
-    """DeviceLine objects (or the same as dicts) as (device, state, reason, supplies) rows."""
-    rows: list[tuple[str, str, str, dict[str, str]]] = []
-    if not isinstance(value, list | tuple):
-        return rows
-    for item in value:
-        device = field_of(item, "device", "")
-        state = field_of(item, "state", "")
-        reason = field_of(item, "reason", "")
-        supplies = field_of(item, "supplies", {})
-        rows.append(
-            (
-                str(device),
-                str(state),
-                str(reason),
-                {str(k): str(v) for k, v in supplies.items()} if isinstance(supplies, dict) else {},
-            )
-        )
-    return rows
 
 
 def place_below(frame: Frame, info_bottom: int, gap: int) -> int:

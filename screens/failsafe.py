@@ -5,11 +5,9 @@ Draws from nothing but the theme (no View data), so it cannot fail the way the b
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import View
+from kiosk.views import NoData, View
 from screens.base import Screen, Widget, draw_text
 from screens.strings import t
 from screens.theme import Theme
@@ -48,4 +46,4 @@ class FailsafeScreen(Screen):
 
 
 SCREEN = FailsafeScreen()
-SAMPLES: dict[str, dict[str, Any]] = {"default": {}}
+SAMPLES: dict[str, NoData] = {"default": NoData()}

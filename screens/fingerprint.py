@@ -6,11 +6,9 @@ concrete thing to do; after the last failed attempt it says where to re-register
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
+from kiosk.views import FingerprintView, Intent, View
 from screens.base import (
     Block,
     Screen,
@@ -21,15 +19,13 @@ from screens.base import (
     draw_text,
     draw_widgets,
     footer_buttons,
-    get_bool,
-    get_int,
-    get_str,
     lang_of,
     paint_frame,
     stack,
     stack_height,
     text_block,
     text_height,
+    view_data,
 )
 from screens.resident_number import visible_slots
 from screens.strings import document, t
@@ -55,7 +51,7 @@ class FingerprintScreen(Screen):
         specs = [cancel_spec(view)]
         # After a finger that did not match, the number may be what was wrong: offer to retype it.
         # It only appears seconds after this screen did, so no double tap can land on it.
-        if get_bool(view.data, "can_retype_number"):
+        if view_data(view, FingerprintView).can_retype_number:
             specs.append(
                 ("retype_number", Intent("retype_number"), t("fingerprint.retype", lang_of(view)), "secondary", 1)
             )
@@ -70,7 +66,7 @@ class FingerprintScreen(Screen):
         room = body.height - stack_height(blocks) - theme.sp(64)
         size = min(theme.px(420), room)
         if size >= theme.px(120):
-            guidance = get_str(view.data, "guidance", "place")
+            guidance = view_data(view, FingerprintView).guidance
             trouble = guidance in _TROUBLE
             c = theme.colors
 
@@ -91,16 +87,16 @@ class FingerprintScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
-        guidance = get_str(data, "guidance", "place")
-        attempt = get_int(data, "attempt")
-        max_attempts = get_int(data, "max_attempts")
+        data = view_data(view, FingerprintView)
+        guidance = data.guidance
+        attempt = data.attempt
+        max_attempts = data.max_attempts
         blocks: list[Block] = []
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=4))
         blocks.append(text_block(theme, t("fingerprint.title", lang), "title", c.text, width, priority=1))
-        masked = shown_number(get_str(data, "masked"))
+        masked = shown_number(data.masked)
         if masked:
             blocks.append(text_block(theme, masked, "subtitle", c.muted, width, priority=3))
         text = t(f"guidance.{guidance}", lang)
@@ -137,35 +133,35 @@ class FingerprintScreen(Screen):
 
 SCREEN = FingerprintScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "place": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "place",
-        "attempt": 1,
-        "max_attempts": 3,
-    },
-    "too_dry": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "too_dry",
-        "attempt": 2,
-        "max_attempts": 3,
-    },
-    "no_match": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "no_match",
-        "attempt": 3,
-        "max_attempts": 3,
-        "can_retype_number": True,
-    },
-    "lift": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "lift",
-        "attempt": 2,
-        "max_attempts": 3,
-        "can_retype_number": True,
-    },
+SAMPLES: dict[str, FingerprintView] = {
+    "place": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="place",
+        attempt=1,
+        max_attempts=3,
+    ),
+    "too_dry": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="too_dry",
+        attempt=2,
+        max_attempts=3,
+    ),
+    "no_match": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="no_match",
+        attempt=3,
+        max_attempts=3,
+        can_retype_number=True,
+    ),
+    "lift": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="lift",
+        attempt=2,
+        max_attempts=3,
+        can_retype_number=True,
+    ),
 }

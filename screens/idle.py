@@ -5,11 +5,9 @@ Static on purpose: nothing moves, so an idle booth draws one frame and then slee
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
+from kiosk.views import IdleView, Intent, View
 from screens.base import (
     Block,
     Frame,
@@ -21,8 +19,6 @@ from screens.base import (
     draw_text,
     draw_widgets,
     footer_buttons,
-    get_bool,
-    get_str,
     lang_of,
     language_specs,
     paint_frame,
@@ -31,6 +27,7 @@ from screens.base import (
     stack_height,
     text_block,
     text_height,
+    view_data,
 )
 from screens.strings import t
 from screens.theme import Theme
@@ -58,9 +55,9 @@ class IdleScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, IdleView)
         blocks = [text_block(theme, t("kiosk.title", lang), "big", c.text, width, priority=2, align="center")]
-        location = get_str(data, "location")
+        location = data.location
         if location:
             blocks.append(text_block(theme, location, "subtitle", c.primary, width, align="center"))
         blocks.append(Block(theme.sp(24), lambda s, r: None, 3))
@@ -76,8 +73,8 @@ class IdleScreen(Screen):
                 gap=theme.sp(40),
             )
         )
-        is_open = get_bool(data, "issuance_open", True)
-        reason = "" if is_open else get_str(data, "closed_reason")
+        is_open = data.issuance_open
+        reason = "" if is_open else data.closed_reason
         if is_open:
             status = t("idle.open", lang)
         else:
@@ -173,19 +170,19 @@ class IdleScreen(Screen):
 
 SCREEN = IdleScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "open": {
-        "kiosk_name": "무인민원발급기",
-        "location": "세종특별자치시청 1층 365 코너",
-        "clock": "14:05",
-        "issuance_open": True,
-        "closed_reason": "",
-    },
-    "closed": {
-        "kiosk_name": "무인민원발급기",
-        "location": "세종특별자치시청 1층 365 코너",
-        "clock": "23:41",
-        "issuance_open": False,
-        "closed_reason": "outside-hours",
-    },
+SAMPLES: dict[str, IdleView] = {
+    "open": IdleView(
+        kiosk_name="무인민원발급기",
+        location="세종특별자치시청 1층 365 코너",
+        clock="14:05",
+        issuance_open=True,
+        closed_reason="",
+    ),
+    "closed": IdleView(
+        kiosk_name="무인민원발급기",
+        location="세종특별자치시청 1층 365 코너",
+        clock="23:41",
+        issuance_open=False,
+        closed_reason="outside-hours",
+    ),
 }

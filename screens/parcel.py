@@ -9,11 +9,10 @@ except to light up OK once the number looks whole.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pygame
 
-from kiosk.views import Intent, View
+from kiosk.views import Intent, ParcelView, View
 from screens.base import (
     Block,
     Frame,
@@ -26,7 +25,6 @@ from screens.base import (
     draw_widget,
     draw_widgets,
     footer_buttons,
-    get_str,
     keypad_widgets,
     lang_of,
     paint_frame,
@@ -35,6 +33,7 @@ from screens.base import (
     stack_height,
     text_block,
     text_height,
+    view_data,
 )
 from screens.strings import document, has, t
 from screens.theme import STYLES, Theme
@@ -67,10 +66,10 @@ class ParcelScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int, field_px: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
-        doc = get_str(data, "document")
-        error = get_str(data, "error")
-        district = get_str(data, "district")
+        data = view_data(view, ParcelView)
+        doc = data.document
+        error = data.error
+        district = data.district
         blocks: list[Block] = []
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
@@ -159,7 +158,7 @@ class ParcelScreen(Screen):
         widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
         dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
-        whole = WHOLE_LOT.fullmatch(get_str(view.data, "lot")) is not None
+        whole = WHOLE_LOT.fullmatch(view_data(view, ParcelView).lot) is not None
         return widgets + footer_buttons(
             frame,
             theme,
@@ -208,7 +207,7 @@ class ParcelScreen(Screen):
         """The typed lot, large, in a white box with the cursor after it; the example when empty."""
         c = theme.colors
         lang = lang_of(view)
-        lot = shown_lot(get_str(view.data, "lot"))
+        lot = shown_lot(view_data(view, ParcelView).lot)
         width = min(area.width, theme.px(720))
         box = pygame.Rect(area.centerx - width // 2, area.top, width, self._field_height(theme, field_px))
         pygame.draw.rect(surface, c.surface, box, border_radius=radius(theme))
@@ -235,15 +234,15 @@ class ParcelScreen(Screen):
 
 SCREEN = ParcelScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "empty": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "", "error": ""},
-    "typing": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "123-4", "error": ""},
-    "dash": {"document": "building_register", "district": "세종특별자치시 보람동", "lot": "123-", "error": ""},
-    "not_found": {
-        "document": "building_register",
-        "district": "세종특별자치시 보람동",
-        "lot": "9876-5432",
-        "error": "not-found",
-    },
-    "incomplete": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "", "error": "incomplete"},
+SAMPLES: dict[str, ParcelView] = {
+    "empty": ParcelView(document="land_register", district="세종특별자치시 보람동", lot="", error=""),
+    "typing": ParcelView(document="land_register", district="세종특별자치시 보람동", lot="123-4", error=""),
+    "dash": ParcelView(document="building_register", district="세종특별자치시 보람동", lot="123-", error=""),
+    "not_found": ParcelView(
+        document="building_register",
+        district="세종특별자치시 보람동",
+        lot="9876-5432",
+        error="not-found",
+    ),
+    "incomplete": ParcelView(document="land_register", district="세종특별자치시 보람동", lot="", error="incomplete"),
 }
