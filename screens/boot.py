@@ -11,9 +11,12 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import BootView, DeviceLine, View
-from screens.base import Screen, Widget, build_frame, paint_frame, stack, text_block, view_data
+from screens.blocks import stack, text_block
+from screens.frame import build_frame, paint_frame
+from screens.screen import Screen, view_data
 from screens.strings import t
 from screens.theme import Theme
+from screens.widgets import Widget
 
 # Both languages at once: nobody has chosen one yet, and the screen must not need a touch.
 _LANGUAGES = ("ko", "en")

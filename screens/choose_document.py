@@ -9,30 +9,23 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import ChooseDocumentView, DocumentChoice, Intent, View
-from screens.base import (
+from screens.frame import (
     Frame,
-    Screen,
-    Widget,
     build_frame,
     button_height,
     cancel_spec,
-    draw_alert_icon,
-    draw_fingerprint,
-    draw_text,
-    draw_widgets,
     footer_buttons,
-    lang_of,
     language_specs,
-    page_widgets,
-    paginate,
     paint_frame,
     place_below,
-    radius,
-    text_height,
-    view_data,
 )
+from screens.icons import draw_alert_icon, draw_fingerprint
+from screens.paging import page_widgets, paginate
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
 def _documents(view: View) -> list[DocumentChoice]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import NoData, View
-from screens.base import Screen, Widget, draw_text
+from screens.screen import Screen
 from screens.strings import t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 class FailsafeScreen(Screen):

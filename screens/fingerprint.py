@@ -9,27 +9,15 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import FingerprintView, Intent, View
-from screens.base import (
-    Block,
-    Screen,
-    Widget,
-    build_frame,
-    cancel_spec,
-    draw_fingerprint,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    lang_of,
-    paint_frame,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-    view_data,
-)
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_fingerprint
 from screens.resident_number import visible_slots
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 _TROUBLE = {"no_match", "fake_finger", "unavailable"}
 _ADVICE = {"press_harder", "too_dry", "too_wet", "partial", "lift_and_place", "lift"}

@@ -8,29 +8,14 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import IdleView, Intent, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    draw_alert_icon,
-    draw_check_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    lang_of,
-    language_specs,
-    paint_frame,
-    place_below,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-    view_data,
-)
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, footer_buttons, language_specs, paint_frame, place_below
+from screens.icons import draw_alert_icon, draw_check_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 __all__ = ["SAMPLES", "SCREEN", "IdleScreen"]
 

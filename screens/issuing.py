@@ -5,9 +5,12 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import IssuingView, View
-from screens.base import Screen, Widget, build_frame, draw_text, lang_of, paint_frame, view_data
+from screens.frame import build_frame, paint_frame
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 def draw_waiting(surface: pygame.Surface, theme: Theme, centre: tuple[int, int], lit: int) -> None:

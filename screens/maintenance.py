@@ -5,20 +5,12 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import DeviceLine, Intent, MaintenanceView, View
-from screens.base import (
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    lang_of,
-    paint_frame,
-    view_data,
-)
+from screens.frame import Frame, build_frame, footer_buttons, paint_frame
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 
 class MaintenanceScreen(Screen):

@@ -11,31 +11,15 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.views import Intent, OptionChoice, OptionsView, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    button_height,
-    cancel_spec,
-    draw_checkmark,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    lang_of,
-    page_widgets,
-    paginate,
-    paint_frame,
-    radius,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-    view_data,
-)
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_checkmark
+from screens.paging import page_widgets, paginate
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
 def _options(view: View) -> list[tuple[str, bool]]:

@@ -9,21 +9,14 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import DeviceLine, OutOfServiceView, View
-from screens.base import (
-    Block,
-    Screen,
-    Widget,
-    build_frame,
-    draw_alert_icon,
-    draw_text,
-    lang_of,
-    paint_frame,
-    stack,
-    text_block,
-    view_data,
-)
+from screens.blocks import Block, stack, text_block
+from screens.frame import build_frame, paint_frame
+from screens.icons import draw_alert_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import has, t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 class OutOfServiceScreen(Screen):

@@ -13,30 +13,15 @@ import re
 import pygame
 
 from kiosk.views import Intent, ParcelView, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    cancel_spec,
-    draw_alert_icon,
-    draw_text,
-    draw_widget,
-    draw_widgets,
-    footer_buttons,
-    keypad_widgets,
-    lang_of,
-    paint_frame,
-    radius,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-    view_data,
-)
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon
+from screens.keypad import keypad_widgets
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
+from screens.text import draw_text, text_height
 from screens.theme import STYLES, Theme
+from screens.widgets import Widget, draw_widget, draw_widgets, radius
 
 # 본번 and 부번 are 1–4 digits each (the same rule as kiosk.controller.LOT_NUMBER): OK lights up then.
 WHOLE_LOT = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")

@@ -9,28 +9,14 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import Intent, PaymentView, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    button_height,
-    cancel_spec,
-    draw_alert_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    lang_of,
-    paint_frame,
-    radius,
-    stack,
-    text_block,
-    text_height,
-    view_data,
-)
+from screens.blocks import Block, stack, text_block
+from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t, won
+from screens.text import draw_text, text_height
 from screens.theme import RGB, Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
 class PaymentScreen(Screen):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from kiosk.views import ScreenData
-from screens.base import Screen
+from screens.screen import Screen
 
 SCREEN_NAMES: tuple[str, ...] = (
     "boot",

@@ -10,28 +10,15 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import Intent, ResidentNumberView, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    cancel_spec,
-    draw_alert_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    keypad_widgets,
-    lang_of,
-    paint_frame,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-    view_data,
-)
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon
+from screens.keypad import keypad_widgets
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 DIGITS = 13
 VISIBLE = 7  # birth date + the century/sex digit, as on Korean receipts (kiosk.privacy.VISIBLE_DIGITS)

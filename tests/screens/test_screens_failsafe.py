@@ -11,9 +11,10 @@ import pytest
 from helpers_screens import Recorder
 
 from kiosk.views import DoneView, IdleView, NoData, View
-from screens.base import Screen, Widget
 from screens.runner import FAILSAFE_SECONDS, ScreenRunner
+from screens.screen import Screen
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 class Flaky(Screen):

@@ -11,10 +11,11 @@ import pytest
 from helpers_screens import Recorder, runner
 
 from kiosk.views import ChooseDocumentView, DocumentChoice, Intent, MoreTimePrompt, OptionsView, View
-from screens.base import Screen, Widget
 from screens.registry import samples
 from screens.runner import ScreenRunner
+from screens.screen import Screen
 from screens.theme import Theme
+from screens.widgets import Widget
 
 SAMPLES = samples()
 
