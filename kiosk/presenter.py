@@ -120,10 +120,10 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
     if screen == "done" and not kiosk.result_final:
         # Settling (refund, change, voids, receipt) is still under way: no amount is final yet, so none
         # is shown; `ok_pressed` says an OK was heard and will be honoured.
-        return SettlingView(document=document, settling=True, settled=False, ok_pressed=session.finish_requested)
+        return SettlingView(document=document, ok_pressed=session.finish_requested)
     if screen == "done":
         rows = kiosk.journal.entries(session.id)
-        return DoneView(document=document, settling=False, outcome=session.outcome or "cancelled",
+        return DoneView(document=document, outcome=session.outcome or "cancelled",
                         reason=session.reason, change=session.change, refund=session.refund,
                         voucher=session.voucher, receipt_printed=session.receipt_printed, settled=session.closed,
                         copies=session.copies, copies_printed=sum(1 for e in rows if e.kind == "print_done"),

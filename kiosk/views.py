@@ -158,8 +158,8 @@ class SettlingView:
     final yet, so none is sent; `ok_pressed` says an OK was heard and will be honoured."""
 
     document: str = ""
-    settling: bool = True
-    settled: bool = False
+    settling: bool = field(default=True, init=False)  # the class says it; the field is for scenarios
+    settled: bool = field(default=False, init=False)
     ok_pressed: bool = False
 
 
@@ -168,7 +168,7 @@ class DoneView:
     """The result screen once the session is settled (the amounts are final)."""
 
     document: str = ""
-    settling: bool = False
+    settling: bool = field(default=False, init=False)
     outcome: str = "issued"  # issued | partial | cancelled | refunded | failed | timed_out
     reason: str = ""
     change: int = 0

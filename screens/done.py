@@ -228,7 +228,7 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
         copies_printed=1,
         fee_kept=200,
     ),
-    "settling": SettlingView(document="resident_copy", settling=True, settled=False, ok_pressed=True),
+    "settling": SettlingView(document="resident_copy", ok_pressed=True),
     "failed": DoneView(
         document="local_tax",
         outcome="failed",

@@ -160,7 +160,7 @@ ODD_DATA: list[dict[str, object]] = [
 def _odd(screen: str, odd: dict[str, object]) -> ScreenData:
     """The screen's first sample with the odd values its view has fields for."""
     sample = next(iter(SAMPLES[screen].values()))
-    names = {f.name for f in fields(sample)}
+    names = {f.name for f in fields(sample) if f.init}
     return replace(sample, **{k: v for k, v in odd.items() if k in names})
 
 
