@@ -10,7 +10,28 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.availability import NO_RECEIPT_NOTICES
 from kiosk.machine import S
-from kiosk.views import DeviceLine, OptionChoice, View
+from kiosk.views import (
+    BootView,
+    ChooseDocumentView,
+    DeviceLine,
+    DoneView,
+    FingerprintView,
+    IdleView,
+    IssuingView,
+    MaintenanceView,
+    MoreTimePrompt,
+    NoData,
+    OptionChoice,
+    OptionsView,
+    OutOfServiceView,
+    ParcelView,
+    PaymentView,
+    PrintingView,
+    ResidentNumberView,
+    ScreenData,
+    SettlingView,
+    View,
+)
 
 if TYPE_CHECKING:
     from kiosk.controller import Kiosk
@@ -39,85 +60,84 @@ def device_lines(kiosk: Kiosk) -> list[DeviceLine]:
             for s in sorted(kiosk.statuses.values(), key=lambda s: s.device)]
 
 
-def _data(kiosk: Kiosk, screen: str) -> dict[str, Any]:
+def _data(kiosk: Kiosk, screen: str) -> ScreenData:
     session = kiosk.session
     config = kiosk.config
     availability = kiosk.availability
     if screen == "boot":
-        return {"step": kiosk.boot_step, "devices": device_lines(kiosk)}
+        return BootView(step=kiosk.boot_step, devices=device_lines(kiosk))
     if screen == "idle":
-        return {"kiosk_name": config.kiosk.name, "location": config.kiosk.location,
-                "clock": kiosk.clock.now().strftime("%H:%M"), "issuance_open": availability.open_reason == "",
-                "closed_reason": availability.open_reason}
+        return IdleView(kiosk_name=config.kiosk.name, location=config.kiosk.location,
+                        clock=kiosk.clock.now().strftime("%H:%M"), issuance_open=availability.open_reason == "",
+                        closed_reason=availability.open_reason)
     if screen == "out_of_service":
         return out_of_service_data(kiosk.out_of_service_reason, since=kiosk.out_of_service_since,
                                    devices=device_lines(kiosk), journal=str(kiosk.journal.path))
     if screen == "maintenance":
-        return {"devices": device_lines(kiosk), "counters": kiosk.journal.totals(),
-                "cash_box": kiosk.journal.cash_box(),
-                "journal_tail": [e.line() for e in kiosk.journal.tail(12)]}
+        return MaintenanceView(devices=device_lines(kiosk), counters=kiosk.journal.totals(),
+                               cash_box=kiosk.journal.cash_box(),
+                               journal_tail=[e.line() for e in kiosk.journal.tail(12)])
     if screen == "choose_document":
-        return {"documents": availability.documents}
+        return ChooseDocumentView(documents=availability.documents)
     if session is None:
-        return {}
+        return NoData()
     document = session.document
     if screen == "parcel":
-        return {"document": document, "district": config.kiosk.district, "lot": session.lot,
-                "error": session.lot_error}
+        return ParcelView(document=document, district=config.kiosk.district, lot=session.lot,
+                          error=session.lot_error)
     if screen == "resident_number":
-        return {"document": document, "masked": session.number.masked(), "digits": session.number.count,
-                "error": session.number_error}
+        return ResidentNumberView(document=document, masked=session.number.masked(),
+                                  digits=session.number.count, error=session.number_error)
     if screen == "fingerprint":
-        return {"document": document, "masked": session.number.masked(), "guidance": session.guidance,
-                "attempt": session.attempts + 1,
-                "max_attempts": min(config.fingerprint.max_attempts,
-                                    session.attempts_cap or config.fingerprint.max_attempts),
-                # Not while a finger is being read or checked: the server may be counting it.
-                "can_retype_number": session.no_match_seen and session.guidance not in ("reading", "verifying")}
+        return FingerprintView(
+            document=document, masked=session.number.masked(), guidance=session.guidance,
+            attempt=session.attempts + 1,
+            max_attempts=min(config.fingerprint.max_attempts,
+                             session.attempts_cap or config.fingerprint.max_attempts),
+            # Not while a finger is being read or checked: the server may be counting it.
+            can_retype_number=session.no_match_seen and session.guidance not in ("reading", "verifying"))
     if screen == "options":
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)
-        return {"document": document, "copies": session.copies, "max_copies": doc.max_copies,
-                "options": [OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)],
-                "fee_per_copy": fee, "total": kiosk.till.quote(session)}
+        return OptionsView(document=document, copies=session.copies, max_copies=doc.max_copies,
+                           options=[OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)],
+                           fee_per_copy=fee, total=kiosk.till.quote(session))
     if screen == "payment":
         accepts = ["coins"] + [f"bills:{b}" for b in _bills(kiosk, session.remaining)]
         if config.card.enabled and "card_reader" in kiosk.statuses and kiosk.statuses["card_reader"].usable:
             accepts.append("card")
-        return {"document": document, "copies": session.copies, "total": session.total, "paid": session.paid,
-                "remaining": session.remaining, "accepts": accepts, "hint": session.payment_hint,
-                "message": session.payment_message, "accepting": session.accepting,
-                "card_state": kiosk.card_payment.phase, "masked_pan": kiosk.card_payment.masked_pan(session.id),
-                "receipt_available": not any(n in NO_RECEIPT_NOTICES for n in availability.notices),
-                "seconds_left": kiosk.pay_seconds_left()}
+        return PaymentView(document=document, copies=session.copies, total=session.total, paid=session.paid,
+                           remaining=session.remaining, accepts=accepts, hint=session.payment_hint,
+                           message=session.payment_message, accepting=session.accepting,
+                           card_state=kiosk.card_payment.phase, masked_pan=kiosk.card_payment.masked_pan(session.id),
+                           receipt_available=not any(n in NO_RECEIPT_NOTICES for n in availability.notices),
+                           seconds_left=kiosk.pay_seconds_left())
     if screen == "issuing":
-        return {"document": document, "step": "reserving"}
+        return IssuingView(document=document, step="reserving")
     if screen == "printing":
-        return {"document": document, "copies": session.copies, "pages_done": session.pages_done,
-                "pages_total": session.pages_total, "status": session.print_status}
+        return PrintingView(document=document, copies=session.copies, pages_done=session.pages_done,
+                            pages_total=session.pages_total, status=session.print_status)
     if screen == "done" and not kiosk.result_final:
         # Settling (refund, change, voids, receipt) is still under way: no amount is final yet, so none
         # is shown; `ok_pressed` says an OK was heard and will be honoured.
-        return {"document": document, "settling": True, "settled": False, "ok_pressed": session.finish_requested}
+        return SettlingView(document=document, ok_pressed=session.finish_requested)
     if screen == "done":
         rows = kiosk.journal.entries(session.id)
-        return {"document": document, "settling": False, "outcome": session.outcome or "cancelled",
-                "reason": session.reason, "change": session.change, "refund": session.refund,
-                "voucher": session.voucher, "receipt_printed": session.receipt_printed, "settled": session.closed,
-                "copies": session.copies, "copies_printed": sum(1 for e in rows if e.kind == "print_done"),
-                "fee_kept": sum(e.amount for e in rows if e.kind == "fee_kept"),
-                "masked_pan": kiosk.card_payment.masked_pan(session.id),
-                "card_voided": sum(e.amount for e in rows if e.kind == "card_voided")}
-    return {}
+        return DoneView(document=document, outcome=session.outcome or "cancelled",
+                        reason=session.reason, change=session.change, refund=session.refund,
+                        voucher=session.voucher, receipt_printed=session.receipt_printed, settled=session.closed,
+                        copies=session.copies, copies_printed=sum(1 for e in rows if e.kind == "print_done"),
+                        fee_kept=sum(e.amount for e in rows if e.kind == "fee_kept"),
+                        masked_pan=kiosk.card_payment.masked_pan(session.id),
+                        card_voided=sum(e.amount for e in rows if e.kind == "card_voided"))
+    return NoData()
 
 
 def out_of_service_data(reason: str, *, since: str, devices: list[DeviceLine],
-                        journal: str = "") -> dict[str, Any]:
+                        journal: str = "") -> OutOfServiceView:
     """The out-of-service screen's fields; a journal fault also names the file, for the technician."""
-    data: dict[str, Any] = {"reason": reason, "since": since, "devices": devices}
-    if reason.startswith("journal-") and journal:
-        data["journal"] = journal
-    return data
+    return OutOfServiceView(reason=reason, since=since, devices=devices,
+                            journal=journal if reason.startswith("journal-") else "")
 
 
 def out_of_service_view(reason: str, *, since: str, journal: str, language: str = "ko") -> View:
@@ -137,9 +157,7 @@ def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
 def present(kiosk: Kiosk, *, serial: int) -> View:
     state = getattr(kiosk, "state", S.BOOT)
     screen = SCREEN_OF_STATE.get(state, "failsafe")
-    prompt_data: dict[str, Any] = {}
-    if kiosk.prompt == "more_time":
-        prompt_data = {"seconds_left": kiosk.prompt_seconds_left()}
+    prompt_data = MoreTimePrompt(seconds_left=kiosk.prompt_seconds_left()) if kiosk.prompt == "more_time" else None
     notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
     return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=prompt_data,
                 notices=tuple(notices), language=kiosk.language, serial=serial)

@@ -10,7 +10,7 @@ Values are plain data (no secrets): a resident number reaches a view only masked
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -40,22 +40,189 @@ class DeviceLine:
     supplies: dict[str, str] = field(default_factory=dict)
 
 
+# --- one view per screen ------------------------------------------------------------------------
+# Each class holds exactly the fields the presenter sends for its screen, so a screen that reads a
+# field nobody sends fails mypy instead of showing a resident a blank (the prompt once read `seconds`
+# while the kiosk sent `seconds_left`). Defaults are what a screen shows when a field is not known
+# yet: the gallery's samples leave some out, and a session screen drawn before its session exists
+# gets its class's defaults. Field names are the ones scenario files check (docs/scenarios.md).
+
+
+@dataclass(frozen=True)
+class BootView:
+    step: str = "starting"  # starting | recovering | selftest
+    devices: list[DeviceLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IdleView:
+    kiosk_name: str = ""
+    location: str = ""
+    clock: str = ""  # "HH:MM", shown in the header
+    issuance_open: bool = True
+    closed_reason: str = ""  # why documents cannot be issued now, e.g. "outside-hours"
+
+
+@dataclass(frozen=True)
+class OutOfServiceView:
+    reason: str = ""  # e.g. "server-unavailable", "journal-corrupt"
+    since: str = ""  # "HH:MM"
+    devices: list[DeviceLine] = field(default_factory=list)
+    journal: str = ""  # the journal's path, for a journal fault only (the technician's instruction names it)
+
+
+@dataclass(frozen=True)
+class MaintenanceView:
+    devices: list[DeviceLine] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    cash_box: dict[str, int] = field(default_factory=dict)
+    journal_tail: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChooseDocumentView:
+    documents: list[DocumentChoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParcelView:
+    document: str = ""
+    district: str = ""
+    lot: str = ""  # as typed, e.g. "123-4"
+    error: str = ""  # "not-found", "incomplete", ...
+
+
+@dataclass(frozen=True)
+class ResidentNumberView:
+    document: str = ""
+    masked: str = ""  # e.g. "900101-1******": never the whole number
+    digits: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class FingerprintView:
+    document: str = ""
+    masked: str = ""
+    guidance: str = "place"  # place | reading | verifying | too_dry | no_match | lift | ...
+    attempt: int = 0
+    max_attempts: int = 0
+    can_retype_number: bool = False
+
+
+@dataclass(frozen=True)
+class OptionsView:
+    document: str = ""
+    copies: int = 1
+    max_copies: int = 0  # 0: no limit shown, and no more copies offered
+    options: list[OptionChoice] = field(default_factory=list)
+    fee_per_copy: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    document: str = ""
+    copies: int = 1
+    total: int = 0
+    paid: int = 0
+    remaining: int = 0
+    accepts: list[str] = field(default_factory=list)  # "coins", "bills:1000", ..., "card"
+    hint: str = ""  # which bills are taken, e.g. "exact-or-1000-only"
+    message: str = ""  # the last thing that happened, e.g. "foreign-coin"
+    accepting: bool = False  # acceptors enabled: money put in now is counted
+    card_state: str = ""  # "" | insert | reading | authorising
+    masked_pan: str = ""
+    receipt_available: bool = True
+    seconds_left: int = 0  # before the payment times out; shown in the header
+
+
+@dataclass(frozen=True)
+class IssuingView:
+    document: str = ""
+    step: str = "reserving"
+
+
+@dataclass(frozen=True)
+class PrintingView:
+    document: str = ""
+    copies: int = 1
+    pages_done: int = 0
+    pages_total: int = 0
+    status: str = ""  # "" or what the printer waits for, e.g. "waiting-for-paper"
+
+
+@dataclass(frozen=True)
+class SettlingView:
+    """The result screen while refund, change, voids and receipt are still under way: no amount is
+    final yet, so none is sent; `ok_pressed` says an OK was heard and will be honoured."""
+
+    document: str = ""
+    settling: bool = field(default=True, init=False)  # the class says it; the field is for scenarios
+    settled: bool = field(default=False, init=False)
+    ok_pressed: bool = False
+
+
+@dataclass(frozen=True)
+class DoneView:
+    """The result screen once the session is settled (the amounts are final)."""
+
+    document: str = ""
+    settling: bool = field(default=False, init=False)
+    outcome: str = "issued"  # issued | partial | cancelled | refunded | failed | timed_out
+    reason: str = ""
+    change: int = 0
+    refund: int = 0
+    voucher: str = ""
+    receipt_printed: bool = True
+    settled: bool = False
+    copies: int = 0
+    copies_printed: int = 0
+    fee_kept: int = 0
+    masked_pan: str = ""
+    card_voided: int = 0
+
+
+@dataclass(frozen=True)
+class NoData:
+    """The failsafe screen's view, and a session screen's while no session exists."""
+
+
+ScreenData = (
+    BootView | IdleView | OutOfServiceView | MaintenanceView | ChooseDocumentView | ParcelView
+    | ResidentNumberView | FingerprintView | OptionsView | PaymentView | IssuingView | PrintingView
+    | SettlingView | DoneView | NoData
+)
+
+
+@dataclass(frozen=True)
+class MoreTimePrompt:
+    """The "need more time?" overlay's data."""
+
+    seconds_left: int = 0  # before an unanswered prompt ends the session
+
+
 @dataclass(frozen=True)
 class View:
     """One frame's worth of controller state.
 
-    `screen` names a module in `screens/`; `data` holds that screen's fields (documented in
-    docs/scenarios.md and in each screen module); `prompt` is an overlay such as ``"more_time"``;
-    `notices` are codes shown on every resident screen (``"receipt-paper-out"``).
+    `screen` names a module in `screens/`; `data` is that screen's view (one class above each);
+    `prompt` is an overlay such as ``"more_time"`` with its data in `prompt_data`; `notices` are
+    codes shown on every resident screen (``"receipt-paper-out"``).
     """
 
     screen: str
-    data: dict[str, Any] = field(default_factory=dict)
+    data: ScreenData = field(default_factory=NoData)
     prompt: str | None = None
-    prompt_data: dict[str, Any] = field(default_factory=dict)
+    prompt_data: MoreTimePrompt | None = None
     notices: tuple[str, ...] = ()
     language: str = "ko"
     serial: int = 0
+
+    def data_fields(self) -> dict[str, Any]:
+        """The screen's fields by name (values as sent, not copied): for the scenario rig and the
+        tests, which look fields up by the names a scenario file uses."""
+        return {f.name: getattr(self.data, f.name) for f in fields(self.data)}
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,15 @@ means nothing to them and reads as "broken". The devices stay in the View's data
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import DeviceLine, View
-from screens.base import Screen, Widget, build_frame, get_str, paint_frame, stack, text_block
+from kiosk.views import BootView, DeviceLine, View
+from screens.blocks import stack, text_block
+from screens.frame import build_frame, paint_frame
+from screens.screen import Screen, view_data
 from screens.strings import t
 from screens.theme import Theme
+from screens.widgets import Widget
 
 # Both languages at once: nobody has chosen one yet, and the screen must not need a touch.
 _LANGUAGES = ("ko", "en")
@@ -32,7 +33,7 @@ class BootScreen(Screen):
         paint_frame(surface, view, theme, frame)
         c = theme.colors
         body = frame.body
-        step = get_str(view.data, "step", "starting")
+        step = view_data(view, BootView).step
         blocks = []
         for i, lang in enumerate(_LANGUAGES):
             first = i == 0
@@ -82,8 +83,8 @@ _DEVICES = [
     DeviceLine("receipt", "online", "", {"paper": "low"}),
     DeviceLine("a4_printer", "offline", "not-yet-contacted"),
 ]
-SAMPLES: dict[str, dict[str, Any]] = {
-    "starting": {"step": "starting", "devices": _DEVICES},
-    "selftest": {"step": "selftest", "devices": _DEVICES},
-    "recovering": {"step": "recovering", "devices": _DEVICES[:2]},
+SAMPLES: dict[str, BootView] = {
+    "starting": BootView(step="starting", devices=_DEVICES),
+    "selftest": BootView(step="selftest", devices=_DEVICES),
+    "recovering": BootView(step="recovering", devices=_DEVICES[:2]),
 }

@@ -6,87 +6,52 @@ resident learns why instead of wondering where it went. At 200 % zoom the list p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pygame
 
-from kiosk.views import DocumentChoice, Intent, View
-from screens.base import (
+from kiosk.views import ChooseDocumentView, DocumentChoice, Intent, View
+from screens.frame import (
     Frame,
-    Screen,
-    Widget,
     build_frame,
     button_height,
     cancel_spec,
-    draw_alert_icon,
-    draw_fingerprint,
-    draw_text,
-    draw_widgets,
-    field_of,
     footer_buttons,
-    get_list,
-    lang_of,
     language_specs,
-    page_widgets,
-    paginate,
     paint_frame,
     place_below,
-    radius,
-    text_height,
 )
+from screens.icons import draw_alert_icon, draw_fingerprint
+from screens.paging import page_widgets, paginate
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
-@dataclass(frozen=True)
-class _Doc:
-    code: str
-    fee: int
-    needs_identity: bool
-    available: bool
-    reason: str
-
-
-def _documents(view: View) -> list[_Doc]:
-    docs: list[_Doc] = []
-    for item in get_list(view.data, "documents"):
-        code = field_of(item, "code", "")
-        if not isinstance(code, str) or not code:
-            continue
-        amount = field_of(item, "fee", 0)
-        docs.append(
-            _Doc(
-                code,
-                amount if isinstance(amount, int) and not isinstance(amount, bool) else 0,
-                bool(field_of(item, "needs_identity", False)),
-                bool(field_of(item, "available", True)),
-                str(field_of(item, "unavailable_reason", "") or ""),
-            )
-        )
-    return docs
+def _documents(view: View) -> list[DocumentChoice]:
+    return [d for d in view_data(view, ChooseDocumentView).documents if d.code]
 
 
 class ChooseDocumentScreen(Screen):
     name = "choose_document"
 
-    def _card_height(self, view: View, theme: Theme, doc: _Doc, width: int) -> int:
+    def _card_height(self, view: View, theme: Theme, doc: DocumentChoice, width: int) -> int:
         inner = width - 2 * theme.sp(32)
         lang = lang_of(view)
         name_h = text_height(theme, document(doc.code, lang), "subtitle", inner)
         lines = 1 if self._detail_fits(theme, lang, doc, inner) else 2
         return max(theme.min_target, name_h + lines * theme.line_height("body_bold") + 2 * theme.sp(22))
 
-    def _detail(self, lang: str, doc: _Doc) -> str:
+    def _detail(self, lang: str, doc: DocumentChoice) -> str:
         if not doc.available:
-            return t(f"reason.{doc.reason or 'unknown'}", lang)
+            return t(f"reason.{doc.unavailable_reason or 'unknown'}", lang)
         detail = fee(doc.fee, lang) if doc.fee == 0 else t("choose.fee", lang, fee=fee(doc.fee, lang))
         return detail if doc.needs_identity else f"{detail} · {t('choose.no_identity', lang)}"
 
     def _identity_width(self, theme: Theme, lang: str) -> int:
         return theme.measure(t("choose.identity", lang), "body_bold")[0] + theme.px(50) + theme.sp(16)
 
-    def _detail_fits(self, theme: Theme, lang: str, doc: _Doc, inner: int) -> bool:
+    def _detail_fits(self, theme: Theme, lang: str, doc: DocumentChoice, inner: int) -> bool:
         need = theme.measure(self._detail(lang, doc), "body_bold")[0] + (0 if doc.available else theme.px(56))
         if doc.needs_identity and doc.available:
             need += self._identity_width(theme, lang) + theme.sp(40)
@@ -94,7 +59,7 @@ class ChooseDocumentScreen(Screen):
 
     def _geometry(
         self, view: View, theme: Theme, page: int
-    ) -> tuple[Frame, pygame.Rect, list[tuple[_Doc, pygame.Rect]], list[Widget]]:
+    ) -> tuple[Frame, pygame.Rect, list[tuple[DocumentChoice, pygame.Rect]], list[Widget]]:
         frame = build_frame(view, theme)
         body = frame.body
         lang = lang_of(view)
@@ -157,7 +122,7 @@ class ChooseDocumentScreen(Screen):
         draw_widgets(surface, theme, [w for w in widgets if w.style != "custom"])
 
     def _draw_card(
-        self, surface: pygame.Surface, theme: Theme, lang: str, doc: _Doc, rect: pygame.Rect
+        self, surface: pygame.Surface, theme: Theme, lang: str, doc: DocumentChoice, rect: pygame.Rect
     ) -> None:
         c = theme.colors
         r = radius(theme)
@@ -225,10 +190,10 @@ _ALL = [
     DocumentChoice("land_register", 500, False),
     DocumentChoice("building_register", 500, False),
 ]
-SAMPLES: dict[str, dict[str, Any]] = {
-    "all": {"documents": _ALL},
-    "fingerprint_down": {
-        "documents": [
+SAMPLES: dict[str, ChooseDocumentView] = {
+    "all": ChooseDocumentView(documents=_ALL),
+    "fingerprint_down": ChooseDocumentView(
+        documents=[
             DocumentChoice(
                 d.code,
                 d.fee,
@@ -238,5 +203,5 @@ SAMPLES: dict[str, dict[str, Any]] = {
             )
             for d in _ALL
         ]
-    },
+    ),
 }

@@ -7,34 +7,17 @@ screen and honoured when the amounts are final.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
-from screens.base import (
-    Block,
-    Screen,
-    Widget,
-    build_frame,
-    draw_alert_icon,
-    draw_check_icon,
-    draw_cross_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    get_bool,
-    get_int,
-    get_str,
-    lang_of,
-    paint_frame,
-    radius,
-    stack,
-    text_block,
-    text_height,
-)
+from kiosk.views import DoneView, Intent, SettlingView, View
+from screens.blocks import Block, stack, text_block
+from screens.frame import build_frame, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon, draw_check_icon, draw_cross_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t, won
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
 class DoneScreen(Screen):
@@ -53,16 +36,16 @@ class DoneScreen(Screen):
         draw_widgets(surface, theme, self.layout(view, theme))
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
-        if get_bool(view.data, "settling", False):
-            return self._settling_blocks(view, theme, width)
+        if isinstance(view.data, SettlingView):
+            return self._settling_blocks(view, view.data, theme, width)
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
-        outcome = get_str(data, "outcome", "issued")
-        reason = get_str(data, "reason")
-        change = get_int(data, "change")
-        refund = get_int(data, "refund")
-        voucher = get_str(data, "voucher")
+        data = view_data(view, DoneView)
+        outcome = data.outcome
+        reason = data.reason
+        change = data.change
+        refund = data.refund
+        voucher = data.voucher
         gap = theme.sp(20)
         icon = theme.px(180)
 
@@ -79,7 +62,7 @@ class DoneScreen(Screen):
             return None
 
         blocks = [Block(icon, paint_icon, 3, theme.sp(40))]
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
             blocks.append(
                 text_block(
@@ -87,8 +70,8 @@ class DoneScreen(Screen):
                 )
             )
         if outcome == "partial":
-            title = t("outcome.partial", lang, printed=get_int(data, "copies_printed"),
-                      copies=get_int(data, "copies"))
+            title = t("outcome.partial", lang, printed=data.copies_printed,
+                      copies=data.copies)
         else:
             title = t(f"outcome.{outcome}", lang)
         blocks.append(text_block(theme, title, "big", c.text, width, align="center", gap=gap))
@@ -96,8 +79,8 @@ class DoneScreen(Screen):
             blocks.append(
                 text_block(
                     theme,
-                    t("done.partial_fee", lang, fee=won(get_int(data, "fee_kept"), lang),
-                      printed=get_int(data, "copies_printed")),
+                    t("done.partial_fee", lang, fee=won(data.fee_kept, lang),
+                      printed=data.copies_printed),
                     "subtitle",
                     c.text,
                     width,
@@ -106,7 +89,7 @@ class DoneScreen(Screen):
                 )
             )
         if outcome in ("issued", "partial"):
-            receipt = get_bool(data, "receipt_printed", True)
+            receipt = data.receipt_printed
             blocks.append(
                 text_block(
                     theme,
@@ -155,7 +138,7 @@ class DoneScreen(Screen):
                     gap=gap,
                 )
             )
-        if outcome in ("issued", "partial") and not get_bool(data, "receipt_printed", True):
+        if outcome in ("issued", "partial") and not data.receipt_printed:
             blocks.append(
                 text_block(
                     theme,
@@ -172,18 +155,18 @@ class DoneScreen(Screen):
             blocks.append(self._voucher(theme, lang, voucher, width))
         return blocks
 
-    def _settling_blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
+    def _settling_blocks(self, view: View, data: SettlingView, theme: Theme, width: int) -> list[Block]:
         """Amounts not final yet: say so, and acknowledge an OK already pressed."""
         c = theme.colors
         lang = lang_of(view)
         gap = theme.sp(20)
         blocks: list[Block] = []
-        doc = get_str(view.data, "document")
+        doc = data.document
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "subtitle", c.primary, width, priority=4,
                                      align="center"))
         blocks.append(text_block(theme, t("done.settling", lang), "big", c.text, width, align="center", gap=gap))
-        if get_bool(view.data, "ok_pressed", False):
+        if data.ok_pressed:
             blocks.append(text_block(theme, t("done.ok_pressed", lang), "subtitle", c.text, width,
                                      align="center", gap=gap))
         return blocks
@@ -214,45 +197,45 @@ class DoneScreen(Screen):
 
 
 SCREEN = DoneScreen()
-SAMPLES: dict[str, dict[str, Any]] = {
-    "issued": {
-        "document": "resident_copy",
-        "outcome": "issued",
-        "reason": "",
-        "change": 800,
-        "refund": 0,
-        "voucher": "",
-        "receipt_printed": True,
-    },
-    "voucher": {
-        "document": "family_relations",
-        "outcome": "failed",
-        "reason": "print-failed",
-        "change": 0,
-        "refund": 200,
-        "voucher": "R7K2-9QXM",
-        "receipt_printed": False,
-    },
-    "partial": {
-        "document": "resident_copy",
-        "outcome": "partial",
-        "reason": "print-partial",
-        "change": 0,
-        "refund": 400,
-        "voucher": "",
-        "receipt_printed": True,
-        "copies": 3,
-        "copies_printed": 1,
-        "fee_kept": 200,
-    },
-    "settling": {"document": "resident_copy", "settling": True, "settled": False, "ok_pressed": True},
-    "failed": {
-        "document": "local_tax",
-        "outcome": "failed",
-        "reason": "no-tax-record",
-        "change": 0,
-        "refund": 0,
-        "voucher": "",
-        "receipt_printed": False,
-    },
+SAMPLES: dict[str, DoneView | SettlingView] = {
+    "issued": DoneView(
+        document="resident_copy",
+        outcome="issued",
+        reason="",
+        change=800,
+        refund=0,
+        voucher="",
+        receipt_printed=True,
+    ),
+    "voucher": DoneView(
+        document="family_relations",
+        outcome="failed",
+        reason="print-failed",
+        change=0,
+        refund=200,
+        voucher="R7K2-9QXM",
+        receipt_printed=False,
+    ),
+    "partial": DoneView(
+        document="resident_copy",
+        outcome="partial",
+        reason="print-partial",
+        change=0,
+        refund=400,
+        voucher="",
+        receipt_printed=True,
+        copies=3,
+        copies_printed=1,
+        fee_kept=200,
+    ),
+    "settling": SettlingView(document="resident_copy", ok_pressed=True),
+    "failed": DoneView(
+        document="local_tax",
+        outcome="failed",
+        reason="no-tax-record",
+        change=0,
+        refund=0,
+        voucher="",
+        receipt_printed=False,
+    ),
 }

@@ -5,14 +5,14 @@ Draws from nothing but the theme (no View data), so it cannot fail the way the b
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import View
-from screens.base import Screen, Widget, draw_text
+from kiosk.views import NoData, View
+from screens.screen import Screen
 from screens.strings import t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 class FailsafeScreen(Screen):
@@ -48,4 +48,4 @@ class FailsafeScreen(Screen):
 
 
 SCREEN = FailsafeScreen()
-SAMPLES: dict[str, dict[str, Any]] = {"default": {}}
+SAMPLES: dict[str, NoData] = {"default": NoData()}

@@ -6,34 +6,18 @@ concrete thing to do; after the last failed attempt it says where to re-register
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
-from screens.base import (
-    Block,
-    Screen,
-    Widget,
-    build_frame,
-    cancel_spec,
-    draw_fingerprint,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    get_bool,
-    get_int,
-    get_str,
-    lang_of,
-    paint_frame,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-)
+from kiosk.views import FingerprintView, Intent, View
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_fingerprint
 from screens.resident_number import visible_slots
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 _TROUBLE = {"no_match", "fake_finger", "unavailable"}
 _ADVICE = {"press_harder", "too_dry", "too_wet", "partial", "lift_and_place", "lift"}
@@ -55,7 +39,7 @@ class FingerprintScreen(Screen):
         specs = [cancel_spec(view)]
         # After a finger that did not match, the number may be what was wrong: offer to retype it.
         # It only appears seconds after this screen did, so no double tap can land on it.
-        if get_bool(view.data, "can_retype_number"):
+        if view_data(view, FingerprintView).can_retype_number:
             specs.append(
                 ("retype_number", Intent("retype_number"), t("fingerprint.retype", lang_of(view)), "secondary", 1)
             )
@@ -70,7 +54,7 @@ class FingerprintScreen(Screen):
         room = body.height - stack_height(blocks) - theme.sp(64)
         size = min(theme.px(420), room)
         if size >= theme.px(120):
-            guidance = get_str(view.data, "guidance", "place")
+            guidance = view_data(view, FingerprintView).guidance
             trouble = guidance in _TROUBLE
             c = theme.colors
 
@@ -91,16 +75,16 @@ class FingerprintScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
-        guidance = get_str(data, "guidance", "place")
-        attempt = get_int(data, "attempt")
-        max_attempts = get_int(data, "max_attempts")
+        data = view_data(view, FingerprintView)
+        guidance = data.guidance
+        attempt = data.attempt
+        max_attempts = data.max_attempts
         blocks: list[Block] = []
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=4))
         blocks.append(text_block(theme, t("fingerprint.title", lang), "title", c.text, width, priority=1))
-        masked = shown_number(get_str(data, "masked"))
+        masked = shown_number(data.masked)
         if masked:
             blocks.append(text_block(theme, masked, "subtitle", c.muted, width, priority=3))
         text = t(f"guidance.{guidance}", lang)
@@ -137,35 +121,35 @@ class FingerprintScreen(Screen):
 
 SCREEN = FingerprintScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "place": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "place",
-        "attempt": 1,
-        "max_attempts": 3,
-    },
-    "too_dry": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "too_dry",
-        "attempt": 2,
-        "max_attempts": 3,
-    },
-    "no_match": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "no_match",
-        "attempt": 3,
-        "max_attempts": 3,
-        "can_retype_number": True,
-    },
-    "lift": {
-        "document": "resident_copy",
-        "masked": "900101-1******",
-        "guidance": "lift",
-        "attempt": 2,
-        "max_attempts": 3,
-        "can_retype_number": True,
-    },
+SAMPLES: dict[str, FingerprintView] = {
+    "place": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="place",
+        attempt=1,
+        max_attempts=3,
+    ),
+    "too_dry": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="too_dry",
+        attempt=2,
+        max_attempts=3,
+    ),
+    "no_match": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="no_match",
+        attempt=3,
+        max_attempts=3,
+        can_retype_number=True,
+    ),
+    "lift": FingerprintView(
+        document="resident_copy",
+        masked="900101-1******",
+        guidance="lift",
+        attempt=2,
+        max_attempts=3,
+        can_retype_number=True,
+    ),
 }

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from kiosk.views import Intent, View
+from kiosk.views import Intent, MoreTimePrompt, View
 from screens.registry import samples
 from screens.runner import ScreenRunner
 from screens.theme import Theme
@@ -64,7 +64,7 @@ def render_gallery(out_dir: str | Path, *, only: Iterable[str] | None = None) ->
                 continue
             for sample, fields in variants.items():
                 path = out / f"{screen}-{sample}.png"
-                runner.render(View(screen, dict(fields), language="ko"))
+                runner.render(View(screen, fields, language="ko"))
                 runner.snapshot(path)
                 written.append(path)
         for stem, screen, sample, lang, notices, prompt in _EXTRA:
@@ -74,9 +74,9 @@ def render_gallery(out_dir: str | Path, *, only: Iterable[str] | None = None) ->
             runner.render(
                 View(
                     screen,
-                    dict(data[screen][sample]),
+                    data[screen][sample],
                     prompt=prompt,
-                    prompt_data={"seconds_left": 20} if prompt else {},
+                    prompt_data=MoreTimePrompt(seconds_left=20) if prompt else None,
                     notices=notices,
                     language=lang,
                 )
@@ -92,7 +92,7 @@ def render_gallery(out_dir: str | Path, *, only: Iterable[str] | None = None) ->
         runner = ScreenRunner(headless=True, on_intent=_ignore, theme=theme)
         try:
             path = out / f"{screen}-{sample}-{label}.png"
-            runner.render(View(screen, dict(data[screen][sample]), language="ko"))
+            runner.render(View(screen, data[screen][sample], language="ko"))
             runner.snapshot(path)
             written.append(path)
         finally:

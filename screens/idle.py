@@ -5,35 +5,17 @@ Static on purpose: nothing moves, so an idle booth draws one frame and then slee
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    draw_alert_icon,
-    draw_check_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    get_bool,
-    get_str,
-    lang_of,
-    language_specs,
-    paint_frame,
-    place_below,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-)
+from kiosk.views import IdleView, Intent, View
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, footer_buttons, language_specs, paint_frame, place_below
+from screens.icons import draw_alert_icon, draw_check_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 __all__ = ["SAMPLES", "SCREEN", "IdleScreen"]
 
@@ -58,9 +40,9 @@ class IdleScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, IdleView)
         blocks = [text_block(theme, t("kiosk.title", lang), "big", c.text, width, priority=2, align="center")]
-        location = get_str(data, "location")
+        location = data.location
         if location:
             blocks.append(text_block(theme, location, "subtitle", c.primary, width, align="center"))
         blocks.append(Block(theme.sp(24), lambda s, r: None, 3))
@@ -76,8 +58,8 @@ class IdleScreen(Screen):
                 gap=theme.sp(40),
             )
         )
-        is_open = get_bool(data, "issuance_open", True)
-        reason = "" if is_open else get_str(data, "closed_reason")
+        is_open = data.issuance_open
+        reason = "" if is_open else data.closed_reason
         if is_open:
             status = t("idle.open", lang)
         else:
@@ -173,19 +155,19 @@ class IdleScreen(Screen):
 
 SCREEN = IdleScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "open": {
-        "kiosk_name": "무인민원발급기",
-        "location": "세종특별자치시청 1층 365 코너",
-        "clock": "14:05",
-        "issuance_open": True,
-        "closed_reason": "",
-    },
-    "closed": {
-        "kiosk_name": "무인민원발급기",
-        "location": "세종특별자치시청 1층 365 코너",
-        "clock": "23:41",
-        "issuance_open": False,
-        "closed_reason": "outside-hours",
-    },
+SAMPLES: dict[str, IdleView] = {
+    "open": IdleView(
+        kiosk_name="무인민원발급기",
+        location="세종특별자치시청 1층 365 코너",
+        clock="14:05",
+        issuance_open=True,
+        closed_reason="",
+    ),
+    "closed": IdleView(
+        kiosk_name="무인민원발급기",
+        location="세종특별자치시청 1층 365 코너",
+        clock="23:41",
+        issuance_open=False,
+        closed_reason="outside-hours",
+    ),
 }

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import View
-from screens.base import Screen, Widget, build_frame, draw_text, get_str, lang_of, paint_frame
+from kiosk.views import IssuingView, View
+from screens.frame import build_frame, paint_frame
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 def draw_waiting(surface: pygame.Surface, theme: Theme, centre: tuple[int, int], lit: int) -> None:
@@ -37,9 +38,10 @@ class IssuingScreen(Screen):
         c = theme.colors
         lang = lang_of(view)
         body = frame.body
-        step = get_str(view.data, "step", "reserving")
+        data = view_data(view, IssuingView)
+        step = data.step
         y = body.top + body.height // 3
-        doc = get_str(view.data, "document")
+        doc = data.document
         if doc:
             y += draw_text(
                 surface,
@@ -84,4 +86,4 @@ class IssuingScreen(Screen):
 
 
 SCREEN = IssuingScreen()
-SAMPLES: dict[str, dict[str, Any]] = {"reserving": {"document": "resident_copy", "step": "reserving"}}
+SAMPLES: dict[str, IssuingView] = {"reserving": IssuingView(document="resident_copy", step="reserving")}

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import DeviceLine, Intent, View
-from screens.base import (
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    device_rows,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    get_list,
-    lang_of,
-    paint_frame,
-)
+from kiosk.views import DeviceLine, Intent, MaintenanceView, View
+from screens.frame import Frame, build_frame, footer_buttons, paint_frame
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 
 class MaintenanceScreen(Screen):
@@ -46,7 +35,7 @@ class MaintenanceScreen(Screen):
         paint_frame(surface, view, theme, frame)
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, MaintenanceView)
         body = frame.body
         y = body.top
         y += draw_text(
@@ -76,9 +65,10 @@ class MaintenanceScreen(Screen):
 
         y = heading(t("maint.devices", lang), y)
         col = body.width * 2 // 5
-        for device, state, reason, supplies in device_rows(data.get("devices")):
+        for row in data.devices:
             if y + lh > body.bottom:
                 break
+            device, state, reason, supplies = row.device, row.state, row.reason, row.supplies
             colour = c.success if state == "online" else c.danger
             draw_text(
                 surface, theme, device, "body_bold", c.text, pygame.Rect(body.left, y, col, lh), align="left"
@@ -106,8 +96,8 @@ class MaintenanceScreen(Screen):
                     align="left",
                 )
                 y += ch
-        counters = data.get("counters")
-        if isinstance(counters, dict) and counters:
+        counters = data.counters
+        if counters:
             y = heading(t("maint.counters", lang), y)
             items = sorted((str(k), v) for k, v in counters.items())
             half = (len(items) + 1) // 2
@@ -126,7 +116,7 @@ class MaintenanceScreen(Screen):
                     align="left",
                 )
             y += half * lh
-        journal = [line for line in get_list(data, "journal_tail") if isinstance(line, str)]
+        journal = data.journal_tail
         if journal:
             y = heading(t("maint.journal", lang), y)
             room = max(0, (body.bottom - y) // ch)
@@ -145,21 +135,21 @@ class MaintenanceScreen(Screen):
 
 
 SCREEN = MaintenanceScreen()
-SAMPLES: dict[str, dict[str, Any]] = {
-    "default": {
-        "devices": [
+SAMPLES: dict[str, MaintenanceView] = {
+    "default": MaintenanceView(
+        devices=[
             DeviceLine("fingerprint", "online", ""),
             DeviceLine("cash", "online", "", {"hopper100": "low", "hopper500": "full"}),
             DeviceLine("receipt", "online", "", {"paper": "out"}),
             DeviceLine("a4", "hardwareError", "media-jam", {"paper": "jammed"}),
             DeviceLine("server", "online", ""),
         ],
-        "counters": {"issued": 1423, "cancelled": 87, "refunded": 3, "coins_in": 41200, "bills_in": 118000},
-        "journal_tail": [
+        counters={"issued": 1423, "cancelled": 87, "refunded": 3, "coins_in": 41200, "bills_in": 118000},
+        journal_tail=[
             "14:02:11 session 812 issued resident_copy x1",
             "14:05:40 a4 media-jam reported",
             "14:06:02 out_of_service a4-printer-unavailable",
             "14:20:15 technician card accepted",
         ],
-    },
+    ),
 }

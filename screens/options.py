@@ -7,48 +7,23 @@ side of the number, so nothing needs typing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pygame
 
-from kiosk.views import Intent, OptionChoice, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    button_height,
-    cancel_spec,
-    draw_checkmark,
-    draw_text,
-    draw_widgets,
-    field_of,
-    footer_buttons,
-    get_int,
-    get_list,
-    get_str,
-    lang_of,
-    page_widgets,
-    paginate,
-    paint_frame,
-    radius,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-)
+from kiosk.views import Intent, OptionChoice, OptionsView, View
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_checkmark
+from screens.paging import page_widgets, paginate
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
 def _options(view: View) -> list[tuple[str, bool]]:
-    result = []
-    for item in get_list(view.data, "options"):
-        option_id = field_of(item, "option_id", "")
-        if isinstance(option_id, str) and option_id:
-            result.append((option_id, bool(field_of(item, "selected", False))))
-    return result
+    return [(o.option_id, o.selected) for o in view_data(view, OptionsView).options if o.option_id]
 
 
 @dataclass(frozen=True)
@@ -66,16 +41,16 @@ class OptionsScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
-        copies = max(1, get_int(data, "copies", 1))
+        data = view_data(view, OptionsView)
+        copies = max(1, data.copies)
         blocks = []
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
         blocks.append(text_block(theme, t("options.title", lang), "title", c.text, width, gap=theme.sp(20)))
-        total = f"{t('total.label', lang)} {fee(get_int(data, 'total'), lang)}"
+        total = f"{t('total.label', lang)} {fee(data.total, lang)}"
         blocks.append(text_block(theme, total, "title", c.primary, width))
-        line = t("total.line", lang, fee=fee(get_int(data, "fee_per_copy"), lang), n=copies)
+        line = t("total.line", lang, fee=fee(data.fee_per_copy, lang), n=copies)
         blocks.append(text_block(theme, line, "body", c.muted, width, priority=2))
         if not _options(view):
             blocks.append(text_block(theme, t("options.none", lang), "body", c.muted, width, priority=1))
@@ -136,7 +111,7 @@ class OptionsScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         g = self._geometry(view, theme, page)
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, OptionsView)
         widgets = [
             Widget(
                 f"opt:{oid}",
@@ -149,8 +124,8 @@ class OptionsScreen(Screen):
             for oid, selected, rect in g.rows
         ]
         widgets += g.pager
-        copies = get_int(data, "copies", 1)
-        max_copies = get_int(data, "max_copies", copies)
+        copies = data.copies
+        max_copies = data.max_copies
         bh = button_height(theme)
         bw = max(theme.min_target, min(theme.px(220), (g.copies.width - 2 * theme.sp(24)) // 3))
         row = pygame.Rect(g.copies.left, g.copies.bottom - bh, g.copies.width, bh)
@@ -179,7 +154,7 @@ class OptionsScreen(Screen):
         paint_frame(surface, view, theme, g.frame)
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, OptionsView)
         stack(
             surface,
             g.info,
@@ -197,7 +172,7 @@ class OptionsScreen(Screen):
         # The value box: "copies" and the limit in small type above the number itself.
         pygame.draw.rect(surface, c.surface, value, border_radius=radius(theme))
         label = t("copies.label", lang)
-        max_copies = get_int(data, "max_copies")
+        max_copies = data.max_copies
         if max_copies:
             label = f"{label} ({t('copies.max', lang, n=max_copies)})"
         ch = theme.line_height("caption")
@@ -212,7 +187,7 @@ class OptionsScreen(Screen):
         draw_text(
             surface,
             theme,
-            t("copies.value", lang, n=max(1, get_int(data, "copies", 1))),
+            t("copies.value", lang, n=max(1, data.copies)),
             "big",
             c.text,
             pygame.Rect(value.left, value.top + ch, value.width, value.height - ch - theme.sp(6)),
@@ -250,29 +225,29 @@ class OptionsScreen(Screen):
 
 SCREEN = OptionsScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "resident_copy": {
-        "document": "resident_copy",
-        "options": [OptionChoice("include_past_addresses", True), OptionChoice("show_member_numbers", False)],
-        "copies": 2,
-        "max_copies": 5,
-        "fee_per_copy": 200,
-        "total": 400,
-    },
-    "family": {
-        "document": "family_relations",
-        "options": [OptionChoice("detailed", False)],
-        "copies": 1,
-        "max_copies": 5,
-        "fee_per_copy": 500,
-        "total": 500,
-    },
-    "none": {
-        "document": "local_tax",
-        "options": [],
-        "copies": 1,
-        "max_copies": 3,
-        "fee_per_copy": 0,
-        "total": 0,
-    },
+SAMPLES: dict[str, OptionsView] = {
+    "resident_copy": OptionsView(
+        document="resident_copy",
+        options=[OptionChoice("include_past_addresses", True), OptionChoice("show_member_numbers", False)],
+        copies=2,
+        max_copies=5,
+        fee_per_copy=200,
+        total=400,
+    ),
+    "family": OptionsView(
+        document="family_relations",
+        options=[OptionChoice("detailed", False)],
+        copies=1,
+        max_copies=5,
+        fee_per_copy=500,
+        total=500,
+    ),
+    "none": OptionsView(
+        document="local_tax",
+        options=[],
+        copies=1,
+        max_copies=3,
+        fee_per_copy=0,
+        total=0,
+    ),
 }

@@ -6,27 +6,17 @@ language, naming the file it is about.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import DeviceLine, View
-from screens.base import (
-    Block,
-    Screen,
-    Widget,
-    build_frame,
-    device_rows,
-    draw_alert_icon,
-    draw_text,
-    get_str,
-    lang_of,
-    paint_frame,
-    stack,
-    text_block,
-)
+from kiosk.views import DeviceLine, OutOfServiceView, View
+from screens.blocks import Block, stack, text_block
+from screens.frame import build_frame, paint_frame
+from screens.icons import draw_alert_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import has, t
+from screens.text import draw_text
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 class OutOfServiceScreen(Screen):
@@ -41,14 +31,15 @@ class OutOfServiceScreen(Screen):
         c = theme.colors
         body = frame.body
         # For the technician who walks up: devices that are not online, one caption line each.
-        rows = [r for r in device_rows(view.data.get("devices")) if r[1] != "online"]
+        data = view_data(view, OutOfServiceView)
+        rows = [line for line in data.devices if line.state != "online"]
         lh = theme.line_height("caption")
         y = body.bottom - lh * len(rows)
-        for device, state, why, _ in rows:
+        for line in rows:
             draw_text(
                 surface,
                 theme,
-                f"{device}: {state} {why}".strip(),
+                f"{line.device}: {line.state} {line.reason}".strip(),
                 "caption",
                 c.muted,
                 pygame.Rect(body.left, y, body.width, lh),
@@ -62,8 +53,9 @@ class OutOfServiceScreen(Screen):
         c = theme.colors
         lang = lang_of(view)
         other = "en" if lang == "ko" else "ko"
-        reason = f"reason.{get_str(view.data, 'reason') or 'unknown'}"
-        since = get_str(view.data, "since")
+        data = view_data(view, OutOfServiceView)
+        reason = f"reason.{data.reason or 'unknown'}"
+        since = data.since
         icon = theme.px(160)
 
         def paint_icon(surface: pygame.Surface, rect: pygame.Rect) -> object:
@@ -107,9 +99,9 @@ class OutOfServiceScreen(Screen):
             )
         )
         # What the technician must do, for reasons that need a hand (a journal fault names its file).
-        tech = f"tech.{get_str(view.data, 'reason')}"
+        tech = f"tech.{data.reason}"
         if has(tech):
-            journal = get_str(view.data, "journal") or "journal.sqlite3"
+            journal = data.journal or "journal.sqlite3"
             blocks.append(
                 text_block(
                     theme,
@@ -132,28 +124,28 @@ class OutOfServiceScreen(Screen):
 
 
 SCREEN = OutOfServiceScreen()
-SAMPLES: dict[str, dict[str, Any]] = {
-    "server": {
-        "reason": "server-unavailable",
-        "since": "14:05",
-        "devices": [DeviceLine("fingerprint", "online", ""), DeviceLine("a4", "online", "")],
-    },
-    "door": {
-        "reason": "door-open",
-        "since": "02:13",
-        "devices": [DeviceLine("door", "hardwareError", "open")],
-    },
+SAMPLES: dict[str, OutOfServiceView] = {
+    "server": OutOfServiceView(
+        reason="server-unavailable",
+        since="14:05",
+        devices=[DeviceLine("fingerprint", "online", ""), DeviceLine("a4", "online", "")],
+    ),
+    "door": OutOfServiceView(
+        reason="door-open",
+        since="02:13",
+        devices=[DeviceLine("door", "hardwareError", "open")],
+    ),
     # `kiosk run` found the journal corrupt: no device was opened, the file was left as found.
-    "journal_corrupt": {
-        "reason": "journal-corrupt",
-        "since": "03:12",
-        "devices": [],
-        "journal": "/var/lib/kiosk/journal.sqlite3",
-    },
-    "journal_unwritable": {
-        "reason": "journal-unwritable",
-        "since": "21:47",
-        "devices": [DeviceLine("cash", "online", ""), DeviceLine("a4_printer", "online", "")],
-        "journal": "/var/lib/kiosk/journal.sqlite3",
-    },
+    "journal_corrupt": OutOfServiceView(
+        reason="journal-corrupt",
+        since="03:12",
+        devices=[],
+        journal="/var/lib/kiosk/journal.sqlite3",
+    ),
+    "journal_unwritable": OutOfServiceView(
+        reason="journal-unwritable",
+        since="21:47",
+        devices=[DeviceLine("cash", "online", ""), DeviceLine("a4_printer", "online", "")],
+        journal="/var/lib/kiosk/journal.sqlite3",
+    ),
 }

@@ -9,35 +9,19 @@ except to light up OK once the number looks whole.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pygame
 
-from kiosk.views import Intent, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    cancel_spec,
-    draw_alert_icon,
-    draw_text,
-    draw_widget,
-    draw_widgets,
-    footer_buttons,
-    get_str,
-    keypad_widgets,
-    lang_of,
-    paint_frame,
-    radius,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-)
+from kiosk.views import Intent, ParcelView, View
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon
+from screens.keypad import keypad_widgets
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
+from screens.text import draw_text, text_height
 from screens.theme import STYLES, Theme
+from screens.widgets import Widget, draw_widget, draw_widgets, radius
 
 # 본번 and 부번 are 1–4 digits each (the same rule as kiosk.controller.LOT_NUMBER): OK lights up then.
 WHOLE_LOT = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
@@ -67,10 +51,10 @@ class ParcelScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int, field_px: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
-        doc = get_str(data, "document")
-        error = get_str(data, "error")
-        district = get_str(data, "district")
+        data = view_data(view, ParcelView)
+        doc = data.document
+        error = data.error
+        district = data.district
         blocks: list[Block] = []
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
@@ -159,7 +143,7 @@ class ParcelScreen(Screen):
         widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
         dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
-        whole = WHOLE_LOT.fullmatch(get_str(view.data, "lot")) is not None
+        whole = WHOLE_LOT.fullmatch(view_data(view, ParcelView).lot) is not None
         return widgets + footer_buttons(
             frame,
             theme,
@@ -208,7 +192,7 @@ class ParcelScreen(Screen):
         """The typed lot, large, in a white box with the cursor after it; the example when empty."""
         c = theme.colors
         lang = lang_of(view)
-        lot = shown_lot(get_str(view.data, "lot"))
+        lot = shown_lot(view_data(view, ParcelView).lot)
         width = min(area.width, theme.px(720))
         box = pygame.Rect(area.centerx - width // 2, area.top, width, self._field_height(theme, field_px))
         pygame.draw.rect(surface, c.surface, box, border_radius=radius(theme))
@@ -235,15 +219,15 @@ class ParcelScreen(Screen):
 
 SCREEN = ParcelScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "empty": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "", "error": ""},
-    "typing": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "123-4", "error": ""},
-    "dash": {"document": "building_register", "district": "세종특별자치시 보람동", "lot": "123-", "error": ""},
-    "not_found": {
-        "document": "building_register",
-        "district": "세종특별자치시 보람동",
-        "lot": "9876-5432",
-        "error": "not-found",
-    },
-    "incomplete": {"document": "land_register", "district": "세종특별자치시 보람동", "lot": "", "error": "incomplete"},
+SAMPLES: dict[str, ParcelView] = {
+    "empty": ParcelView(document="land_register", district="세종특별자치시 보람동", lot="", error=""),
+    "typing": ParcelView(document="land_register", district="세종특별자치시 보람동", lot="123-4", error=""),
+    "dash": ParcelView(document="building_register", district="세종특별자치시 보람동", lot="123-", error=""),
+    "not_found": ParcelView(
+        document="building_register",
+        district="세종특별자치시 보람동",
+        lot="9876-5432",
+        error="not-found",
+    ),
+    "incomplete": ParcelView(document="land_register", district="세종특별자치시 보람동", lot="", error="incomplete"),
 }

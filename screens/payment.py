@@ -6,43 +6,24 @@ give up), and the change hint says which money to use before they try the wrong 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    button_height,
-    cancel_spec,
-    draw_alert_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    get_bool,
-    get_int,
-    get_list,
-    get_str,
-    lang_of,
-    paint_frame,
-    radius,
-    stack,
-    text_block,
-    text_height,
-)
+from kiosk.views import Intent, PaymentView, View
+from screens.blocks import Block, stack, text_block
+from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t, won
+from screens.text import draw_text, text_height
 from screens.theme import RGB, Theme
+from screens.widgets import Widget, draw_widgets, radius
 
 
 class PaymentScreen(Screen):
     name = "payment"
 
     def _accepts(self, view: View) -> list[str]:
-        return [a for a in get_list(view.data, "accepts") if isinstance(a, str)]
+        return view_data(view, PaymentView).accepts
 
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect | None]:
         frame = build_frame(view, theme)
@@ -73,12 +54,12 @@ class PaymentScreen(Screen):
         """Top to bottom; priority says what gives way at 200 % zoom (the amount and errors never do)."""
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, PaymentView)
         gap = theme.sp(24)
         blocks: list[Block] = []
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
-            copies = max(1, get_int(data, "copies", 1))
+            copies = max(1, data.copies)
             blocks.append(
                 text_block(
                     theme,
@@ -92,9 +73,9 @@ class PaymentScreen(Screen):
         blocks.append(
             text_block(theme, t("payment.title", lang), "title", c.text, width, priority=2, gap=gap)
         )
-        total = get_int(data, "total")
-        paid = get_int(data, "paid")
-        remaining = get_int(data, "remaining", max(0, total - paid))
+        total = data.total
+        paid = data.paid
+        remaining = data.remaining
         lh = theme.line_height("body_bold")
         big_h = theme.line_height("huge")
         pad_x, pad_y = theme.sp(36), theme.sp(28)
@@ -139,19 +120,19 @@ class PaymentScreen(Screen):
             )
 
         blocks.append(Block(2 * pad_y + lh + big_h + theme.sp(12) + summary_h, paint_amount, 0, gap))
-        message = get_str(data, "message")
+        message = data.message
         if message:
             blocks.append(
                 self._banner(
                     theme, t(f"msg.{message}", lang), (c.danger, c.danger_soft), width, priority=0, gap=gap
                 )
             )
-        hint = get_str(data, "hint")
+        hint = data.hint
         if hint:
             blocks.append(
                 self._banner(theme, t(f"hint.{hint}", lang), (c.text, c.notice), width, priority=1, gap=gap)
             )
-        if not get_bool(data, "receipt_available", True):
+        if not data.receipt_available:
             blocks.append(
                 text_block(theme, t("payment.no_receipt", lang), "body", c.muted, width, priority=3, gap=gap)
             )
@@ -237,27 +218,27 @@ class PaymentScreen(Screen):
 
 SCREEN = PaymentScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "waiting": {
-        "document": "resident_copy",
-        "copies": 2,
-        "total": 400,
-        "paid": 100,
-        "remaining": 300,
-        "accepts": ["coins", "bills:1000", "bills:5000", "bills:10000", "card"],
-        "hint": "",
-        "message": "",
-        "receipt_available": True,
-    },
-    "foreign_coin": {
-        "document": "family_relations",
-        "copies": 1,
-        "total": 500,
-        "paid": 0,
-        "remaining": 500,
-        "accepts": ["coins", "bills:1000"],
-        "hint": "exact-or-1000-only",
-        "message": "foreign-coin",
-        "receipt_available": False,
-    },
+SAMPLES: dict[str, PaymentView] = {
+    "waiting": PaymentView(
+        document="resident_copy",
+        copies=2,
+        total=400,
+        paid=100,
+        remaining=300,
+        accepts=["coins", "bills:1000", "bills:5000", "bills:10000", "card"],
+        hint="",
+        message="",
+        receipt_available=True,
+    ),
+    "foreign_coin": PaymentView(
+        document="family_relations",
+        copies=1,
+        total=500,
+        paid=0,
+        remaining=500,
+        accepts=["coins", "bills:1000"],
+        hint="exact-or-1000-only",
+        message="foreign-coin",
+        receipt_available=False,
+    ),
 }

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import View
-from screens.base import (
-    Block,
-    Screen,
-    Widget,
-    build_frame,
-    draw_alert_icon,
-    draw_text,
-    get_int,
-    get_str,
-    lang_of,
-    paint_frame,
-    radius,
-    stack,
-    text_block,
-    text_height,
-)
+from kiosk.views import PrintingView, View
+from screens.blocks import Block, stack, text_block
+from screens.frame import build_frame, paint_frame
+from screens.icons import draw_alert_icon
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, radius
 
 
 class PrintingScreen(Screen):
@@ -42,12 +30,12 @@ class PrintingScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, PrintingView)
         gap = theme.sp(32)
         blocks: list[Block] = []
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
-            copies = max(1, get_int(data, "copies", 1))
+            copies = max(1, data.copies)
             blocks.append(
                 text_block(
                     theme,
@@ -65,8 +53,8 @@ class PrintingScreen(Screen):
                 theme, t("printing.title", lang), "title", c.text, width, priority=1, align="center", gap=gap
             )
         )
-        done = max(0, get_int(data, "pages_done"))
-        total = max(0, get_int(data, "pages_total"))
+        done = max(0, data.pages_done)
+        total = max(0, data.pages_total)
 
         def paint_bar(surface: pygame.Surface, bar: pygame.Rect) -> object:
             pygame.draw.rect(surface, c.surface, bar, border_radius=bar.height // 2)
@@ -91,7 +79,7 @@ class PrintingScreen(Screen):
                     gap=gap,
                 )
             )
-        status = get_str(data, "status")
+        status = data.status
         if status:
             blocks.append(
                 self._status(theme, t(f"status.{status}", lang), status == "waiting-for-paper", width, gap)
@@ -125,13 +113,13 @@ class PrintingScreen(Screen):
 
 
 SCREEN = PrintingScreen()
-SAMPLES: dict[str, dict[str, Any]] = {
-    "printing": {"document": "resident_copy", "copies": 2, "pages_done": 1, "pages_total": 2, "status": ""},
-    "paper": {
-        "document": "resident_copy",
-        "copies": 1,
-        "pages_done": 0,
-        "pages_total": 1,
-        "status": "waiting-for-paper",
-    },
+SAMPLES: dict[str, PrintingView] = {
+    "printing": PrintingView(document="resident_copy", copies=2, pages_done=1, pages_total=2, status=""),
+    "paper": PrintingView(
+        document="resident_copy",
+        copies=1,
+        pages_done=0,
+        pages_total=1,
+        status="waiting-for-paper",
+    ),
 }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
-from screens.base import Screen
+from kiosk.views import ScreenData
+from screens.screen import Screen
 
 SCREEN_NAMES: tuple[str, ...] = (
     "boot",
@@ -35,6 +35,6 @@ def builtin_screens() -> dict[str, Screen]:
     return screens
 
 
-def samples() -> dict[str, dict[str, dict[str, Any]]]:
-    """Representative View.data per screen, for the gallery and the tests."""
+def samples() -> dict[str, dict[str, ScreenData]]:
+    """Representative views per screen (each module's SAMPLES), for the gallery and the tests."""
     return {name: dict(importlib.import_module(f"screens.{name}").SAMPLES) for name in SCREEN_NAMES}

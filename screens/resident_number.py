@@ -7,34 +7,18 @@ private part of the number on the glass.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pygame
 
-from kiosk.views import Intent, View
-from screens.base import (
-    Block,
-    Frame,
-    Screen,
-    Widget,
-    build_frame,
-    cancel_spec,
-    draw_alert_icon,
-    draw_text,
-    draw_widgets,
-    footer_buttons,
-    get_int,
-    get_str,
-    keypad_widgets,
-    lang_of,
-    paint_frame,
-    stack,
-    stack_height,
-    text_block,
-    text_height,
-)
+from kiosk.views import Intent, ResidentNumberView, View
+from screens.blocks import Block, stack, stack_height, text_block
+from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_alert_icon
+from screens.keypad import keypad_widgets
+from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
+from screens.text import draw_text, text_height
 from screens.theme import Theme
+from screens.widgets import Widget, draw_widgets
 
 DIGITS = 13
 VISIBLE = 7  # birth date + the century/sex digit, as on Korean receipts (kiosk.privacy.VISIBLE_DIGITS)
@@ -69,12 +53,12 @@ class ResidentNumberScreen(Screen):
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        data = view.data
+        data = view_data(view, ResidentNumberView)
         blocks: list[Block] = []
-        doc = get_str(data, "document")
+        doc = data.document
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
-        error = get_str(data, "error")
+        error = data.error
         # With an error on screen at 200 % zoom, the error and the slots matter more than the title.
         blocks.append(
             text_block(
@@ -146,7 +130,7 @@ class ResidentNumberScreen(Screen):
         frame, _, keypad = self._geometry(view, theme)
         lang = lang_of(view)
         widgets = keypad_widgets(keypad, theme, lang)
-        complete = get_int(view.data, "digits") >= DIGITS
+        complete = view_data(view, ResidentNumberView).digits >= DIGITS
         return widgets + footer_buttons(
             frame,
             theme,
@@ -170,7 +154,8 @@ class ResidentNumberScreen(Screen):
     def _draw_slots(self, surface: pygame.Surface, theme: Theme, view: View, area: pygame.Rect) -> int:
         left, top, width = area.left, area.top, area.width
         c = theme.colors
-        slots = visible_slots(get_str(view.data, "masked"), get_int(view.data, "digits"))
+        data = view_data(view, ResidentNumberView)
+        slots = visible_slots(data.masked, data.digits)
         sw, sh, gap, dash, rows = self._slot_geometry(theme, width)
         cursor = next((i for i, s in enumerate(slots) if not s), DIGITS)
         positions: list[tuple[int, int]] = []
@@ -214,14 +199,14 @@ class ResidentNumberScreen(Screen):
 
 SCREEN = ResidentNumberScreen()
 
-SAMPLES: dict[str, dict[str, Any]] = {
-    "empty": {"document": "resident_copy", "masked": "", "digits": 0, "error": ""},
-    "typing": {"document": "resident_copy", "masked": "9001", "digits": 4, "error": ""},
-    "full": {"document": "resident_copy", "masked": "900101-1******", "digits": 13, "error": ""},
-    "invalid_date": {
-        "document": "family_relations",
-        "masked": "901301-1******",
-        "digits": 13,
-        "error": "invalid-date",
-    },
+SAMPLES: dict[str, ResidentNumberView] = {
+    "empty": ResidentNumberView(document="resident_copy", masked="", digits=0, error=""),
+    "typing": ResidentNumberView(document="resident_copy", masked="9001", digits=4, error=""),
+    "full": ResidentNumberView(document="resident_copy", masked="900101-1******", digits=13, error=""),
+    "invalid_date": ResidentNumberView(
+        document="family_relations",
+        masked="901301-1******",
+        digits=13,
+        error="invalid-date",
+    ),
 }

@@ -18,9 +18,11 @@ from pathlib import Path
 import pygame
 
 from kiosk.views import Intent, View
-from screens.base import LOCAL_INTENTS, Screen, Widget, draw_prompt, prompt_widgets
+from screens.prompt import draw_prompt, prompt_widgets
 from screens.registry import FAILSAFE, builtin_screens
+from screens.screen import LOCAL_INTENTS, Screen
 from screens.theme import Theme
+from screens.widgets import Widget
 
 log = logging.getLogger(__name__)
 

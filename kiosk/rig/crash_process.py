@@ -155,7 +155,7 @@ async def _real_time_passes(run: ScenarioRun, seconds: float, *, until: Callable
 
 def _note_boot_step(steps: list[str], view: Any) -> None:
     """What the boot screen said, in order: the resident must see "recovering" while it recovers."""
-    step = view.data.get("step") if view.screen == "boot" else None
+    step = view.data_fields().get("step") if view.screen == "boot" else None
     if step and (not steps or steps[-1] != step):
         steps.append(str(step))
 

@@ -146,7 +146,7 @@ class ScreenHarness:
 
     def show(self, view: View) -> None:
         self.runner.show(view)
-        key = (view.screen, view.prompt, str(view.data.get("guidance", view.data.get("outcome", ""))))
+        key = (view.screen, view.prompt, str(view.data_fields().get("guidance", view.data_fields().get("outcome", ""))))
         if key == self._last_key:
             return
         self._last_key = key
@@ -266,7 +266,7 @@ class ScenarioRun:
     def _where(self) -> str:
         view = self.kiosk.view
         prompt = f" with prompt {view.prompt}" if view.prompt else ""
-        data = {k: v for k, v in view.data.items() if k in ("guidance", "outcome", "reason", "message", "paid",
+        data = {k: v for k, v in view.data_fields().items() if k in ("guidance", "outcome", "reason", "message", "paid",
                                                             "closed_reason", "status", "error", "hint")}
         return f"screen {view.screen!r}{prompt} {data}"
 
@@ -295,11 +295,11 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         want = step["expect_screen"]
         await run.until(lambda: run.kiosk.view.screen == want, f"screen {want!r} never came")
         if "data" in step:
-            await run.until(lambda: not _subset(step["data"], run.kiosk.view.data),
-                            "; ".join(_subset(step["data"], run.kiosk.view.data)))
+            await run.until(lambda: not _subset(step["data"], run.kiosk.view.data_fields()),
+                            "; ".join(_subset(step["data"], run.kiosk.view.data_fields())))
     elif "expect_data" in step:
-        await run.until(lambda: not _subset(step["expect_data"], run.kiosk.view.data),
-                        "; ".join(_subset(step["expect_data"], run.kiosk.view.data)) or "data differs")
+        await run.until(lambda: not _subset(step["expect_data"], run.kiosk.view.data_fields()),
+                        "; ".join(_subset(step["expect_data"], run.kiosk.view.data_fields())) or "data differs")
     elif "expect_prompt" in step:
         want = step["expect_prompt"] or None
         await run.until(lambda: run.kiosk.view.prompt == want, f"prompt {want!r} never came")
@@ -332,21 +332,23 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
     elif "insert_coin" in step:
         coins = step["insert_coin"]
         for value in coins if isinstance(coins, list) else [coins]:
-            await run.until(lambda: run.kiosk.view.data.get("accepting") is True, "the acceptors were never enabled")
+            await run.until(lambda: run.kiosk.view.data_fields().get("accepting") is True,
+                            "the acceptors were never enabled")
             before = kiosk.journal.totals()["money_in"]
             await run.booth.control("cctalk", "insert_coin", value=int(value))
             # One coin at a time, as a hand does: the next drops after this one was counted.
             await run.until(functools.partial(_money_in_reached, kiosk, before + int(value)),
                             f"coin of {value} won never credited")
     elif "insert_bill" in step:
-        await run.until(lambda: run.kiosk.view.data.get("accepting") is True, "the acceptors were never enabled")
+        await run.until(lambda: run.kiosk.view.data_fields().get("accepting") is True,
+                        "the acceptors were never enabled")
         await run.booth.control("cctalk", "insert_bill", value=int(step["insert_bill"]))
     elif "insert_foreign_coin" in step:
         await run.booth.control("cctalk", "insert_foreign_coin")
     elif "expect_filled" in step:
         names = list(step["expect_filled"])
-        await run.until(lambda: all(run.kiosk.view.data.get(n) for n in names),
-                        f"{names} not all filled in: {[run.kiosk.view.data.get(n) for n in names]}")
+        await run.until(lambda: all(run.kiosk.view.data_fields().get(n) for n in names),
+                        f"{names} not all filled in: {[run.kiosk.view.data_fields().get(n) for n in names]}")
     elif "insert_card" in step:
         await run.booth.control("smartcard", "insert")
     elif "remove_card" in step:

@@ -47,7 +47,7 @@ def test_an_option_the_catalog_lacks_is_reported_and_not_offered(caplog: pytest.
                 await kiosk.handle_intent(Intent("digit", {"value": digit}))
             await kiosk.handle_intent(Intent("confirm"))
             await _until(lambda: kiosk.view.screen == "options", "no options screen")
-            assert kiosk.view.data["options"] == [OptionChoice("title_section", False)]
+            assert kiosk.view.data_fields()["options"] == [OptionChoice("title_section", False)]
             await kiosk.handle_intent(Intent("toggle_option", {"option_id": "show_owner_numbers"}))
             assert kiosk.session is not None and kiosk.session.options == set()
         finally:

@@ -76,7 +76,7 @@ async def _to_payment(run: ScenarioRun) -> None:
         await asyncio.sleep(0.01)
     await _until(lambda: kiosk.view.screen == "options", f"no options screen: {kiosk.view.screen}")
     await kiosk.handle_intent(Intent("confirm"))
-    await _until(lambda: kiosk.view.data.get("accepting") is True, "the acceptors were never enabled")
+    await _until(lambda: kiosk.view.data_fields().get("accepting") is True, "the acceptors were never enabled")
 
 
 async def _acceptors_shut(run: ScenarioRun) -> None:
@@ -113,7 +113,7 @@ async def test_a_journal_that_refuses_writes_stops_the_money_and_the_kiosk(
     try:
         kiosk = run.kiosk
         await _to_payment(run)
-        assert kiosk.view.data["total"] == 500
+        assert kiosk.view.data_fields()["total"] == 500
         assert await run.booth.control("cctalk", "insert_coin", value=100) == "accepted"
         await _until(lambda: kiosk.journal.totals()["money_in"] == 100, "the first coin was never credited")
 
@@ -121,9 +121,9 @@ async def test_a_journal_that_refuses_writes_stops_the_money_and_the_kiosk(
             # The disk is full: the acceptor takes the next coin, but the kiosk cannot write it down.
             assert await run.booth.control("cctalk", "insert_coin", value=100) == "accepted"
             await _until(lambda: kiosk.view.screen == "done", f"the session went on: {kiosk.view.screen}")
-            await _until(lambda: kiosk.view.data.get("reason") == "journal-unwritable",
-                         f"done screen says {kiosk.view.data}")
-            assert kiosk.view.data["outcome"] == "failed"
+            await _until(lambda: kiosk.view.data_fields().get("reason") == "journal-unwritable",
+                         f"done screen says {kiosk.view.data_fields()}")
+            assert kiosk.view.data_fields()["outcome"] == "failed"
 
             # The acceptors are shut: the next coin drops straight back to the resident.
             await _acceptors_shut(run)
@@ -135,8 +135,8 @@ async def test_a_journal_that_refuses_writes_stops_the_money_and_the_kiosk(
                          "settling never gave up")
             await kiosk.handle_intent(Intent("confirm"))
             await _until(lambda: kiosk.view.screen == "out_of_service", f"not out of service: {kiosk.view.screen}")
-            assert kiosk.view.data["reason"] == "journal-unwritable"
-            assert kiosk.view.data["journal"] == str(path)
+            assert kiosk.view.data_fields()["reason"] == "journal-unwritable"
+            assert kiosk.view.data_fields()["journal"] == str(path)
 
             # No new session, and still no money in.
             await kiosk.handle_intent(Intent("start"))
@@ -193,7 +193,7 @@ async def test_recovery_that_cannot_write_leaves_the_kiosk_out_of_service_not_st
                 await run.restart()
                 kiosk = run.kiosk
                 await _until(lambda: kiosk.view.screen == "out_of_service", f"kiosk on {kiosk.view.screen}")
-                assert kiosk.view.data["reason"] == "journal-unwritable"
+                assert kiosk.view.data_fields()["reason"] == "journal-unwritable"
                 await _acceptors_shut(run)
                 cash = await run.booth.control("cctalk", "state")
                 assert cash["hopper"]["won_paid_out"] == 0  # nothing paid that the books cannot show

@@ -87,7 +87,7 @@ class Booth:
         await self.screen("options")
         await self.intent("confirm")
         await self.screen("payment")
-        await self.until(lambda: kiosk.view.data.get("accepting") is True, "the acceptors were never enabled")
+        await self.until(lambda: kiosk.view.data_fields().get("accepting") is True, "the acceptors were never enabled")
 
     async def money_settled(self) -> None:
         """The till has handled everything the bus reported (no bill in escrow or on its way)."""

@@ -42,13 +42,13 @@ async def test_live_prompt_counts_down(monkeypatch: pytest.MonkeyPatch) -> None:
                      {"expect_prompt": "more_time"}):
             await _step(run, step)
         grace = int(run.kiosk.config.timeouts.grace)
-        assert run.kiosk.view.prompt_data["seconds_left"] == grace
+        assert run.kiosk.view.prompt_data.seconds_left == grace
         assert run.screens is not None
         read.clear()
         run.screens.runner.snapshot(work / "prompt.png")
         assert f"{grace}초" in " ".join(read)
         await run.clock.advance(5)
-        assert run.kiosk.view.prompt_data["seconds_left"] == grace - 5
+        assert run.kiosk.view.prompt_data.seconds_left == grace - 5
         read.clear()
         run.screens.runner.snapshot(work / "prompt.png")
         assert f"{grace - 5}초" in " ".join(read)
@@ -71,16 +71,16 @@ async def test_payment_screen_counts_its_time_limit_down(monkeypatch: pytest.Mon
                      {"expect_screen": "payment"}):
             await _step(run, step)
         limit = int(run.kiosk.config.timeouts.payment)
-        assert run.kiosk.view.data["seconds_left"] == limit
+        assert run.kiosk.view.data_fields()["seconds_left"] == limit
         await run.clock.advance(30)
-        assert run.kiosk.view.data["seconds_left"] == limit - 30
+        assert run.kiosk.view.data_fields()["seconds_left"] == limit - 30
         assert run.screens is not None
         read.clear()
         run.screens.runner.snapshot(work / "payment.png")
         left = limit - 30
         assert f"남은 시간 {left // 60}:{left % 60:02d}" in read
         await _step(run, {"insert_coin": 100})  # a coin is activity: the limit starts again
-        assert run.kiosk.view.data["seconds_left"] == limit
+        assert run.kiosk.view.data_fields()["seconds_left"] == limit
         await _step(run, {"tap": "cancel"})
         await _step(run, {"expect_screen": "done"})
     finally:

@@ -31,7 +31,7 @@ async def test_a_journal_row_recovery_cannot_read_puts_the_kiosk_out_of_service_
     try:
         await run.start()
         await run.until(lambda: run.kiosk.state == S.OUT_OF_SERVICE, "the kiosk never went out of service")
-        assert run.kiosk.view.data["reason"] == "recovery-needs-technician"
+        assert run.kiosk.view.data_fields()["reason"] == "recovery-needs-technician"
         assert run.kiosk.view.screen == "out_of_service"
         # No money is taken meanwhile: both acceptors stay inhibited.
         cash = await run.booth.control("cctalk", "state")

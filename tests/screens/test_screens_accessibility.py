@@ -62,7 +62,7 @@ def test_touch_targets_are_at_least_20_mm(mode: str) -> None:
         for screen, variants in SAMPLES.items():
             for sample in variants:
                 for prompt in (None, "more_time"):
-                    r.render(View(screen, dict(variants[sample]), prompt=prompt))
+                    r.render(View(screen, variants[sample], prompt=prompt))
                     for wid in r.widgets():
                         rect = r.widget(wid).rect
                         assert min(rect.size) >= r.theme.min_target, (mode, screen, wid, rect.size)
@@ -83,7 +83,7 @@ def test_low_position_puts_every_control_in_the_lower_part(mode: str) -> None:
                         r.render(
                             View(
                                 screen,
-                                dict(data),
+                                data,
                                 prompt=prompt,
                                 language=lang,
                                 notices=("receipt-paper-out", "low-change"),
@@ -98,7 +98,7 @@ def test_low_position_puts_every_control_in_the_lower_part(mode: str) -> None:
 def test_normal_mode_uses_the_whole_screen() -> None:
     r, _ = runner()
     try:
-        r.render(View("choose_document", dict(SAMPLES["choose_document"]["all"])))
+        r.render(View("choose_document", SAMPLES["choose_document"]["all"]))
         assert min(r.widget(w).rect.top for w in r.widgets()) < 1920 * 0.45
     finally:
         r.close()

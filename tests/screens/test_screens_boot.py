@@ -8,7 +8,7 @@ import pytest
 from helpers_screens import Recorder
 from test_screens_countdown import words_on_screen
 
-from kiosk.views import DeviceLine, View
+from kiosk.views import BootView, DeviceLine, View
 from screens.runner import ScreenRunner
 from screens.theme import Theme
 
@@ -22,7 +22,7 @@ DEVICES = [
 @pytest.mark.parametrize("step", ["starting", "selftest", "recovering"])
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_boot_screen_is_calm_and_bilingual(step: str, lang: str) -> None:
-    words = words_on_screen(View("boot", {"step": step, "devices": DEVICES}, language=lang))
+    words = words_on_screen(View("boot", BootView(step=step, devices=DEVICES), language=lang))
     assert "시작하고 있습니다" in words and "Starting up" in words
     assert "잠시만 기다려 주세요" in words and "Please wait" in words
     for developer_word in ("a4_printer", "offline", "not-yet-contacted", "hardwareError", "fingerprint"):
@@ -33,7 +33,7 @@ def test_boot_screen_has_no_red() -> None:
     theme = Theme()
     runner = ScreenRunner(headless=True, on_intent=Recorder(), theme=theme)
     try:
-        frame = runner.render(View("boot", {"step": "selftest", "devices": DEVICES}))
+        frame = runner.render(View("boot", BootView(step="selftest", devices=DEVICES)))
         danger = pygame.Color(*theme.colors.danger)
         reds = pygame.mask.from_threshold(frame, danger, (40, 40, 40, 255)).count()
         assert reds == 0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pygame
 import pytest
 from helpers_screens import Recorder
 
-from kiosk.views import View
+from kiosk.views import MoreTimePrompt, View
 from screens.registry import samples
 from screens.runner import ScreenRunner
 from screens.theme import RGB, Theme
@@ -36,21 +38,21 @@ def words_on_screen(view: View) -> str:
 
 @pytest.mark.parametrize(("lang", "shown"), [("ko", "17초"), ("en", "17 seconds")])
 def test_the_prompt_shows_the_seconds_left(lang: str, shown: str) -> None:
-    data = dict(samples()["payment"]["waiting"])
-    view = View("payment", data, prompt="more_time", prompt_data={"seconds_left": 17}, language=lang)
+    data = samples()["payment"]["waiting"]
+    view = View("payment", data, prompt="more_time", prompt_data=MoreTimePrompt(seconds_left=17), language=lang)
     assert shown in words_on_screen(view)
 
 
 def test_without_a_number_the_prompt_says_soon() -> None:
-    view = View("options", dict(samples()["options"]["resident_copy"]), prompt="more_time", language="en")
+    view = View("options", samples()["options"]["resident_copy"], prompt="more_time", language="en")
     assert "soon" in words_on_screen(view)
 
 
 @pytest.mark.parametrize(("lang", "shown"), [("ko", "남은 시간 1:45"), ("en", "Time left 1:45")])
 def test_the_payment_screen_shows_its_time_left(lang: str, shown: str) -> None:
-    data = {**samples()["payment"]["waiting"], "seconds_left": 105}
+    data = replace(samples()["payment"]["waiting"], seconds_left=105)
     assert shown in words_on_screen(View("payment", data, language=lang))
     # Under the prompt the prompt's own countdown is the one that matters.
     assert shown not in words_on_screen(
-        View("payment", data, prompt="more_time", prompt_data={"seconds_left": 17}, language=lang)
+        View("payment", data, prompt="more_time", prompt_data=MoreTimePrompt(seconds_left=17), language=lang)
     )

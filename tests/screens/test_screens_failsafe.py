@@ -10,10 +10,11 @@ import pygame
 import pytest
 from helpers_screens import Recorder
 
-from kiosk.views import View
-from screens.base import Screen, Widget
+from kiosk.views import DoneView, IdleView, NoData, View
 from screens.runner import FAILSAFE_SECONDS, ScreenRunner
+from screens.screen import Screen
 from screens.theme import Theme
+from screens.widgets import Widget
 
 
 class Flaky(Screen):
@@ -36,10 +37,10 @@ class Flaky(Screen):
 def test_unknown_screen_shows_the_failsafe() -> None:
     r = ScreenRunner(headless=True, on_intent=Recorder())
     try:
-        r.render(View("no_such_screen", {}))
+        r.render(View("no_such_screen", NoData()))
         assert r.screen_shown == "failsafe"
         assert r.widgets() == []
-        r.render(View("idle", {}))
+        r.render(View("idle", NoData()))
         assert r.screen_shown == "idle"
     finally:
         r.close()
@@ -78,7 +79,7 @@ def test_a_new_view_clears_the_failsafe_at_once() -> None:
     try:
         r.render(View("flaky"))
         assert r.screen_shown == "failsafe"
-        r.render(View("done", {"outcome": "issued"}))
+        r.render(View("done", DoneView(outcome="issued")))
         assert r.screen_shown == "done"
         assert r.widgets() == ["ok"]
     finally:
@@ -119,7 +120,7 @@ async def test_the_loop_retries_by_itself() -> None:
 def test_snapshot_writes_a_png(tmp_path: Path) -> None:
     r = ScreenRunner(headless=True, on_intent=Recorder())
     try:
-        r.show(View("idle", {"kiosk_name": "무인민원발급기", "clock": "09:00"}))
+        r.show(View("idle", IdleView(kiosk_name="무인민원발급기", clock="09:00")))
         path = tmp_path / "idle.png"
         r.snapshot(path)
         assert pygame.image.load(str(path)).get_size() == (1080, 1920)

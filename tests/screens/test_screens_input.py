@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import pygame
 import pytest
 from helpers_screens import Recorder, runner
 
-from kiosk.views import DocumentChoice, Intent, View
-from screens.base import Screen, Widget
+from kiosk.views import ChooseDocumentView, DocumentChoice, Intent, MoreTimePrompt, OptionsView, View
 from screens.registry import samples
 from screens.runner import ScreenRunner
+from screens.screen import Screen
 from screens.theme import Theme
+from screens.widgets import Widget
 
 SAMPLES = samples()
 
 
 def _view(screen: str, sample: str, **kw: Any) -> View:
-    return View(screen, dict(SAMPLES[screen][sample]), **kw)
+    return View(screen, SAMPLES[screen][sample], **kw)
 
 
 @pytest.mark.parametrize(
@@ -94,12 +96,12 @@ def test_an_unavailable_document_is_shown_but_does_nothing() -> None:
         r.show(
             View(
                 "choose_document",
-                {
-                    "documents": [
+                ChooseDocumentView(
+                    documents=[
                         DocumentChoice("resident_copy", 200, True, False, "fingerprint-unavailable"),
                         DocumentChoice("land_register", 500, False),
                     ]
-                },
+                ),
             )
         )
         assert "doc:resident_copy" in r.widgets()
@@ -113,10 +115,10 @@ def test_an_unavailable_document_is_shown_but_does_nothing() -> None:
 def test_copies_cannot_go_below_one_or_above_the_limit() -> None:
     r, rec = runner()
     try:
-        base = {"document": "land_register", "options": [], "fee_per_copy": 500, "max_copies": 2}
-        r.show(View("options", {**base, "copies": 1, "total": 500}))
+        base = OptionsView(document="land_register", options=[], fee_per_copy=500, max_copies=2)
+        r.show(View("options", replace(base, copies=1, total=500)))
         assert r.tap("copies:-") is None
-        r.show(View("options", {**base, "copies": 2, "total": 1000}))
+        r.show(View("options", replace(base, copies=2, total=1000)))
         assert r.tap("copies:+") is None
         assert rec.intents == []
     finally:
@@ -136,7 +138,7 @@ def test_tap_on_an_absent_widget_names_the_visible_ones() -> None:
 def test_more_time_prompt_is_modal() -> None:
     r, rec = runner()
     try:
-        r.show(_view("resident_number", "typing", prompt="more_time", prompt_data={"seconds_left": 20}))
+        r.show(_view("resident_number", "typing", prompt="more_time", prompt_data=MoreTimePrompt(seconds_left=20)))
         assert r.widgets() == ["more_time:yes", "more_time:no"]
         assert r.tap("more_time:yes") == Intent("more_time")
         assert r.tap("more_time:no") == Intent("cancel")
@@ -160,7 +162,7 @@ def test_long_list_pages_locally_at_200_percent() -> None:
             if r.widget("page:next").intent is None:
                 break
             r.tap("page:next")
-        assert seen == {f"doc:{d.code}" for d in SAMPLES["choose_document"]["all"]["documents"]}
+        assert seen == {f"doc:{d.code}" for d in SAMPLES["choose_document"]["all"].documents}
         assert rec.intents == []
         r.tap("page:prev")
         r.show(_view("idle", "open"))

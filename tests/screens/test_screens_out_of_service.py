@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pygame
 import pytest
 from helpers_screens import runner
 
-from kiosk.views import View
+from kiosk.views import OutOfServiceView, View
 from screens.out_of_service import SAMPLES
 from screens.strings import LANGUAGES, t
 
 JOURNAL_REASONS = ("journal-corrupt", "journal-unwritable")
 
 
-def _pixels(mode: str, data: dict[str, object], lang: str = "ko") -> bytes:
+def _pixels(mode: str, data: dict[str, Any], lang: str = "ko") -> bytes:
     r, _ = runner(mode)
     try:
-        frame = r.render(View("out_of_service", data, language=lang))
+        frame = r.render(View("out_of_service", OutOfServiceView(**data), language=lang))
         assert r.screen_shown == "out_of_service"
         assert r.widgets() == []  # nothing a resident could start here
         return pygame.image.tobytes(frame, "RGB")
@@ -50,5 +52,5 @@ def test_at_200_percent_the_resident_words_come_first(mode: str) -> None:
 
 
 def test_other_reasons_draw_no_technician_line() -> None:
-    data = dict(SAMPLES["server"])
+    data = vars(SAMPLES["server"])
     assert _pixels("normal", data) == _pixels("normal", {**data, "journal": "/var/lib/kiosk/journal.sqlite3"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pygame
 import pytest
 from helpers_screens import MODES, runner
@@ -15,14 +17,14 @@ WIDGETS = {*(f"key:{d}" for d in range(10)), "key:dash", "key:back", "key:clear"
 
 
 def _view(sample: str, *, language: str = "ko", notices: tuple[str, ...] = ()) -> View:
-    return View("parcel", dict(SAMPLES[sample]), language=language, notices=notices)
+    return View("parcel", SAMPLES[sample], language=language, notices=notices)
 
 
 def test_registered_with_the_samples_the_gallery_shows() -> None:
     assert builtin_screens()["parcel"].name == "parcel"
     assert {"empty", "typing", "not_found"} <= set(SAMPLES)
-    assert SAMPLES["typing"]["lot"] == "123-4"
-    assert SAMPLES["not_found"]["error"] == "not-found"
+    assert SAMPLES["typing"].lot == "123-4"
+    assert SAMPLES["not_found"].error == "not-found"
 
 
 @pytest.mark.parametrize("mode", list(MODES))
@@ -123,7 +125,7 @@ def test_ok_lights_up_only_for_a_whole_lot_number() -> None:
     r, _ = runner()
     try:
         for lot, style in (("", "secondary"), ("123-", "secondary"), ("123", "primary"), ("123-4", "primary")):
-            r.render(View("parcel", {**SAMPLES["empty"], "lot": lot}))
+            r.render(View("parcel", replace(SAMPLES["empty"], lot=lot)))
             assert r.widget("ok").style == style, lot
             assert r.widget("ok").intent == Intent("confirm")  # the controller judges; OK always asks
     finally:
@@ -135,8 +137,8 @@ def test_errors_are_shown_in_words_and_differ_from_no_error() -> None:
     try:
         for code in ("incomplete", "not-found"):
             assert f"lot_error.{code}" in STRINGS
-            plain = pygame.image.tobytes(r.render(View("parcel", {**SAMPLES["typing"]})), "RGB")
-            shown = pygame.image.tobytes(r.render(View("parcel", {**SAMPLES["typing"], "error": code})), "RGB")
+            plain = pygame.image.tobytes(r.render(View("parcel", SAMPLES["typing"])), "RGB")
+            shown = pygame.image.tobytes(r.render(View("parcel", replace(SAMPLES["typing"], error=code))), "RGB")
             assert plain != shown, code
     finally:
         r.close()

@@ -6,7 +6,7 @@ import pygame
 from helpers_screens import runner
 
 from kiosk.privacy import ResidentNumberEntry
-from kiosk.views import View
+from kiosk.views import FingerprintView, ResidentNumberView, View
 from screens.fingerprint import shown_number
 from screens.resident_number import HIDDEN, visible_slots
 
@@ -42,13 +42,13 @@ def test_hidden_digits_never_reach_the_pixels() -> None:
     r, _ = runner()
     try:
         views = [
-            View("resident_number", {"document": "resident_copy", "masked": m, "digits": 13})
+            View("resident_number", ResidentNumberView(document="resident_copy", masked=m, digits=13))
             for m in ("900101-1******", "900101-1234567", "900101-1999999")
         ]
         frames = [pygame.image.tobytes(r.render(v), "RGB") for v in views]
         assert frames[0] == frames[1] == frames[2]
         fp = [
-            View("fingerprint", {"document": "resident_copy", "masked": m, "guidance": "place"})
+            View("fingerprint", FingerprintView(document="resident_copy", masked=m, guidance="place"))
             for m in ("900101-1******", "900101-1234567")
         ]
         assert pygame.image.tobytes(r.render(fp[0]), "RGB") == pygame.image.tobytes(r.render(fp[1]), "RGB")

@@ -1,0 +1,59 @@
+"""Icons drawn with pygame's primitives: the shipped font has no symbol glyphs."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from screens.theme import RGB, Theme
+
+
+def draw_alert_icon(  # noqa: PLR0917  # same order as pygame.draw.circle plus the two colours
+    surface: pygame.Surface, theme: Theme, center: tuple[int, int], size: int, color: RGB, on: RGB
+) -> None:
+    pygame.draw.circle(surface, color, center, size // 2)
+    bar_w = max(3, size // 8)
+    cx, cy = center
+    pygame.draw.rect(surface, on, pygame.Rect(cx - bar_w // 2, cy - size * 3 // 10, bar_w, size * 4 // 10))
+    pygame.draw.circle(surface, on, (cx, cy + size * 5 // 20), max(2, bar_w * 2 // 3))
+
+
+def draw_check_icon(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB, on: RGB) -> None:
+    pygame.draw.circle(surface, color, center, size // 2)
+    cx, cy = center
+    s = size / 2
+    pts = [(cx - s * 0.45, cy + s * 0.02), (cx - s * 0.12, cy + s * 0.35), (cx + s * 0.48, cy - s * 0.3)]
+    pygame.draw.lines(surface, on, False, [(int(x), int(y)) for x, y in pts], max(4, size // 11))
+
+
+def draw_cross_icon(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB, on: RGB) -> None:
+    pygame.draw.circle(surface, color, center, size // 2)
+    cx, cy = center
+    d = int(size * 0.2)
+    w = max(4, size // 11)
+    pygame.draw.line(surface, on, (cx - d, cy - d), (cx + d, cy + d), w)
+    pygame.draw.line(surface, on, (cx - d, cy + d), (cx + d, cy - d), w)
+
+
+def draw_checkmark(surface: pygame.Surface, rect: pygame.Rect, color: RGB, width: int) -> None:
+    pts = [
+        (rect.left + rect.width * 0.18, rect.top + rect.height * 0.52),
+        (rect.left + rect.width * 0.42, rect.top + rect.height * 0.76),
+        (rect.left + rect.width * 0.84, rect.top + rect.height * 0.26),
+    ]
+    pygame.draw.lines(surface, color, False, [(int(x), int(y)) for x, y in pts], width)
+
+
+def draw_fingerprint(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB) -> None:
+    """A fingerprint mark: nested ridges, each open at a different place near the bottom."""
+    cx, cy = center
+    width = max(2, size // 18)
+    # (left gap, right gap) in radians from straight down, per ridge from the inside out.
+    gaps = ((1.4, 1.4), (0.9, 0.5), (0.35, 0.8), (0.6, 0.3), (0.25, 0.55), (0.45, 0.2))
+    step = 0.5 / (len(gaps) + 0.5)
+    for i, (left, right) in enumerate(gaps):
+        rx = size * step * (i + 1)
+        ry = rx * 1.22
+        rect = pygame.Rect(int(cx - rx), int(cy - ry + size * 0.08), max(1, int(2 * rx)), max(1, int(2 * ry)))
+        pygame.draw.arc(surface, color, rect, -math.pi / 2 + right, 3 * math.pi / 2 - left, width)

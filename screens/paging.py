@@ -1,0 +1,57 @@
+"""Long lists split into pages (200 % zoom, the low position), and the buttons that turn them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pygame
+
+from kiosk.views import Intent, View
+from screens.screen import lang_of
+from screens.strings import t
+from screens.theme import Theme
+from screens.widgets import Widget
+
+
+def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: int) -> list[Widget]:
+    """Previous/next buttons for a paged list, in `rect` (one button row)."""
+    if pages <= 1:
+        return []
+    lang = lang_of(view)
+    gap = theme.sp(24)
+    w = (rect.width - gap) // 2
+    prev_intent = Intent("page", {"page": page - 1}) if page > 0 else None
+    next_intent = Intent("page", {"page": page + 1}) if page < pages - 1 else None
+    return [
+        Widget(
+            "page:prev",
+            pygame.Rect(rect.left, rect.top, w, rect.height),
+            prev_intent,
+            t("button.page_prev", lang),
+            "secondary",
+        ),
+        Widget(
+            "page:next",
+            pygame.Rect(rect.left + w + gap, rect.top, rect.width - w - gap, rect.height),
+            next_intent,
+            t("button.page_next", lang),
+            "primary",
+            t("page.of", lang, page=page + 1, pages=pages),
+        ),
+    ]
+
+
+def paginate(heights: Sequence[int], avail: int, gap: int) -> list[tuple[int, int]]:
+    """Greedy pages: (first, last) index ranges whose items fit `avail` (at least one item a page)."""
+    pages: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for i, h in enumerate(heights):
+        need = h if i == first else used + gap + h
+        if i > first and need > avail:
+            pages.append((first, i))
+            first, used = i, h
+        else:
+            used = need
+    if heights:
+        pages.append((first, len(heights)))
+    return pages or [(0, 0)]

@@ -1,0 +1,94 @@
+"""Touch targets (`Widget`) and how a button of each style is drawn."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.views import Intent
+from screens.text import draw_text
+from screens.theme import RGB, STYLES, Theme
+
+
+@dataclass(frozen=True, eq=False)
+class Widget:
+    """A touch target: where it is, what it asks the controller for (None = shown but disabled)."""
+
+    widget_id: str
+    rect: pygame.Rect
+    intent: Intent | None
+    label: str
+    style: str = "secondary"  # primary | secondary | cancel | disabled | key | lang | lang_on | custom
+    detail: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.intent is not None
+
+
+def radius(theme: Theme) -> int:
+    return theme.sp(20)
+
+
+def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
+    """A button in its style. `custom` widgets are drawn by their screen."""
+    c = theme.colors
+    style = widget.style if widget.enabled else "disabled"
+    if style == "custom":
+        return
+    rect = widget.rect
+    r = radius(theme)
+    border = theme.sp(4)
+    fills: dict[str, tuple[RGB, RGB, RGB | None]] = {
+        "primary": (c.primary, c.on_dark, None),
+        "cancel": (c.cancel, c.on_dark, None),
+        "danger": (c.danger, c.on_dark, None),
+        "secondary": (c.surface, c.text, c.border),
+        "key": (c.surface, c.text, c.border),
+        "stepper": (c.surface, c.text, c.border),
+        "lang": (c.surface, c.text, c.border),
+        "lang_on": (c.primary_soft, c.primary, c.primary),
+        "disabled": (c.disabled, c.on_disabled, None),
+    }
+    fill, fg, edge = fills.get(style, fills["secondary"])
+    pygame.draw.rect(surface, fill, rect, border_radius=r)
+    if edge is not None:
+        pygame.draw.rect(surface, edge, rect, width=border, border_radius=r)
+    if widget.style == "stepper":
+        # "+" and "-" drawn as bars: the font's minus is a thin dash an old eye can miss.
+        arm = min(rect.width, rect.height) // 4
+        bar = max(4, theme.px(12))
+        pygame.draw.rect(surface, fg, pygame.Rect(rect.centerx - arm, rect.centery - bar // 2, 2 * arm, bar))
+        if widget.label == "+":
+            pygame.draw.rect(
+                surface, fg, pygame.Rect(rect.centerx - bar // 2, rect.centery - arm, bar, 2 * arm)
+            )
+        return
+    inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+    label_style = "big" if style == "key" and len(widget.label) <= 2 else "label"
+    # A squeezed button (200 % zoom in the low position) may shrink its label down to the 100 %
+    # caption size, which still meets the 4.8 mm rule, rather than cut a word.
+    floor = STYLES["caption"][0]
+    if widget.detail:
+        detail_h = theme.line_height("caption")
+        top = inner.copy()
+        top.height = inner.height - detail_h
+        draw_text(surface, theme, widget.label, label_style, fg, top, floor_px=floor)
+        draw_text(
+            surface,
+            theme,
+            widget.detail,
+            "caption",
+            fg,
+            pygame.Rect(inner.left, top.bottom - theme.sp(8), inner.width, detail_h),
+            floor_px=floor,
+        )
+    else:
+        draw_text(surface, theme, widget.label, label_style, fg, inner, floor_px=floor)
+
+
+def draw_widgets(surface: pygame.Surface, theme: Theme, widgets: Iterable[Widget]) -> None:
+    for widget in widgets:
+        draw_widget(surface, theme, widget)
