@@ -106,7 +106,6 @@ class Kiosk:
         self._prompt_deadline = 0.0  # clock.monotonic() at which an unanswered prompt ends the session
         self._pay_deadline = 0.0  # clock.monotonic() at which the payment screen asks "need more time?"
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
-        self.server_ok = False
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
         self.catalog_fees: dict[str, int] = {}
         self.catalog_options: dict[str, frozenset[str]] = {}  # document code -> option ids the server offers
@@ -152,6 +151,11 @@ class Kiosk:
             for child in [state, *getattr(state, "states", {}).values()]:
                 for timer in getattr(child, "runner", {}).values():
                     timer.cancel()
+
+    @property
+    def server_ok(self) -> bool:
+        """The server link's own verdict (drivers/issuance_server/link.py), read as a device's status is."""
+        return self.server.status.usable
 
     @property
     def availability(self) -> Availability:
@@ -445,10 +449,8 @@ class Kiosk:
     async def _refresh_catalog(self) -> None:
         try:
             catalog = await self.server.catalog()
-        except Exception as exc:
-            self._server_down(exc)
-            return
-        self.server_ok = True
+        except Exception:
+            return  # the server link went down and said so
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
         self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
         self._report_catalog_mismatch()
@@ -472,11 +474,6 @@ class Kiosk:
         known = self.catalog_options.get(code, frozenset())
         return [o for o in self.config.documents[code].options if o in known]
 
-    def _server_down(self, exc: BaseException) -> None:
-        if self.server_ok:
-            log.warning("issuance server unreachable: %s", exc)
-        self.server_ok = False
-
     async def _heartbeat_loop(self) -> None:
         while True:
             await self.clock.sleep(HEARTBEAT_SECONDS)
@@ -490,11 +487,10 @@ class Kiosk:
             was_ok = self.server_ok
             try:
                 commands = await self.server.heartbeat(statuses)
-            except Exception as exc:
-                self._server_down(exc)
+            except Exception:
+                pass  # the server link went down and said so
             else:
                 if not was_ok:
-                    log.info("issuance server reachable again")
                     await self._refresh_catalog()
                 if not self.journal_fault:  # a delivery is journaled; it waits for a writable journal
                     await deliver_owed(self)

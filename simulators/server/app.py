@@ -1,6 +1,6 @@
 """The simulated central issuance server: HTTPS with mutual TLS on loopback (aiohttp).
 
-It is the real other end of kiosk/server_client.py: it opens sealed identity requests, matches
+It is the real other end of drivers/issuance_server/: it opens sealed identity requests, matches
 templates against the synthetic residents' enrolled fingers, renders and signs PDFs, keeps
 issuances in SQLite and answers idempotent replays from there. Controls inject the faults a
 kiosk meets in the field: latency, error statuses, dropped connections, malformed bodies and
@@ -75,7 +75,7 @@ SHUTDOWN_TIMEOUT_S = 0.5
 OVERSIZED_BYTES = 21_000_000
 
 # Most pages one commit can report: five copies (catalog.MAX_COPIES) of a document at the kiosk's
-# 1000-page ceiling (kiosk/server_client.py _MAX_PAGES). Also keeps the number inside SQLite's 64 bits.
+# 1000-page ceiling (drivers/issuance_server/client.py _MAX_PAGES). Also keeps the number inside SQLite's 64 bits.
 MAX_PAGES_PRINTED = 5000
 
 # Bounds on the fault controls' arguments: a control must never be able to freeze the simulator.
