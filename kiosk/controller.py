@@ -17,12 +17,12 @@ import asyncio
 import contextlib
 import logging
 import math
-import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from common.clock import Clock
+from common.parcel_lot import is_lot_number
 from common.status import DeviceState, DeviceStatus
 from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
@@ -39,9 +39,6 @@ from kiosk.till import Till
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)
-
-# A lot number (지번): main number and optional sub number, each 1–4 digits ("123", "123-4").
-LOT_NUMBER = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
 
 
 def type_lot(lot: str, key: str) -> str:
@@ -849,7 +846,7 @@ class Kiosk:
             else:
                 await self.fire("number_entered")
         elif self.state == S.PARCEL:
-            session.lot_error = "" if LOT_NUMBER.fullmatch(session.lot) else "incomplete"
+            session.lot_error = "" if is_lot_number(session.lot) else "incomplete"
             if session.lot_error:
                 self.publish()
             else:

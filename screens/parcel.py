@@ -8,11 +8,11 @@ except to light up OK once the number looks whole.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pygame
 
+from common.parcel_lot import is_lot_number
 from kiosk.views import Intent, View
 from screens.base import (
     Block,
@@ -39,8 +39,6 @@ from screens.base import (
 from screens.strings import document, has, t
 from screens.theme import STYLES, Theme
 
-# 본번 and 부번 are 1–4 digits each (the same rule as kiosk.controller.LOT_NUMBER): OK lights up then.
-WHOLE_LOT = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
 # Longest lot the field draws ("1234-5678"): a wrong value upstream cannot push text off the glass.
 MAX_SHOWN = 9
 
@@ -159,7 +157,7 @@ class ParcelScreen(Screen):
         widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
         dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
-        whole = WHOLE_LOT.fullmatch(get_str(view.data, "lot")) is not None
+        whole = is_lot_number(get_str(view.data, "lot"))  # OK lights up once the lot is whole
         return widgets + footer_buttons(
             frame,
             theme,
