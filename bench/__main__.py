@@ -176,7 +176,7 @@ def bench_crash_recovery(runs: int = 3) -> None:
 def bench_load(kiosks: int = 200, seconds: float = 10.0) -> None:
     """200 kiosks against one server simulator over mTLS: p50/p99 per call, and errors."""
     from bench.load_test import CALLS, run_load_test
-    from kiosk.server_client import TIMEOUT_FACTORS, ServerConfig
+    from drivers.issuance_server import TIMEOUT_FACTORS, ServerConfig
 
     result = run_load_test(kiosks, seconds)
     unit_s = ServerConfig.__dataclass_fields__["timeout"].default  # 5 s, the client's deadline unit

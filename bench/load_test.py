@@ -1,7 +1,7 @@
 """Many kiosks against one issuance server simulator: latency per call type under load, and errors.
 
 One ServerSimulator on loopback and `kiosks` asyncio tasks, each with its own
-kiosk.server_client.IssuanceClient (own connection pool, own TLS session) over mutual TLS with the
+drivers.issuance_server.IssuanceClient (own connection pool, own TLS session) over mutual TLS with the
 one kiosk certificate of a fresh PKI (the server keys issuances by certificate CN and idempotency key,
 and every key here is unique, so sharing the certificate changes nothing it checks). Each kiosk
 reads the catalog once, sends heartbeats, and runs transactions back to back with think time:
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from common.clock import MonotonicClock
-from kiosk.server_client import IssuanceClient, ServerConfig, ServerError
+from drivers.issuance_server import IssuanceClient, ServerConfig, ServerError
 from simulators import residents
 from simulators.server import ServerSimulator
 from simulators.server.pki import DEFAULT_KIOSK_ID, generate_pki

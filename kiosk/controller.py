@@ -17,12 +17,12 @@ import asyncio
 import contextlib
 import logging
 import math
-import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from common.clock import Clock
+from common.parcel_lot import is_lot_number
 from common.status import DeviceState, DeviceStatus
 from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
@@ -39,9 +39,6 @@ from kiosk.till import Till
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)
-
-# A lot number (지번): main number and optional sub number, each 1–4 digits ("123", "123-4").
-LOT_NUMBER = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
 
 
 def type_lot(lot: str, key: str) -> str:
@@ -106,7 +103,6 @@ class Kiosk:
         self._prompt_deadline = 0.0  # clock.monotonic() at which an unanswered prompt ends the session
         self._pay_deadline = 0.0  # clock.monotonic() at which the payment screen asks "need more time?"
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
-        self.server_ok = False
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
         self.catalog_fees: dict[str, int] = {}
         self.catalog_options: dict[str, frozenset[str]] = {}  # document code -> option ids the server offers
@@ -152,6 +148,11 @@ class Kiosk:
             for child in [state, *getattr(state, "states", {}).values()]:
                 for timer in getattr(child, "runner", {}).values():
                     timer.cancel()
+
+    @property
+    def server_ok(self) -> bool:
+        """The server link's own verdict (drivers/issuance_server/link.py), read as a device's status is."""
+        return self.server.status.usable
 
     @property
     def availability(self) -> Availability:
@@ -445,10 +446,8 @@ class Kiosk:
     async def _refresh_catalog(self) -> None:
         try:
             catalog = await self.server.catalog()
-        except Exception as exc:
-            self._server_down(exc)
-            return
-        self.server_ok = True
+        except Exception:
+            return  # the server link went down and said so
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
         self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
         self._report_catalog_mismatch()
@@ -472,11 +471,6 @@ class Kiosk:
         known = self.catalog_options.get(code, frozenset())
         return [o for o in self.config.documents[code].options if o in known]
 
-    def _server_down(self, exc: BaseException) -> None:
-        if self.server_ok:
-            log.warning("issuance server unreachable: %s", exc)
-        self.server_ok = False
-
     async def _heartbeat_loop(self) -> None:
         while True:
             await self.clock.sleep(HEARTBEAT_SECONDS)
@@ -490,11 +484,10 @@ class Kiosk:
             was_ok = self.server_ok
             try:
                 commands = await self.server.heartbeat(statuses)
-            except Exception as exc:
-                self._server_down(exc)
+            except Exception:
+                pass  # the server link went down and said so
             else:
                 if not was_ok:
-                    log.info("issuance server reachable again")
                     await self._refresh_catalog()
                 if not self.journal_fault:  # a delivery is journaled; it waits for a writable journal
                     await deliver_owed(self)
@@ -853,7 +846,7 @@ class Kiosk:
             else:
                 await self.fire("number_entered")
         elif self.state == S.PARCEL:
-            session.lot_error = "" if LOT_NUMBER.fullmatch(session.lot) else "incomplete"
+            session.lot_error = "" if is_lot_number(session.lot) else "incomplete"
             if session.lot_error:
                 self.publish()
             else:

@@ -12,9 +12,9 @@ import logging
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from drivers.issuance_server import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.card_recovery import lookup_owed, reconcile
 from kiosk.receipt_content import build_receipt
-from kiosk.server_client import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.session import Session
 from kiosk.till import payment_ref, payment_window
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from drivers.issuance_server import ServerRejected
 from kiosk.card_recovery import reconcile, sessions_owing_lookup
-from kiosk.server_client import ServerRejected
 from kiosk.till import card_voids_owed, payment_ref
 
 if TYPE_CHECKING:

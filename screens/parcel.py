@@ -8,10 +8,9 @@ except to light up OK once the number looks whole.
 
 from __future__ import annotations
 
-import re
-
 import pygame
 
+from common.parcel_lot import is_lot_number
 from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
@@ -23,8 +22,6 @@ from screens.text import draw_text, text_height
 from screens.theme import STYLES, Theme
 from screens.widgets import Widget, draw_widget, draw_widgets, radius
 
-# 본번 and 부번 are 1–4 digits each (the same rule as kiosk.controller.LOT_NUMBER): OK lights up then.
-WHOLE_LOT = re.compile(r"[1-9][0-9]{0,3}(-[1-9][0-9]{0,3})?")
 # Longest lot the field draws ("1234-5678"): a wrong value upstream cannot push text off the glass.
 MAX_SHOWN = 9
 
@@ -143,7 +140,7 @@ class ParcelScreen(Screen):
         widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
         dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
-        whole = WHOLE_LOT.fullmatch(view_data(view, ParcelView).lot) is not None
+        whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
         return widgets + footer_buttons(
             frame,
             theme,

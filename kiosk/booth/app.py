@@ -19,11 +19,11 @@ from common.status import DeviceStatus
 from drivers.a4_printer.client import A4Printer
 from drivers.cash.client import CashAcceptor, CashConfig
 from drivers.fingerprint.client import open_reader
+from drivers.issuance_server import IssuanceClient, ServerConfig
 from drivers.receipt_printer.client import ReceiptPrinter
 from kiosk.config import KioskConfig
 from kiosk.controller import Devices, Kiosk
 from kiosk.journal import Journal
-from kiosk.server_client import IssuanceClient, ServerConfig
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)

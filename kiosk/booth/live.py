@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from common.clock import MonotonicClock
+from drivers.issuance_server import KeyFileExposed
 from kiosk.booth.app import KioskApp
 from kiosk.booth.run_lock import RunDirBusy, RunDirLock
 from kiosk.booth.sdnotify import Notifier
@@ -41,7 +42,6 @@ from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
 from kiosk.journal import JournalCorrupt, JournalUnwritable
 from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
-from kiosk.server_client import KeyFileExposed
 from kiosk.views import View
 
 if TYPE_CHECKING:

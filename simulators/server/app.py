@@ -1,6 +1,6 @@
 """The simulated central issuance server: HTTPS with mutual TLS on loopback (aiohttp).
 
-It is the real other end of kiosk/server_client.py: it opens sealed identity requests, matches
+It is the real other end of drivers/issuance_server/: it opens sealed identity requests, matches
 templates against the synthetic residents' enrolled fingers, renders and signs PDFs, keeps
 issuances in SQLite and answers idempotent replays from there. Controls inject the faults a
 kiosk meets in the field: latency, error statuses, dropped connections, malformed bodies and
@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import secrets
 import ssl
 import time
@@ -41,11 +40,20 @@ from simulators.residents import (
     resident,
     similarity,
 )
-from simulators.server import parcels, pki
-from simulators.server.catalog import CATALOG, Document
-from simulators.server.parcels import Parcels
+from simulators.server.api import (
+    ApiError,
+    IssueSpec,
+    idempotency_key,
+    json_answer,
+    json_integer,
+    kiosk_id_of,
+    read_body,
+)
+from simulators.server.catalog import CATALOG
+from simulators.server.parcels import Parcels, resolve
 from simulators.server.payments import Payments
 from simulators.server.pickups import Pickups
+from simulators.server.pki import PkiPaths, ensure_pki, load_identity_key, load_signing_key
 from simulators.server.render import RenderRequest, render
 from simulators.server.settlements import Settlements
 from simulators.server.store import Issuance, Store, StoredDocument
@@ -75,14 +83,13 @@ SHUTDOWN_TIMEOUT_S = 0.5
 OVERSIZED_BYTES = 21_000_000
 
 # Most pages one commit can report: five copies (catalog.MAX_COPIES) of a document at the kiosk's
-# 1000-page ceiling (kiosk/server_client.py _MAX_PAGES). Also keeps the number inside SQLite's 64 bits.
+# 1000-page ceiling (drivers/issuance_server/client.py _MAX_PAGES). Also keeps the number inside SQLite's 64 bits.
 MAX_PAGES_PRINTED = 5000
 
 # Bounds on the fault controls' arguments: a control must never be able to freeze the simulator.
 MAX_FAULT_COUNT = 100
 MAX_FAULT_FEE = 100_000_000
 MAX_FAULT_PAGES = 1000
-_KEY_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _MALFORMED_KINDS = ("truncated", "not-json", "html", "wrong-shape", "oversized")
 
 
@@ -91,28 +98,6 @@ class _Token:
     resident_index: int
     kiosk_id: str
     expires_at: float  # time.monotonic()
-
-
-@dataclass(frozen=True)
-class IssueSpec:
-    """What one reservation renders and signs (checked and priced by the caller)."""
-
-    document: Document
-    options: tuple[str, ...]
-    copies: int
-    person: Resident | None
-    parcel: str | None
-    fee_total: int
-
-
-class ApiError(Exception):
-    """An answer with an error body: {"error": code, "message": text}."""
-
-    def __init__(self, status: int, code: str, message: str = "") -> None:
-        super().__init__(f"{status} {code}")
-        self.status = status
-        self.code = code
-        self.message = message or code
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -132,7 +117,7 @@ class ServerSimulator:
         host: str = "127.0.0.1",
         office: str = "세종특별자치시장",
     ) -> None:
-        self.pki = pki.PkiPaths(pki_dir)
+        self.pki = PkiPaths(pki_dir)
         self._db_path = db_path
         self._host = host
         self._port = port
@@ -169,13 +154,13 @@ class ServerSimulator:
     # --- Simulator protocol -------------------------------------------------------------------
 
     async def start(self) -> str:
-        paths = await asyncio.to_thread(pki.ensure_pki, self.pki.root)
-        self._signing = await asyncio.to_thread(pki.load_signing_key, paths)
-        self._identity = await asyncio.to_thread(pki.load_identity_key, paths)
+        paths = await asyncio.to_thread(ensure_pki, self.pki.root)
+        self._signing = await asyncio.to_thread(load_signing_key, paths)
+        self._identity = await asyncio.to_thread(load_identity_key, paths)
         context = await asyncio.to_thread(server_ssl_context, paths)
         # A server certificate from a CA the kiosk does not pin, presented while `wrong_certificate` is
         # on: what an impostor (or a misconfigured proxy) in front of the real server would show.
-        rogue_paths = await asyncio.to_thread(pki.ensure_pki, self.pki.root / "rogue")
+        rogue_paths = await asyncio.to_thread(ensure_pki, self.pki.root / "rogue")
         rogue = await asyncio.to_thread(server_ssl_context, rogue_paths)
 
         def choose_certificate(connection: ssl.SSLObject, _name: str | None, _context: ssl.SSLContext) -> None:
@@ -278,17 +263,13 @@ class ServerSimulator:
         """Claim `fee_total` won in the next `count` reservation answers, whatever the fee is.
 
         The kiosk must refuse a bill that is not the fee it showed the resident."""
-        if not 0 <= int(fee_total) <= MAX_FAULT_FEE or not 1 <= int(count) <= MAX_FAULT_COUNT:
-            raise ValueError(f"fee_total 0..{MAX_FAULT_FEE}, count 1..{MAX_FAULT_COUNT}")
-        self._overbill.extend([int(fee_total)] * int(count))
+        _queue_fault(self._overbill, "fee_total", int(fee_total), (0, MAX_FAULT_FEE), int(count))
 
     def forge_document_next(self, count: int = 1, pages: int = 1000) -> None:
         """Sign `%PDF-` + garbage claiming `pages` pages in the next `count` reservation answers.
 
         A valid signature on a document that is not one: the kiosk must not print it."""
-        if not 1 <= int(pages) <= MAX_FAULT_PAGES or not 1 <= int(count) <= MAX_FAULT_COUNT:
-            raise ValueError(f"pages 1..{MAX_FAULT_PAGES}, count 1..{MAX_FAULT_COUNT}")
-        self._forge.extend([int(pages)] * int(count))
+        _queue_fault(self._forge, "pages", int(pages), (1, MAX_FAULT_PAGES), int(count))
 
     def drop_next(self, count: int = 1, after_handler: bool = False) -> None:
         """Close the next `count` connections without answering (after doing the work if `after_handler`)."""
@@ -370,11 +351,11 @@ class ServerSimulator:
     # --- handlers -----------------------------------------------------------------------------
 
     async def _catalog(self, request: web.Request) -> web.StreamResponse:
-        return _json({"version": 1, "documents": [d.to_json() for d in CATALOG.values()]})
+        return json_answer({"version": 1, "documents": [d.to_json() for d in CATALOG.values()]})
 
     async def _verify_identity(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
         fmt = body.get("template_format")
         if not isinstance(fmt, str) or fmt not in TEMPLATE_SIZE:
             raise ApiError(
@@ -391,10 +372,10 @@ class ServerSimulator:
         person = _find_resident(number)
         del number
         if person is None:
-            return _json({"verified": False, "reason": "not-enrolled"})
+            return json_answer({"verified": False, "reason": "not-enrolled"})
         failures = self._failures.get(person.index, 0)
         if failures >= MAX_IDENTITY_FAILURES:
-            return _json({"verified": False, "reason": "locked", "attempts_left": 0})
+            return json_answer({"verified": False, "reason": "locked", "attempts_left": 0})
         score = max(
             similarity(template, enrolled_template(person.index, finger, fmt))
             for finger in person.enrolled_fingers
@@ -404,23 +385,23 @@ class ServerSimulator:
             self._counters["identity_matches"] += 1
             token = secrets.token_urlsafe(24)
             self._tokens[token] = _Token(person.index, kiosk_id, time.monotonic() + TOKEN_TTL_S)
-            return _json(
+            return json_answer(
                 {"verified": True, "token": token, "exempt": person.fee_exempt, "expires_in": TOKEN_TTL_S}
             )
         failures += 1
         self._failures[person.index] = failures
         left = MAX_IDENTITY_FAILURES - failures
-        return _json(
+        return json_answer(
             {"verified": False, "reason": "locked" if left == 0 else "no-match", "attempts_left": left}
         )
 
     async def _reserve(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
-        key = _key(body.get("idempotency_key"))
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
+        key = idempotency_key(body.get("idempotency_key"))
         code = body.get("document")
         options = body.get("options", [])
-        copies = _whole(body.get("copies", 1))
+        copies = json_integer(body.get("copies", 1))
         parcel = body.get("parcel")
         token = body.get("verification_token")
         if not isinstance(code, str):
@@ -452,10 +433,10 @@ class ServerSimulator:
                 raise ApiError(400, "bad-copies", f"copies must be 1..{doc.max_copies}")
             person: Resident | None = None
             if doc.needs_identity:
-                person = self._resident_for(token, kiosk_id)
+                person = self.resident_for(token, kiosk_id)
             elif parcel is None:
                 raise ApiError(400, "parcel-required", "registers are found by address or parcel number")
-            elif not parcels.resolve(parcel):
+            elif not resolve(parcel):
                 raise ApiError(404, "parcel-not-found", "no parcel has this address or lot number")
             exempt = person is not None and person.fee_exempt
             fee_total = 0 if exempt else doc.fee * copies
@@ -478,7 +459,7 @@ class ServerSimulator:
                 if existing.request_hash != request_hash:
                     raise ApiError(409, "idempotency-key-reused", "this key was used for a different request")
                 self._counters["replays"] += 1
-                response = _json(self._reservation(existing))
+                response = json_answer(self._reservation(existing))
                 response.headers["Idempotent-Replayed"] = "true"
                 return response
             spec = prepare()
@@ -528,12 +509,12 @@ class ServerSimulator:
             )
             store.insert(issuance, documents)
             log.info("reserved %s (%s x%d) for %s", issuance_id, doc.code, spec.copies, kiosk_id)
-            return _json(self._reservation(issuance))
+            return json_answer(self._reservation(issuance))
 
     async def _commit(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
-        pages = _whole(body.get("pages_printed"))
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
+        pages = json_integer(body.get("pages_printed"))
         ref = body.get("payment_ref")
         if pages is None or not 0 <= pages <= MAX_PAGES_PRINTED:
             raise ApiError(400, "bad-request", f"pages_printed must be an integer in 0..{MAX_PAGES_PRINTED}")
@@ -550,11 +531,11 @@ class ServerSimulator:
             self._require_store().commit(
                 issuance.issuance_id, pages_printed=pages, payment_ref=ref, at=dt.datetime.now(KST)
             )
-        return _json({"issuance_id": issuance.issuance_id, "state": "committed"})
+        return json_answer({"issuance_id": issuance.issuance_id, "state": "committed"})
 
     async def _void(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
         reason = body.get("reason")
         if not isinstance(reason, str) or len(reason) > 200:
             raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
@@ -563,11 +544,11 @@ class ServerSimulator:
             raise ApiError(409, "already-committed", "a committed issuance cannot be voided")
         if issuance.state == "reserved":
             self._require_store().void(issuance.issuance_id, reason=reason, at=dt.datetime.now(KST))
-        return _json({"issuance_id": issuance.issuance_id, "state": "voided"})
+        return json_answer({"issuance_id": issuance.issuance_id, "state": "voided"})
 
     async def _heartbeat(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
         if not isinstance(body.get("statuses", {}), dict):
             raise ApiError(400, "bad-request", "statuses must be an object")
         if not all(isinstance(body.get(name, ""), str) for name in ("kiosk_id", "sent_at")):
@@ -575,12 +556,12 @@ class ServerSimulator:
         self._heartbeats[kiosk_id] = body
         self._counters["heartbeats"] += 1
         commands, self._commands = self._commands, []
-        return _json({"commands": commands, "server_time": dt.datetime.now(KST).isoformat()})
+        return json_answer({"commands": commands, "server_time": dt.datetime.now(KST).isoformat()})
 
     async def _verify_document(self, request: web.Request) -> web.StreamResponse:
         found = self._require_store().lookup_document(request.match_info["number"])
         if found is None:
-            return _json(
+            return json_answer(
                 {"genuine": False, "error": "not-found", "message": "no document has this number"}, status=404
             )
         issuance, doc = found
@@ -588,7 +569,7 @@ class ServerSimulator:
         expires = issued + dt.timedelta(days=VERIFY_DAYS)
         genuine = issuance.state != "voided" and dt.datetime.now(KST) <= expires
         reason = "voided" if issuance.state == "voided" else ("" if genuine else "expired")
-        return _json(
+        return json_answer(
             {
                 "genuine": genuine,
                 "reason": reason,
@@ -616,6 +597,11 @@ class ServerSimulator:
             raise ApiError(404, "unknown-issuance", "no reservation with this idempotency key")
         return issuance
 
+    def issuance_state(self, kiosk_id: str, key: str) -> str | None:
+        """The state of this kiosk's issuance under `key` (reserved, committed, voided); None when none."""
+        issuance = self._require_store().find(kiosk_id, key)
+        return issuance.state if issuance is not None else None
+
     def _reservation(self, issuance: Issuance) -> dict[str, Any]:
         docs = self._require_store().documents(issuance.issuance_id)
         tamper = self._tamper > 0
@@ -624,46 +610,35 @@ class ServerSimulator:
         fee_total = self._overbill.popleft() if self._overbill else issuance.fee_total
         forged_pages = self._forge.popleft() if self._forge else 0
 
-        def sent(pdf: bytes) -> bytes:
-            return pdf[:-8] + bytes([pdf[-8] ^ 0x01]) + pdf[-7:] if tamper else pdf
+        def sent(d: StoredDocument) -> tuple[bytes, bytes, int, str]:
+            """The PDF, signature, page count and digest answered for `d`, after any fault."""
+            if forged_pages:
+                assert self._signing is not None
+                garbage = _forged_pdf(forged_pages)
+                return garbage, self._signing.sign(garbage), forged_pages, hashlib.sha256(garbage).hexdigest()
+            pdf = d.pdf[:-8] + bytes([d.pdf[-8] ^ 0x01]) + d.pdf[-7:] if tamper else d.pdf
+            return pdf, d.signature, d.pages, d.sha256
 
-        if forged_pages:
-            assert self._signing is not None
-            garbage = _forged_pdf(forged_pages)
-            return {
-                "issuance_id": issuance.issuance_id,
-                "fee_total": fee_total,
-                "state": issuance.state,
-                "hold_seconds": RESERVATION_HOLD_S,
-                "documents": [
-                    {
-                        "pdf_b64": base64.b64encode(garbage).decode("ascii"),
-                        "signature_b64": base64.b64encode(self._signing.sign(garbage)).decode("ascii"),
-                        "verification_number": d.verification_number,
-                        "pages": forged_pages,
-                        "sha256": hashlib.sha256(garbage).hexdigest(),
-                    }
-                    for d in docs
-                ],
-            }
+        documents = []
+        for d in docs:
+            pdf, signature, pages, sha256 = sent(d)
+            documents.append({
+                "pdf_b64": base64.b64encode(pdf).decode("ascii"),
+                "signature_b64": base64.b64encode(signature).decode("ascii"),
+                "verification_number": d.verification_number,
+                "pages": pages,
+                "sha256": sha256,
+            })
         return {
             "issuance_id": issuance.issuance_id,
             "fee_total": fee_total,
             "state": issuance.state,
             "hold_seconds": RESERVATION_HOLD_S,
-            "documents": [
-                {
-                    "pdf_b64": base64.b64encode(sent(d.pdf)).decode("ascii"),
-                    "signature_b64": base64.b64encode(d.signature).decode("ascii"),
-                    "verification_number": d.verification_number,
-                    "pages": d.pages,
-                    "sha256": d.sha256,
-                }
-                for d in docs
-            ],
+            "documents": documents,
         }
 
-    def _resident_for(self, token: str | None, kiosk_id: str) -> Resident:
+    def resident_for(self, token: str | None, kiosk_id: str) -> Resident:
+        """Whose verification token this is, for this kiosk (also for pickups); refused if unknown or expired."""
         if token is None:
             raise ApiError(401, "identity-required", "this document needs a verification token")
         entry = self._tokens.get(token)
@@ -683,13 +658,21 @@ class ServerSimulator:
                 return number
 
 
+def _queue_fault(queue: deque[int], name: str, value: int, bounds: tuple[int, int], count: int) -> None:
+    """Queue `value` for the next `count` reservation answers; bounded, so a control cannot freeze the simulator."""
+    low, high = bounds
+    if not low <= value <= high or not 1 <= count <= MAX_FAULT_COUNT:
+        raise ValueError(f"{name} {low}..{high}, count 1..{MAX_FAULT_COUNT}")
+    queue.extend([value] * count)
+
+
 def _forged_pdf(pages: int) -> bytes:
     """`%PDF-`, then bytes that only look like a page tree claiming `pages` pages."""
     return (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Pages /Count " + str(pages).encode()
             + b" >>\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
 
 
-def server_ssl_context(paths: pki.PkiPaths) -> ssl.SSLContext:
+def server_ssl_context(paths: PkiPaths) -> ssl.SSLContext:
     """TLS 1.2 with a client certificate from our CA required (mutual TLS)."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(paths.ca_cert))
     context.verify_mode = ssl.CERT_REQUIRED
@@ -713,50 +696,8 @@ def _find_resident(number: bytes) -> Resident | None:
     return by_number(text)
 
 
-def _kiosk_id(request: web.Request) -> str:
-    """The kiosk id is the CN of the client certificate the TLS layer already verified."""
-    ssl_object = request.transport.get_extra_info("ssl_object") if request.transport else None
-    cert = ssl_object.getpeercert() if ssl_object is not None else None
-    for rdn in (cert or {}).get("subject", ()):
-        for name, value in rdn:
-            if name == "commonName":
-                return str(value)
-    raise ApiError(403, "no-client-certificate", "a kiosk client certificate is required")
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    if request.content_type != "application/json":
-        raise ApiError(415, "unsupported-media-type", "send application/json")
-    try:
-        body = await request.json()
-    except ValueError as exc:
-        raise ApiError(400, "bad-json", "request body is not JSON") from exc
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad-json", "request body must be a JSON object")
-    return body
-
-
-def _whole(value: object) -> int | None:
-    """A JSON integer; 2.0 counts as one (JSON Schema "integer", as docs/openapi.yaml declares it)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
-
-
-def _key(value: object) -> str:
-    if not isinstance(value, str) or not _KEY_RE.match(value):
-        raise ApiError(400, "bad-idempotency-key", "idempotency_key: 8..128 of A-Z a-z 0-9 . _ : -")
-    return value
-
-
-def _json(payload: Mapping[str, Any], status: int = 200) -> web.Response:
-    return web.json_response(payload, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
-
-
 def _error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
-    response = _json({"error": code, "message": message}, status=status)
+    response = json_answer({"error": code, "message": message}, status=status)
     response.headers.update(headers or {})
     return response
 

@@ -22,6 +22,9 @@ from typing import Any
 
 from aiohttp import web
 
+from common.parcel_lot import parse_lot_number
+from simulators.server.api import ApiError, json_answer, kiosk_id_of
+
 # Lots 1..1200 exist: a 법정동 of a Korean city typically has a few hundred to a couple of thousand
 # 본번; the figure is the simulator's, chosen so that "123-4" exists and "1300" does not.
 MAX_MAIN = 1200
@@ -32,7 +35,6 @@ MAX_QUERY_CHARS = 200
 # Search answers list at most this many parcels (a bare lot matches one per district).
 MAX_RESULTS = 50
 
-LOT_RE = re.compile(r"^([1-9][0-9]{0,3})(?:-([0-9]{1,4}))?$")
 _BUILDING_NUMBER_RE = re.compile(r"^([1-9][0-9]{0,4})(?:-([1-9][0-9]{0,3}))?$")
 
 
@@ -161,15 +163,9 @@ def districts_matching(query: str) -> list[District]:
     return [d for d in DISTRICTS if words[-1] == d.names[-1] and _prefix_matches(words[:-1], d.names[:-1])]
 
 
-def parse_lot(lot: str) -> tuple[int, int] | None:
-    """"123-4" -> (123, 4), "123" -> (123, 0); None when it is not a lot number."""
-    m = LOT_RE.match(lot)
-    return (int(m.group(1)), int(m.group(2) or 0)) if m else None
-
-
 def by_lot(district: str | None, lot: str) -> list[Parcel]:
     """Parcels with this lot in the districts the query names (in every district when None)."""
-    parsed = parse_lot(lot)
+    parsed = parse_lot_number(lot)
     if parsed is None:
         return []
     found = districts_matching(district) if district is not None else list(DISTRICTS)
@@ -202,7 +198,7 @@ def resolve(text: str) -> list[Parcel]:
         return []
     if len(words) == 1:
         return by_lot(None, words[0])
-    if parse_lot(words[-1]) is not None:
+    if parse_lot_number(words[-1]) is not None:
         found = by_lot(" ".join(words[:-1]), words[-1])
         if found:
             return found
@@ -222,9 +218,7 @@ class Parcels:
         return {}
 
     async def _search(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import ApiError, _json, _kiosk_id  # app imports this module
-
-        _kiosk_id(request)  # kiosks only, like every other resource
+        kiosk_id_of(request)  # kiosks only, like every other resource
         query = request.rel_url.query
         district, lot, address = query.get("district"), query.get("lot"), query.get("address")
         for name, value in (("district", district), ("lot", lot), ("address", address)):
@@ -235,11 +229,11 @@ class Parcels:
         if address is not None:
             found = by_address(address)
         elif district is not None and lot is not None:
-            if parse_lot(lot) is None:
+            if parse_lot_number(lot) is None:
                 raise ApiError(400, "bad-lot", "lot must be 본번 or 본번-부번 (1-4 digits each, e.g. 123-4)")
             found = by_lot(district, lot)
         else:
             raise ApiError(400, "bad-request", "give district and lot, or address")
         if not found:
             raise ApiError(404, "parcel-not-found", "no parcel matches")
-        return _json({"parcels": [p.to_json() for p in found[:MAX_RESULTS]]})
+        return json_answer({"parcels": [p.to_json() for p in found[:MAX_RESULTS]]})

@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from drivers.card.errors import CardProtocolError
+from simulators.server.api import ApiError, json_answer, kiosk_id_of, read_body
 from simulators.smartcard.card import issuer_verify
 
 _SESSION_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -79,10 +80,8 @@ class Payments:
     # --- handlers ----------------------------------------------------------------------------
 
     async def _authorise(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import ApiError, _body, _json, _kiosk_id  # app imports this module
-
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
         session, amount = body.get("session"), body.get("amount")
         icc_data, masked = body.get("icc_data"), body.get("masked_pan")
         if not isinstance(session, str) or not _SESSION_RE.match(session):
@@ -100,7 +99,7 @@ class Payments:
             if payment.amount != amount:
                 raise ApiError(409, "conflict", "the same chip data was sent with another amount")
             self._counters["replays"] += 1
-            return _json(_answer(payment))
+            return json_answer(_answer(payment))
         self._counters["authorisations"] += 1
         reason = ""
         if self._decline_next:
@@ -113,13 +112,11 @@ class Payments:
                           decline_reason=reason)
         self._by_key[key] = payment
         self._by_ref[payment.reference] = payment
-        return _json(_answer(payment))
+        return json_answer(_answer(payment))
 
     async def _void(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import ApiError, _body, _json, _kiosk_id
-
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
         reason = body.get("reason")
         if not isinstance(reason, str) or len(reason) > 200:
             raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
@@ -131,12 +128,10 @@ class Payments:
         if payment.state == "approved":
             payment.state, payment.void_reason = "voided", reason
             self._counters["voids"] += 1
-        return _json({"reference": payment.reference, "state": "voided", "amount": payment.amount})
+        return json_answer({"reference": payment.reference, "state": "voided", "amount": payment.amount})
 
     async def _list(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import ApiError, _json, _kiosk_id
-
-        kiosk_id = _kiosk_id(request)
+        kiosk_id = kiosk_id_of(request)
         query = request.rel_url.query
         unknown = sorted(set(query) - {"session"})
         if unknown:
@@ -145,7 +140,7 @@ class Payments:
         if len(sessions) != 1 or not _SESSION_RE.match(sessions[0]):
             raise ApiError(400, "bad-request", "one session: 8..128 of A-Z a-z 0-9 . _ : -")
         found = [_listed(p) for p in self._by_ref.values() if p.kiosk_id == kiosk_id and p.session == sessions[0]]
-        return _json({"session": sessions[0], "payments": found})
+        return json_answer({"session": sessions[0], "payments": found})
 
 
 def _listed(payment: Payment) -> dict[str, Any]:

@@ -21,17 +21,15 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
 from common.clock import KST
 from simulators.residents import Resident, resident
-from simulators.server import parcels
+from simulators.server.api import ApiError, IssueSpec, idempotency_key, json_answer, kiosk_id_of, read_body
 from simulators.server.catalog import CATALOG
-
-if TYPE_CHECKING:
-    from simulators.server.app import IssueSpec, ServerSimulator
+from simulators.server.parcels import resolve
 
 # A week to collect: the simulator's choice (the online service sets the real validity); long
 # enough to pass by a kiosk, short enough that forgotten codes do not pile up.
@@ -65,10 +63,22 @@ class Pickup:
         }
 
 
+class IssuingServer(Protocol):
+    """What pickups need of the server they live in (app.ServerSimulator): its tokens and reservations."""
+
+    def resident_for(self, token: str | None, kiosk_id: str) -> Resident: ...
+
+    def issuance_state(self, kiosk_id: str, key: str) -> str | None: ...
+
+    async def reserve_under_key(
+        self, kiosk_id: str, key: str, request_hash: str, prepare: Callable[[], IssueSpec]
+    ) -> web.Response: ...
+
+
 class Pickups:
     """Codes handed out by the online service, and their use at kiosks."""
 
-    def __init__(self, api: str, server: ServerSimulator) -> None:
+    def __init__(self, api: str, server: IssuingServer) -> None:
         self._api = api
         self._server = server
         self._by_code: dict[str, Pickup] = {}
@@ -102,7 +112,7 @@ class Pickups:
             raise ValueError(f"no such document {document!r}")
         if not 1 <= int(copies) <= doc.max_copies:
             raise ValueError(f"copies must be 1..{doc.max_copies}")
-        if not doc.needs_identity and (parcel is None or not parcels.resolve(parcel)):
+        if not doc.needs_identity and (parcel is None or not resolve(parcel)):
             raise ValueError("a register needs an existing parcel")
         fee = 0 if prepaid or person.fee_exempt else doc.fee * int(copies)
         code = self._new_code()
@@ -128,17 +138,13 @@ class Pickups:
     # --- handlers ----------------------------------------------------------------------------
 
     async def _lookup(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import _json, _kiosk_id  # app imports this module
-
-        _kiosk_id(request)
-        return _json(self._usable(request.match_info["code"]).to_json())
+        kiosk_id_of(request)
+        return json_answer(self._usable(request.match_info["code"]).to_json())
 
     async def _reserve(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import ApiError, IssueSpec, _body, _key, _kiosk_id
-
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
-        key = _key(body.get("idempotency_key"))
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
+        key = idempotency_key(body.get("idempotency_key"))
         token = body.get("verification_token")
         if token is not None and not isinstance(token, str):
             raise ApiError(400, "bad-request", "verification_token must be a string")
@@ -150,7 +156,7 @@ class Pickups:
             pickup = self._usable(code)
             person = resident(pickup.resident_index)
             if pickup.needs_identity:
-                who = self._server._resident_for(token, kiosk_id)
+                who = self._server.resident_for(token, kiosk_id)
                 if who.index != pickup.resident_index:
                     raise ApiError(403, "pickup-other-resident", "this code belongs to another resident")
             pickup.holder = (kiosk_id, key)
@@ -164,14 +170,12 @@ class Pickups:
 
     def _state(self, pickup: Pickup) -> str:
         if pickup.holder is not None:
-            issuance = self._server._require_store().find(*pickup.holder)
-            if issuance is not None and issuance.state != "voided":
-                return "used" if issuance.state == "committed" else "held"
+            state = self._server.issuance_state(*pickup.holder)
+            if state is not None and state != "voided":
+                return "used" if state == "committed" else "held"
         return "expired" if dt.datetime.now(KST) >= pickup.expires_at else "open"
 
     def _usable(self, code: str) -> Pickup:
-        from simulators.server.app import ApiError
-
         _check_code(code)
         pickup = self._by_code.get(code)
         if pickup is None:
@@ -191,8 +195,6 @@ class Pickups:
 
 
 def _check_code(code: str) -> None:
-    from simulators.server.app import ApiError
-
     if not _CODE_RE.match(code):
         raise ApiError(400, "bad-request", f"a pickup code is {CODE_DIGITS} digits")
 

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from common.clock import KST
+from simulators.server.api import ApiError, idempotency_key, json_answer, json_integer, kiosk_id_of, read_body
 
 # Korean coins and bills in circulation (Bank of Korea): 10, 50, 100, 500 won coins (1 and 5 won
 # are no longer issued); 1,000, 5,000, 10,000 and 50,000 won notes.
@@ -87,11 +88,9 @@ class Settlements:
         return out
 
     async def _settle(self, request: web.Request) -> web.StreamResponse:
-        from simulators.server.app import ApiError, _body, _json, _key, _kiosk_id  # app imports this module
-
-        kiosk_id = _kiosk_id(request)
-        body = await _body(request)
-        key = _key(body.get("idempotency_key"))
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
+        key = idempotency_key(body.get("idempotency_key"))
         counted = _counts(body.get("counted"), "counted")
         journal = _counts(body.get("journal"), "journal")
         emptied_at = body.get("emptied_at")
@@ -104,7 +103,7 @@ class Settlements:
         if existing is not None:
             if existing.request_hash != request_hash:
                 raise ApiError(409, "idempotency-key-reused", "this key was used for other counts")
-            response = _json(existing.answer())
+            response = json_answer(existing.answer())
             response.headers["Idempotent-Replayed"] = "true"
             return response
         counted_won, journal_won = _won(counted), _won(journal)
@@ -123,19 +122,17 @@ class Settlements:
             request_hash=request_hash,
         )
         self._by_key[(kiosk_id, key)] = settlement
-        return _json(settlement.answer())
+        return json_answer(settlement.answer())
 
 
 def _counts(value: object, name: str) -> dict[str, int]:
-    from simulators.server.app import ApiError, _whole
-
     if not isinstance(value, dict):
         raise ApiError(400, "bad-request", f"{name} must be an object of denomination: count")
     out: dict[str, int] = {}
     for denomination, raw in value.items():
         if denomination not in DENOMINATIONS:
             raise ApiError(400, "bad-denomination", f"{name}: unknown denomination {denomination[:20]!r}")
-        count = _whole(raw)
+        count = json_integer(raw)
         if count is None or not 0 <= count <= MAX_COUNT:
             raise ApiError(400, "bad-request", f"{name}[{denomination}] must be an integer in 0..{MAX_COUNT}")
         if count:

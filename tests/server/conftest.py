@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from common.clock import VirtualClock
-from kiosk.server_client import IssuanceClient, ServerConfig
+from drivers.issuance_server import IssuanceClient, ServerConfig
 from simulators.server import ServerSimulator
 from simulators.server.pki import PkiPaths, generate_pki
 

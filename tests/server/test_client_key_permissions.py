@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from common.clock import VirtualClock
-from kiosk.server_client import IssuanceClient, KeyFileExposed, ServerConfig
+from drivers.issuance_server import IssuanceClient, KeyFileExposed, ServerConfig
 from simulators.server.pki import PkiPaths
 
 

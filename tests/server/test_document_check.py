@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from kiosk.document_check import document_problem
+from drivers.issuance_server import document_problem
 from simulators.residents import resident
 from simulators.server.catalog import CATALOG
 from simulators.server.render import RenderRequest, render

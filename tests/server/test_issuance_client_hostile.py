@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from one_answer_server import OneAnswerServer, json_values
 
 from common.clock import MonotonicClock
-from kiosk.server_client import IssuanceClient, ServerConfig, ServerError, ServerProtocolError
+from drivers.issuance_server import IssuanceClient, ServerConfig, ServerError, ServerProtocolError
 from simulators.server.pki import PkiPaths
 
 

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from common.clock import VirtualClock
 from common.status import DeviceState, DeviceStatus, SupplyLevel
-from kiosk.server_client import (
+from drivers.issuance_server import (
     DocumentSignatureInvalid,
     IssuanceClient,
     ServerConfig,

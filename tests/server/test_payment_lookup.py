@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from common.clock import VirtualClock
-from kiosk.server_client import IssuanceClient, ServerConfig, ServerUnavailable
+from drivers.issuance_server import IssuanceClient, ServerConfig, ServerUnavailable
 from simulators.server import ServerSimulator
 from simulators.server.pki import PkiPaths
 

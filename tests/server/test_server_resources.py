@@ -20,7 +20,7 @@ from one_answer_server import OneAnswerServer, json_values
 from pypdf import PdfReader
 
 from common.clock import KST, MonotonicClock, VirtualClock
-from kiosk.server_client import IssuanceClient, ServerConfig, ServerError, ServerRejected
+from drivers.issuance_server import IssuanceClient, ServerConfig, ServerError, ServerRejected
 from simulators import residents
 from simulators.server import ServerSimulator
 from simulators.server.parcels import MAX_MAIN
@@ -247,7 +247,7 @@ async def test_a_kiosk_clock_hours_off_warns_once(
     client = IssuanceClient(make_config(server.base_url), clock=wrong, retry_base=0.001)
     try:
         assert client.clock_skew_seconds is None
-        with caplog.at_level(logging.INFO, logger="kiosk.server_client"):
+        with caplog.at_level(logging.INFO, logger="drivers.issuance_server.client"):
             await client.catalog()
             await client.heartbeat({})
             await client.search_parcels(BORAM, "1")
@@ -264,7 +264,7 @@ async def test_a_kiosk_clock_in_time_is_quiet(
     right = VirtualClock(start=dt.datetime.now(KST))
     client = IssuanceClient(make_config(server.base_url), clock=right, retry_base=0.001)
     try:
-        with caplog.at_level(logging.INFO, logger="kiosk.server_client"):
+        with caplog.at_level(logging.INFO, logger="drivers.issuance_server.client"):
             await client.catalog()
     finally:
         await client.close()

@@ -18,7 +18,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from one_answer_server import OneAnswerServer
 
 from common.clock import MonotonicClock
-from kiosk.server_client import IssuanceClient, ServerConfig, ServerTLSError
+from drivers.issuance_server import IssuanceClient, ServerConfig, ServerTLSError
 from simulators.server.pki import PkiPaths
 
 _NOW = dt.datetime.now(dt.UTC)
