@@ -21,8 +21,9 @@ from drivers.cash.client import CashAcceptor, CashConfig
 from drivers.fingerprint.client import open_reader
 from drivers.receipt_printer.client import ReceiptPrinter
 from kiosk.config import KioskConfig
-from kiosk.controller import Devices, Kiosk
+from kiosk.controller import Kiosk
 from kiosk.journal import Journal
+from kiosk.ports import Devices
 from kiosk.server_client import IssuanceClient, ServerConfig
 from kiosk.views import Intent, View
 
