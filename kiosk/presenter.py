@@ -13,7 +13,7 @@ from kiosk.machine import S
 from kiosk.views import DeviceLine, OptionChoice, View
 
 if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
+    from kiosk.readout import Readout as Kiosk  # what the presenter reads of kiosk.controller.Kiosk
 
 SCREEN_OF_STATE = {
     S.BOOT: "boot",
