@@ -141,9 +141,9 @@ class Kiosk:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        for state in self.machine.states.values():
-            for child in [state, *getattr(state, "states", {}).values()]:
-                for timer in getattr(child, "runner", {}).values():
+        for state in self.machine.states.values():  # ClockedTimeout states, nested one level (session/...)
+            for child in [state, *state.states.values()]:
+                for timer in child.runner.values():
                     timer.cancel()
 
     @property

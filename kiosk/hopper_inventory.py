@@ -12,7 +12,7 @@ Coins that residents insert do not add: our coin acceptor's sorter routes every 
 (ccTalk sorter path 1), not to the hopper. A booth whose acceptor routes the hopper's denomination
 into the hopper would add `coin_credited` rows of that value here.
 
-The low probe is applied on top, as a cap (kiosk.controller `_change_available`).
+The low probe is applied on top, as a cap (kiosk.controller `change_available`).
 """
 
 from __future__ import annotations

@@ -234,7 +234,7 @@ class Till:
                 self._ctx.record("device", "cash_events_lost", ref=device, count=count,
                                  for_session=session.id if session is not None and not session.closed else "")
             case CashFault():
-                log.warning("cash device reports %s: %s", "CashFault", event)
+                log.warning("cash device reports a fault: %s", event)
                 self._ctx.record("device", "cash_fault", ref="CashFault", detail=str(event))
 
     def _tell(self, message: str) -> None:
