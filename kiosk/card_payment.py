@@ -21,17 +21,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from drivers.card.client import CardAuthorisationRequest
-from drivers.card.errors import CardError, CardRemoved, NoCard, ReaderUnavailable
-from drivers.card.payment_method import Authorisation, EmvCardPaymentMethod, PaymentMethod
+from drivers.card import (
+    Authorisation,
+    CardAuthorisationRequest,
+    CardError,
+    CardEvent,
+    CardInserted,
+    CardRemoved,
+    EmvCardPaymentMethod,
+    NoCard,
+    PaymentMethod,
+    ReaderUnavailable,
+)
 from kiosk.card_recovery import NO_ANSWER, reconcile
+from kiosk.context import Context
 from kiosk.machine import S
-
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
-    from kiosk.session import Session
+from kiosk.ports import CardPort
+from kiosk.session import Session
+from kiosk.till import Till
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +69,9 @@ def decline_message(auth: Authorisation) -> str:
 class CardPayment:
     """One card payment at a time, for the session in the pay state."""
 
-    def __init__(self, kiosk: Kiosk, method: PaymentMethod | None = None) -> None:
-        self.kiosk = kiosk
+    def __init__(self, ctx: Context, till: Till, method: PaymentMethod | None = None) -> None:
+        self._ctx = ctx
+        self._till = till  # where an approved authorisation lands, and what re-opens the cash acceptors
         self._method = method  # a certified payment module may be injected; else our EMV reader
         self._task: asyncio.Task[Any] | None = None
         self._card_in = asyncio.Event()
@@ -73,8 +83,8 @@ class CardPayment:
     # ------------------------------------------------------------------ wiring
 
     @property
-    def reader(self) -> Any:
-        return getattr(self.kiosk.devices, "card", None)
+    def reader(self) -> CardPort | None:
+        return self._ctx.devices.card
 
     def method(self) -> PaymentMethod | None:
         if self._method is None and self.reader is not None:
@@ -83,30 +93,27 @@ class CardPayment:
 
     def offered(self) -> bool:
         """`pay:card` is shown only when the card is enabled and its reader can serve now."""
-        status = self.kiosk.statuses.get("card_reader")
-        return (self.kiosk.config.card.enabled and self.method() is not None
+        status = self._ctx.statuses.get("card_reader")
+        return (self._ctx.config.card.enabled and self.method() is not None
                 and status is not None and status.usable)
 
     def masked_pan(self, session_id: str) -> str:
         return self._masked[1] if self._masked[0] == session_id else ""
 
-    def on_event(self, event: Any) -> None:
+    def on_event(self, event: CardEvent) -> None:
         """Card inserted / removed, from the reader's monitor (on the loop)."""
-        if type(event).__name__ == "CardInserted":
+        if isinstance(event, CardInserted):
             self._card_in.set()
             if self.phase:
-                self.kiosk.note_activity()
+                self._ctx.note_activity()
         else:
             self._card_in.clear()
             if self.phase in ("reading", "authorising"):
                 self._removed = True
 
-    def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
-        self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
-
     def _card_present(self) -> bool:
         reader = self.reader
-        return bool(getattr(reader, "card_present", False)) if reader is not None else self._card_in.is_set()
+        return reader.card_present if reader is not None else self._card_in.is_set()
 
     # ------------------------------------------------------------------ paying
 
@@ -120,22 +127,22 @@ class CardPayment:
         previous = self._task
         if previous is not None and not previous.done() and self._reopening_cash:
             await asyncio.wait({previous})
-        session = self.kiosk.session
-        if (session is None or self.kiosk.state != S.PAY or session.payment_complete or session.remaining <= 0
+        session = self._ctx.session
+        if (session is None or self._ctx.state != S.PAY or session.payment_complete or session.remaining <= 0
                 or not self.offered() or (self._task is not None and not self._task.done())):
             return
-        self._task = self.kiosk._spawn(self._pay(session), "card")
+        self._task = self._ctx.spawn(self._pay(session), "card")
 
     async def _pay(self, session: Session) -> None:
         method = self.method()
         assert method is not None
-        till = self.kiosk.till
+        till = self._till
         await till.hold_cash(session)
         self._removed = False
         try:
             self.phase = "insert"
             session.payment_message = "card-insert"
-            self.kiosk.publish()
+            self._ctx.publish()
             if not self._card_present():
                 self._card_in.clear()
                 await self._card_in.wait()
@@ -145,19 +152,19 @@ class CardPayment:
                 return
             self.phase = "reading"
             session.payment_message = "card-reading"
-            self.kiosk.publish()
-            self._record(session.id, "card_attempt", amount)
+            self._ctx.publish()
+            self._ctx.record(session.id, "card_attempt", amount)
             auth = await self._authorise(method, session, amount)
             if auth is None:
                 return
             if not auth.approved:
-                self._record(session.id, "card_declined", ref=auth.decline_reason, masked_pan=auth.masked_pan)
+                self._ctx.record(session.id, "card_declined", ref=auth.decline_reason, masked_pan=auth.masked_pan)
                 session.payment_message = decline_message(auth)
                 return
             if self._removed or (isinstance(method, EmvCardPaymentMethod) and not self._card_present()):
                 # Pulled out before the kiosk finished with it: reverse, charge nothing.
-                self._record(session.id, "card_authorised", auth.amount, ref=auth.reference,
-                             masked_pan=auth.masked_pan)
+                self._ctx.record(session.id, "card_authorised", auth.amount, ref=auth.reference,
+                                 masked_pan=auth.masked_pan)
                 await self.void(auth, reason="card-removed-early")
                 session.payment_message = "card-removed"
                 return
@@ -166,13 +173,13 @@ class CardPayment:
             await till.card_paid(session, auth)
         finally:
             self.phase = ""
-            if self.kiosk.state == S.PAY and self.kiosk.session is session and not session.payment_complete:
+            if self._ctx.state == S.PAY and self._ctx.session is session and not session.payment_complete:
                 self._reopening_cash = True
                 try:
                     await till.accept_cash(session)
                 finally:
                     self._reopening_cash = False
-            self.kiosk.publish()
+            self._ctx.publish()
 
     async def _authorise(self, method: PaymentMethod, session: Session, amount: int) -> Authorisation | None:
         """Read the card and authorise; None (with the reason on the screen) when the card could not be read."""
@@ -183,7 +190,7 @@ class CardPayment:
                 retry = (attempt < READ_ATTEMPTS and card_error_message(exc) == "card-unreadable"
                          and not self._removed and self._card_present())
                 log.info("card read failed (%s)%s", type(exc).__name__, "; reading again" if retry else "")
-                self._record(session.id, "card_read_failed", ref=type(exc).__name__, attempt=attempt)
+                self._ctx.record(session.id, "card_read_failed", ref=type(exc).__name__, attempt=attempt)
                 if not retry:
                     session.payment_message = card_error_message(exc)
                     return None
@@ -193,21 +200,21 @@ class CardPayment:
         """The online half of `EmvCardPaymentMethod.authorise`: the server's payment API."""
         session_id = request.session_id
         self.phase = "authorising"
-        session = self.kiosk.session
+        session = self._ctx.session
         if session is not None and session.id == session_id:
             session.payment_message = "card-authorising"
-        self.kiosk.publish()
-        self._record(session_id, "card_authorise_intent", request.amount, masked_pan=request.masked_pan)
-        server = self.kiosk.server
+        self._ctx.publish()
+        self._ctx.record(session_id, "card_authorise_intent", request.amount, masked_pan=request.masked_pan)
+        server = self._ctx.server
         try:
             answer = await server.authorise_payment(session_id, amount=request.amount,
                                                     icc_data=request.icc_data, masked_pan=request.masked_pan)
         except Exception as exc:
             log.warning("card authorisation not answered: %s", type(exc).__name__)
-            self._record(session_id, "card_authorise_failed", ref=type(exc).__name__)
+            self._ctx.record(session_id, "card_authorise_failed", ref=type(exc).__name__)
             # The server may have approved and its answer been lost on the way back: ask it what this
             # session was charged and void what the journal does not know (the resident may try again).
-            await reconcile(self.kiosk, session_id, reason="answer-lost", final=False)
+            await reconcile(self._ctx, self, session_id, reason="answer-lost", final=False)
             return Authorisation(approved=False, amount=request.amount, session_id=session_id,
                                  masked_pan=request.masked_pan, decline_reason=NO_ANSWER)
         return Authorisation(approved=answer.approved, amount=answer.amount, session_id=session_id,
@@ -215,14 +222,14 @@ class CardPayment:
                              decline_reason=answer.reason)
 
     async def _void_online(self, auth: Authorisation) -> None:
-        server = self.kiosk.server
+        server = self._ctx.server
         await server.void_payment(auth.reference, reason="kiosk-void")
 
     # ------------------------------------------------------------------ giving it back
 
     async def void(self, auth: Authorisation, *, reason: str) -> bool:
         """Cancel an approved authorisation (journal `card_voided`); False when it could not be delivered."""
-        self._record(auth.session_id, "card_void_intent", auth.amount, ref=auth.reference, reason=reason)
+        self._ctx.record(auth.session_id, "card_void_intent", auth.amount, ref=auth.reference, reason=reason)
         method = self.method()
         try:
             if method is not None:
@@ -231,9 +238,9 @@ class CardPayment:
                 await self._void_online(auth)
         except Exception as exc:
             log.error("card authorisation %s not voided: %s", auth.reference, type(exc).__name__)
-            self._record(auth.session_id, "card_void_failed", ref=auth.reference, error=type(exc).__name__)
+            self._ctx.record(auth.session_id, "card_void_failed", ref=auth.reference, error=type(exc).__name__)
             return False
-        self._record(auth.session_id, "card_voided", auth.amount, ref=auth.reference, masked_pan=auth.masked_pan)
+        self._ctx.record(auth.session_id, "card_voided", auth.amount, ref=auth.reference, masked_pan=auth.masked_pan)
         return True
 
     async def finish(self, session: Session) -> None:

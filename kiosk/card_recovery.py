@@ -21,18 +21,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
-from drivers.card.payment_method import Authorisation
-
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
-    from kiosk.journal import Entry
+from drivers.card import Authorisation
+from kiosk.context import Books
+from kiosk.journal import Entry
 
 log = logging.getLogger(__name__)
 
 # The decline kiosk.card_payment journals for an authorisation that got no answer: not an answer.
 NO_ANSWER = "authorisation-unavailable"
+
+
+class CardVoids(Protocol):
+    """Who gives a card authorisation back (kiosk.card_payment.CardPayment)."""
+
+    async def void(self, auth: Authorisation, *, reason: str) -> bool:
+        """Void `auth` at the acquirer (journaled); False when the void could not be delivered."""
+        ...
 
 
 def lookup_owed(rows: Iterable[Entry]) -> bool:
@@ -59,18 +65,18 @@ def sessions_owing_lookup(rows: Iterable[Entry]) -> list[str]:
     return [s for s, own in by_session.items() if lookup_owed(own)]
 
 
-async def reconcile(kiosk: Kiosk, session_id: str, *, reason: str, final: bool) -> bool:
+async def reconcile(books: Books, cards: CardVoids, session_id: str, *, reason: str, final: bool) -> bool:
     """Ask the server what `session_id` was charged; journal and void every approval the journal does
     not know. False when the server could not be asked (`card_lookup_pending`) or a void did not go
     through (`card_void_failed`, which the outbox delivers): both are kept for later."""
-    rows = kiosk.journal.entries(session_id)
-    server = kiosk.server
+    rows = books.journal.entries(session_id)
+    server = books.server
     try:
         payments = await server.session_payments(session_id)
     except Exception as exc:
         log.warning("cannot ask the server what session %s was charged: %s", session_id[:8], type(exc).__name__)
         if not _pending_noted(rows):
-            _record(kiosk, session_id, "card_lookup_pending", ref=type(exc).__name__, reason=reason)
+            books.record(session_id, "card_lookup_pending", ref=type(exc).__name__, reason=reason)
         return False
     known = {e.ref for e in rows if e.kind == "card_authorised"}
     recovered = 0
@@ -82,11 +88,11 @@ async def reconcile(kiosk: Kiosk, session_id: str, *, reason: str, final: bool) 
                   session_id[:8], payment.amount, payment.reference)
         auth = Authorisation(approved=True, amount=payment.amount, session_id=session_id,
                              reference=payment.reference, masked_pan=payment.masked_pan)
-        _record(kiosk, session_id, "card_authorised", payment.amount, ref=payment.reference,
-                masked_pan=payment.masked_pan, recovered=True)
+        books.record(session_id, "card_authorised", payment.amount, ref=payment.reference,
+                     masked_pan=payment.masked_pan, recovered=True)
         recovered += payment.amount
-        all_voided = await kiosk.card_payment.void(auth, reason=reason) and all_voided
-    _record(kiosk, session_id, "card_reconciled", recovered, final=final, payments=len(payments))
+        all_voided = await cards.void(auth, reason=reason) and all_voided
+    books.record(session_id, "card_reconciled", recovered, final=final, payments=len(payments))
     return all_voided
 
 
@@ -99,6 +105,3 @@ def _pending_noted(rows: list[Entry]) -> bool:
             return False
     return False
 
-
-def _record(kiosk: Kiosk, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
-    kiosk.journal.record(session_id, kind, at=kiosk.stamp(), amount=amount, ref=ref, **detail)

@@ -24,15 +24,18 @@ from typing import Any
 from common.clock import Clock
 from common.parcel_lot import is_lot_number
 from common.status import DeviceState, DeviceStatus
+from drivers.card import CardEvent
+from drivers.cash import CashEvent
 from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
 from kiosk.hopper_inventory import HopperInventory, record_refill
+from kiosk.identify import NUMBER_REJECTED, identify
 from kiosk.issuing import Issuer
-from kiosk.journal import Journal, JournalUnwritable
-from kiosk.machine import S, build_machine
+from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
+from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.outbox import deliver_owed
-from kiosk.ports import A4Port, CashPort, FingerprintPort, ReceiptPort, ServerPort
+from kiosk.ports import Devices, ServerPort
 from kiosk.presenter import present
 from kiosk.session import Session
 from kiosk.till import Till
@@ -63,18 +66,6 @@ SETTLING_FAILED = "settling-failed"  # a bug stopped settling twice: the next bo
 
 
 @dataclass
-class Devices:
-    fingerprint: FingerprintPort | None
-    cash: CashPort
-    receipt: ReceiptPort | None
-    a4: A4Port
-    card: Any = None  # drivers.card.client.CardReader when [card] enabled = true
-
-    def all(self) -> list[Any]:
-        return [d for d in (self.fingerprint, self.cash, self.receipt, self.a4, self.card) if d is not None]
-
-
-@dataclass
 class Published:
     """The last views, for tests and the scenario runner (the screens get each one as it comes)."""
 
@@ -93,6 +84,7 @@ class Kiosk:
         self.config = config
         self.clock = clock
         self.journal = journal
+        self.record = Recorder(journal, clock)
         self.devices = devices
         self.server = server
         self._publish_cb = publish
@@ -123,15 +115,16 @@ class Kiosk:
         self._stopping = False
         self.hopper = HopperInventory(journal, config.cash.hopper_coin)
         self.till = Till(self)
-        self.card_payment = CardPayment(self)
-        self.issuer = Issuer(self)
+        self.card_payment = CardPayment(self, self.till)
+        self.till.card = self.card_payment
+        self.issuer = Issuer(self, self.till, self.card_payment)
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
 
     async def run(self) -> None:
         """Enter the machine's first state; everything after is driven by events."""
-        self._spawn(self._heartbeat_loop(), "heartbeat")
+        self.spawn(self._heartbeat_loop(), "heartbeat")
         await self.enter_boot()
 
     async def stop(self) -> None:
@@ -144,9 +137,9 @@ class Kiosk:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        for state in self.machine.states.values():
-            for child in [state, *getattr(state, "states", {}).values()]:
-                for timer in getattr(child, "runner", {}).values():
+        for state in self.machine.states.values():  # ClockedTimeout states, nested one level (session/...)
+            for child in [state, *state.states.values()]:
+                for timer in child.runner.values():
                     timer.cancel()
 
     @property
@@ -157,11 +150,11 @@ class Kiosk:
     @property
     def availability(self) -> Availability:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
-                      fees=self.catalog_fees, change_available=self._change_available(),
+                      fees=self.catalog_fees, change_available=self.change_available(),
                       operator_hold=self.operator_hold,
                       controller_fault=self.journal_fault or self.recovery_fault)
 
-    def _change_available(self) -> int:
+    def change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
         (kiosk.hopper_inventory), capped by what the hopper's sensors allow (a tripped low probe, a
         payout that found it empty). 0 when either is unknown.
@@ -185,13 +178,13 @@ class Kiosk:
 
     def refill_hopper(self, coins: int, *, source: str) -> None:
         """Journal that the hopper now holds `coins` coins (a technician's refill; the first boot's float)."""
-        record_refill(self.journal, coins=coins, coin=self.config.cash.hopper_coin, at=self.stamp(), source=source)
+        record_refill(self.journal, coins=coins, coin=self.config.cash.hopper_coin, at=stamp(self.clock), source=source)
         log.info("hopper refilled: %d coins of %d won (%s)", coins, self.config.cash.hopper_coin, source)
         self.publish()
 
     # ------------------------------------------------------------------ task plumbing
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.create_task(self._guard(coro, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -199,12 +192,12 @@ class Kiosk:
         task.add_done_callback(lambda _: coro.close())
         return task
 
-    def _spawn_for_state(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+    def spawn_for_state(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Work that belongs to the current state: cancelled if the session moves on without it."""
         old = self._state_tasks.pop(name, None)
         if old is not None and not old.done():
             old.cancel()
-        self._state_tasks[name] = self._spawn(coro, name)
+        self._state_tasks[name] = self.spawn(coro, name)
 
     def _cancel_state_task(self, name: str) -> None:
         task = self._state_tasks.pop(name, None)
@@ -253,7 +246,7 @@ class Kiosk:
             # The journal refused a write: nothing can be settled until it is fixed. Once the settling
             # task has stopped, an OK pressed meanwhile is honoured.
             self.publish()
-            self._spawn(self._after_settling_stops(session), "settle-stopped")
+            self.spawn(self._after_settling_stops(session), "settle-stopped")
             return
         settling = self._state_tasks.get("settle")
         if where != "settle" and settling is not None and not settling.done():
@@ -263,7 +256,7 @@ class Kiosk:
             # again; every step of it is idempotent against the journal.
             session.settle_tries += 1
             self.publish()
-            self._spawn_for_state(self._settle(), "settle")
+            self.spawn_for_state(self._settle(), "settle")
             return
         log.critical("OUT OF SERVICE: session %s could not be settled after a bug; the next boot's recovery "
                      "settles it from the journal", session.id[:8])
@@ -303,7 +296,7 @@ class Kiosk:
         log.critical("OUT OF SERVICE: the journal cannot be written, so no money is taken: %s. A technician "
                      "must free the disk or replace the storage, then restart the kiosk", error)
         if not self._stopping:
-            self._spawn(self._stop_taking_money(), "journal-fault")
+            self.spawn(self._stop_taking_money(), "journal-fault")
 
     async def _stop_taking_money(self) -> None:
         await self.till.inhibit()
@@ -345,10 +338,10 @@ class Kiosk:
         self.statuses[status.device] = status
         if previous != status:
             log.info("device %s: %s %s", status.device, status.state.value, status.reason)
-            self._spawn(self._health_changed(), "health")
+            self.spawn(self._health_changed(), "health")
             if status.device == "cash" and takes_bills(previous) != takes_bills(status):
                 # The stacker filled or was emptied while a fee is taken: open or close the validator.
-                self._spawn(self.till.bills_changed(), "bills")
+                self.spawn(self.till.bills_changed(), "bills")
 
     async def _health_changed(self) -> None:
         """Out of service when hardware stops every issuance, back by itself when it is fixed.
@@ -385,10 +378,10 @@ class Kiosk:
         await self.issuer.check_printers()
         return bool(self.availability.out_of_service_reason) and self._before_payment()
 
-    def on_cash_event(self, event: Any) -> None:
+    def on_cash_event(self, event: CashEvent) -> None:
         self.till.post(event)
 
-    def on_card_event(self, event: Any) -> None:
+    def on_card_event(self, event: CardEvent) -> None:
         self.card_payment.on_event(event)
 
     # ------------------------------------------------------------------ states
@@ -396,16 +389,15 @@ class Kiosk:
     async def enter_boot(self) -> None:
         self.boot_step = "starting"
         self.publish()
-        self._spawn(self._boot(), "boot")
+        self.spawn(self._boot(), "boot")
 
     async def _boot(self) -> None:
         # What the previous run left ends here: money the acceptors report from now on (a coin taken
         # just before the kill, replayed) opens sessions of this run, which settle themselves.
         left_by_previous_run = self.journal.last_seq()
-        resume = getattr(self.devices.cash, "resume_from", None)
-        if resume is not None:
-            # Coins and bills the acceptors took while the kiosk was down are credited, not skipped.
-            resume(coin=self.journal.last_cash_counter("coin"), bill=self.journal.last_cash_counter("bill"))
+        # Coins and bills the acceptors took while the kiosk was down are credited, not skipped.
+        self.devices.cash.resume_from(coin=self.journal.last_cash_counter("coin"),
+                                      bill=self.journal.last_cash_counter("bill"))
         for device in self.devices.all():
             await device.start()
             if device is self.devices.cash:
@@ -424,18 +416,15 @@ class Kiosk:
         """The acceptors' event counters, when the journal has none yet: without them a crash before
         the first credit would leave the next run nowhere to resume from, and money the acceptors
         took meanwhile would be skipped instead of given back."""
-        counters = getattr(self.devices.cash, "event_counters", None)
-        if counters is None:
-            return
-        unknown = {part: value for part, value in counters().items()
-                   if part in ("coin", "bill") and self.journal.last_cash_counter(part) is None}
+        unknown: dict[str, Any] = {part: value for part, value in self.devices.cash.event_counters().items()
+                                   if part in ("coin", "bill") and self.journal.last_cash_counter(part) is None}
         if unknown:
-            self.journal.record("device", "cash_counters", at=self.stamp(), **unknown)
+            self.record("device", "cash_counters", **unknown)
 
     async def enter_selftest(self) -> None:
         self.boot_step = "selftest"
         self.publish()
-        self._spawn(self._selftest(), "selftest")
+        self.spawn(self._selftest(), "selftest")
 
     async def _selftest(self) -> None:
         await self._refresh_catalog()
@@ -490,7 +479,7 @@ class Kiosk:
                 if not was_ok:
                     await self._refresh_catalog()
                 if not self.journal_fault:  # a delivery is journaled; it waits for a writable journal
-                    await deliver_owed(self)
+                    await deliver_owed(self, self.card_payment)
                 await self._obey(commands)
             if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
                 self.publish()
@@ -522,9 +511,9 @@ class Kiosk:
         # The next resident is a stranger: the last one's language choice is not theirs.
         self.language = self.default_language
         self.publish()
-        self._spawn(self.till.inhibit(), "inhibit")
+        self.spawn(self.till.inhibit(), "inhibit")
         # A session that ended on a printer fault (a jam, an empty tray) leaves the kiosk unfit.
-        self._spawn(self._health_changed(), "health")
+        self.spawn(self._health_changed(), "health")
 
     async def enter_out_of_service(self) -> None:
         self._end_session()
@@ -532,7 +521,7 @@ class Kiosk:
         self.out_of_service_since = self.clock.now().strftime("%H:%M")
         log.warning("out of service: %s", self.out_of_service_reason)
         self.publish()
-        self._spawn(self.till.inhibit(), "inhibit")
+        self.spawn(self.till.inhibit(), "inhibit")
 
     async def enter_maintenance(self) -> None:
         self.publish()
@@ -540,9 +529,9 @@ class Kiosk:
     async def enter_choose(self) -> None:
         if self.session is None:
             self.session = Session()
-            self.journal.record(self.session.id, "session_opened", at=self.stamp())
+            self.record(self.session.id, "session_opened")
             # The receipt printer is only heard when asked: ask now, before this resident pays.
-            self._spawn(self.issuer.check_printers(), "printers")
+            self.spawn(self.issuer.check_printers(), "printers")
         self.publish()
 
     async def enter_parcel(self) -> None:
@@ -558,7 +547,7 @@ class Kiosk:
         assert self.session is not None
         self.session.guidance = "place"
         self.publish()
-        self._spawn_for_state(self._identify(), "identify")
+        self.spawn_for_state(self._identify(), "identify")
 
     async def enter_options(self) -> None:
         self.publish()
@@ -568,8 +557,8 @@ class Kiosk:
         self.session.total = self.till.quote(self.session)
         self._pay_deadline = self.clock.monotonic() + self.config.timeouts.payment
         self.publish()
-        self._spawn_for_state(self.till.take_fee(), "pay")
-        self._spawn_for_state(self._count_down_payment(), "pay-clock")
+        self.spawn_for_state(self.till.take_fee(), "pay")
+        self.spawn_for_state(self._count_down_payment(), "pay-clock")
 
     def pay_seconds_left(self) -> int:
         """Whole seconds before the payment screen's time limit asks "need more time?"."""
@@ -586,11 +575,11 @@ class Kiosk:
 
     async def enter_issue(self) -> None:
         self.publish()
-        self._spawn_for_state(self.issuer.reserve(), "issue")
+        self.spawn_for_state(self.issuer.reserve(), "issue")
 
     async def enter_print(self) -> None:
         self.publish()
-        self._spawn_for_state(self.issuer.print_documents(), "print")
+        self.spawn_for_state(self.issuer.print_documents(), "print")
 
     async def enter_done(self) -> None:
         self.prompt = None
@@ -598,7 +587,7 @@ class Kiosk:
         for name in ("identify", "pay"):
             self._cancel_state_task(name)
         self.publish()
-        self._spawn_for_state(self._settle(), "settle")
+        self.spawn_for_state(self._settle(), "settle")
 
     async def _settle(self) -> None:
         """Whatever brought us here, leave no money or paper unaccounted for, then close the session."""
@@ -610,8 +599,7 @@ class Kiosk:
         await self.till.settle(session)
         await self.issuer.settle(session)
         session.closed = True
-        self.journal.record(session.id, "session_closed", at=self.stamp(), outcome=session.outcome,
-                            reason=session.reason)
+        self.record(session.id, "session_closed", outcome=session.outcome, reason=session.reason)
         session.wipe()
         self.publish()
         await self._result_shown(session)
@@ -622,10 +610,8 @@ class Kiosk:
         if session.finish_requested and not session.voucher:
             await self.fire("finish")
             return
-        state = self.machine.get_state(S.DONE)
-        rearm = getattr(state, "rearm", None)
-        if rearm is not None:
-            rearm(self)
+        state: ClockedTimeout = self.machine.get_state(S.DONE)  # every state of KioskMachine is one
+        state.rearm(self)
 
     async def _after_settling_stops(self, session: Session) -> None:
         task = self._state_tasks.get("settle")
@@ -683,14 +669,12 @@ class Kiosk:
             session.lot_error = "not-found"
             self.publish()
             return
-        self.journal.record(session.id, "parcel_found", at=self.stamp(), ref=parcels[0].parcel_id)
+        self.record(session.id, "parcel_found", ref=parcels[0].parcel_id)
         await self.fire("parcel_entered")
 
     # ------------------------------------------------------------------ identity
 
     async def _identify(self) -> None:
-        from kiosk.identify import NUMBER_REJECTED, identify  # the capture/verify loop lives there
-
         outcome = await identify(self)
         if outcome == "identified":
             await self.fire("identified")
@@ -740,10 +724,8 @@ class Kiosk:
         """The resident is here: restart the current state's countdown and drop the prompt."""
         if self.state not in S.WAITING_FOR_PERSON:
             return
-        state = self.machine.get_state(self.state)
-        rearm = getattr(state, "rearm", None)
-        if rearm is not None:
-            rearm(self)
+        state: ClockedTimeout = self.machine.get_state(self.state)  # every state of KioskMachine is one
+        state.rearm(self)
         if self.state == S.PAY:
             self._pay_deadline = self.clock.monotonic() + self.config.timeouts.payment
         if self.prompt is not None:
@@ -796,7 +778,7 @@ class Kiosk:
         doc = self.config.documents[code]
         self.session.options = set()
         self.session.copies = 1
-        self.journal.record(self.session.id, "document_chosen", at=self.stamp(), ref=code)
+        self.record(self.session.id, "document_chosen", ref=code)
         await self.fire("chose_identity_document" if doc.needs_identity else "chose_public_document")
 
     async def _intent_digit(self, value: str = "") -> None:
@@ -850,7 +832,7 @@ class Kiosk:
             if session.lot_error:
                 self.publish()
             else:
-                self._spawn_for_state(self._find_parcel(session), "parcel")
+                self.spawn_for_state(self._find_parcel(session), "parcel")
         elif self.state == S.OPTIONS:
             await self.fire("options_chosen")
         elif self.state == S.DONE and (session.closed or self._settling_abandoned()):
@@ -904,8 +886,4 @@ class Kiosk:
 
     def fee_per_copy(self, code: str) -> int:
         return self.catalog_fees.get(code, self.config.documents[code].fee)
-
-    def stamp(self) -> str:
-        """Now, as the journal writes it."""
-        return self.clock.now().isoformat(timespec="milliseconds")
 

@@ -12,19 +12,46 @@ Coins that residents insert do not add: our coin acceptor's sorter routes every 
 (ccTalk sorter path 1), not to the hopper. A booth whose acceptor routes the hopper's denomination
 into the hopper would add `coin_credited` rows of that value here.
 
-The low probe is applied on top, as a cap (kiosk.controller `_change_available`).
+The low probe is applied on top, as a cap (kiosk.controller `change_available`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 REFILLED = "hopper_refilled"
 INTENTS = ("change_intent", "refund_intent")
 PAID = ("change_paid", "refund_paid")
 KINDS = (REFILLED, *INTENTS, *PAID)
+
+
+class Row(Protocol):
+    """A journal row as the count reads it (kiosk.journal.Entry; the journal imports this module)."""
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def session(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def amount(self) -> int: ...
+
+    @property
+    def detail(self) -> Mapping[str, object]: ...
+
+
+class RowsSince(Protocol):
+    def entries_since(self, seq: int, kinds: tuple[str, ...]) -> Iterable[Row]: ...
+
+
+class Records(Protocol):
+    def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int: ...
 
 
 def payable(amount: int, coin: int) -> int:
@@ -42,19 +69,19 @@ class HopperCount:
     in_flight: dict[str, int] = field(default_factory=dict)  # session -> won a payout may be paying
     seq: int = 0  # the last journal row applied
 
-    def apply(self, row: Any) -> None:
-        self.seq = max(self.seq, int(row.seq))
+    def apply(self, row: Row) -> None:
+        self.seq = max(self.seq, row.seq)
         if row.kind == REFILLED:
-            self.loaded, self.gone, self.in_flight = int(row.amount), 0, {}
+            self.loaded, self.gone, self.in_flight = row.amount, 0, {}
         elif row.kind in INTENTS:
-            self.in_flight[row.session] = payable(int(row.amount), self.coin)
+            self.in_flight[row.session] = payable(row.amount, self.coin)
         elif row.kind in PAID:
             asked = self.in_flight.pop(row.session, 0)
             # A payout settled after a restart (`recovered`) or whose outcome the hopper could not tell
             # (`unknown`) may have paid more than its row says: count every coin it asked for as gone,
             # so the count stays a guarantee (a refill sets it right).
             uncertain = row.detail.get("unknown") or row.detail.get("recovered")
-            self.gone += max(asked, int(row.amount)) if uncertain else int(row.amount)
+            self.gone += max(asked, row.amount) if uncertain else row.amount
 
     @property
     def won(self) -> int | None:
@@ -69,7 +96,7 @@ class HopperCount:
         return None if won is None else won // self.coin
 
 
-def count_from(rows: Iterable[Any], coin: int) -> HopperCount:
+def count_from(rows: Iterable[Row], coin: int) -> HopperCount:
     count = HopperCount(coin)
     for row in rows:
         if row.kind in KINDS:
@@ -81,7 +108,7 @@ class HopperInventory:
     """The journal's hopper count, brought up to date from the rows added since it last looked (so a
     refill journaled by `kiosk refill-hopper` from another process is seen at once)."""
 
-    def __init__(self, journal: Any, coin: int) -> None:
+    def __init__(self, journal: RowsSince, coin: int) -> None:
         self._journal = journal
         self._count = HopperCount(coin)
 
@@ -95,7 +122,7 @@ class HopperInventory:
         return self._count.loaded is not None
 
 
-def record_refill(journal: Any, *, coins: int, coin: int, at: str, source: str) -> None:
+def record_refill(journal: Records, *, coins: int, coin: int, at: str, source: str) -> None:
     """Journal that the hopper now holds `coins` coins of `coin` won (the count after the refill)."""
     if coins < 0:
         raise ValueError("a hopper cannot hold a negative number of coins")

@@ -16,12 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from drivers.fingerprint import FakeFinger, PoorImage
+from kiosk.context import Context
+from kiosk.ports import FingerprintPort
 from kiosk.privacy import SecretBytes, wipe_bytes
-
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
 
 log = logging.getLogger(__name__)
 
@@ -44,19 +43,19 @@ NUMBER_REJECTED = "number-rejected"
 MAX_NUMBER_REJECTIONS = 3
 
 
-async def identify(kiosk: Kiosk) -> str:
+async def identify(ctx: Context) -> str:
     """'identified', 'cancelled', NUMBER_REJECTED, or the failure reason code shown on the result screen."""
-    session = kiosk.session
+    session = ctx.session
     assert session is not None
-    reader = kiosk.devices.fingerprint
+    reader = ctx.devices.fingerprint
     if reader is None or not reader.status.usable:
         return "fingerprint-unavailable"
-    max_attempts = kiosk.config.fingerprint.max_attempts
+    max_attempts = ctx.config.fingerprint.max_attempts
     poor_left = EXTRA_POOR_CAPTURES
 
     def guide(code: str) -> None:
         session.guidance = code
-        kiosk.publish()
+        ctx.publish()
 
     async def next_read(*, after: Callable[[], None] | None = None) -> None:
         """Between reads: the hint stays up to be read, then the finger must leave the glass.
@@ -65,7 +64,7 @@ async def identify(kiosk: Kiosk) -> str:
         down costs one of the resident's attempts (three in 2.5 s): the screen says "lift your
         finger" for as long as it stays.
         """
-        await kiosk.clock.sleep(HINT_SECONDS)
+        await ctx.clock.sleep(HINT_SECONDS)
         if after is not None:
             after()
         # Right whether or not the finger is still there; "lift" replaces it while it is.
@@ -101,24 +100,24 @@ async def identify(kiosk: Kiosk) -> str:
         except asyncio.CancelledError:
             await _cancel_quietly(reader)
             raise
+        except PoorImage as exc:
+            hint = POOR_IMAGE_GUIDANCE.get(exc.kind, "lift_and_place")
+            if poor_left > 0:
+                poor_left -= 1
+                guide(hint)
+                await next_read()
+                continue
+            failure = "unreadable"
+            if not await failed_attempt(hint):
+                break
+            continue
+        except FakeFinger:
+            failure = "fake_finger"
+            if not await failed_attempt("fake_finger"):
+                break
+            continue
         except Exception as exc:
             name = type(exc).__name__
-            if name == "PoorImage":
-                hint = POOR_IMAGE_GUIDANCE.get(str(getattr(exc, "kind", "")), "lift_and_place")
-                if poor_left > 0:
-                    poor_left -= 1
-                    guide(hint)
-                    await next_read()
-                    continue
-                failure = "unreadable"
-                if not await failed_attempt(hint):
-                    break
-                continue
-            if name == "FakeFinger":
-                failure = "fake_finger"
-                if not await failed_attempt("fake_finger"):
-                    break
-                continue
             log.warning("fingerprint capture failed: %s", name)
             guide("unavailable")
             return "fingerprint-unavailable"
@@ -129,7 +128,7 @@ async def identify(kiosk: Kiosk) -> str:
         guide("verifying")
         number = session.number.formatted()  # a bytearray, wiped below: never a str
         try:
-            result = await kiosk.server.verify_identity(number, template.reveal(), str(captured.fmt))
+            result = await ctx.server.verify_identity(number, template.reveal(), captured.fmt)
         except Exception as exc:
             log.warning("identity verification unavailable: %s", type(exc).__name__)
             return "server-unavailable"
@@ -158,7 +157,7 @@ async def identify(kiosk: Kiosk) -> str:
             return NUMBER_REJECTED
         # A finger that does not match the number: the server counted it against this number and
         # says how many tries it has left; the kiosk never offers more than that.
-        left = getattr(result, "attempts_left", None)
+        left = result.attempts_left
         if isinstance(left, int) and not isinstance(left, bool):
             session.attempts_cap = session.attempts + 1 + left
         session.no_match_seen = True
@@ -169,10 +168,8 @@ async def identify(kiosk: Kiosk) -> str:
     return FAILURE_REASON[failure]
 
 
-async def _cancel_quietly(reader: object) -> None:
-    cancel = getattr(reader, "cancel", None)
-    if cancel is not None:
-        try:
-            await asyncio.shield(cancel())
-        except Exception as exc:
-            log.debug("sensor cancel failed: %s", exc)
+async def _cancel_quietly(reader: FingerprintPort) -> None:
+    try:
+        await asyncio.shield(reader.cancel())
+    except Exception as exc:
+        log.debug("sensor cancel failed: %s", exc)

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
+from common.status import DeviceStatus
+from drivers.a4_printer import PrinterUnavailable, PrintFailed
 from drivers.issuance_server import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
-from kiosk.card_recovery import lookup_owed, reconcile
+from kiosk.card_recovery import CardVoids, lookup_owed, reconcile
+from kiosk.context import Context
+from kiosk.journal import Entry
 from kiosk.receipt_content import build_receipt
 from kiosk.session import Session
-from kiosk.till import payment_ref, payment_window
-
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
+from kiosk.till import Till, payment_ref, payment_window
 
 log = logging.getLogger(__name__)
 
 
 def _error_code(exc: BaseException, default: str) -> str:
-    return str(getattr(exc, "reason", "") or default)
+    """The printer's reason for a failed print (`PrinterUnavailable`, `PrintFailed`), else `default`."""
+    return (exc.reason if isinstance(exc, PrinterUnavailable | PrintFailed) else "") or default
 
 
 # The printer's own words (IPP printer-state-reasons, RFC 8011 §5.4.12, and our transport codes)
@@ -59,45 +61,48 @@ def a4_job_name(session_id: str, copy: int, copies: int) -> str:
 RECEIPTS_KEPT = 20
 
 
+class IssuerContext(Context, Protocol):
+    """What the issuer uses of the controller: its context, and a way to report a printer's status."""
+
+    def on_device_status(self, status: DeviceStatus) -> None: ...
+
+
 class Issuer:
-    def __init__(self, kiosk: Kiosk) -> None:
-        self.kiosk = kiosk
+    def __init__(self, ctx: IssuerContext, till: Till, cards: CardVoids) -> None:
+        self._ctx = ctx
+        self._till = till  # the fee quoted, and at boot the payouts a crash cut short
+        self._cards = cards  # card authorisations found at the server after a crash are voided here
         self._hold_checked = False
         self.printed_receipts: deque[str] = deque(maxlen=RECEIPTS_KEPT)
-
-    def _record(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> None:
-        self.kiosk.journal.record(session_id, kind, at=self.kiosk.stamp(), amount=amount, ref=ref, **detail)
 
     # ------------------------------------------------------------------ printers
 
     async def check_printers(self) -> None:
         """Ask both printers for their status now and let the kiosk act on it (never raises)."""
-        kiosk = self.kiosk
-        for device in (kiosk.devices.a4, kiosk.devices.receipt):
-            if device is None:
-                continue
-            refresh = getattr(device, "refresh_status", None) or getattr(device, "query_status", None)
+        ctx = self._ctx
+        receipt = ctx.devices.receipt
+        for refresh in (ctx.devices.a4.refresh_status, receipt.query_status if receipt is not None else None):
             if refresh is None:
                 continue
             try:
-                kiosk.on_device_status(await refresh())
+                ctx.on_device_status(await refresh())
             except Exception as exc:  # the drivers report failures as statuses; a bug must not stop a session
                 log.warning("printer status check failed: %s", exc)
 
     # ------------------------------------------------------------------ reserve
 
     async def reserve(self) -> None:
-        kiosk = self.kiosk
-        session = kiosk.session
+        ctx = self._ctx
+        session = ctx.session
         assert session is not None
-        self._record(session.id, "reserve_intent", ref=session.id, document=session.document, copies=session.copies)
+        self._ctx.record(session.id, "reserve_intent", ref=session.id, document=session.document, copies=session.copies)
         try:
-            reservation = await kiosk.server.reserve(
+            reservation = await ctx.server.reserve(
                 session.id, session.document, options=sorted(session.options), copies=session.copies,
-                token=session.token, parcel=f"{kiosk.config.kiosk.district} {session.lot}" if session.lot else None)
+                token=session.token, parcel=f"{ctx.config.kiosk.district} {session.lot}" if session.lot else None)
         except Exception as exc:
             log.warning("reservation failed: %s", exc)
-            self._record(session.id, "reserve_failed", ref=session.id, error=type(exc).__name__)
+            self._ctx.record(session.id, "reserve_failed", ref=session.id, error=type(exc).__name__)
             session.outcome = "failed"
             if isinstance(exc, DocumentSignatureInvalid):
                 log.error("refusing a document whose signature does not verify: %s", exc)
@@ -109,35 +114,35 @@ class Issuer:
                 session.reason = "server-unavailable"
             else:
                 session.reason = "document-refused"
-            await kiosk.fire("failed")
+            await ctx.fire("failed")
             return
         session.token = None
-        quoted = kiosk.till.quote(session)
+        quoted = self._till.quote(session)
         if reservation.fee_total != quoted:
             # The server's bill must be the fee the resident is shown and pays: a reservation that
             # says otherwise is a server bug or worse. No money has been taken yet (the kiosk reserves
             # before payment); settle() voids the reservation by its intent.
             log.error("refusing reservation %s: the server bills %d won, the kiosk charges %d won",
                       reservation.issuance_id, reservation.fee_total, quoted)
-            self._record(session.id, "reserve_refused", ref=str(reservation.issuance_id), reason="fee-mismatch",
-                         fee_total=reservation.fee_total, quoted=quoted)
+            self._ctx.record(session.id, "reserve_refused", ref=str(reservation.issuance_id), reason="fee-mismatch",
+                             fee_total=reservation.fee_total, quoted=quoted)
             session.outcome, session.reason = "failed", "fee-mismatch"
-            await kiosk.fire("failed")
+            await ctx.fire("failed")
             return
         session.reservation = reservation
         self._check_hold(reservation.hold_seconds)
         # One signed document per copy, each with its own verification number (docs/protocol.md
         # "Reserve"): the copies are already in the list, so each prints exactly once.
         session.pages_total = sum(int(d.pages) for d in reservation.documents)
-        self._record(session.id, "reserved", ref=str(reservation.issuance_id),
-                     verification_numbers=[d.verification_number for d in reservation.documents],
-                     pages=session.pages_total)
-        await kiosk.fire("reserved")
+        self._ctx.record(session.id, "reserved", ref=str(reservation.issuance_id),
+                         verification_numbers=[d.verification_number for d in reservation.documents],
+                         pages=session.pages_total)
+        await ctx.fire("reserved")
 
     def _check_hold(self, hold_seconds: float | None) -> None:
         """Say once if the configured payment time does not fit in the server's reservation hold: such
         payments are cut short (Till._reservation_deadline) and refunded."""
-        timeouts = self.kiosk.config.timeouts
+        timeouts = self._ctx.config.timeouts
         window = payment_window(hold_seconds, timeouts.media_wait)
         if window is None or self._hold_checked:
             return
@@ -150,59 +155,59 @@ class Issuer:
     # ------------------------------------------------------------------ print
 
     async def print_documents(self) -> None:
-        kiosk = self.kiosk
-        session = kiosk.session
+        ctx = self._ctx
+        session = ctx.session
         assert session is not None and session.reservation is not None
 
         def progress(status: str) -> None:
             session.print_status = status
-            kiosk.publish()
+            ctx.publish()
 
         documents = session.reservation.documents
         for index, doc in enumerate(documents):
             job = a4_job_name(session.id, index + 1, len(documents))
-            self._record(session.id, "print_intent", ref=doc.verification_number, copy=index + 1,
-                         of=len(documents), pages=doc.pages, job_name=job)
+            self._ctx.record(session.id, "print_intent", ref=doc.verification_number, copy=index + 1,
+                             of=len(documents), pages=doc.pages, job_name=job)
             try:
-                outcome = await kiosk.devices.a4.print_pdf(
+                outcome = await ctx.devices.a4.print_pdf(
                     doc.pdf, copies=1, job_name=job,
                     expected_pages=int(doc.pages), on_progress=progress)
             except Exception as exc:
                 log.error("A4 printing failed on copy %d of %d: %s", index + 1, len(documents), exc)
-                self._record(session.id, "print_failed", ref=doc.verification_number, copy=index + 1,
-                             error=type(exc).__name__, reason=_error_code(exc, "print-failed"))
+                self._ctx.record(session.id, "print_failed", ref=doc.verification_number, copy=index + 1,
+                                 error=type(exc).__name__, reason=_error_code(exc, "print-failed"))
                 session.outcome = "failed"
                 session.reason = print_reason(exc)
                 if index > 0:
                     await self._keep_printed_copies(session, index)
-                await kiosk.fire("failed")
+                await ctx.fire("failed")
                 return
-            pages = int(getattr(outcome, "pages", 0) or doc.pages)
+            pages = outcome.pages or int(doc.pages)
             if pages < int(doc.pages):
                 # The printer says fewer pages came out than the document has: not a whole document.
                 log.error("A4 printer reports %d of %d pages for copy %d", pages, doc.pages, index + 1)
-                self._record(session.id, "print_failed", ref=doc.verification_number, copy=index + 1,
-                             reason="page-count-mismatch", pages=pages, expected=doc.pages)
+                self._ctx.record(session.id, "print_failed", ref=doc.verification_number, copy=index + 1,
+                                 reason="page-count-mismatch", pages=pages, expected=doc.pages)
                 session.outcome, session.reason = "failed", "print-failed"
                 if index > 0:
                     await self._keep_printed_copies(session, index)
-                await kiosk.fire("failed")
+                await ctx.fire("failed")
                 return
             session.pages_done += pages
             session.print_status = "printing"
-            self._record(session.id, "print_done", ref=doc.verification_number, copy=index + 1,
-                         job=getattr(outcome, "job_id", 0))
-            self._record(session.id, "pages_printed", pages, ref=doc.verification_number, copy=index + 1)
-            kiosk.publish()
+            self._ctx.record(session.id, "print_done", ref=doc.verification_number, copy=index + 1,
+                             job=outcome.job_id)
+            self._ctx.record(session.id, "pages_printed", pages, ref=doc.verification_number, copy=index + 1)
+            ctx.publish()
 
         await self._commit(session)
-        self._record(session.id, "fee_kept", session.total, ref=session.document)
+        self._ctx.record(session.id, "fee_kept", session.total, ref=session.document)
         session.fee_kept = True
         session.outcome = "issued"
         session.print_status = "printing-receipt"
-        kiosk.publish()
+        ctx.publish()
         await self.print_receipt(session)
-        await kiosk.fire("printed")
+        await ctx.fire("printed")
 
     async def _keep_printed_copies(self, session: Session, printed: int) -> None:
         """Some copies are in the resident's hand: commit them and keep their fee; the rest is refunded.
@@ -214,7 +219,7 @@ class Issuer:
         await self._commit(session)
         per_copy = session.total // max(1, session.copies)
         kept = per_copy * printed
-        self._record(session.id, "fee_kept", kept, ref=session.document, copies=printed)
+        self._ctx.record(session.id, "fee_kept", kept, ref=session.document, copies=printed)
         session.fee_kept = True
         # Not "failed": the resident holds `printed` copies. The result screen says how many, what was
         # kept and what came back; the receipt is printed once the refund is paid (settle).
@@ -222,39 +227,40 @@ class Issuer:
 
     async def _commit(self, session: Session) -> None:
         key = session.id
-        self._record(session.id, "commit_intent", ref=key, pages=session.pages_done)
+        self._ctx.record(session.id, "commit_intent", ref=key, pages=session.pages_done)
         try:
-            await self.kiosk.server.commit(key, pages_printed=session.pages_done,
-                                           payment_ref=payment_ref(self.kiosk.journal.entries(key), key))
+            await self._ctx.server.commit(key, pages_printed=session.pages_done,
+                                           payment_ref=payment_ref(self._ctx.journal.entries(key), key))
         except Exception as exc:
             # The document is in the resident's hand: the commit is owed, not lost. It stays open in
             # the journal and recovery (or the next heartbeat) delivers it by its idempotency key.
             log.warning("commit not delivered, kept for later: %s", exc)
-            self._record(session.id, "commit_pending", ref=key, error=type(exc).__name__)
+            self._ctx.record(session.id, "commit_pending", ref=key, error=type(exc).__name__)
             return
-        self._record(session.id, "committed", ref=key)
+        self._ctx.record(session.id, "committed", ref=key)
 
     async def print_receipt(self, session: Session) -> None:
-        printer = self.kiosk.devices.receipt
+        printer = self._ctx.devices.receipt
         if printer is None:
             return
-        receipt = build_receipt(self.kiosk, session)
-        self._record(session.id, "receipt_intent")
+        receipt = build_receipt(session, config=self._ctx.config, journal=self._ctx.journal,
+                                printed_at=self._ctx.clock.now())
+        self._ctx.record(session.id, "receipt_intent")
         try:
             await printer.print_receipt(receipt)
         except Exception as exc:
             log.warning("receipt not printed: %s", exc)
-            self._record(session.id, "receipt_failed", error=type(exc).__name__)
+            self._ctx.record(session.id, "receipt_failed", error=type(exc).__name__)
             return
         session.receipt_printed = True
         self.printed_receipts.append("\n".join(line.text for line in receipt.lines))
-        self._record(session.id, "receipt_printed")
+        self._ctx.record(session.id, "receipt_printed")
 
     # ------------------------------------------------------------------ end of session
 
     async def settle(self, session: Session) -> None:
         """A reservation that did not become a committed document is voided; a voucher is printed."""
-        kinds = {e.kind for e in self.kiosk.journal.entries(session.id)}
+        kinds = {e.kind for e in self._ctx.journal.entries(session.id)}
         # Void from the intent, not the answer: a reservation whose answer was lost or refused (bad
         # signature) may still exist on the server. Voiding is idempotent; 404 means nothing to void.
         if "reserve_intent" in kinds and not kinds & {"print_done", "voided", "committed"}:
@@ -267,25 +273,25 @@ class Issuer:
             await self.print_receipt(session)
 
     async def void(self, session_id: str, *, reason: str) -> None:
-        self._record(session_id, "void_intent", ref=session_id, reason=reason)
+        self._ctx.record(session_id, "void_intent", ref=session_id, reason=reason)
         try:
-            await self.kiosk.server.void(session_id, reason=reason)
+            await self._ctx.server.void(session_id, reason=reason)
         except ServerRejected as exc:
             if exc.status != 404:
                 log.error("the server refused to void %s: %s", session_id[:8], exc)
-                self._record(session_id, "void_refused", ref=session_id, reason=exc.reason)
+                self._ctx.record(session_id, "void_refused", ref=session_id, reason=exc.reason)
                 return
             # The server never made this reservation (the request died before it): nothing to void.
             log.info("void of %s: the server never reserved it", session_id[:8])
         except Exception as exc:
             log.warning("void not delivered, kept for later: %s", exc)
-            self._record(session_id, "void_pending", ref=session_id, error=type(exc).__name__)
+            self._ctx.record(session_id, "void_pending", ref=session_id, error=type(exc).__name__)
             return
-        self._record(session_id, "voided", ref=session_id)
+        self._ctx.record(session_id, "voided", ref=session_id)
 
     # ------------------------------------------------------------------ recovery at boot
 
-    async def _find_printed_copies(self, session_id: str, entries: list[Any]) -> bool:
+    async def _find_printed_copies(self, session_id: str, entries: list[Entry]) -> bool:
         """A copy whose printing a crash cut short may have come out whole: the A4 printer still knows
         the job by its name. One it reports completed is journaled as printed, so the resident who
         holds it keeps a valid (committed) document instead of a voided one and a refund. True when
@@ -297,27 +303,27 @@ class Issuer:
             if not job or ("print_done", copy) in done or ("print_failed", copy) in done:
                 continue
             try:
-                outcome = await self.kiosk.devices.a4.outcome_of(str(job), expected_pages=int(intent.detail.get(
+                outcome = await self._ctx.devices.a4.outcome_of(str(job), expected_pages=int(intent.detail.get(
                     "pages", 0)) or None)
             except Exception as exc:
                 log.error("cannot ask the A4 printer about job %s: %s", job, exc)
                 outcome = None
-            pages = int(getattr(outcome, "pages", 0) or 0)
+            pages = outcome.pages if outcome is not None else 0
             if outcome is None or pages < int(intent.detail.get("pages", 0)):
-                self._record(session_id, "print_failed", ref=intent.ref, copy=copy, reason="not-printed-before-restart",
-                             recovered=True)
+                self._ctx.record(session_id, "print_failed", ref=intent.ref, copy=copy,
+                                 reason="not-printed-before-restart", recovered=True)
                 continue
             log.warning("session %s: copy %s was printed before the restart; keeping it", session_id[:8], copy)
-            self._record(session_id, "print_done", ref=intent.ref, copy=copy, job=getattr(outcome, "job_id", 0),
-                         recovered=True)
-            self._record(session_id, "pages_printed", pages, ref=intent.ref, copy=copy)
+            self._ctx.record(session_id, "print_done", ref=intent.ref, copy=copy, job=outcome.job_id,
+                             recovered=True)
+            self._ctx.record(session_id, "pages_printed", pages, ref=intent.ref, copy=copy)
             found = True
         return found
 
     async def _print_recovered_vouchers(self, session_id: str) -> None:
         """A voucher owed by a session the restart settled is printed now, while the resident who lost
         power may still be at the booth; the journal keeps its code for the city office either way."""
-        entries = self.kiosk.journal.entries(session_id)
+        entries = self._ctx.journal.entries(session_id)
         last_receipt = max((i for i, e in enumerate(entries) if e.kind == "receipt_printed"), default=-1)
         vouchers = [e for e in entries[last_receipt + 1:] if e.kind == "voucher_issued"]
         if not vouchers:
@@ -332,7 +338,7 @@ class Issuer:
     async def recover_unfinished(self, *, opened_up_to: int | None = None) -> None:
         """Resolve every session a crash left open (opened at or before `opened_up_to`): refund or
         voucher, void or commit, then close it."""
-        journal = self.kiosk.journal
+        journal = self._ctx.journal
         for session_id in journal.open_sessions(opened_up_to=opened_up_to):
             entries = journal.entries(session_id)
             kinds = [e.kind for e in entries]
@@ -342,14 +348,14 @@ class Issuer:
                 kinds = [e.kind for e in entries]
             printed = "print_done" in kinds
             if printed and "committed" not in kinds:
-                self._record(session_id, "commit_intent", ref=session_id, recovered=True)
+                self._ctx.record(session_id, "commit_intent", ref=session_id, recovered=True)
                 pages = sum(e.amount for e in entries if e.kind == "pages_printed")
                 try:
-                    await self.kiosk.server.commit(session_id, pages_printed=pages,
+                    await self._ctx.server.commit(session_id, pages_printed=pages,
                                                    payment_ref=payment_ref(entries, session_id))
-                    self._record(session_id, "committed", ref=session_id)
+                    self._ctx.record(session_id, "committed", ref=session_id)
                 except Exception:
-                    self._record(session_id, "commit_pending", ref=session_id)
+                    self._ctx.record(session_id, "commit_pending", ref=session_id)
             if printed and "fee_kept" not in kinds:
                 # The resident holds the document: the fee is earned, whatever step the power cut hit.
                 # Copies that did not print before the restart are not charged.
@@ -357,20 +363,20 @@ class Issuer:
                 copies = max((int(e.detail.get("of", 1)) for e in entries if e.kind == "print_intent"), default=1)
                 printed_copies = len({e.detail.get("copy") for e in entries if e.kind == "print_done"})
                 fee = (quoted[-1] if quoted else 0) * min(printed_copies, copies) // max(1, copies)
-                self._record(session_id, "fee_kept", fee, recovered=True)
+                self._ctx.record(session_id, "fee_kept", fee, recovered=True)
             elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
                 # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")
             if lookup_owed(entries):
                 # A card authorisation whose answer died with the power: the server may have approved it.
                 # Found, it is journaled and voided here; if the server cannot be asked, the outbox asks later.
-                await reconcile(self.kiosk, session_id, reason="recovered-after-restart", final=True)
-            hopper_knows = await self.kiosk.till.reconcile_payout(session_id)
+                await reconcile(self._ctx, self._cards, session_id, reason="recovered-after-restart", final=True)
+            hopper_knows = await self._till.reconcile_payout(session_id)
             owed = journal.session_money(session_id).unaccounted
             if owed > 0:
                 if hopper_knows:
-                    await self.kiosk.till._refund(session_id, owed)
+                    await self._till.refund(session_id, owed)
                 else:
-                    self.kiosk.till.voucher_for(session_id, owed)
+                    self._till.voucher_for(session_id, owed)
             await self._print_recovered_vouchers(session_id)
-            self._record(session_id, "session_closed", outcome="recovered", reason="restart")
+            self._ctx.record(session_id, "session_closed", outcome="recovered", reason="restart")

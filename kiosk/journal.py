@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from common.clock import Clock
 from kiosk.hopper_inventory import KINDS, REFILLED, count_from
 from kiosk.privacy import redact
 
@@ -191,6 +192,7 @@ class Journal:
     def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "",
                **detail: Any) -> int:
         """Append one durable record and return its sequence number."""
+        self._about_to_write(kind)
         text = json.dumps(scrub_detail(detail), ensure_ascii=False, sort_keys=True)
         try:
             cur = self._db.execute(
@@ -201,7 +203,14 @@ class Journal:
             raise self._unwritable(exc) from exc
         seq = cur.lastrowid
         assert seq is not None
+        self._written(kind)
         return seq
+
+    def _about_to_write(self, kind: str) -> None:
+        """Called before each record is written: the test rig's power cut (kiosk.rig) stops it here."""
+
+    def _written(self, kind: str) -> None:
+        """Called once each record is durable: the test rig's crash and kill points (kiosk.rig) hook here."""
 
     def _unwritable(self, exc: sqlite3.Error) -> JournalUnwritable:
         error = JournalUnwritable(f"{self.path}: {exc}")
@@ -341,3 +350,20 @@ class Journal:
             "GROUP BY kind, amount"
         ).fetchall()
         return {f"{'coin' if k == 'coin_credited' else 'bill'}:{a}": int(n) for k, a, n in rows}
+
+
+def stamp(clock: Clock) -> str:
+    """Now, as the journal writes it (`at`)."""
+    return clock.now().isoformat(timespec="milliseconds")
+
+
+class Recorder:
+    """The one way the controller and its helpers write a record: stamped `at` now on the kiosk's
+    clock, with the amount and ref positional as every money and paper step writes them."""
+
+    def __init__(self, journal: Journal, clock: Clock) -> None:
+        self.journal = journal
+        self.clock = clock
+
+    def __call__(self, session_id: str, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
+        return self.journal.record(session_id, kind, at=stamp(self.clock), amount=amount, ref=ref, **detail)

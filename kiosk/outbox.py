@@ -13,25 +13,22 @@ left to their own settling, or to boot recovery.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from drivers.issuance_server import ServerRejected
-from kiosk.card_recovery import reconcile, sessions_owing_lookup
+from kiosk.card_recovery import CardVoids, reconcile, sessions_owing_lookup
+from kiosk.context import Books
+from kiosk.journal import Entry, Journal
 from kiosk.till import card_voids_owed, payment_ref
-
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
-    from kiosk.journal import Entry
 
 log = logging.getLogger(__name__)
 
 
-def owed(kiosk: Kiosk) -> list[tuple[str, str, int]]:
+def owed(journal: Journal) -> list[tuple[str, str, int]]:
     """(session, "commit"|"void", pages) still owed to the server, oldest first."""
     done: dict[str, set[str]] = {}
     pending: list[tuple[str, str]] = []
     pages: dict[str, int] = {}
-    for entry in kiosk.journal.entries():
+    for entry in journal.entries():
         if entry.kind in ("commit_pending", "void_pending"):
             pending.append((entry.session, entry.kind.split("_")[0]))
         elif entry.kind in ("committed", "voided", "commit_refused", "void_refused"):
@@ -47,62 +44,61 @@ def owed(kiosk: Kiosk) -> list[tuple[str, str, int]]:
     return out
 
 
-async def deliver_owed(kiosk: Kiosk) -> int:
+async def deliver_owed(books: Books, cards: CardVoids) -> int:
     """Resend what is owed; stop at the first failure (the link is down again). Returns how many went."""
     delivered = 0
-    for session, what, pages in owed(kiosk):
+    for session, what, pages in owed(books.journal):
         try:
             if what == "commit":
-                await kiosk.server.commit(session, pages_printed=pages,
-                                          payment_ref=payment_ref(kiosk.journal.entries(session), session))
+                await books.server.commit(session, pages_printed=pages,
+                                          payment_ref=payment_ref(books.journal.entries(session), session))
             else:
-                await kiosk.server.void(session, reason="delivered-after-outage")
+                await books.server.void(session, reason="delivered-after-outage")
         except ServerRejected as exc:
             # Refused for good (e.g. a void of a reservation the server never made): stop resending it.
             log.warning("server refused the owed %s for %s: %s", what, session[:8], exc.reason)
-            kiosk.journal.record(session, f"{what}_refused", at=kiosk.stamp(), ref=session, reason=exc.reason)
+            books.record(session, f"{what}_refused", ref=session, reason=exc.reason)
             continue
         except Exception as exc:
             log.info("still cannot deliver %s for %s: %s", what, session[:8], type(exc).__name__)
             break
-        kiosk.journal.record(session, "committed" if what == "commit" else "voided", at=kiosk.stamp(),
-                             ref=session, late=True)
+        books.record(session, "committed" if what == "commit" else "voided", ref=session, late=True)
         delivered += 1
-    delivered += await _deliver_card_lookups(kiosk)
-    delivered += await _deliver_card_voids(kiosk)
+    delivered += await _deliver_card_lookups(books, cards)
+    delivered += await _deliver_card_voids(books.journal, cards)
     if delivered:
         log.warning("delivered %d commits, voids and card lookups kept during a server outage", delivered)
     return delivered
 
 
-async def _deliver_card_lookups(kiosk: Kiosk) -> int:
+async def _deliver_card_lookups(books: Books, cards: CardVoids) -> int:
     """Closed sessions whose card authorisation never got an answer: ask the server, void what it took.
     An open session is left to itself: its own authorisation may still be on the way."""
-    still_open = set(kiosk.journal.open_sessions())
+    still_open = set(books.journal.open_sessions())
     delivered = 0
-    for session in sessions_owing_lookup(kiosk.journal.entries()):
+    for session in sessions_owing_lookup(books.journal.entries()):
         if session in still_open:
             continue
-        if not await reconcile(kiosk, session, reason="delivered-after-outage", final=True):
+        if not await reconcile(books, cards, session, reason="delivered-after-outage", final=True):
             return delivered  # still down: try again at the next heartbeat
         delivered += 1
     return delivered
 
 
-async def _deliver_card_voids(kiosk: Kiosk) -> int:
+async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
     """Card authorisations of closed sessions the kiosk decided to give back and never saw voided (a
     void that failed or a power cut stopped, one recovered from the server): void them now. An open
-    session settles its own card (kiosk.till `_refund`), or boot recovery does; touching it here
+    session settles its own card (kiosk.till `refund`), or boot recovery does; touching it here
     could void one twice."""
-    still_open = set(kiosk.journal.open_sessions())
+    still_open = set(journal.open_sessions())
     by_session: dict[str, list[Entry]] = {}
-    for entry in kiosk.journal.entries():
+    for entry in journal.entries():
         if entry.session not in still_open:
             by_session.setdefault(entry.session, []).append(entry)
     delivered = 0
     for rows in by_session.values():
         for auth in card_voids_owed(rows):
-            if not await kiosk.card_payment.void(auth, reason="delivered-after-outage"):
+            if not await cards.void(auth, reason="delivered-after-outage"):
                 return delivered  # still down: try again at the next heartbeat
             delivered += 1
     return delivered

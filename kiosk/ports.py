@@ -1,16 +1,23 @@
 """What the controller needs from each device and from the server, as Protocols.
 
 The drivers in drivers/ implement these; so could a certified payment module or another sensor
-family. The controller imports only this module, never a driver's internals.
+family. The controller imports only this module and the drivers' public types (each driver
+package's `__init__`: its events, outcomes and errors), never a driver's internals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from common.status import DeviceStatus
+from drivers.a4_printer import PrintOutcome
+from drivers.card import CardAuthorisationRequest
+from drivers.cash import DispenseResult
+from drivers.fingerprint import CapturedTemplate
 from drivers.issuance_server import Catalog, IdentityResult, Parcel, PaymentAnswer, Reservation, ServerPayment
+from drivers.receipt_printer import Receipt
 
 
 class Device(Protocol):
@@ -22,32 +29,31 @@ class Device(Protocol):
     async def close(self) -> None: ...
 
 
-class Captured(Protocol):
-    template: bytearray
-    fmt: str
-
-
 class FingerprintPort(Device, Protocol):
-    async def capture(self, on_guidance: Callable[[str], None]) -> Any: ...
+    async def capture(self, on_guidance: Callable[[str], None]) -> CapturedTemplate: ...
 
     async def wait_lifted(self, on_guidance: Callable[[str], None]) -> None: ...
 
     async def cancel(self) -> None: ...
 
 
-class Dispensed(Protocol):
-    paid: int
-    unpaid: int
-
-
 class CashPort(Device, Protocol):
+    def resume_from(self, *, coin: int | None = None, bill: int | None = None) -> None: ...
+
     async def enable(self, *, coins: Iterable[int], bills: Iterable[int]) -> None: ...
 
     async def disable(self) -> None: ...
 
     async def route_bill(self, *, stack: bool) -> None: ...
 
-    async def dispense(self, amount: int) -> Any: ...
+    async def dispense(self, amount: int, *, on_progress: Callable[[int], None] | None = None) -> DispenseResult: ...
+
+    def event_counters(self) -> dict[str, int]: ...
+
+    async def payout_mark(self) -> dict[str, int]: ...
+
+    async def paid_since(self, hopper_counter: int | None, requested: int, *, serial: int | None = None,
+                         dispensed: int | None = None) -> int | None: ...
 
     def change_cap(self) -> int | None: ...
 
@@ -57,7 +63,7 @@ class CashPort(Device, Protocol):
 class ReceiptPort(Device, Protocol):
     async def query_status(self) -> DeviceStatus: ...
 
-    async def print_receipt(self, receipt: Any) -> None: ...
+    async def print_receipt(self, receipt: Receipt) -> None: ...
 
 
 class A4Port(Device, Protocol):
@@ -65,9 +71,33 @@ class A4Port(Device, Protocol):
 
     async def print_pdf(self, pdf: bytes, *, copies: int = 1, job_name: str,
                         expected_pages: int | None = None,
-                        on_progress: Callable[[str], None] | None = None) -> Any: ...
+                        on_progress: Callable[[str], None] | None = None) -> PrintOutcome: ...
 
-    async def outcome_of(self, job_name: str, *, expected_pages: int | None = None) -> Any: ...
+    async def outcome_of(self, job_name: str, *, expected_pages: int | None = None) -> PrintOutcome | None: ...
+
+
+class CardPort(Device, Protocol):
+    """The EMV card reader (drivers.card.CardReader); its events arrive as `drivers.card.CardEvent`."""
+
+    @property
+    def card_present(self) -> bool: ...
+
+    async def read_for_payment(self, amount: int, *, session_id: str = "") -> CardAuthorisationRequest: ...
+
+
+@dataclass
+class Devices:
+    """The devices of one booth, as the controller sees them (the composition root builds them)."""
+
+    fingerprint: FingerprintPort | None
+    cash: CashPort
+    receipt: ReceiptPort | None
+    a4: A4Port
+    card: CardPort | None = None  # drivers.card.CardReader when [card] enabled = true
+
+    def all(self) -> list[Device]:
+        devices: tuple[Device | None, ...] = (self.fingerprint, self.cash, self.receipt, self.a4, self.card)
+        return [d for d in devices if d is not None]
 
 
 class ServerPort(Protocol):

@@ -34,7 +34,7 @@ from kiosk.views import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
+    from kiosk.readout import Readout as Kiosk  # what the presenter reads of kiosk.controller.Kiosk
 
 SCREEN_OF_STATE = {
     S.BOOT: "boot",
@@ -150,7 +150,7 @@ def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
     from kiosk.availability import takes_bills
     from kiosk.till import acceptable_bills
 
-    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk._change_available(),
+    return acceptable_bills(remaining, kiosk.config.cash.hopper_coin, kiosk.change_available(),
                             takes_bills=takes_bills(kiosk.statuses.get("cash")))
 
 

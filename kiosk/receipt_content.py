@@ -7,14 +7,13 @@ exactly what the journal will say at the end of the day. Never a resident number
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
 
-from drivers.receipt_printer.receipt import Receipt, ReceiptLine
+from drivers.receipt_printer import Receipt, ReceiptLine
+from kiosk.config import KioskConfig
+from kiosk.journal import Journal
+from kiosk.session import Session
 from kiosk.till import card_receipt_line
-
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
-    from kiosk.session import Session
 
 RULE = "-" * 32  # the separator these receipts have always printed
 
@@ -29,19 +28,18 @@ def _paid_by(kinds: set[str]) -> str:
     return "현금"
 
 
-def build_receipt(kiosk: Kiosk, session: Session) -> Receipt:
-    config = kiosk.config
+def build_receipt(session: Session, *, config: KioskConfig, journal: Journal, printed_at: dt.datetime) -> Receipt:
     doc = config.documents.get(session.document)
     title = doc.title_ko if doc else session.document
-    entries = kiosk.journal.entries(session.id)
+    entries = journal.entries(session.id)
     kinds = {e.kind for e in entries}
-    money = kiosk.journal.session_money(session.id)
+    money = journal.session_money(session.id)
     paid_by = _paid_by(kinds)
     lines = [
         ReceiptLine("무인민원발급 영수증", align="center", bold=True, large=True),
         ReceiptLine(f"{config.kiosk.name} ({config.kiosk.id})", align="center"),
         ReceiptLine(config.kiosk.location, align="center"),
-        ReceiptLine(kiosk.clock.now().strftime("%Y-%m-%d %H:%M:%S"), align="center"),
+        ReceiptLine(printed_at.strftime("%Y-%m-%d %H:%M:%S"), align="center"),
         ReceiptLine(RULE),
     ]
     printed = [e.ref for e in entries if e.kind == "print_done"]

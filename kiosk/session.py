@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
+from drivers.issuance_server import Reservation
 from kiosk.privacy import ResidentNumberEntry, SecretBytes
 
 
@@ -47,7 +47,7 @@ class Session:
     accepting: bool = False  # acceptors enabled: money put in now is counted, not returned
     fee_kept: bool = False
     # Paper.
-    reservation: Any = None
+    reservation: Reservation | None = None
     pages_done: int = 0
     pages_total: int = 0
     print_status: str = ""

@@ -5,7 +5,8 @@ Layers: `tlv` and `apdu` (pure bytes), `emv` (the EMV flow as pure steps over a 
 uses), `payment_method` (the interface a certified Korean payment module can fill instead).
 
 Card events (`drivers.card.events.CardInserted` / `CardRemoved`) and the error `errors.CardRemoved`
-share a name on purpose (the controller's words); import them from their modules.
+share a name on purpose (the controller's words): the package exports the error under that name and
+the events as `CardEvent` (the union the reader hands `on_event`) and `CardInserted`.
 """
 
 from __future__ import annotations
@@ -21,16 +22,24 @@ from drivers.card.errors import (
     NoCard,
     ReaderUnavailable,
 )
+from drivers.card.events import CardEvent, CardInserted
+from drivers.card.payment_method import Authorisation, EmvCardPaymentMethod, PaymentMethod, ReadsForPayment
 
 __all__ = [
+    "Authorisation",
     "CardAuthorisationRequest",
     "CardDeclinedOffline",
     "CardError",
+    "CardEvent",
+    "CardInserted",
     "CardMute",
     "CardProtocolError",
     "CardReader",
     "CardRemoved",
     "CardStatusError",
+    "EmvCardPaymentMethod",
     "NoCard",
+    "PaymentMethod",
     "ReaderUnavailable",
+    "ReadsForPayment",
 ]

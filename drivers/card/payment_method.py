@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from drivers.card.client import CardAuthorisationRequest, CardReader
+from drivers.card.client import CardAuthorisationRequest
 from drivers.card.errors import CardDeclinedOffline
 
 
@@ -45,12 +45,18 @@ class PaymentMethod(Protocol):
     async def void(self, auth: Authorisation) -> None: ...
 
 
+class ReadsForPayment(Protocol):
+    """What `EmvCardPaymentMethod` needs of a reader: `CardReader`, or the controller's port to it."""
+
+    async def read_for_payment(self, amount: int, *, session_id: str = "") -> CardAuthorisationRequest: ...
+
+
 class EmvCardPaymentMethod:
     """`PaymentMethod` over our own EMV reader; the online part is injected."""
 
     def __init__(
         self,
-        reader: CardReader,
+        reader: ReadsForPayment,
         authorise_online: Callable[[CardAuthorisationRequest], Awaitable[Authorisation]],
         void_online: Callable[[Authorisation], Awaitable[None]] | None = None,
     ) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drivers.cash.events import DispenseResult
+
 
 class CashError(Exception):
     """Anything the cash driver raises."""
@@ -50,6 +55,6 @@ class RouteBillError(CashError):
 class DispenseError(CashError):
     """A payout whose outcome is not fully known: `result` holds what is known (paid so far)."""
 
-    def __init__(self, message: str, result: object) -> None:
+    def __init__(self, message: str, result: DispenseResult) -> None:
         super().__init__(message)
         self.result = result

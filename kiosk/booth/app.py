@@ -22,8 +22,9 @@ from drivers.fingerprint.client import open_reader
 from drivers.issuance_server import IssuanceClient, ServerConfig
 from drivers.receipt_printer.client import ReceiptPrinter
 from kiosk.config import KioskConfig
-from kiosk.controller import Devices, Kiosk
+from kiosk.controller import Kiosk
 from kiosk.journal import Journal
+from kiosk.ports import Devices
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)

@@ -43,14 +43,12 @@ class CountingJournal(CuttableJournal):
         self.written = 0
         self.died = asyncio.Event()
 
-    def record(self, session: str, kind: str, *, at: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
-        seq = super().record(session, kind, at=at, amount=amount, ref=ref, **detail)
+    def _written(self, kind: str) -> None:
         self.written += 1
         if self.cut_after is not None and self.written >= self.cut_after:
             self.dead = True
             self.died.set()
             raise PowerCut
-        return seq
 
 
 @dataclass

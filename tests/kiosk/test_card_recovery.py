@@ -185,7 +185,7 @@ async def test_an_approval_that_reached_the_acquirer_after_the_sessions_lookup_i
             ("card_declined", 0, "authorisation-unavailable", {}),
             ("session_closed", 0, "", {"outcome": "cancelled"}),
         ]:
-            kiosk.journal.record(session, kind, at=kiosk.stamp(), amount=amount, ref=ref, **detail)
+            kiosk.record(session, kind, amount, ref, **detail)
         late = await kiosk.server.authorise_payment(session, amount=200, icc_data=await chip_data(200),
                                                     masked_pan="476173******0010")
         assert late.approved
@@ -225,7 +225,7 @@ async def test_a_card_payment_being_given_back_is_voided_never_paid_back_in_coin
             ("coin_credited", 100, "", {}),
             ("fee_kept", 200, "", {}),
         ]:
-            kiosk.journal.record(session, kind, at=kiosk.stamp(), amount=amount, ref=ref, **detail)
+            kiosk.record(session, kind, amount, ref, **detail)
 
         await restart(run)
 

@@ -144,7 +144,7 @@ class Booth:
         kiosk.refill_hopper(200, source="test")  # journaled, as a technician's refill is
         await self.screen("idle")
         await self.until(lambda: kiosk.availability.open_reason == "", "the kiosk did not reopen")
-        await self.until(lambda: kiosk._change_available() > 0, "the hopper refill was never seen")
+        await self.until(lambda: kiosk.change_available() > 0, "the hopper refill was never seen")
 
     async def check_books(self) -> None:
         journal = self.run.kiosk.journal

@@ -1,0 +1,76 @@
+"""What the presenter (kiosk.presenter) reads of the controller to build a `View`.
+
+kiosk.controller.Kiosk satisfies this Protocol; the presenter depends on it rather than on the
+controller, which calls the presenter: so the two do not import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from common.clock import Clock
+from common.status import DeviceStatus
+from kiosk.availability import Availability
+from kiosk.card_payment import CardPayment
+from kiosk.config import KioskConfig
+from kiosk.journal import Journal
+from kiosk.session import Session
+from kiosk.till import Till
+
+
+class Readout(Protocol):
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def prompt(self) -> str | None: ...
+
+    @property
+    def boot_step(self) -> str: ...
+
+    @property
+    def out_of_service_reason(self) -> str: ...
+
+    @property
+    def out_of_service_since(self) -> str: ...
+
+    @property
+    def config(self) -> KioskConfig: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def journal(self) -> Journal: ...
+
+    @property
+    def statuses(self) -> Mapping[str, DeviceStatus]: ...
+
+    @property
+    def session(self) -> Session | None: ...
+
+    @property
+    def availability(self) -> Availability: ...
+
+    @property
+    def result_final(self) -> bool: ...
+
+    @property
+    def till(self) -> Till: ...
+
+    @property
+    def card_payment(self) -> CardPayment: ...
+
+    def fee_per_copy(self, code: str) -> int: ...
+
+    def offered_options(self, code: str) -> list[str]: ...
+
+    def change_available(self) -> int: ...
+
+    def pay_seconds_left(self) -> int: ...
+
+    def prompt_seconds_left(self) -> int: ...
