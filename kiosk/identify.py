@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from drivers.fingerprint import FakeFinger, PoorImage
+from drivers.fingerprint import FakeFinger, FingerprintError, PoorImage
 from kiosk.context import Context
 from kiosk.ports import FingerprintPort
 from kiosk.privacy import SecretBytes, wipe_bytes
@@ -43,8 +43,28 @@ NUMBER_REJECTED = "number-rejected"
 MAX_NUMBER_REJECTIONS = 3
 
 
+class SensorLostBetweenReads(Exception):
+    """The sensor failed while the kiosk waited for the finger to leave the glass."""
+
+
 async def identify(ctx: Context) -> str:
-    """'identified', 'cancelled', NUMBER_REJECTED, or the failure reason code shown on the result screen."""
+    """'identified', 'cancelled', NUMBER_REJECTED, or the failure reason code shown on the result screen.
+
+    A sensor lost between two reads ends identification as one lost during a read does: the resident
+    is told the sensor is unavailable (nothing was charged yet), never an internal error.
+    """
+    try:
+        return await _identify(ctx)
+    except SensorLostBetweenReads as lost:
+        log.warning("fingerprint sensor lost between reads: %s", type(lost.__cause__).__name__)
+        if ctx.session is not None:
+            ctx.session.forget_identity()
+            ctx.session.guidance = "unavailable"
+            ctx.publish()
+        return "fingerprint-unavailable"
+
+
+async def _identify(ctx: Context) -> str:
     session = ctx.session
     assert session is not None
     reader = ctx.devices.fingerprint
@@ -74,6 +94,8 @@ async def identify(ctx: Context) -> str:
         except asyncio.CancelledError:
             await _cancel_quietly(reader)
             raise
+        except FingerprintError as exc:
+            raise SensorLostBetweenReads from exc
 
     async def failed_attempt(code: str) -> bool:
         """Show why this attempt failed; True (once the finger is lifted) while attempts are left."""
