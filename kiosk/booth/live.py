@@ -45,6 +45,7 @@ from kiosk.server_client import KeyFileExposed
 from kiosk.views import View
 
 if TYPE_CHECKING:
+    from kiosk.booth.simulated import SimulatedBooth
     from kiosk.controller import Kiosk
 
 # `kiosk run` exits with this, at once and touching nothing, when another kiosk runs in its run directory
@@ -149,7 +150,6 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
 
 async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: bool, until_ready: bool,
                       production: bool) -> int:
-    from kiosk.booth.simulated import SimulatedBooth
     from screens.runner import ScreenRunner
 
     run_dir = dirs.run
@@ -157,6 +157,9 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     overrides: dict[str, Any] = {}
     simulators_seconds = 0.0
     if not hardware:
+        # Only here: the systemd path (--hardware) never imports a simulator (tests/test_import_rules.py).
+        from kiosk.booth.simulated import SimulatedBooth
+
         booth = SimulatedBooth(run_dir, serve_controls=True)
         started = time.perf_counter()
         overrides = await booth.start()

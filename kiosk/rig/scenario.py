@@ -115,7 +115,7 @@ class ScreenHarness:
 
     def __init__(self, config: KioskConfig, on_intent: Callable[[Intent], None], snapshot_dir: Path | None,
                  clock_monotonic: Callable[[], float] | None = None) -> None:
-        from screens.runner import ScreenRunner  # pygame only here, never in the controller
+        from screens.runner import ScreenRunner  # the screens' public runner: pygame stays inside screens/
 
         # The screens' touch guard runs on the scenario's glass clock (the virtual clock and the finger's time).
         self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent,
@@ -156,9 +156,8 @@ class ScreenHarness:
             label = self.screens[-1].replace("+", "-")
             extra = key[2]
             path = self.snapshot_dir / f"{len(self.snapshots) + 1:02d}-{label}{'-' + extra if extra else ''}.png"
-            import pygame
-
-            pygame.image.save(self.runner.render(view), str(path))
+            self.runner.render(view)
+            self.runner.snapshot(path)
             self.snapshots.append(path)
 
 
