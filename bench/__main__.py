@@ -141,7 +141,7 @@ def bench_transaction() -> None:
 
 def bench_fingerprint() -> None:
     try:
-        from simulators.fingerprint.bench import measure_template_transfer
+        from bench.fingerprint_transfer import measure_template_transfer
     except ImportError:
         note("fingerprint transfer bench not available")
         return

@@ -37,7 +37,8 @@ from kiosk.booth.app import KioskApp
 from kiosk.booth.run_lock import RunDirBusy, RunDirLock
 from kiosk.booth.sdnotify import Notifier
 from kiosk.booth.service_dirs import ServiceDirs, restrict_to_group
-from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.journal import JournalCorrupt, JournalUnwritable
 from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
