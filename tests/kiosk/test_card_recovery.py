@@ -227,6 +227,7 @@ async def test_a_card_payment_being_given_back_is_voided_never_paid_back_in_coin
         ]:
             kiosk.journal.record(session, kind, at=kiosk.stamp(), amount=amount, ref=ref, **detail)
 
+        await run.power_cut()  # the kiosk dies here (its journal, ports and sockets closed as the OS would)
         await restart(run)
 
         assert await payment_states(run) == ["voided"]
