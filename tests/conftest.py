@@ -136,6 +136,8 @@ def no_leaked_threads(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every thread the test started has ended (daemon or not) once it is over, after a bounded wait."""
     before = set(threading.enumerate())
     yield
+    if _failed(request):
+        return
     deadline = time.monotonic() + LEAK_WAIT_SECONDS
     alive = []
     for thread in threading.enumerate():
@@ -143,7 +145,7 @@ def no_leaked_threads(request: pytest.FixtureRequest) -> Iterator[None]:
             thread.join(max(0.0, deadline - time.monotonic()))
             if thread.is_alive():
                 alive.append(thread)
-    if alive and not _failed(request):
+    if alive:
         pytest.fail(f"{len(alive)} thread(s) the test started still run {LEAK_WAIT_SECONDS} s after it ended "
                     "(stop and join every thread you start):\n" + "\n".join(f"  {t!r}" for t in alive),
                     pytrace=False)
