@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,14 +109,14 @@ def bench_frames(frames: int = 200) -> None:
              for screen, variants in samples().items()]
     for name, view in views:
         runner.render(view)  # warm caches, as the kiosk does on its first frame of a screen
-        samples = []
+        frame_ms: list[float] = []
         for _ in range(frames):
             started = time.perf_counter()
             runner.render(view)
-            samples.append((time.perf_counter() - started) * 1000)
-        samples.sort()
-        p50 = samples[len(samples) // 2]
-        p99 = samples[int(len(samples) * 0.99) - 1]
+            frame_ms.append((time.perf_counter() - started) * 1000)
+        frame_ms.sort()
+        p50 = frame_ms[len(frame_ms) // 2]
+        p99 = frame_ms[int(len(frame_ms) * 0.99) - 1]
         worst_p99 = max(worst_p99, p99)
         emit(f"frame_ms_p50[{name}]", p50, "ms", 4.0)
         emit(f"frame_ms_p99[{name}]", p99, "ms", 4.0)
@@ -141,7 +142,7 @@ def bench_transaction() -> None:
 
 def bench_fingerprint() -> None:
     try:
-        from simulators.fingerprint.bench import measure_template_transfer
+        from bench.fingerprint_transfer import measure_template_transfer
     except ImportError:
         note("fingerprint transfer bench not available")
         return
@@ -180,6 +181,7 @@ def bench_load(kiosks: int = 200, seconds: float = 10.0) -> None:
 
     result = run_load_test(kiosks, seconds)
     unit_s = ServerConfig.__dataclass_fields__["timeout"].default  # 5 s, the client's deadline unit
+    assert isinstance(unit_s, int | float)
     for call in CALLS:
         figures = result["calls"][call]
         # Target: the p99 stays below the client's deadline for the call, where a kiosk gives up.
@@ -219,7 +221,7 @@ def main() -> int:
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     run_dir = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
-    steps = {
+    steps: dict[str, Callable[[], None]] = {
         "frames": bench_frames,
         "fingerprint": bench_fingerprint,
         "transaction": bench_transaction,

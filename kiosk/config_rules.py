@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import urllib.parse
 
+from common.languages import LANGUAGES
 from kiosk.config import KioskConfig, _KeyProblem
 
 # (low, high, why) per timeout, in seconds.
@@ -24,7 +25,7 @@ TIMEOUT_BOUNDS: dict[str, tuple[float, float, str]] = {
     "media_wait": (10.0, 3600.0, "a technician needs time to load paper, but a paid fee must not wait past an hour"),
 }
 # Languages a booth may offer: the codes the national kiosk pilots use (domain facts). A code is
-# accepted only when the screens have its words (screens/strings.py); zh and vi come with issue 14.
+# accepted only when the screens have its words (common/languages.py); zh and vi come with issue 14.
 PLANNED_LANGUAGES = ("ko", "en", "zh", "vi")
 COINS = (10, 50, 100, 500)
 BILLS = (1000, 5000, 10000, 50000)
@@ -40,12 +41,6 @@ def _bounded(key: tuple[str, ...], value: float, low: float, high: float, why: s
         raise _KeyProblem(key, f"{value!r} is not a finite number ({why})")
     if not low <= value <= high:
         raise _KeyProblem(key, f"{value!r} is outside {low:g}..{high:g} ({why})")
-
-
-def screen_languages() -> tuple[str, ...]:
-    from screens.strings import LANGUAGES
-
-    return tuple(LANGUAGES)
 
 
 def check_meaning(config: KioskConfig) -> None:
@@ -80,7 +75,7 @@ def _check_kiosk(config: KioskConfig) -> None:
     if not k.languages:
         raise _KeyProblem(("kiosk", "languages"),
                           "empty: the screens need at least one language (the first is the default)")
-    drawn = screen_languages()
+    drawn = LANGUAGES
     for index, code in enumerate(k.languages):
         key = ("kiosk", f"languages[{index}]")
         if code not in PLANNED_LANGUAGES:
@@ -128,8 +123,7 @@ def _check_devices(config: KioskConfig) -> None:
     for key, port in ((("fingerprint", "port"), fp.port), (("cash", "port"), config.cash.port)):
         if not port.strip():
             raise _KeyProblem(key, "empty: name the serial device (e.g. /dev/serial/by-id/...)")
-    from drivers.receipt_printer.errors import EndpointError
-    from drivers.receipt_printer.transport import parse_endpoint
+    from drivers.receipt_printer import EndpointError, parse_endpoint  # the driver only when a config is checked
 
     try:
         parse_endpoint(config.receipt_printer.endpoint)

@@ -7,7 +7,7 @@ new controller code never shows a blank or a raw identifier to a resident.
 
 from __future__ import annotations
 
-LANGUAGES = ("ko", "en")
+from common.languages import LANGUAGES
 
 STRINGS: dict[str, dict[str, str]] = {
     # --- frame ---------------------------------------------------------------------------

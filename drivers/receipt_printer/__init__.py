@@ -15,6 +15,7 @@ from drivers.receipt_printer.errors import (
     StatusByteError,
 )
 from drivers.receipt_printer.receipt import Receipt, ReceiptLine
+from drivers.receipt_printer.transport import parse_endpoint
 
 __all__ = [
     "EndpointError",
@@ -29,4 +30,5 @@ __all__ = [
     "ReceiptPrinterTimeout",
     "StatusByteError",
     "escpos_cache",
+    "parse_endpoint",
 ]

@@ -38,13 +38,15 @@ from kiosk.booth.app import KioskApp
 from kiosk.booth.run_lock import RunDirBusy, RunDirLock
 from kiosk.booth.sdnotify import Notifier
 from kiosk.booth.service_dirs import ServiceDirs, restrict_to_group
-from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.journal import JournalCorrupt, JournalUnwritable
 from kiosk.machine import S
 from kiosk.presenter import out_of_service_view
 from kiosk.views import View
 
 if TYPE_CHECKING:
+    from kiosk.booth.simulated import SimulatedBooth
     from kiosk.controller import Kiosk
 
 # `kiosk run` exits with this, at once and touching nothing, when another kiosk runs in its run directory
@@ -149,7 +151,6 @@ async def run_live(*, config_files: list[Path], hardware: bool, until_ready: boo
 
 async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: bool, until_ready: bool,
                       production: bool) -> int:
-    from kiosk.booth.simulated import SimulatedBooth
     from screens.runner import ScreenRunner
 
     run_dir = dirs.run
@@ -157,6 +158,9 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     overrides: dict[str, Any] = {}
     simulators_seconds = 0.0
     if not hardware:
+        # Only here: the systemd path (--hardware) never imports a simulator (tests/test_import_rules.py).
+        from kiosk.booth.simulated import SimulatedBooth
+
         booth = SimulatedBooth(run_dir, serve_controls=True)
         started = time.perf_counter()
         overrides = await booth.start()

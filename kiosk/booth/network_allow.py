@@ -21,7 +21,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk.config import CONFIG_DIR, KioskConfig, load_config
+from kiosk.config import KioskConfig
+from kiosk.config_loader import CONFIG_DIR, load_config
 
 RESOLV_CONF = Path("/etc/resolv.conf")
 

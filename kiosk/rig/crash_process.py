@@ -10,7 +10,7 @@ in flight. Then:
 1. SQLite's integrity check must pass on the journal as the kill left it;
 2. a new kiosk process boots on the same journal and devices, shows "recovering", resolves every
    open session and reaches its idle (or out-of-service) screen;
-3. the books are checked (`kiosk.rig.crashtest.check_books`): no session open; money in = fees kept +
+3. the books are checked (`kiosk.rig.books.check_books`): no session open; money in = fees kept +
    change + refunds + vouchers; the cash devices, the card acquirer and the issuance server agree
    with the journal; every fee kept bought a printed, committed document.
 
@@ -41,7 +41,7 @@ from typing import Any
 from kiosk.booth.simulated import SimulatedBooth
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.rig.crashtest import check_books
+from kiosk.rig.books import check_books
 from kiosk.rig.remote_booth import RemoteBooth, write_booth_file
 from kiosk.rig.scenario import ScenarioRun, _step, load_scenario, scenario_uses_card
 from simulators.process import die_with_parent

@@ -29,6 +29,7 @@ from typing import Any
 
 from kiosk.journal import Journal
 from kiosk.machine import S
+from kiosk.rig.books import check_books
 from kiosk.rig.scenario import CuttableJournal, PowerCut, ScenarioRun, _step, load_scenario
 
 log = logging.getLogger(__name__)
@@ -57,74 +58,6 @@ class KillPoint:
     after_record: int
     kind: str
     problems: list[str] = field(default_factory=list)
-
-
-def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any],
-                payments: list[dict[str, Any]] | None = None, a4_jobs: int | None = None) -> list[str]:
-    """Everything that must hold once recovery is over, in the words a city auditor would use."""
-    problems = []
-    totals = journal.totals()
-    if totals["open_sessions"]:
-        problems.append(f"{totals['open_sessions']} session(s) left open")
-    balance = totals["money_in"] - totals["fees_kept"] - totals["change"] - totals["refunds"] - totals["vouchers"]
-    if balance:
-        problems.append(f"money unaccounted: {balance} won (totals {totals})")
-    rows = journal.entries()
-    cash_in = sum(e.amount for e in rows if e.kind in ("coin_credited", "bill_stacked"))
-    coins_out = sum(e.amount for e in rows if e.kind in ("change_paid", "refund_paid"))
-    taken = sum(int(v) for v in cash_state["coin"]["accepted"]) + sum(int(v) for v in cash_state["bill"]["stacked"])
-    if taken != cash_in:
-        problems.append(f"cash device took {taken} won, journal says {cash_in}")
-    paid_out = int(cash_state["hopper"]["won_paid_out"])
-    if paid_out != coins_out:
-        problems.append(f"hopper paid {paid_out} won, journal says {coins_out}")
-    if cash_state["bill"].get("escrow"):
-        problems.append(f"a {cash_state['bill']['escrow']} won bill is still held in escrow")
-    if int(server_stats.get("commits", 0)) != totals["committed"]:
-        problems.append(f"server has {server_stats.get('commits')} commits, journal {totals['committed']}")
-    if int(server_stats.get("reserved", 0)):
-        problems.append(f"server holds {server_stats['reserved']} reservation(s) neither committed nor voided")
-    problems += _sessions_unbalanced(journal, rows)
-    problems += _documents_unsettled(rows)
-    if a4_jobs is not None and a4_jobs != totals["print_done"]:
-        # Paper the resident may hold that the books do not know of (or the other way round).
-        problems.append(f"the A4 printer printed {a4_jobs} document(s), the journal {totals['print_done']}")
-    if payments is not None:
-        card_kept = (sum(e.amount for e in rows if e.kind == "card_authorised")
-                     - sum(e.amount for e in rows if e.kind == "card_voided"))
-        charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
-        if charged != card_kept:
-            problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
-    return problems
-
-
-def _sessions_unbalanced(journal: Journal, rows: list[Any]) -> list[str]:
-    """Each closed session on its own: money in = fee kept + change + refunds + vouchers."""
-    closed = {e.session for e in rows if e.kind == "session_closed"}
-    problems = []
-    for session in sorted(closed):
-        owed = journal.session_money(session).unaccounted
-        if owed:
-            problems.append(f"session {session[:8]} closed with {owed} won unaccounted")
-    return problems
-
-
-def _documents_unsettled(rows: list[Any]) -> list[str]:
-    """Every session that kept a fee printed its documents and committed them, and nothing printed
-    was left uncommitted."""
-    kinds: dict[str, set[str]] = {}
-    kept: dict[str, int] = {}
-    for e in rows:
-        kinds.setdefault(e.session, set()).add(e.kind)
-        if e.kind == "fee_kept":
-            kept[e.session] = kept.get(e.session, 0) + e.amount
-    problems = []
-    for session, seen in kinds.items():
-        if kept.get(session, 0) > 0 and "print_done" not in seen:
-            problems.append(f"session {session[:8]} kept {kept[session]} won without printing")
-        if "print_done" in seen and "committed" not in seen:
-            problems.append(f"session {session[:8]} printed but never committed")
-    return problems
 
 
 async def _play(path: Path, cut_after: int | None, work_dir: Path) -> tuple[CountingJournal, ScenarioRun]:

@@ -28,9 +28,11 @@ from typing import Any
 from common.clock import VirtualClock
 from kiosk.booth.app import KioskApp
 from kiosk.booth.simulated import Booth, SimulatedBooth
-from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
+from kiosk.rig.books import check_books
 from kiosk.views import Intent, View
 
 log = logging.getLogger(__name__)
@@ -114,7 +116,7 @@ class ScreenHarness:
 
     def __init__(self, config: KioskConfig, on_intent: Callable[[Intent], None], snapshot_dir: Path | None,
                  clock_monotonic: Callable[[], float] | None = None) -> None:
-        from screens.runner import ScreenRunner  # pygame only here, never in the controller
+        from screens.runner import ScreenRunner  # the screens' public runner: pygame stays inside screens/
 
         # The screens' touch guard runs on the scenario's glass clock (the virtual clock and the finger's time).
         self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent,
@@ -155,9 +157,8 @@ class ScreenHarness:
             label = self.screens[-1].replace("+", "-")
             extra = key[2]
             path = self.snapshot_dir / f"{len(self.snapshots) + 1:02d}-{label}{'-' + extra if extra else ''}.png"
-            import pygame
-
-            pygame.image.save(self.runner.render(view), str(path))
+            self.runner.render(view)
+            self.runner.snapshot(path)
             self.snapshots.append(path)
 
 
@@ -469,8 +470,7 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
 async def _expect_books(run: ScenarioRun) -> None:
     """The books balance, whatever the outcome: per session and in total, money in = fees kept + change
     + refunds + vouchers, and the cash devices, card acquirer and issuance server agree with the
-    journal (kiosk.rig.crashtest.check_books). Waits like the other expectations: money may be moving."""
-    from kiosk.rig.crashtest import check_books  # the crash harness's auditor (it imports this module)
+    journal (kiosk.rig.books.check_books). Waits like the other expectations: money may be moving."""
 
     deadline = time.monotonic() + PATIENCE_SECONDS
     while True:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.fingerprint_transfer import measure_template_transfer_async
 from common.clock import MonotonicClock
 from common.control_socket import send_control
 from common.status import DeviceState
 from drivers.fingerprint import open_reader
 from simulators import residents
-from simulators.fingerprint.bench import measure_template_transfer_async
 
 pytestmark = pytest.mark.timeout(30)
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import datetime as dt
 
 from common.status import DeviceState, DeviceStatus, SupplyLevel
 from kiosk.availability import assess, takes_bills, takes_coins
-from kiosk.config import CONFIG_DIR, load_config
+from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.till import acceptable_bills, payment_hint
 
 CONFIG = load_config(CONFIG_DIR / "kiosk.toml")

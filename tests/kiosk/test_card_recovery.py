@@ -22,8 +22,8 @@ from card_chip_data import chip_data
 
 from kiosk.journal import Journal
 from kiosk.machine import S
-from kiosk.rig.crashtest import PowerCut, check_books
-from kiosk.rig.scenario import ScenarioRun, _step, load_scenario
+from kiosk.rig.books import check_books
+from kiosk.rig.scenario import PowerCut, ScenarioRun, _step, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD_APPROVE = ROOT / "scenarios" / "card_approve.toml"
@@ -227,6 +227,7 @@ async def test_a_card_payment_being_given_back_is_voided_never_paid_back_in_coin
         ]:
             kiosk.record(session, kind, amount, ref, **detail)
 
+        await run.power_cut()  # the kiosk dies here (its journal, ports and sockets closed as the OS would)
         await restart(run)
 
         assert await payment_states(run) == ["voided"]

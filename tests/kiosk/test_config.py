@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.config import CONFIG_DIR, ConfigError, KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig
+from kiosk.config_loader import CONFIG_DIR, load_config
 
 
 def test_shipped_config_loads_with_the_national_fees() -> None:

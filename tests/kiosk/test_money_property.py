@@ -168,7 +168,7 @@ class Booth:
         await self.run.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # one test: every hypothesis example shares it all the same (hence the suppressed health check)
 def booth() -> Iterator[Booth]:
     b = Booth()
     try:

@@ -103,7 +103,7 @@ def test_make_install_stages_a_booth_that_systemd_accepts(tmp_path: Path) -> Non
 
 def test_network_allow_list_names_the_servers_addresses_and_netlink_only_for_usb_printers() -> None:
     from kiosk.booth.network_allow import drop_in
-    from kiosk.config import CONFIG_DIR, load_config
+    from kiosk.config_loader import CONFIG_DIR, load_config
 
     config = load_config(CONFIG_DIR / "kiosk.toml", overrides={
         "server": {"base_url": "https://203.0.113.7:8443"}, "receipt_printer": {"endpoint": "usb://04b8:0202"}})

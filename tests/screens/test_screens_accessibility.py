@@ -9,9 +9,10 @@ import pygame
 import pytest
 from helpers_screens import MODES, runner
 
+from common.languages import LANGUAGES
 from kiosk.views import View
 from screens.registry import samples
-from screens.strings import LANGUAGES, STRINGS
+from screens.strings import STRINGS
 from screens.theme import MIN_TEXT_MM, STYLES, TEXT_PAIRS, Theme
 
 SAMPLES = samples()

@@ -8,9 +8,10 @@ import pygame
 import pytest
 from helpers_screens import runner
 
+from common.languages import LANGUAGES
 from kiosk.views import OutOfServiceView, View
 from screens.out_of_service import SAMPLES
-from screens.strings import LANGUAGES, t
+from screens.strings import t
 
 JOURNAL_REASONS = ("journal-corrupt", "journal-unwritable")
 

@@ -3,6 +3,7 @@
 `measure_template_transfer("zfm")` runs the simulator with output paced at the line speed and the
 real driver on the real clock, times one capture with the finger already on the glass, and compares
 it with ``bytes * 10 / baud`` (8N1: ten bits a byte) for the bytes the sensor sent.
+In bench/, not simulators/: it drives the driver, and a simulator never imports a driver's client.
 """
 
 from __future__ import annotations
