@@ -33,7 +33,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from common.control_socket import bounded
 from simulators.process import die_with_parent, helper_environment
@@ -104,7 +104,6 @@ class A4PrinterSimulator:
         self._dbus: subprocess.Popen[bytes] | None = None
         self._printer: subprocess.Popen[bytes] | None = None
         self._runs = 0
-        self._log_files: list[Any] = []
         self.paper_sheets = FULL_TRAY
         self.toner_percent = TONER_OK
 
@@ -324,9 +323,6 @@ class A4PrinterSimulator:
             if self._dbus is not None:
                 _terminate(self._dbus, group=False)
                 self._dbus = None
-            for handle in self._log_files:
-                handle.close()
-            self._log_files.clear()
             if self._own_workdir and self._workdir is not None:
                 shutil.rmtree(self._workdir, ignore_errors=True)
                 self._workdir = None
@@ -336,11 +332,12 @@ class A4PrinterSimulator:
         assert self._workdir is not None
         bus = self._workdir / "bus"
         bus.unlink(missing_ok=True)
-        self._dbus = subprocess.Popen(
-            [DBUS_DAEMON, "--session", f"--address=unix:path={bus}", "--nofork", "--nopidfile"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log("dbus.log"), env=helper_environment(),
-            preexec_fn=die_with_parent(),  # noqa: PLW1509 - only prctl between fork and exec (see its docstring)
-        )
+        with self._log("dbus.log") as log_file:
+            self._dbus = subprocess.Popen(
+                [DBUS_DAEMON, "--session", f"--address=unix:path={bus}", "--nofork", "--nopidfile"],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log_file, env=helper_environment(),
+                preexec_fn=die_with_parent(),  # noqa: PLW1509 - only prctl between fork and exec (see its docstring)
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while not bus.exists():
             if self._dbus.poll() is not None or time.monotonic() > deadline:
@@ -357,14 +354,15 @@ class A4PrinterSimulator:
         # -n localhost: with 127.0.0.1 it fails creating its IPv6 listener (test-stacks.md).
         # start_new_session: the job command runs in ippeveprinter's process group, so killing
         # the group leaves no job script behind.
-        self._printer = subprocess.Popen(
-            [IPPEVEPRINTER, "-r", "off", "-n", "localhost", "-p", str(self._port), "-d", str(spool), "-k",
-             "-f", "application/pdf", "-c", str(self._workdir / "print-job.sh"),
-             "-M", "Kiosk", "-m", "A4Sim", "kiosk-a4"],
-            stdin=subprocess.DEVNULL, stdout=self._log("ippeveprinter.log"),
-            stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            preexec_fn=die_with_parent(),  # noqa: PLW1509 - only prctl between fork and exec (see its docstring)
-        )
+        with self._log("ippeveprinter.log") as log_file:
+            self._printer = subprocess.Popen(
+                [IPPEVEPRINTER, "-r", "off", "-n", "localhost", "-p", str(self._port), "-d", str(spool), "-k",
+                 "-f", "application/pdf", "-c", str(self._workdir / "print-job.sh"),
+                 "-M", "Kiosk", "-m", "A4Sim", "kiosk-a4"],
+                stdin=subprocess.DEVNULL, stdout=log_file,
+                stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                preexec_fn=die_with_parent(),  # noqa: PLW1509 - only prctl between fork and exec (see its docstring)
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self._printer.poll() is not None:
@@ -380,11 +378,11 @@ class A4PrinterSimulator:
             _terminate(self._printer, group=True)
             self._printer = None
 
-    def _log(self, name: str) -> Any:
+    def _log(self, name: str) -> BinaryIO:
+        """A helper's log file, appended to across restarts; the child keeps its own copy of the fd,
+        so the caller closes this one once the child is started (one fd per restart leaked before)."""
         assert self._workdir is not None
-        handle = (self._workdir / name).open("ab")
-        self._log_files.append(handle)
-        return handle
+        return (self._workdir / name).open("ab")
 
     def _flag(self, name: str) -> Path:
         if self._workdir is None:

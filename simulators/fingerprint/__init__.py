@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from simulators.fingerprint.device import QUALITIES, Finger, FingerprintSimulator, Quality, default_link
+from simulators.fingerprint.device import FingerprintSimulator, default_link
+from simulators.fingerprint.glass import QUALITIES, Finger, Quality
 
 __all__ = ["QUALITIES", "Finger", "FingerprintSimulator", "Quality", "default_link"]

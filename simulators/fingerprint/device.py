@@ -10,19 +10,19 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from common.clock import Clock, MonotonicClock
 from common.control_socket import bounded, default_run_dir
 from drivers.fingerprint import frames_sfm, frames_zfm
 from simulators import residents
+from simulators.fingerprint.glass import QUALITIES, Finger, Personality, Quality
 from simulators.fingerprint.port import PtyPort
+from simulators.fingerprint.sfm import SfmDevice
+from simulators.fingerprint.zfm import ZfmDevice
 from simulators.residents import TemplateFormat
 
-Quality = Literal["good", "wet", "dry", "partial"]
-QUALITIES: tuple[Quality, ...] = ("good", "wet", "dry", "partial")
 DEFAULT_BAUDRATE: dict[TemplateFormat, int] = {
     "zfm": frames_zfm.DEFAULT_BAUDRATE, "sfm": frames_sfm.DEFAULT_BAUDRATE}
 
@@ -30,21 +30,6 @@ DEFAULT_BAUDRATE: dict[TemplateFormat, int] = {
 def default_link() -> Path:
     """Where the stable device path lives: $KIOSK_RUN_DIR/dev/fingerprint (like /dev/serial/by-id)."""
     return default_run_dir() / "dev" / "fingerprint"
-
-
-@dataclass(frozen=True)
-class Finger:
-    kind: Literal["resident", "unknown", "fake"]
-    resident: int = 0
-    finger: int = 1
-
-
-class Personality(Protocol):
-    """One sensor family's command handling on top of the shared finger state."""
-
-    def feed(self, data: bytes) -> None: ...
-
-    def reset(self) -> None: ...
 
 
 class FingerprintSimulator:
@@ -219,7 +204,4 @@ class FingerprintSimulator:
         return bytes(noise)
 
     def _new_personality(self) -> Personality:
-        from simulators.fingerprint.sfm import SfmDevice
-        from simulators.fingerprint.zfm import ZfmDevice
-
         return ZfmDevice(self) if self.protocol == "zfm" else SfmDevice(self)

@@ -9,12 +9,9 @@ the module's codes (UF_Error.h): a dry finger SCAN_FAIL (0x63), a wet or partial
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from drivers.fingerprint import frames_sfm as sfm
-
-if TYPE_CHECKING:
-    from simulators.fingerprint.device import FingerprintSimulator
+from simulators.fingerprint.glass import Glass
 
 # Power-up values of the parameters the simulator knows (manual, System Parameter Summary).
 DEFAULT_PARAMETERS: dict[int, int] = {
@@ -29,7 +26,7 @@ TIMEOUT_INFINITE = 0x30
 
 
 class SfmDevice:
-    def __init__(self, sim: FingerprintSimulator) -> None:
+    def __init__(self, sim: Glass) -> None:
         self.sim = sim
         self.parameters = dict(DEFAULT_PARAMETERS)
         self._buf = bytearray()

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import struct
 from functools import cache
-from typing import TYPE_CHECKING
 
 from drivers.fingerprint import frames_zfm as zfm
-
-if TYPE_CHECKING:
-    from simulators.fingerprint.device import Finger, FingerprintSimulator, Quality
+from simulators.fingerprint.glass import Finger, Glass, Quality
 
 LIBRARY_SIZE = 1000  # templates the module can store (R307: 1000)
 SECURITY_LEVEL = 3
@@ -35,7 +32,7 @@ def synthetic_image() -> bytes:
 
 
 class ZfmDevice:
-    def __init__(self, sim: FingerprintSimulator) -> None:
+    def __init__(self, sim: Glass) -> None:
         self.sim = sim
         self.address = zfm.DEFAULT_ADDRESS
         self.packet_size_code = 2  # 128 bytes, the manual's default
