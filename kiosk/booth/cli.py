@@ -175,6 +175,19 @@ def cmd_refill_hopper(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"no journal at {path}", file=sys.stderr)
         return 2
+    if args.coin is None:
+        # The hopper's coin is the booth's config, not a guess: a 500-won hopper refilled as 100-won coins
+        # would promise a fifth of its change.
+        from kiosk.booth.service_dirs import ServiceDirs
+        from kiosk.config import ConfigError
+        from kiosk.config_loader import CONFIG_DIR, load_config
+
+        files = [*ServiceDirs.from_environment().site_config_for_tools(), *map(Path, args.config)]
+        try:
+            args.coin = load_config(CONFIG_DIR / "kiosk.toml", *files).cash.hopper_coin
+        except ConfigError as exc:
+            print(f"kiosk: configuration error: {exc} (or give --coin)", file=sys.stderr)
+            return 2
     if args.coins < 0 or args.coin <= 0:
         print(f"a refill is a count of coins (>= 0) of a coin worth more than 0 won; got --coins {args.coins} "
               f"--coin {args.coin}", file=sys.stderr)
@@ -271,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("refill-hopper", help="journal a hopper refill: the coins it now holds (technician)")
     p.add_argument("--coins", type=int, required=True, help="coins in the hopper after the refill")
-    p.add_argument("--coin", type=int, default=100, help="the hopper's coin, in won ([cash] hopper_coin)")
+    p.add_argument("--coin", type=int, default=None,
+                   help="the hopper's coin, in won (default: [cash] hopper_coin of the booth's config)")
+    p.add_argument("--config", action="append", default=[], help="TOML files read after the booth's (later ones win)")
     p.add_argument("--path", default="run/journal.sqlite3")
     p.set_defaults(func=cmd_refill_hopper)
 

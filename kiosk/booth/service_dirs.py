@@ -38,6 +38,8 @@ SITE_CONFIG_NAME = "site.toml"
 JOURNAL_NAME = "journal.sqlite3"
 # Where the shipped unit's RuntimeDirectory= lands: technicians' `kiosk screen` looks here last.
 INSTALLED_RUN_DIR = Path("/run/kiosk")
+# Where the installed unit reads its site.toml (ConfigurationDirectory=kiosk), for commands run over SSH.
+INSTALLED_CONFIG_DIR = Path("/etc/kiosk")
 SOCKET_MODE = 0o660
 DIR_MODE = 0o750
 
@@ -73,6 +75,13 @@ class ServiceDirs:
     def site_config(self) -> list[Path]:
         """The booth's own config under systemd: required there, as a booth must not run on the examples."""
         return [] if self.configuration is None else [self.configuration / SITE_CONFIG_NAME]
+
+    def site_config_for_tools(self) -> list[Path]:
+        """The booth's site.toml for a technician's command: systemd's, else the installed one if present."""
+        if self.configuration is not None:
+            return self.site_config()
+        installed = INSTALLED_CONFIG_DIR / SITE_CONFIG_NAME
+        return [installed] if installed.is_file() else []
 
 
 def control_run_dirs(env: Mapping[str, str] | None = None) -> list[Path]:

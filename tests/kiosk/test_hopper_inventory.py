@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.hopper_inventory import HopperInventory, record_refill
+from kiosk.hopper_inventory import REFILLED, HopperInventory, record_refill
 from kiosk.journal import Journal
 
 AT = "2026-12-06T10:00:00.000"
@@ -60,3 +60,25 @@ def test_kiosk_refill_hopper_refuses_a_negative_count_in_one_line(
     assert "--coins -1" in said and "Traceback" not in said
     assert main(["refill-hopper", "--coins", "40", "--path", str(path)]) == 0
     assert '"hopper_coins": 40' in capsys.readouterr().out
+
+
+def test_kiosk_refill_hopper_takes_the_coin_from_the_booths_config(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A booth whose hopper pays 500-won coins: 40 coins refilled are 20,000 won of change, not 4,000."""
+    from kiosk.booth.cli import main
+
+    site = tmp_path / "etc"
+    site.mkdir()
+    (site / "site.toml").write_text("[cash]\nhopper_coin = 500\n", encoding="utf-8")
+    monkeypatch.setenv("CONFIGURATION_DIRECTORY", str(site))
+    path = tmp_path / "j.sqlite3"
+    Journal(path).close()
+    assert main(["refill-hopper", "--coins", "40", "--path", str(path)]) == 0
+    capsys.readouterr()
+    journal = Journal(path)
+    try:
+        assert HopperInventory(journal, 500).won() == 20_000
+        (refill,) = journal.tail_of_kind(REFILLED, 1)
+        assert refill.detail["coin"] == 500
+    finally:
+        journal.close()
