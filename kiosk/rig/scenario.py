@@ -65,6 +65,25 @@ class CuttableJournal(Journal):
             raise PowerCut
 
 
+def _quiet_about_dead_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """A dead kiosk's tasks end in PowerCut by design and nobody is left to await them: asyncio would
+    log each as "Task exception was never retrieved" when it is collected. Every other report stands."""
+    previous = loop.get_exception_handler()
+    if getattr(previous, "ignores_power_cuts", False):
+        return
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if isinstance(context.get("exception"), PowerCut):
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.ignores_power_cuts = True  # type: ignore[attr-defined]
+    loop.set_exception_handler(handler)
+
+
 class ScenarioFailed(AssertionError):
     def __init__(self, index: int, step: dict[str, Any], why: str) -> None:
         self.index, self.step, self.why = index, step, why
@@ -219,6 +238,7 @@ class ScenarioRun:
         app = self.app
         if app is None:
             return
+        _quiet_about_dead_tasks(asyncio.get_running_loop())
         journal = app.journal
         if isinstance(journal, CuttableJournal):
             journal.cut()
