@@ -49,9 +49,15 @@ async def test_sixty_sessions_on_one_kiosk_leave_nothing_growing() -> None:
     samples: list[Sample] = await soak(60)
     warm = samples[4]  # connection pools and caches are open after a few sessions
     last = samples[-1]
-    assert all(s.held_sleepers <= 10 for s in samples), [s.held_sleepers for s in samples[::10]]
-    assert all(s.kiosk_tasks <= 3 for s in samples), [s.kiosk_tasks for s in samples[::10]]
-    assert last.loop_tasks <= warm.loop_tasks, (warm, last)
+    assert all(s.held_sleepers <= 10 for s in samples), [s.held_sleepers for s in samples]
+    # Tasks: a sample also catches whatever is in flight at that instant (a heartbeat, an outbox delivery,
+    # a poll: one sample in a fresh-clone run saw 4 of the controller's own). A leak is one a session: it
+    # lifts the floor of the count, and passes any fixed bound within 60 sessions.
+    kiosk_tasks = [s.kiosk_tasks for s in samples]
+    loop_tasks = [s.loop_tasks for s in samples]
+    assert min(kiosk_tasks[-10:]) <= min(kiosk_tasks[4:14]), kiosk_tasks
+    assert max(kiosk_tasks) <= 8, kiosk_tasks
+    assert min(loop_tasks[-10:]) <= min(loop_tasks[4:14]), loop_tasks
     # A leak is one fd (or task) a session, 55 here; a connection still closing when the sample is
     # taken is one or two, and under load it happened (58 -> 59): that is not growth.
     assert last.open_fds <= warm.open_fds + 2, (warm, last)
