@@ -203,6 +203,32 @@ class MoreTimePrompt:
 
 
 @dataclass(frozen=True)
+class HelpPrompt:
+    """The help overlay's data: the booth's help line (config `[help] phone`) and whether the help
+    request reached the server (False while it is on its way or when the server is down: the screen
+    then says to call the number)."""
+
+    phone: str = ""
+    sent: bool = False
+
+
+PromptData = MoreTimePrompt | HelpPrompt
+
+
+@dataclass(frozen=True)
+class AccessMode:
+    """How this resident asked to be served. The controller holds it for one session and drops it at
+    idle (the next resident is a stranger), like the language. Zoom, contrast and position change only
+    how screens are drawn; voice and keypad also lengthen the time limits."""
+
+    zoom: float = 1.0  # 1.0 or 2.0 (the guideline's 200 %)
+    high_contrast: bool = False  # white on black, >= 7:1
+    low_position: bool = False  # every control and needed information low enough from a wheelchair
+    voice: bool = False  # voice guidance on: an earphone was plugged in or the voice key pressed
+    keypad: bool = False  # the resident has used the physical keypad in this session
+
+
+@dataclass(frozen=True)
 class View:
     """One frame's worth of controller state.
 
@@ -213,11 +239,12 @@ class View:
 
     screen: str
     data: ScreenData = field(default_factory=NoData)
-    prompt: str | None = None
-    prompt_data: MoreTimePrompt | None = None
+    prompt: str | None = None  # "more_time" | "help"
+    prompt_data: PromptData | None = None
     notices: tuple[str, ...] = ()
-    language: str = "ko"
+    language: str = "ko"  # "ko" | "en" | "zh" | "vi" (common.languages)
     serial: int = 0
+    access: AccessMode = field(default_factory=AccessMode)
 
     def data_fields(self) -> dict[str, Any]:
         """The screen's fields by name (values as sent, not copied): for the scenario rig and the
@@ -231,8 +258,12 @@ class Intent:
 
     Names: start, choose_document(code), digit(value), backspace, clear, confirm, cancel,
     more_time, retype_number, toggle_option(option_id), copies(delta), pay_card, language(code),
-    maintenance_enter / maintenance_exit / maintenance_selftest (technician). `page` never leaves the
-    screens (the runner pages long lists itself).
+    back (one step back, on the steps before payment), help (call for help: the help prompt and a
+    help request to the server), help_close, access(setting, value) (setting: "zoom" with value
+    1.0/2.0, "high_contrast" / "low_position" / "voice" with a bool), keypad_used (the first key of
+    the physical keypad in a session), maintenance_enter / maintenance_exit / maintenance_selftest
+    (technician). `page` and the screens' own menus (the language and accessibility choosers) never
+    leave the screens (the runner handles them itself).
     """
 
     name: str

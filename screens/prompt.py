@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.views import Intent, View
+from kiosk.views import Intent, MoreTimePrompt, View
 from screens.frame import button_height
 from screens.screen import lang_of
 from screens.strings import t
@@ -50,7 +50,7 @@ def _prompt_geometry(view: View, theme: Theme) -> tuple[pygame.Rect, pygame.Rect
 
 def _prompt_body(view: View) -> str:
     lang = lang_of(view)
-    seconds = view.prompt_data.seconds_left if view.prompt_data is not None else 0
+    seconds = view.prompt_data.seconds_left if isinstance(view.prompt_data, MoreTimePrompt) else 0
     if seconds > 0:
         return t("more_time.body", lang, seconds=seconds)
     return t("more_time.body_plain", lang)
