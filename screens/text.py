@@ -51,7 +51,9 @@ def draw_text(  # noqa: PLR0917  # drawing helpers take pygame's positional (sur
     )
     lh = theme.line_height(style, size)
     # Lines that do not fit are left out (a small tolerance: line height includes the leading).
-    lines = lines[: (rect.height + lh // 6) // lh]
+    shown = lines[: (rect.height + lh // 6) // lh]
+    theme.note_drawn(text, clipped=len(shown) < len(lines))
+    lines = shown
     if not lines:
         return 0
     used = lh * len(lines)
@@ -93,6 +95,7 @@ def blit_line(  # noqa: PLR0917  # same order as draw_text
     floor = theme.style_size("caption")
     while size > floor and theme.measure(text, style, size)[0] > rect.width:
         size = max(floor, int(size * 0.92))
+    theme.note_drawn(text, clipped=theme.measure(text, style, size)[0] > rect.width)
     surf = theme.text(text, style, color, size)
     y = rect.top + (rect.height - surf.get_height()) // 2
     if align == "left":

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import pygame
@@ -107,6 +108,12 @@ _TEXT_CACHE_SIZE = 1024  # distinct rendered strings kept; a full session uses a
 _MEASURE_CACHE_SIZE = 8192  # measured and wrapped strings (cheap tuples); cleared wholesale when full
 
 
+@dataclass
+class DrawnRecord:
+    texts: list[str] = field(default_factory=list)
+    clipped: list[str] = field(default_factory=list)
+
+
 class Theme:
     """Colours, sizes and cached text rendering for one screen size, zoom and position mode."""
 
@@ -134,6 +141,25 @@ class Theme:
         self._text: OrderedDict[tuple[str, int, bool, RGB], pygame.Surface] = OrderedDict()
         self._sizes: dict[tuple[str, int, bool], tuple[int, int]] = {}
         self._wraps: dict[tuple[str, str, int, int], list[str]] = {}
+        self._record: DrawnRecord | None = None
+
+    @contextmanager
+    def recording(self) -> Iterator[DrawnRecord]:
+        """What the frames drawn inside this block say: every sentence and label as a whole (before
+        wrapping), in drawing order, and every one that did not fit its box. Voice guidance speaks the
+        first; the accessibility tests fail on the second."""
+        outer, self._record = self._record, DrawnRecord()
+        try:
+            yield self._record
+        finally:
+            self._record = outer
+
+    def note_drawn(self, text: str, *, clipped: bool = False) -> None:
+        """Called by screens.text for each piece of text it draws (a no-op outside `recording`)."""
+        if self._record is not None and text:
+            self._record.texts.append(text)
+            if clipped:
+                self._record.clipped.append(text)
 
     @classmethod
     def from_config(cls, ui: Mapping[str, Any]) -> Theme:
