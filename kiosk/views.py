@@ -268,3 +268,19 @@ class Intent:
 
     name: str
     args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Something voice guidance should say, as the screens composed it from what they drew.
+
+    `kind`: "screen" (a new screen or prompt: everything on it, in reading order), "change" (what
+    changed on the same screen: money credited, a printer waiting), "focus" (the item the keypad's
+    focus moved to). A "screen" utterance interrupts whatever is being said. Never holds a resident
+    or card number: the screens speak how many digits were typed, not which.
+    """
+
+    text: str
+    language: str
+    kind: str = "screen"
+

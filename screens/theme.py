@@ -17,6 +17,7 @@ from typing import Any
 import pygame
 
 from common.fonts import BOLD, REGULAR
+from kiosk.views import AccessMode
 
 RGB = tuple[int, int, int]
 
@@ -142,6 +143,7 @@ class Theme:
         self._sizes: dict[tuple[str, int, bool], tuple[int, int]] = {}
         self._wraps: dict[tuple[str, str, int, int], list[str]] = {}
         self._record: DrawnRecord | None = None
+        self._variants: dict[tuple[float, bool, bool], Theme] = {}
 
     @contextmanager
     def recording(self) -> Iterator[DrawnRecord]:
@@ -171,6 +173,23 @@ class Theme:
             panel_diagonal_inch=float(ui.get("panel_diagonal_inch", DEFAULT_PANEL_DIAGONAL_INCH)),
             low_position_top=float(ui.get("low_position_top", DEFAULT_LOW_POSITION_TOP)),
         )
+
+    def for_access(self, access: AccessMode) -> Theme:
+        """This theme as the resident's accessibility choices want it (zoom, position), made once per
+        combination and kept, so switching back and forth costs no font loading."""
+        key = (access.zoom, access.low_position, access.high_contrast)
+        if key == (self.scale, self.low_position, False):
+            return self
+        found = self._variants.get(key)
+        if found is None:
+            found = self._variants[key] = Theme(
+                self.size,
+                scale=access.zoom,
+                low_position=access.low_position,
+                panel_diagonal_inch=self.panel_diagonal_inch,
+                low_position_top=self.low_position_top,
+            )
+        return found
 
     def resized(self, size: tuple[int, int]) -> Theme:
         return Theme(
