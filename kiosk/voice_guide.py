@@ -63,7 +63,8 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 SPEAKER, EARPHONE = "speaker", "earphone"
-ANNOUNCE = "announce"  # the kind of the guide's own words
+ANNOUNCE = "announce"  # the kind of the guide's own words ("voice on")
+SETTING = "setting"  # the kind of a new volume or rate, said at once (a newer one replaces it)
 
 # Shapes of personal numbers that must never reach a speaker (checked on NFKC text, so full-width digits count).
 _UNSPEAKABLE = (
@@ -149,7 +150,7 @@ class VoiceGuide:
 
     async def drained(self) -> None:
         """Wait until nothing is queued or being said (tests and the rig; on the caller's own patience)."""
-        while self._queue and self.on and not self.paused or self._current is not None:
+        while (self._queue and self.on and not self.paused) or self._current is not None:
             self._quiet.clear()
             self._wake.set()
             await self._quiet.wait()
@@ -310,9 +311,9 @@ class VoiceGuide:
             return
         self.paused = False
         current = self._current
-        self._queue = deque(item for item in self._queue if item.kind != ANNOUNCE)
-        self._cut(requeue=current is not None and current.kind != ANNOUNCE)
-        self._queue.appendleft(_Item(text, self._speakable_language(), ANNOUNCE))
+        self._queue = deque(item for item in self._queue if item.kind != SETTING)
+        self._cut(requeue=current is not None and current.kind != SETTING)
+        self._queue.appendleft(_Item(text, self._speakable_language(), SETTING))
         self._wake.set()
 
     def _cut(self, *, requeue: bool) -> None:

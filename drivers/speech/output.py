@@ -34,7 +34,7 @@ class Spoken:
 
     text: str
     language: str
-    kind: str  # "screen" | "change" | "focus" | "announce" (the voice guide's own words)
+    kind: str  # "screen" | "change" | "focus" | "announce" | "setting" (the guide's own words)
     volume_db: int
     rate_wpm: int
     device: str  # "speaker" | "earphone": the route, not the ALSA name
