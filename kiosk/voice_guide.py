@@ -134,6 +134,9 @@ class VoiceGuide:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
+        """Start speaking on the running loop; a missing engine is reported now, at boot, for the technician."""
+        if self.config.enabled and (problem := self.engine.unavailable()):
+            self._report(problem)
         if self._worker is None:
             self._worker = asyncio.get_running_loop().create_task(self._run(), name="voice-guide")
 
@@ -359,8 +362,11 @@ class VoiceGuide:
                 await self.audio.stop()
             raise
         except (EngineMissing, SpeechFault, AudioFault) as exc:
-            if str(exc) != self.fault:
-                log.error("voice guidance fault: %s", exc)  # once per distinct fault, not per utterance
-            self.fault = str(exc)
+            self._report(str(exc))
             return
         self.fault = None
+
+    def _report(self, fault: str) -> None:
+        if fault != self.fault:
+            log.error("voice guidance fault: %s", fault)  # once per distinct fault, not per utterance
+        self.fault = fault

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import unicodedata
 from typing import Protocol
 
@@ -40,6 +41,9 @@ class EngineMissing(SpeechFault):
 
 
 class SpeechEngine(Protocol):
+    def unavailable(self) -> str | None:
+        """Why this engine cannot speak at all (checked when the booth starts), or None."""
+
     async def synthesize(self, text: str, language: str, rate_wpm: int) -> Pcm:
         """`text` spoken in `language` at about `rate_wpm` words a minute, as PCM; SpeechFault if not."""
 
@@ -50,6 +54,12 @@ class EspeakNg:
     def __init__(self, binary: str = "espeak-ng", voices: dict[str, str] | None = None) -> None:
         self.binary = binary
         self.voices = dict(voices or VOICES)
+
+    def unavailable(self) -> str | None:
+        if shutil.which(self.binary) is None:
+            return (f"speech engine {self.binary!r} not found: install the Debian package espeak-ng "
+                    "(voice guidance is silent until then)")
+        return None
 
     def voice(self, language: str) -> str:
         try:
@@ -64,8 +74,7 @@ class EspeakNg:
                 self.binary, *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE)
         except FileNotFoundError:
-            raise EngineMissing(f"speech engine {self.binary!r} not found: install the Debian package "
-                                "espeak-ng (voice guidance is silent until then)") from None
+            raise EngineMissing(self.unavailable() or f"speech engine {self.binary!r} not found") from None
         except PermissionError as exc:
             raise EngineMissing(f"speech engine {self.binary!r} cannot be run: {exc}") from None
         try:

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from common.clock import VirtualClock
 from common.keypad_keys import Key
@@ -222,11 +224,41 @@ async def test_a_missing_engine_is_a_logged_fault_and_the_booth_goes_on(
     guide = VoiceGuide(EspeakNg(binary="/nonexistent/espeak-ng"), output, clock, CONFIG)
     guide.start()
     try:
+        assert guide.fault and "install the Debian package espeak-ng" in guide.fault  # told at boot
         guide.earphone(True)
         guide.say(Utterance("선택하십시오.", "ko", "screen"))
         await asyncio.wait_for(guide.drained(), 5)
         assert output.played == [] and guide.fault and "espeak-ng" in guide.fault
         assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
             f"voice guidance fault: {guide.fault}"]  # once, not once per utterance
+    finally:
+        await guide.close()
+
+
+@given(st.text(max_size=20), st.from_regex(r"\A[0-9]{13}\Z"), st.sampled_from(["", "-", " - ", "－"]),
+       st.booleans(), st.text(max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_a_resident_number_anywhere_in_any_form_is_never_spoken(before: str, digits: str, dash: str, wide: bool,
+                                                                 after: str) -> None:
+    number = digits[:6] + dash + digits[6:]
+    if wide:
+        number = number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    assert unspeakable(before + number + after)
+
+
+async def test_a_booth_without_a_speaker_speaks_only_into_an_earphone(tmp_path: Path, clock: VirtualClock) -> None:
+    output = RecordingOutput(tmp_path / "voice", clock=clock)
+    guide = VoiceGuide(EspeakNg(), output, clock, VoiceSection(speaker_device="", earphone_device="jack"))
+    booth = Booth(guide, output, clock)
+    guide.start()
+    try:
+        guide.set_enabled(True)
+        guide.say(Utterance("Choose a document.", "en", "screen"))
+        await booth.finish()
+        assert output.played == []
+        guide.earphone(True)
+        await booth.finish()
+        assert [(p.about.text, p.alsa_device) for p in output.played] == [
+            ("Voice guidance on.", "jack"), ("Choose a document.", "jack")]
     finally:
         await guide.close()
