@@ -47,3 +47,24 @@ async def test_stop_cuts_a_playing_utterance_at_once(tmp_path: Path) -> None:
     await output.stop()
     await asyncio.wait_for(playing, 5)
     assert time.monotonic() - started < 2
+
+
+async def test_the_voice_guide_speaks_through_alsa_and_names_a_missing_device(tmp_path: Path) -> None:
+    from common.clock import MonotonicClock
+    from kiosk.config import VoiceSection
+    from kiosk.views import Utterance
+    from kiosk.voice_guide import VoiceGuide
+
+    config = VoiceSection(speaker_device="null", earphone_device="plughw:CARD=no-such-jack")
+    guide = VoiceGuide(EspeakNg(), AlsaOutput(), MonotonicClock(), config)
+    guide.start()
+    try:
+        guide.set_enabled(True)
+        guide.say(Utterance("발급할 서류를 고르십시오.", "ko", "screen"))
+        await asyncio.wait_for(guide.drained(), 10)
+        assert guide.fault is None
+        guide.earphone(True)
+        await asyncio.wait_for(guide.drained(), 10)
+        assert guide.fault is not None and "no-such-jack" in guide.fault
+    finally:
+        await guide.close()
