@@ -112,6 +112,23 @@ class JournalSection:
 
 
 @dataclass(frozen=True)
+class VoiceSection:
+    # Voice guidance (kiosk/voice_guide.py): false for a booth with no audio at all.
+    enabled: bool = True
+    engine: Literal["espeak-ng"] = "espeak-ng"
+    # ALSA device names (`aplay -L` lists them). "" for speaker_device: a booth without a speaker, where
+    # voice is heard only on an earphone. The earphone jack is its own device when the booth has one (a
+    # USB audio adapter); on one codec both names may be the same card, whose auto-mute does the muting.
+    speaker_device: str = "default"
+    earphone_device: str = "default"
+    # Software gain in dB, -50..0 in 5 dB steps; 0 dB is the engine's own level, and the amplifier is
+    # calibrated once so that 0 dB stays within the speaker's 65 dB SPL limit (domain facts).
+    volume_db: int = -15
+    # Words a minute, 80..300 in steps of 20 (espeak-ng reads 175 by default; 80 is its floor).
+    rate_wpm: int = 160
+
+
+@dataclass(frozen=True)
 class DocumentSection:
     title_ko: str
     title_en: str
@@ -133,6 +150,7 @@ class KioskConfig:
     card: CardSection = field(default_factory=CardSection)
     server: ServerSection = field(default_factory=ServerSection)
     journal: JournalSection = field(default_factory=JournalSection)
+    voice: VoiceSection = field(default_factory=VoiceSection)
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
 

@@ -52,6 +52,7 @@ def check_meaning(config: KioskConfig) -> None:
     _check_devices(config)
     _check_cash(config)
     _check_server(config)
+    _check_voice(config)
     for code, doc in config.documents.items():
         key = ("documents", code)
         if not 0 <= doc.fee <= MAX_FEE:
@@ -179,3 +180,21 @@ def _check_server(config: KioskConfig) -> None:
         raise _KeyProblem(("card", "reader"), "empty while card.enabled: name the PC/SC reader (pcsc_scan lists them)")
     if not config.journal.path.strip():
         raise _KeyProblem(("journal", "path"), "empty: every coin and page is journaled there")
+
+
+# Voice guidance: the gain steps a resident moves through with volume +/- (a range of 50 dB, the
+# national criterion's minimum) and the speech rates of rate +/- (espeak-ng's floor is 80 words a minute).
+VOLUME_DB_RANGE = (-50, 0, 5)
+RATE_WPM_RANGE = (80, 300, 20)
+
+
+def _check_voice(config: KioskConfig) -> None:
+    voice = config.voice
+    for name, value, (low, high, step), unit in (("volume_db", voice.volume_db, VOLUME_DB_RANGE, "dB"),
+                                                 ("rate_wpm", voice.rate_wpm, RATE_WPM_RANGE, "words a minute")):
+        if not low <= value <= high or (value - low) % step:
+            raise _KeyProblem(("voice", name), f"{value} is not one of {low}..{high} {unit} in steps of {step} "
+                              "(the steps volume and rate +/- move through)")
+    if voice.enabled and not voice.earphone_device.strip():
+        raise _KeyProblem(("voice", "earphone_device"),
+                          "empty while voice.enabled: name the ALSA device of the earphone jack (aplay -L)")

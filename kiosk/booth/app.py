@@ -15,17 +15,20 @@ from typing import Any
 
 from common.clock import Clock
 from common.fonts import BOLD, REGULAR
+from common.keypad_keys import Key
 from common.status import DeviceStatus
 from drivers.a4_printer.client import A4Printer
 from drivers.cash.client import CashAcceptor, CashConfig
 from drivers.fingerprint.client import open_reader
 from drivers.issuance_server import IssuanceClient, ServerConfig
 from drivers.receipt_printer.client import ReceiptPrinter
+from drivers.speech import AlsaOutput, AudioOutput, EspeakNg
 from kiosk.config import KioskConfig
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.ports import Devices
-from kiosk.views import Intent, View
+from kiosk.views import Intent, Utterance, View
+from kiosk.voice_guide import VoiceGuide
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,11 @@ class KioskApp:
     """One running kiosk. `start()` returns once the controller is running; `stop()` closes everything."""
 
     def __init__(self, config: KioskConfig, *, clock: Clock, show: Callable[[View], None] | None = None,
-                 journal_factory: Callable[[Path], Journal] = Journal) -> None:
+                 journal_factory: Callable[[Path], Journal] = Journal, audio: AudioOutput | None = None) -> None:
         self.config = config
+        # Voice guidance's sound: ALSA unless the booth records it (simulated booths, scenarios, the demo).
+        self._audio = audio
+        self.voice: VoiceGuide | None = None
         self._journal_factory = journal_factory
         self.clock = clock
         self._show = show
@@ -106,10 +112,43 @@ class KioskApp:
         devices = self._build_devices()
         self._devices = devices.all()
         self._server = IssuanceClient(server_config(self.config), clock=self.clock)
+        if self.config.voice.enabled:
+            self.voice = VoiceGuide(EspeakNg(), self._audio or AlsaOutput(), self.clock, self.config.voice,
+                                    language=self.config.kiosk.languages[0], on_voice_change=self._voice_changed)
+            self.voice.start()
         self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
-                           server=self._server, publish=self._show)
+                           server=self._server, publish=self._publish)
         await self.kiosk.run()
         return self.kiosk
+
+    def _publish(self, view: View) -> None:
+        """Every view: voice follows the session (its flag, language, idle's reset) before the screens
+        draw it, so the screen's own utterance comes after a reset, never before."""
+        if self.voice is not None:
+            self.voice.follow(view)
+        if self._show is not None:
+            self._show(view)
+
+    # ---- voice guidance, for the screens' runner (on_speech), the keypad (VOICE_KEYS) and the jack
+
+    def speak(self, utterance: Utterance) -> None:
+        """For the screens' runner: what a screen says (spoken only while voice is on)."""
+        if self.voice is not None:
+            self.voice.say(utterance)
+
+    def voice_key(self, key: Key) -> None:
+        """For the keypad: volume and rate +/-, replay, pause (common.keypad_keys.VOICE_KEYS)."""
+        if self.voice is not None:
+            self.voice.keypad(key)
+
+    def earphone(self, plugged: bool) -> None:
+        """For the earphone jack's detection: plugged turns voice on in the earphone, the speaker muted."""
+        if self.voice is not None:
+            self.voice.earphone(plugged)
+
+    def _voice_changed(self, on: bool) -> None:
+        """The earphone turned voice on or off: the session's AccessMode.voice follows (longer limits)."""
+        self.intent(Intent("access", {"setting": "voice", "value": on}))
 
     def intent(self, intent: Intent) -> None:
         """For the screens: hand a resident's touch to the controller."""
@@ -123,6 +162,8 @@ class KioskApp:
     async def stop(self) -> None:
         if self.kiosk is not None:
             await self.kiosk.stop()
+        if self.voice is not None:
+            await self.voice.close()
         for device in self._devices:
             try:
                 await device.close()

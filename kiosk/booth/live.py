@@ -178,7 +178,8 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     headless = _headless()
     if headless and "SDL_VIDEODRIVER" not in os.environ:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
-    app = KioskApp(config, clock=MonotonicClock())
+    # Voice: ALSA on a real booth; a booth of simulators records it (run/voice/) instead.
+    app = KioskApp(config, clock=MonotonicClock(), audio=booth.voice_output() if booth is not None else None)
     screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent)
     app._show = screens.show
     stop = asyncio.Event()

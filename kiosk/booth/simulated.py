@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from common.clock import Clock
 from common.control_socket import ControlServer, control_socket_path, dispatch
+from drivers.speech import RecordingOutput
 from simulators.process import Simulator
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,11 @@ class SimulatedBooth:
 
     def printed_documents(self) -> list[Path]:
         return [Path(p) for p in self._call("a4_printer", "jobs")]
+
+    def voice_output(self, directory: Path | None = None) -> RecordingOutput:
+        """The booth's "sound card": every utterance as a WAV plus a transcript line, in `directory`
+        (default the run's voice/), heard afterwards rather than through a speaker."""
+        return RecordingOutput(directory or self.run_dir / "voice")
 
     def receipts(self) -> list[Path]:
         return [Path(p) for p in self._call("receipt_printer", "receipts")]

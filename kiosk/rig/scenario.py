@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import itertools
 import logging
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from common.clock import VirtualClock
+from common.keypad_keys import VOICE_KEYS, Key
+from drivers.speech import RecordingOutput
 from kiosk.booth.app import KioskApp
 from kiosk.booth.simulated import Booth, SimulatedBooth
 from kiosk.config import ConfigError, KioskConfig
@@ -201,6 +204,9 @@ class ScenarioRun:
         self.config: KioskConfig | None = None
         self.journal_factory: Callable[[Path], Journal] = CuttableJournal  # the crash harness swaps in its own
         self.on_view: Callable[[View], None] | None = None  # a harness watching every view shown
+        # The booth's sound: every utterance recorded (out/<scenario>/voice/ with --out), played at once.
+        self.voice_output = RecordingOutput((snapshot_dir or work_dir) / "voice")
+        self.said_mark = 0  # utterances before this one were matched by an earlier expect_said
 
     @property
     def kiosk(self) -> Kiosk:
@@ -216,7 +222,7 @@ class ScenarioRun:
 
     async def _start_kiosk(self) -> None:
         assert self.config is not None
-        app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory)
+        app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory, audio=self.voice_output)
         self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.glass.now)
         app._show = self._show
         self.app = app
@@ -429,8 +435,54 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await _wait(run, step["wait"])
     elif "inject_bug" in step:
         _inject_bug(run.kiosk, step["inject_bug"])
+    elif any(word in step for word in VOICE_STEPS):
+        await _voice_step(run, step)
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
+
+
+# --- voice guidance: the earphone jack, the voice keys, and what was heard ------------------------
+VOICE_STEPS = ("earphone", "voice_key", "expect_said", "expect_voice")
+
+
+async def _voice_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    """`earphone = true/false`: the jack; `voice_key = "volume_up"`: a voice key of the keypad;
+    `expect_said = "..."` (or a list): each of these phrases was spoken (whitespace ignored) since the
+    previous expect_said; `expect_voice = { device = "earphone", volume_db = -15 }`: the newest utterance
+    was heard so (any of device, volume_db, rate_wpm, language, kind)."""
+    app, played = run.app, run.voice_output.played
+    assert app is not None
+    if "earphone" in step:
+        app.earphone(bool(step["earphone"]))
+    elif "voice_key" in step:
+        key = Key(str(step["voice_key"]))
+        if key not in VOICE_KEYS:
+            raise ValueError(f"voice_key {key!r} is not a voice key ({', '.join(sorted(VOICE_KEYS))})")
+        app.voice_key(key)
+    elif "expect_said" in step:
+        want = step["expect_said"]
+        wanted = [want] if isinstance(want, str) else list(want)
+        found = [0]
+
+        def said() -> bool:
+            texts = [_squeezed(p.about.text) for p in played[run.said_mark:]]
+            hits = [next((i for i, text in enumerate(texts) if _squeezed(w) in text), None) for w in wanted]
+            if any(hit is None for hit in hits):
+                return False
+            found[0] = run.said_mark + max(hit for hit in hits if hit is not None) + 1
+            return True
+
+        await run.until(said, lambda: f"{wanted!r} not said; since the last expect_said the booth said "
+                                      f"{[p.about.text for p in played[run.said_mark:]]!r}")
+        run.said_mark = found[0]
+    else:
+        want = dict(step["expect_voice"])
+
+        def last_heard() -> dict[str, Any]:
+            return dataclasses.asdict(played[-1].about) if played else {}
+
+        await run.until(lambda: bool(played) and not _subset(want, last_heard()),
+                        lambda: "voice: " + ("nothing said" if not played else "; ".join(_subset(want, last_heard()))))
 
 
 # --- touches by coordinates and timing (the double-tap family) ---------------------------------
@@ -700,6 +752,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
         out_dir.mkdir(parents=True, exist_ok=True)
         for old in out_dir.glob("*.png"):
             old.unlink()
+        shutil.rmtree(out_dir / "voice", ignore_errors=True)
         snapshot_dir = out_dir
     run = ScenarioRun(work_dir, snapshot_dir, settings)
     started = time.perf_counter()
