@@ -79,17 +79,30 @@ def _pad_step(order: Sequence[Widget], widget: Widget, key: Key) -> str | None:
     return best.widget_id
 
 
+def _list_prefix(widget: Widget) -> str | None:
+    wid = widget.widget_id
+    if wid.endswith(":close"):
+        return None
+    return next((p for p in LIST_PREFIXES if wid.startswith(p)), None)
+
+
 def list_items(order: Sequence[Widget]) -> list[Widget]:
-    """The numbered items of a list screen or menu (what a digit key picks), in reading order."""
-    return [w for w in order if w.widget_id.startswith(LIST_PREFIXES)]
+    """The numbered items of the screen's (or menu's) list, what a digit key picks: the widgets of the
+    first list kind in reading order (documents, options, languages, settings)."""
+    first = next((p for p in map(_list_prefix, order) if p is not None), None)
+    return [w for w in order if first is not None and _list_prefix(w) == first]
 
 
 def position(order: Sequence[Widget], widget_id: str) -> tuple[int, int]:
-    """(1-based index, count) of `widget_id`: among the list items if it is one, else in the order."""
-    items = list_items(order)
-    group = items if any(w.widget_id == widget_id for w in items) else list(order)
+    """(1-based index, count) of `widget_id`: among the items of its list if it is a list item (what
+    a digit picks), else among everything in the focus order."""
+    widget = next((w for w in order if w.widget_id == widget_id), None)
+    if widget is None:
+        return 0, len(order)
+    prefix = _list_prefix(widget)
+    group = [w for w in order if prefix is not None and _list_prefix(w) == prefix] or list(order)
     ids = [w.widget_id for w in group]
-    return (ids.index(widget_id) + 1 if widget_id in ids else 0), len(ids)
+    return ids.index(widget_id) + 1, len(ids)
 
 
 def ring_band(theme: Theme) -> int:

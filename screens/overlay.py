@@ -4,7 +4,7 @@ The runner's own overlays (the help prompt, the language chooser, the accessibil
 with it, with the theme's sizes and screens.text, so they meet the screens' size rules and the
 recording sees their words. The panel sits below the low-position line in that mode; buttons that do
 not fit in one column take two, and what does not fit in two is paged (`menu_page`, local), the close
-button staying on every page.
+button staying on every page (between "previous" and "next").
 """
 
 from __future__ import annotations
@@ -59,19 +59,18 @@ def _place(overlay: Overlay, theme: Theme, page: int) -> _Placed:
     n = len(overlay.buttons)
     cols = 1 if n <= rows_fit else 2
     per_page = rows_fit * cols
-    pages = 1
-    if n > per_page:  # page the list: one row goes to the page buttons
-        per_page = max(1, (rows_fit - 1) * cols)
-        pages = -(-n // per_page)
+    pages = -(-n // per_page) if n else 1  # more than two columns hold: the close row also pages
     page = min(max(0, page), pages - 1)
     shown = list(overlay.buttons[page * per_page : (page + 1) * per_page])
-    rows = -(-len(shown) // cols) + (1 if pages > 1 else 0)
+    rows = -(-len(shown) // cols)
     panel_h = 2 * pad + text_h + 2 * gap + rows * (bh + gap) - gap + last_h
-    panel_h = min(panel_h, theme.height - top_limit - margin)
     if theme.low_position:
         top = theme.height - margin - panel_h
     else:
         top = max(top_limit, (theme.height - panel_h) // 2)
+    # Words that cannot all fit below the low-position line (200 % zoom) rise above it; the buttons
+    # stay at the bottom, below it.
+    top = max(margin, min(top, theme.height - margin - panel_h))
     panel = pygame.Rect(margin, top, theme.width - 2 * margin, panel_h)
     left = panel.left + pad
     y = panel.top + pad
@@ -85,19 +84,19 @@ def _place(overlay: Overlay, theme: Theme, page: int) -> _Placed:
     for i, b in enumerate(shown):
         rect = pygame.Rect(left + (i % cols) * (col_w + gap), y + (i // cols) * (bh + gap), col_w, bh)
         widgets.append(Widget(b.widget_id, rect, b.intent, b.label, b.style, b.detail))
-    y += -(-len(shown) // cols) * (bh + gap)
+    y += rows * (bh + gap)
+    # The last row: close, between "previous" and "next" when the list is paged.
+    slots = 3 if pages > 1 else 1
+    slot_w = (inner_w - gap * (slots - 1)) // slots
+    row = [pygame.Rect(left + i * (slot_w + gap), y, slot_w, bh) for i in range(slots)]
     if pages > 1:
-        half = (inner_w - gap) // 2
         prev = Intent("menu_page", {"page": page - 1}) if page > 0 else None
         nxt = Intent("menu_page", {"page": page + 1}) if page < pages - 1 else None
-        widgets.append(Widget("menu:prev", pygame.Rect(left, y, half, bh), prev, overlay.prev_label))
-        widgets.append(
-            Widget("menu:next", pygame.Rect(left + half + gap, y, inner_w - half - gap, bh), nxt, overlay.next_label)
-        )
-        y += bh + gap
+        widgets.append(Widget("menu:prev", row[0], prev, overlay.prev_label))
+        widgets.append(Widget("menu:next", row[2], nxt, overlay.next_label))
     if overlay.last is not None:
         b = overlay.last
-        widgets.append(Widget(b.widget_id, pygame.Rect(left, y, inner_w, bh), b.intent, b.label, b.style, b.detail))
+        widgets.append(Widget(b.widget_id, row[1 if pages > 1 else 0], b.intent, b.label, b.style, b.detail))
     return _Placed(panel, placed_texts, widgets)
 
 

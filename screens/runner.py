@@ -185,9 +185,10 @@ class ScreenRunner:
         voice guidance's own and do nothing here). The Intent the key produced, if any.
 
         Arrows move the focus (the session's first arrow or OK only shows where it is); OK does what
-        a tap on the focused widget does; a digit types on a number screen, or moves the focus to the N-th item of a list or menu;
-        back is the screen's back (else its cancel; closes a menu or the help prompt); help asks for
-        help; voice turns voice guidance on or off. OK, back and digits are ignored in the touch
+        a tap on the focused widget does; a digit types on a number screen, or moves the focus to
+        the N-th item of a list or menu; back is the screen's back (else its cancel; it closes a
+        menu or the help prompt); help asks for help; voice turns voice guidance on or off. OK,
+        back and digits are ignored in the touch
         guard time after a new screen, prompt or menu appears.
         """
         if key in VOICE_KEYS:

@@ -24,6 +24,7 @@ from kiosk.views import (
     FingerprintView,
     IdleView,
     MoreTimePrompt,
+    ParcelView,
     PaymentView,
     ResidentNumberView,
     Utterance,
@@ -150,6 +151,8 @@ def frame_texts(view: View, drawn: Sequence[str], order: Sequence[Widget]) -> li
     typed = ""
     if isinstance(view.data, ResidentNumberView) and view.prompt is None:
         typed = t("runner.say.digits_typed", lang, count=view.data.digits)
+    elif isinstance(view.data, ParcelView) and view.data.lot and view.prompt is None:
+        typed = t("runner.say.typed", lang, text=view.data.lot)
     for text in drawn:
         widget = by_label.get(text)
         if widget is not None and widget.widget_id not in used:

@@ -98,6 +98,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已输入{count}位数字",
         "vi": "Đã nhập {count} chữ số",
     },
+    "runner.say.typed": {
+        "ko": "입력한 번호 {text}",
+        "en": "Typed: {text}",
+        "zh": "已输入：{text}",
+        "vi": "Đã nhập: {text}",
+    },
     "runner.say.hidden_number": {
         "ko": "가려진 번호 {count}자리",
         "en": "hidden number, {count} digits",
