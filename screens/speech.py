@@ -141,31 +141,40 @@ def describe_focus(widget: Widget, order: Sequence[Widget], lang: str) -> str:
 
 
 def frame_texts(view: View, drawn: Sequence[str], order: Sequence[Widget]) -> list[str]:
-    """What a frame says, in order: drawn texts (labels as buttons), then buttons drawn as pictures."""
+    """What a frame says, in order: drawn texts (labels as buttons), what was typed on a number screen,
+    and buttons drawn as pictures where they stand among the others."""
     lang = lang_of(view)
     by_label: dict[str, Widget] = {}
     for w in order:
         by_label.setdefault(w.label, w)
-    said: list[str] = []
-    used: set[str] = set()
     typed = ""
     if isinstance(view.data, ResidentNumberView) and view.prompt is None:
         typed = t("runner.say.digits_typed", lang, count=view.data.digits)
     elif isinstance(view.data, ParcelView) and view.data.lot and view.prompt is None:
         typed = t("runner.say.typed", lang, text=view.data.lot)
+    said: list[str] = []
+    at: dict[str, int] = {}  # widget id -> where its label is said
     for text in drawn:
         widget = by_label.get(text)
-        if widget is not None and widget.widget_id not in used:
-            used.add(widget.widget_id)
+        if widget is not None and widget.widget_id not in at:
             if typed:  # the digits typed so far, said before the buttons that type them
                 said.append(typed)
                 typed = ""
+            at[widget.widget_id] = len(said)
             said.append(as_button(widget, lang))
         elif not said or said[-1] != text:
             said.append(text)
     if typed:
         said.append(typed)
-    said += [as_button(w, lang) for w in order if w.widget_id not in used]
+    # Buttons drawn as pictures (+, -): said just before the next button in reading order.
+    for i, w in reversed(list(enumerate(order))):
+        if w.widget_id in at:
+            continue
+        after = [at[o.widget_id] for o in order[i + 1 :] if o.widget_id in at]
+        where = min(after) if after else len(said)
+        said.insert(where, as_button(w, lang))
+        at = {k: (v + 1 if v >= where else v) for k, v in at.items()}
+        at[w.widget_id] = where
     return [sanitize(s, view) for s in said]
 
 
