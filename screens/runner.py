@@ -147,6 +147,7 @@ class ScreenRunner:
         self._spoken: Spoken | None = None
         self._drawn_theme = self._theme
         self._ring_was_shown = False
+        self._unshown = False  # a frame drawn but not yet flipped to the window
 
     # --- what the controller calls ----------------------------------------------------------
     def show(self, view: View) -> None:
@@ -305,8 +306,9 @@ class ScreenRunner:
                     log.info("window closed")
                     return
                 self.handle_event(event)
-            if self._needs_draw():
-                self._ensure_frame()
+            self._ensure_frame()
+            if self._unshown:  # drawn here or by a key/touch handled between two ticks
+                self._unshown = False
                 pygame.display.flip()
             await asyncio.sleep(FRAME_INTERVAL)
 
@@ -486,6 +488,7 @@ class ScreenRunner:
 
     def _draw(self) -> None:
         self._dirty = False
+        self._unshown = True
         view = self._view
         if view is None:
             self._show_failsafe(View(FAILSAFE), retry=False)

@@ -113,7 +113,8 @@ def _state(widget: Widget, lang: str) -> str:
     if not widget.enabled:
         return t("runner.say.disabled", lang)
     wid = widget.widget_id
-    toggle = wid.startswith(("opt:", "access:", "lang:")) and not wid.endswith(":close")
+    # The accessibility menu's settings show (and so say) "On" / "Off" themselves.
+    toggle = wid.startswith(("opt:", "lang:")) and not wid.endswith(":close")
     if not toggle:
         return ""
     on = widget.detail == "on" or widget.style == "lang_on"
@@ -214,13 +215,15 @@ def compose(
         said.append(Utterance(_join(whole), lang, "screen"))
         return now, said
     new = Counter(steady) - Counter(previous.steady)
-    if new:
-        changed: list[str] = []
-        for s in steady:
-            if new[s] > 0:
-                changed.append(s)
-                new[s] -= 1
+    changed: list[str] = []
+    for s in steady:
+        if new[s] > 0:
+            changed.append(s)
+            new[s] -= 1
+    refocused = bool(focus_text) and (focus != previous.focus or focus_text != previous.focus_text)
+    # A setting toggled under the focus is said as the focused item in its new state, not as a bare "On".
+    if changed and not (refocused and focus == previous.focus and all(s in focus_text for s in changed)):
         said.append(Utterance(_join(changed), lang, "change"))
-    if focus_text and (focus != previous.focus or (focus_text != previous.focus_text and not said)):
+    if refocused:
         said.append(Utterance(focus_text, lang, "focus"))
     return now, said

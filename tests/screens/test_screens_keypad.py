@@ -7,6 +7,7 @@ from dataclasses import fields
 from typing import Any
 
 import pygame
+from helpers_keypad import MenuHost
 from helpers_screens import MODES, Recorder
 
 from common.keypad_keys import VOICE_KEYS, Key
@@ -15,10 +16,8 @@ from kiosk.views import AccessMode, HelpPrompt, Intent, MoreTimePrompt, Utteranc
 from screens.focus import ring_band
 from screens.registry import samples
 from screens.runner import TOUCH_GUARD_SECONDS, ScreenRunner
-from screens.screen import Screen
 from screens.strings_runner import LANGUAGE_NAMES
 from screens.theme import Theme, contrast_ratio
-from screens.widgets import Widget, draw_widgets
 
 SAMPLES = samples()
 
@@ -31,29 +30,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-class MenuHost(Screen):
-    """A resident screen as the layout work gives every one: language, accessibility, help, back."""
-
-    name = "host"
-
-    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        size = theme.min_target * 2
-        specs = [
-            ("lang", Intent("menu", {"name": "language"})),
-            ("access", Intent("menu", {"name": "access"})),
-            ("help", Intent("help")),
-            ("back", Intent("back")),
-        ]
-        return [
-            Widget(wid, pygame.Rect(40 + i * (size + 40), theme.height - size - 40, size, size), intent, wid)
-            for i, (wid, intent) in enumerate(specs)
-        ]
-
-    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        surface.fill(theme.colors.bg)
-        draw_widgets(surface, theme, self.layout(view, theme))
 
 
 def keyed(mode: str = "normal") -> tuple[ScreenRunner, Recorder, Clock, list[Utterance]]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
+from helpers_keypad import MenuHost
 from helpers_screens import Recorder
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from kiosk.privacy import mask_resident_number
 from kiosk.views import (
     AccessMode,
     FingerprintView,
+    HelpPrompt,
     MoreTimePrompt,
     OptionsView,
     PaymentView,
@@ -174,3 +176,31 @@ def test_no_utterance_holds_a_resident_number(typed: str, lang: str) -> None:
         assert not SIX_DIGITS.search(utterance.text), utterance
         if len(typed) >= 4:
             assert typed[:4] not in utterance.text, utterance
+
+
+def test_menus_and_the_help_prompt_are_said() -> None:
+    speech = Speech()
+    r = ScreenRunner(
+        headless=True, on_intent=Recorder(), on_speech=speech, touch_guard_seconds=0, screens={"host": MenuHost()}
+    )
+    try:
+        keypad = AccessMode(keypad=True)
+        r.render(View("host", language="en", access=keypad))
+        speech.take()
+        r.tap("access")
+        r.widgets()
+        (said,) = speech.take()
+        assert said.kind == "screen"
+        assert said.text.startswith("Accessibility. Large text, button. Off. High contrast, button. Off.")
+        assert said.text.endswith("Now on: Large text, button, Off, 1 of 4")
+        r.render(View("host", language="en", access=replace(keypad, zoom=2.0)))
+        assert [(u.kind, u.text) for u in speech.take()] == [("focus", "Large text, button, On, 1 of 4")]
+        r.keypad(Key.BACK)
+        r.widgets()
+        assert [u.kind for u in speech.take()] == ["screen"]  # back on the screen: said again
+        prompt = HelpPrompt(phone="1588-2100", sent=True)
+        r.render(View("host", language="en", access=keypad, prompt="help", prompt_data=prompt))
+        (said,) = speech.take()
+        assert said.text.startswith("Help. For help, call 1588-2100. Your request has reached the staff")
+    finally:
+        r.close()
