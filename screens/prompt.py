@@ -1,11 +1,13 @@
-"""The "need more time?" overlay: modal, so while it is up its two buttons are the only targets."""
+"""The prompts over a screen: "need more time?" and the help prompt. Modal: while one is up its buttons
+are the only targets."""
 
 from __future__ import annotations
 
 import pygame
 
-from kiosk.views import Intent, MoreTimePrompt, View
+from kiosk.views import HelpPrompt, Intent, MoreTimePrompt, View
 from screens.frame import button_height
+from screens.overlay import Overlay, draw_overlay, overlay_widgets
 from screens.screen import lang_of
 from screens.strings import t
 from screens.text import draw_text, text_height
@@ -13,6 +15,20 @@ from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets, radius
 
 PROMPT_MORE_TIME = "more_time"
+PROMPT_HELP = "help"
+
+
+def help_overlay(view: View) -> Overlay:
+    """The help prompt: the booth's help line, whether the request reached the staff, and close."""
+    lang = lang_of(view)
+    data = view.prompt_data if isinstance(view.prompt_data, HelpPrompt) else HelpPrompt()
+    sentences = [t("runner.help.phone", lang, phone=data.phone)] if data.phone else []
+    if data.sent:
+        sentences.append(t("runner.help.sent", lang))
+    else:
+        sentences.append(t("runner.help.not_sent" if data.phone else "runner.help.not_sent_no_phone", lang))
+    close = Widget("help:close", pygame.Rect(0, 0, 0, 0), Intent("help_close"), t("runner.menu.close", lang), "primary")
+    return Overlay(t("runner.help.title", lang), sentences, (), close)
 
 
 def _prompt_geometry(view: View, theme: Theme) -> tuple[pygame.Rect, pygame.Rect, list[Widget]]:
@@ -58,6 +74,8 @@ def _prompt_body(view: View) -> str:
 
 def prompt_widgets(view: View, theme: Theme) -> list[Widget]:
     """The overlay's buttons; while it is up they are the only touch targets (it is modal)."""
+    if view.prompt == PROMPT_HELP:
+        return overlay_widgets(help_overlay(view), theme)
     if view.prompt != PROMPT_MORE_TIME:
         return []
     return _prompt_geometry(view, theme)[2]
@@ -67,6 +85,9 @@ _SCRIM_ALPHA = 170  # dims the screen behind the prompt to ~1/3 brightness: the 
 
 
 def draw_prompt(surface: pygame.Surface, view: View, theme: Theme) -> None:
+    if view.prompt == PROMPT_HELP:
+        draw_overlay(surface, help_overlay(view), theme)
+        return
     if view.prompt != PROMPT_MORE_TIME:
         return
     c = theme.colors

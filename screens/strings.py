@@ -494,3 +494,8 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+from screens.strings_runner import STRINGS as _RUNNER_STRINGS  # noqa: E402  # the runner helper's words (issue 14)
+
+STRINGS.update(_RUNNER_STRINGS)
