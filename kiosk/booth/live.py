@@ -180,7 +180,8 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
         os.environ["SDL_VIDEODRIVER"] = "dummy"
     # Voice: ALSA on a real booth; a booth of simulators records it (run/voice/) instead.
     app = KioskApp(config, clock=MonotonicClock(), audio=booth.voice_output() if booth is not None else None)
-    screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent)
+    screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent,
+                           on_speech=app.speak)
     app._show = screens.show
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

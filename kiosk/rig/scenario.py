@@ -36,7 +36,7 @@ from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.rig.books import check_books
-from kiosk.views import Intent, View
+from kiosk.views import Intent, Utterance, View
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +137,13 @@ class ScreenHarness:
     """Headless screens for a scenario: every view is drawn, and a new screen is saved as a PNG."""
 
     def __init__(self, config: KioskConfig, on_intent: Callable[[Intent], None], snapshot_dir: Path | None,
-                 clock_monotonic: Callable[[], float] | None = None) -> None:
+                 clock_monotonic: Callable[[], float] | None = None,
+                 on_speech: Callable[[Utterance], None] | None = None) -> None:
         from screens.runner import ScreenRunner  # the screens' public runner: pygame stays inside screens/
 
         # The screens' touch guard runs on the scenario's glass clock (the virtual clock and the finger's time).
         self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent,
-                                   clock_monotonic=clock_monotonic)
+                                   clock_monotonic=clock_monotonic, on_speech=on_speech)
         self.snapshot_dir = snapshot_dir
         self.snapshots: list[Path] = []
         self.screens: list[str] = []
@@ -152,20 +153,9 @@ class ScreenHarness:
     def drawn_text(self, view: View) -> str:
         """Every string the screen draws for `view` (labels, buttons, sentences), one per drawn line,
         in drawing order: what `expect_text` reads. Drawn afresh, so it is the text a resident sees."""
-        theme = self.runner.theme
-        drawn: list[str] = []
-        render_text = theme.text
-
-        def recording(text: str, *args: Any, **kwargs: Any) -> Any:
-            drawn.append(text)
-            return render_text(text, *args, **kwargs)
-
-        theme.text = recording  # type: ignore[method-assign]
-        try:
+        with self.runner.theme.recording() as drawn:
             self.runner.render(view)
-        finally:
-            del theme.text
-        return "\n".join(drawn)
+        return "\n".join(drawn.texts)
 
     def show(self, view: View) -> None:
         self.runner.show(view)
@@ -223,7 +213,7 @@ class ScenarioRun:
     async def _start_kiosk(self) -> None:
         assert self.config is not None
         app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory, audio=self.voice_output)
-        self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.glass.now)
+        self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.glass.now, on_speech=app.speak)
         app._show = self._show
         self.app = app
         await app.start()
