@@ -105,7 +105,7 @@ def fill_translations(table: dict[str, dict[str, str]]) -> None:
             message.flags.discard("fuzzy")
         catalog.fuzzy = False
         with path.open("wb") as f:
-            write_po(f, catalog, width=WIDTH, no_location=True)
+            write_po(f, catalog, no_location=True)  # as `pybabel update` writes it
 
 
 def check(table: dict[str, dict[str, str]]) -> None:
