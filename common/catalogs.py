@@ -29,7 +29,7 @@ class CatalogsNotBuilt(RuntimeError):
     """A compiled catalog (.mo) is missing: the build step `make catalogs` has not run."""
 
 
-def P_(key: str, english: str) -> tuple[str, str]:  # noqa: N802 - the gettext family's marker name
+def P_(key: str, english: str) -> tuple[str, str]:
     """Declare a message: `key` is its gettext context, `english` its msgid. Babel extracts these calls
     (keyword spec `P_:1c,2`, babel.cfg); at run time the pair goes into a module's message table."""
     return key, english
