@@ -65,9 +65,9 @@ def test_pygame_draws_hangul_hanzi_and_vietnamese_as_distinct_glyphs_not_boxes()
     for path in (REGULAR, BOLD):
         font = pygame.font.Font(str(path), 40)
 
-        def pixels(ch: str, font: pygame.font.Font = font) -> bytes:
+        def pixels(ch: str, font: pygame.font.Font = font, name: str = path.name) -> bytes:
             surface = font.render(ch, True, (0, 0, 0))
-            assert surface.get_bounding_rect().width > 0, f"{path.name} draws {ch!r} as nothing"
+            assert surface.get_bounding_rect().width > 0, f"{name} draws {ch!r} as nothing"
             return pygame.image.tobytes(surface, "RGBA")
 
         notdef = pixels("\ue000")  # a private-use code point: the font's box

@@ -10,9 +10,9 @@ import pytest
 from helpers_screens import MODES, runner
 
 from common.languages import LANGUAGES
+from common.messages import MESSAGES
 from kiosk.views import View
 from screens.registry import samples
-from common.messages import MESSAGES
 from screens.strings import STRINGS, has, t
 from screens.theme import MIN_TEXT_MM, STYLES, TEXT_PAIRS, Theme
 
