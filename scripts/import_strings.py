@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import string
 import sys
 import unicodedata
 from pathlib import Path
@@ -115,6 +116,14 @@ def check(table: dict[str, dict[str, str]]) -> None:
             raise SystemExit(f"{key}: no text in {', '.join(missing)}")
         if "\x04" in key or not key.strip():
             raise SystemExit(f"{key!r}: not usable as a gettext context")
+        for code in LANGUAGES:
+            if _fields(texts[code]) != _fields(texts["en"]):
+                raise SystemExit(f"{key}: {code} has the placeholders {sorted(_fields(texts[code]))}, "
+                                 f"English {sorted(_fields(texts['en']))}")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
