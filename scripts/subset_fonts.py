@@ -24,6 +24,9 @@ import unicodedata
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -83,6 +86,42 @@ def needed_text() -> str:
     return "".join(sorted({ch for ch in "".join(parts) if ch.isprintable() and ch != "\ufeff"}))
 
 
+def to_truetype(font: TTFont) -> None:
+    """CFF outlines -> TrueType (quadratic) outlines, in place. fpdf2 (the simulated server's PDFs) embeds a
+    CID-keyed CFF font with a broken text layer (extracted text comes out with NULs); glyf fonts work with
+    fpdf2, Pillow and pygame alike, and the NanumGothic they replace was one too."""
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    hmtx = font["hmtx"]
+    for name, glyph in glyphs.items():
+        glyph.recalcBounds(glyf)
+        advance, _ = hmtx[name]
+        hmtx[name] = (advance, getattr(glyph, "xMin", 0))  # TrueType's left side bearing is the outline's xMin
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font["head"].glyphDataFormat = 0
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.numGlyphs = len(order)
+    maxp.recalc(font)  # points, contours and components from the new outlines
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
 def make_subset(source: Path, target: Path, text: str) -> None:
     options = subset.Options()
     options.font_number = SC_FACE
@@ -99,7 +138,8 @@ def make_subset(source: Path, target: Path, text: str) -> None:
     hhea.ascent, hhea.descent, hhea.lineGap = ASCENT, -DESCENT, 0
     os2.sTypoAscender, os2.sTypoDescender, os2.sTypoLineGap = ASCENT, -DESCENT, 0
     os2.usWinAscent, os2.usWinDescent = ASCENT, DESCENT
-    subset.save_font(font, str(target), options)
+    to_truetype(font)
+    font.save(str(target))
 
 
 def main(argv: list[str] | None = None) -> int:

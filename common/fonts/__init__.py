@@ -13,5 +13,5 @@ No pygame here: drivers and simulators use these paths too.
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-REGULAR = _HERE / "NotoSansCJKsc-Regular.subset.otf"
-BOLD = _HERE / "NotoSansCJKsc-Bold.subset.otf"
+REGULAR = _HERE / "NotoSansCJKsc-Regular.subset.ttf"
+BOLD = _HERE / "NotoSansCJKsc-Bold.subset.ttf"
