@@ -2,7 +2,7 @@
 
 The key (a code of kiosk.views, `reason.no-change`, or a screen's own, `idle.touch`) is the gettext
 context; English is the msgid a translator works from. The translations are the catalogs under
-common/locale/ (common/catalogs.py). Here, not in screens/, because the receipt (the core) prints some
+common/locale/ (loaded by common/languages.py). Here, not in screens/, because the receipt (the core) prints some
 of them too and the core may not import the screens.
 
 Adding a sentence: add its `P_(...)` line below, then `make catalogs-update`, translate it in every
@@ -14,7 +14,12 @@ added here without its catalogs, on a missing translation, and on a character th
 
 from __future__ import annotations
 
-from common.catalogs import P_
+
+def P_(key: str, english: str) -> tuple[str, str]:
+    """Declare a sentence: `key` is its gettext context, `english` its msgid. `pybabel extract` finds these
+    calls (keyword spec `P_:1c,2`, babel.cfg, the Makefile); at run time each pair goes into MESSAGES."""
+    return key, english
+
 
 MESSAGES: dict[str, str] = dict([
     # (entries below; scripts/import_strings.py appends before the closing bracket)

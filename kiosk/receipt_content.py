@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from common import catalogs
-from common.languages import LANGUAGES
+from common.languages import LANGUAGES, lookup
 from common.messages import MESSAGES
 from drivers.receipt_printer import Receipt, ReceiptLine
 from kiosk.config import KioskConfig
@@ -23,7 +22,7 @@ RULE = "-" * 32  # the separator these receipts have always printed
 
 
 def _say(lang: str, key: str, **values: object) -> str:
-    text = catalogs.lookup(lang, key, MESSAGES[key])
+    text = lookup(lang, key, MESSAGES[key])
     return text.format(**values) if values else text
 
 

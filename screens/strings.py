@@ -1,7 +1,7 @@
 """Every word the resident reads, looked up by the codes in kiosk.views, in the resident's language.
 
 The words live in gettext catalogs (common/locale/, managed with Babel; declared in common/messages.py,
-loaded by common/catalogs.py), so translators work in the standard .po form and the receipt (the core)
+loaded by common/languages.py), so translators work in the standard .po form and the receipt (the core)
 shares them. This module keeps the screens' small API: `t(key, lang, **values)`, `won`, `fee`, `document`,
 `language`, `has`. Codes the catalogs do not know fall back to a generic sentence of their family
 (`reason.*`, `notice.*`, ...), so a new controller code never shows a blank or a raw identifier to a
@@ -14,14 +14,13 @@ of this file, until `scripts/import_strings.py` moves it into the catalogs.
 
 from __future__ import annotations
 
-from common import catalogs
-from common.languages import LANGUAGES, NAMES
+from common.languages import LANGUAGES, NAMES, lookup, require_all
 from common.messages import MESSAGES
 
 STRINGS: dict[str, dict[str, str]] = {}
 """Sentences waiting to be folded into the catalogs (see the module docstring); the catalogs win."""
 
-catalogs.require_all()  # a booth without its compiled catalogs stops here, naming `make catalogs`
+require_all()  # a booth without its compiled catalogs stops here, naming `make catalogs`
 
 
 def language(code: str) -> str:
@@ -43,7 +42,7 @@ def _language_name(key: str) -> str | None:
 def _text(key: str, lang: str) -> str | None:
     english = MESSAGES.get(key)
     if english is not None:
-        return catalogs.lookup(lang, key, english)
+        return lookup(lang, key, english)
     entry = STRINGS.get(key)
     if entry is not None:
         return entry.get(lang) or entry.get("en") or entry.get("ko")

@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 from babel.messages.frontend import CommandLineInterface  # noqa: E402
 from babel.messages.pofile import read_po, write_po  # noqa: E402
 
-from common.catalogs import DOMAIN, LOCALE_DIR, TEMPLATE, po_path  # noqa: E402
-from common.languages import CATALOGS, LANGUAGES  # noqa: E402
+from common.languages import CATALOGS, DOMAIN, LANGUAGES, LOCALE_DIR, TEMPLATE, po_path  # noqa: E402
 
 MESSAGES_PY = ROOT / "common" / "messages.py"
 # The same options as the Makefile's catalogs-update (keep them in step).

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from common import catalogs
+from common import languages as catalogs
 from common.languages import CATALOGS, LANGUAGES, NAMES, catalog_for_tag, code_for_tag
 from common.messages import MESSAGES
 from screens.strings import has, t
