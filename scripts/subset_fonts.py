@@ -139,6 +139,7 @@ def make_subset(source: Path, target: Path, text: str) -> None:
     os2.sTypoAscender, os2.sTypoDescender, os2.sTypoLineGap = ASCENT, -DESCENT, 0
     os2.usWinAscent, os2.usWinDescent = ASCENT, DESCENT
     to_truetype(font)
+    font.recalcTimestamp = False  # the same words give the same bytes: no churn in git
     font.save(str(target))
 
 
