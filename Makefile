@@ -6,7 +6,7 @@ export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 export PYGAME_HIDE_SUPPORT_PROMPT := 1
 
-.PHONY: setup demo run test lint unit bench crashtest diagram docs gallery clean lock audit
+.PHONY: setup demo run test lint unit bench crashtest diagram docs gallery clean lock audit catalogs catalogs-update fonts
 
 # Every dependency pinned with its hashes (Linux x86_64 and aarch64, Python 3.11): two booths installed a
 # week apart run the same code. requirements.lock is what the venv gets (tests and tools included);
@@ -21,18 +21,43 @@ $(STAMP): pyproject.toml $(LOCK) scripts/bootstrap.sh
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+# The resident's words: gettext catalogs managed with Babel (common/messages.py declares, common/locale/ holds
+# the template and one .po per language). `make catalogs` compiles them (.mo: build output, not committed);
+# `make catalogs-update` re-extracts the template after common/messages.py changed and merges it into every
+# .po (then translate what came in empty: tests/test_catalogs.py fails until none is missing or fuzzy).
+LOCALE := common/locale
+CATALOG_PO := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+CATALOG_MO := $(CATALOG_PO:.po=.mo)
+BABEL_EXTRACT := -F babel.cfg --no-default-keywords -k P_:1c,2 --no-location --project=civil-kiosk \
+	--copyright-holder="civil-kiosk contributors"
+
+catalogs: $(CATALOG_MO)
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(VENV)/bin/pybabel -q compile -i $< -o $@ -l $*
+
+catalogs-update: $(STAMP)
+	$(VENV)/bin/pybabel -q extract $(BABEL_EXTRACT) -o $(LOCALE)/messages.pot .
+	$(VENV)/bin/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --ignore-pot-creation-date \
+		--no-fuzzy-matching
+
+# The fonts, subset to what the catalogs (and Korean place and document names) need, from Noto Sans CJK SC
+# (apt: fonts-noto-cjk). The subsets are committed, so only a change of words needs this (a test says when).
+fonts: $(STAMP)
+	$(PY) scripts/subset_fonts.py
+
+demo: $(STAMP) catalogs
 	$(PY) -m kiosk demo --out out/demo
 
 # A window when a display is present (mouse = touch), headless otherwise.
-run: $(STAMP)
+run: $(STAMP) catalogs
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then SDL_VIDEODRIVER= $(PY) -m kiosk run; else $(PY) -m kiosk run; fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check common kiosk drivers simulators screens bench tests
 	$(VENV)/bin/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) catalogs
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 test: lint unit
@@ -47,7 +72,7 @@ crashtest: $(STAMP)
 	$(PY) -m kiosk crashtest $(CRASH_SCENARIOS) $(CRASH_ARGS)
 	$(PY) -m kiosk crashtest $(CRASH_SCENARIOS) --in-flight-ms 40 $(CRASH_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) catalogs
 	$(PY) -m bench
 
 diagram: $(STAMP)
@@ -58,7 +83,7 @@ docs: diagram
 	$(PY) -m simulators.catalog
 
 # Refresh docs/gallery (the README's pictures) from a fresh demo run.
-gallery: demo
+gallery: demo catalogs
 	$(PY) scripts/update_gallery.py
 
 # Re-resolve the locks to the newest versions pyproject.toml allows (LOCK_ARGS="--upgrade-package httpx" for one,
@@ -88,7 +113,7 @@ PREFIX ?= /opt/kiosk
 UNITDIR ?= /etc/systemd/system
 .PHONY: install network-allow
 # With DESTDIR no venv is built: the staged network allow list is written with this checkout's venv.
-install:
+install: catalogs
 	PYTHON=$(if $(wildcard $(PY)),$(abspath $(PY)),python3) PREFIX=$(PREFIX) UNITDIR=$(UNITDIR) DESTDIR=$(DESTDIR) \
 		./scripts/install.sh
 

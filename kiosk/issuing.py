@@ -66,6 +66,11 @@ class IssuerContext(Context, Protocol):
 
     def on_device_status(self, status: DeviceStatus) -> None: ...
 
+    @property
+    def language(self) -> str:
+        """The resident's language now (the receipt is printed in it)."""
+        ...
+
 
 class Issuer:
     def __init__(self, ctx: IssuerContext, till: Till, cards: CardVoids) -> None:
@@ -244,7 +249,7 @@ class Issuer:
         if printer is None:
             return
         receipt = build_receipt(session, config=self._ctx.config, journal=self._ctx.journal,
-                                printed_at=self._ctx.clock.now())
+                                printed_at=self._ctx.clock.now(), language=self._ctx.language)
         self._ctx.record(session.id, "receipt_intent")
         try:
             await printer.print_receipt(receipt)

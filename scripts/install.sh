@@ -19,10 +19,20 @@ PYTHON=${PYTHON:-python3}
 root="$DESTDIR"
 step() { echo "install: $*" >&2; }
 
+# 0. The compiled message catalogs (`make catalogs`; build output, not in git): the booth reads them with
+#    the standard library's gettext and stops at start, naming `make catalogs`, without them.
+if "$PYTHON" -c "import babel" 2>/dev/null; then
+  step "catalogs: common/locale/*/LC_MESSAGES/messages.po -> .mo"
+  "$PYTHON" -m babel.messages.frontend -q compile -d common/locale -D messages
+elif ! ls common/locale/*/LC_MESSAGES/messages.mo >/dev/null 2>&1; then
+  echo "install: no compiled message catalogs and no Babel to make them: run 'make catalogs' first" >&2
+  exit 1
+fi
+
 # 1. The code: the project's own files only (no venv, caches, run/ or out/ of this checkout).
 step "code -> $root$PREFIX"
 install -d -m 0755 "$root$PREFIX"
-CODE="kiosk drivers screens simulators config scripts systemd docs pyproject.toml README.md"
+CODE="common kiosk drivers screens simulators config scripts systemd docs pyproject.toml README.md"
 for part in $CODE; do rm -rf "$root${PREFIX:?}/$part"; done   # no module of an older version lingers; .venv stays
 tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=.venv --exclude=run --exclude=out \
     --exclude='.*_cache' --exclude='*.egg-info' \

@@ -65,7 +65,7 @@ def render_receipt(receipt: Receipt, *, font_regular: Path, font_bold: Path,
     for line in receipt.lines:
         if is_ascii_line(line.text):
             _text_line(p, line)
-        elif korean_mode == "double_byte":
+        elif korean_mode == "double_byte" and _in_cp949(line.text):
             _double_byte_line(p, line)
         else:
             font = font_bold if line.bold else font_regular
@@ -79,6 +79,15 @@ def render_receipt(receipt: Receipt, *, font_regular: Path, font_bold: Path,
     p.cut(mode="PART")  # ESC d 6, GS V 1
     out: bytes = p.output
     return out
+
+
+def _in_cp949(text: str) -> bool:
+    """True when the printer's Korean font has every character (a Vietnamese or Chinese line is rasterized)."""
+    try:
+        text.encode("cp949")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _style(p: Any, line: ReceiptLine) -> None:

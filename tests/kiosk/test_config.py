@@ -59,7 +59,7 @@ def test_shipped_config_loads_with_the_national_fees() -> None:
         ("[ui]\nscale = nan\n", "ui.scale: nan is not a finite number"),
         ("[kiosk]\nlanguages = []\n", "kiosk.languages: empty"),
         ("[kiosk]\nlanguages = [\"xx\"]\n", "kiosk.languages[0]: 'xx' is not a language code the kiosk knows"),
-        ("[kiosk]\nlanguages = [\"ko\", \"vi\"]\n", "kiosk.languages[1]: 'vi' has no screen text yet"),
+        ("[kiosk]\nlanguages = [\"ko\", \"zh-TW\"]\n", "kiosk.languages[1]: 'zh-TW' is not a language code"),
         ("[kiosk]\nlanguages = [\"ko\", \"ko\"]\n", "kiosk.languages[1]: 'ko' is listed twice"),
         ("[kiosk]\nhours = \"07:00-07:00\"\n", "kiosk.hours"),
         ("[kiosk]\nid = \" \"\n", "kiosk.id: empty"),

@@ -10,7 +10,7 @@ from helpers_screens import MODES, runner
 
 from kiosk.views import Intent, View
 from screens.registry import builtin_screens, samples
-from screens.strings import STRINGS
+from screens.strings import has
 
 SAMPLES = samples()["parcel"]
 WIDGETS = {*(f"key:{d}" for d in range(10)), "key:dash", "key:back", "key:clear", "ok", "cancel"}
@@ -136,7 +136,7 @@ def test_errors_are_shown_in_words_and_differ_from_no_error() -> None:
     r, _ = runner()
     try:
         for code in ("incomplete", "not-found"):
-            assert f"lot_error.{code}" in STRINGS
+            assert has(f"lot_error.{code}")
             plain = pygame.image.tobytes(r.render(View("parcel", SAMPLES["typing"])), "RGB")
             shown = pygame.image.tobytes(r.render(View("parcel", replace(SAMPLES["typing"], error=code))), "RGB")
             assert plain != shown, code
