@@ -16,7 +16,15 @@ from drivers.a4_printer import PrintOutcome
 from drivers.card import CardAuthorisationRequest
 from drivers.cash import DispenseResult
 from drivers.fingerprint import CapturedTemplate
-from drivers.issuance_server import Catalog, HelpRequest, IdentityResult, Parcel, PaymentAnswer, Reservation, ServerPayment
+from drivers.issuance_server import (
+    Catalog,
+    HelpRequest,
+    IdentityResult,
+    Parcel,
+    PaymentAnswer,
+    Reservation,
+    ServerPayment,
+)
 from drivers.receipt_printer import Receipt
 
 
