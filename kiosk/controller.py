@@ -792,7 +792,7 @@ class Kiosk:
             return
         setting, value = args.get("setting"), args.get("value")
         if setting == "zoom" and isinstance(value, int | float) and not isinstance(value, bool) \
-                and float(value) in ZOOM_LEVELS:
+                and value in ZOOM_LEVELS:
             self.access = dataclasses.replace(self.access, zoom=float(value))
         elif setting in SWITCHES and isinstance(value, bool):
             self.access = dataclasses.replace(self.access, **{str(setting): value})
@@ -1027,6 +1027,7 @@ class Kiosk:
             session.number_error = ""
             await self.fire("back")
         elif self.state == S.FINGER:
+            self._cancel_state_task("identify")  # first: a capture finishing now must not send a wiped number
             session.forget_identity()  # the number typed and any template: wiped
             session.number_error = ""
             session.attempts_cap = None  # the server's count was for the number being replaced

@@ -53,8 +53,12 @@ async def test_access_choices_belong_to_one_resident(run: ScenarioRun) -> None:
     assert kiosk.view.access == AccessMode(zoom=2.0, voice=True)
     await play(run, {"tap": "start"}, {"expect_screen": "choose_document"})
     assert kiosk.view.access == AccessMode(zoom=2.0, voice=True) and kiosk.view.language == "en"
+    # A language the booth does not offer (config [kiosk] languages) changes nothing either.
+    await play(run, intent("language", code="fr"), intent("language"))
+    assert kiosk.view.language == "en"
     # Values outside the contract change nothing.
-    for setting, value in (("zoom", 1.5), ("zoom", True), ("voice", "yes"), ("high_contrast", 1), ("colour", True)):
+    for setting, value in (("zoom", 1.5), ("zoom", True), ("zoom", 10**400), ("voice", "yes"), ("high_contrast", 1),
+                           ("colour", True)):
         await play(run, intent("access", setting=setting, value=value))
     await play(run, intent("access"), intent("access", setting="high_contrast", value=True),
                intent("access", setting="low_position", value=True), intent("keypad_used"),
