@@ -297,6 +297,7 @@ VALID: dict[str, dict[str, Any]] = {
     "pickup": {"document": "resident_copy", "copies": 1, "fee_total": 0, "needs_identity": True,
                "expires_at": "2026-11-30T14:00:00+09:00"},
     "settle": {"settlement_id": "STL-1", "difference_won": -100, "accepted": True, "flagged": True},
+    "help": {"help_request_id": "HLP-1", "received_at": "2026-11-23T14:00:01+09:00", "state": "received"},
 }
 
 
@@ -326,6 +327,8 @@ async def _invoke(client: IssuanceClient, call: str) -> object:
         return await client.search_parcels(BORAM, "123-4")
     if call == "pickup":
         return await client.lookup_pickup("12345678")
+    if call == "help":
+        return await client.request_help("help-hostile-1", screen="payment", language="ko")
     return await client.settle_cash("settle-hostile-1", {"coin:100": 1}, {"coin:100": 2})
 
 
