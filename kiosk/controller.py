@@ -549,6 +549,7 @@ class Kiosk:
 
     async def enter_choose(self) -> None:
         self._cancel_idle_reset()  # the choices made at idle are this session's now
+        self._keep_choices = False
         if self.session is None:
             self.session = Session()
             self.record(self.session.id, "session_opened")
@@ -802,6 +803,7 @@ class Kiosk:
     def _reset_choices(self) -> None:
         """The language and accessibility choices go back to the booth's defaults (a new resident)."""
         self._cancel_idle_reset()
+        self._keep_choices = False
         self.language = self.default_language
         self.access = AccessMode()
         if self.prompt == "help":
