@@ -47,6 +47,19 @@ class TimeoutsSection:
     device_response: float = 0.5
     # How long a document may wait for paper before the issuance is voided and the fee refunded.
     media_wait: float = 120.0
+    # While voice guidance or the physical keypad is in use, the screen, payment and grace limits
+    # are this many times longer: listening to a screen and finding keys by touch take longer than
+    # reading and tapping (the accessibility rule: limits lengthen for an assisted resident).
+    assisted_factor: float = 2.0
+
+
+@dataclass(frozen=True)
+class HelpSection:
+    # The booth's help line, shown (and spoken) on the help prompt: e.g. the city's call centre.
+    phone: str = ""
+    # A resident on the phone with staff must not time out mid-call: while the help prompt is up,
+    # the screen's time limit is this long (then "need more time?" is asked as usual).
+    hold: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,7 @@ class KioskConfig:
     server: ServerSection = field(default_factory=ServerSection)
     journal: JournalSection = field(default_factory=JournalSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
+    help: HelpSection = field(default_factory=HelpSection)
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
 

@@ -9,6 +9,7 @@ whether to change the value or the bound. Errors name the key; `load_config` add
 from __future__ import annotations
 
 import math
+import re
 import urllib.parse
 
 from common.languages import LANGUAGES
@@ -24,6 +25,12 @@ TIMEOUT_BOUNDS: dict[str, tuple[float, float, str]] = {
                         "offline); past 30 s a dead device blocks the resident"),
     "media_wait": (10.0, 3600.0, "a technician needs time to load paper, but a paid fee must not wait past an hour"),
 }
+# How much longer the limits get for a resident using voice or the keypad: not shorter than for
+# anyone else, and past 5x a walk-away holds the booth (and its coins) for too long.
+ASSISTED_FACTOR_BOUNDS = (1.0, 5.0)
+# The help line as dialled: digits and hyphens, from a short city number (120) to a full one.
+HELP_PHONE_RE = re.compile(r"^[0-9][0-9-]{1,18}[0-9]$")
+HELP_HOLD_BOUNDS = (60.0, 1800.0)
 COINS = (10, 50, 100, 500)
 BILLS = (1000, 5000, 10000, 50000)
 CCTALK_CHANNELS = range(1, 17)  # ccTalk acceptors report credits on channels 1-16
@@ -45,6 +52,9 @@ def check_meaning(config: KioskConfig) -> None:
     _check_kiosk(config)
     for name, (low, high, why) in TIMEOUT_BOUNDS.items():
         _bounded(("timeouts", name), getattr(config.timeouts, name), low, high, why)
+    _bounded(("timeouts", "assisted_factor"), config.timeouts.assisted_factor, *ASSISTED_FACTOR_BOUNDS,
+             "voice and keypad users get at least everyone's time; past 5x a walk-away holds the booth")
+    _check_help(config)
     _check_ui(config)
     _check_devices(config)
     _check_cash(config)
@@ -98,6 +108,15 @@ def _valid_hours(text: str) -> bool:
     except ValueError:
         return False
     return minutes[0] != minutes[1]
+
+
+def _check_help(config: KioskConfig) -> None:
+    phone = config.help.phone
+    if not HELP_PHONE_RE.match(phone):
+        raise _KeyProblem(("help", "phone"), f"{phone!r} is not a phone number of digits and hyphens "
+                          "(e.g. 1588-0000): the help prompt tells a resident who cannot finish to call it")
+    _bounded(("help", "hold"), config.help.hold, *HELP_HOLD_BOUNDS,
+             "a call to the help line needs at least a minute; past 30 min a walk-away holds the booth")
 
 
 def _check_ui(config: KioskConfig) -> None:

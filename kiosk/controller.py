@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
+import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,10 +38,10 @@ from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
 from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.outbox import deliver_owed
 from kiosk.ports import Devices, ServerPort
-from kiosk.presenter import present
+from kiosk.presenter import SCREEN_OF_STATE, present
 from kiosk.session import Session
 from kiosk.till import Till
-from kiosk.views import Intent, View
+from kiosk.views import AccessMode, Intent, View
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,11 @@ RETRY_PAUSE_SECONDS = 1.5
 JOURNAL_UNWRITABLE = "journal-unwritable"
 RECOVERY_FAILED = "recovery-needs-technician"
 SETTLING_FAILED = "settling-failed"  # a bug stopped settling twice: the next boot's recovery settles
+# How long the help prompt waits for the server to say staff were told; after that it says to call.
+HELP_ANSWER_SECONDS = 10.0
+# The accessibility choices a resident may change, and the values each takes (kiosk.views.AccessMode).
+ZOOM_LEVELS = (1.0, 2.0)
+SWITCHES = ("high_contrast", "low_position", "voice")
 
 
 @dataclass
@@ -91,7 +98,14 @@ class Kiosk:
         self.published = Published()
         self.session: Session | None = None
         self.language = self.default_language
+        # How this resident asked to be served (zoom, contrast, position, voice, keypad): kept for the
+        # session, dropped at idle with the language (the next resident is a stranger).
+        self.access = AccessMode()
         self.prompt: str | None = None
+        self.help_sent = False  # the help prompt's request reached the server
+        self._help_task: asyncio.Task[Any] | None = None
+        self._keep_choices = False  # back from the first step: the same resident is still here
+        self._idle_reset: asyncio.Task[Any] | None = None
         self._prompt_deadline = 0.0  # clock.monotonic() at which an unanswered prompt ends the session
         self._pay_deadline = 0.0  # clock.monotonic() at which the payment screen asks "need more time?"
         self.statuses: dict[str, DeviceStatus] = {d.status.device: d.status for d in devices.all()}
@@ -507,9 +521,15 @@ class Kiosk:
 
     async def enter_idle(self) -> None:
         self.prompt = None
+        self.help_sent = False
         self._end_session()
-        # The next resident is a stranger: the last one's language choice is not theirs.
-        self.language = self.default_language
+        if self._keep_choices:
+            # Back from the first step: the resident who chose a language, zoom or voice is still here.
+            self._keep_choices = False
+            self._arm_idle_reset()
+        else:
+            # The next resident is a stranger: the last one's language and accessibility choices are not theirs.
+            self._reset_choices()
         self.publish()
         self.spawn(self.till.inhibit(), "inhibit")
         # A session that ended on a printer fault (a jam, an empty tray) leaves the kiosk unfit.
@@ -517,6 +537,7 @@ class Kiosk:
 
     async def enter_out_of_service(self) -> None:
         self._end_session()
+        self._reset_choices()
         self.out_of_service_reason = self.availability.out_of_service_reason or "unknown"
         self.out_of_service_since = self.clock.now().strftime("%H:%M")
         log.warning("out of service: %s", self.out_of_service_reason)
@@ -527,6 +548,8 @@ class Kiosk:
         self.publish()
 
     async def enter_choose(self) -> None:
+        self._cancel_idle_reset()  # the choices made at idle are this session's now
+        self._keep_choices = False
         if self.session is None:
             self.session = Session()
             self.record(self.session.id, "session_opened")
@@ -555,7 +578,8 @@ class Kiosk:
     async def enter_pay(self) -> None:
         assert self.session is not None
         self.session.total = self.till.quote(self.session)
-        self._pay_deadline = self.clock.monotonic() + self.config.timeouts.payment
+        self._pay_deadline = self.clock.monotonic() + self.timer_seconds(self.config.timeouts.payment,
+                                                                         waits_for_person=True)
         self.publish()
         self.spawn_for_state(self.till.take_fee(), "pay")
         self.spawn_for_state(self._count_down_payment(), "pay-clock")
@@ -582,7 +606,8 @@ class Kiosk:
         self.spawn_for_state(self.issuer.print_documents(), "print")
 
     async def enter_done(self) -> None:
-        self.prompt = None
+        if self.prompt == "more_time":  # the help prompt stays: a resident on the phone reads the result
+            self.prompt = None
         self._cancel_grace()
         for name in ("identify", "pay"):
             self._cancel_state_task(name)
@@ -692,8 +717,9 @@ class Kiosk:
         """The state's timeout fired: ask "need more time?" and give the resident a grace period."""
         if self.prompt == "more_time":
             return
-        self.prompt = "more_time"
-        self._prompt_deadline = self.clock.monotonic() + self.config.timeouts.grace
+        self.prompt = "more_time"  # also after a help prompt left unanswered for `[help] hold`
+        self.help_sent = False
+        self._prompt_deadline = self.clock.monotonic() + self.person_seconds(self.config.timeouts.grace)
         self.publish()
         self._cancel_grace()
         self._grace = asyncio.create_task(self._grace_period(), name="grace")
@@ -721,16 +747,127 @@ class Kiosk:
         self._grace = None
 
     def note_activity(self) -> None:
-        """The resident is here: restart the current state's countdown and drop the prompt."""
+        """The resident is here: restart the current state's countdown and drop "need more time?"
+        (the help prompt stays until the resident closes it)."""
         if self.state not in S.WAITING_FOR_PERSON:
+            return
+        self._restart_countdown()
+        if self.prompt == "more_time":
+            self.prompt = None
+            self._cancel_grace()
+
+    def _restart_countdown(self) -> None:
+        """The state's time limit starts again, as long as `timer_seconds` says now."""
+        if self.state not in S.WAITING_FOR_PERSON and self.state != S.DONE:
             return
         state: ClockedTimeout = self.machine.get_state(self.state)  # every state of KioskMachine is one
         state.rearm(self)
         if self.state == S.PAY:
-            self._pay_deadline = self.clock.monotonic() + self.config.timeouts.payment
-        if self.prompt is not None:
+            self._pay_deadline = self.clock.monotonic() + self.timer_seconds(self.config.timeouts.payment,
+                                                                             waits_for_person=True)
+
+    # ------------------------------------------------------------------ accessibility and help
+
+    @property
+    def assisted(self) -> bool:
+        """Voice guidance or the physical keypad is in use: listening and finding keys take longer."""
+        return self.access.voice or self.access.keypad
+
+    def person_seconds(self, configured: float) -> float:
+        """A time limit for a person, lengthened by `[timeouts] assisted_factor` for an assisted resident."""
+        return configured * self.config.timeouts.assisted_factor if self.assisted else configured
+
+    def timer_seconds(self, configured: float, *, waits_for_person: bool) -> float:
+        """How long a state's countdown runs now (kiosk.machine.ClockedTimeout asks at each start).
+
+        While the help prompt is up the resident may be on the phone with staff: the countdown runs
+        `[help] hold` (5 min), then asks "need more time?" as usual, so a walk-away still ends."""
+        if self.prompt == "help":
+            return max(configured, self.config.help.hold)
+        return self.person_seconds(configured) if waits_for_person else configured
+
+    def _change_access(self, name: str, args: dict[str, Any]) -> None:
+        """Intent access(setting, value) or keypad_used; a setting or value out of the contract is ignored."""
+        if name == "keypad_used":
+            self.access = dataclasses.replace(self.access, keypad=True)
+            return
+        setting, value = args.get("setting"), args.get("value")
+        if setting == "zoom" and isinstance(value, int | float) and not isinstance(value, bool) \
+                and value in ZOOM_LEVELS:
+            self.access = dataclasses.replace(self.access, zoom=float(value))
+        elif setting in SWITCHES and isinstance(value, bool):
+            self.access = dataclasses.replace(self.access, **{str(setting): value})
+        else:
+            log.debug("ignored access setting %r = %r", setting, value)
+
+    def _reset_choices(self) -> None:
+        """The language and accessibility choices go back to the booth's defaults (a new resident)."""
+        self._cancel_idle_reset()
+        self._keep_choices = False
+        self.language = self.default_language
+        self.access = AccessMode()
+        if self.prompt == "help":
             self.prompt = None
+        self.help_sent = False
+
+    def _arm_idle_reset(self) -> None:
+        """At idle, choices made (a language, zoom, voice, a help prompt) belong to whoever is standing
+        there: if nobody starts within a screen's time limit, they are dropped for the next resident."""
+        if self.state != S.IDLE:
+            return
+        self._cancel_idle_reset()
+        self._idle_reset = self.spawn(self._idle_timeout(), "idle-reset")
+
+    def _cancel_idle_reset(self) -> None:
+        task = self._idle_reset
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+        self._idle_reset = None
+
+    async def _idle_timeout(self) -> None:
+        await self.clock.sleep(self.timer_seconds(self.config.timeouts.screen, waits_for_person=True))
+        if self.state == S.IDLE:
+            log.info("nobody started after choosing at idle: back to the default language and access")
+            self._idle_reset = None
+            self._reset_choices()
+            self.publish()
+
+    async def _open_help(self) -> None:
+        """Show the help line and tell the server; the prompt says "staff were told" once it answered."""
+        if self.state not in S.RESIDENT:
+            log.debug("ignored help in %s", self.state)
+            return
+        if self.prompt == "help" and (self.help_sent or (self._help_task is not None and not self._help_task.done())):
+            self.publish()  # already up, and its request sent or on its way: no second page to staff
+            return
+        if self.prompt == "more_time":
             self._cancel_grace()
+        self.prompt, self.help_sent = "help", False
+        self._restart_countdown()  # now `[help] hold` long
+        self._arm_idle_reset()
+        self.publish()
+        self._help_task = self.spawn(self._send_help(SCREEN_OF_STATE[self.state], self.language), "help")
+
+    async def _send_help(self, screen: str, language: str) -> None:
+        key = f"help-{uuid.uuid4().hex}"
+        try:
+            await self.clock.wait_for(self.server.request_help(key, screen=screen, language=language),
+                                      HELP_ANSWER_SECONDS)
+        except Exception as exc:  # down, refused, or too slow: the prompt says to call the number
+            log.warning("help request from the %s screen not delivered (%s): the prompt shows the help line",
+                        screen, type(exc).__name__)
+            return
+        log.info("help request delivered: %s screen", screen)
+        if self.prompt == "help" and self._help_task is asyncio.current_task():
+            self.help_sent = True
+            self.publish()
+
+    def _close_help(self) -> None:
+        if self.prompt != "help":
+            return
+        self.prompt, self.help_sent = None, False
+        self._restart_countdown()  # back to the screen's own limit, from now
+        self._arm_idle_reset()
 
     # ------------------------------------------------------------------ intents
 
@@ -741,6 +878,22 @@ class Kiosk:
             code = str(args.get("code", ""))
             if code in self.config.kiosk.languages:
                 self.language = code
+            self.note_activity()
+            self._arm_idle_reset()
+            self.publish()
+            return
+        if name in ("access", "keypad_used"):
+            self._change_access(name, args)
+            self.note_activity()  # after the change: an assisted resident's countdown runs longer from now
+            self._arm_idle_reset()
+            self.publish()
+            return
+        if name == "help":
+            self.note_activity()
+            await self._open_help()
+            return
+        if name == "help_close":
+            self._close_help()
             self.note_activity()
             self.publish()
             return
@@ -853,6 +1006,59 @@ class Kiosk:
         session.attempts_cap = None  # the server's count was for the number being replaced
         session.no_match_seen = False
         await self.fire("retype_number")
+
+    async def _intent_back(self) -> None:
+        """One step back on the steps before payment; from payment on only cancel is offered."""
+        session = self.session
+        if self.state not in S.BACKABLE or session is None:
+            log.debug("no back from %s", self.state)
+            return
+        if self.state == S.FINGER and session.guidance == "verifying":
+            # The server is matching this finger and counts the attempt: its answer comes first.
+            log.debug("back ignored while the server verifies the finger")
+            return
+        self.record(session.id, "back", ref=SCREEN_OF_STATE[self.state])
+        if self.state == S.CHOOSE:
+            await self._back_to_idle(session)
+        elif self.state == S.PARCEL:
+            self._cancel_state_task("parcel")
+            session.lot, session.lot_error = "", ""
+            await self.fire("back")
+        elif self.state == S.NUMBER:
+            session.number.clear()  # wiped, not just emptied (kiosk.privacy)
+            session.number_error = ""
+            await self.fire("back")
+        elif self.state == S.FINGER:
+            self._cancel_state_task("identify")  # first: a capture finishing now must not send a wiped number
+            session.forget_identity()  # the number typed and any template: wiped
+            session.number_error = ""
+            session.attempts_cap = None  # the server's count was for the number being replaced
+            session.no_match_seen = False
+            await self.fire("back")
+        elif self.config.documents[session.document].needs_identity:
+            # Options of an identity document: another document needs the identity checked again.
+            session.wipe()
+            session.exempt = False
+            session.attempts, session.attempts_cap, session.no_match_seen = 0, None, False
+            session.options, session.copies = set(), 1
+            await self.fire("back")
+        else:
+            session.options, session.copies = set(), 1
+            await self.fire("back_to_parcel")  # a register's lot can be corrected
+
+    async def _back_to_idle(self, session: Session) -> None:
+        """Back from the first step: the session ends as a cancel would, with nothing to settle (no
+        acceptor is open before payment), and the resident keeps the language and access chosen."""
+        if self.journal.session_money(session.id).money_in:  # never before payment; settle it properly if so
+            session.outcome, session.reason = "cancelled", "resident-back"
+            await self.fire("cancel")
+            return
+        session.outcome, session.reason = "cancelled", "resident-back"
+        session.closed = True
+        self.record(session.id, "session_closed", outcome=session.outcome, reason=session.reason)
+        session.wipe()
+        self._keep_choices = True
+        await self.fire("back")
 
     async def _intent_toggle_option(self, option_id: str = "") -> None:
         session = self.session

@@ -26,10 +26,17 @@ SEP = "/"  # transitions nests with "_" by default, which breaks names like out_
 class HasClock(Protocol):
     clock: Clock
 
+    def timer_seconds(self, configured: float, *, waits_for_person: bool) -> float:
+        """How long this state's countdown runs now: `configured`, lengthened for a resident using
+        voice or the keypad, or while the help prompt is up (kiosk.controller.Kiosk)."""
+        ...
+
 
 class ClockedTimeout(AsyncTimeout):  # transitions is untyped: its base classes are Any to mypy
     """AsyncTimeout on the injected clock, and re-armable: a resident who is still tapping or paying
-    has not walked away, so activity restarts the countdown."""
+    has not walked away, so activity restarts the countdown. Each countdown asks the model how long
+    it runs (`HasClock.timer_seconds`): the configured time, longer for an assisted resident or while
+    the resident is calling for help."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,9 +46,11 @@ class ClockedTimeout(AsyncTimeout):  # transitions is untyped: its base classes 
         model: HasClock = event_data.model
         self._entered[id(model)] = event_data
 
+        seconds = model.timer_seconds(self.timeout, waits_for_person="waits_for_person" in getattr(self, "tags", ()))
+
         async def _timeout() -> None:
             try:
-                await model.clock.sleep(self.timeout)
+                await model.clock.sleep(seconds)
                 await asyncio.shield(self._process_timeout(event_data))
             except asyncio.CancelledError:
                 pass
@@ -102,6 +111,9 @@ class S:
 
     WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY)
     CANCELLABLE = WAITING_FOR_PERSON
+    BACKABLE = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS)  # the steps before payment
+    # The screens a resident may call for help on (every one but boot, out of service and maintenance).
+    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE)
     FAILABLE = (FINGER, PAY, ISSUE, PRINT)  # states `failed` leaves: money or paper may be under way
 
 
@@ -151,6 +163,14 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("number_entered", S.NUMBER, S.FINGER),
     ("identified", S.FINGER, S.OPTIONS),
     ("retype_number", S.FINGER, S.NUMBER),
+    # One step back on every step before payment (issue 14): the first step's back ends the session
+    # (nothing was paid); a register's options go back to its lot, an identity document's to the
+    # choice of document (the identity is dropped: another document needs it again).
+    ("back", S.CHOOSE, S.IDLE),
+    ("back", [S.PARCEL, S.NUMBER], S.CHOOSE),
+    ("back", S.FINGER, S.NUMBER),
+    ("back", S.OPTIONS, S.CHOOSE),
+    ("back_to_parcel", S.OPTIONS, S.PARCEL),
     # The server reserves (renders and signs) the document before any money is taken: a server that
     # is down, or refuses the request, ends the session with nothing to refund.
     ("options_chosen", S.OPTIONS, S.ISSUE),

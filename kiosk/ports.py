@@ -16,7 +16,15 @@ from drivers.a4_printer import PrintOutcome
 from drivers.card import CardAuthorisationRequest
 from drivers.cash import DispenseResult
 from drivers.fingerprint import CapturedTemplate
-from drivers.issuance_server import Catalog, IdentityResult, Parcel, PaymentAnswer, Reservation, ServerPayment
+from drivers.issuance_server import (
+    Catalog,
+    HelpRequest,
+    IdentityResult,
+    Parcel,
+    PaymentAnswer,
+    Reservation,
+    ServerPayment,
+)
 from drivers.receipt_printer import Receipt
 
 
@@ -128,5 +136,7 @@ class ServerPort(Protocol):
     async def void_payment(self, reference: str, *, reason: str) -> None: ...
 
     async def session_payments(self, session: str) -> list[ServerPayment]: ...
+
+    async def request_help(self, key: str, *, screen: str, language: str) -> HelpRequest: ...
 
     async def close(self) -> None: ...

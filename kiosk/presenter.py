@@ -16,6 +16,7 @@ from kiosk.views import (
     DeviceLine,
     DoneView,
     FingerprintView,
+    HelpPrompt,
     IdleView,
     IssuingView,
     MaintenanceView,
@@ -27,6 +28,7 @@ from kiosk.views import (
     ParcelView,
     PaymentView,
     PrintingView,
+    PromptData,
     ResidentNumberView,
     ScreenData,
     SettlingView,
@@ -157,10 +159,17 @@ def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
 def present(kiosk: Kiosk, *, serial: int) -> View:
     state = getattr(kiosk, "state", S.BOOT)
     screen = SCREEN_OF_STATE.get(state, "failsafe")
-    prompt_data = MoreTimePrompt(seconds_left=kiosk.prompt_seconds_left()) if kiosk.prompt == "more_time" else None
     notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
-    return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=prompt_data,
-                notices=tuple(notices), language=kiosk.language, serial=serial)
+    return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=_prompt_data(kiosk),
+                notices=tuple(notices), language=kiosk.language, serial=serial, access=kiosk.access)
+
+
+def _prompt_data(kiosk: Kiosk) -> PromptData | None:
+    if kiosk.prompt == "more_time":
+        return MoreTimePrompt(seconds_left=kiosk.prompt_seconds_left())
+    if kiosk.prompt == "help":
+        return HelpPrompt(phone=kiosk.config.help.phone, sent=kiosk.help_sent)
+    return None
 
 
 def view_as_dict(view: View) -> dict[str, Any]:

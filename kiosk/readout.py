@@ -17,6 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.journal import Journal
 from kiosk.session import Session
 from kiosk.till import Till
+from kiosk.views import AccessMode
 
 
 class Readout(Protocol):
@@ -28,6 +29,12 @@ class Readout(Protocol):
 
     @property
     def prompt(self) -> str | None: ...
+
+    @property
+    def access(self) -> AccessMode: ...
+
+    @property
+    def help_sent(self) -> bool: ...
 
     @property
     def boot_step(self) -> str: ...

@@ -8,8 +8,8 @@ server is broken" from "do not print this". The client keeps its own link status
 the controller like a device's.
 
 Only idempotent calls are retried: the catalog, heartbeats, parcel searches, pickup and payment
-lookups, and reserve/commit/void, card authorisations and voids, pickup reserves and cash settlements,
-which carry the kiosk's idempotency key.
+lookups, and reserve/commit/void, card authorisations and voids, pickup reserves, cash settlements
+and help requests, which carry the kiosk's idempotency key.
 Identity verification is never retried: each attempt counts towards the server's lock-out. Resident
 numbers and templates leave this module only sealed (common.template_crypto) and are never logged.
 """
@@ -51,6 +51,7 @@ from drivers.issuance_server.keys import load_signing_key, refuse_exposed_key
 from drivers.issuance_server.link import ServerLink
 from drivers.issuance_server.models import (
     Catalog,
+    HelpRequest,
     IdentityResult,
     Parcel,
     PaymentAnswer,
@@ -69,7 +70,9 @@ from drivers.issuance_server.validators import (
     bool_field,
     check_counts,
     check_key,
+    check_language,
     check_pickup_code,
+    check_screen,
     expect_state,
     int_field,
     interpret_answer,
@@ -108,6 +111,8 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "lookup_pickup": 1.0,
     "reserve_pickup": 4.0,
     "settle_cash": 1.0,
+    # A help request is a single insert, and a resident is waiting to hear that staff know: one unit.
+    "request_help": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -394,6 +399,24 @@ class IssuanceClient:
         if settlement.difference_won != expected:
             raise ServerProtocolError("bad-field", f"difference_won {settlement.difference_won}, expected {expected}")
         return settlement
+
+    async def request_help(self, key: str, *, screen: str, language: str,
+                           requested_at: dt.datetime | None = None) -> HelpRequest:
+        """Tell the city's staff a resident at this booth asked for help (POST /v1/help-requests): the
+        booth, the screen the resident is on, the language they read, and when. Nothing personal goes.
+        Idempotent by key (one key per press of help), so a retry never pages staff twice."""
+        request = {
+            "idempotency_key": check_key(key),
+            "kiosk_id": self._config.kiosk_id,
+            "screen": check_screen(screen),
+            "language": check_language(language),
+            "requested_at": (requested_at or self._clock.now()).isoformat(),
+        }
+        body = await self._call("POST", "/v1/help-requests", request, "request_help", idempotent=True)
+        return HelpRequest(
+            help_request_id=text_field(body, "help_request_id", max_len=128),
+            received_at=text_field(body, "received_at", max_len=64),
+        )
 
     async def heartbeat(self, statuses: Mapping[str, object]) -> list[str]:
         """Tell the server the kiosk is alive and how its devices are; the answer lists commands.

@@ -140,3 +140,11 @@ class Settlement:
     difference_won: int  # counted minus journal
     accepted: bool
     flagged: bool
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    """The server's receipt for a resident's call for help: staff have been told which booth and screen."""
+
+    help_request_id: str
+    received_at: str  # ISO 8601, the server's clock

@@ -30,6 +30,9 @@ _DENOMINATION_RE = re.compile(r"^(coin|bill):[1-9][0-9]{0,5}$")
 # First six and last four digits at most (docs/protocol.md "Card payment"): anything else from the
 # server might be a whole card number, which must never reach the journal or a log.
 _MASKED_PAN_RE = re.compile(r"^([0-9]{6})?[*]{2,13}[0-9]{4}$")
+# A screen name (kiosk/presenter.py SCREEN_OF_STATE) and a language code, as a help request carries them.
+_SCREEN_RE = re.compile(r"^[a-z][a-z_]{0,31}$")
+_LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 _PAYMENT_STATES = ("approved", "declined", "voided")
 MAX_WON = 100_000_000  # a settlement of more than 100 million won is a broken answer
 
@@ -47,6 +50,18 @@ def check_pickup_code(code: str) -> str:
     if not _PICKUP_CODE_RE.match(code):
         raise ValueError("pickup code: 8 digits")
     return code
+
+
+def check_screen(screen: str) -> str:
+    if not _SCREEN_RE.match(screen):
+        raise ValueError("screen: 1..32 characters of a-z and _, starting with a letter")
+    return screen
+
+
+def check_language(language: str) -> str:
+    if not _LANGUAGE_RE.match(language):
+        raise ValueError("language: a two-letter ISO 639-1 code in lower case")
+    return language
 
 
 def check_counts(counts: Mapping[str, int]) -> dict[str, int]:

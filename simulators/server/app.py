@@ -50,6 +50,7 @@ from simulators.server.api import (
     read_body,
 )
 from simulators.server.catalog import CATALOG
+from simulators.server.help_requests import HelpRequests
 from simulators.server.parcels import Parcels, resolve
 from simulators.server.payments import Payments
 from simulators.server.pickups import Pickups
@@ -150,6 +151,7 @@ class ServerSimulator:
         self.parcels = Parcels(API)  # parcel and building search (simulators/server/parcels.py)
         self.pickups = Pickups(API, self)  # online reservations printed by code (pickups.py)
         self.settlements = Settlements(API)  # cash box settlements (settlements.py)
+        self.help = HelpRequests(API)  # residents' calls for help (help_requests.py)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -183,6 +185,7 @@ class ServerSimulator:
                 *self.parcels.routes(),
                 *self.pickups.routes(),
                 *self.settlements.routes(),
+                *self.help.routes(),
             ]
         )
         self._stopping.clear()
@@ -224,6 +227,7 @@ class ServerSimulator:
             **self.parcels.controls(),
             **self.pickups.controls(),
             **self.settlements.controls(),
+            **self.help.controls(),
         }
 
     @property

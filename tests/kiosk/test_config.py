@@ -58,6 +58,13 @@ def test_shipped_config_loads_with_the_national_fees() -> None:
         ("[ui]\nscale = 0\n", "ui.scale: 0.0 is outside 0.5..4"),
         ("[ui]\nscale = nan\n", "ui.scale: nan is not a finite number"),
         ("[kiosk]\nlanguages = []\n", "kiosk.languages: empty"),
+        # Voice and keypad users get at least everyone's time, and a walk-away must still end.
+        ("[timeouts]\nassisted_factor = 0.5\n", "timeouts.assisted_factor: 0.5 is outside 1..5"),
+        ("[timeouts]\nassisted_factor = inf\n", "timeouts.assisted_factor: inf is not a finite number"),
+        # The help prompt tells a resident to call this number: it must be one.
+        ("[help]\nphone = \"\"\n", "help.phone: '' is not a phone number"),
+        ("[help]\nphone = \"call the office\"\n", "help.phone: 'call the office' is not a phone number"),
+        ("[help]\nhold = 10\n", "help.hold: 10.0 is outside 60..1800"),
         ("[kiosk]\nlanguages = [\"xx\"]\n", "kiosk.languages[0]: 'xx' is not a language code the kiosk knows"),
         ("[kiosk]\nlanguages = [\"ko\", \"zh-TW\"]\n", "kiosk.languages[1]: 'zh-TW' is not a language code"),
         ("[kiosk]\nlanguages = [\"ko\", \"ko\"]\n", "kiosk.languages[1]: 'ko' is listed twice"),

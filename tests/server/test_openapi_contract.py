@@ -217,3 +217,16 @@ def test_stateful_walk_conforms(live: Live, pki: PkiPaths) -> None:
     assert answer.json()["decline_reason"] == "cryptogram-invalid"  # not the simulated card's cryptogram
     listed = live.call(_case("GET", "/v1/payments", query={"session": session}))
     assert [(p["state"], p["masked_pan"]) for p in listed.json()["payments"]] == [("declined", "476173******0010")]
+
+
+def test_help_request_walk_conforms(live: Live) -> None:
+    """A help request received, replayed under its key, and refused for another booth, each as documented."""
+    body = {"idempotency_key": f"help-{uuid.uuid4().hex}", "kiosk_id": "KIOSK-0001", "screen": "payment",
+            "language": "zh", "requested_at": "2026-12-06T10:15:00+09:00"}
+    received = live.call(_case("POST", "/v1/help-requests", body=body))
+    assert received.json()["state"] == "received"
+    replayed = live.call(_case("POST", "/v1/help-requests", body=body))
+    assert replayed.headers["idempotent-replayed"] == ["true"]
+    assert replayed.json()["help_request_id"] == received.json()["help_request_id"]
+    other = live.call(_case("POST", "/v1/help-requests", body={**body, "kiosk_id": "KIOSK-0002"}))
+    assert other.json()["error"] == "kiosk-id-mismatch"

@@ -297,6 +297,7 @@ VALID: dict[str, dict[str, Any]] = {
     "pickup": {"document": "resident_copy", "copies": 1, "fee_total": 0, "needs_identity": True,
                "expires_at": "2026-11-30T14:00:00+09:00"},
     "settle": {"settlement_id": "STL-1", "difference_won": -100, "accepted": True, "flagged": True},
+    "help": {"help_request_id": "HLP-1", "received_at": "2026-11-23T14:00:01+09:00", "state": "received"},
 }
 
 
@@ -326,6 +327,8 @@ async def _invoke(client: IssuanceClient, call: str) -> object:
         return await client.search_parcels(BORAM, "123-4")
     if call == "pickup":
         return await client.lookup_pickup("12345678")
+    if call == "help":
+        return await client.request_help("help-hostile-1", screen="payment", language="ko")
     return await client.settle_cash("settle-hostile-1", {"coin:100": 1}, {"coin:100": 2})
 
 
@@ -348,3 +351,44 @@ async def test_the_valid_answers_of_the_hostile_rig_parse(liar: tuple[OneAnswerS
         server.answer = (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                          f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n").encode() + data
         assert await _invoke(client, call)
+
+
+# --- help requests -------------------------------------------------------------------------------
+
+
+async def test_help_request_reaches_staff_once_with_nothing_personal(
+    client: IssuanceClient, server: ServerSimulator, clock: VirtualClock, new_key: Callable[[], str]
+) -> None:
+    key = new_key()
+    server.drop_next(after_handler=True)  # recorded, then the answer was lost: the retry replays
+    first = await client.request_help(key, screen="fingerprint", language="vi")
+    assert first.help_request_id.startswith("HLP-")
+    assert await client.request_help(key, screen="fingerprint", language="vi", requested_at=clock.now()) == first
+    (record,) = server.help.help_requests()  # staff are paged once
+    assert {k: record[k] for k in ("kiosk_id", "screen", "language")} == {
+        "kiosk_id": "KIOSK-0001", "screen": "fingerprint", "language": "vi"}
+    assert dt.datetime.fromisoformat(record["requested_at"]) == clock.now()
+    assert set(record) == {"help_request_id", "kiosk_id", "key", "screen", "language", "requested_at", "received_at"}
+    with pytest.raises(ServerRejected) as reused:
+        await client.request_help(key, screen="payment", language="vi")
+    assert (reused.value.status, reused.value.reason) == (409, "idempotency-key-reused")
+
+
+async def test_help_request_names_only_its_own_booth_and_a_screen(
+    server: ServerSimulator, mtls_context: ssl.SSLContext, client: IssuanceClient
+) -> None:
+    body = {"idempotency_key": "help-0001", "kiosk_id": "KIOSK-0002", "screen": "idle", "language": "ko",
+            "requested_at": "2026-11-23T14:00:00+09:00"}
+    async with httpx.AsyncClient(verify=mtls_context, base_url=server.base_url) as http:
+        other = await http.post("/v1/help-requests", json=body)
+        odd = await http.post("/v1/help-requests", json={**body, "kiosk_id": "KIOSK-0001", "screen": "../etc"})
+        naive = await http.post("/v1/help-requests", json={**body, "kiosk_id": "KIOSK-0001",
+                                                            "requested_at": "2026-11-23T14:00"})
+    assert (other.status_code, other.json()["error"]) == (403, "kiosk-id-mismatch")
+    assert (odd.status_code, odd.json()["error"]) == (400, "bad-request")
+    assert (naive.status_code, naive.json()["error"]) == (400, "bad-request")
+    with pytest.raises(ValueError, match="screen"):
+        await client.request_help("help-0002", screen="Payment Screen", language="ko")
+    with pytest.raises(ValueError, match="language"):
+        await client.request_help("help-0003", screen="payment", language="korean")
+    assert server.help.help_requests() == []
