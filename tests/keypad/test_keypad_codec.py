@@ -3,6 +3,7 @@ a read torn anywhere loses no key, and no bytes whatever make it raise."""
 
 from __future__ import annotations
 
+import itertools
 import struct
 
 from hypothesis import given, settings
@@ -85,7 +86,7 @@ def test_any_split_of_a_stream_decodes_to_the_same_events(events: list[InputEven
     points = sorted({min(c, len(data)) for c in cuts} | {0, len(data)})
     decoder = EventDecoder()
     out: list[InputEvent] = []
-    for start, end in zip(points, points[1:], strict=False):
+    for start, end in itertools.pairwise(points):
         out += decoder.feed(data[start:end])
     assert out == events
     assert decoder.pending_bytes == 0
@@ -98,7 +99,7 @@ def test_garbage_of_any_length_never_raises(garbage: bytes, cuts: list[int]) -> 
     assembler = PacketAssembler()
     points = sorted({min(c, len(garbage)) for c in cuts} | {0, len(garbage)})
     records = 0
-    for start, end in zip(points, points[1:], strict=False):
+    for start, end in itertools.pairwise(points):
         events = decoder.feed(garbage[start:end])
         records += len(events)
         for packet in assembler.feed(events):

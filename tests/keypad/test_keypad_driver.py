@@ -5,6 +5,7 @@ clock; a FIFO answers at once, so nothing here waits for real time but a few loo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Rig:
         return [e.plugged for e in self.events if isinstance(e, EarphoneJack)]
 
 
+@contextlib.asynccontextmanager
 async def _rig(tmp_path: Path, clock: VirtualClock, *, separate_jack: bool,
                keymap: dict[str, str] | None = None) -> AsyncIterator[Rig]:
     jack = tmp_path / "jack-event" if separate_jack else None
@@ -69,7 +71,7 @@ async def _rig(tmp_path: Path, clock: VirtualClock, *, separate_jack: bool,
 
 @pytest.fixture
 async def rig(tmp_path: Path, clock: VirtualClock) -> AsyncIterator[Rig]:
-    async for r in _rig(tmp_path, clock, separate_jack=True):
+    async with _rig(tmp_path, clock, separate_jack=True) as r:
         yield r
 
 
@@ -161,7 +163,7 @@ async def test_a_missing_jack_node_leaves_the_keypad_online_saying_so(tmp_path: 
 
 async def test_a_keypad_with_its_own_jack_reports_it_on_its_stream_and_on_replug(tmp_path: Path,
                                                                                  clock: VirtualClock) -> None:
-    async for rig in _rig(tmp_path, clock, separate_jack=False):
+    async with _rig(tmp_path, clock, separate_jack=False) as rig:
         await rig.sim.plug_earphone()
         await rig.until(lambda: rig.jack() == [True], "no plug")
         await rig.sim.unplug()
