@@ -494,3 +494,8 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+from screens.strings_keypad import STRINGS as _KEYPAD_STRINGS  # noqa: E402 - merged after STRINGS exists
+
+STRINGS.update(_KEYPAD_STRINGS)
