@@ -13,10 +13,11 @@ from simulators.process import Simulator
 INTRO = """# Simulators: the other end of every wire
 
 Each simulator is a real peer of its driver: a PTY for the serial devices, a FIFO of evdev records for
-the accessibility keypad, a TCP socket for the receipt printer, `ippeveprinter` for the A4 printer, a card
-program on pcscd's vpcd socket, an HTTPS server with client certificates for the issuance server. Each runs as its own process and prints exactly one line
-`READY <endpoint>` when a client can connect; each is importable for tests and runs in-process under
-`kiosk run`, `kiosk demo` and the scenario runner.
+the accessibility keypad, a TCP socket for the receipt printer, `ippeveprinter` for the A4 printer, a
+card program on pcscd's vpcd socket, an HTTPS server with client certificates for the issuance server.
+Each runs as its own process and prints exactly one line `READY <endpoint>` when a client can connect;
+each is importable for tests and runs in-process under `kiosk run`, `kiosk demo` and the scenario
+runner.
 
 Controls (resident actions and faults) are JSON lines on a Unix socket, `run/sim/<name>.sock` by default
 (`--control PATH`, or `$KIOSK_RUN_DIR/sim/<name>.sock`):
