@@ -190,6 +190,8 @@ class Keypad:
         try:
             fcntl.ioctl(fd, EVIOCGRAB, 1)
         except OSError as exc:
+            if exc.errno in (errno.ENOTTY, errno.EINVAL):  # a character device, but no evdev node (/dev/null)
+                raise OSError(errno.ENOTTY, "not an input event node") from exc
             log.warning("keypad %s could not be grabbed (%s): its keys may also reach a console",
                         node.path, exc.strerror or exc)
 

@@ -206,9 +206,10 @@ async def test_garbage_on_the_wire_never_raises_out_of_the_reader(rig: Rig) -> N
 async def test_a_file_that_is_no_event_node_is_refused(tmp_path: Path, clock: VirtualClock) -> None:
     path = tmp_path / "plain"
     path.write_bytes(b"")
-    keypad = Keypad(str(path), clock=clock, on_event=lambda e: None)
-    await keypad.start()
-    try:
-        assert keypad.status.reason == "not-an-input-device"
-    finally:
-        await keypad.close()
+    for wrong in (str(path), "/dev/null"):  # a file; a character device that is no evdev node
+        keypad = Keypad(wrong, clock=clock, on_event=lambda e: None)
+        await keypad.start()
+        try:
+            assert keypad.status.reason == "not-an-input-device", wrong
+        finally:
+            await keypad.close()
