@@ -33,11 +33,11 @@ from drivers.keypad.codec import (
     KEY_PRESS,
     KEY_RELEASE,
     KEY_REPEAT,
-    LAYOUT_64,
     SW_HEADPHONE_INSERT,
     SYN_REPORT,
     InputEvent,
     key_packet,
+    native_layout,
     pack,
     stamped,
 )
@@ -126,6 +126,7 @@ class KeypadSimulator:
         self.keypad = _Fifo(Path(path) if path is not None else default_path())
         self.jack = _Fifo(Path(jack_path)) if jack_path is not None else None
         self.scan_codes = scan_codes
+        self.layout = native_layout()  # what this machine's kernel would write: 24-byte records on 64-bit
         self.earphone_in = False
         self.chunk = 0  # bytes per write; 0: each packet in one write
         self.presses = 0
@@ -167,7 +168,7 @@ class KeypadSimulator:
         return self.state()
 
     async def type_digits(self, digits: str) -> dict[str, Any]:
-        """Press the digit keys of `digits` one after another (anything else in it is refused)."""
+        """Press the digit keys of `digits` one after another (from a shell, quote a long number: digits='"0123"')."""
         text = str(digits)
         if not text.isdigit() or not text.isascii():
             raise ValueError(f"type takes digits 0-9 only, got {len(text)} characters that are not all digits")
@@ -235,7 +236,7 @@ class KeypadSimulator:
         return HID_USAGES.get(code) if self.scan_codes else None
 
     def _bytes(self, events: list[InputEvent]) -> bytes:
-        return b"".join(pack(e, LAYOUT_64) for e in events)
+        return b"".join(pack(e, self.layout) for e in events)
 
     async def _key(self, code: int, values: list[int]) -> None:
         if not 0 < code <= KEY_MAX:
