@@ -84,8 +84,12 @@ class KeypadDispatcher:
         if sink is None:
             log.debug("keypad: no sink connected for %s", method)
             return
+        handler = getattr(sink, method, None)
+        if handler is None:  # e.g. screens that do not show the jack: the other sink still hears it
+            log.debug("keypad: %s has no %s", type(sink).__name__, method)
+            return
         try:
-            result = getattr(sink, method)(arg)
+            result = handler(arg)
         except Exception:
             log.exception("keypad: %s.%s failed", type(sink).__name__, method)
             return
