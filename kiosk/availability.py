@@ -65,6 +65,10 @@ def takes_bills(status: DeviceStatus | None) -> bool:
     return status.supplies.get("bill-stacker", SupplyLevel.OK) is SupplyLevel.OK
 
 
+def _keypad_ok(status: DeviceStatus | None) -> bool:
+    return status is not None and status.usable
+
+
 def within_hours(hours: str, now: dt.datetime) -> bool:
     if hours == "24h":
         return True
@@ -133,5 +137,9 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         notices.append("low-change")
     if not open_reason and not fingerprint_ok:
         notices.append("fingerprint-unavailable")
+    # A booth without its keypad still serves touch users: a notice (for the resident who came for
+    # the keypad, and in the heartbeat for the technician), never out of service.
+    if not open_reason and config.keypad.enabled and not _keypad_ok(statuses.get("keypad")):
+        notices.append("keypad-unavailable")
     return Availability(documents=documents, open_reason=open_reason, out_of_service_reason=oos,
                         notices=tuple(notices))

@@ -114,6 +114,21 @@ class CardSection:
 
 
 @dataclass(frozen=True)
+class KeypadSection:
+    """The accessibility keypad: a USB HID keypad read from its evdev node (drivers/keypad)."""
+
+    enabled: bool = False
+    # Stable names from udev (ls -l /dev/input/by-id/), not /dev/input/eventN, which can change at boot.
+    device: str = "/dev/input/by-id/usb-keypad-event-kbd"
+    # The sound card's headphone-jack node (ls -l /dev/input/by-path/; `evtest` names it "... Headphone");
+    # "": the keypad's own node reports the jack (a keypad with its own earphone socket).
+    jack_device: str = ""
+    # Key codes this keypad sends that the default table (drivers/keypad/keymap.py) maps otherwise:
+    # `KEY_F1 = "voice"`, `"183" = "help"`, `KEY_ESC = "none"`.
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ServerSection:
     base_url: str = "https://issuance.example.invalid"
     pki_dir: str = "/etc/kiosk/pki"
@@ -161,6 +176,7 @@ class KioskConfig:
     receipt_printer: ReceiptPrinterSection = field(default_factory=ReceiptPrinterSection)
     a4_printer: A4PrinterSection = field(default_factory=A4PrinterSection)
     card: CardSection = field(default_factory=CardSection)
+    keypad: KeypadSection = field(default_factory=KeypadSection)
     server: ServerSection = field(default_factory=ServerSection)
     journal: JournalSection = field(default_factory=JournalSection)
     voice: VoiceSection = field(default_factory=VoiceSection)

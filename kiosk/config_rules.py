@@ -57,6 +57,7 @@ def check_meaning(config: KioskConfig) -> None:
     _check_help(config)
     _check_ui(config)
     _check_devices(config)
+    _check_keypad(config)
     _check_cash(config)
     _check_server(config)
     _check_voice(config)
@@ -146,6 +147,27 @@ def _check_devices(config: KioskConfig) -> None:
     uri = _url(("a4_printer", "uri"), config.a4_printer.uri)
     if uri.scheme not in ("ipp", "ipps") or not uri.hostname:
         raise _KeyProblem(("a4_printer", "uri"), f"{config.a4_printer.uri!r} is not an ipp:// or ipps:// printer URI")
+
+
+def _check_keypad(config: KioskConfig) -> None:
+    keypad = config.keypad
+    if not keypad.enabled:
+        return
+    for name, path in (("device", keypad.device), ("jack_device", keypad.jack_device)):
+        if name == "jack_device" and not path:
+            continue
+        if not path.startswith("/"):
+            raise _KeyProblem(("keypad", name), f"{path!r}: name the event node by its absolute path "
+                              "(e.g. /dev/input/by-id/usb-...-event-kbd)")
+    if keypad.jack_device and keypad.jack_device == keypad.device:
+        raise _KeyProblem(("keypad", "jack_device"), "the keypad's own node: leave jack_device empty for that")
+    from drivers.keypad import build_keymap  # the driver only when a config is checked
+
+    for code, key in keypad.keys.items():
+        try:
+            build_keymap({code: key})
+        except ValueError as exc:
+            raise _KeyProblem(("keypad", "keys", code), str(exc)) from None
 
 
 def _url(key: tuple[str, ...], text: str) -> urllib.parse.SplitResult:

@@ -102,9 +102,13 @@ class Devices:
     receipt: ReceiptPort | None
     a4: A4Port
     card: CardPort | None = None  # drivers.card.CardReader when [card] enabled = true
+    # drivers.keypad.Keypad when [keypad] enabled = true: its keys go to the screens and voice
+    # (kiosk/booth/keypad_dispatch.py); the controller sees only its status.
+    keypad: Device | None = None
 
     def all(self) -> list[Device]:
-        devices: tuple[Device | None, ...] = (self.fingerprint, self.cash, self.receipt, self.a4, self.card)
+        devices: tuple[Device | None, ...] = (self.fingerprint, self.cash, self.receipt, self.a4, self.card,
+                                              self.keypad)
         return [d for d in devices if d is not None]
 
 

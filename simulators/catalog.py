@@ -12,11 +12,12 @@ from simulators.process import Simulator
 
 INTRO = """# Simulators: the other end of every wire
 
-Each simulator is a real peer of its driver: a PTY for the serial devices, a TCP socket for the receipt
-printer, `ippeveprinter` for the A4 printer, a card program on pcscd's vpcd socket, an HTTPS server with
-client certificates for the issuance server. Each runs as its own process and prints exactly one line
-`READY <endpoint>` when a client can connect; each is importable for tests and runs in-process under
-`kiosk run`, `kiosk demo` and the scenario runner.
+Each simulator is a real peer of its driver: a PTY for the serial devices, a FIFO of evdev records for
+the accessibility keypad, a TCP socket for the receipt printer, `ippeveprinter` for the A4 printer, a
+card program on pcscd's vpcd socket, an HTTPS server with client certificates for the issuance server.
+Each runs as its own process and prints exactly one line `READY <endpoint>` when a client can connect;
+each is importable for tests and runs in-process under `kiosk run`, `kiosk demo` and the scenario
+runner.
 
 Controls (resident actions and faults) are JSON lines on a Unix socket, `run/sim/<name>.sock` by default
 (`--control PATH`, or `$KIOSK_RUN_DIR/sim/<name>.sock`):
@@ -36,6 +37,7 @@ def simulators(work: Path) -> list[tuple[str, str, Simulator]]:
     from simulators.a4_printer import A4PrinterSimulator
     from simulators.cctalk import CcTalkSimulator
     from simulators.fingerprint import FingerprintSimulator
+    from simulators.keypad import KeypadSimulator
     from simulators.receipt_printer import ReceiptPrinterSimulator
     from simulators.server import ServerSimulator
     from simulators.smartcard import SmartcardSimulator
@@ -54,6 +56,9 @@ def simulators(work: Path) -> list[tuple[str, str, Simulator]]:
          SmartcardSimulator(insert_on_start=False)),
         ("python -m simulators.server [--pki DIR] [--db PATH]", "READY https://127.0.0.1:PORT",
          ServerSimulator(work / "pki", work / "server.sqlite3")),
+        ("python -m simulators.keypad [--path PATH] [--jack PATH] [--no-scan]",
+         "READY run/dev/keypad-event-kbd (a FIFO standing for the evdev node)",
+         KeypadSimulator(work / "kbd", jack_path=work / "jack")),
     ]
 
 

@@ -51,6 +51,8 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.card.errors",
     "drivers.card.pcsc",
     "drivers.a4_printer.ipp_codec",
+    "drivers.keypad.codec",  # struct input_event, pinned to <linux/input.h> (tests/keypad/test_keypad_codec.py)
+    "drivers.keypad.keymap",  # the key codes of <linux/input-event-codes.h> a keypad sends
 })
 
 

@@ -21,8 +21,10 @@ from drivers.a4_printer.client import A4Printer
 from drivers.cash.client import CashAcceptor, CashConfig
 from drivers.fingerprint.client import open_reader
 from drivers.issuance_server import IssuanceClient, ServerConfig
+from drivers.keypad import Keypad, build_keymap
 from drivers.receipt_printer.client import ReceiptPrinter
 from drivers.speech import AlsaOutput, AudioOutput, EspeakNg
+from kiosk.booth.keypad_dispatch import KeypadDispatcher
 from kiosk.config import KioskConfig
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
@@ -63,6 +65,10 @@ class KioskApp:
         self._devices: list[Any] = []
         self._server: IssuanceClient | None = None
         self._pending: set[asyncio.Task[None]] = set()
+        # Where the keypad's keys go: the screens and voice guidance are connected to it once they
+        # exist (`app.keypad_dispatch.connect(screens=..., voice=...)`).
+        self.keypad_dispatch = KeypadDispatcher()
+        self.keypad: Keypad | None = None
 
     def _status(self, status: DeviceStatus) -> None:
         if self.kiosk is not None:
@@ -105,7 +111,13 @@ class KioskApp:
 
             card = CardReader(reader_name=c.card.reader, clock=self.clock, on_event=self._card_event,
                               on_status=self._status)
-        return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4, card=card)
+        keypad = None
+        if c.keypad.enabled:
+            keypad = Keypad(c.keypad.device, clock=self.clock, on_event=self.keypad_dispatch.dispatch,
+                            on_status=self._status, jack_device=c.keypad.jack_device,
+                            keymap=build_keymap(c.keypad.keys))
+        self.keypad = keypad
+        return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4, card=card, keypad=keypad)
 
     async def start(self) -> Kiosk:
         self.journal = self._journal_factory(Path(self.config.journal.path))
@@ -116,6 +128,7 @@ class KioskApp:
             self.voice = VoiceGuide(EspeakNg(), self._audio or AlsaOutput(), self.clock, self.config.voice,
                                     language=self.config.kiosk.languages[0], on_voice_change=self._voice_changed)
             self.voice.start()
+            self.keypad_dispatch.connect(voice=self.voice)  # volume, rate, replay, pause and the jack
         self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
                            server=self._server, publish=self._publish)
         await self.kiosk.run()
@@ -169,6 +182,7 @@ class KioskApp:
                 await device.close()
             except Exception as exc:
                 log.debug("closing %s: %s", device, exc)
+        await self.keypad_dispatch.close()
         if self._server is not None:
             await self._server.close()
         if self.journal is not None:

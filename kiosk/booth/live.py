@@ -183,6 +183,7 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent,
                            on_speech=app.speak)
     app._show = screens.show
+    app.keypad_dispatch.connect(screens=screens)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -97,6 +97,7 @@ class SimulatedBooth:
         from simulators.a4_printer import A4PrinterSimulator
         from simulators.cctalk import CcTalkSimulator
         from simulators.fingerprint import FingerprintSimulator
+        from simulators.keypad import KeypadSimulator
         from simulators.receipt_printer import ReceiptPrinterSimulator
         from simulators.server import ServerSimulator
 
@@ -109,6 +110,8 @@ class SimulatedBooth:
             "cctalk": CcTalkSimulator(link=dev / "cctalk"),
             "receipt_printer": ReceiptPrinterSimulator(out_dir=self.run_dir / "receipts"),
             "a4_printer": A4PrinterSimulator(spool=self.run_dir / "a4-spool"),
+            # FIFOs standing for the keypad's event node and the sound card's headphone-jack node.
+            "keypad": KeypadSimulator(dev / "keypad-event-kbd", jack_path=dev / "sound-jack-event"),
         }
 
     async def start(self) -> dict[str, Any]:
@@ -142,6 +145,8 @@ class SimulatedBooth:
             "cash": cash,
             "receipt_printer": {"endpoint": endpoints["receipt_printer"]},
             "a4_printer": {"uri": endpoints["a4_printer"]},
+            "keypad": {"enabled": True, "device": endpoints["keypad"],
+                       "jack_device": str(self.run_dir / "dev" / "sound-jack-event")},
             "server": {"base_url": endpoints["server"], "pki_dir": str(self.run_dir / "pki")},
         }
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from common.clock import VirtualClock
 from common.keypad_keys import VOICE_KEYS, Key
+from common.status import DeviceState
 from drivers.speech import RecordingOutput
 from kiosk.booth.app import KioskApp
 from kiosk.booth.simulated import Booth, SimulatedBooth
@@ -215,6 +216,7 @@ class ScenarioRun:
         app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory, audio=self.voice_output)
         self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.glass.now, on_speech=app.speak)
         app._show = self._show
+        app.keypad_dispatch.connect(screens=self.screens.runner)
         self.app = app
         await app.start()
 
@@ -337,6 +339,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
             await asyncio.sleep(0.002)
     elif any(word in step for word in TOUCH_STEPS):
         await _touch_step(run, step)
+    elif any(word in step for word in KEYPAD_STEPS):
+        await _keypad_step(run, step)
     elif "place_finger" in step:
         finger = step["place_finger"]
         await run.booth.control("fingerprint", "place_finger", resident=int(finger.get("resident", 0)),
@@ -527,6 +531,75 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         run.glass.advance(hold)
         runner.touch_up(pos)
         await asyncio.sleep(0.01)
+
+
+# --- the physical accessibility keypad (simulators/keypad: evdev records into a FIFO) ---------------
+KEYPAD_STEPS = ("press", "type_keys", "plug_earphone", "unplug_keypad", "plug_keypad")
+# Virtual seconds `plug_keypad` moves the clock by at most, a step at a time, for the driver's
+# reconnect backoff (capped at 30 s, common/backoff.py) to come round and reopen the node.
+KEYPAD_RECONNECT_STEP_SECONDS = 0.5
+KEYPAD_RECONNECT_MAX_SECONDS = 31.0
+
+
+def _kiosk_settled(run: ScenarioRun) -> bool:
+    """No intent of the screens in flight, no machine event running, no voice sink still busy."""
+    app = run.app
+    assert app is not None
+    busy = any(t.get_name().startswith("event:") for t in run.kiosk._tasks if not t.done())
+    return not busy and not any(not t.done() for t in app._pending) and not app.keypad_dispatch.busy
+
+
+async def _press_key(run: ScenarioRun, key: str) -> None:
+    """One key through the simulator's FIFO and the driver; returns once the kiosk has acted on it."""
+    app = run.app
+    assert app is not None
+    dispatcher = app.keypad_dispatch
+    before = dispatcher.handled
+    await run.booth.control("keypad", "press", key=key)
+    await run.until(lambda: dispatcher.handled > before,
+                    lambda: f"key {key!r} never reached the kiosk (keypad {run.kiosk.statuses.get('keypad')})")
+    await asyncio.sleep(0)
+    await run.until(functools.partial(_kiosk_settled, run), f"the kiosk never settled after key {key!r}")
+
+
+def _keypad_online(run: ScenarioRun) -> bool:
+    status = run.kiosk.statuses.get("keypad")
+    return status is not None and status.state is DeviceState.ONLINE
+
+
+async def _keypad_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    """`press = "ok"` / `["down", "ok"]`, `type_keys = "900101"`, `plug_earphone = true|false`,
+    `unplug_keypad = true`, `plug_keypad = true` (docs/scenarios.md)."""
+    if "press" in step:
+        keys = step["press"]
+        for key in keys if isinstance(keys, list) else [keys]:
+            await _press_key(run, str(key))
+    elif "type_keys" in step:
+        digits = str(step["type_keys"])
+        if not digits.isdigit():
+            raise ValueError(f"type_keys takes digits only, got {digits!r}")
+        for digit in digits:
+            await _press_key(run, digit)
+    elif "plug_earphone" in step:
+        want = bool(step["plug_earphone"])
+        app = run.app
+        assert app is not None
+        state = await run.booth.control("keypad", "state")
+        if state["earphone"] != want:
+            before = app.keypad_dispatch.handled
+            await run.booth.control("keypad", "plug_earphone" if want else "unplug_earphone")
+            await run.until(lambda: app.keypad_dispatch.handled > before, "the jack's change never reached the kiosk")
+            await run.until(functools.partial(_kiosk_settled, run), "the kiosk never settled after the jack")
+    elif "unplug_keypad" in step:
+        await run.booth.control("keypad", "unplug")
+        await run.until(lambda: not _keypad_online(run), "the kiosk never saw the keypad go")
+    else:
+        await run.booth.control("keypad", "replug")
+        moved = 0.0
+        while not _keypad_online(run) and moved < KEYPAD_RECONNECT_MAX_SECONDS:
+            await run.clock.advance(KEYPAD_RECONNECT_STEP_SECONDS)
+            moved += KEYPAD_RECONNECT_STEP_SECONDS
+        await run.until(functools.partial(_keypad_online, run), "the kiosk never found the keypad again")
 
 
 async def _expect_books(run: ScenarioRun) -> None:
