@@ -11,11 +11,11 @@ from __future__ import annotations
 import pygame
 
 from common.languages import LANGUAGES
+from common.languages import NAMES as LANGUAGE_NAMES
 from kiosk.views import Intent, View
 from screens.overlay import Overlay, draw_overlay, overlay_widgets
 from screens.screen import lang_of
 from screens.strings import t
-from screens.strings_runner import LANGUAGE_NAMES
 from screens.theme import Theme
 from screens.widgets import Widget
 

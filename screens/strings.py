@@ -73,11 +73,3 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
-
-
-from screens.strings_runner import STRINGS as _RUNNER_STRINGS  # noqa: E402  # the runner helper's words (issue 14)
-
-STRINGS.update(_RUNNER_STRINGS)
-from screens.strings_keypad import STRINGS as _KEYPAD_STRINGS  # noqa: E402 - merged after STRINGS exists
-
-STRINGS.update(_KEYPAD_STRINGS)

@@ -82,7 +82,11 @@ class EspeakNg:
         except BaseException:  # cancelled (a newer screen interrupts): the engine must not linger
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
+            # Read what is left before waiting: a long text fills the pipe's buffer, asyncio then stops
+            # reading it, and a pipe nobody reads never reports its end, which wait() waits for (a kiosk's
+            # voice once went silent for good when a new screen cut a long one mid-synthesis).
             with contextlib.suppress(Exception):
+                await asyncio.gather(*(stream.read() for stream in (proc.stdout, proc.stderr) if stream))
                 await proc.wait()
             raise
         if proc.returncode != 0:

@@ -12,11 +12,11 @@ from helpers_screens import MODES, Recorder
 
 from common.keypad_keys import VOICE_KEYS, Key
 from common.languages import LANGUAGES
+from common.languages import NAMES as LANGUAGE_NAMES
 from kiosk.views import AccessMode, HelpPrompt, Intent, MoreTimePrompt, Utterance, View
 from screens.focus import ring_band
 from screens.registry import samples
 from screens.runner import TOUCH_GUARD_SECONDS, ScreenRunner
-from screens.strings_runner import LANGUAGE_NAMES
 from screens.theme import Theme, contrast_ratio
 
 SAMPLES = samples()

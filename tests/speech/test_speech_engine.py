@@ -3,6 +3,7 @@ rate heard as length, text never through a shell, a missing engine a fault and n
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import math
 import os
@@ -66,6 +67,21 @@ async def test_a_faster_rate_says_the_same_sentence_in_less_time() -> None:
     slow = await engine.synthesize(SENTENCES["en"], "en", 80)
     fast = await engine.synthesize(SENTENCES["en"], "en", 300)
     assert slow.seconds > 2 * fast.seconds
+
+
+async def test_a_long_sentence_cut_by_a_new_screen_stops_at_once_and_the_next_is_spoken() -> None:
+    """A new screen cancels a synthesis in flight. A long one has filled the pipe by then; the cut must
+    still end (it once waited forever on a pipe nobody read, and the booth's voice stayed silent)."""
+    engine = EspeakNg()
+    long_text = " ".join([SENTENCES["ko"]] * 300)
+    task = asyncio.ensure_future(engine.synthesize(long_text, "ko", 160))
+    await asyncio.sleep(0.2)  # espeak-ng is writing by now (real time: it is a real process)
+    task.cancel()
+    async with asyncio.timeout(10):  # a guard against the hang, not a speed claim
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    pcm = await engine.synthesize(SENTENCES["en"], "en", 160)
+    assert rms_dbfs(pcm) > AUDIBLE_DBFS
 
 
 async def test_text_is_never_read_by_a_shell_or_as_options() -> None:
