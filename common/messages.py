@@ -313,5 +313,9 @@ MESSAGES: dict[str, str] = dict([
     P_("runner.say.key_dash", "dash"),
     # --- the keypad's notice -------------------------------------------------------------
     P_("notice.keypad-unavailable", "The accessibility keypad is out of order: please use the touch screen"),
+    # --- voice guidance's own announcements (kiosk/voice_guide.py) -----------------------
+    P_("voice.voice_on", "Voice guidance on."),
+    P_("voice.volume", "Volume {level} of {levels}."),
+    P_("voice.rate", "Speed {level} of {levels}."),
 ])
 """key -> English (the msgid)."""

@@ -16,8 +16,8 @@ configured defaults: the next resident is a stranger.
 Defence in depth for privacy: text holding a run of six or more digits, a resident-number or
 card-number shape, or digits read one by one, is refused (and the refusal logged without the text).
 
-The guide's own few words (its announcements) are in `WORDS` in four languages; they belong in the
-message catalogs and move there when the catalogs take voice strings.
+The guide's own few words (its announcements: voice on, volume and speed levels) are in the message
+catalogs with everything else a resident reads or hears (`voice.*` in common/messages.py).
 """
 
 from __future__ import annotations
@@ -33,34 +33,14 @@ from dataclasses import dataclass
 
 from common.clock import Clock
 from common.keypad_keys import Key
+from common.languages import LANGUAGES, lookup
+from common.messages import MESSAGES
 from drivers.speech import AudioFault, AudioOutput, EngineMissing, SpeechEngine, SpeechFault, Spoken, apply_gain, to_wav
 from kiosk.config import VoiceSection
 from kiosk.config_rules import RATE_WPM_RANGE, VOLUME_DB_RANGE
 from kiosk.views import Utterance, View
 
 log = logging.getLogger(__name__)
-
-# The guide's own words, per language (ko, en, zh simplified, vi NFC).
-WORDS: dict[str, dict[str, str]] = {
-    "voice_on": {
-        "ko": "음성 안내를 시작합니다.",
-        "en": "Voice guidance on.",
-        "zh": "语音导览已开启。",
-        "vi": "Đã bật hướng dẫn bằng giọng nói.",
-    },
-    "volume": {
-        "ko": "음량 {level}, 최대 {levels}.",
-        "en": "Volume {level} of {levels}.",
-        "zh": "音量 {level}，最大 {levels}。",
-        "vi": "Âm lượng {level} trên {levels}.",
-    },
-    "rate": {
-        "ko": "말하기 속도 {level}, 최대 {levels}.",
-        "en": "Speed {level} of {levels}.",
-        "zh": "语速 {level}，最大 {levels}。",
-        "vi": "Tốc độ đọc {level} trên {levels}.",
-    },
-}
 
 SPEAKER, EARPHONE = "speaker", "earphone"
 ANNOUNCE = "announce"  # the kind of the guide's own words ("voice on")
@@ -298,10 +278,10 @@ class VoiceGuide:
         self._wake.set()
 
     def _speakable_language(self) -> str:
-        return self.language if self.language in WORDS["voice_on"] else "ko"
+        return self.language if self.language in LANGUAGES else self.default_language
 
     def _words(self, key: str, **values: int) -> str:
-        return WORDS[key][self._speakable_language()].format(**values)
+        return lookup(self._speakable_language(), f"voice.{key}", MESSAGES[f"voice.{key}"]).format(**values)
 
     @staticmethod
     def _step(steps: list[int], now: int, up: bool) -> int:
