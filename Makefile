@@ -47,7 +47,7 @@ fonts: $(STAMP)
 	$(PY) scripts/subset_fonts.py
 
 demo: $(STAMP) catalogs
-	$(PY) -m kiosk demo --out out/demo
+	$(PY) -m kiosk demo --out out/demo $(if $(DEMO_LANG),--lang $(DEMO_LANG))
 
 # A window when a display is present (mouse = touch), headless otherwise.
 run: $(STAMP) catalogs

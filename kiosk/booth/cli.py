@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from common.languages import LANGUAGES
 from kiosk.booth.logging_setup import setup_logging
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     try:
-        result = asyncio.run(run_scenario(ROOT / "scenarios" / "demo.toml", out_dir=out))
+        result = asyncio.run(run_scenario(ROOT / "scenarios" / "demo.toml", out_dir=out, language=args.lang))
     except ScenarioFailed as exc:
         print(f"demo FAILED at {exc}", file=sys.stderr)
         return 1
@@ -51,6 +52,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"A4 document (the PDF the printer received): {path}")
     for path in result.receipts:
         print(f"receipt (rendered by the receipt printer simulator): {path}")
+    voice = out / "voice"
+    if voice.is_dir():
+        print(f"voice guidance ({len(list(voice.glob('*.wav')))} WAVs, transcript.jsonl): {voice}/")
     print(f"journal totals: {json.dumps(result.journal_totals)}")
     return 0
 
@@ -240,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="run the scripted demo session")
     p.add_argument("--out", default="out/demo")
+    p.add_argument("--lang", default=None, choices=LANGUAGES,
+                   help="the language the booth greets in (default: the config's first); voice in out/demo/voice/")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("scenario", help="run scenario files")

@@ -28,6 +28,7 @@ from typing import Any
 
 from common.clock import VirtualClock
 from common.keypad_keys import VOICE_KEYS, Key
+from common.languages import LANGUAGES
 from common.status import DeviceState
 from drivers.speech import RecordingOutput
 from kiosk.booth.app import KioskApp
@@ -480,7 +481,7 @@ async def _voice_step(run: ScenarioRun, step: dict[str, Any]) -> None:
 
 
 # --- touches by coordinates and timing (the double-tap family) ---------------------------------
-TOUCH_STEPS = ("touch", "double_tap", "expect_language")
+TOUCH_STEPS = ("touch", "double_tap", "expect_language", "expect_focus")
 # Real seconds a double tap waits for the kiosk to answer its first touch with a new screen (a tap
 # that changes nothing, e.g. on "+", waits this long and then touches the same screen again).
 DOUBLE_TAP_ANSWER_SECONDS = 1.0
@@ -501,6 +502,9 @@ async def _touch_step(run: ScenarioRun, step: dict[str, Any]) -> None:
     if "expect_language" in step:
         want = step["expect_language"]
         await run.until(lambda: run.kiosk.view.language == want, f"language {want!r} never came")
+    elif "expect_focus" in step:
+        want = step["expect_focus"]
+        await run.until(lambda: runner.focused == want, f"keypad focus never on {want!r} (on {runner.focused!r})")
     elif "touch" in step:
         spec = step["touch"]
         pos = (int(spec["x"]), int(spec["y"]))
@@ -805,10 +809,16 @@ def load_scenario(path: Path) -> tuple[str, dict[str, Any], list[dict[str, Any]]
 
 
 async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir: bool = False,
-                       keep_journal: Path | None = None) -> ScenarioResult:
+                       keep_journal: Path | None = None, language: str | None = None) -> ScenarioResult:
     """Play one scenario file. `keep_journal`: copy the kiosk's journal there when the run ends (pass
-    or fail), one self-contained SQLite file `kiosk journal --path` reads."""
+    or fail), one self-contained SQLite file `kiosk journal --path` reads. `language`: the booth greets
+    every resident in it first (the demo in each language), the others still offered."""
     name, settings, steps = load_scenario(path)
+    if language is not None:
+        if language not in LANGUAGES:
+            raise ValueError(f"no language {language!r} (the booth has {', '.join(LANGUAGES)})")
+        settings.setdefault("config", {}).setdefault("kiosk", {})["languages"] = [
+            language, *(code for code in LANGUAGES if code != language)]
     work_dir = Path(tempfile.mkdtemp(prefix="kiosk-scenario-"))
     snapshot_dir = None
     if out_dir is not None:
