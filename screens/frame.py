@@ -11,7 +11,7 @@ from kiosk.views import IdleView, Intent, PaymentView, View
 from screens.icons import draw_alert_icon
 from screens.screen import lang_of
 from screens.strings import t
-from screens.text import blit_line
+from screens.text import blit_line, blit_text
 from screens.theme import Theme
 from screens.widgets import Widget
 
@@ -48,20 +48,32 @@ def notice_text_width(theme: Theme) -> int:
     return theme.width - 2 * theme.sp(40) - theme.px(56) - theme.sp(24)
 
 
+def time_left(view: View) -> int:
+    """Seconds left of a time limit the header shows (payment only, and not under a prompt)."""
+    data = view.data
+    left = data.seconds_left if isinstance(data, PaymentView) else 0
+    return left if view.prompt is None else 0
+
+
 def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool = True) -> Frame:
+    """The regions: in the low position the notices, body and footer lie between the 1,220 mm and
+    400 mm lines, and so does the header when it holds a time limit (else it is decoration and
+    stays on top); the footer never goes below the 400 mm line."""
     margin = theme.sp(48)
-    top = header_height(theme) if header else 0
+    head_h = header_height(theme) if header else 0
+    head_top = theme.info_top if time_left(view) > 0 else 0
+    header_r = pygame.Rect(0, head_top, theme.width, head_h)
     lines = _notice_lines(view, theme, notice_text_width(theme))
     notice_h = len(lines) * theme.line_height("body_bold") + 2 * theme.sp(22) if lines else 0
+    notices_r = pygame.Rect(0, max(header_r.bottom, theme.info_top), theme.width, notice_h)
+    bottom = theme.reach_bottom
     footer_h = button_height(theme) + 2 * theme.sp(28) if footer else 0
-    header_r = pygame.Rect(0, 0, theme.width, top)
-    notices_r = pygame.Rect(0, top, theme.width, notice_h)
-    body_top = top + notice_h + theme.sp(36)
-    body_bottom = theme.height - footer_h - theme.sp(28)
+    body_top = max(notices_r.bottom + theme.sp(36), theme.info_top)
+    body_bottom = bottom - footer_h - theme.sp(28)
     body = pygame.Rect(margin, body_top, theme.width - 2 * margin, max(0, body_bottom - body_top))
     ctrl_top = max(body.top, theme.control_top)
     controls = pygame.Rect(body.left, ctrl_top, body.width, max(0, body.bottom - ctrl_top))
-    footer_r = pygame.Rect(0, theme.height - footer_h, theme.width, footer_h)
+    footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
     return Frame(header_r, notices_r, body, controls, footer_r)
 
 
@@ -122,40 +134,20 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
     """Background, header (kiosk name, clock), notices bar and footer band."""
     c = theme.colors
     surface.fill(c.bg)
-    lang = lang_of(view)
     if frame.header.height:
         pygame.draw.rect(surface, c.header, frame.header)
-        pad = theme.sp(40)
-        data = view.data
-        # Only the idle screen sends the kiosk's name and the clock, only payment a time limit.
-        name = (data.kiosk_name if isinstance(data, IdleView) else "") or t("kiosk.title", lang)
-        clock = data.clock if isinstance(data, IdleView) else ""
-        left = data.seconds_left if isinstance(data, PaymentView) else 0
-        if left > 0 and view.prompt is None:
-            # A screen with a time limit shows what is left where the clock would be.
-            clock = t("time_left", lang, time=f"{left // 60}:{left % 60:02d}")
-        clock_w = theme.measure(clock, "body_bold")[0] + pad if clock else 0
-        blit_line(
-            surface,
-            theme,
-            name,
-            "body_bold",
-            c.on_dark,
-            pygame.Rect(pad, 0, theme.width - 2 * pad - clock_w, frame.header.height),
-            align="left",
-        )
-        if clock:
-            blit_line(
-                surface,
-                theme,
-                clock,
-                "body_bold",
-                c.on_dark,
-                pygame.Rect(0, 0, theme.width - pad, frame.header.height),
-                align="right",
-            )
+        if c.outlines:
+            pygame.draw.line(surface, c.border, frame.header.bottomleft, frame.header.bottomright, theme.sp(3))
+        left = time_left(view)
+        if left > 0:
+            _paint_header(surface, view, theme, frame.header, left)
+        else:
+            with theme.decorative():
+                _paint_header(surface, view, theme, frame.header, left)
     if frame.notices.height:
         pygame.draw.rect(surface, c.notice, frame.notices)
+        if c.outlines:
+            pygame.draw.rect(surface, c.border, frame.notices, width=theme.sp(3))
         pad = theme.sp(40)
         icon = theme.px(56)
         lines = _notice_lines(view, theme, notice_text_width(theme))
@@ -164,12 +156,33 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
         draw_alert_icon(surface, theme, (pad + icon // 2, y + lh // 2), icon, c.text, c.notice)
         x = pad + icon + theme.sp(24)
         for line in lines:
-            surf = theme.text(line, "body_bold", c.text)
-            surface.blit(surf, (x, y + (lh - surf.get_height()) // 2))
+            line_h = theme.measure(line, "body_bold")[1]
+            blit_text(surface, theme, line, "body_bold", c.text, (x, y + (lh - line_h) // 2))
             y += lh
     if frame.footer.height:
         pygame.draw.rect(surface, c.surface, frame.footer)
-        pygame.draw.line(surface, c.disabled, frame.footer.topleft, frame.footer.topright, theme.sp(3))
+        line = c.border if c.outlines else c.disabled
+        pygame.draw.line(surface, line, frame.footer.topleft, frame.footer.topright, theme.sp(3))
+
+
+def _paint_header(surface: pygame.Surface, view: View, theme: Theme, header: pygame.Rect, left: int) -> None:
+    """The kiosk's name, and the clock (idle) or the time left (payment) at the right."""
+    c = theme.colors
+    lang = lang_of(view)
+    pad = theme.sp(40)
+    data = view.data
+    # Only the idle screen sends the kiosk's name and the clock, only payment a time limit.
+    name = (data.kiosk_name if isinstance(data, IdleView) else "") or t("kiosk.title", lang)
+    clock = data.clock if isinstance(data, IdleView) else ""
+    if left > 0:
+        # A screen with a time limit shows what is left where the clock would be.
+        clock = t("time_left", lang, time=f"{left // 60}:{left % 60:02d}")
+    clock_w = theme.measure(clock, "body_bold")[0] + pad if clock else 0
+    row = pygame.Rect(pad, header.top, theme.width - 2 * pad - clock_w, header.height)
+    blit_line(surface, theme, name, "body_bold", c.on_header, row, align="left")
+    if clock:
+        row = pygame.Rect(0, header.top, theme.width - pad, header.height)
+        blit_line(surface, theme, clock, "body_bold", c.on_header, row, align="right")
 
 
 def place_below(frame: Frame, info_bottom: int, gap: int) -> int:

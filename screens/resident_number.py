@@ -16,7 +16,7 @@ from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
-from screens.text import draw_text, text_height
+from screens.text import blit_text, draw_text, text_height
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
 
@@ -120,7 +120,7 @@ class ResidentNumberScreen(Screen):
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
         min_top = max(frame.controls.top, body.top + must + theme.sp(24))
-        kh = max(theme.min_target, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
+        kh = max(theme.min_button, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
         pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
@@ -192,8 +192,8 @@ class ResidentNumberScreen(Screen):
             if slot == HIDDEN:
                 pygame.draw.circle(surface, c.text, rect.center, max(4, sw // 5))
             elif slot:
-                surf = theme.text(slot, "big", c.text, digit_size)
-                surface.blit(surf, surf.get_rect(center=rect.center))
+                w, h = theme.measure(slot, "big", digit_size)
+                blit_text(surface, theme, slot, "big", c.text, (rect.centerx - w // 2, rect.centery - h // 2), digit_size)
         return bottom
 
 

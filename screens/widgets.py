@@ -9,7 +9,7 @@ import pygame
 
 from kiosk.views import Intent
 from screens.text import draw_text
-from screens.theme import RGB, STYLES, Theme
+from screens.theme import RGB, Theme
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +53,8 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         "disabled": (c.disabled, c.on_disabled, None),
     }
     fill, fg, edge = fills.get(style, fills["secondary"])
+    if edge is None and c.outlines:
+        edge = c.border
     pygame.draw.rect(surface, fill, rect, border_radius=r)
     if edge is not None:
         pygame.draw.rect(surface, edge, rect, width=border, border_radius=r)
@@ -68,9 +70,9 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         return
     inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
     label_style = "big" if style == "key" and len(widget.label) <= 2 else "label"
-    # A squeezed button (200 % zoom in the low position) may shrink its label down to the 100 %
-    # caption size, which still meets the 4.8 mm rule, rather than cut a word.
-    floor = STYLES["caption"][0]
+    # A squeezed button may shrink its label down to the smallest legal size at this zoom, never
+    # below (draw_text keeps that floor whatever is asked).
+    floor = theme.min_text_px
     if widget.detail:
         detail_h = theme.line_height("caption")
         top = inner.copy()
