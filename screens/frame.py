@@ -28,7 +28,9 @@ class Frame:
 
 
 def button_height(theme: Theme) -> int:
-    return max(theme.min_target, theme.line_height("label") + theme.sp(64))
+    """Footer buttons: roomy at 100 %, at 200 % as tall as their floor-size label needs (the band
+    below 1,220 mm is short)."""
+    return max(theme.min_button, theme.line_height("label") + theme.sp(64) - round(60 * (theme.scale - 1)))
 
 
 def header_height(theme: Theme) -> int:
@@ -68,7 +70,8 @@ def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool =
     notices_r = pygame.Rect(0, max(header_r.bottom, theme.info_top), theme.width, notice_h)
     bottom = theme.reach_bottom
     footer_h = button_height(theme) + 2 * theme.sp(28) if footer else 0
-    body_top = max(notices_r.bottom + theme.sp(36), theme.info_top)
+    gap = theme.sp(36)
+    body_top = notices_r.bottom + gap if notice_h else max(header_r.bottom + gap, theme.info_top)
     body_bottom = bottom - footer_h - theme.sp(28)
     body = pygame.Rect(margin, body_top, theme.width - 2 * margin, max(0, body_bottom - body_top))
     ctrl_top = max(body.top, theme.control_top)

@@ -57,3 +57,17 @@ def draw_fingerprint(surface: pygame.Surface, center: tuple[int, int], size: int
         ry = rx * 1.22
         rect = pygame.Rect(int(cx - rx), int(cy - ry + size * 0.08), max(1, int(2 * rx)), max(1, int(2 * ry)))
         pygame.draw.arc(surface, color, rect, -math.pi / 2 + right, 3 * math.pi / 2 - left, width)
+
+
+def draw_backspace(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB, on: RGB) -> None:
+    """The backspace key's pictogram: a tag pointing left with a cross in it (size = its width)."""
+    cx, cy = center
+    w, h = size, size * 6 // 10
+    left, right, top, bottom = cx - w // 2, cx + w // 2, cy - h // 2, cy + h // 2
+    tip = left + h // 2
+    pygame.draw.polygon(surface, color, [(left, cy), (tip, top), (right, top), (right, bottom), (tip, bottom)])
+    d = h // 4
+    mx = (tip + right) // 2
+    width = max(3, size // 14)
+    pygame.draw.line(surface, on, (mx - d, cy - d), (mx + d, cy + d), width)
+    pygame.draw.line(surface, on, (mx - d, cy + d), (mx + d, cy - d), width)

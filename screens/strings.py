@@ -494,3 +494,8 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+from screens.strings_layout import STRINGS_LAYOUT  # noqa: E402  # the layout work's words (issue 14)
+
+STRINGS.update(STRINGS_LAYOUT)

@@ -445,8 +445,12 @@ class Theme:
         found = self._style_px.get(style)
         if found is None:
             glyph_mm, bold = STYLES[style]
-            scale_mm = glyph_mm * self.panel.min_text_mm / MIN_TEXT_MM
-            found = self._style_px[style] = self.glyph_px(scale_mm * self.scale, bold)
+            base = glyph_mm * self.panel.min_text_mm / MIN_TEXT_MM
+            # Zoomed, every text is at least twice the legal minimum (body text doubles exactly);
+            # headings, already 1.5-3 times the minimum, grow by half the zoom so a screen still
+            # holds its information without paging every heading.
+            zoomed = max(base * (1.0 + (self.scale - 1.0) * 0.5), self.panel.min_text_mm * self.scale)
+            found = self._style_px[style] = self.glyph_px(zoomed, bold)
         return found
 
     def text(self, text: str, style: str, color: RGB, size: int | None = None) -> pygame.Surface:

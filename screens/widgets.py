@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.views import Intent
+from screens.icons import draw_backspace
 from screens.text import draw_text
 from screens.theme import RGB, Theme
 
@@ -52,7 +53,7 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         "lang_on": (c.primary_soft, c.primary, c.primary),
         "disabled": (c.disabled, c.on_disabled, None),
     }
-    fill, fg, edge = fills.get(style, fills["secondary"])
+    fill, fg, edge = fills.get("key" if style == "key_back" else style, fills["secondary"])
     if edge is None and c.outlines:
         edge = c.border
     pygame.draw.rect(surface, fill, rect, border_radius=r)
@@ -67,6 +68,9 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
             pygame.draw.rect(
                 surface, fg, pygame.Rect(rect.centerx - bar // 2, rect.centery - arm, bar, 2 * arm)
             )
+        return
+    if style == "key_back":
+        draw_backspace(surface, rect.center, min(rect.width * 3 // 5, rect.height * 6 // 5), fg, fill)
         return
     inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
     label_style = "big" if style == "key" and len(widget.label) <= 2 else "label"
