@@ -11,11 +11,11 @@ import pygame
 from kiosk.views import ChooseDocumentView, DocumentChoice, Intent, View
 from screens.frame import (
     Frame,
+    back_spec,
     build_frame,
     button_height,
     cancel_spec,
     footer_buttons,
-    language_specs,
     paint_frame,
     place_below,
 )
@@ -108,7 +108,7 @@ class ChooseDocumentScreen(Screen):
             for doc, rect in cards
         ]
         widgets += pager
-        return widgets + footer_buttons(frame, theme, [cancel_spec(view), *language_specs(view)])
+        return widgets + footer_buttons(frame, theme, [back_spec(view), cancel_spec(view)])
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, title, cards, _ = self._geometry(view, theme, page)

@@ -10,7 +10,7 @@ import pygame
 
 from kiosk.views import FingerprintView, Intent, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_fingerprint
 from screens.resident_number import visible_slots
 from screens.screen import Screen, lang_of, view_data
@@ -36,7 +36,7 @@ class FingerprintScreen(Screen):
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame = build_frame(view, theme)
-        specs = [cancel_spec(view)]
+        specs = [back_spec(view), cancel_spec(view)]
         # After a finger that did not match, the number may be what was wrong: offer to retype it.
         # It only appears seconds after this screen did, so no double tap can land on it.
         if view_data(view, FingerprintView).can_retype_number:

@@ -1,9 +1,11 @@
-"""The frame every screen is drawn in: header (name, clock or time left), notices bar, body, footer."""
+"""The frame every screen is drawn in: header (name, clock or time left), notices bar, progress
+steps, body, footer (the screen's own buttons, then the language / accessibility / help row that
+every resident screen has)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pygame
 
@@ -11,20 +13,59 @@ from kiosk.views import IdleView, Intent, PaymentView, View
 from screens.icons import draw_alert_icon
 from screens.screen import lang_of
 from screens.strings import t
-from screens.text import blit_line, blit_text
+from screens.text import blit_line, blit_text, draw_text
 from screens.theme import Theme
 from screens.widgets import Widget
+
+FooterSpec = tuple[str, Intent | None, str, str, int]  # (id, intent, label, style, weight)
+
+# Screens a resident uses: each has the language, accessibility and help buttons.
+SERVICE_SCREENS = frozenset(
+    {
+        "idle",
+        "choose_document",
+        "parcel",
+        "resident_number",
+        "fingerprint",
+        "options",
+        "payment",
+        "issuing",
+        "printing",
+        "done",
+        "out_of_service",
+    }
+)
+# Progress steps (document -> identity -> payment -> issue): which step each session screen is.
+STEPS = ("document", "identity", "payment", "issue")
+STEP_OF = {
+    "choose_document": 0,
+    "parcel": 0,
+    "resident_number": 1,
+    "fingerprint": 1,
+    "options": 2,
+    "payment": 2,
+    "issuing": 3,
+    "printing": 3,
+    "done": 3,
+}
 
 
 @dataclass(frozen=True)
 class Frame:
-    """The regions of one screen. Controls go in `controls` (bottom-anchored, below the low line)."""
+    """The regions of one screen. Controls go in `controls` (bottom-anchored, below the low line).
+
+    `service` holds the language / accessibility / help buttons (resident screens), `nav` the row
+    for the screen's own footer buttons (above them), `steps` the progress bar (session screens).
+    """
 
     header: pygame.Rect
     notices: pygame.Rect
     body: pygame.Rect
     controls: pygame.Rect
     footer: pygame.Rect
+    nav: pygame.Rect = field(default_factory=pygame.Rect)
+    steps: pygame.Rect = field(default_factory=pygame.Rect)
+    service: tuple[Widget, ...] = ()
 
 
 def button_height(theme: Theme) -> int:
@@ -57,10 +98,90 @@ def time_left(view: View) -> int:
     return left if view.prompt is None else 0
 
 
+def service_specs(view: View) -> list[FooterSpec]:
+    """The language, accessibility and help buttons (screen-local menus but help)."""
+    lang = lang_of(view)
+    return [
+        ("lang", Intent("menu", {"name": "language"}), t("service.language", lang), "service", 1),
+        ("access", Intent("menu", {"name": "access"}), t("service.access", lang), "service", 1),
+        ("help", Intent("help"), t("service.help", lang), "service", 1),
+    ]
+
+
+def _need(theme: Theme, label: str, style: str) -> int:
+    """Width a button needs so each word of `label` fits on one line at the floor size."""
+    words = label.split() or [label]
+    widest = max(theme.measure(w, "label", theme.min_text_px)[0] for w in words)
+    icon = service_icon_size(theme) + theme.sp(16) if style == "service" else 0
+    return widest + icon + 2 * theme.sp(20) + 4
+
+
+def service_icon_size(theme: Theme) -> int:
+    return theme.line_height("label", theme.min_text_px) * 3 // 4
+
+
+def _pack(needs: Sequence[int], width: int, gap: int) -> list[list[int]]:
+    """Indexes of items per row: as many side by side as fit their needs (in order)."""
+    rows: list[list[int]] = []
+    used = 0
+    for i, need in enumerate(needs):
+        if rows and used + gap + need <= width:
+            rows[-1].append(i)
+            used += gap + need
+        else:
+            rows.append([i])
+            used = need
+    return rows
+
+
+def _row(theme: Theme, specs: Sequence[FooterSpec], needs: Sequence[int], rect: pygame.Rect) -> list[Widget]:
+    """Buttons across `rect`: by weight when every one then gets what it needs, else by need."""
+    gap = theme.sp(24)
+    usable = rect.width - gap * (len(specs) - 1)
+    total = sum(spec[4] for spec in specs)
+    widths = [usable * spec[4] // total for spec in specs]
+    if any(w < n for w, n in zip(widths, needs, strict=True)):
+        extra = usable - sum(needs)
+        widths = [n + extra * n // sum(needs) for n in needs]
+    widgets: list[Widget] = []
+    x = rect.left
+    for i, ((wid, intent, label, style, _), w) in enumerate(zip(specs, widths, strict=True)):
+        w = w if i < len(specs) - 1 else rect.right - x
+        widgets.append(Widget(wid, pygame.Rect(x, rect.top, w, rect.height), intent, label, style))
+        x += w + gap
+    return widgets
+
+
+def _service_widgets(view: View, theme: Theme, top: int) -> list[Widget]:
+    specs = service_specs(view)
+    margin, gap = theme.sp(48), theme.sp(24)
+    width = theme.width - 2 * margin
+    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
+    height = button_height(theme)
+    widgets: list[Widget] = []
+    for n, row in enumerate(_pack(needs, width, gap)):
+        rect = pygame.Rect(margin, top + n * (height + gap), width, height)
+        widgets += _row(theme, [specs[i] for i in row], [needs[i] for i in row], rect)
+    return widgets
+
+
+def _service_rows(view: View, theme: Theme) -> int:
+    if view.screen not in SERVICE_SCREENS:
+        return 0
+    specs = service_specs(view)
+    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
+    return len(_pack(needs, theme.width - 2 * theme.sp(48), theme.sp(24)))
+
+
+def steps_height(theme: Theme) -> int:
+    return theme.line_height("caption") + 2 * theme.sp(10)
+
+
 def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool = True) -> Frame:
     """The regions: in the low position the notices, body and footer lie between the 1,220 mm and
     400 mm lines, and so does the header when it holds a time limit (else it is decoration and
-    stays on top); the footer never goes below the 400 mm line."""
+    stays on top); the footer never goes below the 400 mm line. `footer` asks for the row of the
+    screen's own buttons; resident screens get the service row(s) under it in any case."""
     margin = theme.sp(48)
     head_h = header_height(theme) if header else 0
     head_top = theme.info_top if time_left(view) > 0 else 0
@@ -68,65 +189,50 @@ def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool =
     lines = _notice_lines(view, theme, notice_text_width(theme))
     notice_h = len(lines) * theme.line_height("body_bold") + 2 * theme.sp(22) if lines else 0
     notices_r = pygame.Rect(0, max(header_r.bottom, theme.info_top), theme.width, notice_h)
-    bottom = theme.reach_bottom
-    footer_h = button_height(theme) + 2 * theme.sp(28) if footer else 0
     gap = theme.sp(36)
-    body_top = notices_r.bottom + gap if notice_h else max(header_r.bottom + gap, theme.info_top)
-    body_bottom = bottom - footer_h - theme.sp(28)
-    body = pygame.Rect(margin, body_top, theme.width - 2 * margin, max(0, body_bottom - body_top))
+    top = notices_r.bottom + gap if notice_h else max(header_r.bottom + gap, theme.info_top)
+    steps_r = pygame.Rect(margin, top, theme.width - 2 * margin, 0)
+    if view.screen in STEP_OF:
+        steps_r.height = steps_height(theme)
+        top = steps_r.bottom + theme.sp(24)
+    bottom = theme.reach_bottom
+    bh, row_gap = button_height(theme), theme.sp(24)
+    rows = (1 if footer else 0) + _service_rows(view, theme)
+    footer_h = rows * bh + (rows - 1) * row_gap + 2 * theme.sp(28) if rows else 0
+    footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
+    nav_r = pygame.Rect(margin, footer_r.top + theme.sp(28), theme.width - 2 * margin, bh if footer else 0)
+    service_top = nav_r.bottom + row_gap if footer else footer_r.top + theme.sp(28)
+    service = tuple(_service_widgets(view, theme, service_top)) if view.screen in SERVICE_SCREENS else ()
+    body_bottom = footer_r.top - theme.sp(28)
+    body = pygame.Rect(margin, top, theme.width - 2 * margin, max(0, body_bottom - top))
     ctrl_top = max(body.top, theme.control_top)
     controls = pygame.Rect(body.left, ctrl_top, body.width, max(0, body.bottom - ctrl_top))
-    footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
-    return Frame(header_r, notices_r, body, controls, footer_r)
+    return Frame(header_r, notices_r, body, controls, footer_r, nav_r, steps_r, service)
 
 
-def footer_buttons(
-    frame: Frame, theme: Theme, specs: Sequence[tuple[str, Intent | None, str, str, int]]
-) -> list[Widget]:
-    """Buttons side by side in the footer band: (id, intent, label, style, weight).
+def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> list[Widget]:
+    """The screen's own buttons side by side in the nav row ((id, intent, label, style, weight)),
+    then the frame's service buttons.
 
     A footer holding only "cancel" keeps it where cancel stands in a [cancel, OK] footer (the left
     half), never across the whole band: the screens after "OK" (payment, fingerprint) would
     otherwise put cancel right under the finger of a resident who tapped OK twice.
     """
-    if not specs or frame.footer.height == 0:
-        return []
-    margin, gap = theme.sp(48), theme.sp(24)
-    height = button_height(theme)
-    y = frame.footer.top + (frame.footer.height - height) // 2
+    service = list(frame.service)
+    if not specs or frame.nav.height == 0:
+        return service
+    rect = frame.nav
     if len(specs) == 1 and specs[0][3] == "cancel":
         wid, intent, label, style, _ = specs[0]
-        half = (theme.width - 2 * margin - gap) // 2
-        return [Widget(wid, pygame.Rect(margin, y, half, height), intent, label, style)]
-    usable = theme.width - 2 * margin - gap * (len(specs) - 1)
-    total = sum(spec[4] for spec in specs)
-    x = margin
-    widgets: list[Widget] = []
-    for i, (wid, intent, label, style, weight) in enumerate(specs):
-        w = usable * weight // total if i < len(specs) - 1 else theme.width - margin - x
-        widgets.append(Widget(wid, pygame.Rect(x, y, w, height), intent, label, style))
-        x += w + gap
-    return widgets
+        half = max((rect.width - theme.sp(24)) // 2, _need(theme, label, style))
+        return [Widget(wid, pygame.Rect(rect.left, rect.top, half, rect.height), intent, label, style), *service]
+    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
+    return _row(theme, specs, needs, rect) + service
 
 
-def language_specs(view: View) -> list[tuple[str, Intent | None, str, str, int]]:
-    lang = lang_of(view)
-    return [
-        (
-            "lang:ko",
-            Intent("language", {"code": "ko"}),
-            t("lang.ko", lang),
-            "lang_on" if lang == "ko" else "lang",
-            1,
-        ),
-        (
-            "lang:en",
-            Intent("language", {"code": "en"}),
-            t("lang.en", lang),
-            "lang_on" if lang == "en" else "lang",
-            1,
-        ),
-    ]
+def back_spec(view: View, weight: int = 1) -> FooterSpec:
+    """One step back (the steps before payment)."""
+    return ("back", Intent("back"), t("button.back", lang_of(view)), "secondary", weight)
 
 
 def cancel_spec(view: View, weight: int = 1) -> tuple[str, Intent | None, str, str, int]:
@@ -162,10 +268,38 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
             line_h = theme.measure(line, "body_bold")[1]
             blit_text(surface, theme, line, "body_bold", c.text, (x, y + (lh - line_h) // 2))
             y += lh
+    if frame.steps.height:
+        paint_steps(surface, view, theme, frame.steps)
     if frame.footer.height:
         pygame.draw.rect(surface, c.surface, frame.footer)
         line = c.border if c.outlines else c.disabled
         pygame.draw.line(surface, line, frame.footer.topleft, frame.footer.topright, theme.sp(3))
+
+
+def paint_steps(surface: pygame.Surface, view: View, theme: Theme, rect: pygame.Rect) -> None:
+    """Document -> identity -> payment -> issue as dots on a line; the current one is larger, filled,
+    ringed, and named beside them ("2/4 본인 확인"): marked by size, shape and words, not colour alone."""
+    c = theme.colors
+    current = STEP_OF.get(view.screen, 0)
+    lang = lang_of(view)
+    dot = max(8, rect.height // 4)
+    step = dot * 3
+    cy = rect.centery
+    xs = [rect.left + dot * 2 + i * step for i in range(len(STEPS))]
+    pygame.draw.line(surface, c.muted, (xs[0], cy), (xs[-1], cy), max(2, theme.sp(4)))
+    for i, x in enumerate(xs):
+        if i == current:
+            pygame.draw.circle(surface, c.primary, (x, cy), dot * 3 // 2)
+            pygame.draw.circle(surface, c.text, (x, cy), dot * 3 // 2 + theme.sp(4), theme.sp(4))
+        elif i < current:
+            pygame.draw.circle(surface, c.primary, (x, cy), dot * 3 // 4)
+        else:
+            pygame.draw.circle(surface, c.bg, (x, cy), dot * 3 // 4)
+            pygame.draw.circle(surface, c.muted, (x, cy), dot * 3 // 4, max(2, theme.sp(4)))
+    left = xs[-1] + dot * 2 + theme.sp(16)
+    words = f"{current + 1}/{len(STEPS)} {t(f'step.{STEPS[current]}', lang)}"
+    box = pygame.Rect(left, rect.top, rect.right - left, rect.height)
+    draw_text(surface, theme, words, "caption", c.text, box, align="left")
 
 
 def _paint_header(surface: pygame.Surface, view: View, theme: Theme, header: pygame.Rect, left: int) -> None:

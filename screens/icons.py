@@ -71,3 +71,41 @@ def draw_backspace(surface: pygame.Surface, center: tuple[int, int], size: int, 
     width = max(3, size // 14)
     pygame.draw.line(surface, on, (mx - d, cy - d), (mx + d, cy + d), width)
     pygame.draw.line(surface, on, (mx - d, cy + d), (mx + d, cy - d), width)
+
+
+def draw_globe(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB) -> None:
+    """The language button's globe: an outline, a meridian and two parallels."""
+    cx, cy = center
+    r = size // 2
+    w = max(2, size // 14)
+    pygame.draw.circle(surface, color, center, r, w)
+    pygame.draw.ellipse(surface, color, pygame.Rect(cx - r // 2, cy - r, r, 2 * r), w)
+    pygame.draw.line(surface, color, (cx - r, cy), (cx + r, cy), w)
+    for dy in (-r // 2, r // 2):
+        half = int(math.sqrt(max(0, r * r - dy * dy)))
+        pygame.draw.line(surface, color, (cx - half, cy + dy), (cx + half, cy + dy), w)
+
+
+def draw_access(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB) -> None:
+    """The accessibility button's person with open arms, in a ring (the UN accessibility mark)."""
+    cx, cy = center
+    r = size // 2
+    w = max(2, size // 14)
+    pygame.draw.circle(surface, color, center, r, w)
+    pygame.draw.circle(surface, color, (cx, cy - r * 11 // 20), max(2, r // 6))
+    pygame.draw.line(surface, color, (cx - r * 11 // 20, cy - r // 4), (cx + r * 11 // 20, cy - r // 4), w)
+    pygame.draw.line(surface, color, (cx, cy - r // 4), (cx, cy + r // 6), w)
+    pygame.draw.line(surface, color, (cx, cy + r // 6), (cx - r // 3, cy + r * 3 // 5), w)
+    pygame.draw.line(surface, color, (cx, cy + r // 6), (cx + r // 3, cy + r * 3 // 5), w)
+
+
+def draw_help(surface: pygame.Surface, center: tuple[int, int], size: int, color: RGB) -> None:
+    """The help button's question mark in a ring."""
+    cx, cy = center
+    r = size // 2
+    w = max(2, size // 12)
+    pygame.draw.circle(surface, color, center, r, max(2, size // 14))
+    arc = pygame.Rect(cx - r // 3, cy - r * 3 // 5, 2 * (r // 3), 2 * (r // 3))
+    pygame.draw.arc(surface, color, arc, -math.pi / 2, math.pi, w)
+    pygame.draw.line(surface, color, (cx, cy - r // 4 + r // 3 - r // 3), (cx, cy + r // 5), w)
+    pygame.draw.circle(surface, color, (cx, cy + r * 9 // 20), max(2, w * 2 // 3))

@@ -10,7 +10,7 @@ from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
 from screens.text import draw_text
 from screens.theme import Theme
-from screens.widgets import Widget
+from screens.widgets import Widget, draw_widgets
 
 
 def draw_waiting(surface: pygame.Surface, theme: Theme, centre: tuple[int, int], lit: int) -> None:
@@ -30,11 +30,12 @@ class IssuingScreen(Screen):
     name = "issuing"
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        return []
+        return list(build_frame(view, theme, footer=False).service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme, footer=False)
         paint_frame(surface, view, theme, frame)
+        draw_widgets(surface, theme, frame.service)
         c = theme.colors
         lang = lang_of(view)
         body = frame.body

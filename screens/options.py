@@ -12,7 +12,7 @@ import pygame
 
 from kiosk.views import Intent, OptionChoice, OptionsView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, back_spec, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_checkmark
 from screens.paging import page_widgets, paginate
 from screens.screen import Screen, lang_of, view_data
@@ -146,7 +146,7 @@ class OptionsScreen(Screen):
         return widgets + footer_buttons(
             g.frame,
             theme,
-            [cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
+            [back_spec(view), cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
         )
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:

@@ -16,18 +16,19 @@ from screens.screen import Screen, lang_of, view_data
 from screens.strings import has, t
 from screens.text import draw_text
 from screens.theme import Theme
-from screens.widgets import Widget
+from screens.widgets import Widget, draw_widgets
 
 
 class OutOfServiceScreen(Screen):
     name = "out_of_service"
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        return []
+        return list(build_frame(view, theme, footer=False).service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme, footer=False)
         paint_frame(surface, view, theme, frame)
+        draw_widgets(surface, theme, frame.service)
         c = theme.colors
         body = frame.body
         # For the technician who walks up: devices that are not online, one caption line each.

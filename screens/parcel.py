@@ -13,7 +13,7 @@ import pygame
 from common.parcel_lot import is_lot_number
 from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
@@ -146,6 +146,7 @@ class ParcelScreen(Screen):
             frame,
             theme,
             [
+                back_spec(view),
                 cancel_spec(view, 1),
                 ("ok", Intent("confirm"), t("button.ok", lang), "primary" if whole else "secondary", 1),
             ],

@@ -11,7 +11,7 @@ import pygame
 
 from kiosk.views import Intent, ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
@@ -135,6 +135,7 @@ class ResidentNumberScreen(Screen):
             frame,
             theme,
             [
+                back_spec(view),
                 cancel_spec(view, 1),
                 ("ok", Intent("confirm"), t("button.ok", lang), "primary" if complete else "secondary", 1),
             ],
@@ -193,7 +194,8 @@ class ResidentNumberScreen(Screen):
                 pygame.draw.circle(surface, c.text, rect.center, max(4, sw // 5))
             elif slot:
                 w, h = theme.measure(slot, "big", digit_size)
-                blit_text(surface, theme, slot, "big", c.text, (rect.centerx - w // 2, rect.centery - h // 2), digit_size)
+                at = (rect.centerx - w // 2, rect.centery - h // 2)
+                blit_text(surface, theme, slot, "big", c.text, at, digit_size)
         return bottom
 
 

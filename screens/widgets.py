@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.views import Intent
-from screens.icons import draw_backspace
+from screens.icons import draw_access, draw_backspace, draw_globe, draw_help
 from screens.text import draw_text
 from screens.theme import RGB, Theme
 
@@ -50,6 +50,7 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         "key": (c.surface, c.text, c.border),
         "stepper": (c.surface, c.text, c.border),
         "lang": (c.surface, c.text, c.border),
+        "service": (c.surface, c.text, c.border),
         "lang_on": (c.primary_soft, c.primary, c.primary),
         "disabled": (c.disabled, c.on_disabled, None),
     }
@@ -73,6 +74,9 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         draw_backspace(surface, rect.center, min(rect.width * 3 // 5, rect.height * 6 // 5), fg, fill)
         return
     inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+    if style == "service":
+        _draw_service(surface, theme, widget, inner, fg)
+        return
     label_style = "big" if style == "key" and len(widget.label) <= 2 else "label"
     # A squeezed button may shrink its label down to the smallest legal size at this zoom, never
     # below (draw_text keeps that floor whatever is asked).
@@ -93,6 +97,24 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         )
     else:
         draw_text(surface, theme, widget.label, label_style, fg, inner, floor_px=floor)
+
+
+_SERVICE_ICONS = {"lang": draw_globe, "access": draw_access, "help": draw_help}
+
+
+def _draw_service(surface: pygame.Surface, theme: Theme, widget: Widget, inner: pygame.Rect, fg: RGB) -> None:
+    """Language / accessibility / help: the pictogram, then the word, centred together."""
+    icon = min(inner.height, theme.line_height("label", theme.min_text_px) * 3 // 4)
+    gap = theme.sp(16)
+    words = inner.width - icon - gap
+    width = min(words, max(theme.measure(w, "label")[0] for w in widget.label.split() or [""]))
+    width = min(words, max(width, theme.measure(widget.label, "label")[0]))
+    left = inner.centerx - (icon + gap + width) // 2
+    paint = _SERVICE_ICONS.get(widget.widget_id.split(":")[0])
+    if paint is not None:
+        paint(surface, (left + icon // 2, inner.centery), icon, fg)
+    box = pygame.Rect(left + icon + gap, inner.top, max(1, inner.right - left - icon - gap), inner.height)
+    draw_text(surface, theme, widget.label, "label", fg, box, align="left")
 
 
 def draw_widgets(surface: pygame.Surface, theme: Theme, widgets: Iterable[Widget]) -> None:
