@@ -13,14 +13,13 @@ from screens.frame import (
     Frame,
     back_spec,
     build_frame,
-    button_height,
     cancel_spec,
     footer_buttons,
     paint_frame,
     place_below,
 )
 from screens.icons import draw_alert_icon, draw_fingerprint
-from screens.paging import page_widgets, paginate
+from screens.paging import page_widgets, pager_height, paginate
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
 from screens.text import draw_text, text_height
@@ -74,7 +73,7 @@ class ChooseDocumentScreen(Screen):
         pages = paginate(heights, avail, gap)
         pager: list[Widget] = []
         if len(pages) > 1:
-            pager_h = button_height(theme)
+            pager_h = pager_height(theme)
             pages = paginate(heights, avail - pager_h - gap, gap)
             page = min(max(0, page), len(pages) - 1)
             pager = page_widgets(

@@ -10,7 +10,7 @@ import pygame
 
 from kiosk.views import FingerprintView, Intent, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import FooterSpec, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_fingerprint
 from screens.resident_number import visible_slots
 from screens.screen import Screen, lang_of, view_data
@@ -34,8 +34,7 @@ def shown_number(masked: str) -> str:
 class FingerprintScreen(Screen):
     name = "fingerprint"
 
-    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        frame = build_frame(view, theme)
+    def _nav(self, view: View) -> list[FooterSpec]:
         specs = [back_spec(view), cancel_spec(view)]
         # After a finger that did not match, the number may be what was wrong: offer to retype it.
         # It only appears seconds after this screen did, so no double tap can land on it.
@@ -43,10 +42,14 @@ class FingerprintScreen(Screen):
             specs.append(
                 ("retype_number", Intent("retype_number"), t("fingerprint.retype", lang_of(view)), "secondary", 1)
             )
-        return footer_buttons(frame, theme, specs)
+        return specs
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        specs = self._nav(view)
+        return footer_buttons(build_frame(view, theme, nav=specs), theme, specs)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=self._nav(view))
         paint_frame(surface, view, theme, frame)
         body = frame.body
         blocks = self._blocks(view, theme, body.width)

@@ -109,11 +109,10 @@ def service_specs(view: View) -> list[FooterSpec]:
 
 
 def _need(theme: Theme, label: str, style: str) -> int:
-    """Width a button needs so each word of `label` fits on one line at the floor size."""
-    words = label.split() or [label]
-    widest = max(theme.measure(w, "label", theme.min_text_px)[0] for w in words)
+    """Width a button needs so `label` fits on one line at the floor size (and its icon beside it)."""
+    words = theme.measure(label, "label", theme.min_text_px)[0]
     icon = service_icon_size(theme) + theme.sp(16) if style == "service" else 0
-    return widest + icon + 2 * theme.sp(20) + 4
+    return words + icon + 2 * theme.sp(20) + 4
 
 
 def service_icon_size(theme: Theme) -> int:
@@ -145,11 +144,16 @@ def _row(theme: Theme, specs: Sequence[FooterSpec], needs: Sequence[int], rect: 
         widths = [n + extra * n // sum(needs) for n in needs]
     widgets: list[Widget] = []
     x = rect.left
-    for i, ((wid, intent, label, style, _), w) in enumerate(zip(specs, widths, strict=True)):
-        w = w if i < len(specs) - 1 else rect.right - x
+    for i, ((wid, intent, label, style, _), width) in enumerate(zip(specs, widths, strict=True)):
+        w = width if i < len(specs) - 1 else rect.right - x
         widgets.append(Widget(wid, pygame.Rect(x, rect.top, w, rect.height), intent, label, style))
         x += w + gap
     return widgets
+
+
+def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
+    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
+    return _pack(needs, theme.width - 2 * theme.sp(48), theme.sp(24))
 
 
 def _service_widgets(view: View, theme: Theme, top: int) -> list[Widget]:
@@ -177,11 +181,14 @@ def steps_height(theme: Theme) -> int:
     return theme.line_height("caption") + 2 * theme.sp(10)
 
 
-def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool = True) -> Frame:
+def build_frame(
+    view: View, theme: Theme, *, footer: bool = True, header: bool = True, nav: Sequence[FooterSpec] = ()
+) -> Frame:
     """The regions: in the low position the notices, body and footer lie between the 1,220 mm and
     400 mm lines, and so does the header when it holds a time limit (else it is decoration and
     stays on top); the footer never goes below the 400 mm line. `footer` asks for the row of the
-    screen's own buttons; resident screens get the service row(s) under it in any case."""
+    screen's own buttons (pass them as `nav` when they may need more than one row); resident
+    screens get the service row(s) under it in any case."""
     margin = theme.sp(48)
     head_h = header_height(theme) if header else 0
     head_top = theme.info_top if time_left(view) > 0 else 0
@@ -197,10 +204,12 @@ def build_frame(view: View, theme: Theme, *, footer: bool = True, header: bool =
         top = steps_r.bottom + theme.sp(24)
     bottom = theme.reach_bottom
     bh, row_gap = button_height(theme), theme.sp(24)
-    rows = (1 if footer else 0) + _service_rows(view, theme)
+    nav_rows = (len(_nav_rows(theme, nav)) if nav else 1) if footer else 0
+    rows = nav_rows + _service_rows(view, theme)
     footer_h = rows * bh + (rows - 1) * row_gap + 2 * theme.sp(28) if rows else 0
     footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
-    nav_r = pygame.Rect(margin, footer_r.top + theme.sp(28), theme.width - 2 * margin, bh if footer else 0)
+    nav_h = nav_rows * bh + max(0, nav_rows - 1) * row_gap
+    nav_r = pygame.Rect(margin, footer_r.top + theme.sp(28), theme.width - 2 * margin, nav_h)
     service_top = nav_r.bottom + row_gap if footer else footer_r.top + theme.sp(28)
     service = tuple(_service_widgets(view, theme, service_top)) if view.screen in SERVICE_SCREENS else ()
     body_bottom = footer_r.top - theme.sp(28)
@@ -227,7 +236,13 @@ def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> l
         half = max((rect.width - theme.sp(24)) // 2, _need(theme, label, style))
         return [Widget(wid, pygame.Rect(rect.left, rect.top, half, rect.height), intent, label, style), *service]
     needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    return _row(theme, specs, needs, rect) + service
+    rows = _nav_rows(theme, specs)
+    bh = (rect.height - theme.sp(24) * (len(rows) - 1)) // len(rows)
+    widgets: list[Widget] = []
+    for n, row in enumerate(rows):
+        box = pygame.Rect(rect.left, rect.top + n * (bh + theme.sp(24)), rect.width, bh)
+        widgets += _row(theme, [specs[i] for i in row], [needs[i] for i in row], box)
+    return widgets + service
 
 
 def back_spec(view: View, weight: int = 1) -> FooterSpec:

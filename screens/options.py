@@ -14,7 +14,7 @@ from kiosk.views import Intent, OptionChoice, OptionsView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, back_spec, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_checkmark
-from screens.paging import page_widgets, paginate
+from screens.paging import page_widgets, pager_height, paginate
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
 from screens.text import draw_text, text_height
@@ -83,14 +83,15 @@ class OptionsScreen(Screen):
         pager: list[Widget] = []
         if len(pages) > 1:
             # Even one option must not run into the pager: squeeze rows to the room left (>= 20 mm).
-            room = max(theme.min_target, avail - bh - gap)
+            ph = pager_height(theme)
+            room = max(theme.min_target, avail - ph - gap)
             heights = [min(h, room) for h in heights]
             pages = paginate(heights, room, gap)
             page = min(max(0, page), len(pages) - 1)
             pager = page_widgets(
                 view,
                 theme,
-                pygame.Rect(body.left, body.bottom - copies_h - gap - bh, body.width, bh),
+                pygame.Rect(body.left, body.bottom - copies_h - gap - ph, body.width, ph),
                 page,
                 len(pages),
             )

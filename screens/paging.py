@@ -13,6 +13,12 @@ from screens.theme import Theme
 from screens.widgets import Widget
 
 
+def pager_height(theme: Theme) -> int:
+    """The pager's buttons: a label line and the "page 1 of 3" line, both at least at the floor size."""
+    floor = theme.min_text_px
+    return theme.line_height("label", floor) + theme.line_height("caption") + 2 * theme.sp(12) + 4
+
+
 def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: int) -> list[Widget]:
     """Previous/next buttons for a paged list, in `rect` (one button row)."""
     if pages <= 1:

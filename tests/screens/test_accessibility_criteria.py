@@ -55,6 +55,9 @@ RESIDENT_SCREENS = (
     "out_of_service",
 )
 SAMPLES = samples()
+# The technician's screens (boot before any resident, maintenance behind a technician card) are
+# never drawn in a resident's accessibility modes: they are checked in the default mode only.
+TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ def _render_all() -> list[Rendered]:
         runner = ScreenRunner(headless=True, on_intent=lambda _: None, theme=theme, touch_guard_seconds=0.0)
         try:
             for screen, variants in SAMPLES.items():
+                if screen in TECHNICIAN_SCREENS and mode != "default":
+                    continue
                 for sample, data in variants.items():
                     for lang in LANGUAGES:
                         view = View(screen, data, language=lang, access=access)
