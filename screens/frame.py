@@ -312,7 +312,7 @@ def paint_steps(surface: pygame.Surface, view: View, theme: Theme, rect: pygame.
             pygame.draw.circle(surface, c.bg, (x, cy), dot * 3 // 4)
             pygame.draw.circle(surface, c.muted, (x, cy), dot * 3 // 4, max(2, theme.sp(4)))
     left = xs[-1] + dot * 2 + theme.sp(16)
-    words = f"{current + 1}/{len(STEPS)} {t(f'step.{STEPS[current]}', lang)}"
+    words = f"{current + 1}/{len(STEPS)} {t(f'progress.{STEPS[current]}', lang)}"
     box = pygame.Rect(left, rect.top, rect.right - left, rect.height)
     draw_text(surface, theme, words, "caption", c.text, box, align="left")
 

@@ -28,6 +28,9 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
     w = (rect.width - gap) // 2
     prev_intent = Intent("page", {"page": page - 1}) if page > 0 else None
     next_intent = Intent("page", {"page": page + 1}) if page < pages - 1 else None
+    where = t("page.of", lang, page=page + 1, pages=pages)
+    if theme.measure(where, "caption", theme.min_text_px)[0] > rect.width - w - gap - 2 * theme.sp(20):
+        where = f"{page + 1}/{pages}"  # at 200 % the words do not fit: the figures say it
     return [
         Widget(
             "page:prev",
@@ -42,7 +45,7 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
             next_intent,
             t("button.page_next", lang),
             "primary",
-            t("page.of", lang, page=page + 1, pages=pages),
+            where,
         ),
     ]
 

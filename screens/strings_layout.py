@@ -14,10 +14,10 @@ STRINGS_LAYOUT: dict[str, dict[str, str]] = {
     "service.help": {"ko": "도움", "en": "Help", "zh": "帮助", "vi": "Trợ giúp"},
     "button.back": {"ko": "이전", "en": "Back", "zh": "返回", "vi": "Quay lại"},
     # Progress steps; the current one is written out as "2/4 본인 확인" beside the dots.
-    "step.document": {"ko": "서류 선택", "en": "Document", "zh": "选择证件", "vi": "Chọn giấy tờ"},
-    "step.identity": {"ko": "본인 확인", "en": "Identity", "zh": "身份确认", "vi": "Xác minh"},
-    "step.payment": {"ko": "결제", "en": "Payment", "zh": "付款", "vi": "Thanh toán"},
-    "step.issue": {"ko": "발급", "en": "Issue", "zh": "发放", "vi": "Cấp giấy"},
+    "progress.document": {"ko": "서류 선택", "en": "Document", "zh": "选择证件", "vi": "Chọn giấy tờ"},
+    "progress.identity": {"ko": "본인 확인", "en": "Identity", "zh": "身份确认", "vi": "Xác minh"},
+    "progress.payment": {"ko": "결제", "en": "Payment", "zh": "付款", "vi": "Thanh toán"},
+    "progress.issue": {"ko": "발급", "en": "Issue", "zh": "发放", "vi": "Cấp giấy"},
     # Which finger this booth asks for (config [fingerprint] finger).
     "finger.right_index": {"ko": "오른손 검지", "en": "right index finger", "zh": "右手食指", "vi": "ngón trỏ phải"},
     "finger.left_index": {"ko": "왼손 검지", "en": "left index finger", "zh": "左手食指", "vi": "ngón trỏ trái"},
