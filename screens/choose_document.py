@@ -38,7 +38,7 @@ class ChooseDocumentScreen(Screen):
         inner = width - 2 * theme.sp(32)
         lang = lang_of(view)
         name_h = text_height(theme, document(doc.code, lang), "subtitle", inner)
-        lines = 1 if self._detail_fits(theme, lang, doc, inner) else 2
+        lines = self._detail_lines(theme, lang, doc, inner)
         return max(theme.min_target, name_h + lines * theme.line_height("body_bold") + 2 * theme.sp(22))
 
     def _detail(self, lang: str, doc: DocumentChoice) -> str:
@@ -46,6 +46,13 @@ class ChooseDocumentScreen(Screen):
             return t(f"reason.{doc.unavailable_reason or 'unknown'}", lang)
         detail = fee(doc.fee, lang) if doc.fee == 0 else t("choose.fee", lang, fee=fee(doc.fee, lang))
         return detail if doc.needs_identity else f"{detail} · {t('choose.no_identity', lang)}"
+
+    def _detail_lines(self, theme: Theme, lang: str, doc: DocumentChoice, inner: int) -> int:
+        """Lines the fee (and fingerprint mark) or the reason it cannot be issued takes."""
+        if not doc.available:
+            room = inner - theme.px(40) - theme.sp(16)
+            return max(1, len(theme.wrap(self._detail(lang, doc), "body_bold", room)))
+        return 1 if self._detail_fits(theme, lang, doc, inner) else 2
 
     def _identity_width(self, theme: Theme, lang: str) -> int:
         return theme.measure(t("choose.identity", lang), "body_bold")[0] + theme.px(50) + theme.sp(16)
@@ -136,7 +143,7 @@ class ChooseDocumentScreen(Screen):
         inner = rect.inflate(-2 * pad, -2 * theme.sp(22))
         lh = theme.line_height("body_bold")
         two_lines = not self._detail_fits(theme, lang, doc, inner.width)
-        detail_h = lh * (2 if two_lines else 1)
+        detail_h = lh * self._detail_lines(theme, lang, doc, inner.width)
         name_rect = pygame.Rect(inner.left, inner.top, inner.width, inner.height - detail_h)
         draw_text(surface, theme, document(doc.code, lang), "subtitle", name_c, name_rect, align="left")
         detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, lh)
@@ -174,7 +181,7 @@ class ChooseDocumentScreen(Screen):
                 surface, theme, (detail_rect.left + a // 2, detail_rect.centery), a, c.on_disabled, c.disabled
             )
             text_rect = pygame.Rect(
-                detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), lh
+                detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), detail_h
             )
             draw_text(surface, theme, self._detail(lang, doc), "body_bold", detail_c, text_rect, align="left")
 

@@ -297,7 +297,7 @@ def paint_steps(surface: pygame.Surface, view: View, theme: Theme, rect: pygame.
     c = theme.colors
     current = STEP_OF.get(view.screen, 0)
     lang = lang_of(view)
-    dot = max(8, rect.height // 4)
+    dot = max(6, rect.height // 8)
     step = dot * 3
     cy = rect.centery
     xs = [rect.left + dot * 2 + i * step for i in range(len(STEPS))]

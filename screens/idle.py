@@ -142,13 +142,16 @@ class IdleScreen(Screen):
             valign="top",
         )
         y += used + theme.sp(12)
+        rest = max(0, rect.bottom - theme.sp(16) - y)
+        if detail_h > rest:
+            return  # the other language's line is a courtesy: it gives way at 200 %, never half-drawn
         draw_text(
             surface,
             theme,
             widget.detail,
             "subtitle",
             c.on_dark,
-            pygame.Rect(left, y, inner_w, max(0, rect.bottom - theme.sp(16) - y)),
+            pygame.Rect(left, y, inner_w, rest),
             valign="top",
         )
 

@@ -14,8 +14,11 @@ from screens.widgets import Widget
 
 
 def pager_height(theme: Theme) -> int:
-    """The pager's buttons: a label line and the "page 1 of 3" line, both at least at the floor size."""
+    """The pager's buttons: a label line and the "page 1 of 3" line, both at least at the floor size
+    (zoomed, one line: the label with "1/3" after it)."""
     floor = theme.min_text_px
+    if theme.scale > 1.0:
+        return theme.line_height("label", floor) + 2 * theme.sp(12) + 4
     return theme.line_height("label", floor) + theme.line_height("caption") + 2 * theme.sp(12) + 4
 
 
@@ -29,8 +32,9 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
     prev_intent = Intent("page", {"page": page - 1}) if page > 0 else None
     next_intent = Intent("page", {"page": page + 1}) if page < pages - 1 else None
     where = t("page.of", lang, page=page + 1, pages=pages)
-    if theme.measure(where, "caption", theme.min_text_px)[0] > rect.width - w - gap - 2 * theme.sp(20):
-        where = f"{page + 1}/{pages}"  # at 200 % the words do not fit: the figures say it
+    next_label = t("button.page_next", lang)
+    if theme.scale > 1.0:  # zoomed: one line, the figures after the word
+        next_label, where = f"{next_label} {page + 1}/{pages}", ""
     return [
         Widget(
             "page:prev",
@@ -43,7 +47,7 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
             "page:next",
             pygame.Rect(rect.left + w + gap, rect.top, rect.width - w - gap, rect.height),
             next_intent,
-            t("button.page_next", lang),
+            next_label,
             "primary",
             where,
         ),

@@ -176,9 +176,9 @@ STYLES: dict[str, tuple[float, bool]] = {
 # Zoom range from the accessibility guideline: the whole UI enlarges to 200 %.
 MIN_SCALE, MAX_SCALE = 1.0, 2.0
 
-# Low-position mode puts every control below this fraction of the screen height (and below the
-# 1,220 mm line whatever the mounting), and all information below the 1,220 mm line.
-DEFAULT_LOW_POSITION_TOP = 0.45
+# Low-position mode puts all information below the 1,220 mm line (controls are there in every
+# mode); a site may push controls lower still with [ui] low_position_top (a fraction of the height).
+DEFAULT_LOW_POSITION_TOP = 0.0
 
 # Glyphs whose ink height is a "character height": Latin capital, Hangul, Hanzi (if the font has it).
 GLYPH_SAMPLES = ("H", "한", "中")
