@@ -72,11 +72,16 @@ class ChooseDocumentScreen(Screen):
         title_h = text_height(theme, t("choose.title", lang), "title", body.width)
         docs = _documents(view)
         gap = theme.sp(22)
+        heights = [self._card_height(view, theme, d, body.width) for d in docs]
         top = place_below(frame, body.top + title_h, theme.sp(32))
+        if heights and max(heights) > body.bottom - top - pager_height(theme) - gap:
+            # 200 %: a card would not fit a page under the title; the progress bar above already
+            # names the step ("1/4 서류 선택"), so the title gives way.
+            title_h = 0
+            top = place_below(frame, body.top, 0)
         # In the low-position mode the title sits just above the list, where the resident is looking.
         title = pygame.Rect(body.left, max(body.top, top - theme.sp(32) - title_h), body.width, title_h)
         avail = body.bottom - top
-        heights = [self._card_height(view, theme, d, body.width) for d in docs]
         pages = paginate(heights, avail, gap)
         pager: list[Widget] = []
         if len(pages) > 1:
@@ -121,7 +126,8 @@ class ChooseDocumentScreen(Screen):
         paint_frame(surface, view, theme, frame)
         c = theme.colors
         lang = lang_of(view)
-        draw_text(surface, theme, t("choose.title", lang), "title", c.text, title, align="left", valign="top")
+        if title.height:
+            draw_text(surface, theme, t("choose.title", lang), "title", c.text, title, align="left", valign="top")
         for doc, rect in cards:
             self._draw_card(surface, theme, lang, doc, rect)
         widgets = self.layout(view, theme, page=page)

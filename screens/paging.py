@@ -33,8 +33,8 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
     next_intent = Intent("page", {"page": page + 1}) if page < pages - 1 else None
     where = t("page.of", lang, page=page + 1, pages=pages)
     next_label = t("button.page_next", lang)
-    if theme.scale > 1.0:  # zoomed: one line, the figures after the word
-        next_label, where = f"{next_label} {page + 1}/{pages}", ""
+    if theme.scale > 1.0:  # zoomed: one line, the short word and the figures after it
+        next_label, where = f"{t('button.next', lang)} {page + 1}/{pages}", ""
     return [
         Widget(
             "page:prev",
