@@ -18,17 +18,37 @@ STRINGS_LAYOUT: dict[str, dict[str, str]] = {
     "progress.identity": {"ko": "본인 확인", "en": "Identity", "zh": "身份确认", "vi": "Xác minh"},
     "progress.payment": {"ko": "결제", "en": "Payment", "zh": "付款", "vi": "Thanh toán"},
     "progress.issue": {"ko": "발급", "en": "Issue", "zh": "发放", "vi": "Cấp giấy"},
-    # Which finger this booth asks for (config [fingerprint] finger).
-    "finger.right_index": {"ko": "오른손 검지", "en": "right index finger", "zh": "右手食指", "vi": "ngón trỏ phải"},
-    "finger.left_index": {"ko": "왼손 검지", "en": "left index finger", "zh": "左手食指", "vi": "ngón trỏ trái"},
-    "finger.right_thumb": {"ko": "오른손 엄지", "en": "right thumb", "zh": "右手拇指", "vi": "ngón cái phải"},
-    "finger.left_thumb": {"ko": "왼손 엄지", "en": "left thumb", "zh": "左手拇指", "vi": "ngón cái trái"},
-    "finger.any": {"ko": "등록한 손가락", "en": "registered finger", "zh": "登记的手指", "vi": "ngón tay đã đăng ký"},
-    "fingerprint.which": {
-        "ko": "{finger}을 올려 주세요",
-        "en": "Use your {finger}",
-        "zh": "请放上{finger}",
-        "vi": "Đặt {finger} lên",
+    # Which finger this booth asks for (config [fingerprint] finger): a whole sentence each, so
+    # no language needs a particle chosen by the finger's name.
+    "fingerprint.finger.right_index": {
+        "ko": "오른손 검지를 올려 주세요",
+        "en": "Place your right index finger",
+        "zh": "请放上右手食指",
+        "vi": "Đặt ngón trỏ tay phải lên",
+    },
+    "fingerprint.finger.left_index": {
+        "ko": "왼손 검지를 올려 주세요",
+        "en": "Place your left index finger",
+        "zh": "请放上左手食指",
+        "vi": "Đặt ngón trỏ tay trái lên",
+    },
+    "fingerprint.finger.right_thumb": {
+        "ko": "오른손 엄지를 올려 주세요",
+        "en": "Place your right thumb",
+        "zh": "请放上右手拇指",
+        "vi": "Đặt ngón cái tay phải lên",
+    },
+    "fingerprint.finger.left_thumb": {
+        "ko": "왼손 엄지를 올려 주세요",
+        "en": "Place your left thumb",
+        "zh": "请放上左手拇指",
+        "vi": "Đặt ngón cái tay trái lên",
+    },
+    "fingerprint.finger.any": {
+        "ko": "등록한 손가락을 올려 주세요",
+        "en": "Place a finger you registered",
+        "zh": "请放上已登记的手指",
+        "vi": "Đặt ngón tay đã đăng ký lên",
     },
     # Where this booth's sensor is (config [fingerprint] sensor_position), beside its picture.
     "sensor.below-screen-right": {
