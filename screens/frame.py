@@ -235,6 +235,13 @@ def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> l
         wid, intent, label, style, _ = specs[0]
         half = max((rect.width - theme.sp(24)) // 2, _need(theme, label, style))
         return [Widget(wid, pygame.Rect(rect.left, rect.top, half, rect.height), intent, label, style), *service]
+    ids = [spec[0] for spec in specs]
+    if ids == ["back", "cancel"]:
+        # No OK on this step (fingerprint): back and cancel stay where a [back, cancel, OK] row has
+        # them, so a double tap on the previous screen's OK lands on nothing.
+        slot = ("", None, "", "secondary", 1)
+        nav = [w for w in footer_buttons(frame, theme, [*specs, slot]) if w.widget_id and w not in service]
+        return nav + service
     needs = [_need(theme, spec[2], spec[3]) for spec in specs]
     rows = _nav_rows(theme, specs)
     bh = (rect.height - theme.sp(24) * (len(rows) - 1)) // len(rows)
