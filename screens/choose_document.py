@@ -54,8 +54,13 @@ class ChooseDocumentScreen(Screen):
             return max(1, len(theme.wrap(self._detail(lang, doc), "body_bold", room)))
         return 1 if self._detail_fits(theme, lang, doc, inner) else 2
 
+    def _identity_label(self, theme: Theme, lang: str) -> str:
+        """The fingerprint mark's word; zoomed, the mark alone (the word would take a line of its own)."""
+        return "" if theme.scale > 1.0 else t("choose.identity", lang)
+
     def _identity_width(self, theme: Theme, lang: str) -> int:
-        return theme.measure(t("choose.identity", lang), "body_bold")[0] + theme.px(50) + theme.sp(16)
+        label = self._identity_label(theme, lang)
+        return (theme.measure(label, "body_bold")[0] + theme.sp(16) if label else 0) + theme.px(50)
 
     def _detail_fits(self, theme: Theme, lang: str, doc: DocumentChoice, inner: int) -> bool:
         need = theme.measure(self._detail(lang, doc), "body_bold")[0] + (0 if doc.available else theme.px(56))
@@ -155,20 +160,21 @@ class ChooseDocumentScreen(Screen):
         detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, lh)
         if doc.needs_identity and doc.available:
             # A fingerprint mark and its word: at the right end of the fee line, or on a line of its own.
-            label = t("choose.identity", lang)
+            label = self._identity_label(theme, lang)
             icon = theme.px(50)
-            label_w = theme.measure(label, "body_bold")[0]
+            label_w = theme.measure(label, "body_bold")[0] if label else -theme.sp(16)
             row = detail_rect.move(0, lh) if two_lines else detail_rect
             right = row.left + self._identity_width(theme, lang) if two_lines else row.right
-            draw_text(
-                surface,
-                theme,
-                label,
-                "body_bold",
-                name_c,
-                pygame.Rect(right - label_w, row.top, label_w, lh),
-                align="right",
-            )
+            if label:
+                draw_text(
+                    surface,
+                    theme,
+                    label,
+                    "body_bold",
+                    name_c,
+                    pygame.Rect(right - label_w, row.top, label_w, lh),
+                    align="right",
+                )
             draw_fingerprint(
                 surface,
                 (right - label_w - theme.sp(16) - icon // 2, row.centery),

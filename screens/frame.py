@@ -75,7 +75,7 @@ def button_height(theme: Theme) -> int:
 
 
 def header_height(theme: Theme) -> int:
-    return theme.line_height("body_bold") + theme.sp(48)
+    return theme.line_height("body_bold") + theme.sp(48) - round(24 * (theme.scale - 1.0))
 
 
 def _notice_lines(view: View, theme: Theme, width: int) -> list[str]:
@@ -191,17 +191,18 @@ def build_frame(
     screens get the service row(s) under it in any case."""
     margin = theme.sp(48)
     head_h = header_height(theme) if header else 0
-    head_top = theme.info_top if time_left(view) > 0 else 0
+    # A session screen's header shows the progress steps (information), not the kiosk's name.
+    needed = time_left(view) > 0 or view.screen in STEP_OF
+    head_top = theme.info_top if needed else 0
     header_r = pygame.Rect(0, head_top, theme.width, head_h)
     lines = _notice_lines(view, theme, notice_text_width(theme))
     notice_h = len(lines) * theme.line_height("body_bold") + 2 * theme.sp(22) if lines else 0
     notices_r = pygame.Rect(0, max(header_r.bottom, theme.info_top), theme.width, notice_h)
-    gap = theme.sp(36)
+    gap = theme.sp(36) - round(18 * (theme.scale - 1.0))  # zoomed, the band is short
     top = notices_r.bottom + gap if notice_h else max(header_r.bottom + gap, theme.info_top)
-    steps_r = pygame.Rect(margin, top, theme.width - 2 * margin, 0)
-    if view.screen in STEP_OF:
-        steps_r.height = steps_height(theme)
-        top = steps_r.bottom + theme.sp(24)
+    steps_r = pygame.Rect(theme.sp(40), header_r.top, 0, header_r.height)
+    if view.screen in STEP_OF and header:
+        steps_r.width = theme.width - 2 * theme.sp(40)
     bottom = theme.reach_bottom
     bh, row_gap = button_height(theme), theme.sp(24)
     nav_rows = (len(_nav_rows(theme, nav)) if nav else 1) if footer else 0
@@ -270,11 +271,11 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
         if c.outlines:
             pygame.draw.line(surface, c.border, frame.header.bottomleft, frame.header.bottomright, theme.sp(3))
         left = time_left(view)
-        if left > 0:
-            _paint_header(surface, view, theme, frame.header, left)
+        if left > 0 or frame.steps.width:
+            _paint_header(surface, view, theme, frame, left)
         else:
             with theme.decorative():
-                _paint_header(surface, view, theme, frame.header, left)
+                _paint_header(surface, view, theme, frame, left)
     if frame.notices.height:
         pygame.draw.rect(surface, c.notice, frame.notices)
         if c.outlines:
@@ -290,8 +291,6 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
             line_h = theme.measure(line, "body_bold")[1]
             blit_text(surface, theme, line, "body_bold", c.text, (x, y + (lh - line_h) // 2))
             y += lh
-    if frame.steps.height:
-        paint_steps(surface, view, theme, frame.steps)
     if frame.footer.height:
         pygame.draw.rect(surface, c.surface, frame.footer)
         line = c.border if c.outlines else c.disabled
@@ -302,31 +301,36 @@ def paint_steps(surface: pygame.Surface, view: View, theme: Theme, rect: pygame.
     """Document -> identity -> payment -> issue as dots on a line; the current one is larger, filled,
     ringed, and named beside them ("2/4 본인 확인"): marked by size, shape and words, not colour alone."""
     c = theme.colors
+    fg, bg = c.on_header, c.header  # drawn in the header band
     current = STEP_OF.get(view.screen, 0)
     lang = lang_of(view)
-    dot = max(6, rect.height // 8)
+    dot = max(6, rect.height // (9 if theme.scale > 1.0 else 6))
     step = dot * 3
     cy = rect.centery
+    line = max(2, theme.sp(4))
     xs = [rect.left + dot * 2 + i * step for i in range(len(STEPS))]
-    pygame.draw.line(surface, c.muted, (xs[0], cy), (xs[-1], cy), max(2, theme.sp(4)))
+    pygame.draw.line(surface, fg, (xs[0], cy), (xs[-1], cy), line)
     for i, x in enumerate(xs):
         if i == current:
-            pygame.draw.circle(surface, c.primary, (x, cy), dot * 3 // 2)
-            pygame.draw.circle(surface, c.text, (x, cy), dot * 3 // 2 + theme.sp(4), theme.sp(4))
+            pygame.draw.circle(surface, fg, (x, cy), dot * 5 // 4)
+            pygame.draw.circle(surface, bg, (x, cy), dot * 5 // 4 + line, line)
+            pygame.draw.circle(surface, fg, (x, cy), dot * 5 // 4 + 2 * line, line)
         elif i < current:
-            pygame.draw.circle(surface, c.primary, (x, cy), dot * 3 // 4)
+            pygame.draw.circle(surface, fg, (x, cy), dot * 2 // 3)
         else:
-            pygame.draw.circle(surface, c.bg, (x, cy), dot * 3 // 4)
-            pygame.draw.circle(surface, c.muted, (x, cy), dot * 3 // 4, max(2, theme.sp(4)))
+            pygame.draw.circle(surface, bg, (x, cy), dot * 2 // 3)
+            pygame.draw.circle(surface, fg, (x, cy), dot * 2 // 3, line)
     left = xs[-1] + dot * 2 + theme.sp(16)
     words = f"{current + 1}/{len(STEPS)} {t(f'progress.{STEPS[current]}', lang)}"
     box = pygame.Rect(left, rect.top, rect.right - left, rect.height)
-    draw_text(surface, theme, words, "caption", c.text, box, align="left")
+    draw_text(surface, theme, words, "body_bold", fg, box, align="left")
 
 
-def _paint_header(surface: pygame.Surface, view: View, theme: Theme, header: pygame.Rect, left: int) -> None:
-    """The kiosk's name, and the clock (idle) or the time left (payment) at the right."""
+def _paint_header(surface: pygame.Surface, view: View, theme: Theme, frame: Frame, left: int) -> None:
+    """The kiosk's name or the progress steps, and the clock (idle) or the time left (payment) at
+    the right."""
     c = theme.colors
+    header = frame.header
     lang = lang_of(view)
     pad = theme.sp(40)
     data = view.data
@@ -338,7 +342,10 @@ def _paint_header(surface: pygame.Surface, view: View, theme: Theme, header: pyg
         clock = t("time_left", lang, time=f"{left // 60}:{left % 60:02d}")
     clock_w = theme.measure(clock, "body_bold")[0] + pad if clock else 0
     row = pygame.Rect(pad, header.top, theme.width - 2 * pad - clock_w, header.height)
-    blit_line(surface, theme, name, "body_bold", c.on_header, row, align="left")
+    if frame.steps.width:
+        paint_steps(surface, view, theme, row)
+    else:
+        blit_line(surface, theme, name, "body_bold", c.on_header, row, align="left")
     if clock:
         row = pygame.Rect(0, header.top, theme.width - pad, header.height)
         blit_line(surface, theme, clock, "body_bold", c.on_header, row, align="right")
