@@ -45,10 +45,17 @@ class ResidentNumberScreen(Screen):
         dash = theme.px(36)
         sw = theme.px(64)
         rows = 1
+        # A digit at the smallest legal size must fit its slot.
+        digit_w = theme.measure("0", "big", theme.min_text_px)[0] + 2 * theme.sp(2)
+        tall = theme.line_height("big", theme.min_text_px)
         if DIGITS * sw + (DIGITS - 1) * gap + dash > width:
-            rows = 2
-            sw = min(theme.px(56), (width - 6 * gap) // 7)
-        return sw, int(sw * 1.35), gap, dash, rows
+            # Zoomed: one row of narrower slots while a digit still fits, else two rows.
+            dash, gap = theme.sp(24), theme.sp(4)
+            sw = (width - dash - (DIGITS - 1) * gap) // DIGITS
+            if sw < digit_w:
+                rows = 2
+                sw = min(theme.px(56), (width - 6 * gap) // 7)
+        return sw, max(int(sw * 1.35), tall), gap, dash, rows
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
@@ -67,7 +74,7 @@ class ResidentNumberScreen(Screen):
                 "title",
                 c.text,
                 width,
-                priority=1 if error else 0,
+                priority=1 if error or theme.scale > 1.0 else 0,
                 gap=theme.sp(8),
             )
         )
@@ -183,7 +190,7 @@ class ResidentNumberScreen(Screen):
             for i in range(7):
                 positions.append((x + i * (sw + gap), y2))
             bottom = y2 + sh
-        digit_size = int(sh * 0.62)
+        digit_size = max(theme.min_text_px, int(sh * 0.62))
         for i, (x, y) in enumerate(positions):
             rect = pygame.Rect(x, y, sw, sh)
             slot = slots[i]
