@@ -116,8 +116,8 @@ def _check_ui(config: KioskConfig) -> None:
     for name, value in (("width", ui.width), ("height", ui.height)):
         _bounded(("ui", name), value, 240, 7680, "pixels of a real panel, from a small display to 8K")
     _bounded(("ui", "scale"), ui.scale, 0.5, 4.0, "below half size nobody reads the text; past 4x nothing fits")
-    for name, value in (("panel_width_mm", ui.panel_width_mm), ("panel_height_mm", ui.panel_height_mm)):
-        _bounded(("ui", name), value, 50.0, 2000.0, "the active area of a real panel, 5 cm to 2 m")
+    for name, mm in (("panel_width_mm", ui.panel_width_mm), ("panel_height_mm", ui.panel_height_mm)):
+        _bounded(("ui", name), mm, 50.0, 2000.0, "the active area of a real panel, 5 cm to 2 m")
     ratio = (ui.panel_width_mm / ui.width) / (ui.panel_height_mm / ui.height)
     if not 0.95 <= ratio <= 1.05:
         raise _KeyProblem(("ui", "panel_height_mm"), f"{ui.panel_width_mm:g} x {ui.panel_height_mm:g} mm does not "

@@ -156,25 +156,50 @@ def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
     return _pack(needs, theme.width - 2 * theme.sp(48), theme.sp(24))
 
 
+def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[int]]:
+    """How the service buttons are laid out: rows of indexes, the height of one row, the widths
+    they need. The icon stands beside the word; when that needs two rows but the icon above the
+    word fits one (200 % in Korean or Chinese), the one taller row is used: it costs less height."""
+    specs = service_specs(view)
+    width, gap = theme.width - 2 * theme.sp(48), theme.sp(24)
+    beside = [_need(theme, spec[2], spec[3]) for spec in specs]
+    rows = _pack(beside, width, gap)
+    if len(rows) == 1:
+        return rows, button_height(theme), beside
+    above = [
+        max(theme.measure(spec[2], "label", theme.min_text_px)[0], service_icon_size(theme)) + 2 * theme.sp(20) + 4
+        for spec in specs
+    ]
+    stacked = service_stacked_height(theme)
+    one_row = _pack(above, width, gap)
+    if len(one_row) == 1 and stacked < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
+        return one_row, stacked, above
+    return rows, button_height(theme), beside
+
+
+def service_stacked_height(theme: Theme) -> int:
+    """A service button with its icon above its word."""
+    return service_icon_size(theme) + theme.line_height("label", theme.min_text_px) + 2 * theme.sp(12) + 4
+
+
 def _service_widgets(view: View, theme: Theme, top: int) -> list[Widget]:
     specs = service_specs(view)
     margin, gap = theme.sp(48), theme.sp(24)
     width = theme.width - 2 * margin
-    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    height = button_height(theme)
+    rows, height, needs = _service_plan(view, theme)
     widgets: list[Widget] = []
-    for n, row in enumerate(_pack(needs, width, gap)):
+    for n, row in enumerate(rows):
         rect = pygame.Rect(margin, top + n * (height + gap), width, height)
         widgets += _row(theme, [specs[i] for i in row], [needs[i] for i in row], rect)
     return widgets
 
 
-def _service_rows(view: View, theme: Theme) -> int:
+def _service_height(view: View, theme: Theme) -> int:
+    """Height of the service rows with the gaps between them (0 on screens without them)."""
     if view.screen not in SERVICE_SCREENS:
         return 0
-    specs = service_specs(view)
-    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    return len(_pack(needs, theme.width - 2 * theme.sp(48), theme.sp(24)))
+    rows, height, _ = _service_plan(view, theme)
+    return len(rows) * height + (len(rows) - 1) * theme.sp(24)
 
 
 def steps_height(theme: Theme) -> int:
@@ -206,10 +231,11 @@ def build_frame(
     bottom = theme.reach_bottom
     bh, row_gap = button_height(theme), theme.sp(24)
     nav_rows = (len(_nav_rows(theme, nav)) if nav else 1) if footer else 0
-    rows = nav_rows + _service_rows(view, theme)
-    footer_h = rows * bh + (rows - 1) * row_gap + 2 * theme.sp(28) if rows else 0
-    footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
     nav_h = nav_rows * bh + max(0, nav_rows - 1) * row_gap
+    service_h = _service_height(view, theme)
+    inner = nav_h + service_h + (row_gap if nav_h and service_h else 0)
+    footer_h = inner + 2 * theme.sp(28) if inner else 0
+    footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
     nav_r = pygame.Rect(margin, footer_r.top + theme.sp(28), theme.width - 2 * margin, nav_h)
     service_top = nav_r.bottom + row_gap if footer else footer_r.top + theme.sp(28)
     service = tuple(_service_widgets(view, theme, service_top)) if view.screen in SERVICE_SCREENS else ()
@@ -293,8 +319,8 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
             y += lh
     if frame.footer.height:
         pygame.draw.rect(surface, c.surface, frame.footer)
-        line = c.border if c.outlines else c.disabled
-        pygame.draw.line(surface, line, frame.footer.topleft, frame.footer.topright, theme.sp(3))
+        edge = c.border if c.outlines else c.disabled
+        pygame.draw.line(surface, edge, frame.footer.topleft, frame.footer.topright, theme.sp(3))
 
 
 def paint_steps(surface: pygame.Surface, view: View, theme: Theme, rect: pygame.Rect) -> None:

@@ -50,7 +50,9 @@ class OptionsScreen(Screen):
         # Zoomed, the title gives way before the toggles do (the header already says "3/4 결제").
         title_priority = 1 if theme.scale > 1.0 else 0
         blocks.append(
-            text_block(theme, t("options.title", lang), "title", c.text, width, priority=title_priority, gap=theme.sp(20))
+            text_block(
+                theme, t("options.title", lang), "title", c.text, width, priority=title_priority, gap=theme.sp(20)
+            )
         )
         total = f"{t('total.label', lang)} {fee(data.total, lang)}"
         blocks.append(text_block(theme, total, "title", c.primary, width))

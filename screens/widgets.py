@@ -103,14 +103,22 @@ _SERVICE_ICONS = {"lang": draw_globe, "access": draw_access, "help": draw_help}
 
 
 def _draw_service(surface: pygame.Surface, theme: Theme, widget: Widget, inner: pygame.Rect, fg: RGB) -> None:
-    """Language / accessibility / help: the pictogram, then the word, centred together."""
+    """Language / accessibility / help: the pictogram, then the word, centred together (the
+    pictogram above the word when the button is tall enough for both)."""
     icon = min(inner.height, theme.line_height("label", theme.min_text_px) * 3 // 4)
     gap = theme.sp(16)
+    paint = _SERVICE_ICONS.get(widget.widget_id.split(":")[0])
+    line = theme.line_height("label", theme.min_text_px)
+    if inner.height >= icon + line:
+        top = inner.top + (inner.height - icon - line) // 2
+        if paint is not None:
+            paint(surface, (inner.centerx, top + icon // 2), icon, fg)
+        draw_text(surface, theme, widget.label, "label", fg, pygame.Rect(inner.left, top + icon, inner.width, line))
+        return
     words = inner.width - icon - gap
     width = min(words, max(theme.measure(w, "label")[0] for w in widget.label.split() or [""]))
     width = min(words, max(width, theme.measure(widget.label, "label")[0]))
     left = inner.centerx - (icon + gap + width) // 2
-    paint = _SERVICE_ICONS.get(widget.widget_id.split(":")[0])
     if paint is not None:
         paint(surface, (left + icon // 2, inner.centery), icon, fg)
     box = pygame.Rect(left + icon + gap, inner.top, max(1, inner.right - left - icon - gap), inner.height)
