@@ -14,7 +14,7 @@ from screens.frame import build_frame, paint_frame
 from screens.icons import draw_alert_icon
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import has, t
-from screens.text import draw_text
+from screens.text import draw_text, text_height
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
 
@@ -34,20 +34,13 @@ class OutOfServiceScreen(Screen):
         # For the technician who walks up: devices that are not online, one caption line each.
         data = view_data(view, OutOfServiceView)
         rows = [line for line in data.devices if line.state != "online"]
-        lh = theme.line_height("caption")
-        y = body.bottom - lh * len(rows)
-        for line in rows:
-            draw_text(
-                surface,
-                theme,
-                f"{line.device}: {line.state} {line.reason}".strip(),
-                "caption",
-                c.muted,
-                pygame.Rect(body.left, y, body.width, lh),
-                align="left",
-            )
-            y += lh
-        info = pygame.Rect(body.left, body.top, body.width, body.height - lh * len(rows) - theme.sp(16))
+        texts = [f"{line.device}: {line.state} {line.reason}".strip() for line in rows]
+        heights = [text_height(theme, text, "caption", body.width) for text in texts]
+        y = body.bottom - sum(heights)
+        for text, h in zip(texts, heights, strict=True):
+            draw_text(surface, theme, text, "caption", c.muted, pygame.Rect(body.left, y, body.width, h), align="left")
+            y += h
+        info = pygame.Rect(body.left, body.top, body.width, body.height - sum(heights) - theme.sp(16))
         stack(surface, info, self._blocks(view, theme, body.width), valign="middle")
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:

@@ -58,7 +58,15 @@ class ParcelScreen(Screen):
         title_key = f"parcel.title.{doc}" if has(f"parcel.title.{doc}") else "parcel.title"
         # With an error on screen at 200 % zoom, the error and the field matter more than the title.
         blocks.append(
-            text_block(theme, t(title_key, lang), "title", c.text, width, priority=1 if error else 0, gap=theme.sp(8))
+            text_block(
+                theme,
+                t(title_key, lang),
+                "title",
+                c.text,
+                width,
+                priority=1 if error or theme.scale > 1.0 else 0,  # zoomed, the header names the step
+                gap=theme.sp(8),
+            )
         )
         blocks.append(text_block(theme, t("parcel.sub", lang), "body", c.muted, width, priority=2, gap=theme.sp(24)))
         if district:
