@@ -13,7 +13,6 @@ from __future__ import annotations
 import colorsys
 import math
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pygame
@@ -107,8 +106,8 @@ def _render_all() -> list[Rendered]:
 
 
 @pytest.fixture(scope="module")
-def rendered() -> Iterator[list[Rendered]]:
-    yield _render_all()
+def rendered() -> list[Rendered]:
+    return _render_all()
 
 
 _INK: dict[tuple[int, bool], tuple[str, int]] = {}
@@ -175,7 +174,8 @@ FORBIDDEN = {("red", "green"), ("green", "red"), ("yellow", "blue")}
 
 
 def _size_mm(theme: Theme, rect: pygame.Rect) -> tuple[float, float]:
-    return rect.width * theme.panel.width_mm / theme.panel.width_px, rect.height * theme.panel.height_mm / theme.panel.height_px
+    panel = theme.panel
+    return rect.width * panel.width_mm / panel.width_px, rect.height * panel.height_mm / panel.height_px
 
 
 def _gap_mm(theme: Theme, a: pygame.Rect, b: pygame.Rect) -> float:
