@@ -126,11 +126,11 @@ class ResidentNumberScreen(Screen):
         gap = theme.sp(20)
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
-        min_top = max(frame.controls.top, body.top + must + theme.sp(24))
+        min_top = max(frame.controls.top, body.top + must + theme.sp(16))
         kh = max(theme.min_button, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
         pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(16) - body.top))
         return frame, info, keypad
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
