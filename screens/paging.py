@@ -40,7 +40,7 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
             "page:prev",
             pygame.Rect(rect.left, rect.top, w, rect.height),
             prev_intent,
-            t("button.page_prev", lang),
+            t("page.prev", lang),
             "secondary",
         ),
         Widget(

@@ -13,6 +13,8 @@ STRINGS_LAYOUT: dict[str, dict[str, str]] = {
     "service.access": {"ko": "접근성", "en": "Access", "zh": "无障碍", "vi": "Trợ năng"},
     "service.help": {"ko": "도움", "en": "Help", "zh": "帮助", "vi": "Trợ giúp"},
     "button.back": {"ko": "이전", "en": "Back", "zh": "返回", "vi": "Quay lại"},
+    # The pager's "previous page" (button.page_prev says "Back" in English, which the back button is).
+    "page.prev": {"ko": "이전 목록", "en": "Previous", "zh": "上一页", "vi": "Trang trước"},
     # Progress steps; the current one is written out as "2/4 본인 확인" beside the dots.
     "progress.document": {"ko": "서류 선택", "en": "Document", "zh": "选择证件", "vi": "Chọn giấy tờ"},
     "progress.identity": {"ko": "본인 확인", "en": "Identity", "zh": "身份确认", "vi": "Xác minh"},
