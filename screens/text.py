@@ -139,9 +139,10 @@ def blit_text(  # noqa: PLR0917  # same order as draw_text, then where and at wh
     surf = theme.text(line, style, color, px)
     rect = surf.get_rect(topleft=pos)
     if theme.recording_now:
-        background = background_under(surface, rect)
+        ink = surf.get_bounding_rect().move(rect.topleft)  # what shows: the glyphs, not the line box
+        background = background_under(surface, ink)
         clip = surface.get_clip().clip(surface.get_rect())
-        cut = not clip.contains(rect.inflate(-2, -2))
-        theme.note_line(DrawnLine(line, px, STYLES[style][1], color, background, rect, cut))
+        cut = not clip.contains(ink)
+        theme.note_line(DrawnLine(line, px, STYLES[style][1], color, background, ink, cut))
     surface.blit(surf, rect)
     return rect

@@ -180,6 +180,8 @@ MIN_SCALE, MAX_SCALE = 1.0, 2.0
 # mode); a site may push controls lower still with [ui] low_position_top (a fraction of the height).
 DEFAULT_LOW_POSITION_TOP = 0.0
 
+LINE_EM = 1.32  # line spacing in em (see Theme.line_height)
+
 # Glyphs whose ink height is a "character height": Latin capital, Hangul, Hanzi (if the font has it).
 GLYPH_SAMPLES = ("H", "한", "中")
 
@@ -368,8 +370,10 @@ class Theme:
 
     @property
     def min_button(self) -> int:
-        """Smallest height of a button: one line of its label at the floor size, with the padding."""
-        return max(self.min_target, self.line_height("label", self.min_text_px) + 2 * self.sp(12) + 2)
+        """Smallest height of a button: one line of its label at the floor size (the line's ink, 5/6
+        of its spacing, as screens.text.draw_text counts it), with the padding."""
+        line = self.line_height("label", self.min_text_px)
+        return max(self.min_target, math.ceil(line * 5 / 6) + 2 * self.sp(12) + 2)
 
     @property
     def min_gap(self) -> int:
@@ -479,7 +483,11 @@ class Theme:
         return found
 
     def line_height(self, style: str, size: int | None = None) -> int:
-        return int(self.font(style, size).get_linesize() * 1.12)
+        """Distance between lines: 1.32 em whatever the font (a CJK font's own line spacing is
+        ~1.45 em, a Latin one's ~1.15): the ink of Hangul, Hanzi, Latin descenders and stacked
+        Vietnamese diacritics spans ~1.3 em, so lines never touch and layouts do not move when
+        the font changes."""
+        return math.ceil((size if size is not None else self.style_size(style)) * LINE_EM)
 
     def wrap(self, text: str, style: str, width: int, size: int | None = None) -> list[str]:
         """Lines no wider than `width`: break at spaces, or between syllables when a word is too long."""
