@@ -142,7 +142,7 @@ def blit_text(  # noqa: PLR0917  # same order as draw_text, then where and at wh
         ink = surf.get_bounding_rect().move(rect.topleft)  # what shows: the glyphs, not the line box
         background = background_under(surface, ink)
         clip = surface.get_clip().clip(surface.get_rect())
-        cut = not clip.contains(ink)
+        cut = not clip.inflate(2, 2).contains(ink)  # a pixel of anti-aliasing over the edge is not a cut
         theme.note_line(DrawnLine(line, px, STYLES[style][1], color, background, ink, cut))
     surface.blit(surf, rect)
     return rect
