@@ -68,6 +68,12 @@ class UiSection:
     height: int = 1920
     low_position: bool = False
     scale: float = 1.0
+    # The panel's active area and how high its lower edge is above the floor: text sizes (12 mm) and
+    # the reach band (controls 400-1,220 mm above the floor) are worked out from these. The default
+    # booth: a 32" portrait panel (398 x 708 mm), lower edge 650 mm up (top edge 1,358 mm).
+    panel_width_mm: float = 398.0
+    panel_height_mm: float = 708.0
+    panel_bottom_mm: float = 650.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ class FingerprintSection:
     protocol: Literal["zfm", "sfm"] = "zfm"
     baudrate: int = 0  # 0: the family's default (57600 ZFM, 115200 SFM)
     max_attempts: int = 3
+    # Which finger this booth's residents are asked for, and where its sensor is (the fingerprint
+    # screen says and draws both): see kiosk/config_rules.py FINGERS and SENSOR_POSITIONS.
+    finger: str = "right_index"
+    sensor_position: str = "below-screen-right"
 
 
 @dataclass(frozen=True)

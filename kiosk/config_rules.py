@@ -38,6 +38,12 @@ CCTALK_CHANNELS = range(1, 17)  # ccTalk acceptors report credits on channels 1-
 MAX_FEE = 50000
 MAX_COPIES = 20  # one session's copies must fit the A4 tray (and the resident's patience)
 FINGERPRINT_BAUDRATES = (0, 9600, 19200, 38400, 57600, 115200)  # 0: the sensor family's default
+# The fingers a booth may ask for and where its sensor may sit: the fingerprint screen has words
+# and a picture for each (tests/screens checks it).
+FINGERS = ("right_index", "left_index", "right_thumb", "left_thumb", "any")
+SENSOR_POSITIONS = ("below-screen-right", "below-screen-left", "below-screen-center", "right-of-screen")
+# The reach band of the accessibility criteria (MSIT 검증기준): controls 400-1,220 mm above the floor.
+REACH_LOW_MM, REACH_HIGH_MM = 400.0, 1220.0
 
 
 def _bounded(key: tuple[str, ...], value: float, low: float, high: float, why: str) -> None:
@@ -125,6 +131,15 @@ def _check_ui(config: KioskConfig) -> None:
     for name, value in (("width", ui.width), ("height", ui.height)):
         _bounded(("ui", name), value, 240, 7680, "pixels of a real panel, from a small display to 8K")
     _bounded(("ui", "scale"), ui.scale, 0.5, 4.0, "below half size nobody reads the text; past 4x nothing fits")
+    for name, mm in (("panel_width_mm", ui.panel_width_mm), ("panel_height_mm", ui.panel_height_mm)):
+        _bounded(("ui", name), mm, 50.0, 2000.0, "the active area of a real panel, 5 cm to 2 m")
+    ratio = (ui.panel_width_mm / ui.width) / (ui.panel_height_mm / ui.height)
+    if not 0.95 <= ratio <= 1.05:
+        raise _KeyProblem(("ui", "panel_height_mm"), f"{ui.panel_width_mm:g} x {ui.panel_height_mm:g} mm does not "
+                          f"match {ui.width} x {ui.height} px (pixels are square: text would be the wrong size)")
+    half = ui.panel_height_mm / 2
+    _bounded(("ui", "panel_bottom_mm"), ui.panel_bottom_mm, max(0.0, REACH_LOW_MM - half), REACH_HIGH_MM - half,
+             "at least half the panel must lie 400-1,220 mm above the floor, where every control has to be")
 
 
 def _check_devices(config: KioskConfig) -> None:
@@ -135,6 +150,11 @@ def _check_devices(config: KioskConfig) -> None:
     if fp.baudrate not in FINGERPRINT_BAUDRATES:
         raise _KeyProblem(("fingerprint", "baudrate"),
                           f"{fp.baudrate} is not one of {', '.join(map(str, FINGERPRINT_BAUDRATES))}")
+    if fp.finger not in FINGERS:
+        raise _KeyProblem(("fingerprint", "finger"), f"{fp.finger!r} is not one of {', '.join(FINGERS)}")
+    if fp.sensor_position not in SENSOR_POSITIONS:
+        raise _KeyProblem(("fingerprint", "sensor_position"),
+                          f"{fp.sensor_position!r} is not one of {', '.join(SENSOR_POSITIONS)}")
     for key, port in ((("fingerprint", "port"), fp.port), (("cash", "port"), config.cash.port)):
         if not port.strip():
             raise _KeyProblem(key, "empty: name the serial device (e.g. /dev/serial/by-id/...)")

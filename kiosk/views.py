@@ -108,6 +108,10 @@ class FingerprintView:
     attempt: int = 0
     max_attempts: int = 0
     can_retype_number: bool = False
+    # This booth's sensor (config [fingerprint] finger / sensor_position): which finger to place and
+    # where the sensor is, so the screen can say it and draw it.
+    finger: str = "right_index"  # right_index | left_index | right_thumb | left_thumb | any
+    sensor_position: str = "below-screen-right"  # below-screen-right|-left|-center | right-of-screen
 
 
 @dataclass(frozen=True)

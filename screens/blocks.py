@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 import pygame
 
+from kiosk.views import View
+from screens.paging import page_widgets, pager_height, paginate
 from screens.text import draw_text
 from screens.theme import RGB, Theme
+from screens.widgets import Widget
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,23 @@ def stack(surface: pygame.Surface, rect: pygame.Rect, blocks: Sequence[Block], *
 def stack_height(blocks: Sequence[Block]) -> int:
     keep = [b for b in blocks if b.height > 0]
     return sum(b.height + b.gap for b in keep) - (keep[-1].gap if keep else 0)
+
+
+def paged(
+    view: View, theme: Theme, rect: pygame.Rect, blocks: Sequence[Block], page: int
+) -> tuple[pygame.Rect, list[Block], list[Widget]]:
+    """The blocks for `page` of `rect`, the area to stack them in, and the pager's buttons.
+
+    When the essential blocks (priority 0) fit, everything is one page and `stack` lets the rest
+    give way as before; when they do not (200 % zoom), every block is kept and the information is
+    split into pages, turned by "previous"/"next" buttons at the bottom of `rect`.
+    """
+    if stack_height([b for b in blocks if b.priority == 0]) <= rect.height:
+        return rect, list(blocks), []
+    ph, gap = pager_height(theme), theme.sp(24)
+    area = pygame.Rect(rect.left, rect.top, rect.width, max(0, rect.height - ph - gap))
+    pages = paginate([b.height + b.gap for b in blocks], area.height + max(b.gap for b in blocks), 0)
+    page = min(max(0, page), len(pages) - 1)
+    first, last = pages[page]
+    pager = page_widgets(view, theme, pygame.Rect(rect.left, rect.bottom - ph, rect.width, ph), page, len(pages))
+    return area, list(blocks[first:last]), pager

@@ -11,16 +11,15 @@ import pygame
 from kiosk.views import ChooseDocumentView, DocumentChoice, Intent, View
 from screens.frame import (
     Frame,
+    back_spec,
     build_frame,
-    button_height,
     cancel_spec,
     footer_buttons,
-    language_specs,
     paint_frame,
     place_below,
 )
 from screens.icons import draw_alert_icon, draw_fingerprint
-from screens.paging import page_widgets, paginate
+from screens.paging import page_widgets, pager_height, paginate
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
 from screens.text import draw_text, text_height
@@ -39,7 +38,7 @@ class ChooseDocumentScreen(Screen):
         inner = width - 2 * theme.sp(32)
         lang = lang_of(view)
         name_h = text_height(theme, document(doc.code, lang), "subtitle", inner)
-        lines = 1 if self._detail_fits(theme, lang, doc, inner) else 2
+        lines = self._detail_lines(theme, lang, doc, inner)
         return max(theme.min_target, name_h + lines * theme.line_height("body_bold") + 2 * theme.sp(22))
 
     def _detail(self, lang: str, doc: DocumentChoice) -> str:
@@ -48,8 +47,20 @@ class ChooseDocumentScreen(Screen):
         detail = fee(doc.fee, lang) if doc.fee == 0 else t("choose.fee", lang, fee=fee(doc.fee, lang))
         return detail if doc.needs_identity else f"{detail} · {t('choose.no_identity', lang)}"
 
+    def _detail_lines(self, theme: Theme, lang: str, doc: DocumentChoice, inner: int) -> int:
+        """Lines the fee (and fingerprint mark) or the reason it cannot be issued takes."""
+        if not doc.available:
+            room = inner - theme.px(40) - theme.sp(16)
+            return max(1, len(theme.wrap(self._detail(lang, doc), "body_bold", room)))
+        return 1 if self._detail_fits(theme, lang, doc, inner) else 2
+
+    def _identity_label(self, theme: Theme, lang: str) -> str:
+        """The fingerprint mark's word; zoomed, the mark alone (the word would take a line of its own)."""
+        return "" if theme.scale > 1.0 else t("choose.identity", lang)
+
     def _identity_width(self, theme: Theme, lang: str) -> int:
-        return theme.measure(t("choose.identity", lang), "body_bold")[0] + theme.px(50) + theme.sp(16)
+        label = self._identity_label(theme, lang)
+        return (theme.measure(label, "body_bold")[0] + theme.sp(16) if label else 0) + theme.px(50)
 
     def _detail_fits(self, theme: Theme, lang: str, doc: DocumentChoice, inner: int) -> bool:
         need = theme.measure(self._detail(lang, doc), "body_bold")[0] + (0 if doc.available else theme.px(56))
@@ -66,15 +77,20 @@ class ChooseDocumentScreen(Screen):
         title_h = text_height(theme, t("choose.title", lang), "title", body.width)
         docs = _documents(view)
         gap = theme.sp(22)
+        heights = [self._card_height(view, theme, d, body.width) for d in docs]
         top = place_below(frame, body.top + title_h, theme.sp(32))
+        if heights and max(heights) > body.bottom - top - pager_height(theme) - gap:
+            # 200 %: a card would not fit a page under the title; the progress bar above already
+            # names the step ("1/4 서류 선택"), so the title gives way.
+            title_h = 0
+            top = place_below(frame, body.top, 0)
         # In the low-position mode the title sits just above the list, where the resident is looking.
         title = pygame.Rect(body.left, max(body.top, top - theme.sp(32) - title_h), body.width, title_h)
         avail = body.bottom - top
-        heights = [self._card_height(view, theme, d, body.width) for d in docs]
         pages = paginate(heights, avail, gap)
         pager: list[Widget] = []
         if len(pages) > 1:
-            pager_h = button_height(theme)
+            pager_h = pager_height(theme)
             pages = paginate(heights, avail - pager_h - gap, gap)
             page = min(max(0, page), len(pages) - 1)
             pager = page_widgets(
@@ -108,14 +124,15 @@ class ChooseDocumentScreen(Screen):
             for doc, rect in cards
         ]
         widgets += pager
-        return widgets + footer_buttons(frame, theme, [cancel_spec(view), *language_specs(view)])
+        return widgets + footer_buttons(frame, theme, [back_spec(view), cancel_spec(view)])
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, title, cards, _ = self._geometry(view, theme, page)
         paint_frame(surface, view, theme, frame)
         c = theme.colors
         lang = lang_of(view)
-        draw_text(surface, theme, t("choose.title", lang), "title", c.text, title, align="left", valign="top")
+        if title.height:
+            draw_text(surface, theme, t("choose.title", lang), "title", c.text, title, align="left", valign="top")
         for doc, rect in cards:
             self._draw_card(surface, theme, lang, doc, rect)
         widgets = self.layout(view, theme, page=page)
@@ -137,26 +154,27 @@ class ChooseDocumentScreen(Screen):
         inner = rect.inflate(-2 * pad, -2 * theme.sp(22))
         lh = theme.line_height("body_bold")
         two_lines = not self._detail_fits(theme, lang, doc, inner.width)
-        detail_h = lh * (2 if two_lines else 1)
+        detail_h = lh * self._detail_lines(theme, lang, doc, inner.width)
         name_rect = pygame.Rect(inner.left, inner.top, inner.width, inner.height - detail_h)
         draw_text(surface, theme, document(doc.code, lang), "subtitle", name_c, name_rect, align="left")
         detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, lh)
         if doc.needs_identity and doc.available:
             # A fingerprint mark and its word: at the right end of the fee line, or on a line of its own.
-            label = t("choose.identity", lang)
+            label = self._identity_label(theme, lang)
             icon = theme.px(50)
-            label_w = theme.measure(label, "body_bold")[0]
+            label_w = theme.measure(label, "body_bold")[0] if label else -theme.sp(16)
             row = detail_rect.move(0, lh) if two_lines else detail_rect
             right = row.left + self._identity_width(theme, lang) if two_lines else row.right
-            draw_text(
-                surface,
-                theme,
-                label,
-                "body_bold",
-                name_c,
-                pygame.Rect(right - label_w, row.top, label_w, lh),
-                align="right",
-            )
+            if label:
+                draw_text(
+                    surface,
+                    theme,
+                    label,
+                    "body_bold",
+                    name_c,
+                    pygame.Rect(right - label_w, row.top, label_w, lh),
+                    align="right",
+                )
             draw_fingerprint(
                 surface,
                 (right - label_w - theme.sp(16) - icon // 2, row.centery),
@@ -175,7 +193,7 @@ class ChooseDocumentScreen(Screen):
                 surface, theme, (detail_rect.left + a // 2, detail_rect.centery), a, c.on_disabled, c.disabled
             )
             text_rect = pygame.Rect(
-                detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), lh
+                detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), detail_h
             )
             draw_text(surface, theme, self._detail(lang, doc), "body_bold", detail_c, text_rect, align="left")
 

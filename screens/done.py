@@ -10,7 +10,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import DoneView, Intent, SettlingView, View
-from screens.blocks import Block, stack, text_block
+from screens.blocks import Block, paged, stack, text_block
 from screens.frame import build_frame, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon, draw_check_icon, draw_cross_icon
 from screens.screen import Screen, lang_of, view_data
@@ -26,14 +26,17 @@ class DoneScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame = build_frame(view, theme)
         lang = lang_of(view)
-        return footer_buttons(frame, theme, [("ok", Intent("confirm"), t("button.done", lang), "primary", 1)])
+        _, _, pager = paged(view, theme, frame.body, self._blocks(view, theme, frame.body.width), page)
+        ok = ("ok", Intent("confirm"), t("button.done", lang), "primary", 1)
+        return pager + footer_buttons(frame, theme, [ok])
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme)
         paint_frame(surface, view, theme, frame)
         body = frame.body
-        stack(surface, body, self._blocks(view, theme, body.width), valign="middle")
-        draw_widgets(surface, theme, self.layout(view, theme))
+        area, blocks, _ = paged(view, theme, body, self._blocks(view, theme, body.width), page)
+        stack(surface, area, blocks, valign="middle")
+        draw_widgets(surface, theme, self.layout(view, theme, page=page))
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         if isinstance(view.data, SettlingView):

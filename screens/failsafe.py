@@ -32,7 +32,7 @@ class FailsafeScreen(Screen):
             theme,
             t("wait", "ko"),
             "big",
-            c.on_dark,
+            c.on_header,
             pygame.Rect(theme.sp(64), top, w, lh_ko),
             valign="bottom",
         )
@@ -41,7 +41,7 @@ class FailsafeScreen(Screen):
             theme,
             t("wait", "en"),
             "title",
-            c.on_dark,
+            c.on_header,
             pygame.Rect(theme.sp(64), top + lh_ko + theme.sp(24), w, theme.line_height("title") * 2),
             valign="top",
         )

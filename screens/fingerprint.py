@@ -9,12 +9,12 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import FingerprintView, Intent, View
-from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import build_frame, cancel_spec, footer_buttons, paint_frame
-from screens.icons import draw_fingerprint
+from screens.blocks import Block, paged, stack, stack_height, text_block
+from screens.frame import FooterSpec, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.icons import draw_booth, draw_fingerprint
 from screens.resident_number import visible_slots
 from screens.screen import Screen, lang_of, view_data
-from screens.strings import document, t
+from screens.strings import STRINGS, document, t
 from screens.text import draw_text, text_height
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
@@ -34,43 +34,57 @@ def shown_number(masked: str) -> str:
 class FingerprintScreen(Screen):
     name = "fingerprint"
 
-    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        frame = build_frame(view, theme)
-        specs = [cancel_spec(view)]
+    def _nav(self, view: View) -> list[FooterSpec]:
+        specs = [back_spec(view), cancel_spec(view)]
         # After a finger that did not match, the number may be what was wrong: offer to retype it.
         # It only appears seconds after this screen did, so no double tap can land on it.
         if view_data(view, FingerprintView).can_retype_number:
             specs.append(
                 ("retype_number", Intent("retype_number"), t("fingerprint.retype", lang_of(view)), "secondary", 1)
             )
-        return footer_buttons(frame, theme, specs)
+        return specs
 
-    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        frame = build_frame(view, theme)
-        paint_frame(surface, view, theme, frame)
-        body = frame.body
+    def _all_blocks(self, view: View, theme: Theme, body: pygame.Rect) -> list[Block]:
+        """The words, and the pictures (this booth's front with its sensor, the fingerprint) in the
+        room the words leave; at 200 % the pictures come after the words and may page."""
         blocks = self._blocks(view, theme, body.width)
-        # The sensor picture takes the room the words leave (up to 420 px at 100 %), or none.
+        data = view_data(view, FingerprintView)
+        trouble = data.guidance in _TROUBLE
+        c = theme.colors
         room = body.height - stack_height(blocks) - theme.sp(64)
         size = min(theme.px(420), room)
+        booth_h = min(theme.px(300), max(theme.px(180), room - size))
+
+        def paint_booth(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            draw_booth(surface, theme, rect, data.sensor_position)
+            return None
+
+        split = next(i for i, b in enumerate(blocks) if b.priority == 0)
         if size >= theme.px(120):
-            guidance = view_data(view, FingerprintView).guidance
-            trouble = guidance in _TROUBLE
-            c = theme.colors
 
             def paint_picture(surface: pygame.Surface, rect: pygame.Rect) -> object:
                 centre = rect.center
                 pygame.draw.circle(surface, c.surface, centre, size // 2)
-                pygame.draw.circle(
-                    surface, c.danger if trouble else c.primary, centre, size // 2, theme.sp(6)
-                )
+                pygame.draw.circle(surface, c.danger if trouble else c.primary, centre, size // 2, theme.sp(6))
                 draw_fingerprint(surface, centre, int(size * 0.8), c.danger if trouble else c.primary)
                 return None
 
-            split = next(i for i, b in enumerate(blocks) if b.priority == 0)
             blocks.insert(split, Block(size + theme.sp(32), paint_picture, 5, theme.sp(32)))
-        stack(surface, body, blocks, valign="middle")
-        draw_widgets(surface, theme, self.layout(view, theme))
+        blocks.append(Block(booth_h, paint_booth, 1, 0))
+        return blocks
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        specs = self._nav(view)
+        frame = build_frame(view, theme, nav=specs)
+        _, _, pager = paged(view, theme, frame.body, self._all_blocks(view, theme, frame.body), page)
+        return pager + footer_buttons(frame, theme, specs)
+
+    def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
+        frame = build_frame(view, theme, nav=self._nav(view))
+        paint_frame(surface, view, theme, frame)
+        area, blocks, _ = paged(view, theme, frame.body, self._all_blocks(view, theme, frame.body), page)
+        stack(surface, area, blocks, valign="middle")
+        draw_widgets(surface, theme, self.layout(view, theme, page=page))
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
@@ -84,6 +98,10 @@ class FingerprintScreen(Screen):
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=4))
         blocks.append(text_block(theme, t("fingerprint.title", lang), "title", c.text, width, priority=1))
+        finger = data.finger if f"fingerprint.finger.{data.finger}" in STRINGS else "any"
+        blocks.append(
+            text_block(theme, t(f"fingerprint.finger.{finger}", lang), "subtitle", c.text, width, gap=theme.sp(16))
+        )
         masked = shown_number(data.masked)
         if masked:
             blocks.append(text_block(theme, masked, "subtitle", c.muted, width, priority=3))
@@ -114,8 +132,14 @@ class FingerprintScreen(Screen):
             )
         if guidance == "no_match" or (max_attempts and attempt >= max_attempts and guidance in _TROUBLE):
             blocks.append(
-                text_block(theme, t("fingerprint.reregister", lang), "body", c.text, width, align="center")
+                text_block(
+                    theme, t("fingerprint.reregister", lang), "body", c.text, width, align="center", gap=theme.sp(24)
+                )
             )
+        position = data.sensor_position if f"sensor.{data.sensor_position}" in STRINGS else "below-screen-right"
+        blocks.append(
+            text_block(theme, t(f"sensor.{position}", lang), "body", c.text, width, align="center", gap=theme.sp(16))
+        )
         return blocks
 
 

@@ -10,7 +10,10 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from kiosk.views import Intent, MoreTimePrompt, View
+import pygame
+
+from common.languages import LANGUAGES
+from kiosk.views import AccessMode, Intent, MoreTimePrompt, View
 from screens.registry import samples
 from screens.runner import ScreenRunner
 from screens.theme import Theme
@@ -95,6 +98,50 @@ def render_gallery(out_dir: str | Path, *, only: Iterable[str] | None = None) ->
             runner.render(View(screen, data[screen][sample], language="ko"))
             runner.snapshot(path)
             written.append(path)
+        finally:
+            runner.close()
+    return written
+
+
+# The accessibility modes a resident can choose, as the contact sheets name them.
+ACCESS_MODES: dict[str, AccessMode] = {
+    "default": AccessMode(),
+    "zoom200": AccessMode(zoom=2.0),
+    "high_contrast": AccessMode(high_contrast=True),
+    "low": AccessMode(low_position=True),
+    "low_zoom200": AccessMode(zoom=2.0, low_position=True),
+}
+TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})  # never shown in a resident's modes
+
+
+def render_contact_sheets(
+    out_dir: str | Path, *, shrink: int = 6, only: Iterable[str] | None = None
+) -> list[Path]:
+    """One PNG per screen and accessibility mode: the screen's first sample in every language side
+    by side, each frame shrunk `shrink` times (the golden screenshots in docs/gallery/screens)."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    data = samples()
+    wanted = set(only) if only is not None else set(data)
+    base = Theme()
+    written: list[Path] = []
+    for mode, access in ACCESS_MODES.items():
+        theme = base.for_access(access)
+        runner = ScreenRunner(headless=True, on_intent=_ignore, theme=theme)
+        try:
+            for screen, variants in data.items():
+                if screen not in wanted or (screen in TECHNICIAN_SCREENS and mode != "default"):
+                    continue
+                fields = next(iter(variants.values()))
+                w, h = theme.width // shrink, theme.height // shrink
+                sheet = pygame.Surface((w * len(LANGUAGES), h))
+                for i, lang in enumerate(LANGUAGES):
+                    frame = runner.render(View(screen, fields, language=lang, access=access))
+                    sheet.blit(pygame.transform.smoothscale(frame, (w, h)), (i * w, 0))
+                path = out / f"{screen}-{mode}.png"
+                pygame.image.save(sheet, str(path))
+                written.append(path)
         finally:
             runner.close()
     return written

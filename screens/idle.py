@@ -9,7 +9,7 @@ import pygame
 
 from kiosk.views import IdleView, Intent, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, footer_buttons, language_specs, paint_frame, place_below
+from screens.frame import Frame, build_frame, paint_frame, place_below
 from screens.icons import draw_alert_icon, draw_check_icon
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
@@ -24,7 +24,7 @@ class IdleScreen(Screen):
     name = "idle"
 
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, footer=False)
         body = frame.body
         blocks = self._blocks(view, theme, body.width)
         gap = theme.sp(48)
@@ -97,7 +97,7 @@ class IdleScreen(Screen):
         widgets = [
             Widget("start", start, Intent("start"), t("idle.touch", lang), "custom", t("idle.touch", other))
         ]
-        return widgets + footer_buttons(frame, theme, language_specs(view))
+        return widgets + list(frame.service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, info, _ = self._geometry(view, theme)
@@ -142,13 +142,16 @@ class IdleScreen(Screen):
             valign="top",
         )
         y += used + theme.sp(12)
+        rest = max(0, rect.bottom - theme.sp(16) - y)
+        if detail_h > rest:
+            return  # the other language's line is a courtesy: it gives way at 200 %, never half-drawn
         draw_text(
             surface,
             theme,
             widget.detail,
             "subtitle",
             c.on_dark,
-            pygame.Rect(left, y, inner_w, max(0, rect.bottom - theme.sp(16) - y)),
+            pygame.Rect(left, y, inner_w, rest),
             valign="top",
         )
 

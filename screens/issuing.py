@@ -5,12 +5,12 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import IssuingView, View
+from screens.blocks import Block, paged, stack, text_block
 from screens.frame import build_frame, paint_frame
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
-from screens.text import draw_text
 from screens.theme import Theme
-from screens.widgets import Widget
+from screens.widgets import Widget, draw_widgets
 
 
 def draw_waiting(surface: pygame.Surface, theme: Theme, centre: tuple[int, int], lit: int) -> None:
@@ -30,59 +30,41 @@ class IssuingScreen(Screen):
     name = "issuing"
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        return []
+        frame = build_frame(view, theme, footer=False)
+        _, _, pager = paged(view, theme, frame.body, self._blocks(view, theme, frame.body.width), page)
+        return pager + list(frame.service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme, footer=False)
         paint_frame(surface, view, theme, frame)
+        area, blocks, _ = paged(view, theme, frame.body, self._blocks(view, theme, frame.body.width), page)
+        stack(surface, area, blocks, valign="middle")
+        draw_widgets(surface, theme, self.layout(view, theme, page=page))
+
+    def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
         lang = lang_of(view)
-        body = frame.body
         data = view_data(view, IssuingView)
         step = data.step
-        y = body.top + body.height // 3
-        doc = data.document
-        if doc:
-            y += draw_text(
-                surface,
-                theme,
-                document(doc, lang),
-                "subtitle",
-                c.primary,
-                pygame.Rect(body.left, y, body.width, theme.line_height("subtitle") * 2),
-                valign="top",
+        blocks: list[Block] = []
+        if data.document:
+            blocks.append(
+                text_block(theme, document(data.document, lang), "subtitle", c.primary, width, gap=theme.sp(16),
+                           align="center")
             )
-        y += theme.sp(16)
-        y += draw_text(
-            surface,
-            theme,
-            t("issuing.title", lang),
-            "title",
-            c.text,
-            pygame.Rect(body.left, y, body.width, theme.line_height("title") * 2),
-            valign="top",
-        )
-        y += theme.sp(56)
-        draw_waiting(surface, theme, (body.centerx, y + theme.px(22)), 2 if step == "verifying" else 1)
-        y += theme.px(44) + theme.sp(56)
-        y += draw_text(
-            surface,
-            theme,
-            t(f"step.{step}", lang),
-            "subtitle",
-            c.text,
-            pygame.Rect(body.left, y, body.width, theme.line_height("subtitle") * 2),
-            valign="top",
-        )
-        draw_text(
-            surface,
-            theme,
-            t("wait", lang),
-            "body",
-            c.muted,
-            pygame.Rect(body.left, y + theme.sp(16), body.width, theme.line_height("body") * 2),
-            valign="top",
-        )
+        blocks.append(text_block(theme, t("issuing.title", lang), "title", c.text, width, gap=theme.sp(56),
+                                 align="center"))
+        lit = 2 if step == "verifying" else 1
+
+        def paint_waiting(surface: pygame.Surface, rect: pygame.Rect) -> object:
+            draw_waiting(surface, theme, (rect.centerx, rect.top + theme.px(22)), lit)
+            return None
+
+        blocks.append(Block(theme.px(44), paint_waiting, 1, theme.sp(56)))
+        blocks.append(text_block(theme, t(f"step.{step}", lang), "subtitle", c.text, width, gap=theme.sp(16),
+                                 align="center"))
+        blocks.append(text_block(theme, t("wait", lang), "body", c.muted, width, priority=1, align="center"))
+        return blocks
 
 
 SCREEN = IssuingScreen()

@@ -19,13 +19,24 @@ def keypad_widgets(keypad: pygame.Rect, theme: Theme, lang: str, *, rows: int = 
     gap = theme.sp(20)
     kw = (keypad.width - 2 * gap) // 3
     kh = (keypad.height - (rows - 1) * gap) // rows
+    room = kw - 2 * theme.sp(20)
+
+    def fits(words: str) -> bool:
+        return theme.measure(words, "label", theme.min_text_px)[0] <= room
+
+    # At 200 % a key is too narrow for "한 칸 지움": backspace becomes its pictogram (the word is
+    # still the label voice reads) and clear its short word.
+    back_style = "key" if fits(t("key.back", lang)) else "key_back"
+    clear = t("key.clear", lang)
+    if not fits(clear):
+        clear = t("key.clear_short", lang)
     widgets: list[Widget] = []
     for i, key in enumerate(KEYPAD_KEYS):
         rect = pygame.Rect(keypad.left + (i % 3) * (kw + gap), keypad.top + (i // 3) * (kh + gap), kw, kh)
         if key == "back":
-            widgets.append(Widget("key:back", rect, Intent("backspace"), t("key.back", lang), "key"))
+            widgets.append(Widget("key:back", rect, Intent("backspace"), t("key.back", lang), back_style))
         elif key == "clear":
-            widgets.append(Widget("key:clear", rect, Intent("clear"), t("key.clear", lang), "key"))
+            widgets.append(Widget("key:clear", rect, Intent("clear"), clear, "key"))
         else:
             widgets.append(Widget(f"key:{key}", rect, Intent("digit", {"value": key}), key, "key"))
     return widgets

@@ -8,7 +8,7 @@ from kiosk.views import DeviceLine, Intent, MaintenanceView, View
 from screens.frame import Frame, build_frame, footer_buttons, paint_frame
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
-from screens.text import draw_text
+from screens.text import draw_text, text_height
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
 
@@ -83,19 +83,20 @@ class MaintenanceScreen(Screen):
                 align="left",
             )
             y += lh
-            if supplies and y + ch <= body.bottom:
+            text = " ".join(f"{k}={v}" for k, v in sorted(supplies.items()))
+            supplies_h = text_height(theme, text, "caption", body.width - col)
+            if supplies and y + supplies_h <= body.bottom:
                 low = any(v in {"out", "jammed", "empty", "low"} for v in supplies.values())
-                text = " ".join(f"{k}={v}" for k, v in sorted(supplies.items()))
                 draw_text(
                     surface,
                     theme,
                     text,
                     "caption",
                     c.danger if low else c.muted,
-                    pygame.Rect(body.left + col, y, body.width - col, ch),
+                    pygame.Rect(body.left + col, y, body.width - col, supplies_h),
                     align="left",
                 )
-                y += ch
+                y += supplies_h
         counters = data.counters
         if counters:
             y = heading(t("maint.counters", lang), y)

@@ -12,9 +12,9 @@ import pygame
 
 from kiosk.views import Intent, OptionChoice, OptionsView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, back_spec, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_checkmark
-from screens.paging import page_widgets, paginate
+from screens.paging import page_widgets, pager_height, paginate
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, fee, t
 from screens.text import draw_text, text_height
@@ -47,7 +47,13 @@ class OptionsScreen(Screen):
         doc = data.document
         if doc:
             blocks.append(text_block(theme, document(doc, lang), "body_bold", c.primary, width, priority=3))
-        blocks.append(text_block(theme, t("options.title", lang), "title", c.text, width, gap=theme.sp(20)))
+        # Zoomed, the title gives way before the toggles do (the header already says "3/4 결제").
+        title_priority = 1 if theme.scale > 1.0 else 0
+        blocks.append(
+            text_block(
+                theme, t("options.title", lang), "title", c.text, width, priority=title_priority, gap=theme.sp(20)
+            )
+        )
         total = f"{t('total.label', lang)} {fee(data.total, lang)}"
         blocks.append(text_block(theme, total, "title", c.primary, width))
         line = t("total.line", lang, fee=fee(data.fee_per_copy, lang), n=copies)
@@ -63,7 +69,8 @@ class OptionsScreen(Screen):
         blocks = self._blocks(view, theme, body.width)
         gap = theme.sp(22)
         bh = button_height(theme)
-        copies_h = bh
+        # The copies row: its label ("copies, up to 5") on its own line(s) above [-] number [+].
+        copies_h = bh + text_height(theme, self._copies_label(view), "caption", body.width) + theme.sp(8)
         options = _options(view)
         text_w = body.width - theme.px(72) - 3 * theme.sp(28)
         heights = [
@@ -83,14 +90,15 @@ class OptionsScreen(Screen):
         pager: list[Widget] = []
         if len(pages) > 1:
             # Even one option must not run into the pager: squeeze rows to the room left (>= 20 mm).
-            room = max(theme.min_target, avail - bh - gap)
+            ph = pager_height(theme)
+            room = max(theme.min_button, avail - ph - gap)
             heights = [min(h, room) for h in heights]
             pages = paginate(heights, room, gap)
             page = min(max(0, page), len(pages) - 1)
             pager = page_widgets(
                 view,
                 theme,
-                pygame.Rect(body.left, body.bottom - copies_h - gap - bh, body.width, bh),
+                pygame.Rect(body.left, body.bottom - copies_h - gap - ph, body.width, ph),
                 page,
                 len(pages),
             )
@@ -146,8 +154,14 @@ class OptionsScreen(Screen):
         return widgets + footer_buttons(
             g.frame,
             theme,
-            [cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
+            [back_spec(view), cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
         )
+
+    def _copies_label(self, view: View) -> str:
+        lang = lang_of(view)
+        label = t("copies.label", lang)
+        max_copies = view_data(view, OptionsView).max_copies
+        return f"{label} ({t('copies.max', lang, n=max_copies)})" if max_copies else label
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         g = self._geometry(view, theme, page)
@@ -169,28 +183,17 @@ class OptionsScreen(Screen):
         value = pygame.Rect(
             minus.right + theme.sp(24), minus.top, plus.left - minus.right - 2 * theme.sp(24), minus.height
         )
-        # The value box: "copies" and the limit in small type above the number itself.
+        # "Copies (up to 5)" above the row, the number itself in the value box between - and +.
+        label_rect = pygame.Rect(g.copies.left, g.copies.top, g.copies.width, minus.top - g.copies.top)
+        draw_text(surface, theme, self._copies_label(view), "caption", c.text, label_rect, align="left")
         pygame.draw.rect(surface, c.surface, value, border_radius=radius(theme))
-        label = t("copies.label", lang)
-        max_copies = data.max_copies
-        if max_copies:
-            label = f"{label} ({t('copies.max', lang, n=max_copies)})"
-        ch = theme.line_height("caption")
-        draw_text(
-            surface,
-            theme,
-            label,
-            "caption",
-            c.muted,
-            pygame.Rect(value.left + theme.sp(8), value.top + theme.sp(6), value.width - theme.sp(16), ch),
-        )
         draw_text(
             surface,
             theme,
             t("copies.value", lang, n=max(1, data.copies)),
             "big",
             c.text,
-            pygame.Rect(value.left, value.top + ch, value.width, value.height - ch - theme.sp(6)),
+            value.inflate(0, -2 * theme.sp(6)),
             min_style="body",
         )
         draw_widgets(surface, theme, [w for w in widgets if w.style != "custom"])

@@ -14,39 +14,33 @@ from screens.frame import build_frame, paint_frame
 from screens.icons import draw_alert_icon
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import has, t
-from screens.text import draw_text
+from screens.text import draw_text, text_height
 from screens.theme import Theme
-from screens.widgets import Widget
+from screens.widgets import Widget, draw_widgets
 
 
 class OutOfServiceScreen(Screen):
     name = "out_of_service"
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        return []
+        return list(build_frame(view, theme, footer=False).service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme, footer=False)
         paint_frame(surface, view, theme, frame)
+        draw_widgets(surface, theme, frame.service)
         c = theme.colors
         body = frame.body
         # For the technician who walks up: devices that are not online, one caption line each.
         data = view_data(view, OutOfServiceView)
         rows = [line for line in data.devices if line.state != "online"]
-        lh = theme.line_height("caption")
-        y = body.bottom - lh * len(rows)
-        for line in rows:
-            draw_text(
-                surface,
-                theme,
-                f"{line.device}: {line.state} {line.reason}".strip(),
-                "caption",
-                c.muted,
-                pygame.Rect(body.left, y, body.width, lh),
-                align="left",
-            )
-            y += lh
-        info = pygame.Rect(body.left, body.top, body.width, body.height - lh * len(rows) - theme.sp(16))
+        texts = [f"{line.device}: {line.state} {line.reason}".strip() for line in rows]
+        heights = [text_height(theme, text, "caption", body.width) for text in texts]
+        y = body.bottom - sum(heights)
+        for text, h in zip(texts, heights, strict=True):
+            draw_text(surface, theme, text, "caption", c.muted, pygame.Rect(body.left, y, body.width, h), align="left")
+            y += h
+        info = pygame.Rect(body.left, body.top, body.width, body.height - sum(heights) - theme.sp(16))
         stack(surface, info, self._blocks(view, theme, body.width), valign="middle")
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:

@@ -13,6 +13,15 @@ from screens.theme import Theme
 from screens.widgets import Widget
 
 
+def pager_height(theme: Theme) -> int:
+    """The pager's buttons: a label line and the "page 1 of 3" line, both at least at the floor size
+    (zoomed, one line: the label with "1/3" after it)."""
+    floor = theme.min_text_px
+    if theme.scale > 1.0:
+        return theme.line_height("label", floor) + 2 * theme.sp(12) + 4
+    return theme.line_height("label", floor) + theme.line_height("caption") + 2 * theme.sp(12) + 4
+
+
 def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: int) -> list[Widget]:
     """Previous/next buttons for a paged list, in `rect` (one button row)."""
     if pages <= 1:
@@ -22,21 +31,25 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
     w = (rect.width - gap) // 2
     prev_intent = Intent("page", {"page": page - 1}) if page > 0 else None
     next_intent = Intent("page", {"page": page + 1}) if page < pages - 1 else None
+    where = t("page.of", lang, page=page + 1, pages=pages)
+    next_label = t("button.page_next", lang)
+    if theme.scale > 1.0:  # zoomed: one line, the short word and the figures after it
+        next_label, where = f"{t('button.next', lang)} {page + 1}/{pages}", ""
     return [
         Widget(
             "page:prev",
             pygame.Rect(rect.left, rect.top, w, rect.height),
             prev_intent,
-            t("button.page_prev", lang),
+            t("page.prev", lang),
             "secondary",
         ),
         Widget(
             "page:next",
             pygame.Rect(rect.left + w + gap, rect.top, rect.width - w - gap, rect.height),
             next_intent,
-            t("button.page_next", lang),
+            next_label,
             "primary",
-            t("page.of", lang, page=page + 1, pages=pages),
+            where,
         ),
     ]
 

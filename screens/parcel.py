@@ -13,12 +13,12 @@ import pygame
 from common.parcel_lot import is_lot_number
 from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
-from screens.text import draw_text, text_height
+from screens.text import blit_text, draw_text, text_height
 from screens.theme import STYLES, Theme
 from screens.widgets import Widget, draw_widget, draw_widgets, radius
 
@@ -28,10 +28,10 @@ MAX_SHOWN = 9
 # Rows 1-4 are the resident-number keypad exactly (clear, 0, back at the bottom); the 부번 dash
 # gets its own full-width row under it, labelled, because a lone "-" key is easy to miss.
 _ROWS = 5
-# The lot is already 132 px at 100 % (≈ 33 mm on the 21.5" panel); zoomed, it stops at 176 px (the
-# "big" style at 200 %) so the five key rows are not squeezed to the 20 mm minimum.
-FIELD_MAX_PX = 176
-FIELD_MIN_PX = STYLES["big"][0]  # the keypad's own digit size at 100 %
+# The lot is "huge" (36 mm glyphs) at 100 %; zoomed, it stops at the "big" style at 200 % (48 mm)
+# so the five key rows are not squeezed, and gives way down to "big" at 100 % (24 mm).
+FIELD_MAX_MM = 2 * STYLES["big"][0]
+FIELD_MIN_MM = STYLES["big"][0]  # the keypad's own digit size at 100 %
 
 
 def shown_lot(lot: str) -> str:
@@ -58,7 +58,15 @@ class ParcelScreen(Screen):
         title_key = f"parcel.title.{doc}" if has(f"parcel.title.{doc}") else "parcel.title"
         # With an error on screen at 200 % zoom, the error and the field matter more than the title.
         blocks.append(
-            text_block(theme, t(title_key, lang), "title", c.text, width, priority=1 if error else 0, gap=theme.sp(8))
+            text_block(
+                theme,
+                t(title_key, lang),
+                "title",
+                c.text,
+                width,
+                priority=1 if error or theme.scale > 1.0 else 0,  # zoomed, the header names the step
+                gap=theme.sp(8),
+            )
         )
         blocks.append(text_block(theme, t("parcel.sub", lang), "body", c.muted, width, priority=2, gap=theme.sp(24)))
         if district:
@@ -114,18 +122,19 @@ class ParcelScreen(Screen):
         gap = theme.sp(20)
         # The field gives way before the error does: when the essentials do not fit above a keypad
         # of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to FIELD_MIN_PX.
-        room = body.height - _ROWS * theme.min_target - (_ROWS - 1) * gap - theme.sp(24)
-        field_px = min(theme.style_size("huge"), FIELD_MAX_PX)
+        room = body.height - _ROWS * theme.min_button - (_ROWS - 1) * gap - theme.sp(24)
+        field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
+        field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
         while True:
             blocks = self._blocks(view, theme, body.width, field_px)
             must = stack_height([b for b in blocks if b.priority == 0])
-            if must <= room or field_px <= FIELD_MIN_PX:
+            if must <= room or field_px <= field_min:
                 break
-            field_px = max(FIELD_MIN_PX, int(field_px * 0.9))
+            field_px = max(field_min, int(field_px * 0.9))
         # As on resident_number: the keypad sits at the bottom and takes what the essential
         # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
         min_top = max(frame.controls.top, body.top + must + theme.sp(24))
-        kh = max(theme.min_target, min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
+        kh = max(theme.min_button, min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
         pad_h = _ROWS * kh + (_ROWS - 1) * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
@@ -145,6 +154,7 @@ class ParcelScreen(Screen):
             frame,
             theme,
             [
+                back_spec(view),
                 cancel_spec(view, 1),
                 ("ok", Intent("confirm"), t("button.ok", lang), "primary" if whole else "secondary", 1),
             ],
@@ -174,16 +184,17 @@ class ParcelScreen(Screen):
         gap = theme.sp(28)
         words = widget.detail
         # Shrink like a squeezed button label (draw_widget): never below the 100 % caption size.
-        size, floor = theme.style_size("label"), STYLES["caption"][0]
+        size, floor = theme.style_size("label"), theme.min_text_px
         while size > floor and (
             theme.measure(words, "label", size)[0] > inner.width - bar_w - gap
             or theme.line_height("label", size) > inner.height
         ):
             size = max(floor, int(size * 0.9))
-        surf = theme.text(words, "label", c.text, size)
-        left = inner.centerx - (bar_w + gap + surf.get_width()) // 2
+        w, h = theme.measure(words, "label", size)
+        left = inner.centerx - (bar_w + gap + w) // 2
+        theme.note_drawn(words, clipped=w > inner.width - bar_w - gap)
+        blit_text(surface, theme, words, "label", c.text, (left + bar_w + gap, inner.centery - h // 2), size)
         pygame.draw.rect(surface, c.text, pygame.Rect(left, inner.centery - bar_h // 2, bar_w, bar_h))
-        surface.blit(surf, surf.get_rect(midleft=(left + bar_w + gap, inner.centery)))
 
     def _draw_field(self, surface: pygame.Surface, theme: Theme, view: View, area: pygame.Rect, field_px: int) -> int:
         """The typed lot, large, in a white box with the cursor after it; the example when empty."""
@@ -202,9 +213,10 @@ class ParcelScreen(Screen):
         cursor_w = max(4, theme.px(8))
         while size > theme.style_size("body") and theme.measure(lot, "huge", size)[0] + 3 * cursor_w > inner.width:
             size = int(size * 0.9)
-        surf = theme.text(lot, "huge", c.text, size)
-        text_rect = surf.get_rect(center=(inner.centerx - 2 * cursor_w, inner.centery))
-        surface.blit(surf, text_rect)
+        w, h = theme.measure(lot, "huge", size)
+        text_rect = pygame.Rect(0, 0, w, h)
+        text_rect.center = (inner.centerx - 2 * cursor_w, inner.centery)
+        blit_text(surface, theme, lot, "huge", c.text, text_rect.topleft, size)
         cursor_h = int(size * 0.9)
         pygame.draw.rect(
             surface,

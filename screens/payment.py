@@ -9,7 +9,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import Intent, PaymentView, View
-from screens.blocks import Block, stack, text_block
+from screens.blocks import Block, paged, stack, text_block
 from screens.frame import Frame, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.screen import Screen, lang_of, view_data
@@ -33,22 +33,28 @@ class PaymentScreen(Screen):
         body = frame.body
         return frame, pygame.Rect(body.left, body.bottom - bh, body.width, bh)
 
+    def _info(self, view: View, theme: Theme, page: int) -> tuple[pygame.Rect, list[Block], list[Widget]]:
+        """The information above the card button, paged at 200 % when it does not fit."""
+        frame, card = self._geometry(view, theme)
+        body = frame.body
+        bottom = (card.top if card is not None else body.bottom) - theme.sp(24)
+        info = pygame.Rect(body.left, body.top, body.width, max(0, bottom - body.top))
+        return paged(view, theme, info, self._blocks(view, theme, body.width), page)
+
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame, card = self._geometry(view, theme)
         lang = lang_of(view)
-        widgets = []
+        widgets = list(self._info(view, theme, page)[2])
         if card is not None:
             widgets.append(Widget("pay:card", card, Intent("pay_card"), t("pay.card", lang), "primary"))
         return widgets + footer_buttons(frame, theme, [cancel_spec(view)])
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        frame, card = self._geometry(view, theme)
+        frame, _ = self._geometry(view, theme)
         paint_frame(surface, view, theme, frame)
-        body = frame.body
-        bottom = (card.top if card is not None else body.bottom) - theme.sp(24)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, bottom - body.top))
-        stack(surface, info, self._blocks(view, theme, body.width))
-        draw_widgets(surface, theme, self.layout(view, theme))
+        area, blocks, _ = self._info(view, theme, page)
+        stack(surface, area, blocks)
+        draw_widgets(surface, theme, self.layout(view, theme, page=page))
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         """Top to bottom; priority says what gives way at 200 % zoom (the amount and errors never do)."""

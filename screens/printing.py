@@ -12,18 +12,19 @@ from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
 from screens.text import draw_text, text_height
 from screens.theme import Theme
-from screens.widgets import Widget, radius
+from screens.widgets import Widget, draw_widgets, radius
 
 
 class PrintingScreen(Screen):
     name = "printing"
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        return []
+        return list(build_frame(view, theme, footer=False).service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = build_frame(view, theme, footer=False)
         paint_frame(surface, view, theme, frame)
+        draw_widgets(surface, theme, frame.service)
         body = frame.body
         stack(surface, body, self._blocks(view, theme, body.width), valign="middle")
 

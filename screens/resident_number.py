@@ -11,12 +11,12 @@ import pygame
 
 from kiosk.views import Intent, ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
-from screens.text import draw_text, text_height
+from screens.text import blit_text, draw_text, text_height
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
 
@@ -45,10 +45,17 @@ class ResidentNumberScreen(Screen):
         dash = theme.px(36)
         sw = theme.px(64)
         rows = 1
+        # A digit at the smallest legal size must fit its slot.
+        digit_w = theme.measure("0", "big", theme.min_text_px)[0] + 2 * theme.sp(2)
+        tall = theme.line_height("big", theme.min_text_px)
         if DIGITS * sw + (DIGITS - 1) * gap + dash > width:
-            rows = 2
-            sw = min(theme.px(56), (width - 6 * gap) // 7)
-        return sw, int(sw * 1.35), gap, dash, rows
+            # Zoomed: one row of narrower slots while a digit still fits, else two rows.
+            dash, gap = theme.sp(24), theme.sp(4)
+            sw = (width - dash - (DIGITS - 1) * gap) // DIGITS
+            if sw < digit_w:
+                rows = 2
+                sw = min(theme.px(56), (width - 6 * gap) // 7)
+        return sw, max(int(sw * 1.35), tall), gap, dash, rows
 
     def _blocks(self, view: View, theme: Theme, width: int) -> list[Block]:
         c = theme.colors
@@ -67,7 +74,7 @@ class ResidentNumberScreen(Screen):
                 "title",
                 c.text,
                 width,
-                priority=1 if error else 0,
+                priority=1 if error or theme.scale > 1.0 else 0,
                 gap=theme.sp(8),
             )
         )
@@ -119,11 +126,11 @@ class ResidentNumberScreen(Screen):
         gap = theme.sp(20)
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
-        min_top = max(frame.controls.top, body.top + must + theme.sp(24))
-        kh = max(theme.min_target, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
+        min_top = max(frame.controls.top, body.top + must + theme.sp(16))
+        kh = max(theme.min_button, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
         pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(16) - body.top))
         return frame, info, keypad
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
@@ -135,6 +142,7 @@ class ResidentNumberScreen(Screen):
             frame,
             theme,
             [
+                back_spec(view),
                 cancel_spec(view, 1),
                 ("ok", Intent("confirm"), t("button.ok", lang), "primary" if complete else "secondary", 1),
             ],
@@ -182,7 +190,7 @@ class ResidentNumberScreen(Screen):
             for i in range(7):
                 positions.append((x + i * (sw + gap), y2))
             bottom = y2 + sh
-        digit_size = int(sh * 0.62)
+        digit_size = max(theme.min_text_px, int(sh * 0.62))
         for i, (x, y) in enumerate(positions):
             rect = pygame.Rect(x, y, sw, sh)
             slot = slots[i]
@@ -192,8 +200,9 @@ class ResidentNumberScreen(Screen):
             if slot == HIDDEN:
                 pygame.draw.circle(surface, c.text, rect.center, max(4, sw // 5))
             elif slot:
-                surf = theme.text(slot, "big", c.text, digit_size)
-                surface.blit(surf, surf.get_rect(center=rect.center))
+                w, h = theme.measure(slot, "big", digit_size)
+                at = (rect.centerx - w // 2, rect.centery - h // 2)
+                blit_text(surface, theme, slot, "big", c.text, at, digit_size)
         return bottom
 
 

@@ -1,8 +1,12 @@
-"""One look for every screen: colours, sizes, fonts, zoom and the low-position layout.
+"""One look for every screen: colours, sizes, fonts, zoom, contrast and the low-position layout.
 
-Every size a screen uses comes from here, so the accessibility figures (text >= 4.8 mm, contrast
->= 4.5:1, zoom to 200 %, controls low enough for a wheelchair user) are checked in one place
-(tests/screens/test_accessibility.py). Rendered text is cached, so a frame costs blits, not shaping.
+Every size a screen uses comes from here, so the Korean kiosk accessibility criteria (MSIT
+검증기준: text >= 12 mm tall at 500 mm, contrast >= 4.5:1, targets >= 12 mm a side and 150 mm²,
+controls 400-1,220 mm above the floor, zoom to 200 %) hold in one place and are measured in
+tests/screens/test_accessibility_criteria.py. Text sizes are millimetres of glyph height,
+turned into font pixels through the configured panel (its resolution, its active area in mm and
+how high its lower edge is mounted), so the rule holds on any panel. Rendered text is cached, so
+a frame costs blits, not shaping.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pygame
@@ -20,6 +24,59 @@ from common.fonts import BOLD, REGULAR
 from kiosk.views import AccessMode
 
 RGB = tuple[int, int, int]
+
+# --- the binding numbers (MSIT 검증기준 for 무인정보단말기; ../shared/domain.md) --------------------
+MIN_TEXT_MM = 12.0  # character height at 500 mm viewing distance
+MIN_TEXT_MM_SMALL_PANEL = 7.25  # the same on a panel of <= 28 cm diagonal
+SMALL_PANEL_DIAGONAL_MM = 280.0
+MIN_TARGET_SIDE_MM = 12.0
+MIN_TARGET_AREA_MM2 = 150.0
+MIN_TARGET_GAP_MM = 2.5
+REACH_LOW_MM, REACH_HIGH_MM = 400.0, 1220.0  # controls (and in low position all information) here
+MIN_CONTRAST = 4.5
+MIN_CONTRAST_HIGH = 7.0  # the high-contrast theme
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The physical display: resolution, active area and the height of its lower edge above the floor.
+
+    The default is the booth this project designs for: a 32" portrait panel (1080 x 1920 px, 398 x
+    708 mm active area) with its lower edge 650 mm above the floor. Then nothing is below the 400 mm
+    reach limit, the 1,220 mm limit falls 374 px under the top (only the header and titles live
+    above it), the top edge (1,358 mm) stays under a standing adult's eyes and a seated
+    wheelchair user (eyes ~1,200 mm) still sees the whole panel.
+    """
+
+    width_px: int = 1080
+    height_px: int = 1920
+    width_mm: float = 398.0
+    height_mm: float = 708.0
+    bottom_mm: float = 650.0
+
+    @property
+    def mm_per_px_x(self) -> float:
+        return self.width_mm / self.width_px
+
+    @property
+    def mm_per_px_y(self) -> float:
+        return self.height_mm / self.height_px
+
+    @property
+    def diagonal_mm(self) -> float:
+        return math.hypot(self.width_mm, self.height_mm)
+
+    @property
+    def min_text_mm(self) -> float:
+        return MIN_TEXT_MM_SMALL_PANEL if self.diagonal_mm <= SMALL_PANEL_DIAGONAL_MM else MIN_TEXT_MM
+
+    def height_above_floor(self, y: float) -> float:
+        """Millimetres above the floor of pixel row `y` (0 = the panel's top row)."""
+        return self.bottom_mm + (self.height_px - y) * self.mm_per_px_y
+
+    def y_at(self, mm_above_floor: float) -> float:
+        """Pixel row at `mm_above_floor` (may lie outside the panel)."""
+        return self.height_px - (mm_above_floor - self.bottom_mm) / self.mm_per_px_y
 
 
 @dataclass(frozen=True)
@@ -32,7 +89,8 @@ class Palette:
     muted: RGB = (55, 65, 81)  # secondary text (still >= 7:1 on white)
     border: RGB = (17, 24, 39)  # outline of secondary buttons: a visible edge, not a hairline
     header: RGB = (10, 35, 66)  # navy band with the kiosk name and clock
-    on_dark: RGB = (255, 255, 255)
+    on_header: RGB = (255, 255, 255)
+    on_dark: RGB = (255, 255, 255)  # text on the filled colours (header, primary, danger, cancel, success)
     primary: RGB = (0, 70, 160)  # the one button that moves forward
     primary_soft: RGB = (226, 236, 252)  # selected toggles, the amount card
     danger: RGB = (160, 24, 24)  # errors; white text on it, or it as text on white
@@ -44,16 +102,43 @@ class Palette:
     on_disabled: RGB = (55, 65, 81)
     cancel: RGB = (55, 65, 81)  # dark grey: cancel is always there but never the loudest
     scrim: RGB = (0, 0, 0)
+    outlines: bool = False  # every filled area gets a `border` edge (the dark scheme needs it)
+
+
+# High contrast (a resident's choice): white and yellow on black, >= 7:1 everywhere. Filled
+# controls are light (yellow, light grey) with black words; every area is outlined in white.
+HIGH_CONTRAST = Palette(
+    bg=(0, 0, 0),
+    surface=(0, 0, 0),
+    text=(255, 255, 255),
+    muted=(230, 230, 230),
+    border=(255, 255, 255),
+    header=(0, 0, 0),
+    on_header=(255, 255, 255),
+    on_dark=(0, 0, 0),
+    primary=(255, 230, 0),
+    primary_soft=(0, 0, 0),
+    danger=(255, 160, 160),
+    danger_soft=(0, 0, 0),
+    success=(140, 240, 140),
+    success_soft=(0, 0, 0),
+    notice=(0, 0, 0),
+    disabled=(0, 0, 0),
+    on_disabled=(200, 200, 200),
+    cancel=(220, 220, 220),
+    scrim=(0, 0, 0),
+    outlines=True,
+)
 
 
 # Every (text colour, background colour) pair the screens draw text with; the contrast test
-# walks this list, so a new pair goes here first.
+# walks this list for every palette (and measures the pairs really drawn), so a new pair goes here first.
 TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("text", "bg"),
     ("text", "surface"),
     ("muted", "bg"),
     ("muted", "surface"),
-    ("on_dark", "header"),
+    ("on_header", "header"),
     ("on_dark", "primary"),
     ("on_dark", "danger"),
     ("on_dark", "cancel"),
@@ -72,51 +157,78 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("text", "notice"),
     ("on_disabled", "disabled"),
 )
+PALETTES: dict[str, Palette] = {"default": Palette(), "high_contrast": HIGH_CONTRAST}
 
-# Text styles: (pixel size at zoom 100 %, bold). The smallest, "caption", is still > 4.8 mm tall
-# on a 21.5-inch panel (checked in the accessibility test).
-STYLES: dict[str, tuple[int, bool]] = {
-    "caption": (34, False),
-    "body": (42, False),
-    "body_bold": (42, True),
-    "label": (48, True),  # button labels
-    "subtitle": (52, True),
-    "title": (66, True),
-    "big": (88, True),
-    "huge": (132, True),  # amounts to pay, the voucher code
+# Text styles: (glyph height in mm at zoom 100 %, bold). Glyph height is the ink height of a
+# Latin capital, a Hangul syllable and a Hanzi (the smallest of those the font has), so "caption"
+# meets the 12 mm rule in every script; the font's pixel size is found by measuring.
+STYLES: dict[str, tuple[float, bool]] = {
+    "caption": (MIN_TEXT_MM, False),
+    "body": (MIN_TEXT_MM, False),
+    "body_bold": (MIN_TEXT_MM, True),
+    "label": (13.0, True),  # button labels
+    "subtitle": (14.0, True),
+    "title": (18.0, True),
+    "big": (24.0, True),
+    "huge": (36.0, True),  # amounts to pay, the voucher code
 }
 
 # Zoom range from the accessibility guideline: the whole UI enlarges to 200 %.
 MIN_SCALE, MAX_SCALE = 1.0, 2.0
 
-# Smallest panel we design for. Portrait kiosk panels are 21.5" to 32"; the smallest gives the
-# fewest millimetres per pixel, so the text-height check is the strictest there.
-DEFAULT_PANEL_DIAGONAL_INCH = 21.5
+# Low-position mode puts all information below the 1,220 mm line (controls are there in every
+# mode); a site may push controls lower still with [ui] low_position_top (a fraction of the height).
+DEFAULT_LOW_POSITION_TOP = 0.0
 
-# Low-position mode puts every control below this fraction of the screen height. Controls must be
-# <= 120 cm above the floor (domain.md). A 32" portrait panel is ~71 cm tall; with its lower edge
-# 80 cm up, 120 cm falls 44 % from its top. Smaller panels or lower mounting only move that line
-# up, so 0.45 is safe for them; a site mounted higher sets [ui] low_position_top.
-DEFAULT_LOW_POSITION_TOP = 0.45
+LINE_EM = 1.32  # line spacing in em (see Theme.line_height)
 
-# Smallest touch target: 20 mm square, our choice (two fingertips; a shaking hand still hits it).
-MIN_TARGET_MM = 20.0
-
-# Guideline minimum text height (무인정보단말기 접근성 지침, NIA 2021).
-MIN_TEXT_MM = 4.8
+# Glyphs whose ink height is a "character height": Latin capital, Hangul, Hanzi (if the font has it).
+GLYPH_SAMPLES = ("H", "한", "中")
 
 _TEXT_CACHE_SIZE = 1024  # distinct rendered strings kept; a full session uses a few hundred
 _MEASURE_CACHE_SIZE = 8192  # measured and wrapped strings (cheap tuples); cleared wholesale when full
+# (font file, pixel size) -> smallest ink height in px of GLYPH_SAMPLES: fonts are the same for every theme.
+_INK: dict[tuple[str, int], int] = {}
+
+
+def glyph_ink_px(font: pygame.font.Font, key: tuple[str, int]) -> int:
+    """The smallest ink height (px) of the GLYPH_SAMPLES this font draws (a missing glyph is skipped)."""
+    found = _INK.get(key)
+    if found is None:
+        heights = []
+        for ch in GLYPH_SAMPLES:
+            metrics = font.metrics(ch)[0]
+            if metrics is None or metrics[1] <= metrics[0]:
+                continue  # not in this font (the test measures what is rendered)
+            heights.append(font.render(ch, True, (0, 0, 0)).get_bounding_rect().height)
+        found = _INK[key] = min(heights)
+    return found
+
+
+@dataclass
+class DrawnLine:
+    """One line of text as blitted: its words, font pixel size and weight, colour and the background
+    under it (sampled from the frame just before the blit)."""
+
+    text: str
+    size: int
+    bold: bool
+    color: RGB
+    background: RGB
+    rect: pygame.Rect  # where on the frame
+    cut: bool = False  # partly outside the frame or the clip it was drawn in
+    decorative: bool = False  # the header's kiosk name and clock: nothing a resident needs
 
 
 @dataclass
 class DrawnRecord:
     texts: list[str] = field(default_factory=list)
     clipped: list[str] = field(default_factory=list)
+    lines: list[DrawnLine] = field(default_factory=list)
 
 
 class Theme:
-    """Colours, sizes and cached text rendering for one screen size, zoom and position mode."""
+    """Colours, sizes and cached text rendering for one panel, zoom, contrast and position mode."""
 
     def __init__(
         self,
@@ -124,7 +236,8 @@ class Theme:
         *,
         scale: float = 1.0,
         low_position: bool = False,
-        panel_diagonal_inch: float = DEFAULT_PANEL_DIAGONAL_INCH,
+        high_contrast: bool = False,
+        panel: Panel | None = None,
         low_position_top: float = DEFAULT_LOW_POSITION_TOP,
     ) -> None:
         if not MIN_SCALE <= scale <= MAX_SCALE:
@@ -133,23 +246,31 @@ class Theme:
             raise ValueError(f"low_position_top {low_position_top} must be in 0..0.9")
         self.size = (int(size[0]), int(size[1]))
         self.width, self.height = self.size
+        if panel is None:
+            panel = Panel()
+        if (panel.width_px, panel.height_px) != self.size:
+            panel = replace(panel, width_px=self.width, height_px=self.height)
+        self.panel = panel
         self.scale = float(scale)
         self.low_position = bool(low_position)
-        self.panel_diagonal_inch = float(panel_diagonal_inch)
+        self.high_contrast = bool(high_contrast)
         self.low_position_top = float(low_position_top)
-        self.colors = Palette()
+        self.colors = HIGH_CONTRAST if high_contrast else Palette()
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._text: OrderedDict[tuple[str, int, bool, RGB], pygame.Surface] = OrderedDict()
         self._sizes: dict[tuple[str, int, bool], tuple[int, int]] = {}
         self._wraps: dict[tuple[str, str, int, int], list[str]] = {}
+        self._style_px: dict[str, int] = {}
         self._record: DrawnRecord | None = None
+        self._decorating = False
         self._variants: dict[tuple[float, bool, bool], Theme] = {}
 
     @contextmanager
     def recording(self) -> Iterator[DrawnRecord]:
         """What the frames drawn inside this block say: every sentence and label as a whole (before
-        wrapping), in drawing order, and every one that did not fit its box. Voice guidance speaks the
-        first; the accessibility tests fail on the second."""
+        wrapping), in drawing order, every one that did not fit its box, and every line blitted with
+        its pixel size and colours. Voice guidance speaks the first; the accessibility tests fail
+        on the second and measure the third."""
         outer, self._record = self._record, DrawnRecord()
         try:
             yield self._record
@@ -163,22 +284,53 @@ class Theme:
             if clipped:
                 self._record.clipped.append(text)
 
+    def note_line(self, line: DrawnLine) -> None:
+        """Called by screens.text for each line it blits (a no-op outside `recording`)."""
+        if self._record is not None and line.text.strip():
+            line.decorative = self._decorating
+            self._record.lines.append(line)
+
+    @contextmanager
+    def decorative(self) -> Iterator[None]:
+        """Text drawn inside is decoration (the header's name and clock), which the low position may
+        leave above the reach line."""
+        outer, self._decorating = self._decorating, True
+        try:
+            yield
+        finally:
+            self._decorating = outer
+
+    @property
+    def recording_now(self) -> bool:
+        return self._record is not None
+
     @classmethod
     def from_config(cls, ui: Mapping[str, Any]) -> Theme:
-        """A theme from the `[ui]` table of config/kiosk.toml (width, height, scale, low_position...)."""
+        """A theme from the `[ui]` table of config/kiosk.toml (width, height, panel_width_mm,
+        panel_height_mm, panel_bottom_mm, scale, low_position, high_contrast, low_position_top)."""
+        width, height = int(ui.get("width", 1080)), int(ui.get("height", 1920))
+        default = Panel()
+        panel = Panel(
+            width,
+            height,
+            float(ui.get("panel_width_mm", default.width_mm)),
+            float(ui.get("panel_height_mm", default.height_mm)),
+            float(ui.get("panel_bottom_mm", default.bottom_mm)),
+        )
         return cls(
-            (int(ui.get("width", 1080)), int(ui.get("height", 1920))),
+            (width, height),
             scale=float(ui.get("scale", 1.0)),
             low_position=bool(ui.get("low_position", False)),
-            panel_diagonal_inch=float(ui.get("panel_diagonal_inch", DEFAULT_PANEL_DIAGONAL_INCH)),
+            high_contrast=bool(ui.get("high_contrast", False)),
+            panel=panel,
             low_position_top=float(ui.get("low_position_top", DEFAULT_LOW_POSITION_TOP)),
         )
 
     def for_access(self, access: AccessMode) -> Theme:
-        """This theme as the resident's accessibility choices want it (zoom, position), made once per
-        combination and kept, so switching back and forth costs no font loading."""
+        """This theme as the resident's accessibility choices want it (zoom, contrast, position),
+        made once per combination and kept, so switching back and forth costs no font loading."""
         key = (access.zoom, access.low_position, access.high_contrast)
-        if key == (self.scale, self.low_position, False):
+        if key == (self.scale, self.low_position, self.high_contrast):
             return self
         found = self._variants.get(key)
         if found is None:
@@ -186,7 +338,8 @@ class Theme:
                 self.size,
                 scale=access.zoom,
                 low_position=access.low_position,
-                panel_diagonal_inch=self.panel_diagonal_inch,
+                high_contrast=access.high_contrast,
+                panel=self.panel,
                 low_position_top=self.low_position_top,
             )
         return found
@@ -196,41 +349,92 @@ class Theme:
             size,
             scale=self.scale,
             low_position=self.low_position,
-            panel_diagonal_inch=self.panel_diagonal_inch,
+            high_contrast=self.high_contrast,
+            panel=self.panel,
             low_position_top=self.low_position_top,
         )
 
     # --- physical sizes -------------------------------------------------------------------
     @property
     def mm_per_px(self) -> float:
-        diagonal_px = math.hypot(self.width, self.height)
-        return self.panel_diagonal_inch * 25.4 / diagonal_px
+        """Millimetres per pixel (the larger of the two axes: sizes made from it are never short)."""
+        return max(self.panel.mm_per_px_x, self.panel.mm_per_px_y)
 
     def mm(self, millimetres: float) -> int:
-        return math.ceil(millimetres / self.mm_per_px)
+        return math.ceil(millimetres / min(self.panel.mm_per_px_x, self.panel.mm_per_px_y))
 
     @property
     def min_target(self) -> int:
-        return self.mm(MIN_TARGET_MM)
+        """Smallest side of a touch target in px: >= 12 mm a side and a square of >= 150 mm²."""
+        return self.mm(max(MIN_TARGET_SIDE_MM, math.sqrt(MIN_TARGET_AREA_MM2)) + 0.25)
+
+    @property
+    def min_button(self) -> int:
+        """Smallest height of a button: one line of its label at the floor size (the line's ink, 5/6
+        of its spacing, as screens.text.draw_text counts it), with the padding."""
+        line = self.line_height("label", self.min_text_px)
+        return max(self.min_target, math.ceil(line * 5 / 6) + 2 * self.sp(12) + 2)
+
+    @property
+    def min_gap(self) -> int:
+        return self.mm(MIN_TARGET_GAP_MM)
+
+    @property
+    def reach_top(self) -> int:
+        """First pixel row at or below 1,220 mm above the floor (0 when the whole panel is lower)."""
+        return min(self.height, max(0, math.ceil(self.panel.y_at(REACH_HIGH_MM))))
+
+    @property
+    def reach_bottom(self) -> int:
+        """Row just past the last one at or above 400 mm (the panel's height when all of it is higher)."""
+        return max(0, min(self.height, math.floor(self.panel.y_at(REACH_LOW_MM))))
+
+    @property
+    def info_top(self) -> int:
+        """Highest y information may start at: the top, or in the low position the 1,220 mm line."""
+        return self.reach_top if self.low_position else 0
 
     @property
     def control_top(self) -> int:
-        """Highest y a control may start at: the top of the screen, or the low-position line."""
-        return int(self.height * self.low_position_top) if self.low_position else 0
+        """Highest y a control may start at: the 1,220 mm line, in the low position also the
+        low-position line (lower still, where a seated resident's hand rests)."""
+        if self.low_position:
+            return max(self.reach_top, int(self.height * self.low_position_top))
+        return self.reach_top
 
     # --- scaled sizes ---------------------------------------------------------------------
     def px(self, n: float) -> int:
-        """Text, icon and control sizes grow with the zoom."""
+        """Icon and control sizes grow with the zoom."""
         return round(n * self.scale)
 
     def sp(self, n: float) -> int:
         """Margins and gaps grow at half the zoom rate: the screen does not get wider."""
         return round(n * (1.0 + (self.scale - 1.0) * 0.5))
 
+    def glyph_px(self, millimetres: float, bold: bool = False) -> int:
+        """The smallest font pixel size whose glyphs (GLYPH_SAMPLES) are at least `millimetres` tall."""
+        need = millimetres / self.panel.mm_per_px_y
+        size = max(4, math.floor(need / 0.8))
+        while self.ink_height(size, bold) < need:
+            size += 1
+        while size > 4 and self.ink_height(size - 1, bold) >= need:
+            size -= 1
+        return size
+
+    def ink_height(self, size: int, bold: bool = False) -> int:
+        """Measured glyph height in px of the font at `size` (see glyph_ink_px)."""
+        return glyph_ink_px(self._font(size, bold), (str(BOLD if bold else REGULAR), size))
+
+    @property
+    def min_text_px(self) -> int:
+        """The floor of every shrink-to-fit: the smallest legible size at this zoom."""
+        return self.style_size("caption")
+
     # --- fonts and text -------------------------------------------------------------------
     def font(self, style: str, size: int | None = None) -> pygame.font.Font:
-        base, bold = STYLES[style]
-        px = size if size is not None else self.px(base)
+        return self._font(size if size is not None else self.style_size(style), STYLES[style][1])
+
+    def _font(self, px: int, bold: bool) -> pygame.font.Font:
         key = (px, bold)
         font = self._fonts.get(key)
         if font is None:
@@ -241,7 +445,17 @@ class Theme:
         return font
 
     def style_size(self, style: str) -> int:
-        return self.px(STYLES[style][0])
+        """The font pixel size of `style` at this zoom on this panel (glyphs measured, not guessed)."""
+        found = self._style_px.get(style)
+        if found is None:
+            glyph_mm, bold = STYLES[style]
+            base = glyph_mm * self.panel.min_text_mm / MIN_TEXT_MM
+            # Zoomed, every text is at least twice the legal minimum (body text doubles exactly);
+            # headings, already 1.5-3 times the minimum, grow by half the zoom so a screen still
+            # holds its information without paging every heading.
+            zoomed = max(base * (1.0 + (self.scale - 1.0) * 0.5), self.panel.min_text_mm * self.scale)
+            found = self._style_px[style] = self.glyph_px(zoomed, bold)
+        return found
 
     def text(self, text: str, style: str, color: RGB, size: int | None = None) -> pygame.Surface:
         """`text` rendered once and reused: frames are blits."""
@@ -269,7 +483,11 @@ class Theme:
         return found
 
     def line_height(self, style: str, size: int | None = None) -> int:
-        return int(self.font(style, size).get_linesize() * 1.12)
+        """Distance between lines: 1.32 em whatever the font (a CJK font's own line spacing is
+        ~1.45 em, a Latin one's ~1.15): the ink of Hangul, Hanzi, Latin descenders and stacked
+        Vietnamese diacritics spans ~1.3 em, so lines never touch and layouts do not move when
+        the font changes."""
+        return math.ceil((size if size is not None else self.style_size(style)) * LINE_EM)
 
     def wrap(self, text: str, style: str, width: int, size: int | None = None) -> list[str]:
         """Lines no wider than `width`: break at spaces, or between syllables when a word is too long."""
@@ -308,6 +526,7 @@ class Theme:
         self._fonts.clear()
         self._sizes.clear()
         self._wraps.clear()
+        self._style_px.clear()
 
 
 def relative_luminance(rgb: RGB) -> float:

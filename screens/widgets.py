@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.views import Intent
+from screens.icons import draw_access, draw_backspace, draw_globe, draw_help
 from screens.text import draw_text
-from screens.theme import RGB, STYLES, Theme
+from screens.theme import RGB, Theme
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,10 +50,13 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         "key": (c.surface, c.text, c.border),
         "stepper": (c.surface, c.text, c.border),
         "lang": (c.surface, c.text, c.border),
+        "service": (c.surface, c.text, c.border),
         "lang_on": (c.primary_soft, c.primary, c.primary),
         "disabled": (c.disabled, c.on_disabled, None),
     }
-    fill, fg, edge = fills.get(style, fills["secondary"])
+    fill, fg, edge = fills.get("key" if style == "key_back" else style, fills["secondary"])
+    if edge is None and c.outlines:
+        edge = c.border
     pygame.draw.rect(surface, fill, rect, border_radius=r)
     if edge is not None:
         pygame.draw.rect(surface, edge, rect, width=border, border_radius=r)
@@ -66,11 +70,17 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
                 surface, fg, pygame.Rect(rect.centerx - bar // 2, rect.centery - arm, bar, 2 * arm)
             )
         return
+    if style == "key_back":
+        draw_backspace(surface, rect.center, min(rect.width * 3 // 5, rect.height * 6 // 5), fg, fill)
+        return
     inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+    if style == "service":
+        _draw_service(surface, theme, widget, inner, fg)
+        return
     label_style = "big" if style == "key" and len(widget.label) <= 2 else "label"
-    # A squeezed button (200 % zoom in the low position) may shrink its label down to the 100 %
-    # caption size, which still meets the 4.8 mm rule, rather than cut a word.
-    floor = STYLES["caption"][0]
+    # A squeezed button may shrink its label down to the smallest legal size at this zoom, never
+    # below (draw_text keeps that floor whatever is asked).
+    floor = theme.min_text_px
     if widget.detail:
         detail_h = theme.line_height("caption")
         top = inner.copy()
@@ -87,6 +97,32 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         )
     else:
         draw_text(surface, theme, widget.label, label_style, fg, inner, floor_px=floor)
+
+
+_SERVICE_ICONS = {"lang": draw_globe, "access": draw_access, "help": draw_help}
+
+
+def _draw_service(surface: pygame.Surface, theme: Theme, widget: Widget, inner: pygame.Rect, fg: RGB) -> None:
+    """Language / accessibility / help: the pictogram, then the word, centred together (the
+    pictogram above the word when the button is tall enough for both)."""
+    icon = min(inner.height, theme.line_height("label", theme.min_text_px) * 3 // 4)
+    gap = theme.sp(16)
+    paint = _SERVICE_ICONS.get(widget.widget_id.split(":")[0])
+    line = theme.line_height("label", theme.min_text_px)
+    if inner.height >= icon + line:
+        top = inner.top + (inner.height - icon - line) // 2
+        if paint is not None:
+            paint(surface, (inner.centerx, top + icon // 2), icon, fg)
+        draw_text(surface, theme, widget.label, "label", fg, pygame.Rect(inner.left, top + icon, inner.width, line))
+        return
+    words = inner.width - icon - gap
+    width = min(words, max(theme.measure(w, "label")[0] for w in widget.label.split() or [""]))
+    width = min(words, max(width, theme.measure(widget.label, "label")[0]))
+    left = inner.centerx - (icon + gap + width) // 2
+    if paint is not None:
+        paint(surface, (left + icon // 2, inner.centery), icon, fg)
+    box = pygame.Rect(left + icon + gap, inner.top, max(1, inner.right - left - icon - gap), inner.height)
+    draw_text(surface, theme, widget.label, "label", fg, box, align="left")
 
 
 def draw_widgets(surface: pygame.Surface, theme: Theme, widgets: Iterable[Widget]) -> None:

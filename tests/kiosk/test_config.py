@@ -57,6 +57,12 @@ def test_shipped_config_loads_with_the_national_fees() -> None:
         ("[ui]\nheight = 0\n", "ui.height: 0 is outside"),
         ("[ui]\nscale = 0\n", "ui.scale: 0.0 is outside 0.5..4"),
         ("[ui]\nscale = nan\n", "ui.scale: nan is not a finite number"),
+        # Text height and the reach band are worked out from the panel's millimetres.
+        ("[ui]\npanel_width_mm = 0\n", "ui.panel_width_mm: 0.0 is outside 50..2000"),
+        ("[ui]\npanel_height_mm = 300\n", "ui.panel_height_mm: 398 x 300 mm does not match 1080 x 1920 px"),
+        ("[ui]\npanel_bottom_mm = 1000\n", "ui.panel_bottom_mm: 1000.0 is outside 46..866"),
+        ("[fingerprint]\nfinger = \"nose\"\n", "fingerprint.finger: 'nose' is not one of right_index"),
+        ("[fingerprint]\nsensor_position = \"up\"\n", "fingerprint.sensor_position: 'up' is not one of"),
         ("[kiosk]\nlanguages = []\n", "kiosk.languages: empty"),
         # Voice and keypad users get at least everyone's time, and a walk-away must still end.
         ("[timeouts]\nassisted_factor = 0.5\n", "timeouts.assisted_factor: 0.5 is outside 1..5"),

@@ -1,4 +1,8 @@
-"""The guideline's figures, measured: contrast, text height, target size, low position, zoom, Hangul."""
+"""Words and glyphs behind the accessibility criteria: the config builds the theme from the
+panel's millimetres, Hangul renders as glyphs, every string has every language, every contract
+code and every configurable finger / sensor position has its words. The criteria themselves
+(text height, contrast, targets, reach, zoom) are measured in test_accessibility_criteria.py.
+"""
 
 from __future__ import annotations
 
@@ -6,109 +10,22 @@ import re
 import string
 
 import pygame
-import pytest
-from helpers_screens import MODES, runner
 
 from common.languages import LANGUAGES
 from common.messages import MESSAGES
-from kiosk.views import View
-from screens.registry import samples
+from kiosk.config_rules import FINGERS, SENSOR_POSITIONS
 from screens.strings import STRINGS, has, t
-from screens.theme import MIN_TEXT_MM, STYLES, TEXT_PAIRS, Theme
-
-SAMPLES = samples()
-
-
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    # WCAG 2.1 relative luminance, computed here independently of screens.theme.
-    def lin(c: int) -> float:
-        v = c / 255
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (lin(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-@pytest.mark.parametrize(("fg", "bg"), TEXT_PAIRS)
-def test_text_contrast_is_at_least_4_5_to_1(fg: str, bg: str) -> None:
-    colors = Theme().colors
-    a, b = _luminance(getattr(colors, fg)), _luminance(getattr(colors, bg))
-    ratio = (max(a, b) + 0.05) / (min(a, b) + 0.05)
-    assert ratio >= 4.5, f"{fg} on {bg}: {ratio:.2f}:1"
-
-
-def _ink_height(theme: Theme, text: str, style: str) -> int:
-    return theme.text(text, style, (0, 0, 0)).get_bounding_rect().height
-
-
-def test_smallest_text_is_taller_than_4_8_mm() -> None:
-    theme = Theme()  # 21.5" panel: the fewest millimetres per pixel we design for
-    smallest = min(STYLES, key=lambda s: STYLES[s][0])
-    assert _ink_height(theme, "한", smallest) * theme.mm_per_px >= MIN_TEXT_MM
-    assert _ink_height(theme, "H", smallest) * theme.mm_per_px >= MIN_TEXT_MM
-
-
-def test_zoom_200_doubles_text() -> None:
-    one, two = Theme(), Theme(scale=2.0)
-    for style in STYLES:
-        assert two.style_size(style) == 2 * one.style_size(style)
-    assert _ink_height(two, "한", "body") >= 1.9 * _ink_height(one, "한", "body")
-    with pytest.raises(ValueError, match="scale"):
-        Theme(scale=2.5)
-
-
-@pytest.mark.parametrize("mode", list(MODES))
-def test_touch_targets_are_at_least_20_mm(mode: str) -> None:
-    r, _ = runner(mode)
-    try:
-        for screen, variants in SAMPLES.items():
-            for sample in variants:
-                for prompt in (None, "more_time"):
-                    r.render(View(screen, variants[sample], prompt=prompt))
-                    for wid in r.widgets():
-                        rect = r.widget(wid).rect
-                        assert min(rect.size) >= r.theme.min_target, (mode, screen, wid, rect.size)
-    finally:
-        r.close()
-
-
-@pytest.mark.parametrize("mode", ["low", "low-zoom200"])
-def test_low_position_puts_every_control_in_the_lower_part(mode: str) -> None:
-    r, _ = runner(mode)
-    try:
-        line = r.theme.control_top
-        assert line >= 1920 * 0.4
-        for screen, variants in SAMPLES.items():
-            for sample, data in variants.items():
-                for lang in LANGUAGES:
-                    for prompt in (None, "more_time"):
-                        r.render(
-                            View(
-                                screen,
-                                data,
-                                prompt=prompt,
-                                language=lang,
-                                notices=("receipt-paper-out", "low-change"),
-                            )
-                        )
-                        for wid in r.widgets():
-                            assert r.widget(wid).rect.top >= line, (screen, sample, wid, prompt)
-    finally:
-        r.close()
-
-
-def test_normal_mode_uses_the_whole_screen() -> None:
-    r, _ = runner()
-    try:
-        r.render(View("choose_document", SAMPLES["choose_document"]["all"]))
-        assert min(r.widget(w).rect.top for w in r.widgets()) < 1920 * 0.45
-    finally:
-        r.close()
+from screens.theme import Theme
 
 
 def test_config_table_builds_the_theme() -> None:
-    theme = Theme.from_config({"width": 1080, "height": 1920, "low_position": True, "scale": 1.5})
+    theme = Theme.from_config(
+        {"width": 1080, "height": 1920, "low_position": True, "scale": 1.5, "panel_bottom_mm": 800.0}
+    )
     assert (theme.low_position, theme.scale, theme.size) == (True, 1.5, (1080, 1920))
+    assert (theme.panel.width_mm, theme.panel.height_mm, theme.panel.bottom_mm) == (398.0, 708.0, 800.0)
+    # 1,220 mm is 420 mm above the lower edge: 1,139 px up from the bottom row.
+    assert abs(theme.reach_top - (1920 - 420 / (708 / 1920))) <= 1
 
 
 def test_hangul_renders_as_glyphs_not_boxes() -> None:
@@ -208,3 +125,10 @@ def test_every_contract_code_has_its_own_words() -> None:
         if not has(f"{family}.{code}")
     ]
     assert missing == []
+
+
+def test_every_finger_and_sensor_position_a_booth_may_configure_has_words() -> None:
+    for finger in FINGERS:
+        assert has(f"fingerprint.finger.{finger}"), finger
+    for position in SENSOR_POSITIONS:
+        assert has(f"sensor.{position}"), position

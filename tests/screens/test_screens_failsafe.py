@@ -81,7 +81,7 @@ def test_a_new_view_clears_the_failsafe_at_once() -> None:
         assert r.screen_shown == "failsafe"
         r.render(View("done", DoneView(outcome="issued")))
         assert r.screen_shown == "done"
-        assert r.widgets() == ["ok"]
+        assert r.widgets() == ["ok", "lang", "access", "help"]
     finally:
         r.close()
 

@@ -28,8 +28,15 @@ def _view(screen: str, sample: str, **kw: Any) -> View:
     ("screen", "sample", "widget", "intent"),
     [
         ("idle", "open", "start", Intent("start")),
-        ("idle", "open", "lang:en", Intent("language", {"code": "en"})),
-        ("idle", "open", "lang:ko", Intent("language", {"code": "ko"})),
+        ("idle", "open", "lang", Intent("menu", {"name": "language"})),
+        ("idle", "open", "access", Intent("menu", {"name": "access"})),
+        ("idle", "open", "help", Intent("help")),
+        ("choose_document", "all", "back", Intent("back")),
+        ("resident_number", "typing", "back", Intent("back")),
+        ("fingerprint", "place", "back", Intent("back")),
+        ("options", "resident_copy", "back", Intent("back")),
+        ("parcel", "typing", "back", Intent("back")),
+        ("payment", "waiting", "help", Intent("help")),
         (
             "choose_document",
             "all",

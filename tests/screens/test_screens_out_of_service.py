@@ -21,7 +21,8 @@ def _pixels(mode: str, data: dict[str, Any], lang: str = "ko") -> bytes:
     try:
         frame = r.render(View("out_of_service", OutOfServiceView(**data), language=lang))
         assert r.screen_shown == "out_of_service"
-        assert r.widgets() == []  # nothing a resident could start here
+        # Nothing a resident could start here; only language, accessibility and help.
+        assert r.widgets() == ["lang", "access", "help"]
         return pygame.image.tobytes(frame, "RGB")
     finally:
         r.close()

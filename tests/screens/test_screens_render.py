@@ -32,9 +32,10 @@ def test_every_screen_has_samples() -> None:
     assert all(SAMPLES[name] for name in SCREEN_NAMES)
 
 
+SERVICE = ("lang", "access", "help")  # every resident screen: language, accessibility, help
 EXPECTED_WIDGETS = {
     "boot": set(),
-    "idle": {"start", "lang:ko", "lang:en"},
+    "idle": {"start", *SERVICE},
     "choose_document": {
         "doc:resident_copy",
         "doc:resident_abstract",
@@ -42,26 +43,28 @@ EXPECTED_WIDGETS = {
         "doc:local_tax",
         "doc:land_register",
         "doc:building_register",
+        "back",
         "cancel",
-        "lang:ko",
-        "lang:en",
+        *SERVICE,
     },
-    "resident_number": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "cancel"},
-    "parcel": {*(f"key:{d}" for d in range(10)), "key:dash", "key:back", "key:clear", "ok", "cancel"},
-    "fingerprint": {"cancel"},
+    "resident_number": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
+    "parcel": {*(f"key:{d}" for d in range(10)), "key:dash", "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
+    "fingerprint": {"back", "cancel", *SERVICE},
     "options": {
         "opt:include_past_addresses",
         "opt:show_member_numbers",
         "copies:+",
         "copies:-",
         "ok",
+        "back",
         "cancel",
+        *SERVICE,
     },
-    "payment": {"pay:card", "cancel"},
-    "issuing": set(),
-    "printing": set(),
-    "done": {"ok"},
-    "out_of_service": set(),
+    "payment": {"pay:card", "cancel", *SERVICE},
+    "issuing": set(SERVICE),
+    "printing": set(SERVICE),
+    "done": {"ok", *SERVICE},
+    "out_of_service": set(SERVICE),
     "maintenance": {"maint:exit", "maint:selftest"},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
@@ -83,7 +86,7 @@ def test_card_button_only_when_card_is_accepted() -> None:
     try:
         data = replace(SAMPLES["payment"]["waiting"], accepts=["coins", "bills:1000"])
         r.render(View("payment", data))
-        assert r.widgets() == ["cancel"]
+        assert r.widgets() == ["cancel", "lang", "access", "help"]
     finally:
         r.close()
 
