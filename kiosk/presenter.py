@@ -97,7 +97,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
             max_attempts=min(config.fingerprint.max_attempts,
                              session.attempts_cap or config.fingerprint.max_attempts),
             # Not while a finger is being read or checked: the server may be counting it.
-            can_retype_number=session.no_match_seen and session.guidance not in ("reading", "verifying"))
+            can_retype_number=session.no_match_seen and session.guidance not in ("reading", "verifying"),
+            finger=config.fingerprint.finger, sensor_position=config.fingerprint.sensor_position)
     if screen == "options":
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)

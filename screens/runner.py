@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pygame
 
@@ -85,6 +86,7 @@ class ScreenRunner:
         on_intent: Callable[[Intent], None],
         clock_monotonic: Callable[[], float] | None = None,
         theme: Theme | None = None,
+        ui: Mapping[str, Any] | None = None,
         screens: Mapping[str, Screen] | None = None,
         failsafe_seconds: float = FAILSAFE_SECONDS,
         touch_guard_seconds: float = TOUCH_GUARD_SECONDS,
@@ -98,7 +100,8 @@ class ScreenRunner:
         self._touch_guard = touch_guard_seconds
         size = (int(size[0]), int(size[1]))
         if theme is None:
-            theme = Theme(size)
+            # The booth's [ui] table (its panel in millimetres, zoom, position), or the default booth.
+            theme = Theme.from_config(ui) if ui is not None else Theme(size)
         elif theme.size != size:
             theme = theme.resized(size)
         self._theme = theme

@@ -29,6 +29,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -181,7 +182,7 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     # Voice: ALSA on a real booth; a booth of simulators records it (run/voice/) instead.
     app = KioskApp(config, clock=MonotonicClock(), audio=booth.voice_output() if booth is not None else None)
     screens = ScreenRunner((config.ui.width, config.ui.height), headless=headless, on_intent=app.intent,
-                           on_speech=app.speak)
+                           on_speech=app.speak, ui=asdict(config.ui))
     app._show = screens.show
     app.keypad_dispatch.connect(screens=screens)
     stop = asyncio.Event()

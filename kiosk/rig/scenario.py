@@ -22,7 +22,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,8 @@ class ScreenHarness:
 
         # The screens' touch guard runs on the scenario's glass clock (the virtual clock and the finger's time).
         self.runner = ScreenRunner((config.ui.width, config.ui.height), headless=True, on_intent=on_intent,
-                                   clock_monotonic=clock_monotonic, on_speech=on_speech)
+                                   clock_monotonic=clock_monotonic, on_speech=on_speech,
+                                   ui=asdict(config.ui))
         self.snapshot_dir = snapshot_dir
         self.snapshots: list[Path] = []
         self.screens: list[str] = []
