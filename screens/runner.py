@@ -419,6 +419,8 @@ class ScreenRunner:
         if not overlay:
             typed = widgets.get(f"key:{digit}")
             if typed is not None:
+                if "ok" in widgets:  # a resident typing on the keypad confirms with its OK, not the pad's "1"
+                    self._set_focus("ok")
                 return typed.intent
         if view.prompt is not None and self._menu is None:
             return None
