@@ -114,6 +114,7 @@ async def test_back_goes_one_step_back_before_payment_and_never_after(run: Scena
     assert first is not None
     await play(run, intent("back"), {"expect_screen": "idle"}, {"expect_journal": {"open_sessions": 0}})
     assert kiosk.view.language == "en" and kiosk.view.access.zoom == 2.0
+    await play(run, intent("access", setting="zoom", value=1.0))  # the list then fits one page again
     closed = [e for e in kiosk.journal.entries(first.id) if e.kind == "session_closed"]
     assert [(e.detail["outcome"], e.detail["reason"]) for e in closed] == [("cancelled", "resident-back")]
     # A register: parcel -> choose; options -> parcel, with the lot kept to be corrected.
@@ -191,5 +192,6 @@ async def test_help_shows_the_line_tells_the_server_and_holds_the_countdown(
     await run.clock.advance(10)
     await run.until(lambda: caplog.text.count("not delivered") >= 2, "the slow request never gave up")
     assert kiosk.view.prompt_data == HelpPrompt(phone=phone, sent=False)
-    await play(run, {"sim": {"simulator": "server", "command": "latency", "args": {"seconds": 0}}})
+    await play(run, {"sim": {"simulator": "server", "command": "latency", "args": {"seconds": 0}}},
+               intent("help_close"), {"expect_prompt": ""})
     await finish_cancelled(run)
