@@ -35,9 +35,12 @@ async def test_a_full_session_leaves_no_number_or_template_behind(
         assert demo_resident.number not in log_text and digits not in log_text
         assert f"-{digits[6]}{tail}" not in log_text
 
-        # Every file the kiosk wrote: the journal (with its WAL), its screenshots and copies of the output.
-        kiosk_files = [p for p in result.work_dir.glob("journal.sqlite3*")] + list(out_dir.iterdir())
+        # Every file the kiosk wrote: the journal (with its WAL), its screenshots, copies of the output and
+        # what voice guidance said (the demo has an earphone in: every screen spoken, as WAVs and a transcript).
+        kiosk_files = [p for p in result.work_dir.glob("journal.sqlite3*")]
+        kiosk_files += [p for p in out_dir.rglob("*") if p.is_file()]
         assert any(p.name == "journal.sqlite3" for p in kiosk_files)
+        assert any(p.name == "transcript.jsonl" for p in kiosk_files)
         templates = [captured_template(0, 1, "zfm", capture=n) for n in range(3)]
         for path in kiosk_files:
             data = path.read_bytes()
