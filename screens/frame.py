@@ -174,6 +174,17 @@ def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[
     one_row = _pack(above, width, gap)
     if len(one_row) == 1 and stacked < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
         return one_row, stacked, above
+    # Long words (Vietnamese at 200 %): the icon above a label wrapped onto two lines, each button as
+    # wide as its longest word, is one row that costs less height than two or three.
+    wrapped = [
+        max([theme.measure(w, "label", theme.min_text_px)[0] for w in spec[2].split()] + [service_icon_size(theme)])
+        + 2 * theme.sp(20)
+        + 4
+        for spec in specs
+    ]
+    two_lines = service_stacked_height(theme) + theme.line_height("label", theme.min_text_px)
+    if len(_pack(wrapped, width, gap)) == 1 and two_lines < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
+        return [list(range(len(specs)))], two_lines, wrapped
     return rows, button_height(theme), beside
 
 
@@ -282,6 +293,13 @@ def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> l
 def back_spec(view: View, weight: int = 1) -> FooterSpec:
     """One step back (the steps before payment)."""
     return ("back", Intent("back"), t("button.back", lang_of(view)), "secondary", weight)
+
+
+def confirm_specs(view: View, *, ready: bool = True) -> list[FooterSpec]:
+    """Back, cancel and OK (lit once what was entered is whole): the number and option screens' row.
+    Pass it to build_frame too: in Vietnamese at 200 % it takes two rows."""
+    ok: FooterSpec = ("ok", Intent("confirm"), t("button.ok", lang_of(view)), "primary" if ready else "secondary", 1)
+    return [back_spec(view), cancel_spec(view, 1), ok]
 
 
 def cancel_spec(view: View, weight: int = 1) -> tuple[str, Intent | None, str, str, int]:

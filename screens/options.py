@@ -12,7 +12,7 @@ import pygame
 
 from kiosk.views import Intent, OptionChoice, OptionsView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, back_spec, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, build_frame, button_height, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_checkmark
 from screens.paging import page_widgets, pager_height, paginate
 from screens.screen import Screen, lang_of, view_data
@@ -63,7 +63,7 @@ class OptionsScreen(Screen):
         return blocks
 
     def _geometry(self, view: View, theme: Theme, page: int) -> _Geometry:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         lang = lang_of(view)
         blocks = self._blocks(view, theme, body.width)
@@ -151,11 +151,7 @@ class OptionsScreen(Screen):
                 "stepper",
             )
         )
-        return widgets + footer_buttons(
-            g.frame,
-            theme,
-            [back_spec(view), cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
-        )
+        return widgets + footer_buttons(g.frame, theme, confirm_specs(view))
 
     def _copies_label(self, view: View) -> str:
         lang = lang_of(view)

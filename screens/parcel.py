@@ -13,7 +13,7 @@ import pygame
 from common.parcel_lot import is_lot_number
 from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
@@ -117,7 +117,7 @@ class ParcelScreen(Screen):
 
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, int]:
         """Frame, information area, keypad area, and the pixel size of the typed lot."""
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         gap = theme.sp(20)
         # The field gives way before the error does: when the essentials do not fit above a keypad
@@ -150,15 +150,7 @@ class ParcelScreen(Screen):
         dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
         whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
-        return widgets + footer_buttons(
-            frame,
-            theme,
-            [
-                back_spec(view),
-                cancel_spec(view, 1),
-                ("ok", Intent("confirm"), t("button.ok", lang), "primary" if whole else "secondary", 1),
-            ],
-        )
+        return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=whole))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, info, _, field_px = self._geometry(view, theme)

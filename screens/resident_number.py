@@ -11,7 +11,7 @@ import pygame
 
 from kiosk.views import Intent, ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import keypad_widgets
 from screens.screen import Screen, lang_of, view_data
@@ -119,7 +119,7 @@ class ResidentNumberScreen(Screen):
         return blocks
 
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         blocks = self._blocks(view, theme, body.width)
         must = stack_height([b for b in blocks if b.priority == 0])
@@ -138,15 +138,7 @@ class ResidentNumberScreen(Screen):
         lang = lang_of(view)
         widgets = keypad_widgets(keypad, theme, lang)
         complete = view_data(view, ResidentNumberView).digits >= DIGITS
-        return widgets + footer_buttons(
-            frame,
-            theme,
-            [
-                back_spec(view),
-                cancel_spec(view, 1),
-                ("ok", Intent("confirm"), t("button.ok", lang), "primary" if complete else "secondary", 1),
-            ],
-        )
+        return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=complete))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, info, _ = self._geometry(view, theme)
