@@ -389,6 +389,8 @@ def _paint_header(surface: pygame.Surface, view: View, theme: Theme, frame: Fram
     if frame.steps.width:
         paint_steps(surface, view, theme, row)
     else:
+        if theme.measure(name, "body_bold", theme.min_text_px)[0] > row.width:
+            name = t("kiosk.title_short", lang)  # 200 % in a long language: the booth's short name
         blit_line(surface, theme, name, "body_bold", c.on_header, row, align="left")
     if clock:
         row = pygame.Rect(0, header.top, theme.width - pad, header.height)

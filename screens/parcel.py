@@ -15,7 +15,7 @@ from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import keypad_widgets
+from screens.keypad import key_gap, key_min_height, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
 from screens.text import blit_text, draw_text, text_height
@@ -119,10 +119,10 @@ class ParcelScreen(Screen):
         """Frame, information area, keypad area, and the pixel size of the typed lot."""
         frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
-        gap = theme.sp(20)
+        gap = key_gap(theme)
         # The field gives way before the error does: when the essentials do not fit above a keypad
         # of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to FIELD_MIN_PX.
-        room = body.height - _ROWS * theme.min_button - (_ROWS - 1) * gap - theme.sp(24)
+        room = body.height - _ROWS * key_min_height(theme) - (_ROWS - 1) * gap - theme.sp(24)
         field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
         field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
         while True:
@@ -134,7 +134,7 @@ class ParcelScreen(Screen):
         # As on resident_number: the keypad sits at the bottom and takes what the essential
         # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
         min_top = max(frame.controls.top, body.top + must + theme.sp(24))
-        kh = max(theme.min_button, min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
+        kh = max(key_min_height(theme), min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
         pad_h = _ROWS * kh + (_ROWS - 1) * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
@@ -143,7 +143,7 @@ class ParcelScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame, _, keypad, _ = self._geometry(view, theme)
         lang = lang_of(view)
-        gap = theme.sp(20)
+        gap = key_gap(theme)
         kw = (keypad.width - 2 * gap) // 3
         kh = (keypad.height - (_ROWS - 1) * gap) // _ROWS
         widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)

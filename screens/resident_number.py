@@ -13,7 +13,7 @@ from kiosk.views import Intent, ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import keypad_widgets
+from screens.keypad import key_gap, key_min_height, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
 from screens.text import blit_text, draw_text, text_height
@@ -123,11 +123,11 @@ class ResidentNumberScreen(Screen):
         body = frame.body
         blocks = self._blocks(view, theme, body.width)
         must = stack_height([b for b in blocks if b.priority == 0])
-        gap = theme.sp(20)
+        gap = key_gap(theme)
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
         min_top = max(frame.controls.top, body.top + must + theme.sp(16))
-        kh = max(theme.min_button, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
+        kh = max(key_min_height(theme), min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
         pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(16) - body.top))

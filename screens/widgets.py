@@ -73,7 +73,8 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
     if style == "key_back":
         draw_backspace(surface, rect.center, min(rect.width * 3 // 5, rect.height * 6 // 5), fg, fill)
         return
-    inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+    pad_y = theme.sp(4) if style == "key" and theme.scale > 1.0 else theme.sp(12)  # see keypad.key_pad
+    inner = rect.inflate(-2 * theme.sp(20), -2 * pad_y)
     if style == "service":
         _draw_service(surface, theme, widget, inner, fg)
         return
