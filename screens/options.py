@@ -7,7 +7,6 @@ side of the number, so nothing needs typing.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import pygame

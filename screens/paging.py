@@ -37,7 +37,8 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
         prev_label, where = t("page.prev_short", lang), ""
         next_label = f"{t('page.next_short', lang)} {page + 1}/{pages}"
         # Each button as wide as its words need when halves are too narrow for one of them.
-        needs = [theme.measure(label, "label", theme.min_text_px)[0] + 2 * theme.sp(20) + 4 for label in (prev_label, next_label)]
+        floor = theme.min_text_px
+        needs = [theme.measure(x, "label", floor)[0] + 2 * theme.sp(20) + 4 for x in (prev_label, next_label)]
         if max(needs) > split and sum(needs) + gap <= rect.width:
             split = needs[0] + (rect.width - gap - sum(needs)) // 2
     return [

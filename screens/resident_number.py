@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.views import Intent, ResidentNumberView, View
+from kiosk.views import ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon

@@ -19,8 +19,9 @@ import pygame
 import pytest
 
 from common.fonts import BOLD, REGULAR
+from common.keypad_keys import Key
 from common.languages import LANGUAGES
-from kiosk.views import AccessMode, Intent, View
+from kiosk.views import AccessMode, HelpPrompt, Intent, MoreTimePrompt, View
 from screens.registry import samples
 from screens.runner import ScreenRunner
 from screens.theme import PALETTES, TEXT_PAIRS, DrawnLine, DrawnRecord, Palette, Panel, Theme
@@ -74,6 +75,25 @@ KNOWN_GAPS: frozenset[tuple[str, str, str]] = frozenset(
         ("resident_number", "invalid_date", "zoom200"),
     }
 )
+# The runner's own overlays over a resident screen: (screen, sample, the button that opens it, the
+# prompt it is); each checked in every mode and language like the screens, every page of a menu.
+OVERLAYS: dict[str, tuple[str, str, str, dict[str, object]]] = {
+    "menu:language": ("idle", "open", "lang", {}),
+    "menu:access": ("idle", "open", "access", {}),
+    "prompt:help": ("payment", "waiting", "", {"prompt": "help", "prompt_data": HelpPrompt(phone="1588-2100")}),
+    "prompt:help_sent": (
+        "payment",
+        "waiting",
+        "",
+        {"prompt": "help", "prompt_data": HelpPrompt(phone="1588-2100", sent=True)},
+    ),
+    "prompt:more_time": (
+        "payment",
+        "waiting",
+        "",
+        {"prompt": "more_time", "prompt_data": MoreTimePrompt(seconds_left=20)},
+    ),
+}
 # The technician's screens (boot before any resident, maintenance behind a technician card) are
 # never drawn in a resident's accessibility modes: they are checked in the default mode only.
 TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})
@@ -116,16 +136,30 @@ def _render_all() -> list[Rendered]:
                         continue
                     for lang in LANGUAGES:
                         view = View(screen, data, language=lang, access=access)
-                        with theme.recording() as record:
-                            runner.render(view)
-                            ids = runner.widgets()
-                        targets = [
-                            Target(w, runner.widget(w).rect.copy(), runner.widget(w).intent) for w in ids
-                        ]
-                        out.append(Rendered(screen, sample, lang, mode, theme, targets, record))
+                        out.append(_rendered(runner, view, theme, sample, mode))
+            for name, (screen, sample, opener, prompt) in OVERLAYS.items():
+                for lang in LANGUAGES:
+                    view = View(screen, SAMPLES[screen][sample], language=lang, access=access, **prompt)
+                    runner.render(view)
+                    if opener:
+                        runner.tap(opener)
+                    out.append(_rendered(runner, view, theme, name, mode))
+                    while "menu:next" in runner.widgets() and runner.widget("menu:next").intent is not None:
+                        runner.tap("menu:next")  # every page of a paged menu
+                        out.append(_rendered(runner, view, theme, name, mode))
+                    if runner.menu is not None:
+                        runner.keypad(Key.BACK)  # closes it, as a resident would
         finally:
             runner.close()
     return out
+
+
+def _rendered(runner: ScreenRunner, view: View, theme: Theme, sample: str, mode: str) -> Rendered:
+    with theme.recording() as record:
+        runner.render(view)
+        ids = runner.widgets()
+    targets = [Target(w, runner.widget(w).rect.copy(), runner.widget(w).intent) for w in ids]
+    return Rendered(view.screen, sample, view.language, mode, theme, targets, record)
 
 
 @pytest.fixture(scope="module")
