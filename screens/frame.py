@@ -151,9 +151,35 @@ def _row(theme: Theme, specs: Sequence[FooterSpec], needs: Sequence[int], rect: 
     return widgets
 
 
-def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
+def two_line_width(theme: Theme, label: str) -> int:
+    """The narrowest width at which `label` (at the floor size) wraps onto at most two lines."""
+    words = label.split() or [""]
+
+    def width(text: str) -> int:
+        return int(theme.measure(text, "label", theme.min_text_px)[0])
+
+    splits = [max(width(" ".join(words[:i])), width(" ".join(words[i:]))) for i in range(1, len(words))]
+    return min([width(label), *splits])
+
+
+def _nav_plan(theme: Theme, specs: Sequence[FooterSpec]) -> tuple[list[list[int]], int, list[int]]:
+    """The footer's own buttons: rows of indexes, a row's height, the widths they need. Side by
+    side on one line each; when that takes rows but one row of labels wrapped onto two lines fits
+    (Vietnamese at 200 %: "Quay lại", "Hủy", "Xác nhận"), that one row, which costs less height."""
+    width, gap = theme.width - 2 * theme.sp(48), theme.sp(24)
     needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    return _pack(needs, theme.width - 2 * theme.sp(48), theme.sp(24))
+    rows, bh = _pack(needs, width, gap), button_height(theme)
+    if len(rows) > 1:
+        floor = theme.min_text_px
+        wrapped = [two_line_width(theme, spec[2]) + 2 * theme.sp(20) + 4 for spec in specs]
+        two_lines = 2 * theme.line_height("label", floor) + 2 * theme.sp(12) + 4
+        if len(_pack(wrapped, width, gap)) == 1 and two_lines < len(rows) * bh + (len(rows) - 1) * gap:
+            return [list(range(len(specs)))], two_lines, wrapped
+    return rows, bh, needs
+
+
+def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
+    return _nav_plan(theme, specs)[0]
 
 
 def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[int]]:
@@ -176,12 +202,7 @@ def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[
         return one_row, stacked, above
     # Long words (Vietnamese at 200 %): the icon above a label wrapped onto two lines, each button as
     # wide as its longest word, is one row that costs less height than two or three.
-    wrapped = [
-        max([theme.measure(w, "label", theme.min_text_px)[0] for w in spec[2].split()] + [service_icon_size(theme)])
-        + 2 * theme.sp(20)
-        + 4
-        for spec in specs
-    ]
+    wrapped = [max(two_line_width(theme, spec[2]), service_icon_size(theme)) + 2 * theme.sp(20) + 4 for spec in specs]
     two_lines = service_stacked_height(theme) + theme.line_height("label", theme.min_text_px)
     if len(_pack(wrapped, width, gap)) == 1 and two_lines < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
         return [list(range(len(specs)))], two_lines, wrapped
@@ -241,8 +262,9 @@ def build_frame(
         steps_r.width = theme.width - 2 * theme.sp(40)
     bottom = theme.reach_bottom
     bh, row_gap = button_height(theme), theme.sp(24)
-    nav_rows = (len(_nav_rows(theme, nav)) if nav else 1) if footer else 0
-    nav_h = nav_rows * bh + max(0, nav_rows - 1) * row_gap
+    nav_rows, nav_bh = (len(_nav_rows(theme, nav)), _nav_plan(theme, nav)[1]) if nav else (1, bh)
+    nav_rows = nav_rows if footer else 0
+    nav_h = nav_rows * nav_bh + max(0, nav_rows - 1) * row_gap
     service_h = _service_height(view, theme)
     inner = nav_h + service_h + (row_gap if nav_h and service_h else 0)
     footer_h = inner + 2 * theme.sp(28) if inner else 0
@@ -280,8 +302,7 @@ def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> l
         slot = ("", None, "", "secondary", 1)
         nav = [w for w in footer_buttons(frame, theme, [*specs, slot]) if w.widget_id and w not in service]
         return nav + service
-    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    rows = _nav_rows(theme, specs)
+    rows, _, needs = _nav_plan(theme, specs)
     bh = (rect.height - theme.sp(24) * (len(rows) - 1)) // len(rows)
     widgets: list[Widget] = []
     for n, row in enumerate(rows):

@@ -39,6 +39,12 @@ def shown_lot(lot: str) -> str:
     return "".join(ch for ch in lot if ch.isdigit() or ch == "-")[:MAX_SHOWN]
 
 
+def _dash_min_height(view: View, theme: Theme) -> int:
+    """The dash key holds its words ("부번") whole, accents above and below included."""
+    words = t("key.dash", lang_of(view))
+    return theme.measure(words, "label", theme.min_text_px)[1] + 2 * theme.sp(12) + 4
+
+
 class ParcelScreen(Screen):
     name = "parcel"
 
@@ -134,8 +140,10 @@ class ParcelScreen(Screen):
         # As on resident_number: the keypad sits at the bottom and takes what the essential
         # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
         min_top = max(frame.controls.top, body.top + must + theme.sp(24))
-        kh = max(key_min_height(theme), min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
-        pad_h = _ROWS * kh + (_ROWS - 1) * gap
+        taller = max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
+        room_h = body.bottom - min_top - (_ROWS - 1) * gap - taller
+        kh = max(key_min_height(theme), min(theme.px(170), room_h // _ROWS))
+        pad_h = _ROWS * kh + (_ROWS - 1) * gap + max(0, _dash_min_height(view, theme) - kh)
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
         return frame, info, keypad, field_px
@@ -145,9 +153,11 @@ class ParcelScreen(Screen):
         lang = lang_of(view)
         gap = key_gap(theme)
         kw = (keypad.width - 2 * gap) // 3
-        kh = (keypad.height - (_ROWS - 1) * gap) // _ROWS
-        widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
-        dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
+        dash_h = max((keypad.height - (_ROWS - 1) * gap) // _ROWS, _dash_min_height(view, theme))
+        kh = (keypad.height - (_ROWS - 1) * gap - dash_h) // (_ROWS - 1)
+        digits = pygame.Rect(keypad.left, keypad.top, keypad.width, (_ROWS - 1) * (kh + gap) - gap)
+        widgets = keypad_widgets(digits, theme, lang, rows=_ROWS - 1)
+        dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, keypad.bottom - digits.bottom - gap)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
         whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
         return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=whole))

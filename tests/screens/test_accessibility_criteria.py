@@ -132,7 +132,7 @@ def _render_all() -> list[Rendered]:
                 if screen in TECHNICIAN_SCREENS and mode != "default":
                     continue
                 for sample, data in variants.items():
-                    if (screen, sample, mode) in KNOWN_GAPS:
+                    if (screen, sample, mode) in KNOWN_GAPS and not os.environ.get("CHECK_KNOWN_GAPS"):
                         continue
                     for lang in LANGUAGES:
                         view = View(screen, data, language=lang, access=access)
