@@ -157,7 +157,8 @@ class ParcelScreen(Screen):
         kh = (keypad.height - (_ROWS - 1) * gap - dash_h) // (_ROWS - 1)
         digits = pygame.Rect(keypad.left, keypad.top, keypad.width, (_ROWS - 1) * (kh + gap) - gap)
         widgets = keypad_widgets(digits, theme, lang, rows=_ROWS - 1)
-        dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, keypad.bottom - digits.bottom - gap)
+        dash_top = digits.bottom + gap
+        dash = pygame.Rect(keypad.left, dash_top, 3 * kw + 2 * gap, keypad.bottom - dash_top)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
         whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
         return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=whole))
