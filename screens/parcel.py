@@ -39,6 +39,12 @@ def shown_lot(lot: str) -> str:
     return "".join(ch for ch in lot if ch.isdigit() or ch == "-")[:MAX_SHOWN]
 
 
+def _space(theme: Theme, px: int) -> int:
+    """A space between blocks: `px` at 100 % (grown at half the zoom rate); zoomed, 4 mm, as between
+    the keys (the band below 1,220 mm is short)."""
+    return theme.sp(px) if theme.scale <= 1.0 else theme.mm(4.0)
+
+
 def _dash_min_height(view: View, theme: Theme) -> int:
     """The dash key holds its words ("부번") whole, accents above and below included."""
     words = t("key.dash", lang_of(view))
@@ -49,7 +55,7 @@ class ParcelScreen(Screen):
     name = "parcel"
 
     def _field_height(self, theme: Theme, size: int) -> int:
-        return theme.line_height("huge", size) + 2 * theme.sp(20)
+        return theme.line_height("huge", size) + 2 * (theme.sp(20) if theme.scale <= 1.0 else theme.sp(6))
 
     def _blocks(self, view: View, theme: Theme, width: int, field_px: int) -> list[Block]:
         c = theme.colors
@@ -91,7 +97,7 @@ class ParcelScreen(Screen):
         def paint_field(surface: pygame.Surface, rect: pygame.Rect) -> object:
             return self._draw_field(surface, theme, view, rect, field_px)
 
-        blocks.append(Block(self._field_height(theme, field_px), paint_field, 0, theme.sp(28)))
+        blocks.append(Block(self._field_height(theme, field_px), paint_field, 0, _space(theme, 28)))
         if error:
             blocks.append(self._error_block(theme, t(f"lot_error.{error}", lang), width))
         return blocks
@@ -101,7 +107,7 @@ class ParcelScreen(Screen):
         c = theme.colors
         icon = theme.px(48)
         text_w = width - 2 * theme.sp(24) - icon - theme.sp(24)
-        h = text_height(theme, text, "body_bold", text_w) + 2 * theme.sp(16)
+        h = text_height(theme, text, "body_bold", text_w) + 2 * _space(theme, 16)
 
         def paint_error(surface: pygame.Surface, rect: pygame.Rect) -> object:
             pygame.draw.rect(surface, c.danger_soft, rect, border_radius=theme.sp(16))
@@ -128,7 +134,7 @@ class ParcelScreen(Screen):
         gap = key_gap(theme)
         # The field gives way before the error does: when the essentials do not fit above a keypad
         # of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to FIELD_MIN_PX.
-        room = body.height - _ROWS * key_min_height(theme) - (_ROWS - 1) * gap - theme.sp(24)
+        room = body.height - _ROWS * key_min_height(theme) - (_ROWS - 1) * gap - _space(theme, 24)
         field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
         field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
         while True:
@@ -139,13 +145,13 @@ class ParcelScreen(Screen):
             field_px = max(field_min, int(field_px * 0.9))
         # As on resident_number: the keypad sits at the bottom and takes what the essential
         # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
-        min_top = max(frame.controls.top, body.top + must + theme.sp(24))
+        min_top = max(frame.controls.top, body.top + must + _space(theme, 24))
         taller = max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
         room_h = body.bottom - min_top - (_ROWS - 1) * gap - taller
         kh = max(key_min_height(theme), min(theme.px(170), room_h // _ROWS))
         pad_h = _ROWS * kh + (_ROWS - 1) * gap + max(0, _dash_min_height(view, theme) - kh)
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - _space(theme, 24) - body.top))
         return frame, info, keypad, field_px
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:

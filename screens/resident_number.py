@@ -36,6 +36,12 @@ def visible_slots(masked: str, digits: int = 0) -> list[str]:
 
 
 
+
+def _space(theme: Theme, px: int) -> int:
+    """A space between blocks: `px` at 100 % (grown at half the zoom rate); zoomed, 4 mm, as between
+    the keys (the band below 1,220 mm is short)."""
+    return theme.sp(px) if theme.scale <= 1.0 else theme.mm(4.0)
+
 class ResidentNumberScreen(Screen):
     name = "resident_number"
 
@@ -92,7 +98,7 @@ class ResidentNumberScreen(Screen):
             text = t(f"error.{error}", lang)
             icon = theme.px(48)
             text_w = width - 2 * theme.sp(24) - icon - theme.sp(24)
-            h = text_height(theme, text, "body_bold", text_w) + 2 * theme.sp(16)
+            h = text_height(theme, text, "body_bold", text_w) + 2 * _space(theme, 16)
 
             def paint_error(surface: pygame.Surface, rect: pygame.Rect) -> object:
                 pygame.draw.rect(surface, c.danger_soft, rect, border_radius=theme.sp(16))
@@ -126,11 +132,11 @@ class ResidentNumberScreen(Screen):
         gap = key_gap(theme)
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
-        min_top = max(frame.controls.top, body.top + must + theme.sp(16))
+        min_top = max(frame.controls.top, body.top + must + _space(theme, 16))
         kh = max(key_min_height(theme), min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
         pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(16) - body.top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - _space(theme, 16) - body.top))
         return frame, info, keypad
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:

@@ -55,26 +55,40 @@ RESIDENT_SCREENS = (
     "out_of_service",
 )
 SAMPLES = samples()
-# Combinations that do not fit yet, left out of the checks by name (issue 14, open): at 200 % with
-# 24 mm glyphs the number keypads (4-5 rows of keys) and the footer's own and service rows leave too
-# little of the panel for an error text or, in the low position, for the slots; an English
-# document card (a three-line name, a disabled document's reason) is taller than a page; two option
-# rows and the copies row do not fit the low position's band. Everything else is checked; remove an
-# entry when it fits.
-KNOWN_GAPS: frozenset[tuple[str, str, str]] = frozenset(
-    {
-        ("choose_document", "fingerprint_down", "zoom200"),
-        ("choose_document", "fingerprint_down", "low_zoom200"),
-        ("choose_document", "all", "low_zoom200"),
-        ("options", "family", "low_zoom200"),
-        ("options", "resident_copy", "low_zoom200"),
-        *(("parcel", s, "low_zoom200") for s in ("empty", "typing", "dash", "not_found", "incomplete")),
-        ("parcel", "not_found", "zoom200"),
-        ("parcel", "incomplete", "zoom200"),
-        *(("resident_number", s, "low_zoom200") for s in ("typing", "full", "invalid_date")),
-        ("resident_number", "invalid_date", "zoom200"),
-    }
-)
+# Combinations that do not fit yet, left out of the checks by name and language (issue 14, open), each
+# with why: at 200 % the low position leaves only the band between the 1,220 mm and 400 mm lines for
+# the progress bar, the information, the controls and the footer, and Vietnamese and English
+# footers (two-line labels, two service rows) are taller than Korean and Chinese ones. Everything
+# else is checked; remove a language (or an entry) when it fits. CHECK_KNOWN_GAPS=1 checks them too.
+ALL = ("ko", "en", "zh", "vi")
+KNOWN_GAPS: dict[tuple[str, str, str], tuple[tuple[str, ...], str]] = {
+    ("choose_document", "fingerprint_down", "low_zoom200"): (
+        ("en",),
+        "a three-line English name and the reader's reason are taller than the band left above the pager",
+    ),
+    ("options", "family", "low_zoom200"): (("vi",), "the copies row runs into the two-line Vietnamese footer"),
+    ("options", "resident_copy", "low_zoom200"): (ALL, "an option, the pager and the copies row overflow the band"),
+    **{
+        ("parcel", s, "low_zoom200"): (("en", "vi"), "five key rows and the field leave no room below the footer")
+        for s in ("empty", "typing", "dash")
+    },
+    ("parcel", "not_found", "zoom200"): (("en", "vi"), "a three-line error does not fit above five key rows"),
+    ("parcel", "not_found", "low_zoom200"): (ALL, "the error does not fit above five key rows in the band"),
+    ("parcel", "incomplete", "zoom200"): (("vi",), "a three-line error does not fit above five key rows"),
+    ("parcel", "incomplete", "low_zoom200"): (ALL, "the error does not fit above five key rows in the band"),
+    ("resident_number", "typing", "low_zoom200"): (("vi",), "the 13 slots are squeezed by the Vietnamese footer"),
+    ("resident_number", "full", "low_zoom200"): (("vi",), "the 13 slots are squeezed by the Vietnamese footer"),
+    ("resident_number", "invalid_date", "zoom200"): (("vi",), "a three-line error does not fit above the keypad"),
+    ("resident_number", "invalid_date", "low_zoom200"): (ALL, "the slots and the error do not fit above the keypad"),
+}
+
+
+def known_gap(screen: str, sample: str, mode: str, lang: str) -> bool:
+    if os.environ.get("CHECK_KNOWN_GAPS"):
+        return False
+    return lang in KNOWN_GAPS.get((screen, sample, mode), ((), ""))[0]
+
+
 # The runner's own overlays over a resident screen: (screen, sample, the button that opens it, the
 # prompt it is); each checked in every mode and language like the screens, every page of a menu.
 OVERLAYS: dict[str, tuple[str, str, str, dict[str, object]]] = {
@@ -132,9 +146,9 @@ def _render_all() -> list[Rendered]:
                 if screen in TECHNICIAN_SCREENS and mode != "default":
                     continue
                 for sample, data in variants.items():
-                    if (screen, sample, mode) in KNOWN_GAPS and not os.environ.get("CHECK_KNOWN_GAPS"):
-                        continue
                     for lang in LANGUAGES:
+                        if known_gap(screen, sample, mode, lang):
+                            continue
                         view = View(screen, data, language=lang, access=access)
                         out.append(_rendered(runner, view, theme, sample, mode))
             for name, (screen, sample, opener, prompt) in OVERLAYS.items():
