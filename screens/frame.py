@@ -262,17 +262,21 @@ def build_frame(
         steps_r.width = theme.width - 2 * theme.sp(40)
     bottom = theme.reach_bottom
     bh, row_gap = button_height(theme), theme.sp(24)
+    # Zoomed, the footer's padding and the space above the service row are 4 mm (the band below
+    # 1,220 mm is short); at 100 % they are roomy.
+    fpad = theme.sp(28) if theme.scale <= 1.0 else theme.mm(4.0)
+    service_gap = row_gap if theme.scale <= 1.0 else theme.mm(4.0)
     nav_rows, nav_bh = (len(_nav_rows(theme, nav)), _nav_plan(theme, nav)[1]) if nav else (1, bh)
     nav_rows = nav_rows if footer else 0
     nav_h = nav_rows * nav_bh + max(0, nav_rows - 1) * row_gap
     service_h = _service_height(view, theme)
-    inner = nav_h + service_h + (row_gap if nav_h and service_h else 0)
-    footer_h = inner + 2 * theme.sp(28) if inner else 0
+    inner = nav_h + service_h + (service_gap if nav_h and service_h else 0)
+    footer_h = inner + 2 * fpad if inner else 0
     footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
-    nav_r = pygame.Rect(margin, footer_r.top + theme.sp(28), theme.width - 2 * margin, nav_h)
-    service_top = nav_r.bottom + row_gap if footer else footer_r.top + theme.sp(28)
+    nav_r = pygame.Rect(margin, footer_r.top + fpad, theme.width - 2 * margin, nav_h)
+    service_top = nav_r.bottom + service_gap if footer else footer_r.top + fpad
     service = tuple(_service_widgets(view, theme, service_top)) if view.screen in SERVICE_SCREENS else ()
-    body_bottom = footer_r.top - theme.sp(28)
+    body_bottom = footer_r.top - fpad
     body = pygame.Rect(margin, top, theme.width - 2 * margin, max(0, body_bottom - top))
     ctrl_top = max(body.top, theme.control_top)
     controls = pygame.Rect(body.left, ctrl_top, body.width, max(0, body.bottom - ctrl_top))
