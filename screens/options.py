@@ -234,7 +234,7 @@ def _stepper_height(theme: Theme) -> int:
 
 def _toggle_pad(theme: Theme) -> int:
     """Room above and below an option's words (zoomed, little: its checkbox is beside them)."""
-    return theme.sp(24) if theme.scale <= 1.0 else theme.sp(6)
+    return theme.sp(24) if theme.scale <= 1.0 else theme.sp(4)
 
 
 SCREEN = OptionsScreen()
