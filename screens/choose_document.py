@@ -39,7 +39,7 @@ class ChooseDocumentScreen(Screen):
         lang = lang_of(view)
         name_h = text_height(theme, document(doc.code, lang), "subtitle", inner)
         lines = self._detail_lines(theme, lang, doc, inner)
-        return max(theme.min_target, name_h + lines * theme.line_height("body_bold") + 2 * theme.sp(22))
+        return max(theme.min_target, name_h + lines * theme.line_height("body_bold") + 2 * _card_pad_y(theme))
 
     def _detail(self, lang: str, doc: DocumentChoice) -> str:
         if not doc.available:
@@ -76,7 +76,7 @@ class ChooseDocumentScreen(Screen):
         lang = lang_of(view)
         title_h = text_height(theme, t("choose.title", lang), "title", body.width)
         docs = _documents(view)
-        gap = theme.sp(22)
+        gap = theme.sp(22) if theme.scale <= 1.0 else theme.mm(4.0)  # zoomed: 4 mm (the rule: 2.5)
         heights = [self._card_height(view, theme, d, body.width) for d in docs]
         top = place_below(frame, body.top + title_h, theme.sp(32))
         if heights and max(heights) > body.bottom - top - pager_height(theme) - gap:
@@ -151,7 +151,7 @@ class ChooseDocumentScreen(Screen):
         else:
             pygame.draw.rect(surface, c.disabled, rect, border_radius=r)
             name_c = detail_c = c.on_disabled
-        inner = rect.inflate(-2 * pad, -2 * theme.sp(22))
+        inner = rect.inflate(-2 * pad, -2 * _card_pad_y(theme))
         lh = theme.line_height("body_bold")
         two_lines = not self._detail_fits(theme, lang, doc, inner.width)
         detail_h = lh * self._detail_lines(theme, lang, doc, inner.width)
@@ -196,6 +196,12 @@ class ChooseDocumentScreen(Screen):
                 detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), detail_h
             )
             draw_text(surface, theme, self._detail(lang, doc), "body_bold", detail_c, text_rect, align="left")
+
+
+def _card_pad_y(theme: Theme) -> int:
+    """Room above and below a card's words: zoomed, little (an English name and a reason for a
+    document that cannot be issued fill a page at 200 %)."""
+    return theme.sp(22) if theme.scale <= 1.0 else theme.sp(6)
 
 
 SCREEN = ChooseDocumentScreen()

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pygame
 
 from common.keypad_keys import Key
-from screens.theme import Theme
+from screens.theme import RGB, Palette, Theme, contrast_ratio
 from screens.widgets import Widget, radius
 
 # A ring at least 2 mm thick: two bands (dark outside, bright inside), each RING_BAND_MM.
@@ -109,12 +109,19 @@ def ring_band(theme: Theme) -> int:
     return max(2, theme.mm(RING_BAND_MM))
 
 
+def ring_colors(palette: Palette) -> tuple[RGB, RGB]:
+    """(dark, bright) bands of the ring: black and the notices' yellow; in high contrast, where the
+    notices bar is black, black and the yellow of the forward button."""
+    bright = palette.notice if contrast_ratio(palette.notice, palette.scrim) >= 3.0 else palette.primary
+    return palette.scrim, bright
+
+
 def draw_ring(surface: pygame.Surface, theme: Theme, rect: pygame.Rect) -> None:
     """The focus ring: a dark band just outside `rect` and a bright band just inside it, so one of the
     two stands out against any button fill and any background (>= 3:1, tests/screens)."""
     band = ring_band(theme)
     r = radius(theme)
-    dark, bright = theme.colors.scrim, theme.colors.notice
+    dark, bright = ring_colors(theme.colors)
     outer = rect.inflate(2 * band, 2 * band).clip(surface.get_rect())
     pygame.draw.rect(surface, dark, outer, width=band, border_radius=r + band)
     pygame.draw.rect(surface, bright, rect, width=band, border_radius=r)

@@ -151,9 +151,35 @@ def _row(theme: Theme, specs: Sequence[FooterSpec], needs: Sequence[int], rect: 
     return widgets
 
 
-def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
+def two_line_width(theme: Theme, label: str) -> int:
+    """The narrowest width at which `label` (at the floor size) wraps onto at most two lines."""
+    words = label.split() or [""]
+
+    def width(text: str) -> int:
+        return int(theme.measure(text, "label", theme.min_text_px)[0])
+
+    splits = [max(width(" ".join(words[:i])), width(" ".join(words[i:]))) for i in range(1, len(words))]
+    return min([width(label), *splits])
+
+
+def _nav_plan(theme: Theme, specs: Sequence[FooterSpec]) -> tuple[list[list[int]], int, list[int]]:
+    """The footer's own buttons: rows of indexes, a row's height, the widths they need. Side by
+    side on one line each; when that takes rows but one row of labels wrapped onto two lines fits
+    (Vietnamese at 200 %: "Quay lại", "Hủy", "Xác nhận"), that one row, which costs less height."""
+    width, gap = theme.width - 2 * theme.sp(48), theme.sp(24)
     needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    return _pack(needs, theme.width - 2 * theme.sp(48), theme.sp(24))
+    rows, bh = _pack(needs, width, gap), button_height(theme)
+    if len(rows) > 1:
+        floor = theme.min_text_px
+        wrapped = [two_line_width(theme, spec[2]) + 2 * theme.sp(20) + 4 for spec in specs]
+        two_lines = 2 * theme.line_height("label", floor) + 2 * theme.sp(12) + 4
+        if len(_pack(wrapped, width, gap)) == 1 and two_lines < len(rows) * bh + (len(rows) - 1) * gap:
+            return [list(range(len(specs)))], two_lines, wrapped
+    return rows, bh, needs
+
+
+def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
+    return _nav_plan(theme, specs)[0]
 
 
 def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[int]]:
@@ -174,6 +200,12 @@ def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[
     one_row = _pack(above, width, gap)
     if len(one_row) == 1 and stacked < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
         return one_row, stacked, above
+    # Long words (Vietnamese at 200 %): the icon above a label wrapped onto two lines, each button as
+    # wide as its longest word, is one row that costs less height than two or three.
+    wrapped = [max(two_line_width(theme, spec[2]), service_icon_size(theme)) + 2 * theme.sp(20) + 4 for spec in specs]
+    two_lines = service_stacked_height(theme) + theme.line_height("label", theme.min_text_px)
+    if len(_pack(wrapped, width, gap)) == 1 and two_lines < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
+        return [list(range(len(specs)))], two_lines, wrapped
     return rows, button_height(theme), beside
 
 
@@ -230,16 +262,21 @@ def build_frame(
         steps_r.width = theme.width - 2 * theme.sp(40)
     bottom = theme.reach_bottom
     bh, row_gap = button_height(theme), theme.sp(24)
-    nav_rows = (len(_nav_rows(theme, nav)) if nav else 1) if footer else 0
-    nav_h = nav_rows * bh + max(0, nav_rows - 1) * row_gap
+    # Zoomed, the footer's padding and the space above the service row are 4 mm (the band below
+    # 1,220 mm is short); at 100 % they are roomy.
+    fpad = theme.sp(28) if theme.scale <= 1.0 else theme.mm(4.0)
+    service_gap = row_gap if theme.scale <= 1.0 else theme.mm(4.0)
+    nav_rows, nav_bh = (len(_nav_rows(theme, nav)), _nav_plan(theme, nav)[1]) if nav else (1, bh)
+    nav_rows = nav_rows if footer else 0
+    nav_h = nav_rows * nav_bh + max(0, nav_rows - 1) * row_gap
     service_h = _service_height(view, theme)
-    inner = nav_h + service_h + (row_gap if nav_h and service_h else 0)
-    footer_h = inner + 2 * theme.sp(28) if inner else 0
+    inner = nav_h + service_h + (service_gap if nav_h and service_h else 0)
+    footer_h = inner + 2 * fpad if inner else 0
     footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
-    nav_r = pygame.Rect(margin, footer_r.top + theme.sp(28), theme.width - 2 * margin, nav_h)
-    service_top = nav_r.bottom + row_gap if footer else footer_r.top + theme.sp(28)
+    nav_r = pygame.Rect(margin, footer_r.top + fpad, theme.width - 2 * margin, nav_h)
+    service_top = nav_r.bottom + service_gap if footer else footer_r.top + fpad
     service = tuple(_service_widgets(view, theme, service_top)) if view.screen in SERVICE_SCREENS else ()
-    body_bottom = footer_r.top - theme.sp(28)
+    body_bottom = footer_r.top - fpad
     body = pygame.Rect(margin, top, theme.width - 2 * margin, max(0, body_bottom - top))
     ctrl_top = max(body.top, theme.control_top)
     controls = pygame.Rect(body.left, ctrl_top, body.width, max(0, body.bottom - ctrl_top))
@@ -269,8 +306,7 @@ def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> l
         slot = ("", None, "", "secondary", 1)
         nav = [w for w in footer_buttons(frame, theme, [*specs, slot]) if w.widget_id and w not in service]
         return nav + service
-    needs = [_need(theme, spec[2], spec[3]) for spec in specs]
-    rows = _nav_rows(theme, specs)
+    rows, _, needs = _nav_plan(theme, specs)
     bh = (rect.height - theme.sp(24) * (len(rows) - 1)) // len(rows)
     widgets: list[Widget] = []
     for n, row in enumerate(rows):
@@ -282,6 +318,13 @@ def footer_buttons(frame: Frame, theme: Theme, specs: Sequence[FooterSpec]) -> l
 def back_spec(view: View, weight: int = 1) -> FooterSpec:
     """One step back (the steps before payment)."""
     return ("back", Intent("back"), t("button.back", lang_of(view)), "secondary", weight)
+
+
+def confirm_specs(view: View, *, ready: bool = True) -> list[FooterSpec]:
+    """Back, cancel and OK (lit once what was entered is whole): the number and option screens' row.
+    Pass it to build_frame too: in Vietnamese at 200 % it takes two rows."""
+    ok: FooterSpec = ("ok", Intent("confirm"), t("button.ok", lang_of(view)), "primary" if ready else "secondary", 1)
+    return [back_spec(view), cancel_spec(view, 1), ok]
 
 
 def cancel_spec(view: View, weight: int = 1) -> tuple[str, Intent | None, str, str, int]:
@@ -371,6 +414,8 @@ def _paint_header(surface: pygame.Surface, view: View, theme: Theme, frame: Fram
     if frame.steps.width:
         paint_steps(surface, view, theme, row)
     else:
+        if theme.measure(name, "body_bold", theme.min_text_px)[0] > row.width:
+            name = t("kiosk.title_short", lang)  # 200 % in a long language: the booth's short name
         blit_line(surface, theme, name, "body_bold", c.on_header, row, align="left")
     if clock:
         row = pygame.Rect(0, header.top, theme.width - pad, header.height)

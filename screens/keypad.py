@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pygame
 
 from kiosk.views import Intent
@@ -13,10 +15,27 @@ from screens.widgets import Widget
 KEYPAD_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back")
 
 
+def key_gap(theme: Theme) -> int:
+    """Between two keys: roomy at 100 %; zoomed, 4 mm (the rule asks 2.5 mm), so five rows of 24 mm
+    keys stay below the 1,220 mm line with a long language's footer under them."""
+    return theme.sp(20) if theme.scale <= 1.0 else max(theme.min_gap, theme.mm(4.0))
+
+
+def key_pad(theme: Theme) -> int:
+    """A key's padding above and below its label (a digit's ink is well inside its line)."""
+    return theme.sp(12) if theme.scale <= 1.0 else theme.sp(4)
+
+
+def key_min_height(theme: Theme) -> int:
+    """The shortest key: one label line at the floor size (draw_text's 5/6 of it) and the padding."""
+    line = theme.line_height("label", theme.min_text_px)
+    return max(theme.min_target, math.ceil(line * 5 / 6) + 2 * key_pad(theme) + 2)
+
+
 def keypad_widgets(keypad: pygame.Rect, theme: Theme, lang: str, *, rows: int = 4) -> list[Widget]:
     """The keypad's 12 keys laid out in the top four of `rows` equal rows of `keypad` (more rows leave
     room for a screen's own extra keys below); digits send `digit`, the others backspace / clear."""
-    gap = theme.sp(20)
+    gap = key_gap(theme)
     kw = (keypad.width - 2 * gap) // 3
     kh = (keypad.height - (rows - 1) * gap) // rows
     room = kw - 2 * theme.sp(20)

@@ -81,7 +81,14 @@ def menu_overlay(name: str, view: View) -> Overlay:
         close = Widget("access:close", _NOWHERE, CLOSE, close.label, "cancel")
         title = t("runner.menu.access", lang)
     return Overlay(
-        title, (), buttons, close, t("runner.menu.prev", lang), t("runner.menu.next", lang)
+        title,
+        (),
+        buttons,
+        close,
+        t("runner.menu.prev", lang),
+        t("runner.menu.next", lang),
+        t("page.prev_short", lang),
+        t("page.next_short", lang),
     )
 
 

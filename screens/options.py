@@ -6,13 +6,14 @@ side of the number, so nothing needs typing.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pygame
 
 from kiosk.views import Intent, OptionChoice, OptionsView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, back_spec, build_frame, button_height, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, build_frame, button_height, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_checkmark
 from screens.paging import page_widgets, pager_height, paginate
 from screens.screen import Screen, lang_of, view_data
@@ -63,18 +64,18 @@ class OptionsScreen(Screen):
         return blocks
 
     def _geometry(self, view: View, theme: Theme, page: int) -> _Geometry:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         lang = lang_of(view)
         blocks = self._blocks(view, theme, body.width)
-        gap = theme.sp(22)
-        bh = button_height(theme)
+        gap = theme.sp(22) if theme.scale <= 1.0 else theme.mm(4.0)  # zoomed: 4 mm (the rule: 2.5)
+        bh = _stepper_height(theme)
         # The copies row: its label ("copies, up to 5") on its own line(s) above [-] number [+].
         copies_h = bh + text_height(theme, self._copies_label(view), "caption", body.width) + theme.sp(8)
         options = _options(view)
         text_w = body.width - theme.px(72) - 3 * theme.sp(28)
         heights = [
-            max(bh, text_height(theme, t(f"opt.{o}", lang), "label", text_w) + 2 * theme.sp(24))
+            max(bh, text_height(theme, t(f"opt.{o}", lang), "label", text_w) + 2 * _toggle_pad(theme))
             for o, _ in options
         ]
         rows_h = sum(heights) + gap * len(heights)
@@ -134,7 +135,7 @@ class OptionsScreen(Screen):
         widgets += g.pager
         copies = data.copies
         max_copies = data.max_copies
-        bh = button_height(theme)
+        bh = _stepper_height(theme)
         bw = max(theme.min_target, min(theme.px(220), (g.copies.width - 2 * theme.sp(24)) // 3))
         row = pygame.Rect(g.copies.left, g.copies.bottom - bh, g.copies.width, bh)
         minus = pygame.Rect(row.left, row.top, bw, bh)
@@ -151,11 +152,7 @@ class OptionsScreen(Screen):
                 "stepper",
             )
         )
-        return widgets + footer_buttons(
-            g.frame,
-            theme,
-            [back_spec(view), cancel_spec(view, 1), ("ok", Intent("confirm"), t("button.ok", lang), "primary", 1)],
-        )
+        return widgets + footer_buttons(g.frame, theme, confirm_specs(view))
 
     def _copies_label(self, view: View) -> str:
         lang = lang_of(view)
@@ -224,6 +221,20 @@ class OptionsScreen(Screen):
             pygame.Rect(left, rect.top, rect.right - left - theme.sp(28), rect.height),
             align="left",
         )
+
+
+def _stepper_height(theme: Theme) -> int:
+    """The copies row ([-] number [+], the signs drawn as bars): a footer button's height at 100 %;
+    zoomed, as tall as the number's line needs (the 1,220 mm band is short)."""
+    if theme.scale <= 1.0:
+        return button_height(theme)
+    line = theme.line_height("label", theme.min_text_px)
+    return max(theme.min_target, math.ceil(line * 5 / 6) + 2 * theme.sp(6) + 2)
+
+
+def _toggle_pad(theme: Theme) -> int:
+    """Room above and below an option's words (zoomed, little: its checkbox is beside them)."""
+    return theme.sp(24) if theme.scale <= 1.0 else theme.sp(4)
 
 
 SCREEN = OptionsScreen()

@@ -28,24 +28,30 @@ def page_widgets(view: View, theme: Theme, rect: pygame.Rect, page: int, pages: 
         return []
     lang = lang_of(view)
     gap = theme.sp(24)
-    w = (rect.width - gap) // 2
     prev_intent = Intent("page", {"page": page - 1}) if page > 0 else None
     next_intent = Intent("page", {"page": page + 1}) if page < pages - 1 else None
     where = t("page.of", lang, page=page + 1, pages=pages)
-    next_label = t("button.page_next", lang)
+    prev_label, next_label = t("page.prev", lang), t("button.page_next", lang)
+    split = (rect.width - gap) // 2
     if theme.scale > 1.0:  # zoomed: one line, the short word and the figures after it
-        next_label, where = f"{t('button.next', lang)} {page + 1}/{pages}", ""
+        prev_label, where = t("page.prev_short", lang), ""
+        next_label = f"{t('page.next_short', lang)} {page + 1}/{pages}"
+        # Each button as wide as its words need when halves are too narrow for one of them.
+        floor = theme.min_text_px
+        needs = [theme.measure(x, "label", floor)[0] + 2 * theme.sp(20) + 4 for x in (prev_label, next_label)]
+        if max(needs) > split and sum(needs) + gap <= rect.width:
+            split = needs[0] + (rect.width - gap - sum(needs)) // 2
     return [
         Widget(
             "page:prev",
-            pygame.Rect(rect.left, rect.top, w, rect.height),
+            pygame.Rect(rect.left, rect.top, split, rect.height),
             prev_intent,
-            t("page.prev", lang),
+            prev_label,
             "secondary",
         ),
         Widget(
             "page:next",
-            pygame.Rect(rect.left + w + gap, rect.top, rect.width - w - gap, rect.height),
+            pygame.Rect(rect.left + split + gap, rect.top, rect.width - split - gap, rect.height),
             next_intent,
             next_label,
             "primary",

@@ -13,9 +13,9 @@ import pygame
 from common.parcel_lot import is_lot_number
 from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import keypad_widgets
+from screens.keypad import key_gap, key_min_height, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
 from screens.text import blit_text, draw_text, text_height
@@ -39,11 +39,23 @@ def shown_lot(lot: str) -> str:
     return "".join(ch for ch in lot if ch.isdigit() or ch == "-")[:MAX_SHOWN]
 
 
+def _space(theme: Theme, px: int) -> int:
+    """A space between blocks: `px` at 100 % (grown at half the zoom rate); zoomed, 4 mm, as between
+    the keys (the band below 1,220 mm is short)."""
+    return theme.sp(px) if theme.scale <= 1.0 else theme.mm(4.0)
+
+
+def _dash_min_height(view: View, theme: Theme) -> int:
+    """The dash key holds its words ("부번") whole, accents above and below included."""
+    words = t("key.dash", lang_of(view))
+    return theme.measure(words, "label", theme.min_text_px)[1] + 2 * theme.sp(12) + 4
+
+
 class ParcelScreen(Screen):
     name = "parcel"
 
     def _field_height(self, theme: Theme, size: int) -> int:
-        return theme.line_height("huge", size) + 2 * theme.sp(20)
+        return theme.line_height("huge", size) + 2 * (theme.sp(20) if theme.scale <= 1.0 else theme.sp(6))
 
     def _blocks(self, view: View, theme: Theme, width: int, field_px: int) -> list[Block]:
         c = theme.colors
@@ -85,7 +97,7 @@ class ParcelScreen(Screen):
         def paint_field(surface: pygame.Surface, rect: pygame.Rect) -> object:
             return self._draw_field(surface, theme, view, rect, field_px)
 
-        blocks.append(Block(self._field_height(theme, field_px), paint_field, 0, theme.sp(28)))
+        blocks.append(Block(self._field_height(theme, field_px), paint_field, 0, _space(theme, 28)))
         if error:
             blocks.append(self._error_block(theme, t(f"lot_error.{error}", lang), width))
         return blocks
@@ -95,7 +107,7 @@ class ParcelScreen(Screen):
         c = theme.colors
         icon = theme.px(48)
         text_w = width - 2 * theme.sp(24) - icon - theme.sp(24)
-        h = text_height(theme, text, "body_bold", text_w) + 2 * theme.sp(16)
+        h = text_height(theme, text, "body_bold", text_w) + 2 * _space(theme, 16)
 
         def paint_error(surface: pygame.Surface, rect: pygame.Rect) -> object:
             pygame.draw.rect(surface, c.danger_soft, rect, border_radius=theme.sp(16))
@@ -117,12 +129,12 @@ class ParcelScreen(Screen):
 
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, int]:
         """Frame, information area, keypad area, and the pixel size of the typed lot."""
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
-        gap = theme.sp(20)
+        gap = key_gap(theme)
         # The field gives way before the error does: when the essentials do not fit above a keypad
         # of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to FIELD_MIN_PX.
-        room = body.height - _ROWS * theme.min_button - (_ROWS - 1) * gap - theme.sp(24)
+        room = body.height - _ROWS * key_min_height(theme) - (_ROWS - 1) * gap - _space(theme, 24)
         field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
         field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
         while True:
@@ -133,32 +145,29 @@ class ParcelScreen(Screen):
             field_px = max(field_min, int(field_px * 0.9))
         # As on resident_number: the keypad sits at the bottom and takes what the essential
         # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
-        min_top = max(frame.controls.top, body.top + must + theme.sp(24))
-        kh = max(theme.min_button, min(theme.px(170), (body.bottom - min_top - (_ROWS - 1) * gap) // _ROWS))
-        pad_h = _ROWS * kh + (_ROWS - 1) * gap
+        min_top = max(frame.controls.top, body.top + must + _space(theme, 24))
+        taller = max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
+        room_h = body.bottom - min_top - (_ROWS - 1) * gap - taller
+        kh = max(key_min_height(theme), min(theme.px(170), room_h // _ROWS))
+        pad_h = _ROWS * kh + (_ROWS - 1) * gap + max(0, _dash_min_height(view, theme) - kh)
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(24) - body.top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - _space(theme, 24) - body.top))
         return frame, info, keypad, field_px
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         frame, _, keypad, _ = self._geometry(view, theme)
         lang = lang_of(view)
-        gap = theme.sp(20)
+        gap = key_gap(theme)
         kw = (keypad.width - 2 * gap) // 3
-        kh = (keypad.height - (_ROWS - 1) * gap) // _ROWS
-        widgets = keypad_widgets(keypad, theme, lang, rows=_ROWS)
-        dash = pygame.Rect(keypad.left, keypad.top + 4 * (kh + gap), 3 * kw + 2 * gap, kh)
+        dash_h = max((keypad.height - (_ROWS - 1) * gap) // _ROWS, _dash_min_height(view, theme))
+        kh = (keypad.height - (_ROWS - 1) * gap - dash_h) // (_ROWS - 1)
+        digits = pygame.Rect(keypad.left, keypad.top, keypad.width, (_ROWS - 1) * (kh + gap) - gap)
+        widgets = keypad_widgets(digits, theme, lang, rows=_ROWS - 1)
+        dash_top = digits.bottom + gap
+        dash = pygame.Rect(keypad.left, dash_top, 3 * kw + 2 * gap, keypad.bottom - dash_top)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
         whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
-        return widgets + footer_buttons(
-            frame,
-            theme,
-            [
-                back_spec(view),
-                cancel_spec(view, 1),
-                ("ok", Intent("confirm"), t("button.ok", lang), "primary" if whole else "secondary", 1),
-            ],
-        )
+        return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=whole))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, info, _, field_px = self._geometry(view, theme)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import HelpPrompt, Intent, MoreTimePrompt, View
-from screens.frame import button_height
-from screens.overlay import Overlay, draw_overlay, overlay_widgets
+from screens.overlay import Overlay, button_height_for, draw_overlay, overlay_widgets
 from screens.screen import lang_of
 from screens.strings import t
 from screens.text import draw_text, text_height
@@ -40,7 +39,9 @@ def _prompt_geometry(view: View, theme: Theme) -> tuple[pygame.Rect, pygame.Rect
     body = _prompt_body(view)
     title_h = text_height(theme, title, "title", inner_w)
     body_h = text_height(theme, body, "body", inner_w)
-    bh = max(button_height(theme), theme.px(150))
+    answers = [Widget("", pygame.Rect(0, 0, 0, 0), None, t(k, lang)) for k in ("more_time.yes", "more_time.no")]
+    # Roomy at 100 %; zoomed, as tall as the longer answer's lines (the band is short).
+    bh = max(button_height_for(answers, theme, inner_w), theme.px(150) if theme.scale <= 1.0 else 0)
     gap = theme.sp(28)
     panel_h = pad + title_h + gap + body_h + 2 * gap + 2 * bh + gap + pad
     top = theme.height - panel_h - theme.sp(40) if theme.low_position else (theme.height - panel_h) // 2

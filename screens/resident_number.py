@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.views import Intent, ResidentNumberView, View
+from kiosk.views import ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, back_spec, build_frame, cancel_spec, footer_buttons, paint_frame
+from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import keypad_widgets
+from screens.keypad import key_gap, key_min_height, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
 from screens.text import blit_text, draw_text, text_height
@@ -35,6 +35,12 @@ def visible_slots(masked: str, digits: int = 0) -> list[str]:
 
 
 
+
+
+def _space(theme: Theme, px: int) -> int:
+    """A space between blocks: `px` at 100 % (grown at half the zoom rate); zoomed, 4 mm, as between
+    the keys (the band below 1,220 mm is short)."""
+    return theme.sp(px) if theme.scale <= 1.0 else theme.mm(4.0)
 
 class ResidentNumberScreen(Screen):
     name = "resident_number"
@@ -92,7 +98,7 @@ class ResidentNumberScreen(Screen):
             text = t(f"error.{error}", lang)
             icon = theme.px(48)
             text_w = width - 2 * theme.sp(24) - icon - theme.sp(24)
-            h = text_height(theme, text, "body_bold", text_w) + 2 * theme.sp(16)
+            h = text_height(theme, text, "body_bold", text_w) + 2 * _space(theme, 16)
 
             def paint_error(surface: pygame.Surface, rect: pygame.Rect) -> object:
                 pygame.draw.rect(surface, c.danger_soft, rect, border_radius=theme.sp(16))
@@ -119,18 +125,18 @@ class ResidentNumberScreen(Screen):
         return blocks
 
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         blocks = self._blocks(view, theme, body.width)
         must = stack_height([b for b in blocks if b.priority == 0])
-        gap = theme.sp(20)
+        gap = key_gap(theme)
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
-        min_top = max(frame.controls.top, body.top + must + theme.sp(16))
-        kh = max(theme.min_button, min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
+        min_top = max(frame.controls.top, body.top + must + _space(theme, 16))
+        kh = max(key_min_height(theme), min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
         pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
-        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - theme.sp(16) - body.top))
+        info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - _space(theme, 16) - body.top))
         return frame, info, keypad
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
@@ -138,15 +144,7 @@ class ResidentNumberScreen(Screen):
         lang = lang_of(view)
         widgets = keypad_widgets(keypad, theme, lang)
         complete = view_data(view, ResidentNumberView).digits >= DIGITS
-        return widgets + footer_buttons(
-            frame,
-            theme,
-            [
-                back_spec(view),
-                cancel_spec(view, 1),
-                ("ok", Intent("confirm"), t("button.ok", lang), "primary" if complete else "secondary", 1),
-            ],
-        )
+        return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=complete))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, info, _ = self._geometry(view, theme)

@@ -534,12 +534,7 @@ class ScreenRunner:
         # Whoever records on the booth's theme (the accessibility tests) hears what every variant drew.
         for record in (screen_record, overlay_record):
             if record is not None:
-                clipped = list(record.clipped)
-                for text in record.texts:
-                    cut = text in clipped
-                    if cut:
-                        clipped.remove(text)
-                    self._theme.note_drawn(text, clipped=cut)
+                self._theme.note_record(record)
         self._place_focus(widgets)
         ring = self._ring_visible(view)
         self._ring_was_shown = ring

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from common.languages import LANGUAGES, NAMES, lookup, require_all
 from common.messages import MESSAGES
+from screens.strings_fix import STRINGS_FIX
 
 STRINGS: dict[str, dict[str, str]] = {}
 """Sentences waiting to be folded into the catalogs (see the module docstring); the catalogs win."""
@@ -73,3 +74,6 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+STRINGS.update(STRINGS_FIX)

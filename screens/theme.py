@@ -290,6 +290,14 @@ class Theme:
             line.decorative = self._decorating
             self._record.lines.append(line)
 
+    def note_record(self, record: DrawnRecord) -> None:
+        """Everything another theme recorded (a zoom or contrast variant drawing for this booth),
+        passed on to whoever records on this one (a no-op outside `recording`)."""
+        if self._record is not None and self._record is not record:
+            self._record.texts.extend(record.texts)
+            self._record.clipped.extend(record.clipped)
+            self._record.lines.extend(record.lines)
+
     @contextmanager
     def decorative(self) -> Iterator[None]:
         """Text drawn inside is decoration (the header's name and clock), which the low position may
@@ -427,8 +435,13 @@ class Theme:
 
     @property
     def min_text_px(self) -> int:
-        """The floor of every shrink-to-fit: the smallest legible size at this zoom."""
-        return self.style_size("caption")
+        """The floor of every shrink-to-fit: the smallest legible size at this zoom, in the regular
+        and the bold weight (a bold face's ink can be a pixel shorter at the same size)."""
+        found = self._style_px.get("_floor")
+        if found is None:
+            bold = self.glyph_px(self.panel.min_text_mm * self.scale, True)
+            found = self._style_px["_floor"] = max(self.style_size("caption"), bold)
+        return found
 
     # --- fonts and text -------------------------------------------------------------------
     def font(self, style: str, size: int | None = None) -> pygame.font.Font:

@@ -73,7 +73,8 @@ def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
     if style == "key_back":
         draw_backspace(surface, rect.center, min(rect.width * 3 // 5, rect.height * 6 // 5), fg, fill)
         return
-    inner = rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+    pad_y = theme.sp(4) if style == "key" and theme.scale > 1.0 else theme.sp(12)  # see keypad.key_pad
+    inner = rect.inflate(-2 * theme.sp(20), -2 * pad_y)
     if style == "service":
         _draw_service(surface, theme, widget, inner, fg)
         return
@@ -110,10 +111,12 @@ def _draw_service(surface: pygame.Surface, theme: Theme, widget: Widget, inner: 
     paint = _SERVICE_ICONS.get(widget.widget_id.split(":")[0])
     line = theme.line_height("label", theme.min_text_px)
     if inner.height >= icon + line:
-        top = inner.top + (inner.height - icon - line) // 2
+        lines = (inner.height - icon) // line  # a tall button holds a label wrapped onto two lines
+        top = inner.top + (inner.height - icon - lines * line) // 2
         if paint is not None:
             paint(surface, (inner.centerx, top + icon // 2), icon, fg)
-        draw_text(surface, theme, widget.label, "label", fg, pygame.Rect(inner.left, top + icon, inner.width, line))
+        box = pygame.Rect(inner.left, top + icon, inner.width, lines * line)
+        draw_text(surface, theme, widget.label, "label", fg, box)
         return
     words = inner.width - icon - gap
     width = min(words, max(theme.measure(w, "label")[0] for w in widget.label.split() or [""]))

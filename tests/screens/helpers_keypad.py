@@ -16,15 +16,23 @@ class MenuHost(Screen):
     name = "host"
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        size = theme.min_target * 2
+        # Two by two at the bottom, each as wide as half the screen and a button tall: the words fit
+        # at any zoom, and reading order stays lang, access, help, back.
+        width, height, gap = (theme.width - 3 * 40) // 2, theme.min_button, 40
         specs = [
             ("lang", Intent("menu", {"name": "language"})),
             ("access", Intent("menu", {"name": "access"})),
             ("help", Intent("help")),
             ("back", Intent("back")),
         ]
+        bottom = theme.reach_bottom - gap
         return [
-            Widget(wid, pygame.Rect(40 + i * (size + 40), theme.height - size - 40, size, size), intent, wid)
+            Widget(
+                wid,
+                pygame.Rect(40 + (i % 2) * (width + gap), bottom - (2 - i // 2) * (height + gap) + gap, width, height),
+                intent,
+                wid,
+            )
             for i, (wid, intent) in enumerate(specs)
         ]
 

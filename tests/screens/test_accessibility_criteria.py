@@ -19,8 +19,9 @@ import pygame
 import pytest
 
 from common.fonts import BOLD, REGULAR
+from common.keypad_keys import Key
 from common.languages import LANGUAGES
-from kiosk.views import AccessMode, Intent, View
+from kiosk.views import AccessMode, HelpPrompt, Intent, MoreTimePrompt, View
 from screens.registry import samples
 from screens.runner import ScreenRunner
 from screens.theme import PALETTES, TEXT_PAIRS, DrawnLine, DrawnRecord, Palette, Panel, Theme
@@ -54,26 +55,54 @@ RESIDENT_SCREENS = (
     "out_of_service",
 )
 SAMPLES = samples()
-# Combinations that do not fit yet, left out of the checks by name (issue 14, open): at 200 % with
-# 24 mm glyphs the number keypads (4-5 rows of keys) and the footer's own and service rows leave too
-# little of the panel for an error text or, in the low position, for the slots; an English
-# document card (a three-line name, a disabled document's reason) is taller than a page; two option
-# rows and the copies row do not fit the low position's band. Everything else is checked; remove an
-# entry when it fits.
-KNOWN_GAPS: frozenset[tuple[str, str, str]] = frozenset(
-    {
-        ("choose_document", "fingerprint_down", "zoom200"),
-        ("choose_document", "fingerprint_down", "low_zoom200"),
-        ("choose_document", "all", "low_zoom200"),
-        ("options", "family", "low_zoom200"),
-        ("options", "resident_copy", "low_zoom200"),
-        *(("parcel", s, "low_zoom200") for s in ("empty", "typing", "dash", "not_found", "incomplete")),
-        ("parcel", "not_found", "zoom200"),
-        ("parcel", "incomplete", "zoom200"),
-        *(("resident_number", s, "low_zoom200") for s in ("typing", "full", "invalid_date")),
-        ("resident_number", "invalid_date", "zoom200"),
-    }
-)
+# Combinations that do not fit yet, left out of the checks by name and language (issue 14, open), each
+# with why: at 200 % the low position leaves only the band between the 1,220 mm and 400 mm lines for
+# the progress bar, the information, the controls and the footer, and Vietnamese and English
+# footers (two-line labels, two service rows) are taller than Korean and Chinese ones. Everything
+# else is checked; remove a language (or an entry) when it fits. CHECK_KNOWN_GAPS=1 checks them too.
+ALL = ("ko", "en", "zh", "vi")
+KNOWN_GAPS: dict[tuple[str, str, str], tuple[tuple[str, ...], str]] = {
+    ("choose_document", "fingerprint_down", "low_zoom200"): (
+        ("en",),
+        "a three-line English name and the reader's reason are taller than the band left above the pager",
+    ),
+    ("options", "resident_copy", "low_zoom200"): (("en", "vi"), "an option, the pager, the copies overflow it"),
+    **{
+        ("parcel", s, "low_zoom200"): (("vi",), "five key rows and the field leave no room above the Vietnamese footer")
+        for s in ("empty", "typing", "dash")
+    },
+    ("parcel", "not_found", "zoom200"): (("vi",), "a three-line error does not fit above five key rows"),
+    ("parcel", "not_found", "low_zoom200"): (ALL, "the error does not fit above five key rows in the band"),
+    ("parcel", "incomplete", "low_zoom200"): (("ko", "en", "vi"), "the error does not fit above five key rows"),
+    ("resident_number", "invalid_date", "low_zoom200"): (("ko", "en", "vi"), "the slots and error overflow it"),
+}
+
+
+def known_gap(screen: str, sample: str, mode: str, lang: str) -> bool:
+    if os.environ.get("CHECK_KNOWN_GAPS"):
+        return False
+    return lang in KNOWN_GAPS.get((screen, sample, mode), ((), ""))[0]
+
+
+# The runner's own overlays over a resident screen: (screen, sample, the button that opens it, the
+# prompt it is); each checked in every mode and language like the screens, every page of a menu.
+OVERLAYS: dict[str, tuple[str, str, str, dict[str, object]]] = {
+    "menu:language": ("idle", "open", "lang", {}),
+    "menu:access": ("idle", "open", "access", {}),
+    "prompt:help": ("payment", "waiting", "", {"prompt": "help", "prompt_data": HelpPrompt(phone="1588-2100")}),
+    "prompt:help_sent": (
+        "payment",
+        "waiting",
+        "",
+        {"prompt": "help", "prompt_data": HelpPrompt(phone="1588-2100", sent=True)},
+    ),
+    "prompt:more_time": (
+        "payment",
+        "waiting",
+        "",
+        {"prompt": "more_time", "prompt_data": MoreTimePrompt(seconds_left=20)},
+    ),
+}
 # The technician's screens (boot before any resident, maintenance behind a technician card) are
 # never drawn in a resident's accessibility modes: they are checked in the default mode only.
 TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})
@@ -112,20 +141,34 @@ def _render_all() -> list[Rendered]:
                 if screen in TECHNICIAN_SCREENS and mode != "default":
                     continue
                 for sample, data in variants.items():
-                    if (screen, sample, mode) in KNOWN_GAPS:
-                        continue
                     for lang in LANGUAGES:
+                        if known_gap(screen, sample, mode, lang):
+                            continue
                         view = View(screen, data, language=lang, access=access)
-                        with theme.recording() as record:
-                            runner.render(view)
-                            ids = runner.widgets()
-                        targets = [
-                            Target(w, runner.widget(w).rect.copy(), runner.widget(w).intent) for w in ids
-                        ]
-                        out.append(Rendered(screen, sample, lang, mode, theme, targets, record))
+                        out.append(_rendered(runner, view, theme, sample, mode))
+            for name, (screen, sample, opener, prompt) in OVERLAYS.items():
+                for lang in LANGUAGES:
+                    view = View(screen, SAMPLES[screen][sample], language=lang, access=access, **prompt)
+                    runner.render(view)
+                    if opener:
+                        runner.tap(opener)
+                    out.append(_rendered(runner, view, theme, name, mode))
+                    while "menu:next" in runner.widgets() and runner.widget("menu:next").intent is not None:
+                        runner.tap("menu:next")  # every page of a paged menu
+                        out.append(_rendered(runner, view, theme, name, mode))
+                    if runner.menu is not None:
+                        runner.keypad(Key.BACK)  # closes it, as a resident would
         finally:
             runner.close()
     return out
+
+
+def _rendered(runner: ScreenRunner, view: View, theme: Theme, sample: str, mode: str) -> Rendered:
+    with theme.recording() as record:
+        runner.render(view)
+        ids = runner.widgets()
+    targets = [Target(w, runner.widget(w).rect.copy(), runner.widget(w).intent) for w in ids]
+    return Rendered(view.screen, sample, view.language, mode, theme, targets, record)
 
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,6 @@ def _view(screen: str, sample: str, **kw: Any) -> View:
     ("screen", "sample", "widget", "intent"),
     [
         ("idle", "open", "start", Intent("start")),
-        ("idle", "open", "lang", Intent("menu", {"name": "language"})),
-        ("idle", "open", "access", Intent("menu", {"name": "access"})),
         ("idle", "open", "help", Intent("help")),
         ("choose_document", "all", "back", Intent("back")),
         ("resident_number", "typing", "back", Intent("back")),
@@ -76,6 +74,35 @@ def test_tap_gives_the_intent(screen: str, sample: str, widget: str, intent: Int
             r.tap("page:next")
         assert r.tap(widget) == intent
         assert rec.intents == [intent]
+    finally:
+        r.close()
+
+
+@pytest.mark.parametrize(
+    ("widget", "menu", "items"),
+    [
+        ("lang", "language", ["lang:ko", "lang:en", "lang:zh", "lang:vi"]),
+        ("access", "access", ["access:zoom", "access:high_contrast", "access:low_position", "access:voice"]),
+    ],
+)
+@pytest.mark.parametrize("mode", ["normal", "low-zoom200"])
+def test_service_buttons_open_their_menu_on_the_screen(widget: str, menu: str, items: list[str], mode: str) -> None:
+    """The language and accessibility buttons open the screens' own menu over the screen: its
+    choices are then the only targets, and the controller hears nothing until one is chosen."""
+    r, rec = runner(mode)
+    try:
+        r.show(_view("idle", "open"))
+        r.tap(widget)
+        assert r.menu == menu
+        shown: list[str] = []
+        while True:  # at 200 % in the low position a menu may page, as a resident would turn it
+            shown += [w for w in r.widgets() if w in items and w not in shown]
+            if "menu:next" not in r.widgets() or r.widget("menu:next").intent is None:
+                break
+            r.tap("menu:next")
+        assert shown == items
+        assert "start" not in r.widgets()  # the screen below does not take touches through the menu
+        assert rec.intents == []
     finally:
         r.close()
 

@@ -78,8 +78,7 @@ def test_every_digit_key_sends_its_digit() -> None:
         r.close()
 
 
-# Low position + 200 % does not fit the lot keypad yet (KNOWN_GAPS in test_accessibility_criteria.py).
-@pytest.mark.parametrize("mode", [m for m in MODES if m != "low-zoom200"])
+@pytest.mark.parametrize("mode", list(MODES))
 def test_widgets_are_on_screen_apart_and_big_enough(mode: str) -> None:
     r, _ = runner(mode)
     screen = pygame.Rect(0, 0, 1080, 1920)
