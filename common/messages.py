@@ -337,5 +337,9 @@ MESSAGES: dict[str, str] = dict([
     P_("sensor.below-screen-left", "The sensor is below the screen, on the left"),
     P_("sensor.below-screen-center", "The sensor is right below the screen"),
     P_("sensor.right-of-screen", "The sensor is to the right of the screen"),
+    # --- short words for tight rows at 200 % (screens) -----------------------------------
+    P_("page.prev_short", "Previous"),
+    P_("page.next_short", "Next"),
+    P_("kiosk.title_short", "Document Kiosk"),
 ])
 """key -> English (the msgid)."""
