@@ -16,3 +16,60 @@ from __future__ import annotations
 
 from common.languages import LANGUAGES, NAMES, lookup, require_all
 from common.messages import MESSAGES
+
+STRINGS: dict[str, dict[str, str]] = {}
+"""Sentences waiting to be folded into the catalogs (see the module docstring); the catalogs win."""
+
+require_all()  # a booth without its compiled catalogs stops here, naming `make catalogs`
+
+
+def language(code: str) -> str:
+    """The language to draw in: the view's if we have it, else Korean."""
+    return code if code in LANGUAGES else "ko"
+
+
+def has(key: str) -> bool:
+    """True when `key` has its own sentence (not only its family's fallback)."""
+    return key in MESSAGES or key in STRINGS or _language_name(key) is not None
+
+
+def _language_name(key: str) -> str | None:
+    """`lang.<code>`: a language's name, written in that language whatever the resident reads."""
+    family, _, code = key.partition(".")
+    return NAMES.get(code) if family == "lang" else None
+
+
+def _text(key: str, lang: str) -> str | None:
+    english = MESSAGES.get(key)
+    if english is not None:
+        return lookup(lang, key, english)
+    entry = STRINGS.get(key)
+    if entry is not None:
+        return entry.get(lang) or entry.get("en") or entry.get("ko")
+    return _language_name(key)
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text for `key` in `lang`; an unknown code falls back to its family's generic text."""
+    lang = language(lang)
+    text = _text(key, lang)
+    if text is None:
+        family = key.split(".", 1)[0]
+        text = _text(f"{family}._unknown", lang) or key
+    return text.format(**values) if values else text
+
+
+def won(amount: object, lang: str) -> str:
+    """`1,000원` / `1,000 won`; a value that is not a number shows as 0 rather than crash a screen."""
+    value = amount if isinstance(amount, int) and not isinstance(amount, bool) else 0
+    return t("won", lang, amount=f"{value:,}")
+
+
+def fee(amount: object, lang: str) -> str:
+    """A fee: `200원`, or `무료` when it costs nothing."""
+    value = amount if isinstance(amount, int) and not isinstance(amount, bool) else 0
+    return t("fee.free", lang) if value == 0 else won(value, lang)
+
+
+def document(code: object, lang: str) -> str:
+    return t(f"doc.{code}", lang)
