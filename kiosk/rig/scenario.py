@@ -161,7 +161,9 @@ class ScreenHarness:
         return "\n".join(drawn.texts)
 
     def show(self, view: View) -> None:
-        self.runner.show(view)
+        # Drawn at once, as the booth's screen loop draws every view: what a frame says (voice
+        # guidance) comes from drawing it, and a resident with an earphone hears every screen.
+        self.runner.render(view)
         key = (view.screen, view.prompt, str(view.data_fields().get("guidance", view.data_fields().get("outcome", ""))))
         if key == self._last_key:
             return
