@@ -128,7 +128,9 @@ expect_screen = "idle"
 [[step]]
 expect_device = { device = "keypad", state = "online", reason = "" }
 [[step]]
-press = ["down", "ok"]
+press = ["down", "down"]
+[[step]]
+expect_focus = "lang"
 [[step]]
 type_keys = "0123"
 [[step]]
