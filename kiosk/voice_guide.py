@@ -122,7 +122,13 @@ class VoiceGuide:
 
     async def close(self) -> None:
         self._queue.clear()
+        speaking = self._speaking
         self._cut(requeue=False)
+        if speaking is not None and not speaking.done():
+            speaking.cancel()
+            # Until the engine's process is reaped and its pipes closed: nothing of it outlives the booth.
+            with contextlib.suppress(BaseException):
+                await speaking
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -173,17 +173,22 @@ class KioskApp:
 
 
     async def stop(self) -> None:
-        if self.kiosk is not None:
-            await self.kiosk.stop()
-        if self.voice is not None:
-            await self.voice.close()
-        for device in self._devices:
-            try:
-                await device.close()
-            except Exception as exc:
-                log.debug("closing %s: %s", device, exc)
-        await self.keypad_dispatch.close()
-        if self._server is not None:
-            await self._server.close()
-        if self.journal is not None:
-            self.journal.close()
+        """Close everything, each part even when one before it failed: a kiosk whose journal refuses
+        its last words (a power cut, a full disk) must still let go of its ports, sockets and the
+        speech engine's processes."""
+        try:
+            if self.kiosk is not None:
+                await self.kiosk.stop()
+        finally:
+            if self.voice is not None:
+                await self.voice.close()
+            for device in self._devices:
+                try:
+                    await device.close()
+                except Exception as exc:
+                    log.debug("closing %s: %s", device, exc)
+            await self.keypad_dispatch.close()
+            if self._server is not None:
+                await self._server.close()
+            if self.journal is not None:
+                self.journal.close()
