@@ -57,8 +57,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check common kiosk drivers simulators screens bench tests
 	$(VENV)/bin/mypy
 
+# The suite on every core (pytest-xdist; CI has two): each worker has its own pcscd, ports and temp dirs.
+PYTEST_WORKERS ?= auto
 unit: $(STAMP) catalogs
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS)
 
 test: lint unit
 

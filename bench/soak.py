@@ -79,6 +79,20 @@ def rss_mib() -> float:
     return 0.0
 
 
+# Readings per sample, a few milliseconds apart: the fewest tasks seen. One reading catches whatever is
+# in flight at that instant (the idle screen's inhibit on the ccTalk bus, a heartbeat): not growth.
+TASK_READINGS, TASK_READING_GAP_SECONDS = 5, 0.005
+
+
+async def _task_floors(run: ScenarioRun) -> tuple[int, int]:
+    """The controller's own tasks and every task on the loop, each the fewest of a few readings."""
+    kiosk, loop = len(run.kiosk._tasks), len(asyncio.all_tasks())
+    for _ in range(TASK_READINGS - 1):
+        await asyncio.sleep(TASK_READING_GAP_SECONDS)
+        kiosk, loop = min(kiosk, len(run.kiosk._tasks)), min(loop, len(asyncio.all_tasks()))
+    return kiosk, loop
+
+
 async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | None = None,
                on_sample: Callable[[Sample], None] | None = None) -> list[Sample]:
     """Run `sessions` demo sessions on one kiosk; a sample after each one. With `booth_dir`, the
@@ -97,8 +111,9 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
             if run.screens is not None:  # the harness's log of the screens shown is not the kiosk's memory
                 run.screens.screens.clear()
                 run.screens.shown_at.clear()
-            sample = Sample(session, 0 if real_clock else run.clock.held_sleepers, len(run.kiosk._tasks),
-                            len(asyncio.all_tasks()), open_fds(), rss_mib())
+            kiosk_tasks, loop_tasks = await _task_floors(run)
+            sample = Sample(session, 0 if real_clock else run.clock.held_sleepers, kiosk_tasks, loop_tasks,
+                            open_fds(), rss_mib())
             samples.append(sample)
             if on_sample is not None:
                 on_sample(sample)

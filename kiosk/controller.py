@@ -143,14 +143,17 @@ class Kiosk:
 
     async def stop(self) -> None:
         self._stopping = True
-        tasks = list(self._tasks) + list(self._state_tasks.values())
-        if self._grace is not None:
-            tasks.append(self._grace)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # A task ending may start another (a publish arms idle's reset): go round until none is left.
+        for _ in range(3):
+            owned = [*self._tasks, *self._state_tasks.values(), self._grace]
+            tasks = [t for t in owned if t is not None and not t.done()]
+            if not tasks:
+                break
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         for state in self.machine.states.values():  # ClockedTimeout states, nested one level (session/...)
             for child in [state, *state.states.values()]:
                 for timer in child.runner.values():
@@ -813,7 +816,7 @@ class Kiosk:
     def _arm_idle_reset(self) -> None:
         """At idle, choices made (a language, zoom, voice, a help prompt) belong to whoever is standing
         there: if nobody starts within a screen's time limit, they are dropped for the next resident."""
-        if self.state != S.IDLE:
+        if self.state != S.IDLE or self._stopping:
             return
         self._cancel_idle_reset()
         self._idle_reset = self.spawn(self._idle_timeout(), "idle-reset")

@@ -116,7 +116,7 @@ def test_kiosk_stays_up_out_of_service_on_a_refused_journal(tmp_path: Path, refu
             assert answer["view"]["screen"] == "out_of_service"
             assert answer["view"]["data"]["reason"] == refusal.reason
             assert answer["view"]["data"]["journal"] == str(journal)
-            assert answer["widgets"] == []  # nothing to start a session with
+            assert answer["widgets"] == ["lang", "access", "help"]  # nothing to start a session with
 
             # Still up two seconds on, and systemd's watchdog still hears from it.
             later = _datagrams(sock, time.monotonic() + 2.0)
