@@ -71,10 +71,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[tuple[str, ...], str]] = {
         ("parcel", s, "low_zoom200"): (("vi",), "five key rows and the field leave no room above the Vietnamese footer")
         for s in ("empty", "typing", "dash")
     },
-    ("parcel", "not_found", "zoom200"): (("vi",), "a three-line error does not fit above five key rows"),
-    ("parcel", "not_found", "low_zoom200"): (ALL, "the error does not fit above five key rows in the band"),
-    ("parcel", "incomplete", "low_zoom200"): (("ko", "en", "vi"), "the error does not fit above five key rows"),
-    ("resident_number", "invalid_date", "low_zoom200"): (("ko", "en", "vi"), "the slots and error overflow it"),
 }
 
 
