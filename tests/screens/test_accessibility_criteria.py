@@ -66,7 +66,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], tuple[tuple[str, ...], str]] = {
         ("en",),
         "a three-line English name and the reader's reason are taller than the band left above the pager",
     ),
-    ("options", "resident_copy", "low_zoom200"): (("en", "vi"), "an option, the pager, the copies overflow it"),
     **{
         ("parcel", s, "low_zoom200"): (("vi",), "five key rows and the field leave no room above the Vietnamese footer")
         for s in ("empty", "typing", "dash")
