@@ -35,7 +35,7 @@ class ChooseDocumentScreen(Screen):
     name = "choose_document"
 
     def _card_height(self, view: View, theme: Theme, doc: DocumentChoice, width: int) -> int:
-        inner = width - 2 * theme.sp(32)
+        inner = width - 2 * _card_pad_x(theme)
         lang = lang_of(view)
         name_h = text_height(theme, document(doc.code, lang), "subtitle", inner)
         lines = self._detail_lines(theme, lang, doc, inner)
@@ -143,7 +143,7 @@ class ChooseDocumentScreen(Screen):
     ) -> None:
         c = theme.colors
         r = radius(theme)
-        pad = theme.sp(32)
+        pad = _card_pad_x(theme)
         if doc.available:
             pygame.draw.rect(surface, c.surface, rect, border_radius=r)
             pygame.draw.rect(surface, c.border, rect, width=theme.sp(4), border_radius=r)
@@ -196,6 +196,12 @@ class ChooseDocumentScreen(Screen):
                 detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), detail_h
             )
             draw_text(surface, theme, self._detail(lang, doc), "body_bold", detail_c, text_rect, align="left")
+
+
+def _card_pad_x(theme: Theme) -> int:
+    """Room left and right of a card's words: zoomed, 2 mm (as an option's), so a long English
+    name breaks onto two lines, not three, and a card with its reason fits a page."""
+    return theme.sp(32) if theme.scale <= 1.0 else theme.mm(2.0)
 
 
 def _card_pad_y(theme: Theme) -> int:
