@@ -15,7 +15,7 @@ from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import correction_widgets, key_gap, key_min_height, keypad_widgets
+from screens.keypad import correction_widgets, key_gap, key_min_height, key_pad, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
 from screens.text import blit_text, draw_text, text_height
@@ -48,7 +48,7 @@ def _space(theme: Theme, px: int) -> int:
 def _dash_min_height(view: View, theme: Theme) -> int:
     """The dash key holds its words ("부번") whole, accents above and below included."""
     words = t("key.dash", lang_of(view))
-    return theme.measure(words, "label", theme.min_text_px)[1] + 2 * theme.sp(12) + 4
+    return theme.measure(words, "label", theme.min_text_px)[1] + 2 * key_pad(theme) + 4
 
 
 class ParcelScreen(Screen):
@@ -139,6 +139,8 @@ class ParcelScreen(Screen):
             # The field gives way before the error does: when the essentials do not fit above a
             # keypad of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to field_min.
             room = body.height - rows * key_min_height(theme) - (rows - 1) * gap - _space(theme, 24)
+            if rows == _ROWS:
+                room -= max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
             field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
             while True:
                 must = stack_height([b for b in self._blocks(view, theme, body.width, field_px) if b.priority == 0])
@@ -203,7 +205,7 @@ class ParcelScreen(Screen):
         """The dash drawn as a bar (the font's hyphen is a thin stroke) with what it is for beside it."""
         c = theme.colors
         draw_widget(surface, theme, Widget(widget.widget_id, widget.rect, widget.intent, "", "key"))
-        inner = widget.rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+        inner = widget.rect.inflate(-2 * theme.sp(20), -2 * key_pad(theme))
         bar_w, bar_h = theme.px(56), max(4, theme.px(12))
         gap = theme.sp(28)
         words = widget.detail
