@@ -157,7 +157,10 @@ class ChooseDocumentScreen(Screen):
         detail_h = lh * self._detail_lines(theme, lang, doc, inner.width)
         name_rect = pygame.Rect(inner.left, inner.top, inner.width, inner.height - detail_h)
         draw_text(surface, theme, document(doc.code, lang), "subtitle", name_c, name_rect, align="left")
-        detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, lh)
+        # The fee takes its lines (two when it does not fit one, e.g. with "no identity check" at
+        # 200 %); a fingerprint mark that does not fit beside the fee takes the second line.
+        fee_h = lh if doc.needs_identity or not doc.available else detail_h
+        detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, fee_h)
         if doc.needs_identity and doc.available:
             # A fingerprint mark and its word: at the right end of the fee line, or on a line of its own.
             label = self._identity_label(theme, lang)

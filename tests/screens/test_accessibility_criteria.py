@@ -381,3 +381,40 @@ def test_nothing_is_clipped_in_any_mode(rendered: list[Rendered]) -> None:
         failures += [r.where(f"{text!r} clipped") for text in r.record.clipped]
         failures += [r.where(f"{line.text!r} cut at {line.rect}") for line in r.record.lines if line.cut]
     _check(failures)
+
+
+# --- 7. every page of a paged list -------------------------------------------------------------
+PAGED_LISTS = ("choose_document", "options")
+
+
+def test_every_page_of_a_paged_list_draws_its_words_whole_with_targets_apart() -> None:
+    """At 200 % the document and option lists page: every page, not only the first, keeps its words
+    whole and its targets 2.5 mm apart (the copies row pages after the options)."""
+    failures: list[str] = []
+    base = Theme()
+    for mode in ("zoom200", "low_zoom200"):
+        access = MODES[mode]
+        theme = base.for_access(access)
+        runner = ScreenRunner(headless=True, on_intent=lambda _: None, theme=theme, touch_guard_seconds=0.0)
+        try:
+            for screen in PAGED_LISTS:
+                for sample, data in SAMPLES[screen].items():
+                    for lang in LANGUAGES:
+                        view = View(screen, data, language=lang, access=access)
+                        pages = [_rendered(runner, view, theme, sample, mode)]
+                        while "page:next" in runner.widgets() and runner.widget("page:next").intent is not None:
+                            runner.tap("page:next")
+                            pages.append(_rendered(runner, view, theme, sample, mode))
+                        for n, r in enumerate(pages):
+                            failures += [r.where(f"page {n + 1}: {text!r} clipped") for text in r.record.clipped]
+                            failures += [r.where(f"page {n + 1}: {x.text!r} cut") for x in r.record.lines if x.cut]
+                            for i, t in enumerate(r.targets):
+                                for other in r.targets[i + 1 :]:
+                                    if _gap_mm(r.theme, t.rect, other.rect) < TARGET_GAP_MM:
+                                        failures.append(r.where(f"page {n + 1}: {t.widget_id}, {other.widget_id}"))
+                        ids = {t.widget_id for r in pages for t in r.targets}
+                        if screen == "options":
+                            assert {"copies:-", "copies:+"} <= ids, (mode, sample, lang)
+        finally:
+            runner.close()
+    _check(failures)
