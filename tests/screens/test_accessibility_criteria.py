@@ -1,5 +1,5 @@
 """The Korean kiosk accessibility criteria (MSIT 검증기준, ../shared/domain.md), measured on every
-screen x sample x language x accessibility mode.
+screen x sample x language x accessibility mode, every page of a paged screen.
 
 Each combination is rendered once (module fixture) while the theme records every line of text it
 blits (pixel size, colour, the background under it, where) and the screen's touch targets; each
@@ -114,7 +114,13 @@ def _render_all() -> list[Rendered]:
                 for sample, data in variants.items():
                     for lang in LANGUAGES:
                         view = View(screen, data, language=lang, access=access)
+                        runner.render(view)
+                        while "page:prev" in runner.widgets() and runner.widget("page:prev").intent is not None:
+                            runner.tap("page:prev")  # the runner keeps a screen's page: start at the first
                         out.append(_rendered(runner, view, theme, sample, mode))
+                        while "page:next" in runner.widgets() and runner.widget("page:next").intent is not None:
+                            runner.tap("page:next")  # every page of a paged screen, as a resident turns them
+                            out.append(_rendered(runner, view, theme, sample, mode))
             for name, (screen, sample, opener, prompt) in OVERLAYS.items():
                 for lang in LANGUAGES:
                     view = View(screen, SAMPLES[screen][sample], language=lang, access=access, **prompt)
