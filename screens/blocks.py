@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pygame
 
 from kiosk.views import View
-from screens.paging import page_widgets, pager_height, paginate
+from screens.paging import page_widgets, pager_height
 from screens.text import draw_text
 from screens.theme import RGB, Theme
 from screens.widgets import Widget
@@ -96,8 +96,24 @@ def paged(
         return rect, list(blocks), []
     ph, gap = pager_height(theme), theme.sp(24)
     area = pygame.Rect(rect.left, rect.top, rect.width, max(0, rect.height - ph - gap))
-    pages = paginate([b.height + b.gap for b in blocks], area.height + max(b.gap for b in blocks), 0)
+    pages = _pages(blocks, area.height)
     page = min(max(0, page), len(pages) - 1)
     first, last = pages[page]
     pager = page_widgets(view, theme, pygame.Rect(rect.left, rect.bottom - ph, rect.width, ph), page, len(pages))
     return area, list(blocks[first:last]), pager
+
+
+def _pages(blocks: Sequence[Block], avail: int) -> list[tuple[int, int]]:
+    """Greedy pages of `blocks`: (first, last) ranges whose blocks, with the gaps between them (not
+    the last one's), fit `avail`; at least one block a page."""
+    pages: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for i, b in enumerate(blocks):
+        if i > first and used + blocks[i - 1].gap + b.height > avail:
+            pages.append((first, i))
+            first, used = i, b.height
+        else:
+            used = b.height if i == first else used + blocks[i - 1].gap + b.height
+    if blocks:
+        pages.append((first, len(blocks)))
+    return pages or [(0, 0)]

@@ -35,7 +35,7 @@ class ChooseDocumentScreen(Screen):
     name = "choose_document"
 
     def _card_height(self, view: View, theme: Theme, doc: DocumentChoice, width: int) -> int:
-        inner = width - 2 * theme.sp(32)
+        inner = width - 2 * _card_pad_x(theme)
         lang = lang_of(view)
         name_h = text_height(theme, document(doc.code, lang), "subtitle", inner)
         lines = self._detail_lines(theme, lang, doc, inner)
@@ -143,7 +143,7 @@ class ChooseDocumentScreen(Screen):
     ) -> None:
         c = theme.colors
         r = radius(theme)
-        pad = theme.sp(32)
+        pad = _card_pad_x(theme)
         if doc.available:
             pygame.draw.rect(surface, c.surface, rect, border_radius=r)
             pygame.draw.rect(surface, c.border, rect, width=theme.sp(4), border_radius=r)
@@ -157,7 +157,10 @@ class ChooseDocumentScreen(Screen):
         detail_h = lh * self._detail_lines(theme, lang, doc, inner.width)
         name_rect = pygame.Rect(inner.left, inner.top, inner.width, inner.height - detail_h)
         draw_text(surface, theme, document(doc.code, lang), "subtitle", name_c, name_rect, align="left")
-        detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, lh)
+        # The fee takes its lines (two when it does not fit one, e.g. with "no identity check" at
+        # 200 %); a fingerprint mark that does not fit beside the fee takes the second line.
+        fee_h = lh if doc.needs_identity or not doc.available else detail_h
+        detail_rect = pygame.Rect(inner.left, name_rect.bottom, inner.width, fee_h)
         if doc.needs_identity and doc.available:
             # A fingerprint mark and its word: at the right end of the fee line, or on a line of its own.
             label = self._identity_label(theme, lang)
@@ -196,6 +199,12 @@ class ChooseDocumentScreen(Screen):
                 detail_rect.left + a + theme.sp(16), detail_rect.top, detail_rect.width - a - theme.sp(16), detail_h
             )
             draw_text(surface, theme, self._detail(lang, doc), "body_bold", detail_c, text_rect, align="left")
+
+
+def _card_pad_x(theme: Theme) -> int:
+    """Room left and right of a card's words: zoomed, 2 mm (as an option's), so a long English
+    name breaks onto two lines, not three, and a card with its reason fits a page."""
+    return theme.sp(32) if theme.scale <= 1.0 else theme.mm(2.0)
 
 
 def _card_pad_y(theme: Theme) -> int:

@@ -155,7 +155,7 @@ class DoneScreen(Screen):
                 )
             )
         if voucher:
-            blocks.append(self._voucher(theme, lang, voucher, width))
+            blocks += self._voucher(theme, lang, voucher, width)
         return blocks
 
     def _settling_blocks(self, view: View, data: SettlingView, theme: Theme, width: int) -> list[Block]:
@@ -174,29 +174,39 @@ class DoneScreen(Screen):
                                      align="center", gap=gap))
         return blocks
 
-    def _voucher(self, theme: Theme, lang: str, voucher: str, width: int) -> Block:
+    def _voucher(self, theme: Theme, lang: str, voucher: str, width: int) -> list[Block]:
+        """The voucher card: its name (on the lines it needs), the code, and how to use it; zoomed,
+        the how-to stands under the card, so each piece fits a page of the band below 1,220 mm."""
         c = theme.colors
         pad = theme.sp(32)
+        inside = theme.scale <= 1.0
+        label = t("done.voucher", lang)
         help_text = t("done.voucher_help", lang)
-        help_h = text_height(theme, help_text, "body", width - 2 * pad)
-        lh, big = theme.line_height("body_bold"), theme.line_height("huge")
+        label_h = text_height(theme, label, "body_bold", width - 2 * pad)
+        help_h = text_height(theme, help_text, "body", width - 2 * pad) if inside else 0
+        big = theme.line_height("huge")
 
         def paint(surface: pygame.Surface, box: pygame.Rect) -> object:
             pygame.draw.rect(surface, c.surface, box, border_radius=radius(theme) * 2)
             pygame.draw.rect(surface, c.primary, box, width=theme.sp(6), border_radius=radius(theme) * 2)
             x, w = box.left + pad, box.width - 2 * pad
             y = box.top + pad
-            draw_text(surface, theme, t("done.voucher", lang), "body_bold", c.text, pygame.Rect(x, y, w, lh))
-            y += lh
+            draw_text(surface, theme, label, "body_bold", c.text, pygame.Rect(x, y, w, label_h), valign="top")
+            y += label_h
             draw_text(
                 surface, theme, voucher, "huge", c.primary, pygame.Rect(x, y, w, big), min_style="title"
             )
             y += big
+            if not inside:
+                return y
             return draw_text(
                 surface, theme, help_text, "body", c.text, pygame.Rect(x, y, w, help_h), valign="top"
             )
 
-        return Block(lh + big + help_h + 2 * pad, paint, 0)
+        card = Block(label_h + big + help_h + 2 * pad, paint, 0, 0 if inside else theme.sp(16))
+        if inside:
+            return [card]
+        return [card, text_block(theme, help_text, "body", c.text, width)]
 
 
 SCREEN = DoneScreen()

@@ -75,7 +75,10 @@ def button_height(theme: Theme) -> int:
 
 
 def header_height(theme: Theme) -> int:
-    return theme.line_height("body_bold") + theme.sp(48) - round(24 * (theme.scale - 1.0))
+    """Its line and roomy padding at 100 %; zoomed, 3 mm above and below (the band is short)."""
+    if theme.scale <= 1.0:
+        return theme.line_height("body_bold") + theme.sp(48)
+    return theme.line_height("body_bold") + 2 * theme.mm(3.0)
 
 
 def _notice_lines(view: View, theme: Theme, width: int) -> list[str]:
@@ -182,16 +185,17 @@ def _nav_rows(theme: Theme, specs: Sequence[FooterSpec]) -> list[list[int]]:
     return _nav_plan(theme, specs)[0]
 
 
-def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[int]]:
+def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[int], bool]:
     """How the service buttons are laid out: rows of indexes, the height of one row, the widths
-    they need. The icon stands beside the word; when that needs two rows but the icon above the
-    word fits one (200 % in Korean or Chinese), the one taller row is used: it costs less height."""
+    they need, whether they show their icons. The icon stands beside the word; when that needs two
+    rows but the icon above the word fits one (200 % in Korean or Chinese), the one taller row is
+    used: it costs less height."""
     specs = service_specs(view)
     width, gap = theme.width - 2 * theme.sp(48), theme.sp(24)
     beside = [_need(theme, spec[2], spec[3]) for spec in specs]
     rows = _pack(beside, width, gap)
     if len(rows) == 1:
-        return rows, button_height(theme), beside
+        return rows, button_height(theme), beside, True
     above = [
         max(theme.measure(spec[2], "label", theme.min_text_px)[0], service_icon_size(theme)) + 2 * theme.sp(20) + 4
         for spec in specs
@@ -199,14 +203,15 @@ def _service_plan(view: View, theme: Theme) -> tuple[list[list[int]], int, list[
     stacked = service_stacked_height(theme)
     one_row = _pack(above, width, gap)
     if len(one_row) == 1 and stacked < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
-        return one_row, stacked, above
-    # Long words (Vietnamese at 200 %): the icon above a label wrapped onto two lines, each button as
-    # wide as its longest word, is one row that costs less height than two or three.
-    wrapped = [max(two_line_width(theme, spec[2]), service_icon_size(theme)) + 2 * theme.sp(20) + 4 for spec in specs]
-    two_lines = service_stacked_height(theme) + theme.line_height("label", theme.min_text_px)
+        return one_row, stacked, above, True
+    # Long words (Vietnamese at 200 %): the labels wrapped onto two lines, each button as wide as its
+    # longest word, is one row that costs less height than two or three; the icons give way there
+    # (above the words they would take a third line; the words say what each button is).
+    wrapped = [two_line_width(theme, spec[2]) + 2 * theme.sp(20) + 4 for spec in specs]
+    two_lines = 2 * theme.line_height("label", theme.min_text_px) + 2 * theme.sp(12) + 4
     if len(_pack(wrapped, width, gap)) == 1 and two_lines < len(rows) * button_height(theme) + (len(rows) - 1) * gap:
-        return [list(range(len(specs)))], two_lines, wrapped
-    return rows, button_height(theme), beside
+        return [list(range(len(specs)))], two_lines, wrapped, False
+    return rows, button_height(theme), beside, True
 
 
 def service_stacked_height(theme: Theme) -> int:
@@ -218,7 +223,9 @@ def _service_widgets(view: View, theme: Theme, top: int) -> list[Widget]:
     specs = service_specs(view)
     margin, gap = theme.sp(48), theme.sp(24)
     width = theme.width - 2 * margin
-    rows, height, needs = _service_plan(view, theme)
+    rows, height, needs, icons = _service_plan(view, theme)
+    if not icons:  # the words alone: drawn as a plain button's label
+        specs = [(wid, intent, label, "secondary", weight) for wid, intent, label, _, weight in specs]
     widgets: list[Widget] = []
     for n, row in enumerate(rows):
         rect = pygame.Rect(margin, top + n * (height + gap), width, height)
@@ -230,7 +237,7 @@ def _service_height(view: View, theme: Theme) -> int:
     """Height of the service rows with the gaps between them (0 on screens without them)."""
     if view.screen not in SERVICE_SCREENS:
         return 0
-    rows, height, _ = _service_plan(view, theme)
+    rows, height, _, _ = _service_plan(view, theme)
     return len(rows) * height + (len(rows) - 1) * theme.sp(24)
 
 
@@ -255,7 +262,7 @@ def build_frame(
     lines = _notice_lines(view, theme, notice_text_width(theme))
     notice_h = len(lines) * theme.line_height("body_bold") + 2 * theme.sp(22) if lines else 0
     notices_r = pygame.Rect(0, max(header_r.bottom, theme.info_top), theme.width, notice_h)
-    gap = theme.sp(36) - round(18 * (theme.scale - 1.0))  # zoomed, the band is short
+    gap = theme.sp(36) if theme.scale <= 1.0 else theme.mm(4.0)  # zoomed, the band is short
     top = notices_r.bottom + gap if notice_h else max(header_r.bottom + gap, theme.info_top)
     steps_r = pygame.Rect(theme.sp(40), header_r.top, 0, header_r.height)
     if view.screen in STEP_OF and header:

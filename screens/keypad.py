@@ -59,3 +59,31 @@ def keypad_widgets(keypad: pygame.Rect, theme: Theme, lang: str, *, rows: int = 
         else:
             widgets.append(Widget(f"key:{key}", rect, Intent("digit", {"value": key}), key, "key"))
     return widgets
+
+
+def correction_widgets(row: pygame.Rect, theme: Theme, lang: str) -> list[Widget]:
+    """The keys that act on an error, side by side in `row`: clear and backspace. Shown in the
+    digit keys' place when the error and the whole keypad do not fit together (200 % zoom): the
+    resident reads the error whole, corrects, and the keypad comes back (any key clears the error;
+    the physical keypad's digits still type)."""
+    gap = key_gap(theme)
+    kw = (row.width - gap) // 2
+    room = kw - 2 * theme.sp(20)
+
+    def fits(words: str) -> bool:
+        return theme.measure(words, "label", theme.min_text_px)[0] <= room
+
+    clear = t("key.clear", lang)
+    if not fits(clear):
+        clear = t("key.clear_short", lang)
+    back_style = "key" if fits(t("key.back", lang)) else "key_back"
+    return [
+        Widget("key:clear", pygame.Rect(row.left, row.top, kw, row.height), Intent("clear"), clear, "key"),
+        Widget(
+            "key:back",
+            pygame.Rect(row.left + kw + gap, row.top, row.right - row.left - kw - gap, row.height),
+            Intent("backspace"),
+            t("key.back", lang),
+            back_style,
+        ),
+    ]

@@ -32,7 +32,7 @@ class _Geometry:
     frame: Frame
     info: pygame.Rect
     rows: list[tuple[str, bool, pygame.Rect]]
-    copies: pygame.Rect
+    copies: pygame.Rect | None  # the copies row (None: it is on another page)
     pager: list[Widget]
 
 
@@ -89,31 +89,38 @@ class OptionsScreen(Screen):
         avail = body.bottom - copies_h - gap - top
         pages = paginate(heights, avail, gap)
         pager: list[Widget] = []
+        copies_at: int | None = 0  # where the copies row starts (None: on another page)
+        rows: list[tuple[str, bool, pygame.Rect]] = []
         if len(pages) > 1:
-            # Even one option must not run into the pager: squeeze rows to the room left (>= 20 mm).
+            # The options and the copies row do not fit together: they page, the copies row an
+            # item of its own after the options (on the last page, or one of its own), and every
+            # row keeps its words whole. Even one option must not run into the pager: squeeze
+            # rows to the room left (>= 20 mm).
             ph = pager_height(theme)
-            room = max(theme.min_button, avail - ph - gap)
+            room = max(theme.min_button, body.bottom - top - ph - gap)
             heights = [min(h, room) for h in heights]
-            pages = paginate(heights, room, gap)
+            pages = paginate([*heights, copies_h], room, gap)
             page = min(max(0, page), len(pages) - 1)
             pager = page_widgets(
-                view,
-                theme,
-                pygame.Rect(body.left, body.bottom - copies_h - gap - ph, body.width, ph),
-                page,
-                len(pages),
+                view, theme, pygame.Rect(body.left, body.bottom - ph, body.width, ph), page, len(pages)
             )
+            first, last = pages[page]
+            y = top
+            copies_at = None
+            for i in range(first, last):
+                if i == len(options):
+                    copies_at = y
+                    break
+                option_id, selected = options[i]
+                rows.append((option_id, selected, pygame.Rect(body.left, y, body.width, heights[i])))
+                y += heights[i] + gap
         else:
-            page = 0
-        first, last = pages[page]
-        rows = []
-        y = top
-        for (option_id, selected), h in zip(options[first:last], heights[first:last], strict=True):
-            rows.append((option_id, selected, pygame.Rect(body.left, y, body.width, h)))
-            y += h + gap
-        copies_top = y if not pager else body.bottom - copies_h
-        copies_top = max(copies_top, top) if options else body.bottom - copies_h
-        copies = pygame.Rect(body.left, copies_top, body.width, copies_h)
+            y = top
+            for (option_id, selected), h in zip(options, heights, strict=True):
+                rows.append((option_id, selected, pygame.Rect(body.left, y, body.width, h)))
+                y += h + gap
+            copies_at = max(y, top) if options else body.bottom - copies_h
+        copies = pygame.Rect(body.left, copies_at, body.width, copies_h) if copies_at is not None else None
         info = pygame.Rect(body.left, body.top, body.width, max(0, top - theme.sp(24) - body.top))
         return _Geometry(frame, info, rows, copies, pager)
 
@@ -135,23 +142,24 @@ class OptionsScreen(Screen):
         widgets += g.pager
         copies = data.copies
         max_copies = data.max_copies
-        bh = _stepper_height(theme)
-        bw = max(theme.min_target, min(theme.px(220), (g.copies.width - 2 * theme.sp(24)) // 3))
-        row = pygame.Rect(g.copies.left, g.copies.bottom - bh, g.copies.width, bh)
-        minus = pygame.Rect(row.left, row.top, bw, bh)
-        plus = pygame.Rect(row.right - bw, row.top, bw, bh)
-        widgets.append(
-            Widget("copies:-", minus, Intent("copies", {"delta": -1}) if copies > 1 else None, "-", "stepper")
-        )
-        widgets.append(
-            Widget(
-                "copies:+",
-                plus,
-                Intent("copies", {"delta": 1}) if copies < max_copies else None,
-                "+",
-                "stepper",
+        if g.copies is not None:
+            bh = _stepper_height(theme)
+            bw = max(theme.min_target, min(theme.px(220), (g.copies.width - 2 * theme.sp(24)) // 3))
+            row = pygame.Rect(g.copies.left, g.copies.bottom - bh, g.copies.width, bh)
+            minus = pygame.Rect(row.left, row.top, bw, bh)
+            plus = pygame.Rect(row.right - bw, row.top, bw, bh)
+            widgets.append(
+                Widget("copies:-", minus, Intent("copies", {"delta": -1}) if copies > 1 else None, "-", "stepper")
             )
-        )
+            widgets.append(
+                Widget(
+                    "copies:+",
+                    plus,
+                    Intent("copies", {"delta": 1}) if copies < max_copies else None,
+                    "+",
+                    "stepper",
+                )
+            )
         return widgets + footer_buttons(g.frame, theme, confirm_specs(view))
 
     def _copies_label(self, view: View) -> str:
@@ -163,9 +171,7 @@ class OptionsScreen(Screen):
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         g = self._geometry(view, theme, page)
         paint_frame(surface, view, theme, g.frame)
-        c = theme.colors
         lang = lang_of(view)
-        data = view_data(view, OptionsView)
         stack(
             surface,
             g.info,
@@ -175,25 +181,33 @@ class OptionsScreen(Screen):
         for option_id, selected, rect in g.rows:
             self._draw_toggle(surface, theme, t(f"opt.{option_id}", lang), selected, rect)
         widgets = self.layout(view, theme, page=page)
+        if g.copies is not None:
+            self._draw_copies(surface, view, theme, g.copies, widgets)
+        draw_widgets(surface, theme, [w for w in widgets if w.style != "custom"])
+
+    def _draw_copies(
+        self, surface: pygame.Surface, view: View, theme: Theme, copies: pygame.Rect, widgets: list[Widget]
+    ) -> None:
+        c = theme.colors
+        n = max(1, view_data(view, OptionsView).copies)
         minus = next(w for w in widgets if w.widget_id == "copies:-").rect
         plus = next(w for w in widgets if w.widget_id == "copies:+").rect
         value = pygame.Rect(
             minus.right + theme.sp(24), minus.top, plus.left - minus.right - 2 * theme.sp(24), minus.height
         )
         # "Copies (up to 5)" above the row, the number itself in the value box between - and +.
-        label_rect = pygame.Rect(g.copies.left, g.copies.top, g.copies.width, minus.top - g.copies.top)
+        label_rect = pygame.Rect(copies.left, copies.top, copies.width, minus.top - copies.top)
         draw_text(surface, theme, self._copies_label(view), "caption", c.text, label_rect, align="left")
         pygame.draw.rect(surface, c.surface, value, border_radius=radius(theme))
         draw_text(
             surface,
             theme,
-            t("copies.value", lang, n=max(1, data.copies)),
+            t("copies.value", lang_of(view), n=n),
             "big",
             c.text,
             value.inflate(0, -2 * theme.sp(6)),
             min_style="body",
         )
-        draw_widgets(surface, theme, [w for w in widgets if w.style != "custom"])
 
     def _draw_toggle(
         self, surface: pygame.Surface, theme: Theme, label: str, selected: bool, rect: pygame.Rect

@@ -15,7 +15,7 @@ from kiosk.views import Intent, ParcelView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import key_gap, key_min_height, keypad_widgets
+from screens.keypad import correction_widgets, key_gap, key_min_height, key_pad, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, has, t
 from screens.text import blit_text, draw_text, text_height
@@ -48,7 +48,7 @@ def _space(theme: Theme, px: int) -> int:
 def _dash_min_height(view: View, theme: Theme) -> int:
     """The dash key holds its words ("부번") whole, accents above and below included."""
     words = t("key.dash", lang_of(view))
-    return theme.measure(words, "label", theme.min_text_px)[1] + 2 * theme.sp(12) + 4
+    return theme.measure(words, "label", theme.min_text_px)[1] + 2 * key_pad(theme) + 4
 
 
 class ParcelScreen(Screen):
@@ -127,36 +127,54 @@ class ParcelScreen(Screen):
 
         return Block(h, paint_error, 0)
 
-    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, int]:
-        """Frame, information area, keypad area, and the pixel size of the typed lot."""
+    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, int, bool]:
+        """Frame, information area, keypad area, the pixel size of the typed lot, and whether the
+        error stands in the digit keys' place (see keypad.correction_widgets)."""
         frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         gap = key_gap(theme)
-        # The field gives way before the error does: when the essentials do not fit above a keypad
-        # of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to FIELD_MIN_PX.
-        room = body.height - _ROWS * key_min_height(theme) - (_ROWS - 1) * gap - _space(theme, 24)
-        field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
         field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
-        while True:
-            blocks = self._blocks(view, theme, body.width, field_px)
-            must = stack_height([b for b in blocks if b.priority == 0])
-            if must <= room or field_px <= field_min:
-                break
-            field_px = max(field_min, int(field_px * 0.9))
-        # As on resident_number: the keypad sits at the bottom and takes what the essential
-        # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
+
+        def fit(rows: int) -> tuple[int, int, int]:
+            # The field gives way before the error does: when the essentials do not fit above a
+            # keypad of 20 mm keys (200 % zoom with notices), the typed lot shrinks, down to field_min.
+            room = body.height - rows * key_min_height(theme) - (rows - 1) * gap - _space(theme, 24)
+            if rows == _ROWS:
+                room -= max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
+            field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
+            while True:
+                must = stack_height([b for b in self._blocks(view, theme, body.width, field_px) if b.priority == 0])
+                if must <= room or field_px <= field_min:
+                    return field_px, must, room
+                field_px = max(field_min, int(field_px * 0.9))
+
+        field_px, must, room = fit(_ROWS)
+        correcting = bool(view_data(view, ParcelView).error) and must > room
+        if correcting:
+            # The error and five key rows do not fit (200 %): the error takes the digit keys' place.
+            field_px, must, room = fit(1)
         min_top = max(frame.controls.top, body.top + must + _space(theme, 24))
-        taller = max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
-        room_h = body.bottom - min_top - (_ROWS - 1) * gap - taller
-        kh = max(key_min_height(theme), min(theme.px(170), room_h // _ROWS))
-        pad_h = _ROWS * kh + (_ROWS - 1) * gap + max(0, _dash_min_height(view, theme) - kh)
-        keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
+        if correcting:
+            kh = max(key_min_height(theme), min(theme.px(170), body.bottom - min_top))
+            keypad = pygame.Rect(body.left, body.bottom - kh, body.width, kh)
+        else:
+            # As on resident_number: the keypad sits at the bottom and takes what the essential
+            # information leaves; five rows here, so keys stop at 170 px (100 %) to leave the field room.
+            taller = max(0, _dash_min_height(view, theme) - key_min_height(theme))  # the dash row's words
+            room_h = body.bottom - min_top - (_ROWS - 1) * gap - taller
+            kh = max(key_min_height(theme), min(theme.px(170), room_h // _ROWS))
+            pad_h = _ROWS * kh + (_ROWS - 1) * gap + max(0, _dash_min_height(view, theme) - kh)
+            keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - _space(theme, 24) - body.top))
-        return frame, info, keypad, field_px
+        return frame, info, keypad, field_px, correcting
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        frame, _, keypad, _ = self._geometry(view, theme)
+        frame, _, keypad, _, correcting = self._geometry(view, theme)
         lang = lang_of(view)
+        whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
+        footer = footer_buttons(frame, theme, confirm_specs(view, ready=whole))
+        if correcting:
+            return correction_widgets(keypad, theme, lang) + footer
         gap = key_gap(theme)
         kw = (keypad.width - 2 * gap) // 3
         dash_h = max((keypad.height - (_ROWS - 1) * gap) // _ROWS, _dash_min_height(view, theme))
@@ -166,11 +184,10 @@ class ParcelScreen(Screen):
         dash_top = digits.bottom + gap
         dash = pygame.Rect(keypad.left, dash_top, 3 * kw + 2 * gap, keypad.bottom - dash_top)
         widgets.append(Widget("key:dash", dash, Intent("digit", {"value": "-"}), "-", "custom", t("key.dash", lang)))
-        whole = is_lot_number(view_data(view, ParcelView).lot)  # OK lights up once the lot is whole
-        return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=whole))
+        return widgets + footer
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        frame, info, _, field_px = self._geometry(view, theme)
+        frame, info, _, field_px, _ = self._geometry(view, theme)
         paint_frame(surface, view, theme, frame)
         stack(
             surface,
@@ -188,7 +205,7 @@ class ParcelScreen(Screen):
         """The dash drawn as a bar (the font's hyphen is a thin stroke) with what it is for beside it."""
         c = theme.colors
         draw_widget(surface, theme, Widget(widget.widget_id, widget.rect, widget.intent, "", "key"))
-        inner = widget.rect.inflate(-2 * theme.sp(20), -2 * theme.sp(12))
+        inner = widget.rect.inflate(-2 * theme.sp(20), -2 * key_pad(theme))
         bar_w, bar_h = theme.px(56), max(4, theme.px(12))
         gap = theme.sp(28)
         words = widget.detail

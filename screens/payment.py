@@ -83,12 +83,18 @@ class PaymentScreen(Screen):
         paid = data.paid
         remaining = data.remaining
         lh = theme.line_height("body_bold")
-        big_h = theme.line_height("huge")
-        pad_x, pad_y = theme.sp(36), theme.sp(28)
+        # Zoomed, the amount is "big" (36 mm at 200 %, 1.5 times the floor) and the card's padding
+        # small, so the card fits a page of the band below 1,220 mm under an English footer.
+        amount_style = "huge" if theme.scale <= 1.0 else "big"
+        big_h = theme.line_height(amount_style)
+        pad_x, pad_y = theme.sp(36), theme.sp(28) if theme.scale <= 1.0 else theme.sp(6)
         summary = (
             f"{t('payment.total', lang)} {won(total, lang)}   {t('payment.paid', lang)} {won(paid, lang)}"
         )
-        summary_h = text_height(theme, summary, "body_bold", width - 2 * pad_x)
+        # Zoomed, the total and what was paid stand under the card, not in it: the card with them
+        # would be taller than a page of the band below 1,220 mm.
+        inside = theme.scale <= 1.0
+        summary_h = text_height(theme, summary, "body_bold", width - 2 * pad_x) if inside else 0
 
         def paint_amount(surface: pygame.Surface, rect: pygame.Rect) -> object:
             pygame.draw.rect(surface, c.primary_soft, rect, border_radius=radius(theme) * 2)
@@ -108,13 +114,15 @@ class PaymentScreen(Screen):
                 surface,
                 theme,
                 won(remaining, lang),
-                "huge",
+                amount_style,
                 c.primary,
                 pygame.Rect(inner.left, y, inner.width, big_h),
                 align="left",
                 min_style="title",
             )
             y += big_h + theme.sp(12)
+            if not inside:
+                return y
             return draw_text(
                 surface,
                 theme,
@@ -125,7 +133,11 @@ class PaymentScreen(Screen):
                 align="left",
             )
 
-        blocks.append(Block(2 * pad_y + lh + big_h + theme.sp(12) + summary_h, paint_amount, 0, gap))
+        if inside:
+            blocks.append(Block(2 * pad_y + lh + big_h + theme.sp(12) + summary_h, paint_amount, 0, gap))
+        else:
+            blocks.append(Block(2 * pad_y + lh + big_h, paint_amount, 0, theme.sp(12)))
+            blocks.append(text_block(theme, summary, "body_bold", c.text, width, gap=gap))
         message = data.message
         if message:
             blocks.append(

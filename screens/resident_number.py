@@ -13,7 +13,7 @@ from kiosk.views import ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
-from screens.keypad import key_gap, key_min_height, keypad_widgets
+from screens.keypad import correction_widgets, key_gap, key_min_height, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
 from screens.text import blit_text, draw_text, text_height
@@ -124,7 +124,9 @@ class ResidentNumberScreen(Screen):
             blocks.append(Block(h, paint_error, 0))
         return blocks
 
-    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
+    def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, bool]:
+        """Frame, information area, keypad area, and whether the error stands in the digit keys'
+        place (see keypad.correction_widgets)."""
         frame = build_frame(view, theme, nav=confirm_specs(view))
         body = frame.body
         blocks = self._blocks(view, theme, body.width)
@@ -133,21 +135,28 @@ class ResidentNumberScreen(Screen):
         # The keypad sits at the bottom (near the physical keypad and a seated resident's reach) and
         # takes what the essential information leaves, with keys no taller than 190 px at 100 %.
         min_top = max(frame.controls.top, body.top + must + _space(theme, 16))
-        kh = max(key_min_height(theme), min(theme.px(190), (body.bottom - min_top - 3 * gap) // 4))
-        pad_h = 4 * kh + 3 * gap
+        room = body.bottom - min_top - 3 * gap
+        correcting = bool(view_data(view, ResidentNumberView).error) and room < 4 * key_min_height(theme)
+        if correcting:
+            # The error and four key rows do not fit (200 %): the error takes the digit keys' place.
+            kh = max(key_min_height(theme), min(theme.px(190), body.bottom - min_top))
+            pad_h = kh
+        else:
+            kh = max(key_min_height(theme), min(theme.px(190), room // 4))
+            pad_h = 4 * kh + 3 * gap
         keypad = pygame.Rect(body.left, body.bottom - pad_h, body.width, pad_h)
         info = pygame.Rect(body.left, body.top, body.width, max(0, keypad.top - _space(theme, 16) - body.top))
-        return frame, info, keypad
+        return frame, info, keypad, correcting
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        frame, _, keypad = self._geometry(view, theme)
+        frame, _, keypad, correcting = self._geometry(view, theme)
         lang = lang_of(view)
-        widgets = keypad_widgets(keypad, theme, lang)
+        widgets = correction_widgets(keypad, theme, lang) if correcting else keypad_widgets(keypad, theme, lang)
         complete = view_data(view, ResidentNumberView).digits >= DIGITS
         return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=complete))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        frame, info, _ = self._geometry(view, theme)
+        frame, info, _, _ = self._geometry(view, theme)
         paint_frame(surface, view, theme, frame)
         stack(
             surface,

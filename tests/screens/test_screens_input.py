@@ -384,3 +384,23 @@ def test_no_cancel_under_the_previous_screens_ok(before: str, after: str, mode: 
                 assert not w.rect.colliderect(ok), f"{after} {wid} {w.rect} under {before} ok {ok}"
     finally:
         r.close()
+
+
+def test_a_resident_number_error_at_200_percent_low_takes_the_digit_keys_place() -> None:
+    """Low position at 200 %: the slots, the error whole, and under it the keys that correct it;
+    clear or backspace clears the error (the controller), and the keypad is back."""
+    r, rec = runner("low-zoom200")
+    try:
+        with r.theme.recording() as record:
+            r.render(_view("resident_number", "invalid_date", language="en"))
+        keys = {w for w in r.widgets() if w.startswith("key:")}
+        assert keys == {"key:clear", "key:back"}
+        assert "The date of birth is not valid. Please check it." in record.texts
+        assert not record.clipped
+        assert r.tap("key:back") == Intent("backspace")
+        assert r.tap("key:clear") == Intent("clear")
+        assert rec.intents == [Intent("backspace"), Intent("clear")]
+        r.render(_view("resident_number", "full", language="en"))
+        assert {f"key:{d}" for d in range(10)} <= set(r.widgets())
+    finally:
+        r.close()

@@ -17,6 +17,7 @@ WIDGETS = {
     *(f"key:{d}" for d in range(10)),
     *("key:dash", "key:back", "key:clear", "ok", "back", "cancel", "lang", "access", "help"),
 }
+CORRECTING = {"key:back", "key:clear", "ok", "back", "cancel", "lang", "access", "help"}
 
 
 def _view(sample: str, *, language: str = "ko", notices: tuple[str, ...] = ()) -> View:
@@ -39,7 +40,10 @@ def test_renders_every_sample_with_all_widgets(mode: str, lang: str) -> None:
             frame = r.render(_view(sample, language=lang, notices=("receipt-paper-out",)))
             assert r.screen_shown == "parcel", (sample, lang, mode)
             assert frame.get_size() == (1080, 1920)
-            assert set(r.widgets()) == WIDGETS, (sample, lang, mode)
+            shown = set(r.widgets())
+            # Zoomed, an error that does not fit above the keypad stands in the digit keys' place.
+            correcting = bool(SAMPLES[sample].error) and r.theme.scale > 1.0 and shown == CORRECTING
+            assert shown == WIDGETS or correcting, (sample, lang, mode)
     finally:
         r.close()
 
@@ -158,6 +162,25 @@ def test_odd_data_never_takes_the_screen_down() -> None:
         ):
             r.render(View("parcel", data, language="xx"))
             assert r.screen_shown == "parcel"
-            assert set(r.widgets()) == WIDGETS
+            # An error at 200 % stands in the digit keys' place: the keys that correct it stay.
+            assert {"key:clear", "key:back", "back", "cancel", "ok"} <= set(r.widgets()) <= WIDGETS
+    finally:
+        r.close()
+
+
+def test_at_200_percent_low_an_error_takes_the_digit_keys_place_until_corrected() -> None:
+    """Low position at 200 %: the error cannot stand whole above five key rows, so it stands in
+    their place with the keys that correct it (clear, backspace); once corrected, the keypad is back."""
+    r, _ = runner("low-zoom200")
+    try:
+        with r.theme.recording() as record:
+            r.render(_view("not_found", language="en"))
+        assert set(r.widgets()) == CORRECTING
+        assert "There is no such lot number here. Please check it." in record.texts
+        assert not record.clipped
+        assert r.tap("key:back") == Intent("backspace")
+        assert r.tap("key:clear") == Intent("clear")
+        r.render(_view("typing", language="en"))
+        assert set(r.widgets()) == WIDGETS
     finally:
         r.close()
