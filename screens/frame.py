@@ -11,6 +11,7 @@ import pygame
 
 from kiosk.views import IdleView, Intent, PaymentView, View
 from screens.icons import draw_alert_icon
+from screens.registry import RESIDENT_SCREENS
 from screens.screen import lang_of
 from screens.strings import t
 from screens.text import blit_line, blit_text, draw_text
@@ -19,22 +20,7 @@ from screens.widgets import Widget
 
 FooterSpec = tuple[str, Intent | None, str, str, int]  # (id, intent, label, style, weight)
 
-# Screens a resident uses: each has the language, accessibility and help buttons.
-SERVICE_SCREENS = frozenset(
-    {
-        "idle",
-        "choose_document",
-        "parcel",
-        "resident_number",
-        "fingerprint",
-        "options",
-        "payment",
-        "issuing",
-        "printing",
-        "done",
-        "out_of_service",
-    }
-)
+SERVICE_SCREENS = RESIDENT_SCREENS  # each has the language, accessibility and help buttons
 # Progress steps (document -> identity -> payment -> issue): which step each session screen is.
 STEPS = ("document", "identity", "payment", "issue")
 STEP_OF = {

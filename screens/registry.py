@@ -23,6 +23,10 @@ SCREEN_NAMES: tuple[str, ...] = (
     "maintenance",
 )
 FAILSAFE = "failsafe"
+# The technician's screens: drawn before any resident (boot) or behind a technician card (maintenance).
+TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})
+# Screens a resident uses: each has the language, accessibility and help buttons.
+RESIDENT_SCREENS = frozenset(SCREEN_NAMES) - TECHNICIAN_SCREENS
 
 
 def builtin_screens() -> dict[str, Screen]:
