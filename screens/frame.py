@@ -20,7 +20,6 @@ from screens.widgets import Widget
 
 FooterSpec = tuple[str, Intent | None, str, str, int]  # (id, intent, label, style, weight)
 
-SERVICE_SCREENS = RESIDENT_SCREENS  # each has the language, accessibility and help buttons
 # Progress steps (document -> identity -> payment -> issue): which step each session screen is.
 STEPS = ("document", "identity", "payment", "issue")
 STEP_OF = {
@@ -221,7 +220,7 @@ def _service_widgets(view: View, theme: Theme, top: int) -> list[Widget]:
 
 def _service_height(view: View, theme: Theme) -> int:
     """Height of the service rows with the gaps between them (0 on screens without them)."""
-    if view.screen not in SERVICE_SCREENS:
+    if view.screen not in RESIDENT_SCREENS:
         return 0
     rows, height, _, _ = _service_plan(view, theme)
     return len(rows) * height + (len(rows) - 1) * theme.sp(24)
@@ -268,7 +267,7 @@ def build_frame(
     footer_r = pygame.Rect(0, bottom - footer_h, theme.width, footer_h)
     nav_r = pygame.Rect(margin, footer_r.top + fpad, theme.width - 2 * margin, nav_h)
     service_top = nav_r.bottom + service_gap if footer else footer_r.top + fpad
-    service = tuple(_service_widgets(view, theme, service_top)) if view.screen in SERVICE_SCREENS else ()
+    service = tuple(_service_widgets(view, theme, service_top)) if view.screen in RESIDENT_SCREENS else ()
     body_bottom = footer_r.top - fpad
     body = pygame.Rect(margin, top, theme.width - 2 * margin, max(0, body_bottom - top))
     ctrl_top = max(body.top, theme.control_top)
