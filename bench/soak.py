@@ -12,6 +12,7 @@ the same steps in real time (the touch guard's wait before each tap really passe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -82,10 +83,17 @@ def rss_mib() -> float:
 # Readings per sample, a few milliseconds apart: the fewest tasks seen. One reading catches whatever is
 # in flight at that instant (the idle screen's inhibit on the ccTalk bus, a heartbeat): not growth.
 TASK_READINGS, TASK_READING_GAP_SECONDS = 5, 0.005
+VOICE_DRAIN_SECONDS = 2.0  # real seconds; the recorded output plays at once, so this is synthesis only
 
 
 async def _task_floors(run: ScenarioRun) -> tuple[int, int]:
-    """The controller's own tasks and every task on the loop, each the fewest of a few readings."""
+    """The controller's own tasks and every task on the loop, each the fewest of a few readings, taken
+    once voice guidance has said the idle screen (its engine's task is in flight for a tenth of a second)."""
+    voice = run.app.voice if run.app is not None else None
+    if voice is not None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(VOICE_DRAIN_SECONDS):
+                await voice.drained()
     kiosk, loop = len(run.kiosk._tasks), len(asyncio.all_tasks())
     for _ in range(TASK_READINGS - 1):
         await asyncio.sleep(TASK_READING_GAP_SECONDS)

@@ -55,9 +55,11 @@ async def test_sixty_sessions_on_one_kiosk_leave_nothing_growing() -> None:
     # lifts the floor of the count, and passes any fixed bound within 60 sessions.
     kiosk_tasks = [s.kiosk_tasks for s in samples]
     loop_tasks = [s.loop_tasks for s in samples]
-    assert min(kiosk_tasks[-10:]) <= min(kiosk_tasks[4:14]), kiosk_tasks
+    # One more at the floor is a task caught in flight at every reading of a sample (speech, a poll); a
+    # leak of one a session lifts it by some 45 over these sessions.
+    assert min(kiosk_tasks[-10:]) <= min(kiosk_tasks[4:14]) + 1, kiosk_tasks
     assert max(kiosk_tasks) <= 8, kiosk_tasks
-    assert min(loop_tasks[-10:]) <= min(loop_tasks[4:14]), loop_tasks
+    assert min(loop_tasks[-10:]) <= min(loop_tasks[4:14]) + 1, loop_tasks
     # A leak is one fd (or task) a session, 55 here; a connection still closing when the sample is
     # taken is one or two, and under load it happened (58 -> 59): that is not growth.
     assert last.open_fds <= warm.open_fds + 2, (warm, last)
