@@ -14,7 +14,7 @@ import pygame
 
 from common.languages import LANGUAGES
 from kiosk.views import AccessMode, Intent, MoreTimePrompt, View
-from screens.registry import samples
+from screens.registry import TECHNICIAN_SCREENS, samples
 from screens.runner import ScreenRunner
 from screens.theme import Theme
 
@@ -111,7 +111,6 @@ ACCESS_MODES: dict[str, AccessMode] = {
     "low": AccessMode(low_position=True),
     "low_zoom200": AccessMode(zoom=2.0, low_position=True),
 }
-TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})  # never shown in a resident's modes
 
 
 def render_contact_sheets(

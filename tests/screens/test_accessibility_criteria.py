@@ -21,8 +21,9 @@ import pytest
 from common.fonts import BOLD, REGULAR
 from common.keypad_keys import Key
 from common.languages import LANGUAGES
-from kiosk.views import AccessMode, HelpPrompt, Intent, MoreTimePrompt, View
-from screens.registry import samples
+from kiosk.views import HelpPrompt, Intent, MoreTimePrompt, View
+from screens.gallery import ACCESS_MODES as MODES
+from screens.registry import TECHNICIAN_SCREENS, samples
 from screens.runner import ScreenRunner
 from screens.theme import PALETTES, TEXT_PAIRS, DrawnLine, DrawnRecord, Palette, Panel, Theme
 
@@ -33,27 +34,6 @@ TARGET_SIDE_MM, TARGET_AREA_MM2, TARGET_GAP_MM = 12.0, 150.0, 2.5
 REACH_LOW_MM, REACH_HIGH_MM = 400.0, 1220.0
 GLYPHS = ("H", "한", "中")  # Latin capital, Hangul, Hanzi: each measured if the font draws it
 
-MODES: dict[str, AccessMode] = {
-    "default": AccessMode(),
-    "zoom200": AccessMode(zoom=2.0),
-    "high_contrast": AccessMode(high_contrast=True),
-    "low": AccessMode(low_position=True),
-    "low_zoom200": AccessMode(zoom=2.0, low_position=True),
-}
-# Screens a resident uses (the technician's boot and maintenance screens and the failsafe are not).
-RESIDENT_SCREENS = (
-    "idle",
-    "choose_document",
-    "parcel",
-    "resident_number",
-    "fingerprint",
-    "options",
-    "payment",
-    "issuing",
-    "printing",
-    "done",
-    "out_of_service",
-)
 SAMPLES = samples()
 # The runner's own overlays over a resident screen: (screen, sample, the button that opens it, the
 # prompt it is); each checked in every mode and language like the screens, every page of a menu.
@@ -74,9 +54,8 @@ OVERLAYS: dict[str, tuple[str, str, str, dict[str, object]]] = {
         {"prompt": "more_time", "prompt_data": MoreTimePrompt(seconds_left=20)},
     ),
 }
-# The technician's screens (boot before any resident, maintenance behind a technician card) are
-# never drawn in a resident's accessibility modes: they are checked in the default mode only.
-TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})
+# The technician's screens (TECHNICIAN_SCREENS: boot before any resident, maintenance behind a technician
+# card) are never drawn in a resident's accessibility modes: they are checked in the default mode only.
 
 
 @dataclass(frozen=True)
