@@ -341,5 +341,12 @@ MESSAGES: dict[str, str] = dict([
     P_("page.prev_short", "Previous"),
     P_("page.next_short", "Next"),
     P_("kiosk.title_short", "Document Kiosk"),
+    # --- screens.strings_maintnav --------------------------------------------------------
+    P_("maint.page.board", "Devices"),
+    P_("maint.page.selftest", "Self-tests"),
+    P_("maint.page.paper", "Paper"),
+    P_("maint.page.cash", "Cash"),
+    P_("maint.page.vouchers", "Vouchers"),
+    P_("maint.page.logs", "Logs"),
 ])
 """key -> English (the msgid)."""

@@ -36,6 +36,8 @@ from kiosk.identify import NUMBER_REJECTED, identify
 from kiosk.issuing import Issuer
 from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
 from kiosk.machine import ClockedTimeout, S, build_machine
+from kiosk.maintenance import Technician, Workshop
+from kiosk.maintenance.access import TechnicianAccess
 from kiosk.outbox import deliver_owed
 from kiosk.ports import Devices, ServerPort
 from kiosk.presenter import SCREEN_OF_STATE, present
@@ -132,6 +134,10 @@ class Kiosk:
         self.card_payment = CardPayment(self, self.till)
         self.till.card = self.card_payment
         self.issuer = Issuer(self, self.till, self.card_payment)
+        # The technician's side (issue 15): who is in, what they can do, and the PIN screen's logic.
+        self.technician: Technician | None = None
+        self.workshop = Workshop(self)
+        self.tech_access = TechnicianAccess(self)
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -547,7 +553,27 @@ class Kiosk:
         self.publish()
         self.spawn(self.till.inhibit(), "inhibit")
 
+    @property
+    def maintenance_from(self) -> tuple[str, ...]:
+        """The states a technician may enter maintenance from (a resident's session finishes first)."""
+        return (S.IDLE, S.OUT_OF_SERVICE)
+
+    @property
+    def in_maintenance(self) -> bool:
+        return self.state == S.MAINTENANCE
+
     async def enter_maintenance(self) -> None:
+        self.workshop.reset()
+        who = self.technician
+        self.record("maintenance", "maintenance_entered", technician=who.id if who else "", via=who.via if who else "")
+        self.publish()
+
+    async def enter_tech_login(self) -> None:
+        self.publish()
+
+    async def service_door_changed(self, opened: bool) -> None:
+        """The service door's switch, from the I/O module (kiosk.booth wires it)."""
+        await self.tech_access.door_changed(opened)
         self.publish()
 
     async def enter_choose(self) -> None:
@@ -877,6 +903,9 @@ class Kiosk:
     async def handle_intent(self, intent: Intent) -> None:
         """A touch or key from the screens; unknown or out-of-place intents are ignored."""
         name, args = intent.name, intent.args
+        if self.state == S.TECH_LOGIN:
+            await self.tech_access.handle(intent)
+            return
         if name == "language":
             code = str(args.get("code", ""))
             if code in self.config.kiosk.languages:
@@ -1086,10 +1115,23 @@ class Kiosk:
         await self.fire("maintenance_enter")
 
     async def _intent_maintenance_exit(self) -> None:
+        await self._leave_maintenance()
+
+    async def _leave_maintenance(self) -> None:
+        """The technician is done: the self-test decides whether the booth returns to service."""
+        if self.state != S.MAINTENANCE:
+            return
+        self.record("maintenance", "maintenance_left", technician=self.technician.id if self.technician else "")
+        self.technician = None
         await self.fire("maintenance_exit")
 
+    async def _intent_maint(self, do: str = "", **args: Any) -> None:
+        """A technician's action from a maintenance screen (kiosk.maintenance.workshop)."""
+        if self.state == S.MAINTENANCE:
+            await self.workshop.act(do, args)
+
     async def _intent_maintenance_selftest(self) -> None:
-        await self.fire("maintenance_exit")
+        await self._leave_maintenance()
 
     # ------------------------------------------------------------------ helpers
 

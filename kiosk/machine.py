@@ -98,6 +98,7 @@ class S:
     IDLE = "idle"
     OUT_OF_SERVICE = "out_of_service"
     MAINTENANCE = "maintenance"
+    TECH_LOGIN = "tech_login"  # a technician card is in: its PIN is asked
     SESSION = "session"
     CHOOSE = "session/choose"
     PARCEL = "session/parcel"
@@ -133,6 +134,7 @@ def states(t: TimeoutsSection) -> list[Any]:
         _state(S.IDLE),
         _state(S.OUT_OF_SERVICE),
         _state(S.MAINTENANCE),
+        _state(S.TECH_LOGIN),
         {
             "name": S.SESSION,
             "on_exit": "leave_session",
@@ -182,7 +184,10 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("cancel", list(S.CANCELLABLE), S.DONE),
     ("abandon", list(S.WAITING_FOR_PERSON), S.DONE),
     ("finish", S.DONE, S.IDLE),
-    ("maintenance_enter", [S.IDLE, S.OUT_OF_SERVICE], S.MAINTENANCE),
+    ("maintenance_enter", [S.IDLE, S.OUT_OF_SERVICE], S.MAINTENANCE),  # the console path (no card)
+    ("technician_card", [S.IDLE, S.OUT_OF_SERVICE], S.TECH_LOGIN),
+    ("technician_verified", S.TECH_LOGIN, S.MAINTENANCE),
+    ("technician_refused", S.TECH_LOGIN, S.SELFTEST),  # wrong PIN x3, card pulled, gave up: back via the self-test
     ("maintenance_exit", S.MAINTENANCE, S.SELFTEST),
 ]
 

@@ -19,7 +19,6 @@ from kiosk.views import (
     HelpPrompt,
     IdleView,
     IssuingView,
-    MaintenanceView,
     MoreTimePrompt,
     NoData,
     OptionChoice,
@@ -43,7 +42,8 @@ SCREEN_OF_STATE = {
     S.SELFTEST: "boot",
     S.IDLE: "idle",
     S.OUT_OF_SERVICE: "out_of_service",
-    S.MAINTENANCE: "maintenance",
+    S.MAINTENANCE: "maintenance",  # the device board; the workshop's page names the others
+    S.TECH_LOGIN: "tech_login",
     S.CHOOSE: "choose_document",
     S.PARCEL: "parcel",
     S.NUMBER: "resident_number",
@@ -75,10 +75,10 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
     if screen == "out_of_service":
         return out_of_service_data(kiosk.out_of_service_reason, since=kiosk.out_of_service_since,
                                    devices=device_lines(kiosk), journal=str(kiosk.journal.path))
-    if screen == "maintenance":
-        return MaintenanceView(devices=device_lines(kiosk), counters=kiosk.journal.totals(),
-                               cash_box=kiosk.journal.cash_box(),
-                               journal_tail=[e.line() for e in kiosk.journal.tail(12)])
+    if screen == "tech_login":
+        return kiosk.tech_access.view()
+    if screen == "maintenance" or screen.startswith("maint_"):
+        return kiosk.workshop.view()
     if screen == "choose_document":
         return ChooseDocumentView(documents=availability.documents)
     if session is None:
@@ -159,7 +159,7 @@ def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
 
 def present(kiosk: Kiosk, *, serial: int) -> View:
     state = getattr(kiosk, "state", S.BOOT)
-    screen = SCREEN_OF_STATE.get(state, "failsafe")
+    screen = kiosk.workshop.screen() if state == S.MAINTENANCE else SCREEN_OF_STATE.get(state, "failsafe")
     notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
     return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=_prompt_data(kiosk),
                 notices=tuple(notices), language=kiosk.language, serial=serial, access=kiosk.access)

@@ -17,10 +17,30 @@ from kiosk.config import KioskConfig
 from kiosk.journal import Journal
 from kiosk.session import Session
 from kiosk.till import Till
-from kiosk.views import AccessMode
+from kiosk.views import AccessMode, ScreenData, TechLoginView
+
+
+class MaintenancePages(Protocol):
+    """kiosk.maintenance.Workshop, as the presenter sees it: which page is up, and its view."""
+
+    def screen(self) -> str: ...
+
+    def view(self) -> ScreenData: ...
+
+
+class PinScreen(Protocol):
+    """kiosk.maintenance.access.TechnicianAccess, as the presenter sees it."""
+
+    def view(self) -> TechLoginView: ...
 
 
 class Readout(Protocol):
+    @property
+    def workshop(self) -> MaintenancePages: ...
+
+    @property
+    def tech_access(self) -> PinScreen: ...
+
     @property
     def state(self) -> str: ...
 

@@ -187,6 +187,55 @@ class DoneView:
     card_voided: int = 0
 
 
+# --- the technician's screens (kiosk.maintenance builds them) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class TechLoginView:
+    """The technician card's PIN screen (kiosk.maintenance.access)."""
+
+    digits: int = 0  # how many PIN digits are typed (never which)
+    attempts_left: int = 3
+    error: str = ""  # e.g. "wrong-pin", "card-locked", "not-a-technician-card"
+
+
+@dataclass(frozen=True)
+class SelfTestView:
+    """The self-tests page (kiosk.maintenance.self_tests)."""
+
+    devices: list[DeviceLine] = field(default_factory=list)
+    last: dict[str, Any] = field(default_factory=dict)  # the last action's answer
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """The paper page (kiosk.maintenance.paper)."""
+
+    devices: list[DeviceLine] = field(default_factory=list)
+    last: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CashView:
+    """The cash page: hoppers, stacker and cash box, collection and settlement (kiosk.maintenance.cash_desk)."""
+
+    last: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VoucherView:
+    """The vouchers page (kiosk.maintenance.cash_desk)."""
+
+    last: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LogsView:
+    """The logs page: the last sessions (no personal data) and out-of-service history (kiosk.maintenance.board)."""
+
+    lines: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class NoData:
     """The failsafe screen's view, and a session screen's while no session exists."""
@@ -196,6 +245,7 @@ ScreenData = (
     BootView | IdleView | OutOfServiceView | MaintenanceView | ChooseDocumentView | ParcelView
     | ResidentNumberView | FingerprintView | OptionsView | PaymentView | IssuingView | PrintingView
     | SettlingView | DoneView | NoData
+    | TechLoginView | SelfTestView | PaperView | CashView | VoucherView | LogsView
 )
 
 
@@ -266,8 +316,9 @@ class Intent:
     help request to the server), help_close, access(setting, value) (setting: "zoom" with value
     1.0/2.0, "high_contrast" / "low_position" / "voice" with a bool), keypad_used (the first key of
     the physical keypad in a session), maintenance_enter / maintenance_exit / maintenance_selftest
-    (technician). `page` and the screens' own menus (the language and accessibility choosers) never
-    leave the screens (the runner handles them itself).
+    (technician), maint(do, ...) (a technician's action: kiosk.maintenance.workshop). `page` and the
+    screens' own menus (the language and accessibility choosers) never leave the screens (the runner
+    handles them itself).
     """
 
     name: str

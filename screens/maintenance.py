@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.views import DeviceLine, Intent, MaintenanceView, View
-from screens.frame import Frame, build_frame, footer_buttons, paint_frame
+from kiosk.views import DeviceLine, MaintenanceView, View
+from screens.frame import Frame, paint_frame
+from screens.maint_nav import maintenance_frame, nav_widgets
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import t
 from screens.text import draw_text, text_height
@@ -17,18 +18,10 @@ class MaintenanceScreen(Screen):
     name = "maintenance"
 
     def _frame(self, view: View, theme: Theme) -> Frame:
-        return build_frame(view, theme)
+        return maintenance_frame(view, theme)
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        lang = lang_of(view)
-        return footer_buttons(
-            self._frame(view, theme),
-            theme,
-            [
-                ("maint:selftest", Intent("maintenance_selftest"), t("maint.selftest", lang), "secondary", 1),
-                ("maint:exit", Intent("maintenance_exit"), t("maint.exit", lang), "primary", 1),
-            ],
-        )
+        return nav_widgets(view, theme, self._frame(view, theme))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = self._frame(view, theme)

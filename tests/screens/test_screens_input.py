@@ -62,7 +62,7 @@ def _view(screen: str, sample: str, **kw: Any) -> View:
         ("payment", "waiting", "cancel", Intent("cancel")),
         ("done", "issued", "ok", Intent("confirm")),
         ("maintenance", "default", "maint:exit", Intent("maintenance_exit")),
-        ("maintenance", "default", "maint:selftest", Intent("maintenance_selftest")),
+        ("maintenance", "default", "maint:page:cash", Intent("maint", {"do": "page", "page": "cash"})),
     ],
 )
 @pytest.mark.parametrize("mode", ["normal", "low-zoom200"])

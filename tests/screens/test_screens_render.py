@@ -65,7 +65,8 @@ EXPECTED_WIDGETS = {
     "printing": set(SERVICE),
     "done": {"ok", *SERVICE},
     "out_of_service": set(SERVICE),
-    "maintenance": {"maint:exit", "maint:selftest"},
+    "maintenance": {"maint:exit", *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers",
+                                                                  "logs"))},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 

@@ -1,0 +1,36 @@
+"""What the technician's side may use of the controller (kiosk.controller.Kiosk satisfies it).
+
+The maintenance parts depend on this Protocol, never on the controller, which builds them: the
+imports run one way (tests/test_import_rules.py). A part that needs more of the controller adds it
+here, narrowly.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kiosk.context import Context
+from kiosk.hopper_inventory import HopperInventory
+from kiosk.maintenance.technician import Technician
+from kiosk.till import Till
+
+
+class MaintenanceContext(Context, Protocol):
+    technician: Technician | None  # who is in maintenance (None outside it)
+
+    @property
+    def in_maintenance(self) -> bool: ...
+
+    @property
+    def hopper(self) -> HopperInventory: ...
+
+    @property
+    def till(self) -> Till: ...
+
+    @property
+    def out_of_service_reason(self) -> str: ...
+
+    @property
+    def maintenance_from(self) -> tuple[str, ...]:
+        """The states a technician may enter maintenance from (a resident's session finishes first)."""
+        ...
