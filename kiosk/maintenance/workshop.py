@@ -85,10 +85,11 @@ class Workshop:
     async def act(self, do: str, args: Mapping[str, Any]) -> Answer:
         """Run one technician action; only in maintenance, with a technician in."""
         handler = self.actions().get(do)
-        if handler is None:
-            return {"ok": False, "error": "unknown-action", "do": do}
-        if self.kiosk.technician is None or not self.kiosk.in_maintenance:
-            return {"ok": False, "error": "not-in-maintenance", "do": do}
+        if handler is None or self.kiosk.technician is None or not self.kiosk.in_maintenance:
+            refused = {"ok": False, "error": "unknown-action" if handler is None else "not-in-maintenance"}
+            log.warning("maintenance action %s refused: %s", do, refused["error"])
+            self.last_answer = {"do": do, **refused}
+            return refused
         try:
             answer = await handler(**args)
         except TypeError as exc:  # wrong arguments from a screen or the diag tool

@@ -38,6 +38,7 @@ from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.rig.books import check_books
+from kiosk.rig.maintenance_steps import MAINTENANCE_STEPS, maintenance_step
 from kiosk.views import Intent, Utterance, View
 
 log = logging.getLogger(__name__)
@@ -435,6 +436,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         _inject_bug(run.kiosk, step["inject_bug"])
     elif any(word in step for word in VOICE_STEPS):
         await _voice_step(run, step)
+    elif any(word in step for word in MAINTENANCE_STEPS):
+        await maintenance_step(run, step)
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
 
