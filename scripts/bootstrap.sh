@@ -10,8 +10,9 @@ PYTHON=${PYTHON:-python3}
 # swig + libpcsclite-dev (pyscard compiles), dbus (ippeveprinter needs a bus), graphviz (state diagram),
 # poppler-utils (PDF -> PNG for the README gallery), socat (PTY pairs for manual sessions),
 # systemd (systemd-analyze checks the unit file; no running systemd is needed),
-# espeak-ng (the offline voice guidance: Korean, English, Mandarin, Vietnamese) and alsa-utils (aplay plays it).
-APT_PACKAGES="pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools cups-ipp-utils dbus socat graphviz poppler-utils systemd espeak-ng alsa-utils"
+# espeak-ng (the offline voice guidance: Korean, English, Mandarin, Vietnamese) and alsa-utils (aplay plays it),
+# chromium (the public status page is tested in a real browser, driven by Playwright without a browser download).
+APT_PACKAGES="pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools cups-ipp-utils dbus socat graphviz poppler-utils systemd espeak-ng alsa-utils chromium"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
