@@ -8,12 +8,20 @@ acting through the workshop, and checking what it answered.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from kiosk.controller import Kiosk
 from kiosk.views import Intent
 
-if TYPE_CHECKING:
-    from kiosk.rig.scenario import ScenarioRun
+
+class ScenarioRun(Protocol):
+    """What these steps use of kiosk.rig.scenario.ScenarioRun (which imports this module)."""
+
+    @property
+    def kiosk(self) -> Kiosk: ...
+
+    async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None: ...
 
 MAINTENANCE_STEPS = ("console_maintenance", "maint", "expect_maint")
 
