@@ -192,11 +192,17 @@ class DoneView:
 
 @dataclass(frozen=True)
 class TechLoginView:
-    """The technician card's PIN screen (kiosk.maintenance.access)."""
+    """The technician card's PIN screen (kiosk.maintenance.access). Never the PIN: only how many
+    digits are typed."""
 
+    step: str = "pin"  # "card" (present your card) | "reading" | "pin" | "checking" | "refused" (take it out)
+    technician: str = ""  # the card's technician id, once read
     digits: int = 0  # how many PIN digits are typed (never which)
     attempts_left: int = 3
-    error: str = ""  # e.g. "wrong-pin", "card-locked", "not-a-technician-card"
+    # "wrong-pin", "pin-too-short", "card-locked" (blocked: three wrong), "card-refused" (refused by this
+    # booth), "not-a-technician-card", "card-unreadable"
+    error: str = ""
+    door_open: bool = False  # the service door is open (the I/O module's switch)
 
 
 @dataclass(frozen=True)
