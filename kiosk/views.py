@@ -203,6 +203,7 @@ class TechLoginView:
     # booth), "not-a-technician-card", "card-unreadable"
     error: str = ""
     door_open: bool = False  # the service door is open (the I/O module's switch)
+    grace_seconds: int = 0  # while asking for a card with the door open: the alarm comes after this long
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,10 @@ class TechnicianAccess:
 
     def view(self) -> TechLoginView:
         card = self.card
+        grace = self.kiosk.config.maintenance.door_grace_seconds if self.door_open and not self.door_alarmed else 0
         return TechLoginView(step=self.step, technician=card.technician_id if card else "", digits=len(self._pin),
-                             attempts_left=self.attempts_left, error=self.error, door_open=self.door_open)
+                             attempts_left=self.attempts_left, error=self.error, door_open=self.door_open,
+                             grace_seconds=int(grace) if self.step == "card" else 0)
 
     def locked_here(self, technician_id: str) -> bool:
         """Three wrong PINs on this booth locked this card out of it (the journal remembers, restarts too)."""
