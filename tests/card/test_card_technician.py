@@ -34,7 +34,7 @@ def test_the_pin_block_is_iso_9564_format_2() -> None:
     assert bytes(pin_block(b"123456789012")) == bytes.fromhex("2C123456789012FF")  # N = C = 12
     assert bytes(pin_block(b"0000")) == bytes.fromhex("240000FFFFFFFFFF")
     for bad in (b"123", b"1234567890123", b"12a4", b""):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="4 to 12 digits"):
             pin_block(bad)
 
 
