@@ -322,7 +322,8 @@ class Intent:
     back (one step back, on the steps before payment), help (call for help: the help prompt and a
     help request to the server), help_close, access(setting, value) (setting: "zoom" with value
     1.0/2.0, "high_contrast" / "low_position" / "voice" with a bool), keypad_used (the first key of
-    the physical keypad in a session), maintenance_enter / maintenance_exit / maintenance_selftest
+    the physical keypad in a session), maintenance_enter (only with a technician in: kiosk.maintenance.access)
+    / maintenance_exit / maintenance_selftest
     (technician), maint(do, ...) (a technician's action: kiosk.maintenance.workshop). `page` and the
     screens' own menus (the language and accessibility choosers) never leave the screens (the runner
     handles them itself).
