@@ -957,7 +957,8 @@ class Kiosk:
             log.error("intent %s stopped: %s", name, exc)
 
     async def _intent_start(self) -> None:
-        if self.state == S.IDLE and self.availability.open_reason == "":
+        # No resident's session starts while the service door is open (kiosk.maintenance.access).
+        if self.state == S.IDLE and self.availability.open_reason == "" and not self.tech_access.door_open:
             await self.fire("start")
 
     async def _intent_choose_document(self, code: str = "") -> None:

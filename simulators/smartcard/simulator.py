@@ -55,15 +55,17 @@ class SmartcardSimulator:
     name = "smartcard"
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, profile: str = "approve", *,
-                 insert_on_start: bool = True, card: EmvTestCard | None = None,
+                 insert_on_start: bool = True, card: EmvTestCard | TechnicianTestCard | None = None,
                  reinsert_gap: float = REINSERT_GAP_S) -> None:
         self.host = host
         self.port = port
         self.reinsert_gap = reinsert_gap
         self.card: EmvTestCard | TechnicianTestCard = card or EmvTestCard()
-        self._payment_card = self.card
+        self._payment_card = self.card if isinstance(self.card, EmvTestCard) else EmvTestCard()
         # Technician cards by id: the same card comes back with its PIN try counter as it was left.
         self.technician_cards: dict[str, TechnicianTestCard] = {}
+        if isinstance(self.card, TechnicianTestCard):
+            self.technician_cards[self.card.technician_id] = self.card
         self._profile = "approve"
         self._insert_on_start = insert_on_start
         self._writer: asyncio.StreamWriter | None = None
