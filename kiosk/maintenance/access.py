@@ -144,6 +144,11 @@ class TechnicianAccess:
             return
         if not (self._at_rest() or (self.kiosk.state == S.TECH_LOGIN and self.step == "reading")):
             return
+        if not reader.card_present:  # pulled while it was being read
+            if self.step == "reading":
+                self.step = "card"
+                self.kiosk.publish()
+            return
         self.card = info
         self._pin.wipe()
         self.attempts_left = info.tries_left if info.tries_left is not None else PIN_TRY_LIMIT
@@ -170,7 +175,7 @@ class TechnicianAccess:
         """An intent while the PIN screen is up (digits, backspace, clear, confirm, cancel)."""
         name = intent.name
         if name == "cancel":
-            if self.card is not None:
+            if self.card is not None and self.step != "checking":  # a VERIFY under way is answered first
                 await self._abandon("cancelled")
             return
         if self.step != "pin" or self.card is None:
