@@ -167,6 +167,15 @@ class VoiceSection:
 
 
 @dataclass(frozen=True)
+class MaintenanceSection:
+    # The service door opened and no technician has logged in after this long: `door_alarm` is
+    # journaled (the operators are alerted) and the booth goes out of service ("door-open").
+    door_grace_seconds: float = 60.0
+    # The technician PIN screen with no key pressed for this long goes back to service.
+    pin_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class DocumentSection:
     title_ko: str
     title_en: str
@@ -191,6 +200,7 @@ class KioskConfig:
     journal: JournalSection = field(default_factory=JournalSection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     help: HelpSection = field(default_factory=HelpSection)
+    maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
 

@@ -67,6 +67,7 @@ def check_meaning(config: KioskConfig) -> None:
     _check_cash(config)
     _check_server(config)
     _check_voice(config)
+    _check_maintenance(config)
     for code, doc in config.documents.items():
         key = ("documents", code)
         if not 0 <= doc.fee <= MAX_FEE:
@@ -253,3 +254,11 @@ def _check_voice(config: KioskConfig) -> None:
     if voice.enabled and not voice.earphone_device.strip():
         raise _KeyProblem(("voice", "earphone_device"),
                           "empty while voice.enabled: name the ALSA device of the earphone jack (aplay -L)")
+
+
+def _check_maintenance(config: KioskConfig) -> None:
+    _bounded(("maintenance", "door_grace_seconds"), config.maintenance.door_grace_seconds, 10.0, 600.0,
+             "a technician needs a few seconds from the door to the card reader; past 10 min an open booth "
+             "goes unreported too long")
+    _bounded(("maintenance", "pin_seconds"), config.maintenance.pin_seconds, 10.0, 300.0,
+             "typing a PIN takes some seconds; past 5 min a forgotten PIN screen keeps the booth from residents")

@@ -175,7 +175,7 @@ class Kiosk:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
                       fees=self.catalog_fees, change_available=self.change_available(),
                       operator_hold=self.operator_hold,
-                      controller_fault=self.journal_fault or self.recovery_fault)
+                      controller_fault=self.journal_fault or self.recovery_fault or self.tech_access.fault)
 
     def change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
@@ -406,6 +406,7 @@ class Kiosk:
 
     def on_card_event(self, event: CardEvent) -> None:
         self.card_payment.on_event(event)
+        self.tech_access.on_card_event(event)  # a technician card at idle or out of service
 
     # ------------------------------------------------------------------ states
 
@@ -543,6 +544,7 @@ class Kiosk:
         self.spawn(self.till.inhibit(), "inhibit")
         # A session that ended on a printer fault (a jam, an empty tray) leaves the kiosk unfit.
         self.spawn(self._health_changed(), "health")
+        self.tech_access.at_rest()  # the service door opened meanwhile: the PIN screen, no new resident
 
     async def enter_out_of_service(self) -> None:
         self._end_session()
@@ -552,6 +554,7 @@ class Kiosk:
         log.warning("out of service: %s", self.out_of_service_reason)
         self.publish()
         self.spawn(self.till.inhibit(), "inhibit")
+        self.tech_access.at_rest()
 
     @property
     def maintenance_from(self) -> tuple[str, ...]:
@@ -570,6 +573,10 @@ class Kiosk:
 
     async def enter_tech_login(self) -> None:
         self.publish()
+
+    async def health_changed(self) -> None:
+        """For the technician's side: look again at whether the booth can serve (the door closed)."""
+        await self._health_changed()
 
     async def service_door_changed(self, opened: bool) -> None:
         """The service door's switch, from the I/O module (kiosk.booth wires it)."""
@@ -950,7 +957,8 @@ class Kiosk:
             log.error("intent %s stopped: %s", name, exc)
 
     async def _intent_start(self) -> None:
-        if self.state == S.IDLE and self.availability.open_reason == "":
+        # No resident's session starts while the service door is open (kiosk.maintenance.access).
+        if self.state == S.IDLE and self.availability.open_reason == "" and not self.tech_access.door_open:
             await self.fire("start")
 
     async def _intent_choose_document(self, code: str = "") -> None:
@@ -1112,6 +1120,11 @@ class Kiosk:
         await self.card_payment.start()
 
     async def _intent_maintenance_enter(self) -> None:
+        """Only with a technician in (card + PIN, or the console's `tech_access.enter_console`): a
+        screen's or a script's intent alone never opens maintenance."""
+        if self.technician is None:
+            log.warning("maintenance refused: no technician (a card and its PIN, or the console)")
+            return
         await self.fire("maintenance_enter")
 
     async def _intent_maintenance_exit(self) -> None:

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from common.status import DeviceStatus
 from drivers.a4_printer import PrintOutcome
-from drivers.card import CardAuthorisationRequest
+from drivers.card import CardAuthorisationRequest, PinStatus, TechnicianCardInfo
 from drivers.cash import DispenseResult
 from drivers.fingerprint import CapturedTemplate
 from drivers.issuance_server import (
@@ -91,6 +91,14 @@ class CardPort(Device, Protocol):
     def card_present(self) -> bool: ...
 
     async def read_for_payment(self, amount: int, *, session_id: str = "") -> CardAuthorisationRequest: ...
+
+    async def read_technician_card(self) -> TechnicianCardInfo | None:
+        """The technician id and PIN tries left of the card in the reader; None for a payment card."""
+        ...
+
+    async def verify_technician_pin(self, pin: bytes | bytearray) -> PinStatus:
+        """The technician card checks `pin` itself (VERIFY): right, tries left, or blocked."""
+        ...
 
 
 @dataclass

@@ -192,11 +192,18 @@ class DoneView:
 
 @dataclass(frozen=True)
 class TechLoginView:
-    """The technician card's PIN screen (kiosk.maintenance.access)."""
+    """The technician card's PIN screen (kiosk.maintenance.access). Never the PIN: only how many
+    digits are typed."""
 
+    step: str = "pin"  # "card" (present your card) | "reading" | "pin" | "checking" | "refused" (take it out)
+    technician: str = ""  # the card's technician id, once read
     digits: int = 0  # how many PIN digits are typed (never which)
     attempts_left: int = 3
-    error: str = ""  # e.g. "wrong-pin", "card-locked", "not-a-technician-card"
+    # "wrong-pin", "pin-too-short", "card-locked" (blocked: three wrong), "card-refused" (refused by this
+    # booth), "not-a-technician-card", "card-unreadable"
+    error: str = ""
+    door_open: bool = False  # the service door is open (the I/O module's switch)
+    grace_seconds: int = 0  # while asking for a card with the door open: the alarm comes after this long
 
 
 @dataclass(frozen=True)
@@ -315,7 +322,8 @@ class Intent:
     back (one step back, on the steps before payment), help (call for help: the help prompt and a
     help request to the server), help_close, access(setting, value) (setting: "zoom" with value
     1.0/2.0, "high_contrast" / "low_position" / "voice" with a bool), keypad_used (the first key of
-    the physical keypad in a session), maintenance_enter / maintenance_exit / maintenance_selftest
+    the physical keypad in a session), maintenance_enter (only with a technician in: kiosk.maintenance.access)
+    / maintenance_exit / maintenance_selftest
     (technician), maint(do, ...) (a technician's action: kiosk.maintenance.workshop). `page` and the
     screens' own menus (the language and accessibility choosers) never leave the screens (the runner
     handles them itself).

@@ -73,3 +73,8 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+from screens.strings_access import STRINGS_ACCESS  # noqa: E402  # helper "access": the PIN screen and the door
+
+STRINGS.update(STRINGS_ACCESS)

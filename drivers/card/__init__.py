@@ -24,6 +24,7 @@ from drivers.card.errors import (
 )
 from drivers.card.events import CardEvent, CardInserted
 from drivers.card.payment_method import Authorisation, EmvCardPaymentMethod, PaymentMethod, ReadsForPayment
+from drivers.card.technician import PinStatus, TechnicianCardInfo
 
 __all__ = [
     "Authorisation",
@@ -40,6 +41,8 @@ __all__ = [
     "EmvCardPaymentMethod",
     "NoCard",
     "PaymentMethod",
+    "PinStatus",
     "ReaderUnavailable",
     "ReadsForPayment",
+    "TechnicianCardInfo",
 ]

@@ -18,14 +18,14 @@ import hmac
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from common.backoff import Backoff
 from common.clock import Clock
 from common.status import DeviceState, DeviceStatus
-from drivers.card import emv, pcsc
+from drivers.card import emv, pcsc, technician
 from drivers.card.apdu import COMMAND_NAMES
 from drivers.card.errors import (
     CardError,
@@ -325,6 +325,45 @@ class CardReader:
                                           unpredictable_number=secrets.token_bytes(4))
                 result = await emv.run_payment(session.transmit, self._terminal, txn)
                 return self._request_from(result, amount, session_id)
+            except CardMute:
+                self._mute = True
+                abandoned = True
+                session.abandon()
+                raise
+            finally:
+                self._busy = False
+                if not abandoned:
+                    await session.close()
+                self._publish()
+
+    async def read_technician_card(self) -> technician.TechnicianCardInfo | None:
+        """Read the card in the reader as a technician card: its id and PIN tries left, or None for a
+        card without the technician applet (a payment card). Raises as `read_for_payment` does."""
+        return await self._on_card(technician.read_technician)
+
+    async def verify_technician_pin(self, pin: bytes | bytearray) -> technician.PinStatus:
+        """Have the technician card in the reader check `pin` (ASCII digits) itself (VERIFY)."""
+        async def verify(transmit: technician.Transmit) -> technician.PinStatus:
+            return await technician.check_pin(transmit, pin)
+
+        return await self._on_card(verify)
+
+    async def _on_card(self, work: Callable[[technician.Transmit], Awaitable[T]]) -> T:
+        """One connection to the card in the reader for `work`, as `read_for_payment` makes one."""
+        async with self._lock:
+            if self._context is None or self._reader is None:
+                raise ReaderUnavailable(self._status.reason or "no reader")
+            if self._mute:
+                raise CardMute("the card in the reader stopped answering; it must be taken out first")
+            if not self._present:
+                raise NoCard("no card in the reader")
+            session = _CardSession(self._reader, self._clock, self._apdu_timeout)
+            abandoned = False
+            self._busy = True
+            self._publish()
+            try:
+                await session.open()
+                return await work(session.transmit)
             except CardMute:
                 self._mute = True
                 abandoned = True

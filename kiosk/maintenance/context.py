@@ -30,6 +30,9 @@ class MaintenanceContext(Context, Protocol):
     @property
     def out_of_service_reason(self) -> str: ...
 
+    async def health_changed(self) -> None:
+        """Look again at whether the booth can serve (out of service, or back), as a device's change does."""
+
     @property
     def maintenance_from(self) -> tuple[str, ...]:
         """The states a technician may enter maintenance from (a resident's session finishes first)."""

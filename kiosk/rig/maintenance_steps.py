@@ -4,6 +4,15 @@ acting through the workshop, and checking what it answered.
     console_maintenance = "root"        the booth's console path (kiosk diag maintenance enter): no card
     maint = { do = "refill_paper", args = { which = "a4" } }   one workshop action, as a page's button sends it
     expect_maint = { ok = true, ... }   the last action's answer holds these fields
+
+Getting in (kiosk.maintenance.access; `access_step`):
+
+    technician_card = { id = "T0042", pin = "1234" }   the smartcard simulator holds technician T0042's card
+                                        (made with that PIN the first time; the same card, with its PIN
+                                        try counter, every later time) and inserts it; `remove_card` takes it out
+    door = "open" | "closed"            the service door's switch
+    expect_journal_row = { kind = "technician_login", technician = "T0042", ... }   a journal row of that
+                                        kind whose ref / amount / detail hold these values
 """
 
 from __future__ import annotations
@@ -23,11 +32,16 @@ class ScenarioRun(Protocol):
 
     async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None: ...
 
-MAINTENANCE_STEPS = ("console_maintenance", "maint", "expect_maint")
+MAINTENANCE_STEPS: tuple[str, ...] = ("console_maintenance", "maint", "expect_maint")
+ACCESS_STEPS = ("technician_card", "door", "expect_journal_row")  # access_step's words
+MAINTENANCE_STEPS += ACCESS_STEPS
 
 
 async def maintenance_step(run: ScenarioRun, step: dict[str, Any]) -> None:
     kiosk = run.kiosk
+    if any(word in step for word in ACCESS_STEPS):
+        await access_step(run, step)
+        return
     if "console_maintenance" in step:
         user = str(step["console_maintenance"])
         await run.until(lambda: kiosk.state in kiosk.maintenance_from, f"not in {kiosk.maintenance_from}")
@@ -44,3 +58,30 @@ async def maintenance_step(run: ScenarioRun, step: dict[str, Any]) -> None:
             return [f"{k}: expected {v!r}, got {answer.get(k)!r}" for k, v in want.items() if answer.get(k) != v]
 
         await run.until(lambda: not differs(), lambda: "maintenance answer: " + "; ".join(differs()))
+
+
+async def access_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    kiosk = run.kiosk
+    if "technician_card" in step:
+        spec = dict(step["technician_card"])
+        await run.booth.control("smartcard", "technician_card", id=str(spec.get("id", "T0042")),
+                                pin=str(spec.get("pin", "1234")))
+    elif "door" in step:
+        if step["door"] not in ("open", "closed"):
+            raise ValueError(f"door = {step['door']!r}: \"open\" or \"closed\"")
+        # For now the switch is the controller's hook itself; the lead rewires this step to the I/O
+        # module's simulator (its door input, read over Modbus) when the branches merge.
+        await kiosk.service_door_changed(step["door"] == "open")
+    else:
+        want = dict(step["expect_journal_row"])
+        kind = want.pop("kind")
+
+        def found() -> bool:
+            for entry in kiosk.journal.tail_of_kind(kind, 1000):
+                row = {"ref": entry.ref, "amount": entry.amount, "session": entry.session, **entry.detail}
+                if all(row.get(k) == v for k, v in want.items()):
+                    return True
+            return False
+
+        await run.until(found, lambda: f"no journal row {kind} with {want}: "
+                        f"{[(e.ref, e.detail) for e in kiosk.journal.tail_of_kind(kind, 5)]}")

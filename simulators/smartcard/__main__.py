@@ -1,4 +1,5 @@
-"""``python -m simulators.smartcard [--host H] [--port P] [--profile approve|decline|remove_mid|mute]``."""
+"""``python -m simulators.smartcard [--host H] [--port P] [--profile approve|decline|remove_mid|mute]
+[--technician ID:PIN]``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 
 from simulators.process import base_parser, run
 from simulators.smartcard.simulator import DEFAULT_HOST, DEFAULT_PORT, PROFILES, SmartcardSimulator
+from simulators.smartcard.technician import TechnicianTestCard
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -16,9 +18,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="vpcd port: 35963 = 'Virtual PCD 00 00', 35964 = '... 00 01' "
                         "(default %(default)s)")
     parser.add_argument("--profile", choices=PROFILES, default="approve")
+    parser.add_argument("--technician", metavar="ID:PIN", default="",
+                        help="a technician card (e.g. T0042:1234) instead of the payment card")
 
     def build(args: argparse.Namespace) -> SmartcardSimulator:
-        return SmartcardSimulator(args.host, args.port, args.profile)
+        card = None
+        if args.technician:
+            technician_id, _, pin = args.technician.partition(":")
+            card = TechnicianTestCard(technician_id, pin or "1234")
+        return SmartcardSimulator(args.host, args.port, args.profile, card=card)
 
     return run(build, parser, argv)
 

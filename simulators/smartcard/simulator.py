@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from simulators.smartcard.card import ATR, EmvTestCard
+from simulators.smartcard.technician import TechnicianTestCard
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +49,23 @@ REINSERT_GAP_S = 0.8
 _last_removed: dict[int, float] = {}  # port -> time.monotonic() of the last removal from that reader
 
 class SmartcardSimulator:
-    """A payment card that pcscd sees in its vpcd reader; profiles make it decline, vanish or go mute."""
+    """A payment card that pcscd sees in its vpcd reader; profiles make it decline, vanish or go mute.
+    `technician_card` swaps in a technician card (simulators/smartcard/technician.py)."""
 
     name = "smartcard"
 
     def __init__(self, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, profile: str = "approve", *,
-                 insert_on_start: bool = True, card: EmvTestCard | None = None,
+                 insert_on_start: bool = True, card: EmvTestCard | TechnicianTestCard | None = None,
                  reinsert_gap: float = REINSERT_GAP_S) -> None:
         self.host = host
         self.port = port
         self.reinsert_gap = reinsert_gap
-        self.card = card or EmvTestCard()
+        self.card: EmvTestCard | TechnicianTestCard = card or EmvTestCard()
+        self._payment_card = self.card if isinstance(self.card, EmvTestCard) else EmvTestCard()
+        # Technician cards by id: the same card comes back with its PIN try counter as it was left.
+        self.technician_cards: dict[str, TechnicianTestCard] = {}
+        if isinstance(self.card, TechnicianTestCard):
+            self.technician_cards[self.card.technician_id] = self.card
         self._profile = "approve"
         self._insert_on_start = insert_on_start
         self._writer: asyncio.StreamWriter | None = None
@@ -82,7 +89,25 @@ class SmartcardSimulator:
         await self.remove()
 
     def controls(self) -> Mapping[str, Callable[..., Any]]:
-        return {"insert": self.insert, "remove": self.remove, "profile": self.profile, "state": self.state}
+        return {"insert": self.insert, "remove": self.remove, "profile": self.profile, "state": self.state,
+                "technician_card": self.technician_card, "payment_card": self.payment_card}
+
+    async def technician_card(self, id: str = "T0042", pin: str = "1234", insert: bool = True) -> dict[str, Any]:
+        """Hold technician `id`'s card (made with `pin` the first time) instead of the payment card, and
+        put it in the reader unless `insert` is false. A card in the reader is taken out first."""
+        await self.remove()
+        card = self.technician_cards.get(id)
+        if card is None:
+            card = self.technician_cards[id] = TechnicianTestCard(id, pin)
+        self.card = card
+        return await self.insert() if insert else self.state()
+
+    async def payment_card(self, insert: bool = False) -> dict[str, Any]:
+        """Hold the payment card again (taking any card out of the reader first)."""
+        await self.remove()
+        self.card = self._payment_card
+        self.profile(self._profile)
+        return await self.insert() if insert else self.state()
 
     async def insert(self) -> dict[str, Any]:
         """Put the card in the reader (connect to the vpcd port)."""
@@ -117,7 +142,7 @@ class SmartcardSimulator:
         if name not in PROFILES:
             raise ValueError(f"unknown profile {name!r}; one of {', '.join(PROFILES)}")
         self._profile = name
-        self.card.declines = name == "decline"
+        self._payment_card.declines = name == "decline"
         return self.state()
 
     def state(self) -> dict[str, Any]:
@@ -127,6 +152,8 @@ class SmartcardSimulator:
             "inserted": self._writer is not None,
             "powered": self.card.powered,
             "profile": self._profile,
+            "kind": "technician" if isinstance(self.card, TechnicianTestCard) else "payment",
+            "tries_left": self.card.tries_left if isinstance(self.card, TechnicianTestCard) else None,
             "card_state": self.card.state.value,
             "atc": self.card.atc,
             "commands": self._commands,
@@ -191,7 +218,7 @@ class SmartcardSimulator:
 
     async def _control(self, writer: asyncio.StreamWriter, code: int) -> None:
         if code == VPCD_GET_ATR:
-            await self._send(writer, ATR)
+            await self._send(writer, self.card.atr if isinstance(self.card, TechnicianTestCard) else ATR)
         elif code == VPCD_POWER_ON:
             self.card.power_on()
         elif code == VPCD_POWER_OFF:
@@ -203,11 +230,11 @@ class SmartcardSimulator:
         """Answer one APDU; False when the card leaves the reader right after answering."""
         self._commands += 1
         self._last_command = command[:4].hex().upper()
-        if self._profile == "mute":
+        if self._profile == "mute" and self.card is self._payment_card:
             self._unanswered += 1
             return True
         response = self.card.process(command)
         await self._send(writer, response)
-        pulled = (self._profile == "remove_mid" and command[1] == INS_GET_PROCESSING_OPTIONS
-                  and response[-2:] == b"\x90\x00")
+        pulled = (self._profile == "remove_mid" and isinstance(self.card, EmvTestCard)
+                  and command[1] == INS_GET_PROCESSING_OPTIONS and response[-2:] == b"\x90\x00")
         return not pulled

@@ -67,8 +67,10 @@ EXPECTED_WIDGETS = {
     "out_of_service": set(SERVICE),
     "maintenance": {"maint:exit", *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers",
                                                                   "logs"))},
+    "tech_login": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "cancel"},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
+FIRST_SAMPLE["tech_login"] = "typing"
 
 
 @pytest.mark.parametrize("screen", SCREEN_NAMES)
