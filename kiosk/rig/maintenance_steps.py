@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from kiosk.booth.simulated import Booth
 from kiosk.controller import Kiosk
 from kiosk.views import Intent
 
@@ -29,6 +30,9 @@ class ScenarioRun(Protocol):
 
     @property
     def kiosk(self) -> Kiosk: ...
+
+    @property
+    def booth(self) -> Booth: ...
 
     async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None: ...
 
