@@ -70,6 +70,7 @@ def sanitize(public: Mapping[str, Any]) -> dict[str, Any]:
     latitude, longitude = _degrees(public.get("latitude"), 90.0), _degrees(public.get("longitude"), 180.0)
     located = latitude is not None and longitude is not None and (latitude, longitude) != (0.0, 0.0)
     status = public.get("status")
+    closed_status = status if status in PUBLIC_STATUSES and status != "open" else "out-of-order"
     hours = public.get("hours")
     open_now = _flag(public.get("open_now"))
     documents = _codes(public.get("documents"))
@@ -81,7 +82,7 @@ def sanitize(public: Mapping[str, Any]) -> dict[str, Any]:
         "longitude": longitude if located else None,
         "hours": hours if isinstance(hours, str) and _HOURS_RE.match(hours) else "",
         "open_now": open_now,
-        "status": "open" if open_now else (status if status in PUBLIC_STATUSES and status != "open" else "out-of-order"),
+        "status": "open" if open_now else closed_status,
         "documents": documents,
         "documents_available": [c for c in _codes(public.get("documents_available")) if c in documents]
         if open_now else [],

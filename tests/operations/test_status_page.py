@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.async_api import Geolocation, ViewportSize
 
 from common.clock import KST
 from simulators.server import ServerSimulator
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package `chromium` (scripts/bootstrap.sh)
 LANGS = {"ko": "ko", "en": "en", "zh": "zh-Hans", "vi": "vi"}
-PHONE = {"width": 390, "height": 844}
-CITY_HALL = {"latitude": 36.4801, "longitude": 127.2891}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+CITY_HALL: Geolocation = {"latitude": 36.4801, "longitude": 127.2891}
 DOCS = ["resident_copy", "resident_abstract", "family_relations", "local_tax", "land_register", "building_register"]
 
 
