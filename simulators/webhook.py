@@ -6,17 +6,24 @@ be told to refuse the next posts (`fail_next`) so the booth's retries are seen t
 
 from __future__ import annotations
 
+import argparse
 import json
+import logging
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+
+from simulators.process import base_parser, run
 
 # An alert is a few hundred bytes; anything past 16 KiB is not one.
 MAX_BODY_BYTES = 16384
 
 
 class WebhookReceiver:
+    """The city's alert receiver: keeps every alert the booth POSTs, in order."""
+
     name = "webhook"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -68,3 +75,19 @@ class WebhookReceiver:
             return web.json_response({"error": "not-an-object"}, status=400)
         self._events.append(body)
         return web.json_response({"ok": True})
+
+
+def main() -> int:
+    """``python -m simulators.webhook [--port N]``: the receiver on loopback."""
+    parser = base_parser("webhook", "The city's alert receiver (HTTP on loopback).")
+    parser.add_argument("--port", type=int, default=0, help="HTTP port (default 0: any)")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+    def factory(args: argparse.Namespace) -> WebhookReceiver:
+        return WebhookReceiver(port=args.port)
+
+    return run(factory, parser)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import aiohttp
 
-if TYPE_CHECKING:
-    from kiosk.rig.scenario import ScenarioRun
+from kiosk.booth.simulated import Booth
+from kiosk.controller import Kiosk
 
 FEED_STEPS = ("expect_feed",)
 # Real seconds the step waits for the feed to say so (the heartbeat itself is on the virtual clock).
 FEED_PATIENCE_S = 15.0
 
 
-async def feed_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+class Run(Protocol):
+    """What these steps need of the scenario's run (kiosk.rig.scenario.ScenarioRun), named here so that
+    this module does not import the runner that imports it."""
+
+    @property
+    def kiosk(self) -> Kiosk: ...
+
+    booth: Booth
+
+
+async def feed_step(run: Run, step: dict[str, Any]) -> None:
     want = dict(step["expect_feed"])
     booth = str(want.pop("booth", run.kiosk.config.kiosk.id))
     base = await run.booth.control("server", "public_url")

@@ -247,7 +247,7 @@ class ServerSimulator:
             **self.help.controls(),
             **self.booth_alerts.controls(),
             "feed": self.feed,
-            "public_url": lambda: self.public_url,
+            "public_url": self.public_address,
         }
 
     @property
@@ -333,6 +333,10 @@ class ServerSimulator:
     def issuances(self) -> list[dict[str, Any]]:
         """Every issuance on record (no PDFs), oldest first."""
         return self._require_store().all()
+
+    def public_address(self) -> str:
+        """The public listener's base URL (the feed is at /feed.json, the status page at /); "" if none."""
+        return self.public_url
 
     def feed(self) -> dict[str, Any]:
         """The public live feed as the public listener serves it."""
