@@ -38,7 +38,7 @@ def public_reason(reason: str) -> str:
 def public_status(config: KioskConfig, availability: Availability, statuses: Mapping[str, DeviceStatus], *,
                   state: str, change_available: int) -> dict[str, object]:
     """The heartbeat's `public` object (docs/openapi.yaml `PublicBoothStatus`)."""
-    if state == "maintenance":
+    if state in ("maintenance", "tech_login"):  # a technician at the booth
         reason = "maintenance"
     elif state in ("boot", "selftest"):
         reason = "starting"
