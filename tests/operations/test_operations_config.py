@@ -34,3 +34,12 @@ def test_a_wrong_value_names_its_file_and_key(tmp_path: Path, text: str, key: st
     with pytest.raises(ConfigError) as refused:
         _load(tmp_path, text)
     assert key in str(refused.value) and "site.toml" in str(refused.value)
+
+
+def test_the_webhook_host_joins_the_units_ip_allow_list(tmp_path: Path) -> None:
+    from kiosk.booth.network_allow import hosts_of
+
+    site = tmp_path / "site.toml"
+    site.write_text('[alerts]\nwebhook_url = "https://192.0.2.44/hooks/kiosk"\n', encoding="utf-8")
+    config = load_config(CONFIG_DIR / "kiosk.toml", site)
+    assert ("alert webhook", "192.0.2.44") in hosts_of(config)
