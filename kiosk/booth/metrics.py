@@ -112,13 +112,13 @@ class KioskCollector(Collector):
         journal.add_metric([], size)
         yield journal
         records = GaugeMetricFamily("kiosk_journal_records", "The journal's newest sequence number")
-        records.add_metric([], self.tally_seq())
+        records.add_metric([], self._last_seq())
         yield records
 
-    def tally_seq(self) -> int:
+    def _last_seq(self) -> int:
         try:
             return self.kiosk.journal.last_seq()
-        except Exception:
+        except Exception:  # an unreadable journal: its fault is told by kiosk_state and the heartbeat
             return 0
 
 
