@@ -186,6 +186,49 @@ class DocumentSection:
 
 
 @dataclass(frozen=True)
+class MetricsSection:
+    """The booth's Prometheus endpoint (kiosk/booth/metrics.py). Loopback by default: the city's
+    scraper reaches it through the booth's VPN or an SSH tunnel, never from the street."""
+
+    enabled: bool = True
+    bind: str = "127.0.0.1"
+    # 9464: the port OpenTelemetry's Prometheus exporter registered (prometheus/wiki "Default port allocations").
+    port: int = 9464
+
+
+@dataclass(frozen=True)
+class AlertsSection:
+    """Alerts a city wants (kiosk/alerts.py): sent with every heartbeat while raised, and to the
+    webhook once when raised and once when cleared."""
+
+    # A printer's paper at this level or worse raises `paper-low`: "low" (the sensor's near-end) or "out".
+    paper_low_level: Literal["low", "out"] = "low"
+    # Change the hopper can still promise (won) below which `change-low` is raised.
+    change_low_won: int = 5000
+    # Out of service this many minutes raises `out-of-service`.
+    out_of_service_minutes: float = 15.0
+    # A `door_alarm` in the journal raises `door`; it clears when a `door_closed` follows, or after
+    # this many minutes with no new alarm (a technician's visit closes the door without a record).
+    door_clear_minutes: float = 30.0
+    # "" for none; else an http(s) URL that gets each alert raised and cleared as a JSON POST.
+    webhook_url: str = ""
+
+
+@dataclass(frozen=True)
+class PublicSection:
+    """What the public live feed may say of this booth (sent with the heartbeat, published by the
+    server): where it is and what a resident with a disability finds there. Nothing else."""
+
+    # WGS84 degrees of the booth's door, for "the nearest working booth"; 0, 0: not on the map.
+    latitude: float = 0.0
+    longitude: float = 0.0
+    # The booth's place in English (the feed's other languages use [kiosk] location).
+    location_en: str = ""
+    # Whether the booth takes part in the public feed at all.
+    listed: bool = True
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
@@ -203,6 +246,9 @@ class KioskConfig:
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
+    metrics: MetricsSection = field(default_factory=MetricsSection)
+    alerts: AlertsSection = field(default_factory=AlertsSection)
+    public: PublicSection = field(default_factory=PublicSection)
 
 
 class _KeyProblem(ConfigError):

@@ -68,6 +68,7 @@ def check_meaning(config: KioskConfig) -> None:
     _check_server(config)
     _check_voice(config)
     _check_maintenance(config)
+    _check_operations(config)
     for code, doc in config.documents.items():
         key = ("documents", code)
         if not 0 <= doc.fee <= MAX_FEE:
@@ -262,3 +263,30 @@ def _check_maintenance(config: KioskConfig) -> None:
              "goes unreported too long")
     _bounded(("maintenance", "pin_seconds"), config.maintenance.pin_seconds, 10.0, 300.0,
              "typing a PIN takes some seconds; past 5 min a forgotten PIN screen keeps the booth from residents")
+
+
+# [metrics], [alerts], [public] (issue 16): the city's view of the booth.
+OUT_OF_SERVICE_ALERT_MINUTES = (1.0, 24 * 60.0)
+DOOR_CLEAR_MINUTES = (1.0, 24 * 60.0)
+
+
+def _check_operations(config: KioskConfig) -> None:
+    metrics, alerts, public = config.metrics, config.alerts, config.public
+    if not 0 <= metrics.port <= 65535:  # 0: any free port (simulated booths, tests; the log names it)
+        raise _KeyProblem(("metrics", "port"), f"{metrics.port} is not a TCP port (0..65535)")
+    if not metrics.bind.strip():
+        raise _KeyProblem(("metrics", "bind"), "empty: name an address (127.0.0.1 keeps it on the booth)")
+    _bounded(("alerts", "change_low_won"), alerts.change_low_won, 0, 1_000_000,
+             "a hopper of 500-won coins holds a few hundred thousand won at most")
+    _bounded(("alerts", "out_of_service_minutes"), alerts.out_of_service_minutes, *OUT_OF_SERVICE_ALERT_MINUTES,
+             "under a minute alerts on every paper change; past a day the city learns it from residents")
+    _bounded(("alerts", "door_clear_minutes"), alerts.door_clear_minutes, *DOOR_CLEAR_MINUTES,
+             "a door alarm must stay up long enough to be seen, and not forever")
+    if alerts.webhook_url:
+        url = _url(("alerts", "webhook_url"), alerts.webhook_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise _KeyProblem(("alerts", "webhook_url"), f"{alerts.webhook_url!r}: an http(s):// URL with a host")
+    _bounded(("public", "latitude"), public.latitude, -90.0, 90.0, "WGS84 degrees")
+    _bounded(("public", "longitude"), public.longitude, -180.0, 180.0, "WGS84 degrees")
+    if len(public.location_en) > 120:
+        raise _KeyProblem(("public", "location_en"), "longer than 120 characters (a place, not a description)")

@@ -28,7 +28,8 @@ from common.parcel_lot import is_lot_number
 from common.status import DeviceState, DeviceStatus
 from drivers.card import CardEvent
 from drivers.cash import CashEvent
-from kiosk.availability import Availability, assess, receipt_notices, takes_bills
+from kiosk.alerts import AlertWatch, DoorWatch, Inputs
+from kiosk.availability import Availability, assess, receipt_notices, takes_bills, takes_coins
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
 from kiosk.hopper_inventory import HopperInventory, record_refill
@@ -41,6 +42,8 @@ from kiosk.maintenance.access import TechnicianAccess
 from kiosk.outbox import deliver_owed
 from kiosk.ports import Devices, ServerPort
 from kiosk.presenter import SCREEN_OF_STATE, present
+from kiosk.public_status import public_status
+from kiosk.service_time import ServiceTime
 from kiosk.session import Session
 from kiosk.till import Till
 from kiosk.views import AccessMode, Intent, View
@@ -138,6 +141,10 @@ class Kiosk:
         self.technician: Technician | None = None
         self.workshop = Workshop(self)
         self.tech_access = TechnicianAccess(self)
+        # The city's view (issue 16): downtime by reason, and the alerts sent with the heartbeat.
+        self.service_time = ServiceTime(clock)
+        self.alerts = AlertWatch(config.alerts, clock)
+        self.door_watch = DoorWatch(journal, clock, config.alerts.door_clear_minutes * 60)
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -342,6 +349,7 @@ class Kiosk:
     # ------------------------------------------------------------------ publishing
 
     def publish(self) -> None:
+        self.service_time.note(getattr(self, "state", ""), self.out_of_service_reason)
         self._serial += 1
         view = present(self, serial=self._serial)
         self.published.views.append(view)
@@ -496,7 +504,7 @@ class Kiosk:
                                        "supplies": {}}
             was_ok = self.server_ok
             try:
-                commands = await self.server.heartbeat(statuses)
+                commands = await self.server.heartbeat(statuses, **self.heartbeat_extras())
             except Exception:
                 pass  # the server link went down and said so
             else:
@@ -507,6 +515,23 @@ class Kiosk:
                 await self._obey(commands)
             if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
                 self.publish()
+
+    def heartbeat_extras(self) -> dict[str, Any]:
+        """The alerts up after this heartbeat's evaluation (edges go to the listeners: the webhook),
+        and what the public feed may say of the booth (kiosk/public_status.py)."""
+        try:
+            door = self.door_watch.alarmed()
+        except Exception as exc:  # a journal that cannot be read is its own alert (statuses["journal"])
+            log.warning("cannot read door records: %r", exc)
+            door = self.door_watch.alarm_door
+        change = self.change_available()
+        self.alerts.evaluate(Inputs(statuses=self.statuses, change_available=change,
+                                    takes_cash=takes_coins(self.statuses.get("cash")),
+                                    out_of_service_reason=self.service_time.reason,
+                                    out_of_service_seconds=self.service_time.current_seconds()), door)
+        public = (public_status(self.config, self.availability, self.statuses, state=self.state,
+                                change_available=change) if self.config.public.listed else None)
+        return {"alerts": self.alerts.heartbeat_alerts(), "public": public}
 
     async def _obey(self, commands: list[str]) -> None:
         """Commands the server sent down with a heartbeat answer; unknown ones are logged, not guessed."""

@@ -41,6 +41,7 @@ def simulators(work: Path) -> list[tuple[str, str, Simulator]]:
     from simulators.receipt_printer import ReceiptPrinterSimulator
     from simulators.server import ServerSimulator
     from simulators.smartcard import SmartcardSimulator
+    from simulators.webhook import WebhookReceiver
 
     return [
         ("python -m simulators.fingerprint --protocol zfm|sfm",
@@ -54,11 +55,13 @@ def simulators(work: Path) -> list[tuple[str, str, Simulator]]:
          A4PrinterSimulator(spool=work / "a4")),
         ("python -m simulators.smartcard [--profile approve|decline|remove_mid|mute]", "READY vpcd://127.0.0.1:35963",
          SmartcardSimulator(insert_on_start=False)),
-        ("python -m simulators.server [--pki DIR] [--db PATH]", "READY https://127.0.0.1:PORT",
+        ("python -m simulators.server [--pki DIR] [--db PATH] [--public-port N]", "READY https://127.0.0.1:PORT",
          ServerSimulator(work / "pki", work / "server.sqlite3")),
         ("python -m simulators.keypad [--path PATH] [--jack PATH] [--no-scan]",
          "READY run/dev/keypad-event-kbd (a FIFO standing for the evdev node)",
          KeypadSimulator(work / "kbd", jack_path=work / "jack")),
+        ("python -m simulators.webhook [--port N]", "READY http://127.0.0.1:PORT/alerts",
+         WebhookReceiver()),
     ]
 
 

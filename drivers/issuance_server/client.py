@@ -26,7 +26,7 @@ import logging
 import re
 import ssl
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -144,8 +144,12 @@ class IssuanceClient:
         clock: Clock,
         retries: int = DEFAULT_RETRIES,
         retry_base: float = DEFAULT_RETRY_BASE_S,
+        on_call: CallObserver | None = None,
     ) -> None:
         self._config = config
+        # Told of every attempt (the call's name, its seconds on the Clock, "ok" or the error's code):
+        # the booth's latency histograms, without this driver knowing who listens.
+        self._on_call = on_call
         self._clock = clock
         self._retries = retries
         self._retry_base = retry_base
@@ -418,23 +422,30 @@ class IssuanceClient:
             received_at=text_field(body, "received_at", max_len=64),
         )
 
-    async def heartbeat(self, statuses: Mapping[str, object]) -> list[str]:
+    async def heartbeat(self, statuses: Mapping[str, object], *, alerts: Sequence[Mapping[str, object]] = (),
+                        public: Mapping[str, object] | None = None) -> list[str]:
         """Tell the server the kiosk is alive and how its devices are; the answer lists commands.
+        `alerts`: the booth's alerts that are up (name, subject, detail, since); `public`: what the
+        server's public live feed may say of the booth (docs/openapi.yaml `PublicBoothStatus`).
         A failure takes the link down; an answer alone does not bring it up (the catalog does)."""
         try:
-            commands = await self._heartbeat(statuses)
+            commands = await self._heartbeat(statuses, alerts, public)
         except Exception as exc:
             self.link.failed(exc)
             raise
         self.link.heartbeat_answered()
         return commands
 
-    async def _heartbeat(self, statuses: Mapping[str, object]) -> list[str]:
+    async def _heartbeat(self, statuses: Mapping[str, object], alerts: Sequence[Mapping[str, object]],
+                         public: Mapping[str, object] | None) -> list[str]:
         request = {
             "kiosk_id": self._config.kiosk_id,
             "sent_at": self._clock.now().isoformat(),
             "statuses": _jsonable(statuses),
+            "alerts": _jsonable(list(alerts)),
         }
+        if public is not None:
+            request["public"] = _jsonable(public)
         body = await self._call("POST", "/v1/heartbeat", request, "heartbeat", idempotent=True)
         commands = body.get("commands")
         if not isinstance(commands, list) or not all(isinstance(c, str) and 0 < len(c) <= 64 for c in commands):
@@ -451,9 +462,13 @@ class IssuanceClient:
         content = json.dumps(request, ensure_ascii=False).encode() if request is not None else None
         attempt = 0
         while True:
+            started = self._clock.monotonic()
             try:
                 body = await self._once(method, path, content, timeout)
-            except ServerUnavailable as exc:
+            except ServerError as exc:
+                self._observe(call, started, _outcome(exc))
+                if not isinstance(exc, ServerUnavailable):
+                    raise
                 level = logging.DEBUG if self._failing_since_warning else logging.WARNING
                 log.log(level, "issuance server %s %s: %s (attempt %d)", method, _log_path(path), exc, attempt + 1)
                 self._failing_since_warning = True
@@ -463,10 +478,18 @@ class IssuanceClient:
                 # Real time, not the Clock: a retry pause decides no outcome (brief: backoff waits).
                 await asyncio.sleep(backoff.next_delay())
                 continue
+            self._observe(call, started, "ok")
             if self._failing_since_warning:
                 log.info("issuance server answering again")
                 self._failing_since_warning = False
             return body
+
+    def _observe(self, call: str, started: float, outcome: str) -> None:
+        if self._on_call is not None:
+            try:
+                self._on_call(call, max(0.0, self._clock.monotonic() - started), outcome)
+            except Exception:  # an observer's bug must not fail a resident's call
+                log.exception("issuance call observer failed")
 
     async def _once(self, method: str, path: str, content: bytes | None, deadline: float) -> dict[str, Any]:
         try:
@@ -554,6 +577,24 @@ class IssuanceClient:
         if problem:
             raise DocumentMalformed("document-malformed", f"document {number} {problem}")
         return SignedDocument(pdf=pdf, verification_number=number, pages=pages)
+
+
+# What an attempt's outcome is called for an observer: a few fixed words (the server's own reason codes
+# are the server's to choose, and would make a metric's labels unbounded).
+CALL_OUTCOMES = ("ok", "timeout", "unavailable", "rejected", "protocol", "document")
+CallObserver = Callable[[str, float, str], None]
+
+
+def _outcome(exc: ServerError) -> str:
+    if isinstance(exc, ServerTimeout):
+        return "timeout"
+    if isinstance(exc, ServerUnavailable):
+        return "unavailable"
+    if isinstance(exc, ServerRejected):
+        return "rejected"
+    if isinstance(exc, DocumentSignatureInvalid | DocumentMalformed):
+        return "document"
+    return "protocol"
 
 
 def _log_path(path: str) -> str:

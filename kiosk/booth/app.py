@@ -24,7 +24,9 @@ from drivers.issuance_server import IssuanceClient, ServerConfig
 from drivers.keypad import Keypad, build_keymap
 from drivers.receipt_printer.client import ReceiptPrinter
 from drivers.speech import AlsaOutput, AudioOutput, EspeakNg
+from kiosk.booth.alert_webhook import AlertWebhook
 from kiosk.booth.keypad_dispatch import KeypadDispatcher
+from kiosk.booth.metrics import BoothMetrics
 from kiosk.config import KioskConfig
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
@@ -69,6 +71,9 @@ class KioskApp:
         # exist (`app.keypad_dispatch.connect(screens=..., voice=...)`).
         self.keypad_dispatch = KeypadDispatcher()
         self.keypad: Keypad | None = None
+        # The city's view (issue 16): the Prometheus endpoint and the alerts' webhook.
+        self.metrics: BoothMetrics | None = None
+        self.webhook: AlertWebhook | None = None
 
     def _status(self, status: DeviceStatus) -> None:
         if self.kiosk is not None:
@@ -123,7 +128,9 @@ class KioskApp:
         self.journal = self._journal_factory(Path(self.config.journal.path))
         devices = self._build_devices()
         self._devices = devices.all()
-        self._server = IssuanceClient(server_config(self.config), clock=self.clock)
+        self.metrics = BoothMetrics()
+        self._server = IssuanceClient(server_config(self.config), clock=self.clock,
+                                      on_call=self.metrics.observe_server_call)
         if self.config.voice.enabled:
             self.voice = VoiceGuide(EspeakNg(), self._audio or AlsaOutput(), self.clock, self.config.voice,
                                     language=self.config.kiosk.languages[0], on_voice_change=self._voice_changed)
@@ -131,8 +138,21 @@ class KioskApp:
             self.keypad_dispatch.connect(voice=self.voice)  # volume, rate, replay, pause and the jack
         self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
                            server=self._server, publish=self._publish)
+        await self._start_operations(self.kiosk)
         await self.kiosk.run()
         return self.kiosk
+
+    async def _start_operations(self, kiosk: Kiosk) -> None:
+        """Metrics on their endpoint, and alerts to the webhook when one is configured."""
+        assert self.metrics is not None
+        self.metrics.watch(kiosk)
+        if self.config.metrics.enabled:
+            await self.metrics.serve(self.config.metrics.bind, self.config.metrics.port)
+        if self.config.alerts.webhook_url:
+            self.webhook = AlertWebhook(self.config.alerts.webhook_url, kiosk_id=self.config.kiosk.id,
+                                        clock=self.clock)
+            self.webhook.start()
+            kiosk.alerts.listeners.append(self.webhook.send)
 
     def _publish(self, view: View) -> None:
         """Every view: voice follows the session (its flag, language, idle's reset) before the screens
@@ -180,6 +200,10 @@ class KioskApp:
             if self.kiosk is not None:
                 await self.kiosk.stop()
         finally:
+            if self.webhook is not None:
+                await self.webhook.close()
+            if self.metrics is not None:
+                await self.metrics.close()
             if self.voice is not None:
                 await self.voice.close()
             for device in self._devices:

@@ -34,6 +34,8 @@ def hosts_of(config: KioskConfig) -> list[tuple[str, str]]:
     if receipt.startswith("tcp://"):
         hosts.append(("receipt printer", urlsplit(receipt).hostname or ""))
     hosts.append(("A4 printer (IPP)", urlsplit(config.a4_printer.uri).hostname or ""))
+    if config.alerts.webhook_url:
+        hosts.append(("alert webhook", urlsplit(config.alerts.webhook_url).hostname or ""))
     return [(what, host) for what, host in hosts if host]
 
 

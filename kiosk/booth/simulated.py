@@ -100,6 +100,7 @@ class SimulatedBooth:
         from simulators.keypad import KeypadSimulator
         from simulators.receipt_printer import ReceiptPrinterSimulator
         from simulators.server import ServerSimulator
+        from simulators.webhook import WebhookReceiver
 
         dev = self.run_dir / "dev"
         return {
@@ -112,6 +113,8 @@ class SimulatedBooth:
             "a4_printer": A4PrinterSimulator(spool=self.run_dir / "a4-spool"),
             # FIFOs standing for the keypad's event node and the sound card's headphone-jack node.
             "keypad": KeypadSimulator(dev / "keypad-event-kbd", jack_path=dev / "sound-jack-event"),
+            # The city's alert receiver, the other end of `[alerts] webhook_url`.
+            "webhook": WebhookReceiver(),
         }
 
     async def start(self) -> dict[str, Any]:
@@ -148,6 +151,9 @@ class SimulatedBooth:
             "keypad": {"enabled": True, "device": endpoints["keypad"],
                        "jack_device": str(self.run_dir / "dev" / "sound-jack-event")},
             "server": {"base_url": endpoints["server"], "pki_dir": str(self.run_dir / "pki")},
+            # Any free port: several simulated booths may run on one machine (the log names the port).
+            "metrics": {"port": 0},
+            "alerts": {"webhook_url": endpoints["webhook"]},
         }
 
     async def control(self, simulator: str, command: str, /, **args: Any) -> Any:

@@ -38,6 +38,7 @@ from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.rig.books import check_books
+from kiosk.rig.feed_steps import FEED_STEPS, feed_step
 from kiosk.rig.maintenance_steps import MAINTENANCE_STEPS, maintenance_step
 from kiosk.views import Intent, Utterance, View
 
@@ -438,6 +439,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await _voice_step(run, step)
     elif any(word in step for word in MAINTENANCE_STEPS):
         await maintenance_step(run, step)
+    elif any(word in step for word in FEED_STEPS):
+        await feed_step(run, step)
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
 

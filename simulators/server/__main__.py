@@ -13,10 +13,12 @@ from simulators.server.app import ServerSimulator
 
 # 8443: the conventional alternative HTTPS port, free of privileges on a developer machine.
 DEFAULT_PORT = 8443
+# 8080: the conventional unprivileged HTTP port, for the public feed and status page (no client certificate).
+DEFAULT_PUBLIC_PORT = 8080
 
 
 def _factory(args: argparse.Namespace) -> ServerSimulator:
-    return ServerSimulator(args.pki, args.db, port=args.port)
+    return ServerSimulator(args.pki, args.db, port=args.port, public_port=args.public_port)
 
 
 def main() -> int:
@@ -35,6 +37,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"HTTPS port (default {DEFAULT_PORT}; 0 = any)"
+    )
+    parser.add_argument(
+        "--public-port", type=int, default=DEFAULT_PUBLIC_PORT,
+        help=f"plain-HTTP port of the public live feed and status page (default {DEFAULT_PUBLIC_PORT}; 0 = any)",
     )
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     return run(_factory, parser)

@@ -49,12 +49,15 @@ from simulators.server.api import (
     kiosk_id_of,
     read_body,
 )
+from simulators.server.booth_alerts import BoothAlerts, parse_alerts
 from simulators.server.catalog import CATALOG
 from simulators.server.help_requests import HelpRequests
 from simulators.server.parcels import Parcels, resolve
 from simulators.server.payments import Payments
 from simulators.server.pickups import Pickups
 from simulators.server.pki import PkiPaths, ensure_pki, load_identity_key, load_signing_key
+from simulators.server.public_feed import PublicFeed
+from simulators.server.public_site import start_public_site
 from simulators.server.render import RenderRequest, render
 from simulators.server.settlements import Settlements
 from simulators.server.store import Issuance, Store, StoredDocument
@@ -117,6 +120,7 @@ class ServerSimulator:
         *,
         host: str = "127.0.0.1",
         office: str = "세종특별자치시장",
+        public_port: int | None = 0,
     ) -> None:
         self.pki = PkiPaths(pki_dir)
         self._db_path = db_path
@@ -152,6 +156,13 @@ class ServerSimulator:
         self.pickups = Pickups(API, self)  # online reservations printed by code (pickups.py)
         self.settlements = Settlements(API)  # cash box settlements (settlements.py)
         self.help = HelpRequests(API)  # residents' calls for help (help_requests.py)
+        # The city's view (issue 16): alerts from heartbeats, and the public live feed on its own
+        # listener without client certificates (None: no public listener).
+        self.booth_alerts = BoothAlerts()
+        self.public_feed = PublicFeed()
+        self._public_port = public_port
+        self._public_runner: web.AppRunner | None = None
+        self.public_url = ""
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -196,10 +207,16 @@ class ServerSimulator:
         port = self._runner.addresses[0][1]
         self._base_url = f"https://{self._host}:{port}"
         log.info("issuance server listening on %s", self._base_url)
+        if self._public_port is not None:
+            self._public_runner, self.public_url = await start_public_site(
+                self.public_feed, self._host, self._public_port)
         return self._base_url
 
     async def stop(self) -> None:
         self._stopping.set()
+        if self._public_runner is not None:
+            await self._public_runner.cleanup()
+            self._public_runner = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -228,6 +245,9 @@ class ServerSimulator:
             **self.pickups.controls(),
             **self.settlements.controls(),
             **self.help.controls(),
+            **self.booth_alerts.controls(),
+            "feed": self.feed,
+            "public_url": self.public_address,
         }
 
     @property
@@ -313,6 +333,14 @@ class ServerSimulator:
     def issuances(self) -> list[dict[str, Any]]:
         """Every issuance on record (no PDFs), oldest first."""
         return self._require_store().all()
+
+    def public_address(self) -> str:
+        """The public listener's base URL (the feed is at /feed.json, the status page at /); "" if none."""
+        return self.public_url
+
+    def feed(self) -> dict[str, Any]:
+        """The public live feed as the public listener serves it."""
+        return self.public_feed.feed(dt.datetime.now(KST))
 
     def heartbeats(self) -> dict[str, dict[str, Any]]:
         """The last heartbeat body from each kiosk id."""
@@ -557,8 +585,15 @@ class ServerSimulator:
             raise ApiError(400, "bad-request", "statuses must be an object")
         if not all(isinstance(body.get(name, ""), str) for name in ("kiosk_id", "sent_at")):
             raise ApiError(400, "bad-request", "kiosk_id and sent_at must be strings")
+        alerts = parse_alerts(body.get("alerts"))
+        public = body.get("public")
+        if public is not None and not isinstance(public, dict):
+            raise ApiError(400, "bad-request", "public must be an object")
+        now = dt.datetime.now(KST)
         self._heartbeats[kiosk_id] = body
         self._counters["heartbeats"] += 1
+        self.booth_alerts.update(kiosk_id, alerts, now.isoformat(timespec="seconds"))
+        self.public_feed.update(kiosk_id, public, now)
         commands, self._commands = self._commands, []
         return json_answer({"commands": commands, "server_time": dt.datetime.now(KST).isoformat()})
 

@@ -1,0 +1,175 @@
+"""Alerts a city wants of a booth left alone for weeks: paper low, change low, out of service too
+long, a door alarm.
+
+Each alert is a condition, evaluated at every heartbeat from what the controller already holds (device
+statuses, the change the hopper can promise, how long the booth has been out of service, the
+journal's door records). An alert is *raised* once when its condition starts and *cleared* once when
+it ends: listeners (the webhook) hear each edge exactly once, and the heartbeat carries the alerts
+that are up, so the server sees them as long as they last without anyone flooding anyone. The
+thresholds are the booth's `[alerts]` config.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from common.clock import Clock
+from common.status import DeviceStatus, SupplyLevel
+from kiosk.config import AlertsSection
+
+log = logging.getLogger(__name__)
+
+PAPER_LOW = "paper-low"
+CHANGE_LOW = "change-low"
+OUT_OF_SERVICE = "out-of-service"
+DOOR = "door"
+ALERT_NAMES = (PAPER_LOW, CHANGE_LOW, OUT_OF_SERVICE, DOOR)
+
+# The printers whose paper a technician refills (their DeviceStatus supply "paper").
+PAPER_DEVICES = ("a4_printer", "receipt_printer")
+# The journal kinds the door alert follows: an alarm (another part journals it when a door opens with
+# no technician in), and a close.
+DOOR_ALARM = "door_alarm"
+DOOR_CLOSED = "door_closed"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One raised alert: `name` (ALERT_NAMES), `subject` (the device it concerns, "" for the booth),
+    `detail` (a word or a number for the operator: a supply level, a reason, won of change)."""
+
+    name: str
+    subject: str
+    detail: str
+    since: str  # ISO time it was raised, on the kiosk's clock
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.name, self.subject
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "subject": self.subject, "detail": self.detail, "since": self.since}
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """An edge: the alert went up ("raised") or came down ("cleared") at `at`."""
+
+    event: Literal["raised", "cleared"]
+    alert: Alert
+    at: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"event": self.event, "at": self.at, **self.alert.as_json()}
+
+
+class DoorRows(Protocol):
+    """What the door watch reads of the journal (kiosk.journal.Journal has it)."""
+
+    def entries_since(self, seq: int, kinds: tuple[str, ...]) -> Iterable[DoorRow]: ...
+
+
+class DoorRow(Protocol):
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def detail(self) -> Mapping[str, object]: ...
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the conditions are judged on: all of it already held by the controller."""
+
+    statuses: Mapping[str, DeviceStatus]
+    change_available: int  # won the hopper can promise
+    takes_cash: bool  # change matters only while the booth takes cash
+    out_of_service_reason: str  # "" while not out of service
+    out_of_service_seconds: float  # how long, by the kiosk's clock
+
+
+class DoorWatch:
+    """The door's alarm state from the journal, read incrementally (only rows newer than the last seen)."""
+
+    def __init__(self, journal: DoorRows, clock: Clock, clear_after_s: float) -> None:
+        self._journal = journal
+        self._clock = clock
+        self._clear_after_s = clear_after_s
+        self._seq = 0
+        self.alarm_door = ""  # which door ("" when no alarm is up)
+        self._alarmed_at: float | None = None
+
+    def alarmed(self) -> str:
+        """The door whose alarm is up ("service", "cashbox", ... or "door"), or "" for none."""
+        for row in self._journal.entries_since(self._seq, (DOOR_ALARM, DOOR_CLOSED)):
+            self._seq = row.seq
+            if row.kind == DOOR_ALARM:
+                self.alarm_door = str(row.detail.get("door") or "door")
+                self._alarmed_at = self._clock.monotonic()
+            else:
+                self.alarm_door, self._alarmed_at = "", None
+        if self._alarmed_at is not None and self._clock.monotonic() - self._alarmed_at >= self._clear_after_s:
+            self.alarm_door, self._alarmed_at = "", None
+        return self.alarm_door
+
+
+def conditions(config: AlertsSection, inputs: Inputs, door: str) -> dict[tuple[str, str], str]:
+    """The alerts whose condition holds now, as (name, subject) → detail."""
+    worst = (SupplyLevel.OUT,) if config.paper_low_level == "out" else (SupplyLevel.LOW, SupplyLevel.OUT)
+    found: dict[tuple[str, str], str] = {}
+    for device in PAPER_DEVICES:
+        status = inputs.statuses.get(device)
+        level = status.supplies.get("paper") if status is not None else None
+        if level in worst:
+            assert level is not None
+            found[(PAPER_LOW, device)] = level.value
+    if inputs.takes_cash and config.change_low_won > 0 and inputs.change_available < config.change_low_won:
+        found[(CHANGE_LOW, "hopper")] = str(inputs.change_available)
+    if inputs.out_of_service_reason and inputs.out_of_service_seconds >= config.out_of_service_minutes * 60:
+        found[(OUT_OF_SERVICE, "")] = inputs.out_of_service_reason
+    if door:
+        found[(DOOR, door)] = "alarm"
+    return found
+
+
+class AlertWatch:
+    """The booth's raised alerts, and the edges each evaluation finds (raised once, cleared once)."""
+
+    def __init__(self, config: AlertsSection, clock: Clock) -> None:
+        self.config = config
+        self._clock = clock
+        self.active: dict[tuple[str, str], Alert] = {}
+        self.listeners: list[Callable[[AlertEvent], None]] = []
+
+    def evaluate(self, inputs: Inputs, door: str = "") -> list[AlertEvent]:
+        """Compare the conditions that hold now with the alerts up; tell the listeners of each edge."""
+        now = self._clock.now().isoformat(timespec="seconds")
+        holding = conditions(self.config, inputs, door)
+        events: list[AlertEvent] = []
+        for key in [k for k in self.active if k not in holding]:
+            events.append(AlertEvent("cleared", self.active.pop(key), now))
+        for key, detail in holding.items():
+            current = self.active.get(key)
+            if current is None:
+                self.active[key] = Alert(key[0], key[1], detail, now)
+                events.append(AlertEvent("raised", self.active[key], now))
+            elif current.detail != detail:  # still up: the heartbeat says the newer detail, nobody is paged again
+                self.active[key] = Alert(key[0], key[1], detail, current.since)
+        for event in events:
+            log.warning("alert %s: %s %s (%s)", event.event, event.alert.name, event.alert.subject, event.alert.detail)
+            for listener in self.listeners:
+                try:
+                    listener(event)
+                except Exception:  # a listener's bug must not stop the heartbeat
+                    log.exception("alert listener failed")
+        return events
+
+    def heartbeat_alerts(self) -> list[dict[str, str]]:
+        """The alerts up now, as the heartbeat carries them."""
+        return [alert.as_json() for alert in self.active.values()]
