@@ -73,3 +73,7 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+from screens.strings_cash import CASH_STRINGS  # noqa: E402  # the cash and voucher pages (helper "cash")
+
+STRINGS.update(CASH_STRINGS)
