@@ -54,11 +54,14 @@ class DeskLayout:
     keys: list[Widget]
 
 
-def layout(view: View, theme: Theme, specs: Sequence[ButtonSpec], field: str, typed_text: str) -> DeskLayout:
+def layout(view: View, theme: Theme, specs: Sequence[ButtonSpec], field: str, typed_text: str,
+           rows: Sequence[ButtonSpec] = ()) -> DeskLayout:
+    """`rows`: full-width buttons above the controls (a list to pick from), as many as fit below the
+    reach line while the title and two lines of information still fit above them."""
     frame = maintenance_frame(view, theme)
     body = frame.body
     gap = theme.sp(20)
-    left_w = body.width * 11 // 20 - gap // 2
+    left_w = body.width * 47 // 100 - gap // 2  # the keypad keeps keys wide enough for "Clear" whole
     right = pygame.Rect(body.left + left_w + gap, 0, body.right - body.left - left_w - gap, 0)
     bh = _button_h(theme, [s[2] for s in specs], left_w)
     left_h = len(specs) * bh + (len(specs) - 1) * gap
@@ -72,7 +75,16 @@ def layout(view: View, theme: Theme, specs: Sequence[ButtonSpec], field: str, ty
     pad = pygame.Rect(right.left, body.bottom - _keypad_h(theme), right.width, _keypad_h(theme))
     keys = [_remap(w, field) for w in keypad_widgets(pad, theme, lang_of(view), rows=4)]
     typed = pygame.Rect(right.left, pad.top - gap - typed_h, right.width, typed_h)
-    info = pygame.Rect(body.left, body.top, body.width, min(top, typed.top) - gap - body.top)
+    info_bottom = min(top, typed.top) - gap
+    need = theme.line_height("title") + 2 * theme.line_height("body_bold") + theme.sp(8)
+    row_h = button_height(theme)
+    for wid, intent, label, style in rows:
+        row_top = info_bottom - row_h
+        if row_top < max(theme.reach_top, body.top + need + gap):
+            break
+        buttons.append(Widget(wid, pygame.Rect(body.left, row_top, body.width, row_h), intent, label, style))
+        info_bottom = row_top - gap
+    info = pygame.Rect(body.left, body.top, body.width, info_bottom - body.top)
     return DeskLayout(frame, info, buttons, typed, keys)
 
 

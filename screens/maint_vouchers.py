@@ -72,9 +72,8 @@ def info_lines(data: VoucherView, lang: str, theme: Theme) -> list[Line]:
         lines += found_lines(data.found, lang, theme)
     if data.open_vouchers:
         lines.append(Line(t("voucher.open", lang, count=len(data.open_vouchers)), "body", c.text, 2))
-        for n, v in enumerate(reversed(data.open_vouchers)):
-            mark = "" if v.printed else " *"
-            lines.append(Line(f"{v.code}  {won(v.remaining, lang)}{mark}", "body", c.muted, 3 + n))
+        if not all(v.printed for v in data.open_vouchers):
+            lines.append(Line("* " + t("voucher.not_printed", lang), "body", c.muted, 3))
     else:
         lines.append(Line(t("voucher.none_open", lang), "body", c.muted, 2))
     return lines
@@ -99,6 +98,13 @@ def buttons(data: VoucherView, lang: str) -> list[ButtonSpec]:
     ]
 
 
+def open_rows(data: VoucherView, lang: str) -> list[ButtonSpec]:
+    """The vouchers still owed, newest first (nearest the keypad): a tap looks one up, as typing its code would."""
+    return [(f"voucher:open:{n}", _maint("voucher_lookup", code=v.code),
+             f"{v.code}  {won(v.remaining, lang)}{'' if v.printed else ' *'}", "secondary")
+            for n, v in enumerate(reversed(data.open_vouchers))]
+
+
 def typed_text(data: VoucherView, lang: str) -> str:
     return t("voucher.typed", lang, code=shown_code(data.typed)) if data.typed else t("voucher.typed_empty", lang)
 
@@ -109,13 +115,14 @@ class MaintVouchersScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         data = view_data(view, VoucherView)
         lang = lang_of(view)
-        return widgets(view, theme, layout(view, theme, buttons(data, lang), FIELD, typed_text(data, lang)))
+        return widgets(view, theme, layout(view, theme, buttons(data, lang), FIELD, typed_text(data, lang),
+                                           open_rows(data, lang)))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         data = view_data(view, VoucherView)
         lang = lang_of(view)
         typed = typed_text(data, lang)
-        desk = layout(view, theme, buttons(data, lang), FIELD, typed)
+        desk = layout(view, theme, buttons(data, lang), FIELD, typed, open_rows(data, lang))
         draw(surface, view, theme, desk, t("voucher.title", lang), info_lines(data, lang, theme), typed)
 
 

@@ -414,6 +414,7 @@ class CashDesk:
         found = self._find(code or self.typed["code"])
         if found is None:
             return {"ok": False, "error": "unknown-voucher"}
+        self.typed["code"] = code_digits(found.code)  # the page shows it, and pays or reprints it next
         return {"ok": True, "voucher": self._line(found)}
 
     async def voucher_pay(self, code: str = "", by: str = "hopper") -> Answer:
@@ -438,7 +439,6 @@ class CashDesk:
                 return {"ok": False, "error": "hopper-cannot-pay", "code": found.code, "owed": owed,
                         "hopper_won": available}
             paid = await self._dispense(VOUCHER_PAID, owed, found.code)
-        self.typed["code"] = ""
         answer: Answer = {"ok": paid == owed, "code": found.code, "paid": paid, "by": by,
                           "remaining": owed - paid}
         if paid != owed:
@@ -470,7 +470,6 @@ class CashDesk:
             self.workshop.record("voucher_reprint_failed", ref=found.code, error=type(exc).__name__)
             return {"ok": False, "error": "not-printed", "code": found.code}
         self.workshop.record("voucher_reprinted", found.remaining, found.code)
-        self.typed["code"] = ""
         return {"ok": True, "code": found.code, "printed": True}
 
     # ------------------------------------------------------------------ queries
