@@ -119,14 +119,16 @@ class MaintCashScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         data = view_data(view, CashView)
         lang = lang_of(view)
-        return widgets(view, theme, layout(view, theme, buttons(data, lang), FIELD, typed_text(data, lang)))
+        desk = layout(view, theme, buttons(data, lang), field=FIELD, typed_text=typed_text(data, lang))
+        return widgets(view, theme, desk)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         data = view_data(view, CashView)
         lang = lang_of(view)
         typed = typed_text(data, lang)
-        desk = layout(view, theme, buttons(data, lang), FIELD, typed)
-        draw(surface, view, theme, desk, t("cash.title", lang), info_lines(data, lang, theme), typed)
+        desk = layout(view, theme, buttons(data, lang), field=FIELD, typed_text=typed)
+        draw(surface, view, theme, desk, title=t("cash.title", lang), lines=info_lines(data, lang, theme),
+             typed_text=typed)
 
 
 SCREEN = MaintCashScreen()

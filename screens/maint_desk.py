@@ -54,7 +54,7 @@ class DeskLayout:
     keys: list[Widget]
 
 
-def layout(view: View, theme: Theme, specs: Sequence[ButtonSpec], field: str, typed_text: str,
+def layout(view: View, theme: Theme, specs: Sequence[ButtonSpec], *, field: str, typed_text: str,
            rows: Sequence[ButtonSpec] = ()) -> DeskLayout:
     """`rows`: full-width buttons above the controls (a list to pick from), as many as fit below the
     reach line while the title and two lines of information still fit above them."""
@@ -98,7 +98,7 @@ def widgets(view: View, theme: Theme, desk: DeskLayout) -> list[Widget]:
     return [*desk.buttons, *desk.keys, *nav_widgets(view, theme, desk.frame)]
 
 
-def draw(surface: pygame.Surface, view: View, theme: Theme, desk: DeskLayout, title: str,
+def draw(surface: pygame.Surface, view: View, theme: Theme, desk: DeskLayout, *, title: str,
          lines: Sequence[Line], typed_text: str) -> None:
     paint_frame(surface, view, theme, desk.frame)
     c = theme.colors

@@ -31,7 +31,8 @@ def answer_line(last: dict[str, Any], lang: str, theme: Theme) -> Line | None:
     if not do.startswith("voucher_"):
         return None
     error = str(last.get("error", ""))
-    voucher = last.get("voucher") if isinstance(last.get("voucher"), dict) else {}
+    found = last.get("voucher")
+    voucher: dict[str, Any] = found if isinstance(found, dict) else {}
     values = {
         "code": last.get("code") or voucher.get("code", ""),
         "remaining": won(last.get("remaining", voucher.get("remaining", 0)), lang),
@@ -115,15 +116,16 @@ class MaintVouchersScreen(Screen):
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
         data = view_data(view, VoucherView)
         lang = lang_of(view)
-        return widgets(view, theme, layout(view, theme, buttons(data, lang), FIELD, typed_text(data, lang),
-                                           open_rows(data, lang)))
+        return widgets(view, theme, layout(view, theme, buttons(data, lang), field=FIELD,
+                                           typed_text=typed_text(data, lang), rows=open_rows(data, lang)))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         data = view_data(view, VoucherView)
         lang = lang_of(view)
         typed = typed_text(data, lang)
-        desk = layout(view, theme, buttons(data, lang), FIELD, typed, open_rows(data, lang))
-        draw(surface, view, theme, desk, t("voucher.title", lang), info_lines(data, lang, theme), typed)
+        desk = layout(view, theme, buttons(data, lang), field=FIELD, typed_text=typed, rows=open_rows(data, lang))
+        draw(surface, view, theme, desk, title=t("voucher.title", lang), lines=info_lines(data, lang, theme),
+             typed_text=typed)
 
 
 _OPEN = [

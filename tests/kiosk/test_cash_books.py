@@ -82,7 +82,7 @@ def journal_of(plan: list[tuple[Any, ...]]) -> tuple[Rows, int]:
             for piece in move[1]:
                 out.add("maintenance", TEST_COIN if piece in COINS else "test_bill_counted", piece)
             if move[2]:
-                box = {}
+                box: dict[str, int] = {}
                 for piece in move[1]:
                     name = f"{'coin' if piece in COINS else 'bill'}:{piece}"
                     box[name] = box.get(name, 0) + 1
