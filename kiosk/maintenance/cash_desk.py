@@ -102,6 +102,17 @@ class CashDesk:
     def page_views(self) -> Mapping[str, Callable[[], ScreenData]]:
         return {"cash": self.cash_view, "vouchers": self.voucher_view}
 
+    def reset(self) -> None:
+        """A visit ends or a new one starts: nothing typed, and a count-only test left running ends,
+        its money kept in the box (the acceptors were inhibited when the booth left maintenance)."""
+        self.typed = {"coins": "", "code": ""}
+        if self.counting:
+            self.counting = False
+            self.kiosk.till.counting = None
+            self.workshop.record("count_only_stopped", won_of(self.test_box), box=dict(self.test_box), keep=True,
+                                 reason="left-maintenance")
+            self.test_box = {}
+
     # ------------------------------------------------------------------ helpers
 
     @property
@@ -348,7 +359,10 @@ class CashDesk:
 
     async def _counted(self, event: CashEvent) -> bool:
         """A device event during a count-only test: test money, journaled as such (True when taken)."""
-        if not self.counting or not self.kiosk.in_maintenance:
+        if not self.counting:
+            return False
+        if not self.kiosk.in_maintenance:
+            self.reset()  # the technician left with the test running: this event is the till's
             return False
         match event:
             case CoinCredited(value=value, counter=counter):

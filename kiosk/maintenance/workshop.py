@@ -128,6 +128,7 @@ class Workshop:
         """A new visit starts on the device board."""
         self.page = "board"
         self.last_answer = {}
+        self.cash.reset()  # nothing typed; a count-only test the last visit left running ends
 
     # ------------------------------------------------------------------ what the screens get
 
