@@ -35,6 +35,12 @@ VOUCHER_PAID_HAND = "voucher_paid_by_hand"  # from the technician's hand: the ho
 HOPPER_TEST_PAID = "hopper_test_paid"
 
 
+# Every kind the books read: a caller may fetch only these rows (Journal.entries_since), not the whole journal.
+BOOK_KINDS = ("coin_credited", "bill_stacked", TEST_COIN, TEST_BILL, TEST_RETURNED, "card_authorised", "card_voided",
+              "fee_kept", "change_paid", "refund_paid", "voucher_issued", VOUCHER_PAID, VOUCHER_PAID_HAND,
+              HOPPER_TEST_PAID, COLLECTED)
+
+
 def denomination(kind: str, amount: int) -> str | None:
     """The box's name for a piece of money a row moved in ("coin:100", "bill:1000"), None for others."""
     if kind in ("coin_credited", TEST_COIN):

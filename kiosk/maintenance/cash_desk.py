@@ -31,6 +31,7 @@ from drivers.receipt_printer import Receipt, ReceiptLine
 from kiosk.hopper_inventory import REFILLED
 from kiosk.journal import Entry
 from kiosk.maintenance.cash_books import (
+    BOOK_KINDS,
     COLLECTED,
     HOPPER_TEST_PAID,
     TEST_BILL,
@@ -40,7 +41,6 @@ from kiosk.maintenance.cash_books import (
     VOUCHER_PAID_HAND,
     CashBooks,
     books_between,
-    books_since_last_collection,
     won_of,
 )
 from kiosk.receipt_content import build_receipt
@@ -58,6 +58,8 @@ MAX_HOPPER_COINS = 10000
 MAX_TEST_COINS = 100
 CODE_DIGITS = 12  # kiosk.till.voucher_code: V-dddd-dddd-dddd
 TYPED_LIMIT = {"coins": 5, "code": CODE_DIGITS}
+# What the vouchers page reads: issued, paid, reprinted, and the receipts that carried their codes.
+VOUCHER_KINDS = ("voucher_issued", VOUCHER_PAID, VOUCHER_PAID_HAND, "voucher_reprinted", "receipt_printed")
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9._:-]")
 
 
@@ -119,15 +121,19 @@ class CashDesk:
     def _coin(self) -> int:
         return self.kiosk.config.cash.hopper_coin
 
-    def _rows(self) -> list[Entry]:
-        return self.kiosk.journal.entries()
+    def _rows(self, after: int = 0, kinds: tuple[str, ...] = BOOK_KINDS) -> list[Entry]:
+        """Only the rows the books (or the vouchers) read, after `after`: a booth's journal holds months."""
+        return self.kiosk.journal.entries_since(after, kinds)
 
     def _last_collection(self) -> Entry | None:
         rows = self.kiosk.journal.tail_of_kind(COLLECTED, 1)
         return rows[0] if rows else None
 
     def _books(self) -> CashBooks:
-        return books_since_last_collection(self._rows())
+        last = self._last_collection()
+        if last is None:
+            return books_between(self._rows())
+        return books_between(self._rows(last.seq), last.seq, since_at=last.at)
 
     def _count(self, field: str, value: object) -> int | None:
         """A count given, or the one typed on the keypad for `field`."""
@@ -222,10 +228,9 @@ class CashDesk:
         row = self._last_collection()
         if row is None:
             return {"ok": False, "error": "no-collection"}
-        rows = self._rows()
-        previous = [r for r in rows if r.kind == COLLECTED and r.seq < row.seq]
+        previous = [r for r in self.kiosk.journal.tail_of_kind(COLLECTED, 2) if r.seq < row.seq]
         after = previous[-1].seq if previous else 0
-        books = books_between(rows, after, row.seq, since_at=previous[-1].at if previous else "")
+        books = books_between(self._rows(after), after, row.seq, since_at=previous[-1].at if previous else "")
         raw = row.detail.get("counted")
         counted = {str(k): int(v) for k, v in raw.items()} if isinstance(raw, Mapping) else dict(books.box)
         counted_difference = won_of(counted) - books.box_won
@@ -394,7 +399,7 @@ class CashDesk:
     # ------------------------------------------------------------------ vouchers
 
     def _voucher_lines(self) -> list[VoucherLine]:
-        rows = self._rows()
+        rows = self._rows(kinds=VOUCHER_KINDS)
         paid: dict[str, int] = {}
         reprinted: set[str] = set()
         for r in rows:
@@ -467,7 +472,7 @@ class CashDesk:
         printer = self.kiosk.devices.receipt
         if printer is None:
             return {"ok": False, "error": "no-receipt-printer"}
-        issued = next(r for r in self._rows() if r.kind == "voucher_issued" and r.ref == found.code)
+        issued = next(r for r in self._rows(kinds=("voucher_issued",)) if r.ref == found.code)
         entries = self.kiosk.journal.entries(issued.session)
         quoted = [e for e in entries if e.kind == "fee_quoted"]
         chosen = [e.ref for e in entries if e.kind == "document_chosen"]
