@@ -63,12 +63,13 @@ def info_lines(data: CashView, lang: str, theme: Theme) -> list[Line]:
     c = theme.colors
     lines: list[Line] = []
     answer = answer_line(data.last, lang, theme)
-    if answer is not None:
-        lines.append(answer)
+    if answer is not None and not (data.count_only and data.last.get("do") == "count_only"):
+        lines.append(answer)  # (a running test's own line below says it started, and how much it counted)
     if data.count_only:
         lines.append(Line(t("cash.counting", lang, won=won(data.test_won, lang)), "body_bold", c.primary, 0))
-    if not data.balanced:
-        lines.append(Line(t("cash.mismatch", lang, won=won(abs(data.difference), lang)), "body_bold", c.danger, 0))
+    mismatch = t("cash.mismatch", lang, won=won(abs(data.difference), lang))
+    if not data.balanced and (answer is None or answer.text != mismatch):
+        lines.append(Line(mismatch, "body_bold", c.danger, 0))
     if data.hopper_coins is None:
         lines.append(Line(t("cash.hopper_unknown", lang), "body", c.danger, 1))
     else:
@@ -143,7 +144,7 @@ SAMPLES: dict[str, CashView] = {
         last={"do": "collect_cash", "ok": True, "balanced": False, "mismatch": -500, "sent": True, "printed": True},
     ),
     "counting": CashView(
-        hopper_coins=None, count_only=True, test_won=1600,
+        hopper_coins=None, count_only=True, test_won=1600, box={"coin:100": 6, "bill:1000": 1}, box_won=1600,
         last={"do": "count_only", "ok": True, "counting": True, "won": 0},
     ),
 }
