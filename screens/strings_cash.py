@@ -236,6 +236,13 @@ CASH_STRINGS: dict[str, dict[str, str]] = {
         "zh": "硬币斗只付了 {paid}。下一步：手工支付其余 {remaining}",
         "vi": "Phễu chỉ trả {paid}. Tiếp theo: trả nốt {remaining} bằng tay",
     },
+    "voucher.ans.payout_unfinished": {
+        "ko": "{code}: 호퍼 지급이 중간에 끊겼습니다. 다음: 주민에게 받은 동전을 확인하고 남은 돈은 손으로 지급하세요",
+        "en": "{code}: a hopper payout was cut short. Next: ask what coins the resident got; pay the rest by hand",
+        "zh": "{code}：硬币斗支付中途中断。下一步：核实居民已收到的硬币，其余手工支付",
+        "vi": ("{code}: lần trả bằng phễu bị ngắt. Tiếp theo: hỏi người dân đã nhận bao nhiêu xu; "
+               "trả phần còn lại bằng tay"),
+    },
     "voucher.ans.reprinted": {
         "ko": "{code}: 영수증을 다시 인쇄했습니다. 다음: 주민에게 건네세요",
         "en": "{code}: receipt printed again. Next: hand it to the resident",

@@ -15,8 +15,9 @@ technician says was done, and the settlement checks the journal's books (kiosk.m
 - count_only(on, keep=True): coins and bills taken with no session, journaled as a test float
   (`test_coin_counted`, `test_bill_counted`), kept in the box or taken back out (`test_float_returned`).
 - hopper_test(coins): N coins into the service tray (`hopper_test_intent` / `hopper_test_paid`).
-- voucher_pay(code, by="hopper"|"hand"), voucher_reprint(code), voucher_lookup(code), and the
-  on-screen keypad's `keypad(field, key)` (not journaled: it moves nothing).
+- voucher_pay(code, by="hopper"|"hand", amount=None) (once; never again by hopper after a hopper
+  payout of it was cut short), voucher_reprint(code), voucher_lookup(code), and the on-screen
+  keypad's `keypad(field, key)` (not journaled: it moves nothing).
 """
 
 from __future__ import annotations
@@ -420,6 +421,11 @@ class CashDesk:
                                    issued_at=r.at[:16].replace("T", " "), printed=printed))
         return out
 
+    def _payout_unfinished(self, code: str) -> bool:
+        """A `voucher_pay_intent` for this code with no `voucher_paid` after it."""
+        rows = [r for r in self._rows(kinds=("voucher_pay_intent", VOUCHER_PAID)) if r.ref == code]
+        return bool(rows) and rows[-1].kind == "voucher_pay_intent"
+
     def _find(self, code: object) -> VoucherLine | None:
         digits = code_digits(code)
         return next((v for v in self._voucher_lines() if code_digits(v.code) == digits), None)
@@ -436,8 +442,9 @@ class CashDesk:
         self.typed["code"] = code_digits(found.code)  # the page shows it, and pays or reprints it next
         return {"ok": True, "voucher": self._line(found)}
 
-    async def voucher_pay(self, code: str = "", by: str = "hopper") -> Answer:
-        """Pay what a voucher still owes, once: by the hopper, or from the technician's hand."""
+    async def voucher_pay(self, code: str = "", by: str = "hopper", amount: int | None = None) -> Answer:
+        """Pay what a voucher still owes, once: by the hopper, or from the technician's hand (`amount`:
+        only part of it, e.g. the rest after a payout a power cut cut short)."""
         found = self._find(code or self.typed["code"])
         if found is None:
             return {"ok": False, "error": "unknown-voucher"}
@@ -445,7 +452,15 @@ class CashDesk:
             return {"ok": False, "error": "bad-arguments"}
         if found.remaining <= 0:
             return {"ok": False, "error": "already-paid", "code": found.code}
+        if by == "hopper" and self._payout_unfinished(found.code):
+            # A hopper payout of this voucher that a crash or power cut cut short: its coins may have
+            # fallen. Never again by hopper; the technician asks the resident and pays the rest by hand.
+            return {"ok": False, "error": "payout-unfinished", "code": found.code}
         owed = found.remaining
+        if by == "hand" and amount is not None:
+            if not 0 < int(amount) <= owed:
+                return {"ok": False, "error": "bad-amount", "code": found.code, "owed": owed}
+            owed = int(amount)
         if by == "hand":
             self.workshop.record("voucher_pay_intent_hand", owed, found.code)
             self.workshop.record(VOUCHER_PAID_HAND, owed, found.code)
@@ -459,7 +474,7 @@ class CashDesk:
                         "hopper_won": available}
             paid = await self._dispense(VOUCHER_PAID, owed, found.code)
         answer: Answer = {"ok": paid == owed, "code": found.code, "paid": paid, "by": by,
-                          "remaining": owed - paid}
+                          "remaining": found.remaining - paid}
         if paid != owed:
             answer["error"] = "hopper-short"  # the rest stays owed on the voucher: pay it by hand
         return answer

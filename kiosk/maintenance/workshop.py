@@ -17,7 +17,7 @@ views of its pages. Action and query names (the contract the screens and `kiosk 
 - paper (kiosk.maintenance.paper): action refill_paper(which="a4"|"receipt")
 - cash desk (kiosk.maintenance.cash_desk): actions refill_hopper(coins), collect_cash(counted=None),
   settle() (the last collection's settlement again: printed and sent), count_only(on: bool, keep=True),
-  hopper_test(coins), voucher_lookup(code), voucher_pay(code, by="hopper"|"hand"), voucher_reprint(code),
+  hopper_test(coins), voucher_lookup(code), voucher_pay(code, by="hopper"|"hand", amount=None), voucher_reprint(code),
   keypad(field="coins"|"code", key) (the pages' on-screen keypad: not journaled, the answer kept);
   queries cash(), vouchers(open_only=True), voucher(code)
 
