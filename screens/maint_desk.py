@@ -41,10 +41,6 @@ def _button_h(theme: Theme, labels: Sequence[str], width: int) -> int:
     return max(button_height(theme), tallest + 2 * theme.sp(12) + 2)
 
 
-def _keypad_h(theme: Theme) -> int:
-    return 4 * max(key_min_height(theme), theme.sp(104)) + 3 * key_gap(theme)
-
-
 @dataclass(frozen=True)
 class DeskLayout:
     frame: Frame
@@ -63,16 +59,24 @@ def layout(view: View, theme: Theme, specs: Sequence[ButtonSpec], *, field: str,
     gap = theme.sp(20)
     left_w = body.width * 47 // 100 - gap // 2  # the keypad keeps keys wide enough for "Clear" whole
     right = pygame.Rect(body.left + left_w + gap, 0, body.right - body.left - left_w - gap, 0)
-    bh = _button_h(theme, [s[2] for s in specs], left_w)
-    left_h = len(specs) * bh + (len(specs) - 1) * gap
+    # The controls start below the reach line and the title; on a zoomed theme (never a technician's,
+    # but drawn by the gallery) they shrink to fit rather than run into the page tabs.
+    ceiling = max(theme.reach_top, body.top + theme.line_height("title") + theme.sp(8))
+    room = body.bottom - ceiling
+    n = len(specs)
+    bh = min(_button_h(theme, [s[2] for s in specs], left_w), max(theme.min_target, (room - (n - 1) * gap) // n))
+    left_h = n * bh + (n - 1) * gap
     typed_h = text_height(theme, typed_text, "body_bold", right.width)
-    right_h = typed_h + gap + _keypad_h(theme)
-    top = max(theme.reach_top + typed_h + gap, body.bottom - max(left_h, right_h))
+    kgap = key_gap(theme)
+    kh = min(max(key_min_height(theme), theme.sp(104)),
+             max(theme.min_target, (room - typed_h - gap - 3 * kgap) // 4))
+    pad_h = 4 * kh + 3 * kgap
+    top = max(ceiling, body.bottom - max(left_h, typed_h + gap + pad_h))
     buttons = [
         Widget(wid, pygame.Rect(body.left, top + i * (bh + gap), left_w, bh), intent, label, style)
         for i, (wid, intent, label, style) in enumerate(specs)
     ]
-    pad = pygame.Rect(right.left, body.bottom - _keypad_h(theme), right.width, _keypad_h(theme))
+    pad = pygame.Rect(right.left, body.bottom - pad_h, right.width, pad_h)
     keys = [_remap(w, field) for w in keypad_widgets(pad, theme, lang_of(view), rows=4)]
     typed = pygame.Rect(right.left, pad.top - gap - typed_h, right.width, typed_h)
     info_bottom = min(top, typed.top) - gap

@@ -73,8 +73,6 @@ def info_lines(data: VoucherView, lang: str, theme: Theme) -> list[Line]:
         lines += found_lines(data.found, lang, theme)
     if data.open_vouchers:
         lines.append(Line(t("voucher.open", lang, count=len(data.open_vouchers)), "body", c.text, 2))
-        if not all(v.printed for v in data.open_vouchers):
-            lines.append(Line("* " + t("voucher.not_printed", lang), "body", c.muted, 3))
     else:
         lines.append(Line(t("voucher.none_open", lang), "body", c.muted, 2))
     return lines
@@ -102,7 +100,8 @@ def buttons(data: VoucherView, lang: str) -> list[ButtonSpec]:
 def open_rows(data: VoucherView, lang: str) -> list[ButtonSpec]:
     """The vouchers still owed, newest first (nearest the keypad): a tap looks one up, as typing its code would."""
     return [(f"voucher:open:{n}", _maint("voucher_lookup", code=v.code),
-             f"{v.code}  {won(v.remaining, lang)}{'' if v.printed else ' *'}", "secondary")
+             f"{v.code}  {won(v.remaining, lang)}" + ("" if v.printed else f" ({t('voucher.no_receipt', lang)})"),
+             "secondary")
             for n, v in enumerate(reversed(data.open_vouchers))]
 
 

@@ -178,6 +178,7 @@ CASH_STRINGS: dict[str, dict[str, str]] = {
         "zh": "收据未打印。下一步：按“重新打印”",
         "vi": "Biên lai chưa được in. Tiếp theo: In lại",
     },
+    "voucher.no_receipt": {"ko": "영수증 없음", "en": "no receipt", "zh": "无收据", "vi": "chưa in"},
     "voucher.open": {
         "ko": "지급할 교환권 {count}장",
         "en": "Vouchers still owed: {count}",
