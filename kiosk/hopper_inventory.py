@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 REFILLED = "hopper_refilled"
-INTENTS = ("change_intent", "refund_intent")
-PAID = ("change_paid", "refund_paid")
+# A technician's payouts (kiosk.maintenance.cash_desk) come out of the same hopper: a voucher paid by
+# hopper and a hopper test's coins into the service tray.
+INTENTS = ("change_intent", "refund_intent", "voucher_pay_intent", "hopper_test_intent")
+PAID = ("change_paid", "refund_paid", "voucher_paid", "hopper_test_paid")
 KINDS = (REFILLED, *INTENTS, *PAID)
 
 

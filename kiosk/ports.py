@@ -24,6 +24,7 @@ from drivers.issuance_server import (
     PaymentAnswer,
     Reservation,
     ServerPayment,
+    Settlement,
 )
 from drivers.receipt_printer import Receipt
 
@@ -151,5 +152,9 @@ class ServerPort(Protocol):
     async def session_payments(self, session: str) -> list[ServerPayment]: ...
 
     async def request_help(self, key: str, *, screen: str, language: str) -> HelpRequest: ...
+
+    async def settle_cash(self, key: str, counted: Mapping[str, int], journal: Mapping[str, int]) -> Settlement:
+        """An emptied cash box's counts, as counted and as journaled (POST /v1/settlements)."""
+        ...
 
     async def close(self) -> None: ...

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from drivers.card import Authorisation
@@ -173,6 +174,9 @@ class Till:
         # Set while no bill is on its way from escrow to the stacker (BillStacked not yet polled).
         self._no_bill_moving = asyncio.Event()
         self._no_bill_moving.set()
+        # A technician's count-only test (kiosk.maintenance.cash_desk): while set, it is offered each
+        # device event first, and one it takes (True) is test money, never a resident's.
+        self.counting: Callable[[CashEvent], Awaitable[bool]] | None = None
 
     @property
     def _card(self) -> CardSide:
@@ -207,6 +211,8 @@ class Till:
     # ------------------------------------------------------------------ device events
 
     async def _handle(self, event: CashEvent) -> None:
+        if self.counting is not None and await self.counting(event):
+            return
         match event:
             case CoinCredited(value=value, counter=counter):
                 await self._credit("coin_credited", value, counter)

@@ -226,13 +226,39 @@ class PaperView:
 class CashView:
     """The cash page: hoppers, stacker and cash box, collection and settlement (kiosk.maintenance.cash_desk)."""
 
-    last: dict[str, Any] = field(default_factory=dict)
+    hopper_coin: int = 100  # won of the coin the hopper pays
+    hopper_coins: int | None = None  # coins the journal counts in the hopper (None: no refill on record)
+    hopper_level: str = ""  # what the hopper's probes say: "", "low", "empty", ...
+    box: dict[str, int] = field(default_factory=dict)  # "coin:100" / "bill:1000" -> pieces since the last collection
+    box_won: int = 0
+    last_collection: str = ""  # when the box was last emptied ("" never), "YYYY-MM-DD HH:MM"
+    last_collection_won: int = 0
+    typed: str = ""  # the coin count typed on the keypad (for a refill or a hopper test)
+    count_only: bool = False  # a count-only acceptance test is running
+    test_won: int = 0  # won counted by the running count-only test
+    balanced: bool = True  # the books since the last collection balance (box = fees, payouts, vouchers)
+    difference: int = 0  # won the box holds beyond what the books explain (negative: short)
+    last: dict[str, Any] = field(default_factory=dict)  # the last action's answer
+
+
+@dataclass(frozen=True)
+class VoucherLine:
+    """One voucher as the technician sees it (no personal data: a code, amounts, when)."""
+
+    code: str
+    amount: int  # won owed when issued
+    remaining: int  # won still owed
+    issued_at: str = ""  # "YYYY-MM-DD HH:MM"
+    printed: bool = True  # the resident's receipt with the code came out
 
 
 @dataclass(frozen=True)
 class VoucherView:
     """The vouchers page (kiosk.maintenance.cash_desk)."""
 
+    typed: str = ""  # the digits of a code typed on the keypad (12: V-1234-5678-9012)
+    found: VoucherLine | None = None  # the voucher whose code is typed, once it is whole and known
+    open_vouchers: list[VoucherLine] = field(default_factory=list)
     last: dict[str, Any] = field(default_factory=dict)
 
 

@@ -22,10 +22,13 @@ SCREEN_NAMES: tuple[str, ...] = (
     "out_of_service",
     "maintenance",
     "tech_login",
+    "maint_cash",
+    "maint_vouchers",
 )
 FAILSAFE = "failsafe"
-# The technician's screens: drawn before any resident (boot) or behind a technician card (maintenance).
-TECHNICIAN_SCREENS = frozenset({"boot", "maintenance", "tech_login"})
+# The technician's screens: drawn before any resident (boot) or behind a technician card (the PIN screen, then
+# the maintenance pages).
+TECHNICIAN_SCREENS = frozenset({"boot", "maintenance", "tech_login", "maint_cash", "maint_vouchers"})
 # Screens a resident uses: each has the language, accessibility and help buttons.
 RESIDENT_SCREENS = frozenset(SCREEN_NAMES) - TECHNICIAN_SCREENS
 

@@ -15,9 +15,11 @@ views of its pages. Action and query names (the contract the screens and `kiosk 
 - self-tests (kiosk.maintenance.self_tests): action selftest(device) for device in "a4", "receipt",
   "fingerprint", "server" (and "all"); answers {"ok": bool, "device": ..., "detail": {...}}
 - paper (kiosk.maintenance.paper): action refill_paper(which="a4"|"receipt")
-- cash desk (kiosk.maintenance.cash_desk): actions refill_hopper(coins), collect_cash(),
-  count_only(on: bool), hopper_test(coins), voucher_pay(code, by="hopper"|"hand"),
-  voucher_reprint(code); queries cash(), vouchers(open_only=True), voucher(code)
+- cash desk (kiosk.maintenance.cash_desk): actions refill_hopper(coins), collect_cash(counted=None),
+  settle() (the last collection's settlement again: printed and sent), count_only(on: bool, keep=True),
+  hopper_test(coins), voucher_lookup(code), voucher_pay(code, by="hopper"|"hand", amount=None), voucher_reprint(code),
+  keypad(field="coins"|"code", key) (the pages' on-screen keypad: not journaled, the answer kept);
+  queries cash(), vouchers(open_only=True), voucher(code)
 
 Every answer is a JSON-able dict with "ok" (bool) and, when not ok, "error" (a short code).
 """
@@ -49,6 +51,10 @@ SCREEN_OF_PAGE: dict[str, str] = {
     "vouchers": "maint_vouchers",
     "logs": "maint_logs",
 }
+# Actions that move nothing: no `tech_action` row, and the page keeps showing the last answer.
+UNJOURNALED = frozenset({"page", "keypad"})
+
+
 class Workshop:
     def __init__(self, kiosk: MaintenanceContext) -> None:
         self.kiosk = kiosk
@@ -95,7 +101,7 @@ class Workshop:
         except TypeError as exc:  # wrong arguments from a screen or the diag tool
             log.warning("maintenance action %s: bad arguments: %s", do, exc)
             answer = {"ok": False, "error": "bad-arguments"}
-        if do != "page":
+        if do not in UNJOURNALED:
             self.record("tech_action", ref=do, ok=bool(answer.get("ok")), error=str(answer.get("error", "")))
             self.last_answer = {"do": do, **answer}
         self.kiosk.publish()
@@ -122,6 +128,7 @@ class Workshop:
         """A new visit starts on the device board."""
         self.page = "board"
         self.last_answer = {}
+        self.cash.reset()  # nothing typed; a count-only test the last visit left running ends
 
     # ------------------------------------------------------------------ what the screens get
 

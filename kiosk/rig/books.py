@@ -10,6 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.journal import Journal
+from kiosk.maintenance.cash_books import (
+    HOPPER_TEST_PAID,
+    TEST_BILL,
+    TEST_COIN,
+    VOUCHER_PAID,
+    books_since_last_collection,
+)
 
 
 def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any],
@@ -23,14 +30,17 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
     if balance:
         problems.append(f"money unaccounted: {balance} won (totals {totals})")
     rows = journal.entries()
-    cash_in = sum(e.amount for e in rows if e.kind in ("coin_credited", "bill_stacked"))
-    coins_out = sum(e.amount for e in rows if e.kind in ("change_paid", "refund_paid"))
+    # Residents' money, and a technician's count-only test float (never a fee, but in the box all the same).
+    cash_in = sum(e.amount for e in rows if e.kind in ("coin_credited", "bill_stacked", TEST_COIN, TEST_BILL))
+    # Change and refunds, and a technician's payouts: vouchers paid by hopper, hopper tests.
+    coins_out = sum(e.amount for e in rows if e.kind in ("change_paid", "refund_paid", VOUCHER_PAID, HOPPER_TEST_PAID))
     taken = sum(int(v) for v in cash_state["coin"]["accepted"]) + sum(int(v) for v in cash_state["bill"]["stacked"])
     if taken != cash_in:
         problems.append(f"cash device took {taken} won, journal says {cash_in}")
     paid_out = int(cash_state["hopper"]["won_paid_out"])
     if paid_out != coins_out:
         problems.append(f"hopper paid {paid_out} won, journal says {coins_out}")
+    problems += _box_unbalanced(rows, cash_state)
     if cash_state["bill"].get("escrow"):
         problems.append(f"a {cash_state['bill']['escrow']} won bill is still held in escrow")
     if int(server_stats.get("commits", 0)) != totals["committed"]:
@@ -48,6 +58,22 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
+    return problems
+
+
+def _box_unbalanced(rows: list[Any], cash_state: dict[str, Any]) -> list[str]:
+    """Since the last collection: the cash box and stacker hold what the journal says they took, and
+    the fees, payouts and vouchers explain it (kiosk.maintenance.cash_books)."""
+    books = books_since_last_collection(rows)
+    problems = []
+    if "cashbox" in cash_state["coin"]:
+        held = sum(int(v) for v in cash_state["coin"]["cashbox"]) + sum(int(v) for v in cash_state["bill"]["stacker"])
+        if held != books.box_won:
+            problems.append(f"the cash box and stacker hold {held} won, the journal since the last collection "
+                            f"{books.box_won}")
+    if not books.balanced:
+        problems.append(f"the box since the last collection differs from the books by {books.difference} won "
+                        f"({books.as_dict()})")
     return problems
 
 

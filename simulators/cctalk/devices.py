@@ -83,7 +83,8 @@ class CoinAcceptorSim:
     enabled: frozenset[int] = frozenset()
     master: bool = False
     jammed: bool = False
-    accepted: list[int] = field(default_factory=list)
+    accepted: list[int] = field(default_factory=list)  # every coin taken, ever
+    cashbox: list[int] = field(default_factory=list)  # the coins in the cash box now (until it is emptied)
 
     def insert(self, value: int) -> str:
         """A genuine coin of `value` won: credited, or rejected with the reason the acceptor gives."""
@@ -102,6 +103,7 @@ class CoinAcceptorSim:
             return "inhibited"
         self.buffer.push(channel, 1)  # sorter path 1: cash box
         self.accepted.append(value)
+        self.cashbox.append(value)
         return "accepted"
 
     def insert_foreign(self, kind: str) -> None:
@@ -157,8 +159,9 @@ class BillValidatorSim:
     stacker_removed: bool = False
     escrow: int | None = None  # bill type held
     escrow_deadline: float = 0.0
-    stacked: list[int] = field(default_factory=list)
+    stacked: list[int] = field(default_factory=list)  # every bill stacked, ever
     returned: list[int] = field(default_factory=list)
+    stacker: list[int] = field(default_factory=list)  # the bills in the stacker now (until it is emptied)
 
     def insert(self, value: int, now: float, escrow_timeout: float) -> str:
         bill_type = next((t for t, won in self.channels.items() if won == value), None)
@@ -251,6 +254,7 @@ class BillValidatorSim:
                 return bytes((ROUTE_ERROR_ESCROW_EMPTY,))
             if data[0] == ROUTE_STACK:
                 self.stacked.append(self.channels[self.escrow])
+                self.stacker.append(self.channels[self.escrow])
                 self.buffer.push(self.escrow, BILL_ROUTE_STACKED)
                 self.escrow = None
             elif data[0] == ROUTE_RETURN:

@@ -71,6 +71,7 @@ class CcTalkSimulator:
         # once its lifetime count reaches `from_coin`.
         self._balk: dict[str, Any] | None = None
         self.power_cycles = 0
+        self.collections = 0  # how many times a technician emptied the cash box and stacker
         self._noise = bytearray()
         self._rng = random.Random(seed)
         self._decoder = FrameDecoder(checksum, BUS_ADDRESSES)
@@ -132,6 +133,8 @@ class CcTalkSimulator:
             "noise": self.noise,
             "silent": self.silent,
             "state": self.state,
+            "empty_cash_box": self.empty_cash_box,
+            "take_from_box": self.take_from_box,
         }
 
     # ------------------------------------------------------------------ controls
@@ -189,6 +192,25 @@ class CcTalkSimulator:
         if count < 0:
             raise ValueError("count must be >= 0")
         self.hopper.count = count
+
+    def empty_cash_box(self) -> dict[str, Any]:
+        """A technician empties the coin cash box and the bill stacker: what was in them comes out.
+
+        The kiosk learns of it from the technician (its cash page: `collect_cash`), never from the
+        devices, which cannot count what they hold."""
+        taken = {"coins": list(self.coin.cashbox), "bills": list(self.bill.stacker)}
+        self.coin.cashbox.clear()
+        self.bill.stacker.clear()
+        self.collections += 1
+        return {**taken, "won": sum(taken["coins"]) + sum(taken["bills"])}
+
+    def take_from_box(self, coins: list[int] | None = None, bills: list[int] | None = None) -> dict[str, Any]:
+        """A technician takes these coins and bills back out of the box (a count-only test's float)."""
+        for value, box in [(v, self.coin.cashbox) for v in coins or []] + [(v, self.bill.stacker) for v in bills or []]:
+            if int(value) not in box:
+                raise ValueError(f"no {value} won piece in the box")
+            box.remove(int(value))
+        return self.state()
 
     def hopper_empty(self) -> None:
         """The hopper runs dry."""
@@ -263,11 +285,12 @@ class CcTalkSimulator:
         return {
             "coin": {"counter": self.coin.buffer.counter, "enabled": sorted(self.coin.enabled),
                      "master": self.coin.master, "jammed": self.coin.jammed,
-                     "accepted": list(self.coin.accepted)},
+                     "accepted": list(self.coin.accepted), "cashbox": list(self.coin.cashbox)},
             "bill": {"counter": self.bill.buffer.counter, "enabled": sorted(self.bill.enabled),
                      "master": self.bill.master, "jammed": self.bill.jammed,
                      "escrow": self.bill.channels.get(self.bill.escrow) if self.bill.escrow else None,
                      "stacked": list(self.bill.stacked), "returned": list(self.bill.returned),
+                     "stacker": list(self.bill.stacker),
                      "stacker_full": self.bill.stacker_full, "stacker_removed": self.bill.stacker_removed},
             "hopper": {"counter": self.hopper.event_counter, "enabled": self.hopper.enabled,
                        "count": self.hopper.count, "jammed": self.hopper.jammed,
@@ -280,6 +303,8 @@ class CcTalkSimulator:
             "silent": self.silent_on,
             "requests": self.requests,
             "power_cycles": self.power_cycles,
+            "box_won": sum(self.coin.cashbox) + sum(self.bill.stacker),
+            "collections": self.collections,
         }
 
     # ------------------------------------------------------------------ the wire

@@ -68,6 +68,13 @@ EXPECTED_WIDGETS = {
     "maintenance": {"maint:exit", *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers",
                                                                   "logs"))},
     "tech_login": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "cancel"},
+    "maint_cash": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "cash:refill", "cash:hopper_test",
+                   "cash:collect", "cash:settle", "cash:count", "maint:exit",
+                   *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers", "logs"))},
+    "maint_vouchers": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "voucher:lookup",
+                       "voucher:pay_hopper", "voucher:pay_hand", "voucher:reprint", "voucher:open:0", "voucher:open:1",
+                       "maint:exit",
+                       *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers", "logs"))},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 FIRST_SAMPLE["tech_login"] = "typing"
