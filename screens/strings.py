@@ -73,11 +73,3 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
-
-
-from screens.strings_access import STRINGS_ACCESS  # noqa: E402  # helper "access": the PIN screen and the door
-
-STRINGS.update(STRINGS_ACCESS)
-from screens.strings_cash import CASH_STRINGS  # noqa: E402  # the cash and voucher pages (helper "cash")
-
-STRINGS.update(CASH_STRINGS)
