@@ -24,6 +24,7 @@ from drivers.issuance_server import (
     PaymentAnswer,
     Reservation,
     ServerPayment,
+    SupportBundleReceipt,
 )
 from drivers.receipt_printer import Receipt
 
@@ -142,5 +143,7 @@ class ServerPort(Protocol):
     async def session_payments(self, session: str) -> list[ServerPayment]: ...
 
     async def request_help(self, key: str, *, screen: str, language: str) -> HelpRequest: ...
+
+    async def upload_support_bundle(self, key: str, bundle: bytes, *, reason: str) -> SupportBundleReceipt: ...
 
     async def close(self) -> None: ...

@@ -58,6 +58,7 @@ from simulators.server.pki import PkiPaths, ensure_pki, load_identity_key, load_
 from simulators.server.render import RenderRequest, render
 from simulators.server.settlements import Settlements
 from simulators.server.store import Issuance, Store, StoredDocument
+from simulators.server.support_bundles import SupportBundles
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ class ServerSimulator:
         self.pickups = Pickups(API, self)  # online reservations printed by code (pickups.py)
         self.settlements = Settlements(API)  # cash box settlements (settlements.py)
         self.help = HelpRequests(API)  # residents' calls for help (help_requests.py)
+        self.bundles = SupportBundles(API)  # support bundles booths upload (support_bundles.py)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -186,6 +188,7 @@ class ServerSimulator:
                 *self.pickups.routes(),
                 *self.settlements.routes(),
                 *self.help.routes(),
+                *self.bundles.routes(),
             ]
         )
         self._stopping.clear()
@@ -228,6 +231,7 @@ class ServerSimulator:
             **self.pickups.controls(),
             **self.settlements.controls(),
             **self.help.controls(),
+            **self.bundles.controls(),
         }
 
     @property
