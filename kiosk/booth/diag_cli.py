@@ -266,7 +266,7 @@ def sessions(ctx: typer.Context,
 @app.command("collect-cash")
 def collect_cash(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """Empty the stacker and cash box (maintenance only): counts by denomination, a settlement sent."""
-    _finish(ctx, "cash collected", _ask(ctx, "act", do="collect_cash"), json_out)
+    _finish(ctx, "collect cash", _ask(ctx, "act", do="collect_cash"), json_out)
 
 
 @refill_app.command("paper")
@@ -277,7 +277,7 @@ def refill_paper(ctx: typer.Context,
     if which not in ("a4", "receipt"):
         err().print(f"kiosk diag refill paper: {which!r} is not a4 or receipt")
         raise typer.Exit(EXIT_UNREACHABLE)
-    _finish(ctx, f"{which} paper refilled", _ask(ctx, "act", do="refill_paper", args={"which": which}), json_out)
+    _finish(ctx, f"refill {which} paper", _ask(ctx, "act", do="refill_paper", args={"which": which}), json_out)
 
 
 @refill_app.command("hopper")
@@ -286,7 +286,7 @@ def refill_hopper(ctx: typer.Context,
                                                      help="coins in the hopper after the refill")],
                   json_out: JsonOpt = False) -> None:
     """Coins put in the hopper: the count the change logic relies on."""
-    _finish(ctx, "hopper refilled", _ask(ctx, "act", do="refill_hopper", args={"coins": coins}), json_out)
+    _finish(ctx, "refill hopper", _ask(ctx, "act", do="refill_hopper", args={"coins": coins}), json_out)
 
 
 @vouchers_app.command("list")
@@ -311,13 +311,13 @@ def vouchers_pay(ctx: typer.Context, code: str,
     if by not in ("hopper", "hand"):
         err().print(f"kiosk diag vouchers pay: --by {by!r} is not hopper or hand")
         raise typer.Exit(EXIT_UNREACHABLE)
-    _finish(ctx, f"voucher {code} paid", _ask(ctx, "act", do="voucher_pay", args={"code": code, "by": by}), json_out)
+    _finish(ctx, f"pay voucher {code}", _ask(ctx, "act", do="voucher_pay", args={"code": code, "by": by}), json_out)
 
 
 @vouchers_app.command("reprint")
 def vouchers_reprint(ctx: typer.Context, code: str, json_out: JsonOpt = False) -> None:
     """Print a voucher again (one that could not be printed), maintenance only."""
-    _finish(ctx, f"voucher {code} reprinted", _ask(ctx, "act", do="voucher_reprint", args={"code": code}), json_out)
+    _finish(ctx, f"reprint voucher {code}", _ask(ctx, "act", do="voucher_reprint", args={"code": code}), json_out)
 
 
 @maintenance_app.command("enter")
@@ -326,13 +326,13 @@ def maintenance_enter(ctx: typer.Context,
                       json_out: JsonOpt = False) -> None:
     """Open maintenance from the console (root; the booth must be idle or out of service)."""
     who = user or os.environ.get("SUDO_USER") or getpass.getuser()
-    _finish(ctx, "maintenance", _ask(ctx, "maintenance_enter", user=who), json_out)
+    _finish(ctx, "enter maintenance", _ask(ctx, "maintenance_enter", user=who), json_out)
 
 
 @maintenance_app.command("exit")
 def maintenance_exit(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """Leave maintenance: the self-test runs and the booth returns to service only if it is fit."""
-    _finish(ctx, "maintenance left", _ask(ctx, "maintenance_exit"), json_out)
+    _finish(ctx, "leave maintenance", _ask(ctx, "maintenance_exit"), json_out)
 
 
 @app.command()
