@@ -132,13 +132,20 @@ def _why(answer: Mapping[str, Any]) -> str:
 # --- tables -----------------------------------------------------------------------------------------------
 
 
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
 def _cell(value: Any) -> str:
+    """One table cell: numbers with thousands separators, a record as `key=value, ...`, a list joined."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int):
         return f"{value:,}"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ("; " if any(isinstance(v, dict) for v in value) else ", ").join(_cell(v) for v in value)
     return "" if value is None else str(value)
 
 
@@ -148,29 +155,44 @@ def _rows_table(title: str, rows: Sequence[Mapping[str, Any]], first: str | None
         columns += [k for k in row if k not in columns]
     table = Table(title=title, title_justify="left")
     for column in columns:
-        table.add_column(column.replace("_", " "))
+        table.add_column(column.replace("_", " "), overflow="fold")
     for row in rows:
         table.add_row(*(_cell(row.get(c)) for c in columns))
     return table
 
 
+def _pairs_table(title: str, pairs: Mapping[str, Any], *, header: bool = False) -> Table:
+    table = Table(title=title, title_justify="left", show_header=header)
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    for key, value in pairs.items():
+        table.add_row(str(key).replace("_", " "), "(none)" if value in ([], {}) else _cell(value))
+    return table
+
+
 def render(console: Console, title: str, answer: Mapping[str, Any]) -> None:
-    """Any workshop answer as tables: its plain fields as one table of field and value, each list of
-    records and each map of records (devices by name) as a table of its own."""
-    plain = Table(title=title, title_justify="left", show_header=False)
-    plain.add_column("field", style="bold")
-    plain.add_column("value")
+    """Any workshop answer as tables: its plain fields as one table of field and value; each record of
+    plain values (counters), each list of records and each map of records (devices by name) as a table of
+    its own; a list of lines (logs) line by line."""
+    plain: dict[str, Any] = {}
     nested: list[Table] = []
     for key, value in answer.items():
+        label = key.replace("_", " ")
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            nested.append(_rows_table(key.replace("_", " "), value))
+            nested.append(_rows_table(label, value))
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            lines = Table(title=label, title_justify="left", show_header=False)
+            lines.add_column(label, overflow="fold")
+            for line in value:
+                lines.add_row(line)
+            nested.append(lines)
         elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            nested.append(_rows_table(key.replace("_", " "), [{"name": k, **v} for k, v in value.items()], "name"))
-        elif isinstance(value, list) and not value:
-            plain.add_row(key.replace("_", " "), "(none)")
+            nested.append(_rows_table(label, [{"name": k, **v} for k, v in value.items()], "name"))
+        elif isinstance(value, dict) and value and all(_is_scalar(v) for v in value.values()):
+            nested.append(_pairs_table(label, value))
         else:
-            plain.add_row(key.replace("_", " "), _cell(value))
-    console.print(plain)
+            plain[key] = value
+    console.print(_pairs_table(title, plain))
     for table in nested:
         console.print(table)
 
