@@ -3,18 +3,57 @@ ports left as they were found. The answers are read with the drivers' codecs (ve
 
 from __future__ import annotations
 
+import asyncio
 import os
 import termios
+import tty
 from pathlib import Path
 
 import serial
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drivers.cash.frames import Frame
 from drivers.fingerprint import frames_sfm, frames_zfm
 from kiosk.booth.serial_probe import probe_port, probes, read_cctalk, read_escpos, read_sfm, read_zfm
 from simulators.cctalk import CcTalkSimulator
 from simulators.fingerprint import FingerprintSimulator
+from simulators.line_speed import heard_at
+from simulators.receipt_printer import ReceiptPrinterSimulator
+from simulators.receipt_printer.escpos import EscPosParser, RealTimeStatus
 from tests.diag.conftest import run_diag
+
+
+class SerialReceiptPrinter:
+    """The receipt printer simulator's ESC/POS parser and status bytes behind a PTY at `baud`: a printer on
+    RS-232 (the simulator itself listens on TCP), deaf to a host at another speed."""
+
+    def __init__(self, link: Path, baud: int) -> None:
+        self.link, self.baud = link, baud
+        self.printer = ReceiptPrinterSimulator()
+        self.parser = EscPosParser()
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        os.set_blocking(self.master, False)
+        link.symlink_to(os.ttyname(self.slave))
+        asyncio.get_running_loop().add_reader(self.master, self._readable)
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.master, 4096)
+        except OSError:
+            return
+        if not heard_at(self.master, self.baud, check=True):
+            self.parser = EscPosParser()  # noise at the wrong speed: nothing understood
+            return
+        for command in self.parser.feed(data):
+            if isinstance(command, RealTimeStatus):
+                os.write(self.master, bytes((self.printer.status_byte(command.n),)))
+
+    def close(self) -> None:
+        asyncio.get_running_loop().remove_reader(self.master)
+        os.close(self.master)
+        os.close(self.slave)
 
 
 async def test_each_simulated_device_is_found_on_its_port_at_its_baud(tmp_path: Path) -> None:
@@ -24,14 +63,16 @@ async def test_each_simulated_device_is_found_on_its_port_at_its_baud(tmp_path: 
                                            check_baud=True),
         "sensor-sfm": FingerprintSimulator("sfm", link=tmp_path / "sensor-sfm", pace=False, check_baud=True),
     }
+    printer = SerialReceiptPrinter(tmp_path / "printer", 19200)
     try:
         for sim in sims.values():
             await sim.start()
-        ports = [str(tmp_path / name) for name in sims]
+        ports = [str(tmp_path / name) for name in (*sims, "printer")]
         # Two speeds apart from the right ones must not fool it: every device is asked at every speed.
         ran = await run_diag(None, "serial-probe", *ports, "--timeout", "0.1", "--json")
         human = await run_diag(None, "serial-probe", ports[0], "--baud", "9600", "--timeout", "0.1")
     finally:
+        printer.close()
         for sim in sims.values():
             await sim.stop()
     assert ran.code == 0, ran.stderr
@@ -41,6 +82,7 @@ async def test_each_simulated_device_is_found_on_its_port_at_its_baud(tmp_path: 
         (ports[0], 9600, "cctalk", "hopper"),
         (ports[1], 19200, "zfm", "fingerprint"),
         (ports[2], 115200, "sfm", "fingerprint"),
+        (ports[3], 19200, "escpos", "receipt_printer"),
     }
     zfm = next(f for r in ran.json()["ports"] for f in r["findings"] if f["protocol"] == "zfm")
     assert "configured 19200 baud" in zfm["detail"]  # the sensor's own word for its speed
@@ -106,3 +148,12 @@ def test_answers_are_read_with_the_drivers_codecs() -> None:
     assert read_cctalk(2)(poll + answer, poll) == "simple poll answered (address 2)"
     assert read_cctalk(3)(poll + answer, poll) is None  # the coin acceptor answered, not the hopper
     assert read_cctalk(2)(poll, poll) is None  # the bus's echo alone
+
+
+@settings(max_examples=300, deadline=None)
+@given(reply=st.binary(max_size=80), request=st.sampled_from([p.request for p in probes()]))
+def test_any_bytes_on_the_line_are_an_answer_or_nothing_never_an_error(reply: bytes, request: bytes) -> None:
+    """Whatever a rewired booth's ports say (noise, another device, half a frame): read, never raised."""
+    for probe in probes():
+        detail = probe.read(request + reply, request)
+        assert detail is None or isinstance(detail, str)
