@@ -31,6 +31,7 @@ async def test_status_shows_the_state_and_every_device(booth: DiagBooth) -> None
     assert answer["booth"]["state"] == "idle"
     assert {"fingerprint", "cash", "receipt_printer", "a4_printer"} <= set(answer["booth"]["devices"])
     assert answer["booth"]["devices"]["fingerprint"]["state"] == "online"
+    assert (await run_diag(booth, "--json", "status")).json()["booth"]["state"] == "idle"  # --json before too
     human = await run_diag(booth, "status")
     assert human.code == 0
     assert "idle" in human.stdout and "fingerprint" in human.stdout and "online" in human.stdout
