@@ -56,3 +56,23 @@ async def test_selftest_waits_while_a_resident_is_served(booth: DiagBooth) -> No
                           "the refusal was never journaled")
     row = kiosk.journal.tail_of_kind("remote_selftest", 1)[-1]
     assert row.detail == {**row.detail, "ok": False, "error": "busy"}
+
+
+async def test_a_bundle_too_big_for_one_upload_is_cut_down_to_fit(booth: DiagBooth) -> None:
+    """Months of log lines do not stop the operators' bundle: the oldest lines are left out."""
+    import logging
+    import random
+
+    from kiosk.maintenance.support_bundle import MAX_UPLOAD_BYTES, make_bundle, make_upload_bundle
+
+    rng = random.Random(15)
+    noisy = logging.getLogger("tests.diag.noise")
+    for n in range(2000):
+        noisy.warning("line %d %s", n, " ".join(rng.choice(["coin", "bill", "jam", "poll", "ack", "nak"]) + str(
+            rng.randrange(10**6)) for _ in range(8)))
+    assert len(await make_bundle(booth.run.kiosk)) > MAX_UPLOAD_BYTES  # the whole would not fit
+    data = await make_upload_bundle(booth.run.kiosk)
+    assert len(data) <= MAX_UPLOAD_BYTES
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        logs = tar.extractfile("kiosk-bundle/logs.txt").read().decode().splitlines()  # type: ignore[union-attr]
+    assert 0 < len(logs) <= 200 and "line 1999" in logs[-1]
