@@ -113,6 +113,7 @@ class RecentLogs(logging.Handler):
         self._users = max(0, self._users - 1)
         if not self._users:
             logging.getLogger().removeHandler(self)
+            self.lines.clear()  # a kiosk that stopped: its lines go with it
 
 
 RECENT_LOGS = RecentLogs()
