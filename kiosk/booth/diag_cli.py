@@ -17,6 +17,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -375,6 +376,9 @@ def bundle(ctx: typer.Context,
             if data:
                 parts[name] = data
             step(f"bundle: {names[index + 1]}" if index + 1 < len(names) else "bundle: packing")
+    journald = _journald_lines()
+    if journald:
+        parts["journald.txt"] = journald
     now = dt.datetime.now()
     target = out_path or Path(f"kiosk-bundle-{kiosk_id}-{now:%Y%m%d-%H%M%S}.tar.gz")
     data = pack(parts, prefix=target.name.removesuffix(".tar.gz"), mtime=now.timestamp())
@@ -387,6 +391,21 @@ def bundle(ctx: typer.Context,
         _print_json(answer)
     else:
         out().print(f"support bundle: [bold]{target}[/] ({len(data):,} bytes, {len(parts)} files)")
+
+
+# The kiosk's own log as journald keeps it (its stderr under the unit): the last lines, when there is one.
+JOURNALD_COMMAND = ("journalctl", "--unit", "kiosk", "--lines", "5000", "--no-pager", "--output", "short-iso")
+
+
+def _journald_lines() -> bytes:
+    """`journalctl -u kiosk` on a booth under systemd (masked like every text part of the bundle by
+    `pack`); nothing where there is no journald or no such unit."""
+    try:
+        done = subprocess.run(JOURNALD_COMMAND, capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return b""
+    text = done.stdout if done.returncode == 0 else b""
+    return b"" if text.strip() in (b"", b"-- No entries --") else text
 
 
 # --- commands: this machine -------------------------------------------------------------------------------
@@ -404,6 +423,10 @@ def serial_probe(ctx: typer.Context,
     """Which device answers on which serial port at which baud (stop the kiosk first)."""
     from kiosk.booth import serial_probe as probe
 
+    running = diag_socket_path(_opts(ctx).socket)
+    if running.exists():
+        err().print(f"[yellow]a kiosk seems to be running (its socket {running} is there): stop it first "
+                    f"(systemctl stop kiosk), or it and the probe talk over each other on the ports it holds[/]")
     targets = list(ports or probe.serial_ports())
     bauds = tuple(baud or probe.BAUDS)
     if not targets:
