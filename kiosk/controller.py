@@ -544,10 +544,62 @@ class Kiosk:
                 self.operator_hold = False
             elif command in ("reload_catalog", "refresh_catalog"):
                 await self._refresh_catalog()
+            elif command == "selftest":
+                await self._remote_selftest()
+            elif command == "upload_bundle":
+                self.spawn(self._upload_bundle(), "upload-bundle")
+                continue
             else:
                 log.warning("ignoring unknown server command %r", command)
                 continue
             await self._health_changed()
+
+    async def _remote_selftest(self) -> None:
+        """The operators asked for a self-test (heartbeat command `selftest`): the boot self-test's checks
+        (the catalog, the printers), then the workshop's server check, as technician "remote". Only while
+        no resident is served and no technician is in; nothing is printed. Journaled with its outcome."""
+        if self.state not in self.maintenance_from or self.technician is not None:
+            log.warning("remote self-test refused: the booth is busy (%s)", self.state)
+            self.record("maintenance", "remote_selftest", ok=False, error="busy", state=str(self.state))
+            return
+        await self._refresh_catalog()
+        await self.issuer.check_printers()
+        answer: dict[str, Any] = {}
+        handler = self.workshop.actions().get("selftest")
+        if handler is not None:
+            self.technician = Technician(id="remote", via="remote")
+            try:
+                answer = await handler(device="server")
+            except Exception as exc:  # a self-test that breaks must not take the heartbeat with it
+                answer = {"ok": False, "error": type(exc).__name__}
+            finally:
+                self.technician = None
+        reason = self.availability.out_of_service_reason
+        self.record("maintenance", "remote_selftest", ok=not reason and bool(answer.get("ok", True)),
+                    reason=reason or "", server=str(answer.get("ok", "")))
+        log.warning("remote self-test: %s", f"unfit ({reason})" if reason else "fit")
+
+    async def _upload_bundle(self) -> None:
+        """The operators asked for a support bundle (heartbeat command `upload_bundle`): made here (nothing
+        personal in it: kiosk.maintenance.support_bundle) and sent to the server; journaled either way."""
+        from kiosk.maintenance.support_bundle import make_upload_bundle
+
+        try:
+            bundle = await make_upload_bundle(self, mtime=self.clock.now().timestamp())
+            answer = await self.server.upload_support_bundle(f"bundle-{uuid.uuid4().hex}", bundle, reason="server")
+        except Exception as exc:
+            log.warning("support bundle upload failed: %s", exc)
+            self.record("maintenance", "bundle_uploaded", ok=False, error=type(exc).__name__)
+            return
+        self.record("maintenance", "bundle_uploaded", len(bundle), answer.bundle_id, ok=True)
+
+    def recent_views(self, count: int) -> list[View]:
+        """The last `count` views shown (for the support bundle's last screens)."""
+        return list(self.published.views[-count:])
+
+    async def workshop_query(self, what: str) -> dict[str, Any]:
+        """A read-only workshop answer (for the support bundle)."""
+        return await self.workshop.query(what, {})
 
     @property
     def default_language(self) -> str:

@@ -25,6 +25,7 @@ from drivers.issuance_server import (
     Reservation,
     ServerPayment,
     Settlement,
+    SupportBundleReceipt,
 )
 from drivers.receipt_printer import Receipt
 
@@ -156,5 +157,6 @@ class ServerPort(Protocol):
     async def settle_cash(self, key: str, counted: Mapping[str, int], journal: Mapping[str, int]) -> Settlement:
         """An emptied cash box's counts, as counted and as journaled (POST /v1/settlements)."""
         ...
+    async def upload_support_bundle(self, key: str, bundle: bytes, *, reason: str) -> SupportBundleReceipt: ...
 
     async def close(self) -> None: ...

@@ -37,6 +37,7 @@ from drivers.issuance_server.models import (
     ServerPayment,
     Settlement,
     SignedDocument,
+    SupportBundleReceipt,
 )
 
 __all__ = [
@@ -67,5 +68,6 @@ __all__ = [
     "ServerUnavailable",
     "Settlement",
     "SignedDocument",
+    "SupportBundleReceipt",
     "document_problem",
 ]

@@ -17,6 +17,7 @@ numbers and templates leave this module only sealed (common.template_crypto) and
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import datetime as dt
 import email.utils
@@ -61,6 +62,7 @@ from drivers.issuance_server.models import (
     ServerPayment,
     Settlement,
     SignedDocument,
+    SupportBundleReceipt,
 )
 from drivers.issuance_server.transport import make_cancel_safe, transport_error
 from drivers.issuance_server.validators import (
@@ -93,6 +95,9 @@ log = logging.getLogger(__name__)
 # heartbeats, commit and void are single-row operations: one unit. Matching a fingerprint takes the
 # central matcher longer than a lookup: two units. A reservation renders and signs PDFs (the
 # simulator needs ~0.3 s a copy; a loaded production server far more): four units.
+# A support bundle travels base64 in one JSON body of at most 64 KiB (the server's limit).
+MAX_SUPPORT_BUNDLE_BYTES = 46_000
+
 TIMEOUT_FACTORS: dict[str, float] = {
     "catalog": 1.0,
     "verify_identity": 2.0,
@@ -113,6 +118,8 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "settle_cash": 1.0,
     # A help request is a single insert, and a resident is waiting to hear that staff know: one unit.
     "request_help": 1.0,
+    # A support bundle is one upload of at most ~60 KiB: one unit.
+    "upload_support_bundle": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -421,6 +428,31 @@ class IssuanceClient:
             help_request_id=text_field(body, "help_request_id", max_len=128),
             received_at=text_field(body, "received_at", max_len=64),
         )
+
+    async def upload_support_bundle(self, key: str, bundle: bytes, *, reason: str) -> SupportBundleReceipt:
+        """Send a support bundle (a tar.gz the booth made, nothing personal in it) to the operators
+        (POST /v1/support-bundles), base64 in JSON. `reason`: who asked ("server", "technician").
+        Idempotent by key, so a retried upload is kept once."""
+        if not bundle or len(bundle) > MAX_SUPPORT_BUNDLE_BYTES:
+            raise ValueError(f"a support bundle is 1..{MAX_SUPPORT_BUNDLE_BYTES} bytes, got {len(bundle)}")
+        if not re.fullmatch(r"[a-z][a-z_]{0,31}", reason):
+            raise ValueError(f"reason {reason!r}: 1..32 characters of a-z and _")
+        request = {
+            "idempotency_key": check_key(key),
+            "kiosk_id": self._config.kiosk_id,
+            "reason": reason,
+            "made_at": self._clock.now().isoformat(),
+            "bundle_base64": base64.b64encode(bundle).decode("ascii"),
+        }
+        body = await self._call("POST", "/v1/support-bundles", request, "upload_support_bundle", idempotent=True)
+        receipt = SupportBundleReceipt(
+            bundle_id=text_field(body, "bundle_id", max_len=128),
+            received_at=text_field(body, "received_at", max_len=64),
+            size=int_field(body, "size", low=1, high=MAX_SUPPORT_BUNDLE_BYTES),
+        )
+        if receipt.size != len(bundle):
+            raise ServerProtocolError("bad-field", f"size {receipt.size}, sent {len(bundle)}")
+        return receipt
 
     async def heartbeat(self, statuses: Mapping[str, object], *, alerts: Sequence[Mapping[str, object]] = (),
                         public: Mapping[str, object] | None = None) -> list[str]:

@@ -148,3 +148,12 @@ class HelpRequest:
 
     help_request_id: str
     received_at: str  # ISO 8601, the server's clock
+
+
+@dataclass(frozen=True)
+class SupportBundleReceipt:
+    """The server's receipt for a support bundle (POST /v1/support-bundles): kept for the operators."""
+
+    bundle_id: str
+    received_at: str  # ISO 8601, the server's clock
+    size: int  # the bytes the server received, as it counted them

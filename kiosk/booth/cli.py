@@ -8,6 +8,7 @@
     kiosk journal [--tail N|--sessions N|--totals|--csv DAY]  the journal, for a technician over SSH
     kiosk refill-hopper --coins N [--path J]      journal a hopper refill (the coins it now holds)
     kiosk diagram [--out docs/state-diagram]      the state diagram, drawn from the machine itself
+    kiosk diag COMMAND [--json]          the technician's tool (status, selftest, refill, bundle, ...; --help)
 """
 
 from __future__ import annotations
@@ -236,6 +237,12 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diag(args: argparse.Namespace) -> int:
+    from kiosk.booth.diag_cli import run
+
+    return run(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -306,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cut the power inside one process instead of killing a kiosk process")
     p.set_defaults(func=cmd_crashtest)
 
+    p = sub.add_parser("diag", help="the technician's tool (typer): kiosk diag --help", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_diag)
+
     p = sub.add_parser("diagram", help="write the state diagram")
     p.add_argument("--out", default="docs/state-diagram")
     p.set_defaults(func=cmd_diagram)
@@ -314,6 +325,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["diag"]:  # its own parser (typer): every option after `diag` is its own
+        from kiosk.booth.diag_cli import run
+
+        setup_logging(verbose=False)
+        return run(argv[1:])
     args = build_parser().parse_args(argv)
     setup_logging(verbose=args.verbose)
     result: int = args.func(args)

@@ -47,6 +47,7 @@ from kiosk.presenter import out_of_service_view
 from kiosk.views import View
 
 if TYPE_CHECKING:
+    from kiosk.booth.diag_socket import DiagServer
     from kiosk.booth.simulated import SimulatedBooth
     from kiosk.controller import Kiosk
 
@@ -112,6 +113,27 @@ async def _serve_touch_controls(run_dir: Path, screens: Any, current: Callable[[
         servers.append(touch)
     restrict_to_group(run_dir, group)
     return _Controls(servers)
+
+
+async def _serve_diag(kiosk: Kiosk, run_dir: Path, screens: Any) -> DiagServer:
+    """`kiosk diag` (root only, 0600): the workshop, the console's way into maintenance, support bundles.
+    Its bundles take a PNG of the screen shown now."""
+    from kiosk.booth.diag_socket import DIAG_SOCKET, DiagServer
+
+    def screenshot() -> bytes | None:
+        path = run_dir / "diag-screen.png"
+        try:
+            screens.snapshot(path)
+            return path.read_bytes()
+        except Exception as exc:  # a bundle without a PNG is still a bundle
+            log.debug("no screenshot for the bundle: %s", exc)
+            return None
+        finally:
+            path.unlink(missing_ok=True)
+
+    diag = DiagServer(kiosk, screenshot=screenshot)
+    await diag.start(run_dir / DIAG_SOCKET)
+    return diag
 
 
 def status_line(kiosk: Kiosk) -> str:
@@ -225,6 +247,7 @@ async def _serve(kiosk: Kiosk, *, screens: Any, dirs: ServiceDirs, production: b
     notifier = Notifier()
     touch = await _serve_touch_controls(dirs.run, screens, lambda: (kiosk.view, kiosk.state),
                                         touch_injection=not production, group=dirs.control_group)
+    diag = await _serve_diag(kiosk, dirs.run, screens)
     watchdog = Notifier.watchdog_interval()
 
     async def report() -> None:
@@ -255,6 +278,7 @@ async def _serve(kiosk: Kiosk, *, screens: Any, dirs: ServiceDirs, production: b
         reporter.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reporter
+        await diag.close()
         await touch.close()
 
 

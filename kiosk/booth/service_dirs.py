@@ -42,6 +42,9 @@ INSTALLED_RUN_DIR = Path("/run/kiosk")
 INSTALLED_CONFIG_DIR = Path("/etc/kiosk")
 SOCKET_MODE = 0o660
 DIR_MODE = 0o750
+# Sockets that stay owner-only (0600) whatever the group: `kiosk diag` enters maintenance with no card,
+# so its socket is for the kiosk's user and root (kiosk/booth/diag_socket.py).
+OWNER_ONLY_SOCKETS = frozenset({"diag.sock"})
 
 
 def _first(value: str | None) -> Path | None:
@@ -111,8 +114,12 @@ def restrict_to_group(run_dir: Path, group: str | None) -> None:
         if gid is None:
             log.warning("control group %r does not exist: the control sockets stay owner-only", group)
             usable = False
-    sockets = sorted(run_dir.rglob("*.sock"))
-    dirs = sorted({run_dir, *(s.parent for s in sockets)})
+    every_socket = sorted(run_dir.rglob("*.sock"))
+    for path in every_socket:
+        if path.name in OWNER_ONLY_SOCKETS:
+            os.chmod(path, 0o600)
+    sockets = [path for path in every_socket if path.name not in OWNER_ONLY_SOCKETS]
+    dirs = sorted({run_dir, *(s.parent for s in every_socket)})
     if gid is not None:
         try:
             for path in [*dirs, *sockets]:

@@ -30,6 +30,7 @@ from drivers.cash.frames import (
     Header,
 )
 from simulators.cctalk.devices import BUSY, NAK, BillValidatorSim, CoinAcceptorSim, HopperSim, Reply
+from simulators.line_speed import heard_at
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,10 @@ DEFAULT_COIN_INTERVAL = 0.15
 DEFAULT_ESCROW_TIMEOUT = 30.0
 
 DEVICES = ("coin", "bill", "hopper")
+# ccTalk's usual speed (Part 1: 9600 baud, 8N1).
+DEFAULT_BAUDRATE = 9600
+# Part 1: a receiver discards a partial packet after this long without a byte (50 ms).
+INTER_BYTE_GAP = 0.05
 # Line noise is a burst of a few frames (a ccTalk frame is at most 260 bytes); more only exhausts memory.
 MAX_NOISE_BYTES = 4096
 # A large hopper holds about 2,000 coins; 10,000 leaves room without letting a typo mean millions.
@@ -56,8 +61,14 @@ class CcTalkSimulator:
                  coin_channels: dict[int, int] | None = None, bill_channels: dict[int, int] | None = None,
                  hopper_coin: int = 100, hopper_count: int = 200,
                  coin_interval: float = DEFAULT_COIN_INTERVAL, escrow_timeout: float = DEFAULT_ESCROW_TIMEOUT,
-                 seed: int = 1) -> None:
+                 seed: int = 1, baudrate: int = DEFAULT_BAUDRATE, check_baud: bool = False) -> None:
         self.link = link if link is not None else DEFAULT_LINK
+        # The bus's speed: with `check_baud` a host at another speed gets its echo and no answer, and a
+        # peripheral forgets a partial packet after a silent gap (Part 1, "Timing requirements"), so the
+        # noise a wrong-speed host made does not hold its receiver.
+        self.baudrate = baudrate
+        self.check_baud = check_baud
+        self._last_byte_at = 0.0
         self.echo = echo
         self.checksum: ChecksumMode = checksum
         self.coin_interval = coin_interval
@@ -333,6 +344,13 @@ class CcTalkSimulator:
             return
         if self.echo:
             self._write(chunk)
+        if not heard_at(self._master, self.baudrate, check=self.check_baud):
+            return  # garbage to a UART at another speed
+        if self.check_baud:
+            now = asyncio.get_running_loop().time()
+            if now - self._last_byte_at > INTER_BYTE_GAP:
+                self._decoder.reset()
+            self._last_byte_at = now
         for frame in self._decoder.feed(chunk):
             self._serve(frame)
 

@@ -39,14 +39,14 @@ class FingerprintSimulator:
 
     def __init__(self, protocol: str, *, link: Path | str | None = None,
                  baudrate: int | None = None, pace: bool = True, clock: Clock | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0, check_baud: bool = False) -> None:
         if protocol not in ("zfm", "sfm"):
             raise ValueError(f"unknown protocol {protocol!r}; expected zfm or sfm")
         self.protocol: TemplateFormat = "zfm" if protocol == "zfm" else "sfm"
         self.clock = clock or MonotonicClock()
         self.baudrate = baudrate or DEFAULT_BAUDRATE[self.protocol]
         self.port = PtyPort(Path(link) if link is not None else default_link(), self._received,
-                            baudrate=self.baudrate, pace=pace)
+                            baudrate=self.baudrate, pace=pace, check_baud=check_baud)
         self.finger: Finger | None = None
         self.finger_present = asyncio.Event()
         self.captures = 0

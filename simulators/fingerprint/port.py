@@ -14,6 +14,8 @@ import tty
 from collections.abc import Callable
 from pathlib import Path
 
+from simulators.line_speed import heard_at
+
 # Pacing granularity: bytes are released in slices of about 5 ms of line time, fine enough to
 # measure a 0.1 s template transfer to within a few percent, coarse enough for asyncio's timers.
 PACE_SLICE_SECONDS = 0.005
@@ -22,9 +24,11 @@ PACE_SLICE_SECONDS = 0.005
 class PtyPort:
     """The device end of a PTY; the driver opens `link`."""
 
-    def __init__(self, link: Path, on_bytes: Callable[[bytes], None], *, baudrate: int, pace: bool) -> None:
+    def __init__(self, link: Path, on_bytes: Callable[[bytes], None], *, baudrate: int, pace: bool,
+                 check_baud: bool = False) -> None:
         self.link = link
         self.baudrate = baudrate
+        self.check_baud = check_baud  # a host at another baud is not heard (simulators/line_speed.py)
         self.pace = pace
         self.bytes_sent = 0
         self._on_bytes = on_bytes
@@ -89,7 +93,7 @@ class PtyPort:
             return
         except OSError:
             return
-        if data:
+        if data and heard_at(self._master, self.baudrate, check=self.check_baud):
             self._on_bytes(data)
 
     async def _pump(self) -> None:

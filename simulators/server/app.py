@@ -61,6 +61,7 @@ from simulators.server.public_site import start_public_site
 from simulators.server.render import RenderRequest, render
 from simulators.server.settlements import Settlements
 from simulators.server.store import Issuance, Store, StoredDocument
+from simulators.server.support_bundles import SupportBundles
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,7 @@ class ServerSimulator:
         self._public_port = public_port
         self._public_runner: web.AppRunner | None = None
         self.public_url = ""
+        self.bundles = SupportBundles(API)  # support bundles booths upload (support_bundles.py)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -197,6 +199,7 @@ class ServerSimulator:
                 *self.pickups.routes(),
                 *self.settlements.routes(),
                 *self.help.routes(),
+                *self.bundles.routes(),
             ]
         )
         self._stopping.clear()
@@ -248,6 +251,7 @@ class ServerSimulator:
             **self.booth_alerts.controls(),
             "feed": self.feed,
             "public_url": self.public_address,
+            **self.bundles.controls(),
         }
 
     @property

@@ -162,6 +162,8 @@ def test_the_kiosk_runs_as_the_unit_starts_it_and_writes_only_in_systemds_direct
                 assert "status.sock" in sockets and "sim/cctalk.sock" in sockets, sorted(sockets)
                 # Production: no touch injection, only the read-only status socket.
                 assert "kiosk.sock" not in sockets, sorted(sockets)
+                # `kiosk diag` opens maintenance with no card: its socket is the kiosk's user's and root's alone.
+                assert stat.S_IMODE(sockets.pop("diag.sock").st_mode) == 0o600, sorted(sockets)
                 for name, st in sockets.items():
                     assert stat.S_IMODE(st.st_mode) == 0o660 and st.st_gid == tech_gid, (name, oct(st.st_mode))
                 for directory in {runtime, runtime / "sim"}:
@@ -175,6 +177,10 @@ def test_the_kiosk_runs_as_the_unit_starts_it_and_writes_only_in_systemds_direct
                 tap = subprocess.run([sys.executable, "-m", "kiosk", "tap", "start"], env=tech_env, cwd=ROOT,
                                      capture_output=True, text=True, timeout=60, check=False)
                 assert tap.returncode == 2 and "touch injection is off" in tap.stderr, tap.stderr
+                # Root on the booth's console: `kiosk diag` finds the running kiosk in the unit's directory.
+                diag = subprocess.run([sys.executable, "-m", "kiosk", "diag", "status", "--json"], env=tech_env,
+                                      cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+                assert diag.returncode == 0 and '"state": "idle"' in diag.stdout, diag.stderr
             finally:
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)

@@ -298,7 +298,10 @@ VALID: dict[str, dict[str, Any]] = {
                "expires_at": "2026-11-30T14:00:00+09:00"},
     "settle": {"settlement_id": "STL-1", "difference_won": -100, "accepted": True, "flagged": True},
     "help": {"help_request_id": "HLP-1", "received_at": "2026-11-23T14:00:01+09:00", "state": "received"},
+    "bundle": {"bundle_id": "BDL-1", "received_at": "2026-11-23T14:00:01+09:00", "size": 22},
 }
+# A support bundle of 22 bytes (an empty tar.gz's size is what the "bundle" answer above claims).
+BUNDLE = b"\x1f\x8b" + bytes(20)
 
 
 @st.composite
@@ -329,6 +332,8 @@ async def _invoke(client: IssuanceClient, call: str) -> object:
         return await client.lookup_pickup("12345678")
     if call == "help":
         return await client.request_help("help-hostile-1", screen="payment", language="ko")
+    if call == "bundle":
+        return await client.upload_support_bundle("bundle-hostile-1", BUNDLE, reason="server")
     return await client.settle_cash("settle-hostile-1", {"coin:100": 1}, {"coin:100": 2})
 
 
@@ -392,3 +397,24 @@ async def test_help_request_names_only_its_own_booth_and_a_screen(
     with pytest.raises(ValueError, match="language"):
         await client.request_help("help-0003", screen="payment", language="korean")
     assert server.help.help_requests() == []
+
+
+# --- support bundles ------------------------------------------------------------------------------
+
+
+async def test_a_support_bundle_is_kept_once_and_another_under_its_key_is_refused(
+    client: IssuanceClient, server: ServerSimulator, new_key: Callable[[], str]
+) -> None:
+    key = new_key()
+    server.drop_next(after_handler=True)  # kept, then the answer was lost: the retry replays
+    first = await client.upload_support_bundle(key, BUNDLE, reason="technician")
+    assert first.bundle_id.startswith("BDL-") and first.size == len(BUNDLE)
+    assert await client.upload_support_bundle(key, BUNDLE, reason="technician") == first
+    (record,) = server.bundles.support_bundles()
+    assert (record["kiosk_id"], record["reason"], record["size"]) == ("KIOSK-0001", "technician", len(BUNDLE))
+    with pytest.raises(ServerRejected) as reused:
+        await client.upload_support_bundle(key, BUNDLE + b"x", reason="technician")
+    assert (reused.value.status, reused.value.reason) == (409, "idempotency-key-reused")
+    with pytest.raises(ServerRejected) as not_gzip:
+        await client.upload_support_bundle(new_key(), b"PK\x03\x04 a zip", reason="technician")
+    assert (not_gzip.value.status, not_gzip.value.reason) == (400, "bad-request")
