@@ -66,7 +66,8 @@ def out() -> Console:
 
 
 def err() -> Console:
-    return Console(stderr=True, highlight=False)
+    """Messages are not wrapped: a path cut in two cannot be copied (and a script's grep misses it)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @app.callback()
