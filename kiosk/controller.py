@@ -359,6 +359,7 @@ class Kiosk:
     def on_device_status(self, status: DeviceStatus) -> None:
         previous = self.statuses.get(status.device)
         self.statuses[status.device] = status
+        self.workshop.board.seen(status)  # the board's "last error and when"
         if previous != status:
             log.info("device %s: %s %s", status.device, status.state.value, status.reason)
             self.spawn(self._health_changed(), "health")
@@ -381,6 +382,7 @@ class Kiosk:
             # Still out of service, for a new reason (a journal fault while the tray was empty).
             log.warning("out of service: %s (was %s)", broken, self.out_of_service_reason)
             self.out_of_service_reason = broken
+            self.record("device", "out_of_service_entered", ref=broken, was=True)
             self.publish()
         elif broken and self._before_payment() and await self._still_broken():
             session = self.session
@@ -550,8 +552,13 @@ class Kiosk:
         self.out_of_service_reason = self.availability.out_of_service_reason or "unknown"
         self.out_of_service_since = self.clock.now().strftime("%H:%M")
         log.warning("out of service: %s", self.out_of_service_reason)
+        # The technician's history of outages (kiosk.maintenance.board) is read back from these rows.
+        self.record("device", "out_of_service_entered", ref=self.out_of_service_reason)
         self.publish()
         self.spawn(self.till.inhibit(), "inhibit")
+
+    async def leave_out_of_service(self) -> None:
+        self.record("device", "out_of_service_left", ref=self.out_of_service_reason)
 
     @property
     def maintenance_from(self) -> tuple[str, ...]:

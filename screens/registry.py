@@ -21,10 +21,13 @@ SCREEN_NAMES: tuple[str, ...] = (
     "done",
     "out_of_service",
     "maintenance",
+    "maint_selftest",
+    "maint_paper",
+    "maint_logs",
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (maintenance).
-TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"})
+TECHNICIAN_SCREENS = frozenset({"boot", "maintenance"}) | {"maint_selftest", "maint_paper", "maint_logs"}
 # Screens a resident uses: each has the language, accessibility and help buttons.
 RESIDENT_SCREENS = frozenset(SCREEN_NAMES) - TECHNICIAN_SCREENS
 
