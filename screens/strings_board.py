@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of sentences: one entry a line reads better than wrapped)
 """The technician's device board, self-tests, paper and logs pages, in four languages (helper "board").
 
 Keys: board.dev.<device>, board.cond.<condition>, board.todo.<what to do> (kiosk.maintenance.device_words),

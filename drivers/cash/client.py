@@ -83,8 +83,8 @@ from drivers.cash.frames import (
     counter_before,
     new_events,
 )
-from drivers.cash.identity import read_identity
 from drivers.cash.hopper import MAX_COINS_PER_DISPENSE, Hopper
+from drivers.cash.identity import read_identity
 from drivers.cash.protocol import CcTalkBus
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ caller keeps polling as before.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from drivers.cash.errors import CashError
@@ -31,12 +32,8 @@ def software_revision(data: bytes) -> str:
 async def read_identity(bus: CcTalkBus, part: str, address: int) -> PartIdentity:
     """Ask one part for 242 and 241; a part that does not say leaves the field empty."""
     serial = software = ""
-    try:
+    with contextlib.suppress(CashError):
         serial = str(serial_number((await bus.request(address, Header.REQUEST_SERIAL_NUMBER)).data))
-    except CashError:
-        pass
-    try:
+    with contextlib.suppress(CashError):
         software = software_revision((await bus.request(address, Header.REQUEST_SOFTWARE_REVISION)).data)
-    except CashError:
-        pass
     return PartIdentity(part, serial, software)

@@ -121,8 +121,20 @@ class DeviceBoard:
             self._identifying = self.kiosk.spawn(self._identify_and_show(), "board-identify")
 
     async def _identify_and_show(self) -> None:
+        await self.ask_printers()
         await self.identify()
         self.kiosk.publish()
+
+    async def ask_printers(self) -> None:
+        """The printers are asked only around a job: a technician looking at the board wants now's
+        answer (a receipt roll that ran out since the last receipt). Each driver publishes it."""
+        devices = self.kiosk.devices
+        asks = [devices.a4.refresh_status()] + ([devices.receipt.query_status()] if devices.receipt else [])
+        for ask in asks:
+            try:
+                await self.kiosk.clock.wait_for(ask, IDENTIFY_SECONDS)
+            except Exception as exc:  # a printer that does not answer says so in its own status
+                log.info("board: a printer did not answer: %s", exc)
 
     # ------------------------------------------------------------------ the board
 
@@ -193,6 +205,7 @@ class DeviceBoard:
     # ------------------------------------------------------------------ queries (kiosk diag)
 
     async def status(self) -> Answer:
+        await self.ask_printers()
         await self.identify()
         return {"ok": True, "state": self.kiosk.state, "out_of_service": self.kiosk.out_of_service_reason,
                 "devices": [asdict(line) for line in self.devices()]}
