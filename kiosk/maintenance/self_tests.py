@@ -19,7 +19,7 @@ from cryptography import x509
 
 from drivers.receipt_printer import Receipt, ReceiptLine
 from kiosk.maintenance.paper import SELFTEST_PRINTED
-from kiosk.maintenance.test_page import test_page_pdf
+from kiosk.maintenance.a4_test_page import one_page_pdf
 from kiosk.views import ScreenData, SelfTestView, TestResult
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class SelfTests:
 
     async def _a4(self) -> Answer:
         when = self.kiosk.clock.now().strftime("%Y-%m-%d %H:%M")
-        pdf = test_page_pdf(f"{self.kiosk.config.kiosk.id} A4 test page {when}")
+        pdf = one_page_pdf(f"{self.kiosk.config.kiosk.id} A4 test page {when}")
         try:
             outcome = await self.kiosk.clock.wait_for(
                 self.kiosk.devices.a4.print_pdf(pdf, job_name=f"selftest-{when}", expected_pages=1),

@@ -9,7 +9,7 @@ from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.cash.frames import Frame, Header, serial_bytes
 from drivers.cash.identity import software_revision
 from kiosk.maintenance.device_words import Condition, condition, every_code
-from kiosk.maintenance.test_page import test_page_pdf
+from kiosk.maintenance.a4_test_page import one_page_pdf
 from screens.strings import STRINGS
 
 S, L = DeviceState, SupplyLevel
@@ -80,7 +80,7 @@ def test_cctalk_identity_requests_are_the_specs_bytes() -> None:
 
 
 def test_the_a4_test_page_is_one_well_formed_pdf_page() -> None:
-    pdf = test_page_pdf("KIOSK-0001 (A4) test")
+    pdf = one_page_pdf("KIOSK-0001 (A4) test")
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
     assert pdf.count(b"/Type /Page ") == 1
     xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
@@ -90,3 +90,34 @@ def test_the_a4_test_page_is_one_well_formed_pdf_page() -> None:
     for number, row in enumerate(table, start=1):
         offset = int(row[:10])
         assert pdf[offset:].startswith(f"{number} 0 obj".encode())
+
+
+def test_the_cctalk_simulator_answers_who_each_part_is() -> None:
+    from simulators.cctalk.devices import BILL_SERIAL, COIN_SERIAL, BillValidatorSim, CoinAcceptorSim, HopperSim
+
+    coin = CoinAcceptorSim(channels={1: 100})
+    assert coin.handle(Header.REQUEST_SERIAL_NUMBER, b"") == serial_bytes(COIN_SERIAL)
+    assert software_revision(bytes(coin.handle(Header.REQUEST_SOFTWARE_REVISION, b""))) == "CV2-1.07"
+    bill = BillValidatorSim(channels={1: 1000})
+    assert bill.handle(Header.REQUEST_SERIAL_NUMBER, b"", 0.0, 5.0) == serial_bytes(BILL_SERIAL)
+    assert HopperSim(coin_value=100).handle(Header.REQUEST_SOFTWARE_REVISION, b"") == b"SCH2 2.04"
+
+
+def test_out_of_service_spells_say_when_why_and_how_long(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from kiosk.journal import Journal
+    from kiosk.maintenance.board import out_of_service_spells
+    from kiosk.views import OutageLine
+
+    journal = Journal(Path(str(tmp_path)) / "j.db")
+    journal.record("device", "out_of_service_entered", at="2026-12-06T09:00:00.000", ref="a4-paper-out")
+    journal.record("device", "out_of_service_entered", at="2026-12-06T09:10:00.000", ref="journal-unwritable")
+    journal.record("device", "out_of_service_left", at="2026-12-06T09:40:00.000", ref="journal-unwritable")
+    journal.record("device", "out_of_service_entered", at="2026-12-06T11:00:00.000", ref="cash-unavailable")
+    assert out_of_service_spells(journal, 10) == [
+        OutageLine("12-06 11:00", "cash-unavailable", None),
+        OutageLine("12-06 09:10", "journal-unwritable", 30),
+        OutageLine("12-06 09:00", "a4-paper-out", 10),
+    ]
+    journal.close()

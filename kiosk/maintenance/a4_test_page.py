@@ -8,7 +8,7 @@ that prints this prints documents: the same IPP job, the same media.
 from __future__ import annotations
 
 
-def test_page_pdf(title: str) -> bytes:
+def one_page_pdf(title: str) -> bytes:
     """A one-page A4 PDF saying `title` (ASCII; parentheses and backslashes escaped)."""
     text = title.encode("ascii", errors="replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     content = (b"2 w 36 36 523 770 re S\nBT /F1 24 Tf 72 760 Td (" + text + b") Tj ET\n"
