@@ -260,6 +260,22 @@ class PaperLine:
 
 
 @dataclass(frozen=True)
+class SessionLine:
+    """One resident's visit on the logs page: no personal data (there is none in the journal)."""
+
+    opened: str  # "MM-DD HH:MM"
+    document: str = ""  # a document code, "" when none was chosen
+    copies: int = 0  # copies printed
+    money_in: int = 0
+    fee_kept: int = 0
+    change: int = 0
+    refunds: int = 0
+    vouchers: int = 0
+    outcome: str = ""  # issued, cancelled, failed, refunded, timed_out, recovered; "" while open
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class OutageLine:
     """One out-of-service spell (kiosk.maintenance.board)."""
 
@@ -304,7 +320,7 @@ class LogsView:
     """The logs page: the last sessions (no personal data) and out-of-service history (kiosk.maintenance.board)."""
 
     lines: list[str] = field(default_factory=list)  # the journal's tail, one line each
-    sessions: list[str] = field(default_factory=list)  # the last sessions, no personal data
+    sessions: list[SessionLine] = field(default_factory=list)  # the last sessions, newest first
     outages: list[OutageLine] = field(default_factory=list)  # out-of-service history, newest first
 
 

@@ -39,11 +39,16 @@ class Column:
         return True
 
 
+def button_height(theme: Theme) -> int:
+    """Room for a label of two lines (the technician's labels say what the button records)."""
+    return theme.min_button + theme.line_height("label")
+
+
 def buttons_area(body: pygame.Rect, theme: Theme, rows: int) -> tuple[pygame.Rect, pygame.Rect]:
     """The body split into what is drawn (top) and the button rows (bottom)."""
     if rows == 0:
         return body, pygame.Rect(body.left, body.bottom, body.width, 0)
-    height = rows * theme.min_button + (rows - 1) * theme.min_gap
+    height = rows * button_height(theme) + (rows - 1) * theme.min_gap
     buttons = pygame.Rect(body.left, body.bottom - height, body.width, height)
     text = pygame.Rect(body.left, body.top, body.width, max(0, buttons.top - theme.sp(24) - body.top))
     return text, buttons
@@ -56,9 +61,9 @@ def button_rows(area: pygame.Rect, theme: Theme, rows: Sequence[Sequence[ButtonS
     for r, specs in enumerate(rows):
         if not specs:
             continue
-        top = area.top + r * (theme.min_button + gap)
+        top = area.top + r * (button_height(theme) + gap)
         width = (area.width - gap * (len(specs) - 1)) // len(specs)
         for i, (widget_id, intent, label, style) in enumerate(specs):
-            rect = pygame.Rect(area.left + i * (width + gap), top, width, theme.min_button)
+            rect = pygame.Rect(area.left + i * (width + gap), top, width, button_height(theme))
             widgets.append(Widget(widget_id, rect, intent, label, style))
     return widgets

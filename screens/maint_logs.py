@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.views import LogsView, OutageLine, View
+from kiosk.views import LogsView, OutageLine, SessionLine, View
 from screens.frame import Frame, paint_frame
 from screens.maint_body import Column
 from screens.maint_nav import maintenance_frame, nav_widgets
@@ -20,6 +20,17 @@ def outage_text(outage: OutageLine, lang: str) -> str:
     if outage.minutes is None:
         return t("logs.outage_ongoing", lang, began=outage.began, reason=reason)
     return t("logs.outage", lang, began=outage.began, reason=reason, minutes=outage.minutes)
+
+
+def session_text(visit: SessionLine, lang: str) -> str:
+    """"12-06 14:01  Resident registration (household) x1 - Money taken in: 1,000 won, ... - Issued"."""
+    what = f"{t(f'doc.{visit.document}', lang)} x{visit.copies}" if visit.document else t("logs.no_document", lang)
+    money = [f"{t(f'board.count.{name}', lang)}: {t('board.unit.won', lang, n=f'{amount:,}')}"
+             for name, amount in (("money_in", visit.money_in), ("fees_kept", visit.fee_kept),
+                                  ("change", visit.change), ("refunds", visit.refunds), ("vouchers", visit.vouchers))
+             if amount]
+    outcome = t(f"logs.outcome.{visit.outcome or 'open'}", lang)
+    return " - ".join([f"{visit.opened}  {what}", *([", ".join(money)] if money else []), outcome])
 
 
 class LogsScreen(Screen):
@@ -41,7 +52,7 @@ class LogsScreen(Screen):
         pen.line(t("logs.title", lang), "title", c.text)
         sections = (
             ("logs.outages", [outage_text(o, lang) for o in data.outages]),
-            ("logs.sessions", data.sessions),
+            ("logs.sessions", [session_text(v, lang) for v in data.sessions]),
             ("logs.journal", data.lines),
         )
         for title, lines in sections:
@@ -57,8 +68,8 @@ SAMPLES: dict[str, LogsView] = {
     "default": LogsView(
         lines=["14:02:11 3f2a91c0 print_done resident_copy", "14:05:40 device out_of_service_entered a4-paper-out",
                "14:20:15 maintenance maintenance_entered"],
-        sessions=["2026-12-06 14:01:50  3f2a91c0a1b2  resident_copy      x1  in  1,000 kept    200 change   800 "
-                  "refund      0 voucher     0  completed"],
+        sessions=[SessionLine("12-06 14:01", "resident_copy", 1, 1000, 200, 800, 0, 0, "issued"),
+                  SessionLine("12-06 13:40", "", 0, 0, 0, 0, 0, 0, "timed_out", "timeout")],
         outages=[OutageLine("12-06 14:05", "a4-paper-out", None), OutageLine("12-05 09:12", "server-unavailable", 7)],
     ),
 }

@@ -26,7 +26,8 @@ def device_sentence(row: BoardDevice, lang: str) -> str:
 def supply_text(supply: SupplyLine, lang: str) -> str:
     name, _, coin = supply.name.partition(":")
     label = t("board.supply.hopper", lang, coin=coin) if name == "hopper" else t(f"board.supply.{name}", lang)
-    parts = [t(f"board.level.{supply.level}", lang)] if supply.level else []
+    family = "board.stacker" if name == "bill-stacker" else "board.level"  # a full stacker is bad news
+    parts = [t(f"{family}.{supply.level}", lang)] if supply.level else []
     if supply.amount is not None and supply.unit:
         parts.append(t(f"board.unit.{supply.unit}", lang, n=f"{supply.amount:,}"))
     return f"{label}: {', '.join(parts)}" if parts else label
@@ -36,10 +37,11 @@ def identity_text(identity: dict[str, str], lang: str) -> str:
     shown = []
     for key, value in sorted(identity.items()):
         kind = key.rsplit(".", 1)[-1]
+        part = key.split(".")[0] if "." in key else ""
+        prefix = f"{t(f'board.part.{part}', lang)} " if part else ""
         if kind == "serial":
-            shown.append(f"{key.split('.')[0]} {t('board.identity.serial', lang)} {value}")
+            shown.append(f"{prefix}{t('board.identity.serial', lang)} {value}")
         elif kind == "software" or "firmware-string" in kind:
-            prefix = key.split(".")[0] + " " if "." in key else ""
             shown.append(f"{prefix}{t('board.identity.software', lang)} {value}")
         elif key in ("printer-make-and-model",):
             shown.append(value)

@@ -22,7 +22,7 @@ from kiosk.journal import Entry, Journal
 from kiosk.maintenance.device_words import condition
 from kiosk.maintenance.paper import sheets_since_refill
 from kiosk.session_history import recent_sessions
-from kiosk.views import BoardDevice, LogsView, MaintenanceView, OutageLine, ScreenData, SupplyLine, Tally
+from kiosk.views import BoardDevice, LogsView, MaintenanceView, OutageLine, ScreenData, SessionLine, SupplyLine, Tally
 
 if TYPE_CHECKING:
     from kiosk.maintenance.context import MaintenanceContext
@@ -199,7 +199,9 @@ class DeviceBoard:
     def logs_view(self) -> LogsView:
         journal = self.kiosk.journal
         return LogsView(lines=[e.line() for e in journal.tail(12)],
-                        sessions=[s.line() for s in reversed(recent_sessions(journal, 6))],
+                        sessions=[SessionLine(_short(s.opened_at), s.document, s.copies_printed, s.money_in,
+                                              s.fee_kept, s.change, s.refunds, s.vouchers, s.outcome, s.reason)
+                                  for s in reversed(recent_sessions(journal, 5))],
                         outages=out_of_service_spells(journal, 6))
 
     # ------------------------------------------------------------------ queries (kiosk diag)

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from cryptography import x509
 
 from drivers.receipt_printer import Receipt, ReceiptLine
-from kiosk.maintenance.paper import SELFTEST_PRINTED
 from kiosk.maintenance.a4_test_page import one_page_pdf
+from kiosk.maintenance.paper import SELFTEST_PRINTED
 from kiosk.views import ScreenData, SelfTestView, TestResult
 
 if TYPE_CHECKING:
