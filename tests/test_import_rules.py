@@ -53,6 +53,7 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.a4_printer.ipp_codec",
     "drivers.keypad.codec",  # struct input_event, pinned to <linux/input.h> (tests/keypad/test_keypad_codec.py)
     "drivers.keypad.keymap",  # the key codes of <linux/input-event-codes.h> a keypad sends
+    "drivers.receipt_printer.printer_id",  # GS I's answer block (tests/maintenance/test_board_words.py)
 })
 
 

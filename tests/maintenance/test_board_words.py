@@ -8,36 +8,69 @@ import pytest
 from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.cash.frames import Frame, Header, serial_bytes
 from drivers.cash.identity import software_revision
-from kiosk.maintenance.device_words import Condition, condition, every_code
 from kiosk.maintenance.a4_test_page import one_page_pdf
+from kiosk.maintenance.device_words import Condition, condition, every_code
 from screens.strings import STRINGS
 
 S, L = DeviceState, SupplyLevel
 
 CASES = [
     # The issue's own example: paper out holds the kiosk out of service; the board must not say "online".
-    (DeviceStatus("a4_printer", S.USER_ERROR, "media-empty", supplies={"paper": L.OUT, "toner": L.FULL}),
-     Condition("paper-out", "refill-a4-tray", "fault")),
-    (DeviceStatus("a4_printer", S.ONLINE, "", supplies={"paper": L.OUT}), Condition("paper-out", "refill-a4-tray", "fault")),
-    (DeviceStatus("a4_printer", S.HARDWARE_ERROR, "media-jam", supplies={"paper": L.JAMMED}),
-     Condition("paper-jam", "clear-a4-jam", "fault")),
+    (
+        DeviceStatus("a4_printer", S.USER_ERROR, "media-empty", supplies={"paper": L.OUT, "toner": L.FULL}),
+        Condition("paper-out", "refill-a4-tray", "fault"),
+    ),
+    (
+        DeviceStatus("a4_printer", S.ONLINE, "", supplies={"paper": L.OUT}),
+        Condition("paper-out", "refill-a4-tray", "fault"),
+    ),
+    (
+        DeviceStatus("a4_printer", S.HARDWARE_ERROR, "media-jam", supplies={"paper": L.JAMMED}),
+        Condition("paper-jam", "clear-a4-jam", "fault"),
+    ),
     (DeviceStatus("a4_printer", S.USER_ERROR, "door-open"), Condition("cover-open", "close-a4-cover", "fault")),
-    (DeviceStatus("a4_printer", S.ONLINE, "media-low", supplies={"paper": L.LOW}), Condition("paper-low", "refill-a4-tray", "warn")),
-    (DeviceStatus("a4_printer", S.USER_ERROR, "toner-empty", supplies={"toner": L.OUT}), Condition("toner-out", "replace-toner", "fault")),
-    (DeviceStatus("a4_printer", S.ONLINE, "toner-low", supplies={"toner": L.LOW}), Condition("toner-low", "order-toner", "warn")),
-    (DeviceStatus("a4_printer", S.HARDWARE_ERROR, "not-accepting-jobs"), Condition("not-accepting", "restart-a4", "fault")),
-    (DeviceStatus("a4_printer", S.OFFLINE, "connection-refused"), Condition("not-answering", "check-power-and-cable", "fault")),
+    (
+        DeviceStatus("a4_printer", S.ONLINE, "media-low", supplies={"paper": L.LOW}),
+        Condition("paper-low", "refill-a4-tray", "warn"),
+    ),
+    (
+        DeviceStatus("a4_printer", S.USER_ERROR, "toner-empty", supplies={"toner": L.OUT}),
+        Condition("toner-out", "replace-toner", "fault"),
+    ),
+    (
+        DeviceStatus("a4_printer", S.ONLINE, "toner-low", supplies={"toner": L.LOW}),
+        Condition("toner-low", "order-toner", "warn"),
+    ),
+    (
+        DeviceStatus("a4_printer", S.HARDWARE_ERROR, "not-accepting-jobs"),
+        Condition("not-accepting", "restart-a4", "fault"),
+    ),
+    (
+        DeviceStatus("a4_printer", S.OFFLINE, "connection-refused"),
+        Condition("not-answering", "check-power-and-cable", "fault"),
+    ),
     (DeviceStatus("a4_printer", S.DEVICE_BUSY, ""), Condition("busy")),
-    (DeviceStatus("receipt_printer", S.OFFLINE, "paper-end", supplies={"paper": L.OUT}),
-     Condition("paper-out", "refill-receipt-roll", "warn")),
-    (DeviceStatus("receipt_printer", S.ONLINE, "paper-near-end", supplies={"paper": L.LOW}),
-     Condition("paper-low", "refill-receipt-roll", "warn")),
+    (
+        DeviceStatus("receipt_printer", S.OFFLINE, "paper-end", supplies={"paper": L.OUT}),
+        Condition("paper-out", "refill-receipt-roll", "warn"),
+    ),
+    (
+        DeviceStatus("receipt_printer", S.ONLINE, "paper-near-end", supplies={"paper": L.LOW}),
+        Condition("paper-low", "refill-receipt-roll", "warn"),
+    ),
     (DeviceStatus("receipt_printer", S.OFFLINE, "cover-open"), Condition("cover-open", "close-receipt-cover", "fault")),
-    (DeviceStatus("receipt_printer", S.HARDWARE_ERROR, "autocutter-error"),
-     Condition("cutter-error", "clear-receipt-cutter", "fault")),
-    (DeviceStatus("receipt_printer", S.OFFLINE, "no-answer"), Condition("not-answering", "check-power-and-cable", "fault")),
-    (DeviceStatus("cash", S.ONLINE, "stacker-full", supplies={"bill-stacker": L.FULL}),
-     Condition("stacker-full", "empty-stacker", "warn")),
+    (
+        DeviceStatus("receipt_printer", S.HARDWARE_ERROR, "autocutter-error"),
+        Condition("cutter-error", "clear-receipt-cutter", "fault"),
+    ),
+    (
+        DeviceStatus("receipt_printer", S.OFFLINE, "no-answer"),
+        Condition("not-answering", "check-power-and-cable", "fault"),
+    ),
+    (
+        DeviceStatus("cash", S.ONLINE, "stacker-full", supplies={"bill-stacker": L.FULL}),
+        Condition("stacker-full", "empty-stacker", "warn"),
+    ),
     (DeviceStatus("cash", S.ONLINE, "stacker-removed"), Condition("stacker-removed", "put-back-stacker", "warn")),
     (DeviceStatus("cash", S.ONLINE, "hopper-empty"), Condition("hopper-empty", "refill-hopper", "warn")),
     (DeviceStatus("cash", S.ONLINE, "hopper-low"), Condition("hopper-low", "refill-hopper", "warn")),
@@ -46,7 +79,10 @@ CASES = [
     (DeviceStatus("cash", S.OFFLINE, "port-unavailable"), Condition("port-missing", "check-usb-serial", "fault")),
     (DeviceStatus("cash", S.OFFLINE, "serial-timeout"), Condition("not-answering", "check-cctalk-cable", "fault")),
     (DeviceStatus("server", S.OFFLINE, "timeout"), Condition("unreachable", "check-network", "fault")),
-    (DeviceStatus("fingerprint", S.OFFLINE, "serial-timeout"), Condition("not-answering", "check-fingerprint-cable", "fault")),
+    (
+        DeviceStatus("fingerprint", S.OFFLINE, "serial-timeout"),
+        Condition("not-answering", "check-fingerprint-cable", "fault"),
+    ),
     (DeviceStatus("keypad", S.OFFLINE, "unplugged"), Condition("unplugged", "plug-in-keypad", "warn")),
     (DeviceStatus("keypad", S.ONLINE, "jack-unplugged"), Condition("ok")),
     (DeviceStatus("fingerprint", S.OFFLINE, "not-yet-contacted"), Condition("starting", "", "warn")),
@@ -55,7 +91,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("status", "expected"), CASES, ids=[f"{s.device}-{s.reason or s.state.value}" for s, _ in CASES])
+@pytest.mark.parametrize(
+    ("status", "expected"), CASES, ids=[f"{s.device}-{s.reason or s.state.value}" for s, _ in CASES]
+)
 def test_each_device_state_is_said_in_the_technicians_words(status: DeviceStatus, expected: Condition) -> None:
     assert condition(status) == expected
 
@@ -84,7 +122,7 @@ def test_the_a4_test_page_is_one_well_formed_pdf_page() -> None:
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
     assert pdf.count(b"/Type /Page ") == 1
     xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
-    assert pdf[xref:xref + 4] == b"xref"
+    assert pdf[xref : xref + 4] == b"xref"
     # Every object's offset in the table points at that object.
     table = pdf[xref:].split(b"\n")[3:8]
     for number, row in enumerate(table, start=1):
@@ -121,3 +159,20 @@ def test_out_of_service_spells_say_when_why_and_how_long(tmp_path: object) -> No
         OutageLine("12-06 09:00", "a4-paper-out", 10),
     ]
     journal.close()
+
+
+def test_escpos_printer_id_request_and_answer_are_the_specs_bytes() -> None:
+    from drivers.receipt_printer.printer_id import INFO, encode_block, parse_block, request
+    from simulators.receipt_printer.escpos import EscPosParser, TransmitPrinterId
+
+    # Epson ESC/POS GS I n: 1D 49 n; n = 65 firmware, 66 maker, 67 model, 68 serial number.
+    assert request(INFO["firmware"]) == bytes.fromhex("1D4941")
+    assert request(INFO["serial"]) == bytes.fromhex("1D4944")
+    # The answer block: header 5F, ASCII, NUL.
+    assert parse_block(bytes.fromhex("5F") + b"EPSON" + b"\x00") == "EPSON"
+    assert encode_block("TM-T20II") == b"_TM-T20II\x00"
+    with pytest.raises(ValueError, match="GS I"):
+        parse_block(b"EPSON\x00")
+    # The simulator's parser sees the request whole, whatever the bytes around it.
+    commands = EscPosParser().feed(b"AB" + request(67) + b"\x1d")
+    assert TransmitPrinterId(bytes.fromhex("1D4943"), 67) in commands
