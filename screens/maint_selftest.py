@@ -77,6 +77,9 @@ class SelfTestScreen(Screen):
         pen = Column(surface, theme, text_area)
         pen.line(t("selftest.title", lang), "title", c.text)
         pen.line(t("selftest.hint", lang), "body", c.muted)
+        if data.running:
+            pen.gap(12)
+            pen.line(t("selftest.running", lang, test=t(f"selftest.dev.{data.running}", lang)), "body_bold", c.primary)
         for result in data.results:
             pen.gap(12)
             colour = c.text if result.ok is None else c.success if result.ok else c.danger
@@ -92,5 +95,5 @@ SAMPLES: dict[str, SelfTestView] = {
         TestResult("fingerprint", True, "captured", "quality:82", "", "14:23"),
         TestResult("server", True, "reachable", "ms:120|days:341", "", "14:23"),
     ]),
-    "not-run": SelfTestView(results=[TestResult(d) for d in TESTS]),
+    "not-run": SelfTestView(results=[TestResult(d) for d in TESTS], running="fingerprint"),
 }

@@ -188,6 +188,8 @@ BOARD_STRINGS: dict[str, dict[str, str]] = {
     "selftest.dev.fingerprint": _s("지문 읽기", "Fingerprint capture", "指纹采集", "Đọc vân tay"),
     "selftest.dev.server": _s("서버 연결·인증서", "Server and certificate", "服务器和证书", "Máy chủ và chứng chỉ"),
     "selftest.run.all": _s("모두 시험", "Test all", "全部测试", "Thử tất cả"),
+    "selftest.running": _s("시험 중: {test}. 잠시 기다리세요.", "Testing: {test}. Please wait.", "正在测试：{test}。请稍候。",
+                           "Đang thử: {test}. Vui lòng chờ."),
     "selftest.notrun": _s("아직 안 함", "Not run yet", "尚未测试", "Chưa thử"),
     "selftest.pass": _s("통과", "Passed", "通过", "Đạt"),
     "selftest.fail": _s("실패", "Failed", "失败", "Không đạt"),

@@ -52,6 +52,7 @@ class SelfTests:
         self.workshop = workshop
         self.results: dict[str, Answer] = {}  # device -> its last answer in this run
         self.when: dict[str, str] = {}
+        self.running = ""  # the test under way: the page says so (a fingerprint test waits for a finger)
 
     def actions(self) -> Mapping[str, Handler]:
         return {"selftest": self.selftest}
@@ -74,10 +75,14 @@ class SelfTests:
     async def _one(self, device: str) -> Answer:
         test = {"a4": self._a4, "receipt": self._receipt, "fingerprint": self._fingerprint,
                 "server": self._server}[device]
+        self.running = device
+        self.kiosk.publish()
         try:
             answer = await test()
         except Exception as exc:  # a test that broke says so; the booth goes on
             answer = _failure(device, str(getattr(exc, "reason", "") or type(exc).__name__), "call-service")
+        finally:
+            self.running = ""
         self.results[device] = answer
         self.when[device] = self.kiosk.clock.now().strftime("%H:%M")
         self.workshop.record("selftest_run", 0, device, ok=bool(answer["ok"]), error=str(answer.get("error", "")),
@@ -178,4 +183,4 @@ class SelfTests:
                 value = f"pages:{detail['pages']}"
             results.append(TestResult(device, bool(answer["ok"]), str(detail.get("code", answer.get("error", ""))),
                                       value, str(detail.get("todo", "")), self.when.get(device, "")))
-        return SelfTestView(results=results, last=dict(self.workshop.last_answer))
+        return SelfTestView(results=results, running=self.running, last=dict(self.workshop.last_answer))
