@@ -382,7 +382,7 @@ class Kiosk:
             # Still out of service, for a new reason (a journal fault while the tray was empty).
             log.warning("out of service: %s (was %s)", broken, self.out_of_service_reason)
             self.out_of_service_reason = broken
-            self.record("device", "out_of_service_entered", ref=broken, was=True)
+            self._note_outage("out_of_service_entered", changed=True)
             self.publish()
         elif broken and self._before_payment() and await self._still_broken():
             session = self.session
@@ -553,12 +553,20 @@ class Kiosk:
         self.out_of_service_since = self.clock.now().strftime("%H:%M")
         log.warning("out of service: %s", self.out_of_service_reason)
         # The technician's history of outages (kiosk.maintenance.board) is read back from these rows.
-        self.record("device", "out_of_service_entered", ref=self.out_of_service_reason)
+        self._note_outage("out_of_service_entered")
         self.publish()
         self.spawn(self.till.inhibit(), "inhibit")
 
     async def leave_out_of_service(self) -> None:
-        self.record("device", "out_of_service_left", ref=self.out_of_service_reason)
+        self._note_outage("out_of_service_left")
+
+    def _note_outage(self, kind: str, **detail: Any) -> None:
+        """A row of the outage history (kiosk.maintenance.board); a journal that refuses it (the very
+        reason the booth may be out of service) costs only that row, never the state change."""
+        try:
+            self.record("device", kind, ref=self.out_of_service_reason, **detail)
+        except JournalUnwritable as exc:
+            log.debug("outage history row %s not journaled: %s", kind, exc)
 
     @property
     def maintenance_from(self) -> tuple[str, ...]:

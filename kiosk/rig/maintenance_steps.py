@@ -17,7 +17,7 @@ from kiosk.views import Intent
 if TYPE_CHECKING:
     from kiosk.rig.scenario import ScenarioRun
 
-MAINTENANCE_STEPS = ("console_maintenance", "maint", "expect_maint")
+MAINTENANCE_STEPS: tuple[str, ...] = ("console_maintenance", "maint", "expect_maint")
 
 
 async def maintenance_step(run: ScenarioRun, step: dict[str, Any]) -> None:
