@@ -23,6 +23,7 @@ BOARD_STRINGS: dict[str, dict[str, str]] = {
     "board.dev.server": _s("발급 서버", "Issuing server", "发证服务器", "Máy chủ cấp giấy"),
     "board.dev.card_reader": _s("카드 리더기", "Card reader", "读卡器", "Đầu đọc thẻ"),
     "board.dev.keypad": _s("음성 안내 키패드", "Voice-guidance keypad", "语音引导键盘", "Bàn phím hướng dẫn giọng nói"),
+    "board.dev.voice": _s("음성 안내", "Voice guidance", "语音引导", "Hướng dẫn bằng giọng nói"),
     # --- conditions
     "board.cond.ok": _s("정상", "Working", "正常", "Hoạt động bình thường"),
     "board.cond.busy": _s("작동 중 (인쇄 중)", "Working (busy)", "工作中（忙）", "Đang hoạt động (bận)"),
@@ -62,6 +63,7 @@ BOARD_STRINGS: dict[str, dict[str, str]] = {
     "board.cond.stacker-removed": _s("지폐함 빠짐", "Banknote box removed", "纸币箱已取出", "Hộp tiền giấy bị rút ra"),
     "board.cond.hopper-empty": _s("거스름돈 없음", "No change coins left", "找零硬币用完", "Hết xu trả lại"),
     "board.cond.hopper-low": _s("거스름돈 부족", "Change coins running low", "找零硬币不足", "Sắp hết xu trả lại"),
+    "board.cond.voice-unavailable": _s("음성이 나오지 않음", "No speech", "无法发声", "Không phát được tiếng"),
     "board.cond.port-missing": _s("통신 포트 없음", "Serial port missing", "串口不存在", "Không thấy cổng nối tiếp"),
     # --- what to do
     "board.todo.refill-a4-tray": _s("A4 용지함에 용지를 채우세요", "refill the A4 tray", "请给A4纸盒加纸",
@@ -117,6 +119,9 @@ BOARD_STRINGS: dict[str, dict[str, str]] = {
                                              "请检查指纹识别器的线缆", "hãy kiểm tra cáp đầu đọc vân tay"),
     "board.todo.check-network": _s("네트워크 연결을 확인하세요", "check the network connection", "请检查网络连接",
                                    "hãy kiểm tra kết nối mạng"),
+    "board.todo.check-speech-and-sound": _s("음성 엔진(espeak-ng)과 스피커 연결을 확인하세요",
+                                            "check the speech engine (espeak-ng) and the speaker",
+                                            "请检查语音引擎（espeak-ng）和扬声器", "hãy kiểm tra bộ đọc (espeak-ng) và loa"),
     "board.todo.plug-in-keypad": _s("키패드를 연결하세요", "plug the keypad in", "请插上键盘", "hãy cắm bàn phím vào"),
     "board.todo.switch-on": _s("전원을 켜세요", "switch it on", "请打开电源", "hãy bật nguồn"),
     "board.todo.check-connection": _s("연결을 확인하세요", "check it is connected", "请检查连接", "hãy kiểm tra kết nối"),

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The board's order: what stops the booth first.
-ORDER = ("a4_printer", "cash", "receipt_printer", "fingerprint", "server", "card_reader", "keypad")
+ORDER = ("a4_printer", "cash", "receipt_printer", "fingerprint", "server", "card_reader", "keypad", "voice")
 # The journal's totals on the board, with their units (board.count.<name>).
 TALLIES = (
     ("print_done", "documents"), ("pages_printed", "sheets"), ("receipt_printed", "receipts"),

@@ -3,7 +3,11 @@ state and reason it maps, the wording in four languages, and the ccTalk identity
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from common.status import DeviceState, DeviceStatus, SupplyLevel
 from drivers.cash.frames import Frame, Header, serial_bytes
@@ -88,6 +92,10 @@ CASES = [
     (DeviceStatus("fingerprint", S.OFFLINE, "not-yet-contacted"), Condition("starting", "", "warn")),
     (DeviceStatus("card_reader", S.FRAUD_ATTEMPT, "x"), Condition("tampering", "inspect-device", "fault")),
     (DeviceStatus("fingerprint", S.ONLINE), Condition("ok")),
+    (
+        DeviceStatus("voice", S.OFFLINE, "espeak-ng-missing"),
+        Condition("voice-unavailable", "check-speech-and-sound", "warn"),
+    ),
 ]
 
 
@@ -176,3 +184,19 @@ def test_escpos_printer_id_request_and_answer_are_the_specs_bytes() -> None:
     # The simulator's parser sees the request whole, whatever the bytes around it.
     commands = EscPosParser().feed(b"AB" + request(67) + b"\x1d")
     assert TransmitPrinterId(bytes.fromhex("1D4943"), 67) in commands
+
+
+@given(st.binary(max_size=64))
+def test_identity_answers_never_take_the_board_down(data: bytes) -> None:
+    from drivers.receipt_printer.printer_id import parse_block
+
+    assert isinstance(software_revision(data), str)
+    with contextlib.suppress(ValueError):
+        assert isinstance(parse_block(data), str)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40))
+def test_a_printer_id_block_says_back_what_it_holds(text: str) -> None:
+    from drivers.receipt_printer.printer_id import encode_block, parse_block
+
+    assert parse_block(encode_block(text)) == text
