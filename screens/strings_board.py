@@ -155,7 +155,7 @@ BOARD_STRINGS: dict[str, dict[str, str]] = {
     "board.level.notSupported": _s("보고 안 함", "not reported", "不报告", "không báo"),
     "board.level.ok": _s("여유 있음", "has room", "有空间", "còn chỗ"),
     "board.level.missing": _s("빠짐", "removed", "已取出", "bị rút ra"),
-    "board.unit.sheets-used": _s("리필 후 {n}장 사용", "{n} sheets used since refill", "补纸后已用{n}张",
+    "board.unit.sheets-used": _s("보충 후 {n}장 사용", "{n} sheets used since refill", "补纸后已用{n}张",
                                  "đã dùng {n} tờ từ lần nạp"),
     "board.unit.coins": _s("{n}개", "{n} coins", "{n}枚", "{n} xu"),
     "board.unit.bills": _s("{n}장", "{n} notes", "{n}张", "{n} tờ"),
