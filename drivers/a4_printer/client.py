@@ -413,7 +413,15 @@ class A4Printer:
             return {}
         if not answer.status_ok:
             return {}
-        found = {name: _text(answer, name) for name in _IDENTITY_ATTRIBUTES}
+        found = {name: _text(answer, name) for name in ("printer-info", "printer-make-and-model")}
+        # PWG 5100.13: one firmware name and version per component (engine, network card, ...), in step.
+        names_attr, versions_attr = answer.find("printer-firmware-name"), answer.find("printer-firmware-string-version")
+        names = names_attr.strings() if names_attr is not None else []
+        versions = versions_attr.strings() if versions_attr is not None else []
+        if versions:
+            names = [*names, *[""] * (len(versions) - len(names))]
+            found["printer-firmware-string-version"] = ", ".join(
+                f"{name} {version}".strip() for name, version in zip(names, versions, strict=False))
         return {name: value for name, value in found.items() if value}
 
     async def _poll_job(self, job_id: int) -> _JobView:
