@@ -80,6 +80,7 @@ class DeviceBoard:
         self.last_errors: dict[str, tuple[str, str]] = {}  # device -> (condition code, ISO time)
         self.identities: dict[str, dict[str, str]] = {}  # device -> what it said it is
         self._identifying: asyncio.Task[None] | None = None
+        self._visit = -1  # the journal seq of the maintenance visit the devices were last asked in
 
     def actions(self) -> Mapping[str, Handler]:
         return {}
@@ -117,7 +118,11 @@ class DeviceBoard:
                 self.identities[name] = {str(k): str(v) for k, v in found.items()}
 
     def _identify_soon(self) -> None:
-        if self._identifying is None or (self._identifying.done() and not self.identities):
+        """Once per technician's visit (a part swapped since the last one has a new serial number)."""
+        entered = self.kiosk.journal.tail_of_kind("maintenance_entered", 1)
+        visit = entered[0].seq if entered else 0
+        if visit != self._visit and (self._identifying is None or self._identifying.done()):
+            self._visit = visit
             self._identifying = self.kiosk.spawn(self._identify_and_show(), "board-identify")
 
     async def _identify_and_show(self) -> None:
