@@ -367,6 +367,7 @@ class Kiosk:
     def on_device_status(self, status: DeviceStatus) -> None:
         previous = self.statuses.get(status.device)
         self.statuses[status.device] = status
+        self.workshop.board.seen(status)  # the board's "last error and when"
         if previous != status:
             log.info("device %s: %s %s", status.device, status.state.value, status.reason)
             self.spawn(self._health_changed(), "health")
@@ -389,6 +390,7 @@ class Kiosk:
             # Still out of service, for a new reason (a journal fault while the tray was empty).
             log.warning("out of service: %s (was %s)", broken, self.out_of_service_reason)
             self.out_of_service_reason = broken
+            self._note_outage("out_of_service_entered", changed=True)
             self.publish()
         elif broken and self._before_payment() and await self._still_broken():
             session = self.session
@@ -629,9 +631,22 @@ class Kiosk:
         self.out_of_service_reason = self.availability.out_of_service_reason or "unknown"
         self.out_of_service_since = self.clock.now().strftime("%H:%M")
         log.warning("out of service: %s", self.out_of_service_reason)
+        # The technician's history of outages (kiosk.maintenance.board) is read back from these rows.
+        self._note_outage("out_of_service_entered")
         self.publish()
         self.spawn(self.till.inhibit(), "inhibit")
         self.tech_access.at_rest()
+
+    async def leave_out_of_service(self) -> None:
+        self._note_outage("out_of_service_left")
+
+    def _note_outage(self, kind: str, **detail: Any) -> None:
+        """A row of the outage history (kiosk.maintenance.board); a journal that refuses it (the very
+        reason the booth may be out of service) costs only that row, never the state change."""
+        try:
+            self.record("device", kind, ref=self.out_of_service_reason, **detail)
+        except JournalUnwritable as exc:
+            log.debug("outage history row %s not journaled: %s", kind, exc)
 
     @property
     def maintenance_from(self) -> tuple[str, ...]:

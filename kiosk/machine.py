@@ -132,7 +132,7 @@ def states(t: TimeoutsSection) -> list[Any]:
         _state(S.BOOT),
         _state(S.SELFTEST),
         _state(S.IDLE),
-        _state(S.OUT_OF_SERVICE),
+        _state(S.OUT_OF_SERVICE, on_exit="leave_out_of_service"),  # journals the spell's end
         _state(S.MAINTENANCE),
         _state(S.TECH_LOGIN),
         {

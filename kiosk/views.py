@@ -72,10 +72,46 @@ class OutOfServiceView:
 
 
 @dataclass(frozen=True)
+class SupplyLine:
+    """One supply on the technician's board, with its unit (kiosk.maintenance.board)."""
+
+    name: str  # "paper", "toner", "hopper:100", "bill-stacker", "cash-box"
+    level: str = ""  # a SupplyLevel value, "" when only counted
+    amount: int | None = None  # how many, when the journal or the device knows
+    unit: str = ""  # "sheets", "receipts", "coins", "bills", "won"
+
+
+@dataclass(frozen=True)
+class BoardDevice:
+    """One device on the technician's board: its condition and what to do, in codes the screen words
+    (screens/strings_board.py: board.dev.*, board.cond.*, board.todo.*)."""
+
+    device: str  # "a4_printer", "receipt_printer", "cash", "fingerprint", "server", ...
+    condition: str  # "ok", "paper-out", "not-answering", ...
+    todo: str = ""  # "" when nothing is to be done, e.g. "refill-a4-tray"
+    severity: str = "ok"  # ok | warn | fault
+    state: str = ""  # the XFS4IoT word, for the log-minded
+    reason: str = ""  # the driver's code
+    supplies: list[SupplyLine] = field(default_factory=list)
+    last_error: str = ""  # the condition code of the last fault seen since the booth started
+    last_error_at: str = ""  # "MM-DD HH:MM"
+    identity: dict[str, str] = field(default_factory=dict)  # serial numbers, firmware, as the device says
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A counter on the board: a name the screen words (board.count.*), a value and its unit."""
+
+    name: str
+    value: int
+    unit: str = ""  # "won", "sheets", "coins", "count"
+
+
+@dataclass(frozen=True)
 class MaintenanceView:
-    devices: list[DeviceLine] = field(default_factory=list)
-    counters: dict[str, int] = field(default_factory=dict)
-    cash_box: dict[str, int] = field(default_factory=dict)
+    board: list[BoardDevice] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)
+    out_of_service: str = ""  # the booth's out-of-service reason code, "" when in service
     journal_tail: list[str] = field(default_factory=list)
 
 
@@ -207,10 +243,60 @@ class TechLoginView:
 
 
 @dataclass(frozen=True)
-class SelfTestView:
-    """The self-tests page (kiosk.maintenance.self_tests)."""
+class TestResult:
+    """One self-test's last outcome (kiosk.maintenance.self_tests)."""
 
-    devices: list[DeviceLine] = field(default_factory=list)
+    __test__ = False  # not a pytest class
+
+    device: str  # "a4", "receipt", "fingerprint", "server"
+    ok: bool | None = None  # None: not run in this visit
+    detail: str = ""  # a code the screen words (selftest.detail.*)
+    value: str = ""  # the measured figure: "quality 82", "120 ms", "days 341"
+    todo: str = ""  # what to do next when it failed (board.todo.*)
+    at: str = ""  # "HH:MM"
+
+
+@dataclass(frozen=True)
+class PaperLine:
+    """One printer on the paper page."""
+
+    which: str  # "a4" | "receipt"
+    sheets_since: int = 0  # sheets used since the last refill
+    paper: str = "unknown"  # a SupplyLevel value
+    refilled_at: str = ""  # "YYYY-MM-DD HH:MM", "" when never
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One resident's visit on the logs page: no personal data (there is none in the journal)."""
+
+    opened: str  # "MM-DD HH:MM"
+    document: str = ""  # a document code, "" when none was chosen
+    copies: int = 0  # copies printed
+    money_in: int = 0
+    fee_kept: int = 0
+    change: int = 0
+    refunds: int = 0
+    vouchers: int = 0
+    outcome: str = ""  # issued, cancelled, failed, refunded, timed_out, recovered; "" while open
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OutageLine:
+    """One out-of-service spell (kiosk.maintenance.board)."""
+
+    began: str  # "MM-DD HH:MM"
+    reason: str  # the out-of-service reason code
+    minutes: int | None = None  # how long; None while it lasts
+
+
+@dataclass(frozen=True)
+class SelfTestView:
+    """The self-tests page (kiosk.maintenance.self_tests): the last result of each test."""
+
+    results: list[TestResult] = field(default_factory=list)
+    running: str = ""  # the test under way ("" when none)
     last: dict[str, Any] = field(default_factory=dict)  # the last action's answer
 
 
@@ -218,7 +304,7 @@ class SelfTestView:
 class PaperView:
     """The paper page (kiosk.maintenance.paper)."""
 
-    devices: list[DeviceLine] = field(default_factory=list)
+    printers: list[PaperLine] = field(default_factory=list)
     last: dict[str, Any] = field(default_factory=dict)
 
 
@@ -266,7 +352,9 @@ class VoucherView:
 class LogsView:
     """The logs page: the last sessions (no personal data) and out-of-service history (kiosk.maintenance.board)."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the journal's tail, one line each
+    sessions: list[SessionLine] = field(default_factory=list)  # the last sessions, newest first
+    outages: list[OutageLine] = field(default_factory=list)  # out-of-service history, newest first
 
 
 @dataclass(frozen=True)

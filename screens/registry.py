@@ -22,13 +22,17 @@ SCREEN_NAMES: tuple[str, ...] = (
     "out_of_service",
     "maintenance",
     "tech_login",
+    "maint_selftest",
+    "maint_paper",
     "maint_cash",
     "maint_vouchers",
+    "maint_logs",
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (the PIN screen, then
 # the maintenance pages).
-TECHNICIAN_SCREENS = frozenset({"boot", "maintenance", "tech_login", "maint_cash", "maint_vouchers"})
+TECHNICIAN_SCREENS = frozenset({"boot", "maintenance", "tech_login", "maint_selftest", "maint_paper", "maint_cash",
+                                "maint_vouchers", "maint_logs"})
 # Screens a resident uses: each has the language, accessibility and help buttons.
 RESIDENT_SCREENS = frozenset(SCREEN_NAMES) - TECHNICIAN_SCREENS
 

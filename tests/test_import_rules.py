@@ -54,6 +54,7 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.keypad.codec",  # struct input_event, pinned to <linux/input.h> (tests/keypad/test_keypad_codec.py)
     "drivers.keypad.keymap",  # the key codes of <linux/input-event-codes.h> a keypad sends
     "drivers.card.technician",  # the technician applet's APDUs and the ISO 9564 PIN block
+    "drivers.receipt_printer.printer_id",  # GS I's answer block (tests/maintenance/test_board_words.py)
 })
 
 

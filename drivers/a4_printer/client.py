@@ -61,6 +61,12 @@ _JOB_ATTRIBUTES = (
 )
 
 
+# What the technician's board shows of the printer's identity (A4Printer.identify).
+_IDENTITY_ATTRIBUTES = (
+    "printer-info", "printer-make-and-model", "printer-firmware-name", "printer-firmware-string-version",
+)
+
+
 @dataclass(frozen=True)
 class PrintOutcome:
     """A job the printer reports completed."""
@@ -393,6 +399,30 @@ class A4Printer:
         )
         self._set_status(status)
         return _PrinterView(status, reasons, media_supported)
+
+    async def identify(self) -> dict[str, str]:
+        """What the printer says it is (RFC 8011 printer-info and printer-make-and-model, PWG 5100.13
+        printer-firmware-name / printer-firmware-string-version), for the technician's board; an
+        attribute the printer does not report is left out, a printer that does not answer gives {}."""
+        try:
+            answer = await self._request(Operation.GET_PRINTER_ATTRIBUTES, [
+                Attribute.of("requesting-user-name", ValueTag.NAME, USER_NAME),
+                Attribute.of("requested-attributes", ValueTag.KEYWORD, *_IDENTITY_ATTRIBUTES),
+            ])
+        except A4PrinterError:
+            return {}
+        if not answer.status_ok:
+            return {}
+        found = {name: _text(answer, name) for name in ("printer-info", "printer-make-and-model")}
+        # PWG 5100.13: one firmware name and version per component (engine, network card, ...), in step.
+        names_attr, versions_attr = answer.find("printer-firmware-name"), answer.find("printer-firmware-string-version")
+        names = names_attr.strings() if names_attr is not None else []
+        versions = versions_attr.strings() if versions_attr is not None else []
+        if versions:
+            names = [*names, *[""] * (len(versions) - len(names))]
+            found["printer-firmware-string-version"] = ", ".join(
+                f"{name} {version}".strip() for name, version in zip(names, versions, strict=False))
+        return {name: value for name, value in found.items() if value}
 
     async def _poll_job(self, job_id: int) -> _JobView:
         answer = await self._request(Operation.GET_JOB_ATTRIBUTES, [

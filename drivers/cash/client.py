@@ -84,6 +84,7 @@ from drivers.cash.frames import (
     new_events,
 )
 from drivers.cash.hopper import MAX_COINS_PER_DISPENSE, Hopper
+from drivers.cash.identity import read_identity
 from drivers.cash.protocol import CcTalkBus
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,22 @@ class CashAcceptor:
     @property
     def status(self) -> DeviceStatus:
         return self._status
+
+    async def identify(self) -> dict[str, str]:
+        """Serial numbers (242) and software revisions (241) of the coin acceptor, bill validator and
+        hopper, as ``{"coin.serial": "1020304", "coin.software": "CV2-1.07", ...}``; a part that
+        does not answer is left out (drivers.cash.identity)."""
+        found: dict[str, str] = {}
+        if not self._bus.is_open:
+            return found
+        for part, address in (("coin", self._coin.address), ("bill", self._bill.address),
+                              ("hopper", self._hopper.address)):
+            who = await read_identity(self._bus, part, address)
+            if who.serial:
+                found[f"{part}.serial"] = who.serial
+            if who.software:
+                found[f"{part}.software"] = who.software
+        return found
 
     async def _return_stale_escrow(self) -> None:
         """At the first contact after start: a bill held in escrow belongs to a session that died with

@@ -190,6 +190,18 @@ class FingerprintReader(abc.ABC):
         finally:
             self._capturing = False
 
+    async def identify(self) -> dict[str, str]:
+        """The sensor's system parameters, for the technician's board ({} when it is offline or busy)."""
+        try:
+            async with self._sole_use_of_the_glass() as link:
+                return await self._system_parameters(link)
+        except FingerprintError as exc:
+            log.info("fingerprint: system parameters not read: %s", exc)
+            return {}
+
+    async def _system_parameters(self, link: Link) -> dict[str, str]:
+        return {}
+
     async def cancel(self) -> None:
         """Abort a running capture (on the device too, where the protocol has a cancel command)."""
         self._cancel_requested = True
@@ -346,6 +358,16 @@ class ZfmReader(FingerprintReader):
         assert isinstance(link, ZfmLink)
         await link.read_system_parameters()
 
+    async def _system_parameters(self, link: Link) -> dict[str, str]:
+        """ReadSysPara (0x0F): system id, template library size, security level, address, packet size, baud."""
+        assert isinstance(link, ZfmLink)
+        _, system = await link.read_system_parameters()
+        if system is None:
+            return {}
+        return {"system-id": f"0x{system.system_id:04X}", "library-size": str(system.library_size),
+                "security-level": str(system.security_level), "address": f"0x{system.address:08X}",
+                "packet-size": str(system.packet_size), "baud": str(system.baudrate)}
+
     async def _capture(self, link: Link, on_guidance: Callable[[str], None]) -> CapturedTemplate:
         assert isinstance(link, ZfmLink)
         on_guidance("place")
@@ -397,6 +419,17 @@ class SfmReader(FingerprintReader):
 
     def _make_link(self) -> Link:
         return SfmLink(self._clock, self._response_timeout, self._on_link_lost)
+
+    async def _system_parameters(self, link: Link) -> dict[str, str]:
+        """SR (0x03) of the UniFinger system parameters the board shows, as the codes the manual lists."""
+        assert isinstance(link, SfmLink)
+        found = {}
+        for parameter in (sfm.SysParam.TEMPLATE_SIZE, sfm.SysParam.BAUDRATE, sfm.SysParam.IMAGE_QUALITY,
+                          sfm.SysParam.FAKE_DETECT, sfm.SysParam.TIMEOUT):
+            flag, value = await link.read_parameter(parameter)
+            if flag == sfm.Flag.SUCCESS:
+                found[parameter.name.lower().replace("_", "-")] = f"0x{value:02X}"
+        return found
 
     async def _handshake(self, link: Link) -> None:
         assert isinstance(link, SfmLink)

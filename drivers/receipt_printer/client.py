@@ -17,6 +17,7 @@ from typing import Any
 from common.backoff import Backoff
 from common.clock import Clock
 from common.status import DeviceState, DeviceStatus, SupplyLevel
+from drivers.receipt_printer import printer_id
 from drivers.receipt_printer.errors import (
     ReceiptCoverOpen,
     ReceiptHardwareError,
@@ -71,6 +72,10 @@ class ReceiptPrinter:
         self._status = DeviceStatus.unknown(DEVICE)
         self._transport: Transport | None = None
         self._answers: asyncio.Queue[int] = asyncio.Queue()
+        # GS I answers (drivers.receipt_printer.printer_id): collected only while identify() waits for one.
+        self._blocks: asyncio.Queue[bytes] = asyncio.Queue()
+        self._block: bytearray | None = None
+        self._want_block = False
         self._lock = asyncio.Lock()
         self._first_attempt = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -100,6 +105,33 @@ class ReceiptPrinter:
             status = await self._query_locked()
         self._publish(status)
         return status
+
+    async def identify(self) -> dict[str, str]:
+        """GS I 65..68: firmware version, maker, model and serial number, for the technician's board;
+        an item the printer does not answer within `status_timeout` is left out."""
+        found: dict[str, str] = {}
+        async with self._lock:
+            transport = self._transport
+            if transport is None:
+                return found
+            self._want_block = True
+            try:
+                for name, n in printer_id.INFO.items():
+                    while not self._blocks.empty():
+                        self._blocks.get_nowait()
+                    self._block = None
+                    try:
+                        await transport.write(printer_id.request(n))
+                        block = await self._clock.wait_for(self._blocks.get(), self._status_timeout)
+                        text = printer_id.parse_block(block).strip()
+                    except (TimeoutError, ValueError, TransportClosed):
+                        continue
+                    if text:
+                        found[name] = text
+            finally:
+                self._want_block = False
+                self._block = None
+        return found
 
     async def print_receipt(self, receipt: Receipt) -> None:
         """Print `receipt`, checking status before and after; raises a ReceiptPrinterError subclass."""
@@ -209,9 +241,23 @@ class ReceiptPrinter:
         log.log(level, "%s; retrying in %.1f s", message, delay)
         await asyncio.sleep(delay)  # reconnect cadence: real time by design (brief), tiny in tests
 
+    def _collect_block(self, byte: int) -> bool:
+        """A byte of a GS I answer block (while one is awaited): kept until its NUL, then queued."""
+        if self._block is None:
+            if not (self._want_block and byte == printer_id.BLOCK_HEADER):
+                return False
+            self._block = bytearray()
+        self._block.append(byte)
+        if byte == printer_id.BLOCK_END:
+            self._blocks.put_nowait(bytes(self._block))
+            self._block = None
+        return True
+
     async def _read_loop(self, transport: Transport) -> None:
         while True:
             for byte in await transport.read():
+                if self._collect_block(byte):
+                    continue
                 if is_status_byte(byte):
                     self._answers.put_nowait(byte)
                 else:

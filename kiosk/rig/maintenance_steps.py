@@ -13,6 +13,8 @@ Getting in (kiosk.maintenance.access; `access_step`):
     door = "open" | "closed"            the service door's switch
     expect_journal_row = { kind = "technician_login", technician = "T0042", ... }   a journal row of that
                                         kind whose ref / amount / detail hold these values
+    expect_board = { device = "cash", condition = "ok", identity = { "coin.serial" = "1020304" } }
+                                        the technician's board line of a device holds these fields
 """
 
 from __future__ import annotations
@@ -45,8 +47,9 @@ async def maintenance_step(run: ScenarioRun, step: dict[str, Any]) -> None:
     kiosk = run.kiosk
     if any(word in step for word in ACCESS_STEPS):
         await access_step(run, step)
-        return
-    if "console_maintenance" in step:
+    elif any(word in step for word in BOARD_STEPS):
+        await board_step(run, step)
+    elif "console_maintenance" in step:
         user = str(step["console_maintenance"])
         await run.until(lambda: kiosk.state in kiosk.maintenance_from, f"not in {kiosk.maintenance_from}")
         if not await kiosk.tech_access.enter_console(user):
@@ -89,3 +92,36 @@ async def access_step(run: ScenarioRun, step: dict[str, Any]) -> None:
 
         await run.until(found, lambda: f"no journal row {kind} with {want}: "
                         f"{[(e.ref, e.detail) for e in kiosk.journal.tail_of_kind(kind, 5)]}")
+BOARD_STEPS = ("expect_board",)
+MAINTENANCE_STEPS = (*MAINTENANCE_STEPS, *BOARD_STEPS)
+
+
+def _board_differs(line: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    """Fields of one board line that differ from `want` (a dict value is checked key by key)."""
+    out = []
+    for key, value in want.items():
+        got = line.get(key)
+        if isinstance(value, dict) and isinstance(got, dict):
+            out += [f"{key}.{k}: expected {v!r}, got {got.get(k)!r} (of {got})" for k, v in value.items()
+                    if got.get(k) != v]
+        elif got != value:
+            out.append(f"{key}: expected {value!r}, got {got!r}")
+    return out
+
+
+async def board_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    """expect_board = { device = "receipt_printer", condition = "paper-out", todo = "refill-receipt-roll",
+    identity = { "coin.serial" = "1020304" } }: the technician's board line for that device (waits)."""
+    from dataclasses import asdict
+
+    want = dict(step["expect_board"])
+    device = str(want.pop("device"))
+    board = run.kiosk.workshop.board
+
+    def differs() -> list[str]:
+        lines = {line.device: asdict(line) for line in board.devices()}
+        if device not in lines:
+            return [f"no board line for {device!r} (have {sorted(lines)})"]
+        return _board_differs(lines[device], want)
+
+    await run.until(lambda: not differs(), lambda: f"board line {device}: " + "; ".join(differs()))

@@ -73,12 +73,23 @@ class _Buffered:
         self.results = [(0, 0)] * 5
 
 
+# What each part answers to 242 (serial number, 3 bytes LSB first) and 241 (software revision, ASCII):
+# made-up but shaped like real units' answers, so the technician's board has something to show.
+COIN_SERIAL = 1020304
+COIN_SOFTWARE = "CV2-1.07"
+BILL_SERIAL = 7700123
+BILL_SOFTWARE = "BV-KRW 3.12"
+HOPPER_SOFTWARE = "SCH2 2.04"
+
+
 @dataclass
 class CoinAcceptorSim:
     """Coin acceptor, address 2. Channels map to won; all inhibited after power-up / reset."""
 
     channels: dict[int, int]
     category: str = "Coin Acceptor"
+    serial: int = COIN_SERIAL
+    software: str = COIN_SOFTWARE
     buffer: _Buffered = field(default_factory=_Buffered)
     enabled: frozenset[int] = frozenset()
     master: bool = False
@@ -129,6 +140,10 @@ class CoinAcceptorSim:
             return b""
         if header == Header.REQUEST_EQUIPMENT_CATEGORY_ID:
             return self.category.encode()
+        if header == Header.REQUEST_SERIAL_NUMBER:
+            return serial_bytes(self.serial)
+        if header == Header.REQUEST_SOFTWARE_REVISION:
+            return self.software.encode("ascii")
         if header == Header.MODIFY_INHIBIT_STATUS and len(data) == 2:
             self.enabled = channels_from_mask(data)
             return b""
@@ -155,6 +170,8 @@ class BillValidatorSim:
     enabled: frozenset[int] = frozenset()
     master: bool = False
     jammed: bool = False
+    serial: int = BILL_SERIAL
+    software: str = BILL_SOFTWARE
     stacker_full: bool = False
     stacker_removed: bool = False
     escrow: int | None = None  # bill type held
@@ -239,6 +256,10 @@ class BillValidatorSim:
             return b""
         if header == Header.REQUEST_EQUIPMENT_CATEGORY_ID:
             return b"Bill Validator"
+        if header == Header.REQUEST_SERIAL_NUMBER:
+            return serial_bytes(self.serial)
+        if header == Header.REQUEST_SOFTWARE_REVISION:
+            return self.software.encode("ascii")
         if header == Header.MODIFY_INHIBIT_STATUS and len(data) == 2:
             self.enabled = channels_from_mask(data)
             return b""
@@ -348,6 +369,8 @@ class HopperSim:
             return b"Payout"
         if header == Header.REQUEST_SERIAL_NUMBER:
             return serial_bytes(self.serial)
+        if header == Header.REQUEST_SOFTWARE_REVISION:
+            return HOPPER_SOFTWARE.encode("ascii")
         if header == Header.ENABLE_HOPPER and len(data) == 1:
             self.enabled = data[0] == HOPPER_ENABLE_CODE
             return b""

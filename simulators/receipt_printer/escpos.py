@@ -44,6 +44,13 @@ class Tab(Command):
 
 
 @dataclass(frozen=True)
+class TransmitPrinterId(Command):
+    """GS I n: answer who the printer is (drivers.receipt_printer.printer_id)."""
+
+    n: int
+
+
+@dataclass(frozen=True)
 class RealTimeStatus(Command):
     """DLE EOT n: answer one status byte now."""
 
@@ -352,6 +359,8 @@ class EscPosParser:
             return None
         if c == ord("!"):
             return CharSize(raw, raw[2])
+        if c == ord("I"):
+            return TransmitPrinterId(raw, raw[2])
         return Ignored(raw)
 
     def _raster(self, pos: int) -> Command | None:

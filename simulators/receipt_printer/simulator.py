@@ -20,7 +20,8 @@ from typing import Any
 
 from common.control_socket import bounded
 from common.fonts import BOLD, REGULAR
-from simulators.receipt_printer.escpos import Command, Cut, EscPosParser, RealTimeStatus
+from drivers.receipt_printer.printer_id import encode_block
+from simulators.receipt_printer.escpos import Command, Cut, EscPosParser, RealTimeStatus, TransmitPrinterId
 from simulators.receipt_printer.paper import Paper
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,10 @@ DEFAULT_OUT = Path("out/receipts")
 # 64 KiB reads: a receipt with a few raster lines is 10-30 KiB, so most jobs arrive in one or two reads.
 READ_SIZE = 65536
 _NAME = re.compile(r"receipt-(\d+)\.png$")
+
+
+# What GS I 65..68 answer: firmware version, maker, model, serial number (an Epson TM-T20II's shape).
+PRINTER_INFO = {65: "30.04 ESC/POS", 66: "EPSON", 67: "TM-T20II", 68: "X4CF012345"}
 
 
 @dataclass
@@ -197,6 +202,14 @@ class ReceiptPrinterSimulator:
     def _can_print(self) -> bool:
         return not (self._silent or self._paper_end or self._cover_open)
 
+    def printer_id(self, n: int) -> bytes:
+        """The answer to GS I n: an ID byte for 1-3 (49-51), a "_" text NUL block for 65-68, else nothing."""
+        ids = {1: 0x20, 2: 0x02, 3: 0x40}  # model, type (multi-byte characters), version
+        if n in ids or n - 48 in ids:
+            return bytes((ids[n if n in ids else n - 48],))
+        text = PRINTER_INFO.get(n)
+        return encode_block(text) if text is not None else b""
+
     def status_byte(self, n: int) -> int:
         """The answer to DLE EOT n from the current sensors (Epson bit tables; fixed bits 0x12)."""
         value = 0x12
@@ -225,6 +238,11 @@ class ReceiptPrinterSimulator:
                         if not self._silent:
                             self._status_requests += 1
                             writer.write(bytes((self.status_byte(cmd.n),)))
+                        continue
+                    if isinstance(cmd, TransmitPrinterId):
+                        answer = self.printer_id(cmd.n)
+                        if answer and not self._silent:
+                            writer.write(answer)
                         continue
                     spoiled = spoiled or not self._can_print
                     page.append(cmd)

@@ -76,6 +76,13 @@ EXPECTED_WIDGETS = {
                        "maint:exit",
                        *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers", "logs"))},
 }
+# The technician's pages (helper "board"): the tabs and exit, plus each page's own buttons.
+_MAINT_NAV = EXPECTED_WIDGETS["maintenance"]
+EXPECTED_WIDGETS |= {
+    "maint_selftest": {*_MAINT_NAV, *(f"selftest:{d}" for d in ("a4", "receipt", "fingerprint", "server", "all"))},
+    "maint_paper": {*_MAINT_NAV, "paper:refill:a4", "paper:refill:receipt"},
+    "maint_logs": set(_MAINT_NAV),
+}
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 FIRST_SAMPLE["tech_login"] = "typing"
 
