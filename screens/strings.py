@@ -73,6 +73,3 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
-from screens.strings_board import BOARD_STRINGS  # noqa: E402  (helper "board": technician pages)
-
-STRINGS.update(BOARD_STRINGS)
