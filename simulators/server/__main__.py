@@ -16,7 +16,7 @@ DEFAULT_PORT = 8443
 
 
 def _factory(args: argparse.Namespace) -> ServerSimulator:
-    return ServerSimulator(args.pki, args.db, port=args.port)
+    return ServerSimulator(args.pki, args.db, port=args.port, service_hours=args.service_hours)
 
 
 def main() -> int:
@@ -36,6 +36,8 @@ def main() -> int:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"HTTPS port (default {DEFAULT_PORT}; 0 = any)"
     )
+    parser.add_argument("--service-hours", action="store_true",
+                        help="the catalog carries the documents' own hours and maintenance windows")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     return run(_factory, parser)
 
