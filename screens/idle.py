@@ -66,9 +66,6 @@ class IdleScreen(Screen):
             status = t("idle.open", lang)
         else:
             status = t(f"reason.{reason}", lang) if reason else t("idle.closed", lang)
-            opens = opens_text(data, lang)
-            if opens:
-                status = f"{status}\n{opens}"
         icon = theme.px(52)
         pad = theme.sp(28)
         text_w = width - 3 * pad - icon
@@ -93,6 +90,10 @@ class IdleScreen(Screen):
             )
 
         blocks.append(Block(h, paint_status, 1 if is_open else 0))
+        opens = "" if is_open else opens_text(data, lang)
+        if opens:  # the most useful line of a closed booth after why: it gives way only to the status
+            blocks.append(Block(theme.sp(16), lambda s, r: None, 1))
+            blocks.append(text_block(theme, opens, "subtitle", c.text, width, priority=1, align="center"))
         if not is_open and data.offered_then:
             names = ", ".join(document(code, lang) for code in data.offered_then)
             blocks.append(Block(theme.sp(24), lambda s, r: None, 2))
