@@ -5,6 +5,8 @@ the shutdown the booth asked for. A scenario that uses them says `io_module = tr
     io = { cashbox_door = true }           cashbox_door, tilt, mains, battery_low, charge, runtime)
     io = { mains = false, runtime = 300 }  a power cut with 300 s of UPS runtime left
     expect_shutdown = "on-battery"         the booth asked to be shut down, for this reason
+    expect_journaled = { kind = "door_alarm", ref = "cashbox_door", count = 1 }   rows of that kind
+    expect_not_journaled = "door_alarm"    no row of that kind (checked at once)
 
 `io` sets the simulator through its control channel, then moves the kiosk's clock a poll at a time
 until the kiosk has read the new values (the I/O module is polled, like a real one).
@@ -20,7 +22,7 @@ from common.clock import KST
 if TYPE_CHECKING:
     from kiosk.rig.scenario import ScenarioRun
 
-IO_STEPS = ("io", "expect_shutdown")
+IO_STEPS = ("io", "expect_shutdown", "expect_journaled", "expect_not_journaled")
 # Polls an `io` step waits for the kiosk to read what was set (a poll fails now and then on a busy machine).
 MAX_POLLS = 20
 
@@ -62,6 +64,20 @@ async def io_step(run: ScenarioRun, step: dict[str, Any]) -> None:
                 return
             await run.clock.advance(interval)
         raise AssertionError(f"the kiosk never read {want} from the I/O module")
+    elif "expect_journaled" in step:
+        spec = dict(step["expect_journaled"])
+        kind, ref, count = str(spec["kind"]), spec.get("ref"), spec.get("count")
+
+        def rows() -> int:
+            return sum(1 for e in run.kiosk.journal.tail_of_kind(kind, 1000) if ref is None or e.ref == ref)
+
+        await run.until(lambda: rows() >= 1 if count is None else rows() == int(count),
+                        lambda: f"journal rows of {kind!r} (ref {ref!r}): {rows()}, expected {count or 'some'}")
+    elif "expect_not_journaled" in step:
+        kind = str(step["expect_not_journaled"])
+        found = run.kiosk.journal.tail_of_kind(kind, 10)
+        if found:
+            raise AssertionError(f"journal has {len(found)} row(s) of {kind!r}: {found[0]}")
     else:
         reason = str(step["expect_shutdown"])
         await run.until(lambda: reason in run.shutdowns, lambda: f"no shutdown for {reason!r} (asked: {run.shutdowns})")
