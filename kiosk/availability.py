@@ -158,7 +158,8 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     # the keypad, and in the heartbeat for the technician), never out of service.
     if not open_reason and config.keypad.enabled and not _keypad_ok(statuses.get("keypad")):
         notices.append("keypad-unavailable")
-    opens_at, offered_then = None, ()
+    opens_at: dt.datetime | None = None
+    offered_then: tuple[str, ...] = ()
     if open_reason in ("outside-hours", "holiday"):
         opens_at = OpeningHours.of(config).at(now).opens_at
         if opens_at is not None:

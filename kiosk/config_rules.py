@@ -273,9 +273,8 @@ def _check_hours(config: KioskConfig) -> None:
     if h.open == h.close or (h.open, h.close) == ("24:00", "00:00"):
         raise _KeyProblem(("hours", "close"), f"{h.close!r} is the opening time too (a 24-hour booth: "
                           "open = '00:00', close = '24:00')")
-    if h.open != "00:00" or h.close != "24:00":
-        if config.kiosk.hours != "24h":
-            raise _KeyProblem(("kiosk", "hours"), "set either [kiosk] hours or [hours] open/close, not both")
+    if (h.open != "00:00" or h.close != "24:00") and config.kiosk.hours != "24h":
+        raise _KeyProblem(("kiosk", "hours"), "set either [kiosk] hours or [hours] open/close, not both")
     wrong = check_weekdays(list(h.weekdays))
     if wrong:
         raise _KeyProblem(("hours", "weekdays", wrong), "not a weekday (mon, tue, wed, thu, fri, sat, sun)")

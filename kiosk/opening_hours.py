@@ -58,7 +58,8 @@ def parse_span(text: str) -> tuple[str, str] | None:
 def _korean_holidays(year: int) -> dict[dt.date, str]:
     import holidays  # a kept library (pyproject): KR with the lunar calendar and substitute days
 
-    return dict(holidays.KR(years=year, language="ko"))
+    calendar: dict[dt.date, str] = dict(holidays.country_holidays("KR", years=year, language="ko"))
+    return calendar
 
 
 def korean_holiday(day: dt.date) -> str:

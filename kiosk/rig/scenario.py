@@ -189,7 +189,8 @@ class ScenarioRun:
         self.work_dir = work_dir
         self.snapshot_dir = snapshot_dir
         self.settings = settings
-        self.clock = clock or VirtualClock(scenario_clock_start(settings))  # the soak bench passes one that runs in real time
+        # The soak bench passes a clock that runs in real time; a scenario may start on a given day and hour.
+        self.clock = clock or VirtualClock(scenario_clock_start(settings))
         self.glass = GlassClock(self.clock)
         # The booth is built here unless another process runs it (the kill -9 crash harness does, so
         # the devices outlive the kiosk it kills).

@@ -1,4 +1,5 @@
-"""Run the I/O module simulator as its own process; prints ``READY tcp://127.0.0.1:PORT`` (or ``READY rtu:LINK:19200``)."""
+"""Run the I/O module simulator as its own process; prints ``READY tcp://127.0.0.1:PORT`` (``READY rtu:LINK:19200``
+with --rtu)."""
 
 from __future__ import annotations
 

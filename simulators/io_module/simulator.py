@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from common.control_socket import bounded
-from drivers.io_module.registers import DISCRETE_INPUTS, INPUT_REGISTERS, from_celsius
+from drivers.io_module.registers import DISCRETE_INPUTS, from_celsius
 from drivers.io_module.rtu import (
     READ_DISCRETE_INPUTS,
     READ_INPUT_REGISTERS,
@@ -123,9 +123,9 @@ class IoModuleSimulator:
         if self._silent:
             return b""
         function, start, count = struct.unpack(">BHH", pdu[:5])
-        table: list[Any] = {READ_DISCRETE_INPUTS: self.bits(), READ_INPUT_REGISTERS: self.registers()}.get(function, [])
         if function not in (READ_DISCRETE_INPUTS, READ_INPUT_REGISTERS):
             return frame(self.device_id, bytes([function | 0x80, ILLEGAL_FUNCTION]))
+        table: list[Any] = list(self.bits()) if function == READ_DISCRETE_INPUTS else list(self.registers())
         if count < 1 or start + count > len(table):
             return frame(self.device_id, bytes([function | 0x80, ILLEGAL_ADDRESS]))
         values = table[start:start + count]
@@ -147,7 +147,7 @@ class IoModuleSimulator:
         return {"set": self.set, "state": self.state, "silent": self.silent}
 
     @bounded(temperature=(-40.0, 125.0), charge=(0, 100), runtime=(0, 65535))
-    async def set(self, service_door: bool | None = None, cashbox_door: bool | None = None,
+    async def set(self, *, service_door: bool | None = None, cashbox_door: bool | None = None,
                   tilt: bool | None = None, mains: bool | None = None, battery_low: bool | None = None,
                   temperature: float | None = None, charge: int | None = None,
                   runtime: int | None = None) -> dict[str, Any]:
