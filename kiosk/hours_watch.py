@@ -7,12 +7,25 @@ Nothing else happens at those instants (no device speaks), so without this an id
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from common.clock import Clock
+from kiosk.availability import Availability
 from kiosk.machine import S
 
-if TYPE_CHECKING:
-    from kiosk.controller import Kiosk
+
+class Kiosk(Protocol):
+    """What the watch reads of the controller (kiosk.controller.Kiosk satisfies it: mypy checks)."""
+
+    clock: Clock
+
+    @property
+    def availability(self) -> Availability: ...
+
+    @property
+    def state(self) -> str: ...
+
+    def publish(self) -> None: ...
 
 # A minute: the hours, the last start and the documents' hours are all set to the minute.
 CHECK_SECONDS = 60.0

@@ -53,6 +53,8 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.a4_printer.ipp_codec",
     "drivers.keypad.codec",  # struct input_event, pinned to <linux/input.h> (tests/keypad/test_keypad_codec.py)
     "drivers.keypad.keymap",  # the key codes of <linux/input-event-codes.h> a keypad sends
+    "drivers.io_module.registers",  # the I/O module's register map, one definition for both ends
+    "drivers.io_module.rtu",  # Modbus RTU framing, pinned to the serial line spec (tests/io_module)
 })
 
 
