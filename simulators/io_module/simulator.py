@@ -33,6 +33,10 @@ ILLEGAL_FUNCTION, ILLEGAL_ADDRESS = 0x01, 0x02
 
 
 class IoModuleSimulator:
+    """A Modbus digital/analog I/O module (XFS4IoT Auxiliaries): service and cash-box door switches, a tilt
+    switch, the UPS's mains-lost and battery-low contacts as discrete inputs; cabinet temperature (0.1 °C),
+    UPS charge (%) and runtime (s) as input registers (the map: drivers/io_module/registers.py)."""
+
     name = "io_module"
 
     def __init__(self, *, port: int = 0, host: str = "127.0.0.1", device_id: int = 1,
