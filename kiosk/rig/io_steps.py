@@ -4,7 +4,8 @@ the shutdown the booth asked for. A scenario that uses them says `io_module = tr
     io = { temperature = 55.0 }            the cabinet thermometer reads 55.0 C (also service_door,
     io = { cashbox_door = true }           cashbox_door, tilt, mains, battery_low, charge, runtime)
     io = { mains = false, runtime = 300 }  a power cut with 300 s of UPS runtime left
-    expect_shutdown = "on-battery"         the booth asked to be shut down, for this reason
+    expect_shutdown = "on-battery"         the booth asked to be shut down, for this reason (the clock
+                                           moves a poll at a time until it did)
     expect_journaled = { kind = "door_alarm", ref = "cashbox_door", count = 1 }   rows of that kind
     expect_not_journaled = "door_alarm"    no row of that kind (checked at once)
 
@@ -94,5 +95,11 @@ async def io_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         if found:
             raise AssertionError(f"journal has {len(found)} row(s) of {kind!r}: {found[0]}")
     else:
+        # The policy decides on its polls: the clock moves a poll at a time until it asked (or gave up).
         reason = str(step["expect_shutdown"])
+        interval = run.app.config.io_module.poll_interval if run.app is not None else 1.0
+        for _ in range(MAX_POLLS):
+            if reason in run.shutdowns:
+                return
+            await run.clock.advance(interval)
         await run.until(lambda: reason in run.shutdowns, lambda: f"no shutdown for {reason!r} (asked: {run.shutdowns})")
