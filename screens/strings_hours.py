@@ -6,10 +6,10 @@ from __future__ import annotations
 
 STRINGS_HOURS: dict[str, dict[str, str]] = {
     "idle.opens-today": {
-        "ko": "오늘 {time}에 다시 엽니다",
-        "en": "Opens again today at {time}",
-        "zh": "今天 {time} 重新开放",
-        "vi": "Mở lại hôm nay lúc {time}",
+        "ko": "오늘 {time}에 엽니다",
+        "en": "Opens today at {time}",
+        "zh": "今天 {time} 开放",
+        "vi": "Mở cửa hôm nay lúc {time}",
     },
     "idle.opens-tomorrow": {
         "ko": "내일 {time}에 엽니다",
