@@ -71,6 +71,12 @@ STRINGS_HOURS: dict[str, dict[str, str]] = {
         "zh": "中央办理系统正在维护",
         "vi": "Hệ thống cấp giấy tờ trung tâm đang bảo trì",
     },
+    "tech.overheat": {
+        "ko": "기기 내부 환풍기와 공기 필터를 점검하세요. 온도가 내려가면 자동으로 다시 발급합니다.",
+        "en": "Check the cabinet's fan and air filter. Issuing resumes by itself once the cabinet cools down.",
+        "zh": "请检查机柜风扇和空气过滤网。温度下降后自动恢复办理。",
+        "vi": "Kiểm tra quạt và lưới lọc khí trong tủ máy. Máy tự cấp lại khi đã nguội.",
+    },
     **{f"weekday.{i}": names for i, names in enumerate((
         {"ko": "월", "en": "Mon", "zh": "周一", "vi": "Thứ Hai"},
         {"ko": "화", "en": "Tue", "zh": "周二", "vi": "Thứ Ba"},
