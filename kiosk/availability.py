@@ -73,20 +73,6 @@ def _keypad_ok(status: DeviceStatus | None) -> bool:
     return status is not None and status.usable
 
 
-def within_hours(hours: str, now: dt.datetime) -> bool:
-    if hours == "24h":
-        return True
-    start, end = hours.split("-")
-    minute = now.hour * 60 + now.minute
-
-    def parse(text: str) -> int:
-        hh, mm = text.split(":")
-        return int(hh) * 60 + int(mm)
-
-    begin, finish = parse(start), parse(end)
-    return begin <= minute < finish if begin <= finish else minute >= begin or minute < finish
-
-
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
            fees: dict[str, int], change_available: int, operator_hold: bool = False,
            controller_fault: str = "", in_session: bool = False, start_gate: str = "",
