@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from common.status import DeviceStatus, SupplyLevel
 from kiosk.config import KioskConfig
+from kiosk.opening_hours import OpeningHours, ServiceHours, document_reason, offered_at
 from kiosk.views import DocumentChoice
 
 
@@ -23,6 +24,9 @@ class Availability:
     open_reason: str  # "" while documents can be issued
     out_of_service_reason: str  # "" unless hardware stops every issuance
     notices: tuple[str, ...]
+    # When closed by its hours: the next opening ("" unknown) and the documents it will offer then.
+    opens_at: dt.datetime | None = None
+    offered_then: tuple[str, ...] = ()
 
 
 def _printer_reason(status: DeviceStatus | None) -> str:
@@ -69,28 +73,21 @@ def _keypad_ok(status: DeviceStatus | None) -> bool:
     return status is not None and status.usable
 
 
-def within_hours(hours: str, now: dt.datetime) -> bool:
-    if hours == "24h":
-        return True
-    start, end = hours.split("-")
-    minute = now.hour * 60 + now.minute
-
-    def parse(text: str) -> int:
-        hh, mm = text.split(":")
-        return int(hh) * 60 + int(mm)
-
-    begin, finish = parse(start), parse(end)
-    return begin <= minute < finish if begin <= finish else minute >= begin or minute < finish
-
-
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
            fees: dict[str, int], change_available: int, operator_hold: bool = False,
-           controller_fault: str = "") -> Availability:
+           controller_fault: str = "", in_session: bool = False, start_gate: str = "",
+           sensor_fault: str = "", service_hours: dict[str, ServiceHours] | None = None) -> Availability:
+    """`in_session`: a resident's session is under way, which finishes whatever the hours or the mains
+    say (they only stop a new one from starting: `start_gate`, e.g. "on-battery"). `sensor_fault`: the
+    I/O module's reason to stop every issuance (e.g. "overheat"). `service_hours`: each document's own
+    hours from the server's catalog."""
     # The controller's own faults come first (a journal that refused a write, a recovery that could
     # not finish): no money may move that the books cannot show.
     # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
     if controller_fault:
         oos = controller_fault
+    elif sensor_fault:
+        oos = sensor_fault
     else:
         oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
     cash = statuses.get("cash")
@@ -106,16 +103,22 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         open_reason = oos
     elif not server_ok:
         open_reason = "server-unavailable"
-    elif not within_hours(config.kiosk.hours, now):
-        open_reason = "outside-hours"
-    else:
+    elif in_session:
         open_reason = ""
+    elif start_gate:
+        open_reason = start_gate
+    else:
+        opening = OpeningHours.of(config).at(now)
+        open_reason = opening.reason
+    services = service_hours or {}
 
     fingerprint = statuses.get("fingerprint")
     fingerprint_ok = fingerprint is not None and fingerprint.usable
     documents = []
     for code, doc in config.documents.items():
         reason = open_reason
+        if not reason:
+            reason = document_reason(services.get(code), now)
         if not reason and fees and code not in fees:
             # The server's catalog (read: `fees` is not empty) does not list it: a reservation would be
             # refused after the resident had typed and identified, so it is shown unavailable instead.
@@ -141,5 +144,11 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     # the keypad, and in the heartbeat for the technician), never out of service.
     if not open_reason and config.keypad.enabled and not _keypad_ok(statuses.get("keypad")):
         notices.append("keypad-unavailable")
+    opens_at: dt.datetime | None = None
+    offered_then: tuple[str, ...] = ()
+    if open_reason in ("outside-hours", "holiday"):
+        opens_at = OpeningHours.of(config).at(now).opens_at
+        if opens_at is not None:
+            offered_then = tuple(offered_at([c for c in config.documents if not fees or c in fees], services, opens_at))
     return Availability(documents=documents, open_reason=open_reason, out_of_service_reason=oos,
-                        notices=tuple(notices))
+                        notices=tuple(notices), opens_at=opens_at, offered_then=offered_then)

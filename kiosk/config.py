@@ -176,6 +176,51 @@ class MaintenanceSection:
 
 
 @dataclass(frozen=True)
+class HoursSection:
+    """The booth's opening hours (kiosk/opening_hours.py): when a resident may start a session.
+
+    `open`/`close` are local times (Asia/Seoul) "HH:MM"; "00:00"-"24:00" is a 24-hour booth, and a
+    close at or before the open runs past midnight. The legacy `[kiosk] hours = "HH:MM-HH:MM"` still
+    works when this section keeps its defaults."""
+
+    open: str = "00:00"
+    close: str = "24:00"
+    # Days that differ: "mon".."sun" -> "closed", "24h" or "HH:MM-HH:MM" (e.g. a mall's short Sunday).
+    weekdays: dict[str, str] = field(default_factory=dict)
+    # Korean public holidays (the `holidays` library's KR calendar, lunar ones and substitute days
+    # included): true for a booth inside a building that is shut on them (a city hall's lobby).
+    close_on_holidays: bool = False
+    # No session starts later than this many minutes before closing: a resident must be able to
+    # finish (identify, pay, print) before the doors shut. 0 for a 24-hour booth is the natural value.
+    last_start_minutes: float = 10.0
+
+
+@dataclass(frozen=True)
+class IoModuleSection:
+    """The booth's I/O module (drivers/io_module): a Modbus digital/analog module wired to the door
+    switches, the tilt sensor, the UPS and the cabinet thermometer."""
+
+    enabled: bool = False
+    # "tcp://host:port" (Modbus TCP) or "rtu:/dev/ttyUSB2:19200" (Modbus RTU, 8N1).
+    endpoint: str = "tcp://127.0.0.1:5020"
+    device_id: int = 1
+    # How often the inputs are read; a door is noticed within this long.
+    poll_interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class SensorsSection:
+    """What the kiosk does with the I/O module's readings (kiosk/sensors.py)."""
+
+    # Issuance stops above this cabinet temperature (the printers' fuser and the PC fail past ~60 C),
+    # and resumes once it is `hysteresis_c` below it.
+    overheat_c: float = 50.0
+    hysteresis_c: float = 5.0
+    # On battery, the booth shuts down cleanly when the UPS says it has less than this many seconds left.
+    shutdown_margin_s: float = 180.0
+
+
+@dataclass(frozen=True)
 class DocumentSection:
     title_ko: str
     title_en: str
@@ -244,6 +289,9 @@ class KioskConfig:
     voice: VoiceSection = field(default_factory=VoiceSection)
     help: HelpSection = field(default_factory=HelpSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
+    hours: HoursSection = field(default_factory=HoursSection)
+    io_module: IoModuleSection = field(default_factory=IoModuleSection)
+    sensors: SensorsSection = field(default_factory=SensorsSection)
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
     metrics: MetricsSection = field(default_factory=MetricsSection)

@@ -69,6 +69,8 @@ def check_meaning(config: KioskConfig) -> None:
     _check_voice(config)
     _check_maintenance(config)
     _check_operations(config)
+    _check_hours(config)
+    _check_sensors(config)
     for code, doc in config.documents.items():
         key = ("documents", code)
         if not 0 <= doc.fee <= MAX_FEE:
@@ -290,3 +292,59 @@ def _check_operations(config: KioskConfig) -> None:
     _bounded(("public", "longitude"), public.longitude, -180.0, 180.0, "WGS84 degrees")
     if len(public.location_en) > 120:
         raise _KeyProblem(("public", "location_en"), "longer than 120 characters (a place, not a description)")
+
+
+# The longest last-start margin: a session takes minutes; past two hours the booth is closed in all but name.
+LAST_START_BOUNDS = (0.0, 120.0)
+IO_POLL_BOUNDS = (0.05, 60.0)  # a door must be noticed within a minute; faster than 50 ms floods the bus
+OVERHEAT_BOUNDS = (30.0, 80.0)  # below 30 C a summer afternoon closes the booth; past 80 C the printers are gone
+
+
+def _check_hours(config: KioskConfig) -> None:
+    from kiosk.opening_hours import check_weekdays, parse_span, valid_time
+
+    h = config.hours
+    for name in ("open", "close"):
+        if not valid_time(getattr(h, name)):
+            raise _KeyProblem(("hours", name), f"{getattr(h, name)!r} is not a time 'HH:MM' (00:00..24:00)")
+    if h.open == h.close or (h.open, h.close) == ("24:00", "00:00"):
+        raise _KeyProblem(("hours", "close"), f"{h.close!r} is the opening time too (a 24-hour booth: "
+                          "open = '00:00', close = '24:00')")
+    if (h.open != "00:00" or h.close != "24:00") and config.kiosk.hours != "24h":
+        raise _KeyProblem(("kiosk", "hours"), "set either [kiosk] hours or [hours] open/close, not both")
+    wrong = check_weekdays(list(h.weekdays))
+    if wrong:
+        raise _KeyProblem(("hours", "weekdays", wrong), "not a weekday (mon, tue, wed, thu, fri, sat, sun)")
+    for day, text in h.weekdays.items():
+        try:
+            parse_span(text)
+        except ValueError as exc:
+            raise _KeyProblem(("hours", "weekdays", day), str(exc)) from None
+    _bounded(("hours", "last_start_minutes"), h.last_start_minutes, *LAST_START_BOUNDS,
+             "a session takes minutes; past two hours before closing the booth is closed in all but name")
+
+
+def _check_sensors(config: KioskConfig) -> None:
+    io = config.io_module
+    endpoint = io.endpoint
+    if endpoint.startswith("tcp://"):
+        host, _, port = endpoint[len("tcp://"):].rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise _KeyProblem(("io_module", "endpoint"), f"{endpoint!r}: expected tcp://host:port")
+    elif endpoint.startswith("rtu:"):
+        parts = endpoint.split(":")
+        if len(parts) != 3 or not parts[1] or not parts[2].isdigit():
+            raise _KeyProblem(("io_module", "endpoint"), f"{endpoint!r}: expected rtu:/dev/ttyX:BAUD")
+    else:
+        raise _KeyProblem(("io_module", "endpoint"), f"{endpoint!r}: expected tcp://host:port or rtu:/dev/ttyX:BAUD")
+    if not 1 <= io.device_id <= 247:
+        raise _KeyProblem(("io_module", "device_id"), f"{io.device_id} is outside 1..247 (Modbus unit addresses)")
+    _bounded(("io_module", "poll_interval"), io.poll_interval, *IO_POLL_BOUNDS,
+             "a door must be noticed within a minute; faster than 50 ms floods a serial bus")
+    s = config.sensors
+    _bounded(("sensors", "overheat_c"), s.overheat_c, *OVERHEAT_BOUNDS,
+             "below 30 C a summer afternoon closes the booth; past 80 C the printers have already failed")
+    _bounded(("sensors", "hysteresis_c"), s.hysteresis_c, 0.5, 20.0,
+             "without a margin the booth flaps in and out of service around the limit")
+    _bounded(("sensors", "shutdown_margin_s"), s.shutdown_margin_s, 30.0, 3600.0,
+             "a clean shutdown needs half a minute; past an hour the UPS is not worth having")

@@ -33,12 +33,14 @@ from kiosk.availability import Availability, assess, receipt_notices, takes_bill
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
 from kiosk.hopper_inventory import HopperInventory, record_refill
+from kiosk.hours_watch import watch_hours
 from kiosk.identify import NUMBER_REJECTED, identify
 from kiosk.issuing import Issuer
 from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
 from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.maintenance import Technician, Workshop
 from kiosk.maintenance.access import TechnicianAccess
+from kiosk.opening_hours import ServiceHours
 from kiosk.outbox import deliver_owed
 from kiosk.ports import Devices, ServerPort
 from kiosk.presenter import SCREEN_OF_STATE, present
@@ -117,6 +119,11 @@ class Kiosk:
         self.operator_hold = False  # closed by a heartbeat command until an "in_service" command
         self.catalog_fees: dict[str, int] = {}
         self.catalog_options: dict[str, frozenset[str]] = {}  # document code -> option ids the server offers
+        self.catalog_hours: dict[str, ServiceHours] = {}  # document code -> its own hours (the catalog's)
+        # The I/O module's verdicts (kiosk/sensors.py): a reason no session may start ("on-battery") and a
+        # reason nothing may be issued ("overheat"); "" while the cabinet is fine.
+        self.start_gate = ""
+        self.sensor_fault = ""
         self.out_of_service_reason = ""
         self.out_of_service_since = ""
         # Set when the journal refused a write; kept until a restart, because the books now miss a
@@ -152,6 +159,7 @@ class Kiosk:
     async def run(self) -> None:
         """Enter the machine's first state; everything after is driven by events."""
         self.spawn(self._heartbeat_loop(), "heartbeat")
+        self.spawn(watch_hours(self), "hours")
         await self.enter_boot()
 
     async def stop(self) -> None:
@@ -182,7 +190,9 @@ class Kiosk:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
                       fees=self.catalog_fees, change_available=self.change_available(),
                       operator_hold=self.operator_hold,
-                      controller_fault=self.journal_fault or self.recovery_fault or self.tech_access.fault)
+                      controller_fault=self.journal_fault or self.recovery_fault or self.tech_access.fault,
+                      in_session=self.session is not None, start_gate=self.start_gate,
+                      sensor_fault=self.sensor_fault, service_hours=self.catalog_hours)
 
     def change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
@@ -473,6 +483,7 @@ class Kiosk:
             return  # the server link went down and said so
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
         self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
+        self.catalog_hours = {d.code: ServiceHours(d.hours, d.maintenance) for d in catalog.documents}
         self._report_catalog_mismatch()
 
     def _report_catalog_mismatch(self) -> None:
@@ -669,6 +680,11 @@ class Kiosk:
     async def health_changed(self) -> None:
         """For the technician's side: look again at whether the booth can serve (the door closed)."""
         await self._health_changed()
+
+    def sensors_changed(self) -> None:
+        """The I/O module's policy (kiosk/sensors.py) changed `start_gate` or `sensor_fault`: go out of
+        service or back, or redraw the idle screen, as for a device's status."""
+        self.spawn(self._health_changed(), "health")
 
     async def service_door_changed(self, opened: bool) -> None:
         """The service door's switch, from the I/O module (kiosk.booth wires it)."""

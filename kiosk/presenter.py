@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from kiosk.availability import NO_RECEIPT_NOTICES
+from kiosk.availability import NO_RECEIPT_NOTICES, Availability
 from kiosk.machine import S
 from kiosk.views import (
     BootView,
@@ -62,6 +62,17 @@ def device_lines(kiosk: Kiosk) -> list[DeviceLine]:
             for s in sorted(kiosk.statuses.values(), key=lambda s: s.device)]
 
 
+def opening_fields(kiosk: Kiosk, availability: Availability) -> dict[str, Any]:
+    """The idle view's "opens ... at ..." and the documents it will offer then (a closed booth only)."""
+    opens = availability.opens_at
+    if opens is None:
+        return {}
+    today = kiosk.clock.now().astimezone(opens.tzinfo).date()
+    days = (opens.date() - today).days
+    day = {0: "today", 1: "tomorrow"}.get(days, opens.date().isoformat())
+    return {"opens_at": opens.strftime("%H:%M"), "opens_day": day, "offered_then": list(availability.offered_then)}
+
+
 def _data(kiosk: Kiosk, screen: str) -> ScreenData:
     session = kiosk.session
     config = kiosk.config
@@ -71,7 +82,7 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
     if screen == "idle":
         return IdleView(kiosk_name=config.kiosk.name, location=config.kiosk.location,
                         clock=kiosk.clock.now().strftime("%H:%M"), issuance_open=availability.open_reason == "",
-                        closed_reason=availability.open_reason)
+                        closed_reason=availability.open_reason, **opening_fields(kiosk, availability))
     if screen == "out_of_service":
         return out_of_service_data(kiosk.out_of_service_reason, since=kiosk.out_of_service_since,
                                    devices=device_lines(kiosk), journal=str(kiosk.journal.path))

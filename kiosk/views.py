@@ -61,6 +61,12 @@ class IdleView:
     clock: str = ""  # "HH:MM", shown in the header
     issuance_open: bool = True
     closed_reason: str = ""  # why documents cannot be issued now, e.g. "outside-hours"
+    # A booth closed by its hours says when it opens: "HH:MM" on `opens_day` ("today", "tomorrow" or
+    # "YYYY-MM-DD"); "" when not known (not closed by its hours, or not within two weeks).
+    opens_at: str = ""
+    opens_day: str = ""
+    # The documents (codes) it will offer when it opens (their own hours allowing).
+    offered_then: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

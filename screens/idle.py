@@ -5,6 +5,8 @@ Static on purpose: nothing moves, so an idle booth draws one frame and then slee
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pygame
 
 from kiosk.views import IdleView, Intent, View
@@ -12,7 +14,7 @@ from screens.blocks import Block, stack, stack_height, text_block
 from screens.frame import Frame, build_frame, paint_frame, place_below
 from screens.icons import draw_alert_icon, draw_check_icon
 from screens.screen import Screen, lang_of, view_data
-from screens.strings import t
+from screens.strings import document, t
 from screens.text import draw_text, text_height
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
@@ -88,6 +90,15 @@ class IdleScreen(Screen):
             )
 
         blocks.append(Block(h, paint_status, 1 if is_open else 0))
+        opens = "" if is_open else opens_text(data, lang)
+        if opens:  # the most useful line of a closed booth after why: it gives way only to the status
+            blocks.append(Block(theme.sp(16), lambda s, r: None, 1))
+            blocks.append(text_block(theme, opens, "subtitle", c.text, width, priority=1, align="center"))
+        if not is_open and data.offered_then:
+            names = ", ".join(document(code, lang) for code in data.offered_then)
+            blocks.append(Block(theme.sp(24), lambda s, r: None, 2))
+            blocks.append(text_block(theme, t("idle.offered-then", lang, documents=names), "body", c.text, width,
+                                     priority=2, align="center"))
         return blocks
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
@@ -156,6 +167,21 @@ class IdleScreen(Screen):
         )
 
 
+def opens_text(data: IdleView, lang: str) -> str:
+    """"Opens tomorrow at 07:00" in the resident's language; "" when the view does not know."""
+    if not data.opens_at:
+        return ""
+    if data.opens_day in ("today", "tomorrow"):
+        return t(f"idle.opens-{data.opens_day}", lang, time=data.opens_at)
+    try:
+        day = dt.date.fromisoformat(data.opens_day)
+    except ValueError:
+        return ""
+    date = t("idle.date", lang, month=day.month, day=day.day, weekday=t(f"weekday.{day.weekday()}", lang),
+             month_name=t(f"month.{day.month}", lang))
+    return t("idle.opens-on", lang, date=date, time=data.opens_at)
+
+
 SCREEN = IdleScreen()
 
 SAMPLES: dict[str, IdleView] = {
@@ -172,5 +198,19 @@ SAMPLES: dict[str, IdleView] = {
         clock="23:41",
         issuance_open=False,
         closed_reason="outside-hours",
+        opens_at="07:00",
+        opens_day="tomorrow",
+        offered_then=["resident_copy", "resident_abstract", "family_relations", "local_tax"],
+    ),
+    "holiday": IdleView(
+        kiosk_name="무인민원발급기",
+        location="세종특별자치시청 1층 365 코너",
+        clock="10:12",
+        issuance_open=False,
+        closed_reason="holiday",
+        opens_at="07:00",
+        opens_day="2026-09-28",
+        offered_then=["resident_copy", "resident_abstract", "family_relations", "local_tax", "land_register",
+                      "building_register"],
     ),
 }

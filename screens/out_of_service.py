@@ -142,4 +142,10 @@ SAMPLES: dict[str, OutOfServiceView] = {
         devices=[DeviceLine("cash", "online", ""), DeviceLine("a4_printer", "online", "")],
         journal="/var/lib/kiosk/journal.sqlite3",
     ),
+    # The I/O module's thermometer passed [sensors] overheat_c: the technician is told what to check.
+    "overheat": OutOfServiceView(
+        reason="overheat",
+        since="15:20",
+        devices=[DeviceLine("io_module", "online", ""), DeviceLine("a4_printer", "online", "")],
+    ),
 }

@@ -37,6 +37,7 @@ def simulators(work: Path) -> list[tuple[str, str, Simulator]]:
     from simulators.a4_printer import A4PrinterSimulator
     from simulators.cctalk import CcTalkSimulator
     from simulators.fingerprint import FingerprintSimulator
+    from simulators.io_module import IoModuleSimulator
     from simulators.keypad import KeypadSimulator
     from simulators.receipt_printer import ReceiptPrinterSimulator
     from simulators.server import ServerSimulator
@@ -62,6 +63,9 @@ def simulators(work: Path) -> list[tuple[str, str, Simulator]]:
          KeypadSimulator(work / "kbd", jack_path=work / "jack")),
         ("python -m simulators.webhook [--port N]", "READY http://127.0.0.1:PORT/alerts",
          WebhookReceiver()),
+        ("python -m simulators.io_module [--port N] [--rtu LINK] [--device-id N]",
+         "READY tcp://127.0.0.1:PORT (Modbus TCP; with --rtu: READY rtu:LINK:19200, a PTY)",
+         IoModuleSimulator(port=0)),
     ]
 
 

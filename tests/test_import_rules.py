@@ -55,6 +55,8 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.keypad.keymap",  # the key codes of <linux/input-event-codes.h> a keypad sends
     "drivers.card.technician",  # the technician applet's APDUs and the ISO 9564 PIN block
     "drivers.receipt_printer.printer_id",  # GS I's answer block (tests/maintenance/test_board_words.py)
+    "drivers.io_module.registers",  # the I/O module's register map, one definition for both ends
+    "drivers.io_module.rtu",  # Modbus RTU framing, pinned to the serial line spec (tests/io_module)
 })
 
 

@@ -34,6 +34,9 @@ class CatalogDocument:
     options: tuple[str, ...]
     max_copies: int
     hours: tuple[str, str] = ("00:00", "24:00")
+    # Daily windows ("HH:MM", "HH:MM") in which the central system issues none of this document (its
+    # maintenance): the kiosk does not offer it then.
+    maintenance: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

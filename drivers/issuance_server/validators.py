@@ -200,7 +200,29 @@ def parse_catalog_document(raw: Mapping[str, Any]) -> CatalogDocument:
         options=tuple(options),
         max_copies=int_field(raw, "max_copies", low=1, high=100),
         hours=span,
+        maintenance=parse_windows(raw.get("maintenance")),
     )
+
+
+# A central system has a window or two a day; more is a malformed answer, not a schedule.
+MAX_MAINTENANCE_WINDOWS = 8
+
+
+def parse_windows(raw: Any) -> tuple[tuple[str, str], ...]:
+    """The catalog's `maintenance`: a list of {start, end} in HH:MM (absent: none)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_MAINTENANCE_WINDOWS:
+        raise ServerProtocolError("bad-field", f"maintenance must be a list of at most {MAX_MAINTENANCE_WINDOWS}")
+    windows = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise ServerProtocolError("bad-field", "maintenance windows must be objects")
+        start, end = text_field(item, "start", max_len=5), text_field(item, "end", max_len=5)
+        if not (_HOURS_RE.match(start) and _HOURS_RE.match(end)) or start == end:
+            raise ServerProtocolError("bad-field", "maintenance windows must be HH:MM to a different HH:MM")
+        windows.append((start, end))
+    return tuple(windows)
 
 
 def parse_server_payment(raw: Mapping[str, Any]) -> ServerPayment:

@@ -31,6 +31,7 @@ from kiosk.config import KioskConfig
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.ports import Devices
+from kiosk.sensors import SensorPolicy, Shutdown
 from kiosk.views import Intent, Utterance, View
 from kiosk.voice_guide import VoiceGuide
 
@@ -54,8 +55,13 @@ class KioskApp:
     """One running kiosk. `start()` returns once the controller is running; `stop()` closes everything."""
 
     def __init__(self, config: KioskConfig, *, clock: Clock, show: Callable[[View], None] | None = None,
-                 journal_factory: Callable[[Path], Journal] = Journal, audio: AudioOutput | None = None) -> None:
+                 journal_factory: Callable[[Path], Journal] = Journal, audio: AudioOutput | None = None,
+                 on_shutdown: Shutdown | None = None) -> None:
         self.config = config
+        # What "shut the booth down" means on battery (kiosk/sensors.py): `kiosk run` stops the service;
+        # the scenario rig records it. None: logged only.
+        self.on_shutdown = on_shutdown
+        self.sensors: SensorPolicy | None = None
         # Voice guidance's sound: ALSA unless the booth records it (simulated booths, scenarios, the demo).
         self._audio = audio
         self.voice: VoiceGuide | None = None
@@ -140,6 +146,7 @@ class KioskApp:
                            server=self._server, publish=self._publish)
         await self._start_operations(self.kiosk)
         await self.kiosk.run()
+        self._start_sensors(self.kiosk)
         return self.kiosk
 
     async def _start_operations(self, kiosk: Kiosk) -> None:
@@ -153,6 +160,23 @@ class KioskApp:
                                         clock=self.clock)
             self.webhook.start()
             kiosk.alerts.listeners.append(self.webhook.send)
+
+    def _start_sensors(self, kiosk: Kiosk) -> None:
+        """The I/O module (doors, tilt, UPS, temperature) and what the core does with it (kiosk/sensors.py)."""
+        io = self.config.io_module
+        if not io.enabled:
+            return
+        from drivers.io_module import IoModule
+
+        module = IoModule(io.endpoint, device_id=io.device_id, timeout=self.config.timeouts.device_response)
+        self._devices.append(module)
+        self.sensors = SensorPolicy(kiosk, module, self.config.sensors, poll_interval=io.poll_interval,
+                                    shutdown=self._shutdown)
+        kiosk.spawn(self.sensors.run(), "sensors")
+
+    def _shutdown(self, reason: str) -> Any:
+        log.critical("booth shutdown requested: %s", reason)
+        return self.on_shutdown(reason) if self.on_shutdown is not None else None
 
     def _publish(self, view: View) -> None:
         """Every view: voice follows the session (its flag, language, idle's reset) before the screens

@@ -184,7 +184,7 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
         # Only here: the systemd path (--hardware) never imports a simulator (tests/test_import_rules.py).
         from kiosk.booth.simulated import SimulatedBooth
 
-        booth = SimulatedBooth(run_dir, serve_controls=True)
+        booth = SimulatedBooth(run_dir, serve_controls=True, io_module=True)
         started = time.perf_counter()
         overrides = await booth.start()
         simulators_seconds = time.perf_counter() - started
@@ -208,6 +208,7 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     app._show = screens.show
     app.keypad_dispatch.connect(screens=screens)
     stop = asyncio.Event()
+    app.on_shutdown = lambda reason: stop.set()  # on battery: stop cleanly (the UPS's own tools power off)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):

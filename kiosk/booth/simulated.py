@@ -79,8 +79,10 @@ class Booth(Protocol):
 
 class SimulatedBooth:
     def __init__(self, run_dir: Path, *, fingerprint_protocol: str = "zfm", serve_controls: bool = False,
-                 fast_poll: bool = False, card: bool = False, clock: Clock | None = None) -> None:
+                 fast_poll: bool = False, card: bool = False, clock: Clock | None = None,
+                 io_module: bool = False) -> None:
         self.run_dir = run_dir
+        self.io_module = io_module  # start the Modbus I/O module (doors, tilt, UPS, temperature)
         self.card = card  # start this process's pcscd (once) and the smartcard simulator on a free vpcd slot
         self.pcscd = Pcscd()
         self.card_reader = ""
@@ -129,6 +131,10 @@ class SimulatedBooth:
                 self.card_reader, port = await self.pcscd.free_slot(await self.pcscd.ensure())
                 # The card waits outside the reader until the resident (a scenario step) inserts it.
                 self.simulators["smartcard"] = SmartcardSimulator(port=port, insert_on_start=False)
+            if self.io_module:
+                from simulators.io_module import IoModuleSimulator
+
+                self.simulators["io_module"] = IoModuleSimulator(port=0)
             for name, simulator in self.simulators.items():
                 endpoints[name] = await simulator.start()
                 if self.serve_controls:
@@ -143,6 +149,10 @@ class SimulatedBooth:
             # Scripted sessions: simulated devices answer at once, so do not wait on the real cadence.
             cash["poll_interval"] = 0.02
         overrides: dict[str, Any] = {"card": {"reader": self.card_reader}} if self.card else {}
+        if self.io_module:
+            overrides["io_module"] = {"enabled": True, "endpoint": endpoints["io_module"]}
+            if self.fast_poll:
+                overrides["io_module"]["poll_interval"] = 0.2
         return overrides | {
             "fingerprint": {"port": endpoints["fingerprint"], "protocol": self.fingerprint_protocol},
             "cash": cash,

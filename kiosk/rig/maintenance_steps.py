@@ -10,7 +10,7 @@ Getting in (kiosk.maintenance.access; `access_step`):
     technician_card = { id = "T0042", pin = "1234" }   the smartcard simulator holds technician T0042's card
                                         (made with that PIN the first time; the same card, with its PIN
                                         try counter, every later time) and inserts it; `remove_card` takes it out
-    door = "open" | "closed"            the service door's switch
+    door = "open" | "closed"            the service door's switch (the I/O module's input: io_module = true)
     expect_journal_row = { kind = "technician_login", technician = "T0042", ... }   a journal row of that
                                         kind whose ref / amount / detail hold these values
     expect_board = { device = "cash", condition = "ok", identity = { "coin.serial" = "1020304" } }
@@ -22,19 +22,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from common.clock import VirtualClock
+from kiosk.booth.app import KioskApp
 from kiosk.booth.simulated import Booth
 from kiosk.controller import Kiosk
+from kiosk.rig.io_steps import io_step
 from kiosk.views import Intent
 
 
 class ScenarioRun(Protocol):
     """What these steps use of kiosk.rig.scenario.ScenarioRun (which imports this module)."""
 
-    @property
-    def kiosk(self) -> Kiosk: ...
+    app: KioskApp | None
+    booth: Booth
+    clock: VirtualClock
+    shutdowns: list[str]
 
     @property
-    def booth(self) -> Booth: ...
+    def kiosk(self) -> Kiosk: ...
 
     async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None: ...
 
@@ -76,9 +81,9 @@ async def access_step(run: ScenarioRun, step: dict[str, Any]) -> None:
     elif "door" in step:
         if step["door"] not in ("open", "closed"):
             raise ValueError(f"door = {step['door']!r}: \"open\" or \"closed\"")
-        # For now the switch is the controller's hook itself; the lead rewires this step to the I/O
-        # module's simulator (its door input, read over Modbus) when the branches merge.
-        await kiosk.service_door_changed(step["door"] == "open")
+        # The switch is the I/O module's door input: the simulator's, read by the kiosk over Modbus
+        # (the scenario says `io_module = true`).
+        await io_step(run, {"io": {"service_door": step["door"] == "open"}})
     else:
         want = dict(step["expect_journal_row"])
         kind = want.pop("kind")

@@ -39,6 +39,7 @@ from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.rig.books import check_books
 from kiosk.rig.feed_steps import FEED_STEPS, feed_step
+from kiosk.rig.io_steps import IO_STEPS, io_step, scenario_clock_start, scenario_uses_io
 from kiosk.rig.maintenance_steps import MAINTENANCE_STEPS, maintenance_step
 from kiosk.views import Intent, Utterance, View
 
@@ -189,13 +190,15 @@ class ScenarioRun:
         self.work_dir = work_dir
         self.snapshot_dir = snapshot_dir
         self.settings = settings
-        self.clock = clock or VirtualClock()  # the soak bench passes one that runs in real time
+        # The soak bench passes a clock that runs in real time; a scenario may start on a given day and hour.
+        self.clock = clock or VirtualClock(scenario_clock_start(settings))
         self.glass = GlassClock(self.clock)
         # The booth is built here unless another process runs it (the kill -9 crash harness does, so
         # the devices outlive the kiosk it kills).
         self.booth: Booth = booth or SimulatedBooth(
             work_dir, fingerprint_protocol=settings.get("fingerprint_protocol", "zfm"), fast_poll=True,
-            card=scenario_uses_card(settings), clock=self.clock)
+            card=scenario_uses_card(settings), clock=self.clock, io_module=scenario_uses_io(settings))
+        self.shutdowns: list[str] = []  # the shutdowns the booth asked for (on battery), by reason
         self.app: KioskApp | None = None
         self.screens: ScreenHarness | None = None
         self.config: KioskConfig | None = None
@@ -219,7 +222,8 @@ class ScenarioRun:
 
     async def _start_kiosk(self) -> None:
         assert self.config is not None
-        app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory, audio=self.voice_output)
+        app = KioskApp(self.config, clock=self.clock, journal_factory=self.journal_factory, audio=self.voice_output,
+                       on_shutdown=self.shutdowns.append)
         self.screens = ScreenHarness(self.config, app.intent, self.snapshot_dir, self.glass.now, on_speech=app.speak)
         app._show = self._show
         app.keypad_dispatch.connect(screens=self.screens.runner)
@@ -441,6 +445,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await maintenance_step(run, step)
     elif any(word in step for word in FEED_STEPS):
         await feed_step(run, step)
+    elif any(word in step for word in IO_STEPS):
+        await io_step(run, step)
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
 

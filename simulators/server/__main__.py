@@ -18,7 +18,8 @@ DEFAULT_PUBLIC_PORT = 8080
 
 
 def _factory(args: argparse.Namespace) -> ServerSimulator:
-    return ServerSimulator(args.pki, args.db, port=args.port, public_port=args.public_port)
+    return ServerSimulator(args.pki, args.db, port=args.port, public_port=args.public_port,
+                           service_hours=args.service_hours)
 
 
 def main() -> int:
@@ -42,6 +43,8 @@ def main() -> int:
         "--public-port", type=int, default=DEFAULT_PUBLIC_PORT,
         help=f"plain-HTTP port of the public live feed and status page (default {DEFAULT_PUBLIC_PORT}; 0 = any)",
     )
+    parser.add_argument("--service-hours", action="store_true",
+                        help="the catalog carries the documents' own hours and maintenance windows")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     return run(_factory, parser)
 

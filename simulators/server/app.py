@@ -122,12 +122,14 @@ class ServerSimulator:
         host: str = "127.0.0.1",
         office: str = "세종특별자치시장",
         public_port: int | None = 0,
+        service_hours: bool = False,
     ) -> None:
         self.pki = PkiPaths(pki_dir)
         self._db_path = db_path
         self._host = host
         self._port = port
         self._office = office
+        self._service_hours = service_hours  # the catalog carries the documents' own hours (catalog.SERVICE_HOURS)
         self._runner: web.AppRunner | None = None
         self._store: Store | None = None
         self._signing: ed25519.Ed25519PrivateKey | None = None
@@ -238,6 +240,7 @@ class ServerSimulator:
             "wrong_certificate": self.wrong_certificate,
             "malformed_next": self.malformed_next,
             "maintenance": self.maintenance,
+            "service_hours": self.service_hours,
             "stats": self.stats,
             "issuances": self.issuances,
             "queue_command": self.queue_command,
@@ -314,6 +317,11 @@ class ServerSimulator:
         self._maintenance = bool(on)
         self._retry_after = int(retry_after)
 
+    def service_hours(self, on: bool) -> None:
+        """Serve the documents' own hours and maintenance windows in the catalog (catalog.SERVICE_HOURS)
+        while `on`; all day otherwise. The kiosk reads it at its next catalog read (`reload_catalog`)."""
+        self._service_hours = bool(on)
+
     def queue_command(self, command: str) -> None:
         """Hand `command` to the next heartbeat (e.g. "reload_catalog", "out_of_service")."""
         self._commands.append(str(command))
@@ -387,7 +395,8 @@ class ServerSimulator:
     # --- handlers -----------------------------------------------------------------------------
 
     async def _catalog(self, request: web.Request) -> web.StreamResponse:
-        return json_answer({"version": 1, "documents": [d.to_json() for d in CATALOG.values()]})
+        return json_answer({"version": 1, "documents": [d.to_json(service_hours=self._service_hours)
+                                                           for d in CATALOG.values()]})
 
     async def _verify_identity(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)

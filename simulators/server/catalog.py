@@ -25,8 +25,14 @@ class Document:
     options: tuple[str, ...]
     max_copies: int = MAX_COPIES
     hours: tuple[str, str] = ALL_DAY
+    # Daily windows in which the central system issues none of this document (its maintenance).
+    maintenance: tuple[tuple[str, str], ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, service_hours: bool = False) -> dict[str, Any]:
+        """The catalog entry; with `service_hours`, the document's own hours and maintenance windows
+        (SERVICE_HOURS) instead of all day, as the central system publishes them."""
+        hours, maintenance = SERVICE_HOURS.get(self.code, (self.hours, self.maintenance)) if service_hours \
+            else (self.hours, self.maintenance)
         return {
             "code": self.code,
             "title_ko": self.title_ko,
@@ -35,8 +41,21 @@ class Document:
             "needs_identity": self.needs_identity,
             "options": list(self.options),
             "max_copies": self.max_copies,
-            "hours": {"start": self.hours[0], "end": self.hours[1]},
+            "hours": {"start": hours[0], "end": hours[1]},
+            "maintenance": [{"start": start, "end": end} for start, end in maintenance],
         }
+
+
+# The documents the central system issues only at some hours (domain.md: vehicle registers, 제적
+# 등·초본; here the land and building registers, whose system closes at night, and the family relations
+# certificate, whose court system runs a nightly batch). Served when the simulator is told to
+# (`service_hours` control, `--service-hours`), so that a test run at 3 a.m. sees the same catalog as
+# one at noon unless it asks for the schedule.
+SERVICE_HOURS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = {
+    "land_register": (("06:00", "23:00"), ()),
+    "building_register": (("06:00", "23:00"), ()),
+    "family_relations": (ALL_DAY, (("23:50", "00:30"),)),
+}
 
 
 CATALOG: dict[str, Document] = {

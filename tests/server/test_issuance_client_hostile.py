@@ -60,6 +60,7 @@ VALID: dict[str, dict[str, Any]] = {
                 "options": [],
                 "max_copies": 5,
                 "hours": {"start": "00:00", "end": "24:00"},
+                "maintenance": [{"start": "23:50", "end": "00:30"}],
             }
         ],
     },
