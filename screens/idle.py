@@ -177,7 +177,7 @@ def opens_text(data: IdleView, lang: str) -> str:
         day = dt.date.fromisoformat(data.opens_day)
     except ValueError:
         return ""
-    date = t("idle.date", lang, month=day.month, day=day.day, weekday=t(f"weekday.{day.weekday()}", lang),
+    date = t("idle.date", lang, day=day.day, weekday=t(f"weekday.{day.weekday()}", lang),
              month_name=t(f"month.{day.month}", lang))
     return t("idle.opens-on", lang, date=date, time=data.opens_at)
 

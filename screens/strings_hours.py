@@ -24,10 +24,10 @@ STRINGS_HOURS: dict[str, dict[str, str]] = {
         "vi": "Mở cửa {date} lúc {time}",
     },
     "idle.date": {
-        "ko": "{month}월 {day}일({weekday})",
+        "ko": "{month_name} {day}일({weekday})",
         "en": "{weekday} {day} {month_name}",
-        "zh": "{month}月{day}日（{weekday}）",
-        "vi": "{weekday}, ngày {day}/{month}",
+        "zh": "{month_name}{day}日（{weekday}）",
+        "vi": "{weekday}, ngày {day} {month_name}",
     },
     "idle.offered-then": {
         "ko": "그때 발급할 수 있는 서류: {documents}",
