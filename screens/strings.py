@@ -73,7 +73,3 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
-
-from screens.strings_hours import STRINGS_HOURS  # noqa: E402  (helper "hours": the booth's hours and sensors)
-
-STRINGS.update(STRINGS_HOURS)
