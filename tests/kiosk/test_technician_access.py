@@ -15,7 +15,8 @@ from kiosk.views import Intent, View
 from screens.runner import ScreenRunner
 from screens.tech_login import SAMPLES
 
-CARD = {"config": {"card": {"enabled": True}}}
+# The card reader for technician cards, and the I/O module whose input is the service door.
+CARD = {"config": {"card": {"enabled": True}}, "io_module": True}
 
 
 async def play(run: ScenarioRun, *steps: dict[str, Any]) -> None:
