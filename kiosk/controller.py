@@ -39,6 +39,7 @@ from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.maintenance import Technician, Workshop
 from kiosk.maintenance.access import TechnicianAccess
 from kiosk.outbox import deliver_owed
+from kiosk.pickup import PickupDesk
 from kiosk.ports import Devices, ServerPort
 from kiosk.presenter import SCREEN_OF_STATE, present
 from kiosk.session import Session
@@ -138,6 +139,7 @@ class Kiosk:
         self.technician: Technician | None = None
         self.workshop = Workshop(self)
         self.tech_access = TechnicianAccess(self)
+        self.pickup_desk = PickupDesk(self)  # issue 17: pickup of a document reserved online
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -589,6 +591,13 @@ class Kiosk:
     async def enter_parcel(self) -> None:
         self.publish()
 
+    async def enter_pickup(self) -> None:
+        """Issue 17: the pickup code screen; from idle it opens the session as the choice of document does."""
+        await self.enter_choose()
+
+    async def _intent_pickup(self) -> None:
+        await self.pickup_desk.start()
+
     async def enter_number(self) -> None:
         # Back from the fingerprint screen (a number the server does not know, or the resident
         # asked to retype it): that screen's capture stops.
@@ -731,7 +740,8 @@ class Kiosk:
     async def _identify(self) -> None:
         outcome = await identify(self)
         if outcome == "identified":
-            await self.fire("identified")
+            pickup = self.session is not None and self.session.pickup_fee is not None  # issue 17
+            await self.fire("pickup_identified" if pickup else "identified")
         elif outcome == NUMBER_REJECTED:
             await self.fire("retype_number")
         elif outcome != "cancelled":
@@ -940,6 +950,8 @@ class Kiosk:
                 await self.fire("cancel")
             return
         self.note_activity()
+        if await self.pickup_desk.handle(name, args):  # issue 17: the pickup screen's keys and back
+            return
         handler = getattr(self, f"_intent_{name}", None)
         if handler is None:
             log.debug("ignored intent %s in %s", name, self.state)

@@ -22,6 +22,7 @@ from drivers.issuance_server import (
     IdentityResult,
     Parcel,
     PaymentAnswer,
+    Pickup,
     Reservation,
     ServerPayment,
 )
@@ -142,5 +143,10 @@ class ServerPort(Protocol):
     async def session_payments(self, session: str) -> list[ServerPayment]: ...
 
     async def request_help(self, key: str, *, screen: str, language: str) -> HelpRequest: ...
+
+    # Pickup of a document reserved online (issue 17, kiosk/pickup.py).
+    async def lookup_pickup(self, code: str) -> Pickup: ...
+
+    async def reserve_pickup(self, code: str, key: str, *, token: str | None = None) -> Reservation: ...
 
     async def close(self) -> None: ...

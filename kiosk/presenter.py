@@ -53,6 +53,7 @@ SCREEN_OF_STATE = {
     S.ISSUE: "issuing",
     S.PRINT: "printing",
     S.DONE: "done",
+    S.PICKUP: "pickup",  # issue 17
 }
 
 
@@ -81,6 +82,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         return kiosk.workshop.view()
     if screen == "choose_document":
         return ChooseDocumentView(documents=availability.documents)
+    if screen == "pickup":  # issue 17
+        return kiosk.pickup_desk.view()
     if session is None:
         return NoData()
     document = session.document

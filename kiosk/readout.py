@@ -17,7 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.journal import Journal
 from kiosk.session import Session
 from kiosk.till import Till
-from kiosk.views import AccessMode, ScreenData, TechLoginView
+from kiosk.views import AccessMode, PickupView, ScreenData, TechLoginView
 
 
 class MaintenancePages(Protocol):
@@ -34,9 +34,18 @@ class PinScreen(Protocol):
     def view(self) -> TechLoginView: ...
 
 
+class PickupScreen(Protocol):
+    """kiosk.pickup.PickupDesk, as the presenter sees it (issue 17)."""
+
+    def view(self) -> PickupView: ...
+
+
 class Readout(Protocol):
     @property
     def workshop(self) -> MaintenancePages: ...
+
+    @property
+    def pickup_desk(self) -> PickupScreen: ...
 
     @property
     def tech_access(self) -> PinScreen: ...

@@ -61,6 +61,11 @@ class Session:
     settle_abandoned: bool = False
     # OK pressed on the result screen while the session was still settling: honoured once it is.
     finish_requested: bool = False
+    # A pickup of a document reserved online (kiosk/pickup.py): the code typed or scanned (a bearer
+    # secret, wiped with the rest), its error code, and the fee the server asks here (0: paid online).
+    pickup_code: str = ""
+    pickup_error: str = ""
+    pickup_fee: int | None = None
 
     @property
     def remaining(self) -> int:
@@ -76,3 +81,4 @@ class Session:
     def wipe(self) -> None:
         self.forget_identity()
         self.token = None
+        self.pickup_code = ""

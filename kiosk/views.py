@@ -237,6 +237,21 @@ class LogsView:
 
 
 @dataclass(frozen=True)
+class PickupView:
+    """Issue 17: the code of a document reserved online (민원예약), typed or scanned (kiosk/pickup.py).
+
+    `code` is what was typed so far (8 digits make a code); `error` says why the last code was not
+    accepted: "incomplete", "not-found", "used", "expired", "other-booth", "not-here" (this booth
+    cannot issue that document now). `looking_up` is true while the server is asked."""
+
+    code: str = ""
+    digits: int = 8
+    error: str = ""
+    looking_up: bool = False
+    scanner: bool = False  # a barcode scanner is ready: the screen says the QR can be shown to it
+
+
+@dataclass(frozen=True)
 class NoData:
     """The failsafe screen's view, and a session screen's while no session exists."""
 
@@ -246,6 +261,7 @@ ScreenData = (
     | ResidentNumberView | FingerprintView | OptionsView | PaymentView | IssuingView | PrintingView
     | SettlingView | DoneView | NoData
     | TechLoginView | SelfTestView | PaperView | CashView | VoucherView | LogsView
+    | PickupView
 )
 
 
@@ -316,7 +332,9 @@ class Intent:
     help request to the server), help_close, access(setting, value) (setting: "zoom" with value
     1.0/2.0, "high_contrast" / "low_position" / "voice" with a bool), keypad_used (the first key of
     the physical keypad in a session), maintenance_enter / maintenance_exit / maintenance_selftest
-    (technician), maint(do, ...) (a technician's action: kiosk.maintenance.workshop). `page` and the
+    (technician), maint(do, ...) (a technician's action: kiosk.maintenance.workshop), pickup (the
+    pickup of a document reserved online: its code screen; there digit, backspace, clear, confirm and
+    back act on the code). `page` and the
     screens' own menus (the language and accessibility choosers) never leave the screens (the runner
     handles them itself).
     """

@@ -21,6 +21,7 @@ SCREEN_NAMES: tuple[str, ...] = (
     "done",
     "out_of_service",
     "maintenance",
+    "pickup",  # issue 17
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (maintenance).

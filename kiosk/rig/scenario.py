@@ -39,6 +39,7 @@ from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.rig.books import check_books
 from kiosk.rig.maintenance_steps import MAINTENANCE_STEPS, maintenance_step
+from kiosk.rig.pickup_steps import PICKUP_STEPS, pickup_step
 from kiosk.views import Intent, Utterance, View
 
 log = logging.getLogger(__name__)
@@ -438,6 +439,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await _voice_step(run, step)
     elif any(word in step for word in MAINTENANCE_STEPS):
         await maintenance_step(run, step)
+    elif any(word in step for word in PICKUP_STEPS):  # issue 17
+        await pickup_step(run, step)
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
 

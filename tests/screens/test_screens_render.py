@@ -35,7 +35,7 @@ def test_every_screen_has_samples() -> None:
 SERVICE = ("lang", "access", "help")  # every resident screen: language, accessibility, help
 EXPECTED_WIDGETS = {
     "boot": set(),
-    "idle": {"start", *SERVICE},
+    "idle": {"start", "pickup", *SERVICE},  # pickup: issue 17
     "choose_document": {
         "doc:resident_copy",
         "doc:resident_abstract",
@@ -67,6 +67,7 @@ EXPECTED_WIDGETS = {
     "out_of_service": set(SERVICE),
     "maintenance": {"maint:exit", *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers",
                                                                   "logs"))},
+    "pickup": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 

@@ -1,0 +1,107 @@
+"""Scenario steps of issue 17's pickup of a document reserved online (docs/scenarios.md, "Pickup").
+
+    reserve_online = { resident = 0, document = "resident_copy", prepaid = true }
+                                        the resident reserves online (the server simulator's control of the
+                                        same name; also copies, valid_for_s, parcel, booth); the code is
+                                        remembered for the steps below
+    type_pickup_code = true             the remembered code on the on-screen keypad (`= "12345678"`: that code)
+    expect_pickup = { state = "used", journal_agrees = true }
+                                        the server's record of the remembered code holds these fields (state:
+                                        open, held, used, expired); `journal_agrees`: the kiosk's journal says
+                                        the same of the session that held it (committed when used, voided or no
+                                        reservation when open)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+# kiosk.rig.scenario.ScenarioRun, not imported: the runner imports this module.
+ScenarioRun = Any
+# As the runner's: how long an expectation waits for the kiosk and the simulators (real seconds).
+PATIENCE_SECONDS = 15.0
+
+PICKUP_STEPS = ("reserve_online", "type_pickup_code", "expect_pickup")
+
+# The codes each run's resident reserved online, newest last.
+_CODES: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+
+
+def last_code(run: ScenarioRun) -> str:
+    codes = _CODES.get(run)
+    if not codes:
+        raise AssertionError("no pickup code yet: a `reserve_online` step comes first")
+    return codes[-1]
+
+
+async def pickup_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    if "reserve_online" in step:
+        args = dict(step["reserve_online"])
+        code = await run.booth.control("server", "reserve_online", **args)
+        _CODES.setdefault(run, []).append(str(code))
+    elif "type_pickup_code" in step:
+        value = step["type_pickup_code"]
+        await _type(run, last_code(run) if value is True else str(value))
+    else:
+        want = dict(step["expect_pickup"])
+        agrees = bool(want.pop("journal_agrees", False))
+
+        async def differs() -> list[str]:
+            code = last_code(run)
+            record = next((p for p in await run.booth.control("server", "pickups") if p["code"] == code), None)
+            if record is None:
+                return [f"the server has no pickup {code[:4]}****"]
+            wrong = [f"{k}: expected {v!r}, got {record.get(k)!r}" for k, v in want.items() if record.get(k) != v]
+            if agrees:
+                wrong += _journal_disagrees(run, record)
+            return wrong
+
+        await _until_async(run, differs)
+
+
+def _journal_disagrees(run: ScenarioRun, record: dict[str, Any]) -> list[str]:
+    """The server's state of a code against the journal of the session whose key held it."""
+    holder = record.get("holder")
+    state = record.get("state")
+    if holder is None:
+        return [] if state in ("open", "expired") else [f"server says {state!r} with no holder"]
+    kinds = {e.kind for e in run.kiosk.journal.entries(str(holder[1]))}
+    if state == "used" and "committed" not in kinds:
+        return [f"server says used, the journal of {str(holder[1])[:8]} has no commit"]
+    if state == "open" and "committed" in kinds:
+        return ["server says open, the journal committed"]
+    if state == "held" and kinds & {"committed", "voided", "session_closed"}:
+        return [f"server says held, the journal has {sorted(kinds & {'committed', 'voided', 'session_closed'})}"]
+    return []
+
+
+async def _type(run: ScenarioRun, digits: str) -> None:
+    """The digits on the on-screen keypad, as the runner's `keys` step taps them (each once its key is
+    drawn, after the screen's touch guard)."""
+    runner = run.screens.runner
+    for char in digits:
+        key = f"key:{char}"
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while key not in runner.widgets():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{key} not on screen")
+            await asyncio.sleep(0.005)
+        run.glass.advance(runner.guard_left())
+        runner.tap(key)
+        await asyncio.sleep(0.002)
+
+
+async def _until_async(run: ScenarioRun, differs: Callable[[], Awaitable[list[str]]]) -> None:
+    """`run.until` for a check that asks a simulator (a coroutine)."""
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while True:
+        last = await differs()
+        if not last:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("pickup: " + "; ".join(last))
+        await asyncio.sleep(0.01)
