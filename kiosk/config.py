@@ -177,6 +177,15 @@ class DocumentSection:
 
 
 @dataclass(frozen=True)
+class ScannerSection:
+    """Issue 17: a serial 2D barcode scanner (drivers/barcode_scanner) reading pickup QR codes."""
+
+    enabled: bool = False
+    # A stable name from udev (ls -l /dev/serial/by-id/), not /dev/ttyACMn, which can change at boot.
+    port: str = "/dev/serial/by-id/usb-Honeywell_Imaging_barcode_scanner-if00"
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
@@ -193,6 +202,7 @@ class KioskConfig:
     help: HelpSection = field(default_factory=HelpSection)
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
+    scanner: ScannerSection = field(default_factory=ScannerSection)  # issue 17
 
 
 class _KeyProblem(ConfigError):

@@ -53,6 +53,7 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.a4_printer.ipp_codec",
     "drivers.keypad.codec",  # struct input_event, pinned to <linux/input.h> (tests/keypad/test_keypad_codec.py)
     "drivers.keypad.keymap",  # the key codes of <linux/input-event-codes.h> a keypad sends
+    "drivers.barcode_scanner.frames",  # the Honeywell serial command set (tests/barcode_scanner/test_scanner_frames.py)
 })
 
 

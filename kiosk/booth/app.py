@@ -18,6 +18,7 @@ from common.fonts import BOLD, REGULAR
 from common.keypad_keys import Key
 from common.status import DeviceStatus
 from drivers.a4_printer.client import A4Printer
+from drivers.barcode_scanner import BarcodeScanner
 from drivers.cash.client import CashAcceptor, CashConfig
 from drivers.fingerprint.client import open_reader
 from drivers.issuance_server import IssuanceClient, ServerConfig
@@ -69,6 +70,7 @@ class KioskApp:
         # exist (`app.keypad_dispatch.connect(screens=..., voice=...)`).
         self.keypad_dispatch = KeypadDispatcher()
         self.keypad: Keypad | None = None
+        self.scanner: BarcodeScanner | None = None  # issue 17: reads pickup QR codes
 
     def _status(self, status: DeviceStatus) -> None:
         if self.kiosk is not None:
@@ -117,6 +119,10 @@ class KioskApp:
                             on_status=self._status, jack_device=c.keypad.jack_device,
                             keymap=build_keymap(c.keypad.keys))
         self.keypad = keypad
+        if c.scanner.enabled:
+            self.scanner = BarcodeScanner(c.scanner.port, clock=self.clock, on_read=self._scanned,
+                                          on_status=self._scanner_status,
+                                          response_timeout=c.timeouts.device_response)
         return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4, card=card, keypad=keypad)
 
     async def start(self) -> Kiosk:
@@ -132,13 +138,36 @@ class KioskApp:
         self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
                            server=self._server, publish=self._publish)
         await self.kiosk.run()
+        if self.scanner is not None:
+            self._devices.append(self.scanner)
+            await self.scanner.start()
         return self.kiosk
+
+    # ---- the barcode scanner (issue 17): armed while the pickup screen waits for a code
+
+    def _scanned(self, code: str) -> None:
+        self.intent(Intent("scan", {"code": code}))
+
+    def _scanner_status(self, status: DeviceStatus) -> None:
+        if self.kiosk is not None:
+            self.kiosk.pickup_desk.scanner_ready = status.usable
+        self._status(status)
+
+    def _follow_with_scanner(self, view: View) -> None:
+        scanner = self.scanner
+        if scanner is None:
+            return
+        if view.screen == "pickup" and view.prompt is None and not getattr(view.data, "looking_up", False):
+            scanner.arm()
+        else:
+            scanner.disarm()
 
     def _publish(self, view: View) -> None:
         """Every view: voice follows the session (its flag, language, idle's reset) before the screens
         draw it, so the screen's own utterance comes after a reset, never before."""
         if self.voice is not None:
             self.voice.follow(view)
+        self._follow_with_scanner(view)
         if self._show is not None:
             self._show(view)
 

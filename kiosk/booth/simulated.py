@@ -95,6 +95,7 @@ class SimulatedBooth:
 
     def _build(self) -> dict[str, Simulator]:
         from simulators.a4_printer import A4PrinterSimulator
+        from simulators.barcode_scanner import BarcodeScannerSimulator
         from simulators.cctalk import CcTalkSimulator
         from simulators.fingerprint import FingerprintSimulator
         from simulators.keypad import KeypadSimulator
@@ -112,6 +113,7 @@ class SimulatedBooth:
             "a4_printer": A4PrinterSimulator(spool=self.run_dir / "a4-spool"),
             # FIFOs standing for the keypad's event node and the sound card's headphone-jack node.
             "keypad": KeypadSimulator(dev / "keypad-event-kbd", jack_path=dev / "sound-jack-event"),
+            "barcode_scanner": BarcodeScannerSimulator(link=dev / "barcode_scanner"),  # issue 17
         }
 
     async def start(self) -> dict[str, Any]:
@@ -148,6 +150,7 @@ class SimulatedBooth:
             "keypad": {"enabled": True, "device": endpoints["keypad"],
                        "jack_device": str(self.run_dir / "dev" / "sound-jack-event")},
             "server": {"base_url": endpoints["server"], "pki_dir": str(self.run_dir / "pki")},
+            "scanner": {"enabled": True, "port": endpoints["barcode_scanner"]},
         }
 
     async def control(self, simulator: str, command: str, /, **args: Any) -> Any:

@@ -5,6 +5,8 @@
                                         same name; also copies, valid_for_s, parcel, booth); the code is
                                         remembered for the steps below
     type_pickup_code = true             the remembered code on the on-screen keypad (`= "12345678"`: that code)
+    scan_pickup_code = true             the resident shows the code's QR on a phone to the barcode scanner
+                                        (`= "text"`: a QR of that text)
     expect_pickup = { state = "used", journal_agrees = true }
                                         the server's record of the remembered code holds these fields (state:
                                         open, held, used, expired); `journal_agrees`: the kiosk's journal says
@@ -25,7 +27,7 @@ ScenarioRun = Any
 # As the runner's: how long an expectation waits for the kiosk and the simulators (real seconds).
 PATIENCE_SECONDS = 15.0
 
-PICKUP_STEPS = ("reserve_online", "type_pickup_code", "expect_pickup")
+PICKUP_STEPS = ("reserve_online", "type_pickup_code", "scan_pickup_code", "expect_pickup")
 
 # The codes each run's resident reserved online, newest last.
 _CODES: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
@@ -43,6 +45,9 @@ async def pickup_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         args = dict(step["reserve_online"])
         code = await run.booth.control("server", "reserve_online", **args)
         _CODES.setdefault(run, []).append(str(code))
+    elif "scan_pickup_code" in step:
+        value = step["scan_pickup_code"]
+        await run.booth.control("barcode_scanner", "show_phone", text=last_code(run) if value is True else str(value))
     elif "type_pickup_code" in step:
         value = step["type_pickup_code"]
         await _type(run, last_code(run) if value is True else str(value))
