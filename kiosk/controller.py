@@ -38,6 +38,7 @@ from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
 from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.maintenance import Technician, Workshop
 from kiosk.maintenance.access import TechnicianAccess
+from kiosk.notices import NoticeDesk
 from kiosk.outbox import deliver_owed
 from kiosk.pickup import PickupDesk
 from kiosk.ports import Devices, ServerPort
@@ -140,6 +141,7 @@ class Kiosk:
         self.workshop = Workshop(self)
         self.tech_access = TechnicianAccess(self)
         self.pickup_desk = PickupDesk(self)  # issue 17: pickup of a document reserved online
+        self.notice_desk = NoticeDesk(self)  # issue 17: the result sent by text message
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -598,6 +600,16 @@ class Kiosk:
     async def _intent_pickup(self) -> None:
         await self.pickup_desk.start()
 
+    async def enter_notice(self) -> None:
+        """Issue 17: the mobile number the result is sent to."""
+        self.publish()
+
+    async def on_notice_timeout(self) -> None:
+        await self.notice_desk.timed_out()
+
+    async def _intent_notice(self) -> None:
+        await self.notice_desk.start()
+
     async def enter_number(self) -> None:
         # Back from the fingerprint screen (a number the server does not know, or the resident
         # asked to retype it): that screen's capture stops.
@@ -951,6 +963,8 @@ class Kiosk:
             return
         self.note_activity()
         if await self.pickup_desk.handle(name, args):  # issue 17: the pickup screen's keys and back
+            return
+        if await self.notice_desk.handle(name, args):  # issue 17: the notice screen's keys and back
             return
         handler = getattr(self, f"_intent_{name}", None)
         if handler is None:

@@ -110,12 +110,13 @@ class S:
     PRINT = "session/print"
     DONE = "session/done"
     PICKUP = "session/pickup"  # issue 17: the code of a document reserved online (kiosk/pickup.py)
+    NOTICE = "session/notice"  # issue 17: the result sent by text message (kiosk/notices.py)
 
     WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, PICKUP)
     CANCELLABLE = WAITING_FOR_PERSON
     BACKABLE = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS)  # the steps before payment
     # The screens a resident may call for help on (every one but boot, out of service and maintenance).
-    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE, PICKUP)
+    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE, PICKUP, NOTICE)
     FAILABLE = (FINGER, PAY, ISSUE, PRINT)  # states `failed` leaves: money or paper may be under way
 
 
@@ -150,6 +151,9 @@ def states(t: TimeoutsSection) -> list[Any]:
                 _state("print", tags=["busy"]),
                 _state("done", timeout=t.done, on_timeout="on_done_timeout", tags=["shows_result"]),
                 _waiting("pickup", t.screen),  # issue 17
+                # Issue 17: not a waiting state (a walk-away here must not turn an issued result into
+                # "timed out"): its own countdown goes back to the result, the number forgotten.
+                _state("notice", timeout=t.screen, on_timeout="on_notice_timeout", tags=["waits_for_person"]),
             ],
         },
     ]
@@ -201,6 +205,9 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("back", S.PICKUP, S.CHOOSE),
     ("back_to_pickup", S.NUMBER, S.PICKUP),
     ("failed_before_payment", S.PICKUP, S.DONE),
+    # Issue 17: from the settled result, the result sent by text message, then back to the result.
+    ("notice", S.DONE, S.NOTICE),
+    ("notice_done", S.NOTICE, S.DONE),
 ]
 
 def build_machine(model: Any, timeouts: TimeoutsSection, machine_cls: type[Any] = KioskMachine) -> Any:

@@ -20,6 +20,7 @@ from drivers.issuance_server import (
     Catalog,
     HelpRequest,
     IdentityResult,
+    NoticeReceipt,
     Parcel,
     PaymentAnswer,
     Pickup,
@@ -148,5 +149,9 @@ class ServerPort(Protocol):
     async def lookup_pickup(self, code: str) -> Pickup: ...
 
     async def reserve_pickup(self, code: str, key: str, *, token: str | None = None) -> Reservation: ...
+
+    # Notices by text message or e-mail (issue 17, kiosk/notices.py).
+    async def send_notice(self, key: str, *, channel: str, to: str, kind: str, language: str,
+                          facts: Mapping[str, object]) -> NoticeReceipt: ...
 
     async def close(self) -> None: ...

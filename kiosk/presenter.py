@@ -54,6 +54,7 @@ SCREEN_OF_STATE = {
     S.PRINT: "printing",
     S.DONE: "done",
     S.PICKUP: "pickup",  # issue 17
+    S.NOTICE: "notice",  # issue 17
 }
 
 
@@ -84,6 +85,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         return ChooseDocumentView(documents=availability.documents)
     if screen == "pickup":  # issue 17
         return kiosk.pickup_desk.view()
+    if screen == "notice":  # issue 17
+        return kiosk.notice_desk.view()
     if session is None:
         return NoData()
     document = session.document
@@ -135,7 +138,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                         copies=session.copies, copies_printed=sum(1 for e in rows if e.kind == "print_done"),
                         fee_kept=sum(e.amount for e in rows if e.kind == "fee_kept"),
                         masked_pan=kiosk.card_payment.masked_pan(session.id),
-                        card_voided=sum(e.amount for e in rows if e.kind == "card_voided"))
+                        card_voided=sum(e.amount for e in rows if e.kind == "card_voided"),
+                        notice_offered=kiosk.notice_desk.offered(), notice_sent=kiosk.notice_desk.sent())
     return NoData()
 
 

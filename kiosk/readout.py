@@ -17,7 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.journal import Journal
 from kiosk.session import Session
 from kiosk.till import Till
-from kiosk.views import AccessMode, PickupView, ScreenData, TechLoginView
+from kiosk.views import AccessMode, NoticeView, PickupView, ScreenData, TechLoginView
 
 
 class MaintenancePages(Protocol):
@@ -40,9 +40,22 @@ class PickupScreen(Protocol):
     def view(self) -> PickupView: ...
 
 
+class NoticeScreen(Protocol):
+    """kiosk.notices.NoticeDesk, as the presenter sees it (issue 17)."""
+
+    def view(self) -> NoticeView: ...
+
+    def offered(self) -> bool: ...
+
+    def sent(self) -> bool: ...
+
+
 class Readout(Protocol):
     @property
     def workshop(self) -> MaintenancePages: ...
+
+    @property
+    def notice_desk(self) -> NoticeScreen: ...
 
     @property
     def pickup_desk(self) -> PickupScreen: ...

@@ -185,6 +185,8 @@ class DoneView:
     fee_kept: int = 0
     masked_pan: str = ""
     card_voided: int = 0
+    notice_offered: bool = False  # issue 17: "send this by text message" is offered
+    notice_sent: bool = False  # issue 17: a text message with this result was sent
 
 
 # --- the technician's screens (kiosk.maintenance builds them) ----------------------------------------
@@ -252,6 +254,18 @@ class PickupView:
 
 
 @dataclass(frozen=True)
+class NoticeView:
+    """Issue 17: the mobile number a result is sent to by text message (kiosk/notices.py). The number
+    is the resident's own, shown as typed so it can be checked; it lives only until it is sent."""
+
+    channel: str = "sms"
+    number: str = ""  # as typed, grouped: "010-1234-5678"
+    digits: int = 0
+    error: str = ""  # "incomplete" | "unavailable"
+    sending: bool = False
+
+
+@dataclass(frozen=True)
 class NoData:
     """The failsafe screen's view, and a session screen's while no session exists."""
 
@@ -261,7 +275,7 @@ ScreenData = (
     | ResidentNumberView | FingerprintView | OptionsView | PaymentView | IssuingView | PrintingView
     | SettlingView | DoneView | NoData
     | TechLoginView | SelfTestView | PaperView | CashView | VoucherView | LogsView
-    | PickupView
+    | PickupView | NoticeView
 )
 
 

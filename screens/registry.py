@@ -22,6 +22,7 @@ SCREEN_NAMES: tuple[str, ...] = (
     "out_of_service",
     "maintenance",
     "pickup",  # issue 17
+    "notice",  # issue 17
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (maintenance).

@@ -112,4 +112,58 @@ STRINGS_PICKUP: dict[str, dict[str, str]] = {
         "zh": "此号码预约在另一台发证机领取。",
         "vi": "Mã này dành cho một máy khác.",
     },
+    "button.notice": {
+        "ko": "문자로 받기",
+        "en": "Send by text",
+        "zh": "短信发送",
+        "vi": "Gửi tin nhắn",
+    },
+    "notice.title": {
+        "ko": "휴대전화 번호를 입력하세요",
+        "en": "Enter your mobile number",
+        "zh": "请输入手机号码",
+        "vi": "Nhập số điện thoại di động",
+    },
+    "notice.sub": {
+        "ko": "결과를 문자로 한 번 보내고, 번호는 저장하지 않습니다",
+        "en": "The result is sent once by text; the number is not kept",
+        "zh": "结果将以短信发送一次，号码不会被保存",
+        "vi": "Kết quả được gửi một lần qua tin nhắn; số không được lưu lại",
+    },
+    "notice.hint": {
+        "ko": "010-0000-0000",
+        "en": "010-0000-0000",
+        "zh": "010-0000-0000",
+        "vi": "010-0000-0000",
+    },
+    "notice.sending": {
+        "ko": "문자를 보내고 있습니다",
+        "en": "Sending the text message",
+        "zh": "正在发送短信",
+        "vi": "Đang gửi tin nhắn",
+    },
+    "notice_error.incomplete": {
+        "ko": "휴대전화 번호를 끝까지 입력하세요.",
+        "en": "Please enter the whole mobile number.",
+        "zh": "请输入完整的手机号码。",
+        "vi": "Vui lòng nhập đủ số điện thoại di động.",
+    },
+    "notice_error.unavailable": {
+        "ko": "지금은 문자를 보낼 수 없습니다. 영수증을 챙겨 주세요.",
+        "en": "The text message cannot be sent now. Please keep your receipt.",
+        "zh": "现在无法发送短信。请保管好收据。",
+        "vi": "Hiện không gửi được tin nhắn. Vui lòng giữ lại biên lai.",
+    },
+    "notice_error._unknown": {
+        "ko": "휴대전화 번호를 확인하세요.",
+        "en": "Please check the mobile number.",
+        "zh": "请核对手机号码。",
+        "vi": "Vui lòng kiểm tra số điện thoại.",
+    },
+    "done.notice_sent": {
+        "ko": "결과를 문자로 보냈습니다.",
+        "en": "The result was sent by text message.",
+        "zh": "结果已通过短信发送。",
+        "vi": "Kết quả đã được gửi qua tin nhắn.",
+    },
 }

@@ -53,6 +53,7 @@ from drivers.issuance_server.models import (
     Catalog,
     HelpRequest,
     IdentityResult,
+    NoticeReceipt,
     Parcel,
     PaymentAnswer,
     Pickup,
@@ -113,6 +114,8 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "settle_cash": 1.0,
     # A help request is a single insert, and a resident is waiting to hear that staff know: one unit.
     "request_help": 1.0,
+    # A notice is queued at the gateway, not sent while the kiosk waits: one unit (issue 17).
+    "send_notice": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -417,6 +420,19 @@ class IssuanceClient:
             help_request_id=text_field(body, "help_request_id", max_len=128),
             received_at=text_field(body, "received_at", max_len=64),
         )
+
+    async def send_notice(self, key: str, *, channel: str, to: str, kind: str, language: str,
+                          facts: Mapping[str, object]) -> NoticeReceipt:
+        """Ask the city's notice gateway to send the session's result by text message or e-mail
+        (POST /v1/notices, issue 17). `to` (a mobile number in digits, or an e-mail address) goes in
+        the body only, never in a path or a log line. Idempotent by key: a retry sends one message."""
+        if channel not in ("sms", "email"):
+            raise ValueError("channel is sms or email")
+        request = {"idempotency_key": check_key(key), "channel": channel, "to": to, "kind": kind,
+                   "language": check_language(language), "facts": dict(facts)}
+        body = await self._call("POST", "/v1/notices", request, "send_notice", idempotent=True)
+        return NoticeReceipt(notice_id=text_field(body, "notice_id", max_len=128),
+                             accepted_at=text_field(body, "accepted_at", max_len=64))
 
     async def heartbeat(self, statuses: Mapping[str, object]) -> list[str]:
         """Tell the server the kiosk is alive and how its devices are; the answer lists commands.

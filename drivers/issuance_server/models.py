@@ -148,3 +148,11 @@ class HelpRequest:
 
     help_request_id: str
     received_at: str  # ISO 8601, the server's clock
+
+
+@dataclass(frozen=True)
+class NoticeReceipt:
+    """The notice gateway's receipt for a text message or e-mail it will send (issue 17)."""
+
+    notice_id: str
+    accepted_at: str  # ISO 8601, the server's clock

@@ -12,6 +12,9 @@
                                         open, held, used, expired); `journal_agrees`: the kiosk's journal says
                                         the same of the session that held it (committed when used, voided or no
                                         reservation when open)
+    expect_nowhere = "01012345678"      (or a list) these words are in no file the booth wrote: the journal
+                                        (with its WAL), receipts, spools, voice transcripts (issue 17's
+                                        notices: the number typed is used once, kept nowhere)
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import asyncio
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 # kiosk.rig.scenario.ScenarioRun, not imported: the runner imports this module.
@@ -27,7 +31,7 @@ ScenarioRun = Any
 # As the runner's: how long an expectation waits for the kiosk and the simulators (real seconds).
 PATIENCE_SECONDS = 15.0
 
-PICKUP_STEPS = ("reserve_online", "type_pickup_code", "scan_pickup_code", "expect_pickup")
+PICKUP_STEPS = ("reserve_online", "type_pickup_code", "scan_pickup_code", "expect_pickup", "expect_nowhere")
 
 # The codes each run's resident reserved online, newest last.
 _CODES: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
@@ -45,6 +49,9 @@ async def pickup_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         args = dict(step["reserve_online"])
         code = await run.booth.control("server", "reserve_online", **args)
         _CODES.setdefault(run, []).append(str(code))
+    elif "expect_nowhere" in step:
+        words = step["expect_nowhere"]
+        _expect_nowhere(run, [words] if isinstance(words, str) else list(words))
     elif "scan_pickup_code" in step:
         value = step["scan_pickup_code"]
         await run.booth.control("barcode_scanner", "show_phone", text=last_code(run) if value is True else str(value))
@@ -66,6 +73,20 @@ async def pickup_step(run: ScenarioRun, step: dict[str, Any]) -> None:
             return wrong
 
         await _until_async(run, differs)
+
+
+def _expect_nowhere(run: ScenarioRun, words: list[str]) -> None:
+    """No regular file under the run's work directory (the journal, receipts, spools, transcripts)
+    holds any of `words`, in UTF-8 or UTF-16 (SQLite may store text either way)."""
+    needles = [w.encode(enc) for w in words for enc in ("utf-8", "utf-16-le")]
+    found = []
+    for path in Path(run.work_dir).rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        data = path.read_bytes()
+        found += [f"{path.name}: {n[:6]!r}..." for n in needles if n in data]
+    if found:
+        raise AssertionError("kept where it must not be: " + "; ".join(found))
 
 
 def _journal_disagrees(run: ScenarioRun, record: dict[str, Any]) -> list[str]:

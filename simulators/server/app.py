@@ -51,6 +51,7 @@ from simulators.server.api import (
 )
 from simulators.server.catalog import CATALOG
 from simulators.server.help_requests import HelpRequests
+from simulators.server.notices import Notices
 from simulators.server.parcels import Parcels, resolve
 from simulators.server.payments import Payments
 from simulators.server.pickups import Pickups
@@ -152,6 +153,7 @@ class ServerSimulator:
         self.pickups = Pickups(API, self)  # online reservations printed by code (pickups.py)
         self.settlements = Settlements(API)  # cash box settlements (settlements.py)
         self.help = HelpRequests(API)  # residents' calls for help (help_requests.py)
+        self.notices = Notices(API)  # results sent by text or e-mail (notices.py, issue 17)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -186,6 +188,7 @@ class ServerSimulator:
                 *self.pickups.routes(),
                 *self.settlements.routes(),
                 *self.help.routes(),
+                *self.notices.routes(),
             ]
         )
         self._stopping.clear()
@@ -228,6 +231,7 @@ class ServerSimulator:
             **self.pickups.controls(),
             **self.settlements.controls(),
             **self.help.controls(),
+            **self.notices.controls(),
         }
 
     @property

@@ -68,6 +68,7 @@ EXPECTED_WIDGETS = {
     "maintenance": {"maint:exit", *(f"maint:page:{p}" for p in ("board", "selftest", "paper", "cash", "vouchers",
                                                                   "logs"))},
     "pickup": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
+    "notice": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", *SERVICE},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 
