@@ -85,7 +85,7 @@ def within_hours(hours: str, now: dt.datetime) -> bool:
 
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
            fees: dict[str, int], change_available: int, operator_hold: bool = False,
-           controller_fault: str = "") -> Availability:
+           controller_fault: str = "", deliverable: frozenset[str] = frozenset()) -> Availability:
     # The controller's own faults come first (a journal that refused a write, a recovery that could
     # not finish): no money may move that the books cannot show.
     # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
@@ -93,6 +93,11 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         oos = controller_fault
     else:
         oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
+    # Issue 17: a booth that cannot print still takes delivery orders for the documents the catalog
+    # delivers, while the server is up: open, with those documents only (kiosk/delivery.py).
+    print_reason = ""
+    if oos and not controller_fault and not operator_hold and server_ok and set(deliverable) & set(config.documents):
+        print_reason, oos = oos, ""
     cash = statuses.get("cash")
     cash_ok = takes_coins(cash)
     card = statuses.get("card_reader")
@@ -116,6 +121,8 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     documents = []
     for code, doc in config.documents.items():
         reason = open_reason
+        if not reason and print_reason and code not in deliverable:
+            reason = print_reason  # issue 17: delivered only, and this one is not
         if not reason and fees and code not in fees:
             # The server's catalog (read: `fees` is not empty) does not list it: a reservation would be
             # refused after the resident had typed and identified, so it is shown unavailable instead.
@@ -128,6 +135,8 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
                                         available=not reason, unavailable_reason=reason))
 
     notices: list[str] = []
+    if print_reason and not open_reason:
+        notices.append("delivery-only")  # issue 17: kiosk/delivery.py
     notices.extend(receipt_notices(statuses.get("receipt_printer")))
     if not money_ok and not open_reason:
         notices.append("cash-unavailable")

@@ -186,6 +186,14 @@ class ScannerSection:
 
 
 @dataclass(frozen=True)
+class DeliverySection:
+    """Issue 17, 민원택배: documents the catalog delivers may be ordered to the registered address
+    (kiosk/delivery.py): a choice on the options screen, and the only way while the booth cannot print."""
+
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
@@ -203,6 +211,7 @@ class KioskConfig:
     # Catalog defaults (domain.md); the server's catalog overrides fees and availability when reachable.
     documents: dict[str, DocumentSection] = field(default_factory=dict)
     scanner: ScannerSection = field(default_factory=ScannerSection)  # issue 17
+    delivery: DeliverySection = field(default_factory=DeliverySection)  # issue 17
 
 
 class _KeyProblem(ConfigError):

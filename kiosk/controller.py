@@ -31,6 +31,7 @@ from drivers.cash import CashEvent
 from kiosk.availability import Availability, assess, receipt_notices, takes_bills
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
+from kiosk.delivery import DeliveryDesk
 from kiosk.hopper_inventory import HopperInventory, record_refill
 from kiosk.identify import NUMBER_REJECTED, identify
 from kiosk.issuing import Issuer
@@ -142,6 +143,8 @@ class Kiosk:
         self.tech_access = TechnicianAccess(self)
         self.pickup_desk = PickupDesk(self)  # issue 17: pickup of a document reserved online
         self.notice_desk = NoticeDesk(self)  # issue 17: the result sent by text message
+        self.catalog_delivery_fees: dict[str, int] = {}  # issue 17: document code -> delivery fee (0: never)
+        self.delivery_desk = DeliveryDesk(self)  # issue 17: delivery instead of print
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -179,7 +182,9 @@ class Kiosk:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
                       fees=self.catalog_fees, change_available=self.change_available(),
                       operator_hold=self.operator_hold,
-                      controller_fault=self.journal_fault or self.recovery_fault)
+                      controller_fault=self.journal_fault or self.recovery_fault,
+                      deliverable=frozenset(c for c, f in self.catalog_delivery_fees.items()
+                                            if f > 0 and self.config.delivery.enabled))
 
     def change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
@@ -466,6 +471,7 @@ class Kiosk:
             return  # the server link went down and said so
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
         self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
+        self.catalog_delivery_fees = {d.code: d.delivery_fee for d in catalog.documents}  # issue 17
         self._report_catalog_mismatch()
 
     def _report_catalog_mismatch(self) -> None:
@@ -623,6 +629,7 @@ class Kiosk:
         self.spawn_for_state(self._identify(), "identify")
 
     async def enter_options(self) -> None:
+        self.delivery_desk.entering_options()  # issue 17: a booth that cannot print delivers
         self.publish()
 
     async def enter_pay(self) -> None:
@@ -649,10 +656,14 @@ class Kiosk:
 
     async def enter_issue(self) -> None:
         self.publish()
-        self.spawn_for_state(self.issuer.reserve(), "issue")
+        delivery = self.session is not None and self.session.delivery  # issue 17: an order, not a reservation
+        self.spawn_for_state(self.delivery_desk.order() if delivery else self.issuer.reserve(), "issue")
 
     async def enter_print(self) -> None:
         self.publish()
+        if self.session is not None and self.session.delivery:  # issue 17: dispatched, not printed
+            self.spawn_for_state(self.delivery_desk.confirm(self.issuer.print_receipt), "print")
+            return
         self.spawn_for_state(self.issuer.print_documents(), "print")
 
     async def enter_done(self) -> None:
@@ -673,6 +684,7 @@ class Kiosk:
             session.outcome = "cancelled"
         await self.till.settle(session)
         await self.issuer.settle(session)
+        await self.delivery_desk.settle(session)  # issue 17: an order never paid is cancelled
         session.closed = True
         self.record(session.id, "session_closed", outcome=session.outcome, reason=session.reason)
         session.wipe()
@@ -966,6 +978,8 @@ class Kiosk:
             return
         if await self.notice_desk.handle(name, args):  # issue 17: the notice screen's keys and back
             return
+        if await self.delivery_desk.handle(name, args):  # issue 17: "deliver" on the options screen
+            return
         handler = getattr(self, f"_intent_{name}", None)
         if handler is None:
             log.debug("ignored intent %s in %s", name, self.state)
@@ -1160,6 +1174,10 @@ class Kiosk:
         await self._leave_maintenance()
 
     # ------------------------------------------------------------------ helpers
+
+    def quote(self, session: Session) -> int:
+        """The fee the resident is charged (kiosk.till.Till.quote), for the delivery desk."""
+        return self.till.quote(session)
 
     def fee_per_copy(self, code: str) -> int:
         return self.catalog_fees.get(code, self.config.documents[code].fee)

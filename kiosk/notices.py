@@ -57,7 +57,7 @@ class NoticeDesk:
             return False
         if not self._ctx.server.status.usable:
             return False
-        return session.outcome in ("issued", "partial") or bool(session.voucher)
+        return session.outcome in ("issued", "partial", "ordered") or bool(session.voucher)
 
     def sent(self) -> bool:
         session = self._ctx.session

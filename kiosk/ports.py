@@ -18,6 +18,7 @@ from drivers.cash import DispenseResult
 from drivers.fingerprint import CapturedTemplate
 from drivers.issuance_server import (
     Catalog,
+    DeliveryOrder,
     HelpRequest,
     IdentityResult,
     NoticeReceipt,
@@ -153,5 +154,13 @@ class ServerPort(Protocol):
     # Notices by text message or e-mail (issue 17, kiosk/notices.py).
     async def send_notice(self, key: str, *, channel: str, to: str, kind: str, language: str,
                           facts: Mapping[str, object]) -> NoticeReceipt: ...
+
+    # Delivery to the registered address (issue 17, kiosk/delivery.py).
+    async def order_delivery(self, key: str, document: str, *, copies: int, token: str | None = None,
+                             parcel: str | None = None) -> DeliveryOrder: ...
+
+    async def confirm_delivery(self, key: str) -> DeliveryOrder: ...
+
+    async def cancel_delivery(self, key: str, *, reason: str) -> None: ...
 
     async def close(self) -> None: ...

@@ -35,7 +35,8 @@ from kiosk.views import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.readout import Readout as Kiosk  # what the presenter reads of kiosk.controller.Kiosk
+    from kiosk.readout import Readout as Kiosk
+    from kiosk.session import Session  # what the presenter reads of kiosk.controller.Kiosk
 
 SCREEN_OF_STATE = {
     S.BOOT: "boot",
@@ -109,7 +110,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)
         return OptionsView(document=document, copies=session.copies, max_copies=doc.max_copies,
-                           options=[OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)],
+                           options=[OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)]
+                           + _delivery_choice(kiosk, session),
                            fee_per_copy=fee, total=kiosk.till.quote(session))
     if screen == "payment":
         accepts = ["coins"] + [f"bills:{b}" for b in _bills(kiosk, session.remaining)]
@@ -139,8 +141,15 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                         fee_kept=sum(e.amount for e in rows if e.kind == "fee_kept"),
                         masked_pan=kiosk.card_payment.masked_pan(session.id),
                         card_voided=sum(e.amount for e in rows if e.kind == "card_voided"),
-                        notice_offered=kiosk.notice_desk.offered(), notice_sent=kiosk.notice_desk.sent())
+                        notice_offered=kiosk.notice_desk.offered(), notice_sent=kiosk.notice_desk.sent(),
+                        tracking_code=session.tracking_code)
     return NoData()
+
+
+def _delivery_choice(kiosk: Kiosk, session: Session) -> list[OptionChoice]:
+    """Issue 17: "deliver" among the options when the catalog delivers the document."""
+    chosen = kiosk.delivery_desk.option(session)
+    return [] if chosen is None else [OptionChoice("deliver", chosen)]
 
 
 def out_of_service_data(reason: str, *, since: str, devices: list[DeviceLine],

@@ -50,9 +50,18 @@ class NoticeScreen(Protocol):
     def sent(self) -> bool: ...
 
 
+class DeliveryChoice(Protocol):
+    """kiosk.delivery.DeliveryDesk, as the presenter sees it (issue 17)."""
+
+    def option(self, session: Session) -> bool | None: ...
+
+
 class Readout(Protocol):
     @property
     def workshop(self) -> MaintenancePages: ...
+
+    @property
+    def delivery_desk(self) -> DeliveryChoice: ...
 
     @property
     def notice_desk(self) -> NoticeScreen: ...

@@ -66,6 +66,10 @@ class Session:
     pickup_code: str = ""
     pickup_error: str = ""
     pickup_fee: int | None = None
+    # Delivery instead of print (kiosk/delivery.py): chosen (or the only way), its fee, its tracking code.
+    delivery: bool = False
+    delivery_fee: int = 0
+    tracking_code: str = ""
 
     @property
     def remaining(self) -> int:

@@ -187,6 +187,7 @@ class DoneView:
     card_voided: int = 0
     notice_offered: bool = False  # issue 17: "send this by text message" is offered
     notice_sent: bool = False  # issue 17: a text message with this result was sent
+    tracking_code: str = ""  # issue 17: outcome "ordered": the delivery's tracking code
 
 
 # --- the technician's screens (kiosk.maintenance builds them) ----------------------------------------

@@ -162,6 +162,10 @@ class DoneScreen(Screen):
             )
         if voucher:
             blocks += self._voucher(theme, lang, voucher, width)
+        if data.tracking_code:  # issue 17: a delivery's tracking code, big enough to copy down
+            blocks.append(text_block(theme, t("done.tracking", lang), "body_bold", c.text, width, align="center",
+                                     gap=gap))
+            blocks.append(text_block(theme, data.tracking_code, "title", c.primary, width, align="center", gap=gap))
         if data.notice_sent:  # issue 17
             blocks.append(text_block(theme, t("done.notice_sent", lang), "body_bold", c.success, width,
                                      priority=1, align="center", gap=gap))
@@ -252,6 +256,8 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
     ),
     "settling": SettlingView(document="resident_copy", ok_pressed=True),
     "notice_offered": DoneView(document="resident_copy", outcome="issued", change=300, notice_offered=True),
+    "ordered": DoneView(document="resident_copy", outcome="ordered", reason="delivery-ordered", change=300,
+                        tracking_code="604112345678", notice_offered=True),
     "notice_sent": DoneView(document="resident_copy", outcome="issued", voucher="R7K2-9QXM", refund=300,
                             receipt_printed=False, notice_sent=True),
     "failed": DoneView(

@@ -166,4 +166,40 @@ STRINGS_PICKUP: dict[str, dict[str, str]] = {
         "zh": "结果已通过短信发送。",
         "vi": "Kết quả đã được gửi qua tin nhắn.",
     },
+    "opt.deliver": {
+        "ko": "택배로 받기",
+        "en": "Deliver to me",
+        "zh": "快递寄送",
+        "vi": "Giao tận nhà",
+    },
+    "notice.delivery-only": {
+        "ko": "지금은 인쇄할 수 없어 택배 발송만 가능합니다",
+        "en": "Printing is not possible now: documents can be ordered for delivery",
+        "zh": "现在无法打印：只能申请快递寄送",
+        "vi": "Hiện không in được: chỉ có thể đặt giao tận nhà",
+    },
+    "outcome.ordered": {
+        "ko": "택배 접수가 끝났습니다",
+        "en": "Your delivery is ordered",
+        "zh": "快递申请已完成",
+        "vi": "Đã đặt giao hàng",
+    },
+    "reason.delivery-ordered": {
+        "ko": "서류는 등록된 주소로 배송됩니다.",
+        "en": "The document will be delivered to your registered address.",
+        "zh": "文件将寄送到您的登记地址。",
+        "vi": "Giấy tờ sẽ được giao đến địa chỉ đã đăng ký của bạn.",
+    },
+    "reason.not-deliverable": {
+        "ko": "이 서류는 택배로 받을 수 없습니다. 요금은 받지 않았습니다.",
+        "en": "This document cannot be delivered. No fee was taken.",
+        "zh": "此文件不能快递。未收取费用。",
+        "vi": "Giấy tờ này không thể giao tận nhà. Chưa thu phí.",
+    },
+    "done.tracking": {
+        "ko": "운송장 번호",
+        "en": "Tracking code",
+        "zh": "运单号",
+        "vi": "Mã vận đơn",
+    },
 }

@@ -51,6 +51,7 @@ from drivers.issuance_server.keys import load_signing_key, refuse_exposed_key
 from drivers.issuance_server.link import ServerLink
 from drivers.issuance_server.models import (
     Catalog,
+    DeliveryOrder,
     HelpRequest,
     IdentityResult,
     NoticeReceipt,
@@ -116,6 +117,10 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "request_help": 1.0,
     # A notice is queued at the gateway, not sent while the kiosk waits: one unit (issue 17).
     "send_notice": 1.0,
+    # Delivery orders, confirmations and cancellations are single inserts and updates: one unit.
+    "order_delivery": 1.0,
+    "confirm_delivery": 1.0,
+    "cancel_delivery": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -434,6 +439,30 @@ class IssuanceClient:
         return NoticeReceipt(notice_id=text_field(body, "notice_id", max_len=128),
                              accepted_at=text_field(body, "accepted_at", max_len=64))
 
+    async def order_delivery(self, key: str, document: str, *, copies: int, token: str | None = None,
+                             parcel: str | None = None) -> DeliveryOrder:
+        """Order `document` delivered to the registered address (POST /v1/deliveries, issue 17): pending
+        until `confirm_delivery` (paid) or `cancel_delivery`. Refusals: 409 "not-deliverable", and those
+        of a reservation (identity, parcel). Idempotent by key."""
+        request: dict[str, Any] = {"idempotency_key": check_key(key), "document": document, "copies": copies}
+        if token is not None:
+            request["verification_token"] = token
+        if parcel is not None:
+            request["parcel"] = parcel
+        body = await self._call("POST", "/v1/deliveries", request, "order_delivery", idempotent=True)
+        return _delivery(body)
+
+    async def confirm_delivery(self, key: str) -> DeliveryOrder:
+        """The fee is paid: dispatch the order (POST /v1/deliveries/{key}/confirm). Idempotent."""
+        body = await self._call("POST", f"/v1/deliveries/{check_key(key)}/confirm", {}, "confirm_delivery",
+                                idempotent=True)
+        return _delivery(body)
+
+    async def cancel_delivery(self, key: str, *, reason: str) -> None:
+        """Nothing was paid or the session ended: the order is not sent (POST .../cancel). Idempotent."""
+        await self._call("POST", f"/v1/deliveries/{check_key(key)}/cancel", {"reason": reason[:64]},
+                         "cancel_delivery", idempotent=True)
+
     async def heartbeat(self, statuses: Mapping[str, object]) -> list[str]:
         """Tell the server the kiosk is alive and how its devices are; the answer lists commands.
         A failure takes the link down; an answer alone does not bring it up (the catalog does)."""
@@ -576,6 +605,16 @@ def _log_path(path: str) -> str:
     # Paths carry document codes, idempotency keys, verification numbers, public parcel queries and
     # pickup codes; a pickup code prints someone's document, so only its first half is logged.
     return _PICKUP_PATH_RE.sub(r"\1****", path)
+
+
+def _delivery(body: Mapping[str, Any]) -> DeliveryOrder:
+    state = text_field(body, "state", max_len=16)
+    if state not in ("pending", "confirmed", "cancelled"):
+        raise ServerProtocolError("bad-field", "state must be pending, confirmed or cancelled")
+    return DeliveryOrder(order_id=text_field(body, "order_id", max_len=128),
+                         tracking_code=text_field(body, "tracking_code", max_len=40),
+                         fee_total=int_field(body, "fee_total", low=0, high=MAX_WON),
+                         delivery_fee=int_field(body, "delivery_fee", low=0, high=MAX_WON), state=state)
 
 
 def _jsonable(value: Any) -> Any:

@@ -34,6 +34,7 @@ class CatalogDocument:
     options: tuple[str, ...]
     max_copies: int
     hours: tuple[str, str] = ("00:00", "24:00")
+    delivery_fee: int = 0  # issue 17: won a delivery adds; 0: the catalog does not deliver it
 
 
 @dataclass(frozen=True)
@@ -156,3 +157,15 @@ class NoticeReceipt:
 
     notice_id: str
     accepted_at: str  # ISO 8601, the server's clock
+
+
+@dataclass(frozen=True)
+class DeliveryOrder:
+    """A document ordered for delivery to the registered address (민원택배, issue 17): pending until
+    the booth confirms it (paid) or cancels it."""
+
+    order_id: str
+    tracking_code: str
+    fee_total: int  # fee x copies + delivery fee, in won
+    delivery_fee: int
+    state: str  # pending | confirmed | cancelled

@@ -200,6 +200,7 @@ def parse_catalog_document(raw: Mapping[str, Any]) -> CatalogDocument:
         options=tuple(options),
         max_copies=int_field(raw, "max_copies", low=1, high=100),
         hours=span,
+        delivery_fee=opt_int_field(raw, "delivery_fee", low=0, high=1_000_000) or 0,
     )
 
 

@@ -50,6 +50,7 @@ from simulators.server.api import (
     read_body,
 )
 from simulators.server.catalog import CATALOG
+from simulators.server.deliveries import Deliveries
 from simulators.server.help_requests import HelpRequests
 from simulators.server.notices import Notices
 from simulators.server.parcels import Parcels, resolve
@@ -154,6 +155,7 @@ class ServerSimulator:
         self.settlements = Settlements(API)  # cash box settlements (settlements.py)
         self.help = HelpRequests(API)  # residents' calls for help (help_requests.py)
         self.notices = Notices(API)  # results sent by text or e-mail (notices.py, issue 17)
+        self.deliveries = Deliveries(API, self)  # documents delivered home (deliveries.py, issue 17)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -189,6 +191,7 @@ class ServerSimulator:
                 *self.settlements.routes(),
                 *self.help.routes(),
                 *self.notices.routes(),
+                *self.deliveries.routes(),
             ]
         )
         self._stopping.clear()
@@ -232,6 +235,7 @@ class ServerSimulator:
             **self.settlements.controls(),
             **self.help.controls(),
             **self.notices.controls(),
+            **self.deliveries.controls(),
         }
 
     @property

@@ -25,6 +25,8 @@ class Document:
     options: tuple[str, ...]
     max_copies: int = MAX_COPIES
     hours: tuple[str, str] = ALL_DAY
+    # Issue 17, 민원택배: the won a delivery to the registered address adds; 0: never delivered.
+    delivery_fee: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -36,8 +38,13 @@ class Document:
             "options": list(self.options),
             "max_copies": self.max_copies,
             "hours": {"start": self.hours[0], "end": self.hours[1]},
+            "delivery_fee": self.delivery_fee,
         }
 
+
+# The simulator's delivery fee (a registered-mail parcel, morning order, afternoon delivery): the local
+# tax certificate is not delivered, to show a document the catalog keeps at the counter.
+DELIVERY_FEE = 3500
 
 CATALOG: dict[str, Document] = {
     d.code: d
@@ -49,6 +56,7 @@ CATALOG: dict[str, Document] = {
             200,
             True,
             ("include_past_addresses", "show_member_numbers"),
+            delivery_fee=DELIVERY_FEE,
         ),
         Document(
             "resident_abstract",
@@ -57,12 +65,15 @@ CATALOG: dict[str, Document] = {
             200,
             True,
             ("address_history", "military_service"),
+            delivery_fee=DELIVERY_FEE,
         ),
         Document(
-            "family_relations", "가족관계증명서", "Family relations certificate", 500, True, ("detailed",)
+            "family_relations", "가족관계증명서", "Family relations certificate", 500, True, ("detailed",),
+            delivery_fee=DELIVERY_FEE,
         ),
         Document("local_tax", "지방세 세목별 과세증명서", "Local tax certificate by item", 0, True, ()),
-        Document("land_register", "토지대장", "Land register", 500, False, ()),
-        Document("building_register", "건축물대장", "Building register", 500, False, ("title_section",)),
+        Document("land_register", "토지대장", "Land register", 500, False, (), delivery_fee=DELIVERY_FEE),
+        Document("building_register", "건축물대장", "Building register", 500, False, ("title_section",),
+                 delivery_fee=DELIVERY_FEE),
     )
 }
