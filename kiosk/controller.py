@@ -39,6 +39,7 @@ from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
 from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.maintenance import Technician, Workshop
 from kiosk.maintenance.access import TechnicianAccess
+from kiosk.mobile_id import MobileIdDesk
 from kiosk.notices import NoticeDesk
 from kiosk.outbox import deliver_owed
 from kiosk.pickup import PickupDesk
@@ -145,6 +146,7 @@ class Kiosk:
         self.notice_desk = NoticeDesk(self)  # issue 17: the result sent by text message
         self.catalog_delivery_fees: dict[str, int] = {}  # issue 17: document code -> delivery fee (0: never)
         self.delivery_desk = DeliveryDesk(self)  # issue 17: delivery instead of print
+        self.mobile_id_desk = MobileIdDesk(self)  # issue 17: identity by mobile ID
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -616,6 +618,14 @@ class Kiosk:
     async def _intent_notice(self) -> None:
         await self.notice_desk.start()
 
+    async def enter_mobile_id(self) -> None:
+        """Issue 17: the one-time QR of a mobile ID verification, and the wait for the wallet."""
+        self.publish()
+        self.spawn_for_state(self.mobile_id_desk.run(), "mobile_id")
+
+    async def _intent_mobile_id(self) -> None:
+        await self.mobile_id_desk.start()
+
     async def enter_number(self) -> None:
         # Back from the fingerprint screen (a number the server does not know, or the resident
         # asked to retype it): that screen's capture stops.
@@ -670,7 +680,7 @@ class Kiosk:
         if self.prompt == "more_time":  # the help prompt stays: a resident on the phone reads the result
             self.prompt = None
         self._cancel_grace()
-        for name in ("identify", "pay"):
+        for name in ("identify", "pay", "mobile_id"):  # mobile_id: issue 17
             self._cancel_state_task(name)
         self.publish()
         self.spawn_for_state(self._settle(), "settle")
@@ -979,6 +989,8 @@ class Kiosk:
         if await self.notice_desk.handle(name, args):  # issue 17: the notice screen's keys and back
             return
         if await self.delivery_desk.handle(name, args):  # issue 17: "deliver" on the options screen
+            return
+        if await self.mobile_id_desk.handle(name, args):  # issue 17: back from the mobile ID QR
             return
         handler = getattr(self, f"_intent_{name}", None)
         if handler is None:

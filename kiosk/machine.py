@@ -111,12 +111,13 @@ class S:
     DONE = "session/done"
     PICKUP = "session/pickup"  # issue 17: the code of a document reserved online (kiosk/pickup.py)
     NOTICE = "session/notice"  # issue 17: the result sent by text message (kiosk/notices.py)
+    MOBILE_ID = "session/mobile_id"  # issue 17: identity by mobile ID, no fingerprint (kiosk/mobile_id.py)
 
-    WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, PICKUP)
+    WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, PICKUP, MOBILE_ID)
     CANCELLABLE = WAITING_FOR_PERSON
     BACKABLE = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS)  # the steps before payment
     # The screens a resident may call for help on (every one but boot, out of service and maintenance).
-    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE, PICKUP, NOTICE)
+    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE, PICKUP, NOTICE, MOBILE_ID)
     FAILABLE = (FINGER, PAY, ISSUE, PRINT)  # states `failed` leaves: money or paper may be under way
 
 
@@ -154,6 +155,7 @@ def states(t: TimeoutsSection) -> list[Any]:
                 # Issue 17: not a waiting state (a walk-away here must not turn an issued result into
                 # "timed out"): its own countdown goes back to the result, the number forgotten.
                 _state("notice", timeout=t.screen, on_timeout="on_notice_timeout", tags=["waits_for_person"]),
+                _waiting("mobile_id", t.screen),  # issue 17
             ],
         },
     ]
@@ -208,6 +210,12 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     # Issue 17: from the settled result, the result sent by text message, then back to the result.
     ("notice", S.DONE, S.NOTICE),
     ("notice_done", S.NOTICE, S.DONE),
+    # Issue 17: identity by mobile ID instead of number and finger, then on as a finger would go.
+    ("mobile_id", S.NUMBER, S.MOBILE_ID),
+    ("mobile_id_verified", S.MOBILE_ID, S.OPTIONS),
+    ("mobile_id_pickup_verified", S.MOBILE_ID, S.ISSUE),
+    ("back", S.MOBILE_ID, S.NUMBER),
+    ("failed", S.MOBILE_ID, S.DONE),
 ]
 
 def build_machine(model: Any, timeouts: TimeoutsSection, machine_cls: type[Any] = KioskMachine) -> Any:

@@ -21,6 +21,8 @@ from drivers.issuance_server import (
     DeliveryOrder,
     HelpRequest,
     IdentityResult,
+    MobileIdChallenge,
+    MobileIdState,
     NoticeReceipt,
     Parcel,
     PaymentAnswer,
@@ -162,5 +164,10 @@ class ServerPort(Protocol):
     async def confirm_delivery(self, key: str) -> DeliveryOrder: ...
 
     async def cancel_delivery(self, key: str, *, reason: str) -> None: ...
+
+    # Mobile ID (모바일 신분증) as an identity route (issue 17, kiosk/mobile_id.py).
+    async def start_mobile_id(self, key: str) -> MobileIdChallenge: ...
+
+    async def poll_mobile_id(self, trxcode: str) -> MobileIdState: ...
 
     async def close(self) -> None: ...

@@ -56,6 +56,7 @@ SCREEN_OF_STATE = {
     S.DONE: "done",
     S.PICKUP: "pickup",  # issue 17
     S.NOTICE: "notice",  # issue 17
+    S.MOBILE_ID: "mobile_id",  # issue 17
 }
 
 
@@ -88,6 +89,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         return kiosk.pickup_desk.view()
     if screen == "notice":  # issue 17
         return kiosk.notice_desk.view()
+    if screen == "mobile_id":  # issue 17
+        return kiosk.mobile_id_desk.view()
     if session is None:
         return NoData()
     document = session.document
@@ -96,7 +99,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                           error=session.lot_error)
     if screen == "resident_number":
         return ResidentNumberView(document=document, masked=session.number.masked(),
-                                  digits=session.number.count, error=session.number_error)
+                                  digits=session.number.count, error=session.number_error,
+                                  mobile_id_offered=kiosk.mobile_id_desk.offered())
     if screen == "fingerprint":
         return FingerprintView(
             document=document, masked=session.number.masked(), guidance=session.guidance,

@@ -17,7 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.journal import Journal
 from kiosk.session import Session
 from kiosk.till import Till
-from kiosk.views import AccessMode, NoticeView, PickupView, ScreenData, TechLoginView
+from kiosk.views import AccessMode, MobileIdView, NoticeView, PickupView, ScreenData, TechLoginView
 
 
 class MaintenancePages(Protocol):
@@ -56,9 +56,20 @@ class DeliveryChoice(Protocol):
     def option(self, session: Session) -> bool | None: ...
 
 
+class MobileIdScreen(Protocol):
+    """kiosk.mobile_id.MobileIdDesk, as the presenter sees it (issue 17)."""
+
+    def view(self) -> MobileIdView: ...
+
+    def offered(self) -> bool: ...
+
+
 class Readout(Protocol):
     @property
     def workshop(self) -> MaintenancePages: ...
+
+    @property
+    def mobile_id_desk(self) -> MobileIdScreen: ...
 
     @property
     def delivery_desk(self) -> DeliveryChoice: ...

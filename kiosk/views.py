@@ -98,6 +98,7 @@ class ResidentNumberView:
     masked: str = ""  # e.g. "900101-1******": never the whole number
     digits: int = 0
     error: str = ""
+    mobile_id_offered: bool = False  # issue 17: "use my mobile ID instead" is offered
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,18 @@ class NoticeView:
 
 
 @dataclass(frozen=True)
+class MobileIdView:
+    """Issue 17: the one-time QR of a mobile ID (모바일 신분증) verification (kiosk/mobile_id.py). `qr` is
+    the text the QR carries (a request message, nothing personal); `state` where the wallet is:
+    requested, profile, verifying, verified; `error` "expired" when this is a fresh QR."""
+
+    document: str = ""
+    qr: str = ""
+    state: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class NoData:
     """The failsafe screen's view, and a session screen's while no session exists."""
 
@@ -276,7 +289,7 @@ ScreenData = (
     | ResidentNumberView | FingerprintView | OptionsView | PaymentView | IssuingView | PrintingView
     | SettlingView | DoneView | NoData
     | TechLoginView | SelfTestView | PaperView | CashView | VoucherView | LogsView
-    | PickupView | NoticeView
+    | PickupView | NoticeView | MobileIdView
 )
 
 

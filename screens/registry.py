@@ -23,6 +23,7 @@ SCREEN_NAMES: tuple[str, ...] = (
     "maintenance",
     "pickup",  # issue 17
     "notice",  # issue 17
+    "mobile_id",  # issue 17
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (maintenance).

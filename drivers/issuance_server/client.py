@@ -54,6 +54,8 @@ from drivers.issuance_server.models import (
     DeliveryOrder,
     HelpRequest,
     IdentityResult,
+    MobileIdChallenge,
+    MobileIdState,
     NoticeReceipt,
     Parcel,
     PaymentAnswer,
@@ -121,6 +123,9 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "order_delivery": 1.0,
     "confirm_delivery": 1.0,
     "cancel_delivery": 1.0,
+    # A mobile ID transaction is opened and polled: single lookups (the wallet does the slow part).
+    "start_mobile_id": 1.0,
+    "poll_mobile_id": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -462,6 +467,31 @@ class IssuanceClient:
         """Nothing was paid or the session ended: the order is not sent (POST .../cancel). Idempotent."""
         await self._call("POST", f"/v1/deliveries/{check_key(key)}/cancel", {"reason": reason[:64]},
                          "cancel_delivery", idempotent=True)
+
+    async def start_mobile_id(self, key: str) -> MobileIdChallenge:
+        """Open a mobile ID verification (POST /v1/mobile-id/transactions, issue 17): the QR to show.
+        Idempotent by key (a retry shows the same QR)."""
+        body = await self._call("POST", "/v1/mobile-id/transactions", {"idempotency_key": check_key(key)},
+                                "start_mobile_id", idempotent=True)
+        trxcode = text_field(body, "trxcode", max_len=64)
+        if not re.fullmatch(r"[0-9A-Za-z_-]{8,64}", trxcode):
+            raise ServerProtocolError("bad-field", "trxcode must be 8..64 letters and digits")
+        return MobileIdChallenge(trxcode=trxcode, qr=text_field(body, "qr", max_len=2048),
+                                 expires_in=int_field(body, "expires_in", low=0, high=3600))
+
+    async def poll_mobile_id(self, trxcode: str) -> MobileIdState:
+        """Where the transaction stands (GET /v1/mobile-id/transactions/{trxcode})."""
+        if not re.fullmatch(r"[0-9A-Za-z_-]{8,64}", trxcode):
+            raise ValueError("not a transaction code")
+        body = await self._call("GET", f"/v1/mobile-id/transactions/{trxcode}", None, "poll_mobile_id",
+                                idempotent=True)
+        state = text_field(body, "state", max_len=16)
+        if state not in ("requested", "profile", "verifying", "verified", "failed", "expired"):
+            raise ServerProtocolError("bad-field", f"unknown mobile ID state {state!r}")
+        if state == "verified":
+            return MobileIdState(state, token=text_field(body, "token", max_len=512), exempt=bool_field(body, "exempt"))
+        reason = body.get("reason")
+        return MobileIdState(state, reason=reason[:64] if isinstance(reason, str) else "")
 
     async def heartbeat(self, statuses: Mapping[str, object]) -> list[str]:
         """Tell the server the kiosk is alive and how its devices are; the answer lists commands.

@@ -169,3 +169,22 @@ class DeliveryOrder:
     fee_total: int  # fee x copies + delivery fee, in won
     delivery_fee: int
     state: str  # pending | confirmed | cancelled
+
+
+@dataclass(frozen=True)
+class MobileIdChallenge:
+    """A mobile ID (모바일 신분증) transaction opened at the verifier: the QR the kiosk shows (issue 17)."""
+
+    trxcode: str
+    qr: str  # the VP request message (M200) as the QR's text
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class MobileIdState:
+    """Where a mobile ID transaction stands; once verified, the same token a matched finger yields."""
+
+    state: str  # requested | profile | verifying | verified | failed | expired
+    token: str | None = None
+    exempt: bool = False
+    reason: str = ""

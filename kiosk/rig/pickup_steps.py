@@ -12,6 +12,10 @@
                                         open, held, used, expired); `journal_agrees`: the kiosk's journal says
                                         the same of the session that held it (committed when used, voided or no
                                         reservation when open)
+    present_mobile_id = { resident = 0 }
+                                        the resident's wallet app scans the mobile ID QR the kiosk shows and
+                                        presents the credential (the server simulator plays wallet and
+                                        verifier); `valid = false`: one that does not verify
     expect_nowhere = "01012345678"      (or a list) these words are in no file the booth wrote: the journal
                                         (with its WAL), receipts, spools, voice transcripts (issue 17's
                                         notices: the number typed is used once, kept nowhere)
@@ -31,7 +35,8 @@ ScenarioRun = Any
 # As the runner's: how long an expectation waits for the kiosk and the simulators (real seconds).
 PATIENCE_SECONDS = 15.0
 
-PICKUP_STEPS = ("reserve_online", "type_pickup_code", "scan_pickup_code", "expect_pickup", "expect_nowhere")
+PICKUP_STEPS = ("reserve_online", "type_pickup_code", "scan_pickup_code", "expect_pickup", "expect_nowhere",
+                "present_mobile_id")
 
 # The codes each run's resident reserved online, newest last.
 _CODES: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
@@ -49,6 +54,15 @@ async def pickup_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         args = dict(step["reserve_online"])
         code = await run.booth.control("server", "reserve_online", **args)
         _CODES.setdefault(run, []).append(str(code))
+    elif "present_mobile_id" in step:
+        spec = dict(step["present_mobile_id"])
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while not (run.kiosk.view.screen == "mobile_id" and run.kiosk.view.data_fields().get("qr")):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mobile ID QR on screen (screen {run.kiosk.view.screen!r})")
+            await asyncio.sleep(0.005)
+        await run.booth.control("server", "present_mobile_id", qr=run.kiosk.view.data_fields()["qr"],
+                                resident=int(spec.get("resident", 0)), valid=bool(spec.get("valid", True)))
     elif "expect_nowhere" in step:
         words = step["expect_nowhere"]
         _expect_nowhere(run, [words] if isinstance(words, str) else list(words))

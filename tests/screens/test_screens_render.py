@@ -69,6 +69,7 @@ EXPECTED_WIDGETS = {
                                                                   "logs"))},
     "pickup": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
     "notice": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", *SERVICE},
+    "mobile_id": {"back", "cancel", *SERVICE},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 
