@@ -147,3 +147,33 @@ class DeliveryDesk:
             log.warning("delivery cancel not delivered (%s): the order lapses at the server", type(exc).__name__)
             return
         self._ctx.record(session.id, "delivery_cancelled", ref=session.id)
+
+
+async def recover_delivery(ctx: Context, session_id: str) -> None:
+    """At boot, a delivery a crash left half-done (kiosk.issuing.Issuer.recover_unfinished): paid and
+    being confirmed, it is confirmed now and its fee kept (the resident paid for it); not paid yet,
+    it is cancelled. Confirm and cancel are idempotent at the server; if it cannot be reached, the
+    order lapses there after its hold and the fee is refunded as unaccounted money."""
+    entries = ctx.journal.entries(session_id)
+    kinds = {e.kind for e in entries}
+    if "delivery_pending" not in kinds or kinds & {"delivery_ordered", "delivery_cancelled"}:
+        return
+    pending = [e for e in entries if e.kind == "delivery_pending"][-1]
+    if "delivery_confirm_intent" in kinds:
+        try:
+            order = await ctx.server.confirm_delivery(session_id)
+        except Exception as exc:
+            log.error("session %s: delivery not confirmed after the restart (%s); refunding instead",
+                      session_id[:8], type(exc).__name__)
+            return
+        ctx.record(session_id, "delivery_ordered", ref=order.tracking_code, order=order.order_id, recovered=True)
+        ctx.record(session_id, "fee_kept", int(pending.detail.get("fee_total", order.fee_total)), delivery=True,
+                   recovered=True)
+        return
+    try:
+        await ctx.server.cancel_delivery(session_id, reason="recovered-after-restart")
+    except Exception as exc:
+        log.warning("session %s: delivery cancel not delivered (%s): it lapses at the server",
+                    session_id[:8], type(exc).__name__)
+        return
+    ctx.record(session_id, "delivery_cancelled", ref=session_id, recovered=True)

@@ -17,6 +17,7 @@ from drivers.a4_printer import PrinterUnavailable, PrintFailed
 from drivers.issuance_server import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.card_recovery import CardVoids, lookup_owed, reconcile
 from kiosk.context import Context
+from kiosk.delivery import recover_delivery
 from kiosk.journal import Entry
 from kiosk.pickup import masked_code
 from kiosk.receipt_content import build_receipt
@@ -384,6 +385,7 @@ class Issuer:
             elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
                 # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")
+            await recover_delivery(self._ctx, session_id)  # issue 17: confirm a paid order, cancel an unpaid one
             if lookup_owed(entries):
                 # A card authorisation whose answer died with the power: the server may have approved it.
                 # Found, it is journaled and voided here; if the server cannot be asked, the outbox asks later.
