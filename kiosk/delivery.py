@@ -8,8 +8,9 @@ is), confirmed once the fee is in (the journal's `delivery_ordered` carries the 
 fee is kept), and cancelled when the session ends without payment. The receipt and the result screen
 give the tracking code; the resident may have it sent by text message (kiosk/notices.py).
 
-A pending order the booth never confirmed (a crash between payment and confirmation) lapses at the
-server after its hold; recovery at boot refunds the fee as for any unfinished session.
+After a crash, recovery at boot (`recover_delivery`) confirms an order that was paid and being
+confirmed (its fee kept) and cancels one that was not paid; an order the server cannot be asked about
+lapses there after its hold, and the fee is refunded as for any unfinished session.
 """
 
 from __future__ import annotations
