@@ -76,11 +76,13 @@ def _keypad_ok(status: DeviceStatus | None) -> bool:
 def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok: bool, now: dt.datetime,
            fees: dict[str, int], change_available: int, operator_hold: bool = False,
            controller_fault: str = "", in_session: bool = False, start_gate: str = "",
-           sensor_fault: str = "", service_hours: dict[str, ServiceHours] | None = None) -> Availability:
+           sensor_fault: str = "", service_hours: dict[str, ServiceHours] | None = None,
+           deliverable: frozenset[str] = frozenset()) -> Availability:
     """`in_session`: a resident's session is under way, which finishes whatever the hours or the mains
     say (they only stop a new one from starting: `start_gate`, e.g. "on-battery"). `sensor_fault`: the
     I/O module's reason to stop every issuance (e.g. "overheat"). `service_hours`: each document's own
-    hours from the server's catalog."""
+    hours from the server's catalog. `deliverable`: documents that may be delivered instead of printed
+    (issue 17), still offered while the booth cannot print."""
     # The controller's own faults come first (a journal that refused a write, a recovery that could
     # not finish): no money may move that the books cannot show.
     # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
@@ -90,6 +92,11 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         oos = sensor_fault
     else:
         oos = "closed-by-operator" if operator_hold else _printer_reason(statuses.get("a4_printer"))
+    # Issue 17: a booth that cannot print still takes delivery orders for the documents the catalog
+    # delivers, while the server is up: open, with those documents only (kiosk/delivery.py).
+    print_reason = ""
+    if oos and not controller_fault and not operator_hold and server_ok and set(deliverable) & set(config.documents):
+        print_reason, oos = oos, ""
     cash = statuses.get("cash")
     cash_ok = takes_coins(cash)
     card = statuses.get("card_reader")
@@ -119,6 +126,8 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         reason = open_reason
         if not reason:
             reason = document_reason(services.get(code), now)
+        if not reason and print_reason and code not in deliverable:
+            reason = print_reason  # issue 17: delivered only, and this one is not
         if not reason and fees and code not in fees:
             # The server's catalog (read: `fees` is not empty) does not list it: a reservation would be
             # refused after the resident had typed and identified, so it is shown unavailable instead.
@@ -131,6 +140,8 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
                                         available=not reason, unavailable_reason=reason))
 
     notices: list[str] = []
+    if print_reason and not open_reason:
+        notices.append("delivery-only")  # issue 17: kiosk/delivery.py
     notices.extend(receipt_notices(statuses.get("receipt_printer")))
     if not money_ok and not open_reason:
         notices.append("cash-unavailable")

@@ -274,6 +274,23 @@ class PublicSection:
 
 
 @dataclass(frozen=True)
+class ScannerSection:
+    """Issue 17: a serial 2D barcode scanner (drivers/barcode_scanner) reading pickup QR codes."""
+
+    enabled: bool = False
+    # A stable name from udev (ls -l /dev/serial/by-id/), not /dev/ttyACMn, which can change at boot.
+    port: str = "/dev/serial/by-id/usb-Honeywell_Imaging_barcode_scanner-if00"
+
+
+@dataclass(frozen=True)
+class DeliverySection:
+    """Issue 17, 민원택배: documents the catalog delivers may be ordered to the registered address
+    (kiosk/delivery.py): a choice on the options screen, and the only way while the booth cannot print."""
+
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSection = field(default_factory=KioskSection)
     timeouts: TimeoutsSection = field(default_factory=TimeoutsSection)
@@ -297,6 +314,8 @@ class KioskConfig:
     metrics: MetricsSection = field(default_factory=MetricsSection)
     alerts: AlertsSection = field(default_factory=AlertsSection)
     public: PublicSection = field(default_factory=PublicSection)
+    scanner: ScannerSection = field(default_factory=ScannerSection)  # issue 17
+    delivery: DeliverySection = field(default_factory=DeliverySection)  # issue 17
 
 
 class _KeyProblem(ConfigError):

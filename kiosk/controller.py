@@ -32,6 +32,7 @@ from kiosk.alerts import AlertWatch, DoorWatch, Inputs
 from kiosk.availability import Availability, assess, receipt_notices, takes_bills, takes_coins
 from kiosk.card_payment import CardPayment
 from kiosk.config import KioskConfig
+from kiosk.delivery import DeliveryDesk
 from kiosk.hopper_inventory import HopperInventory, record_refill
 from kiosk.hours_watch import watch_hours
 from kiosk.identify import NUMBER_REJECTED, identify
@@ -40,8 +41,11 @@ from kiosk.journal import Journal, JournalUnwritable, Recorder, stamp
 from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.maintenance import Technician, Workshop
 from kiosk.maintenance.access import TechnicianAccess
+from kiosk.mobile_id import MobileIdDesk
+from kiosk.notices import NoticeDesk
 from kiosk.opening_hours import ServiceHours
 from kiosk.outbox import deliver_owed
+from kiosk.pickup import PickupDesk
 from kiosk.ports import Devices, ServerPort
 from kiosk.presenter import SCREEN_OF_STATE, present
 from kiosk.public_status import public_status
@@ -152,6 +156,11 @@ class Kiosk:
         self.service_time = ServiceTime(clock)
         self.alerts = AlertWatch(config.alerts, clock)
         self.door_watch = DoorWatch(journal, clock, config.alerts.door_clear_minutes * 60)
+        self.pickup_desk = PickupDesk(self)  # issue 17: pickup of a document reserved online
+        self.notice_desk = NoticeDesk(self)  # issue 17: the result sent by text message
+        self.catalog_delivery_fees: dict[str, int] = {}  # issue 17: document code -> delivery fee (0: never)
+        self.delivery_desk = DeliveryDesk(self)  # issue 17: delivery instead of print
+        self.mobile_id_desk = MobileIdDesk(self)  # issue 17: identity by mobile ID
         self.machine = build_machine(self, config.timeouts)
 
     # ------------------------------------------------------------------ lifecycle
@@ -192,7 +201,9 @@ class Kiosk:
                       operator_hold=self.operator_hold,
                       controller_fault=self.journal_fault or self.recovery_fault or self.tech_access.fault,
                       in_session=self.session is not None, start_gate=self.start_gate,
-                      sensor_fault=self.sensor_fault, service_hours=self.catalog_hours)
+                      sensor_fault=self.sensor_fault, service_hours=self.catalog_hours,
+                      deliverable=frozenset(c for c, f in self.catalog_delivery_fees.items()
+                                            if f > 0 and self.config.delivery.enabled))
 
     def change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
@@ -484,6 +495,7 @@ class Kiosk:
         self.catalog_fees = {d.code: d.fee for d in catalog.documents}
         self.catalog_options = {d.code: frozenset(d.options) for d in catalog.documents}
         self.catalog_hours = {d.code: ServiceHours(d.hours, d.maintenance) for d in catalog.documents}
+        self.catalog_delivery_fees = {d.code: d.delivery_fee for d in catalog.documents}  # issue 17
         self._report_catalog_mismatch()
 
     def _report_catalog_mismatch(self) -> None:
@@ -704,6 +716,31 @@ class Kiosk:
     async def enter_parcel(self) -> None:
         self.publish()
 
+    async def enter_pickup(self) -> None:
+        """Issue 17: the pickup code screen; from idle it opens the session as the choice of document does."""
+        await self.enter_choose()
+
+    async def _intent_pickup(self) -> None:
+        await self.pickup_desk.start()
+
+    async def enter_notice(self) -> None:
+        """Issue 17: the mobile number the result is sent to."""
+        self.publish()
+
+    async def on_notice_timeout(self) -> None:
+        await self.notice_desk.timed_out()
+
+    async def _intent_notice(self) -> None:
+        await self.notice_desk.start()
+
+    async def enter_mobile_id(self) -> None:
+        """Issue 17: the one-time QR of a mobile ID verification, and the wait for the wallet."""
+        self.publish()
+        self.spawn_for_state(self.mobile_id_desk.run(), "mobile_id")
+
+    async def _intent_mobile_id(self) -> None:
+        await self.mobile_id_desk.start()
+
     async def enter_number(self) -> None:
         # Back from the fingerprint screen (a number the server does not know, or the resident
         # asked to retype it): that screen's capture stops.
@@ -717,6 +754,7 @@ class Kiosk:
         self.spawn_for_state(self._identify(), "identify")
 
     async def enter_options(self) -> None:
+        self.delivery_desk.entering_options()  # issue 17: a booth that cannot print delivers
         self.publish()
 
     async def enter_pay(self) -> None:
@@ -743,17 +781,21 @@ class Kiosk:
 
     async def enter_issue(self) -> None:
         self.publish()
-        self.spawn_for_state(self.issuer.reserve(), "issue")
+        delivery = self.session is not None and self.session.delivery  # issue 17: an order, not a reservation
+        self.spawn_for_state(self.delivery_desk.order() if delivery else self.issuer.reserve(), "issue")
 
     async def enter_print(self) -> None:
         self.publish()
+        if self.session is not None and self.session.delivery:  # issue 17: dispatched, not printed
+            self.spawn_for_state(self.delivery_desk.confirm(self.issuer.print_receipt), "print")
+            return
         self.spawn_for_state(self.issuer.print_documents(), "print")
 
     async def enter_done(self) -> None:
         if self.prompt == "more_time":  # the help prompt stays: a resident on the phone reads the result
             self.prompt = None
         self._cancel_grace()
-        for name in ("identify", "pay"):
+        for name in ("identify", "pay", "mobile_id"):  # mobile_id: issue 17
             self._cancel_state_task(name)
         self.publish()
         self.spawn_for_state(self._settle(), "settle")
@@ -767,6 +809,7 @@ class Kiosk:
             session.outcome = "cancelled"
         await self.till.settle(session)
         await self.issuer.settle(session)
+        await self.delivery_desk.settle(session)  # issue 17: an order never paid is cancelled
         session.closed = True
         self.record(session.id, "session_closed", outcome=session.outcome, reason=session.reason)
         session.wipe()
@@ -846,7 +889,8 @@ class Kiosk:
     async def _identify(self) -> None:
         outcome = await identify(self)
         if outcome == "identified":
-            await self.fire("identified")
+            pickup = self.session is not None and self.session.pickup_fee is not None  # issue 17
+            await self.fire("pickup_identified" if pickup else "identified")
         elif outcome == NUMBER_REJECTED:
             await self.fire("retype_number")
         elif outcome != "cancelled":
@@ -1055,6 +1099,14 @@ class Kiosk:
                 await self.fire("cancel")
             return
         self.note_activity()
+        if await self.pickup_desk.handle(name, args):  # issue 17: the pickup screen's keys and back
+            return
+        if await self.notice_desk.handle(name, args):  # issue 17: the notice screen's keys and back
+            return
+        if await self.delivery_desk.handle(name, args):  # issue 17: "deliver" on the options screen
+            return
+        if await self.mobile_id_desk.handle(name, args):  # issue 17: back from the mobile ID QR
+            return
         handler = getattr(self, f"_intent_{name}", None)
         if handler is None:
             log.debug("ignored intent %s in %s", name, self.state)
@@ -1255,6 +1307,10 @@ class Kiosk:
         await self._leave_maintenance()
 
     # ------------------------------------------------------------------ helpers
+
+    def quote(self, session: Session) -> int:
+        """The fee the resident is charged (kiosk.till.Till.quote), for the delivery desk."""
+        return self.till.quote(session)
 
     def fee_per_copy(self, code: str) -> int:
         return self.catalog_fees.get(code, self.config.documents[code].fee)

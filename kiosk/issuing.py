@@ -17,7 +17,9 @@ from drivers.a4_printer import PrinterUnavailable, PrintFailed
 from drivers.issuance_server import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.card_recovery import CardVoids, lookup_owed, reconcile
 from kiosk.context import Context
+from kiosk.delivery import recover_delivery
 from kiosk.journal import Entry
+from kiosk.pickup import masked_code
 from kiosk.receipt_content import build_receipt
 from kiosk.session import Session
 from kiosk.till import Till, payment_ref, payment_window
@@ -100,11 +102,20 @@ class Issuer:
         ctx = self._ctx
         session = ctx.session
         assert session is not None
-        self._ctx.record(session.id, "reserve_intent", ref=session.id, document=session.document, copies=session.copies)
+        pickup = session.pickup_fee is not None  # issue 17: a document reserved online, by its code
+        if pickup:
+            self._ctx.record(session.id, "reserve_intent", ref=session.id, document=session.document,
+                             copies=session.copies, pickup=masked_code(session.pickup_code))
+        else:
+            self._ctx.record(session.id, "reserve_intent", ref=session.id, document=session.document,
+                             copies=session.copies)
         try:
-            reservation = await ctx.server.reserve(
-                session.id, session.document, options=sorted(session.options), copies=session.copies,
-                token=session.token, parcel=f"{ctx.config.kiosk.district} {session.lot}" if session.lot else None)
+            if pickup:
+                reservation = await ctx.server.reserve_pickup(session.pickup_code, session.id, token=session.token)
+            else:
+                reservation = await ctx.server.reserve(
+                    session.id, session.document, options=sorted(session.options), copies=session.copies,
+                    token=session.token, parcel=f"{ctx.config.kiosk.district} {session.lot}" if session.lot else None)
         except Exception as exc:
             log.warning("reservation failed: %s", exc)
             self._ctx.record(session.id, "reserve_failed", ref=session.id, error=type(exc).__name__)
@@ -117,6 +128,8 @@ class Issuer:
                 session.reason = "document-not-genuine"
             elif isinstance(exc, ServerUnavailable):
                 session.reason = "server-unavailable"
+            elif pickup and isinstance(exc, ServerRejected) and exc.reason.startswith("pickup-"):
+                session.reason = exc.reason  # used meanwhile, another resident's, ... (issue 17)
             else:
                 session.reason = "document-refused"
             await ctx.fire("failed")
@@ -372,6 +385,7 @@ class Issuer:
             elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
                 # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")
+            await recover_delivery(self._ctx, session_id)  # issue 17: confirm a paid order, cancel an unpaid one
             if lookup_owed(entries):
                 # A card authorisation whose answer died with the power: the server may have approved it.
                 # Found, it is journaled and voided here; if the server cannot be asked, the outbox asks later.

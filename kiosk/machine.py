@@ -109,12 +109,15 @@ class S:
     ISSUE = "session/issue"
     PRINT = "session/print"
     DONE = "session/done"
+    PICKUP = "session/pickup"  # issue 17: the code of a document reserved online (kiosk/pickup.py)
+    NOTICE = "session/notice"  # issue 17: the result sent by text message (kiosk/notices.py)
+    MOBILE_ID = "session/mobile_id"  # issue 17: identity by mobile ID, no fingerprint (kiosk/mobile_id.py)
 
-    WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY)
+    WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, PICKUP, MOBILE_ID)
     CANCELLABLE = WAITING_FOR_PERSON
     BACKABLE = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS)  # the steps before payment
     # The screens a resident may call for help on (every one but boot, out of service and maintenance).
-    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE)
+    RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE, PICKUP, NOTICE, MOBILE_ID)
     FAILABLE = (FINGER, PAY, ISSUE, PRINT)  # states `failed` leaves: money or paper may be under way
 
 
@@ -148,6 +151,11 @@ def states(t: TimeoutsSection) -> list[Any]:
                 _waiting("pay", t.payment),
                 _state("print", tags=["busy"]),
                 _state("done", timeout=t.done, on_timeout="on_done_timeout", tags=["shows_result"]),
+                _waiting("pickup", t.screen),  # issue 17
+                # Issue 17: not a waiting state (a walk-away here must not turn an issued result into
+                # "timed out"): its own countdown goes back to the result, the number forgotten.
+                _state("notice", timeout=t.screen, on_timeout="on_notice_timeout", tags=["waits_for_person"]),
+                _waiting("mobile_id", t.screen),  # issue 17
             ],
         },
     ]
@@ -189,6 +197,25 @@ TRANSITIONS: list[tuple[str, str | list[str], str]] = [
     ("technician_verified", S.TECH_LOGIN, S.MAINTENANCE),
     ("technician_refused", S.TECH_LOGIN, S.SELFTEST),  # wrong PIN x3, card pulled, gave up: back via the self-test
     ("maintenance_exit", S.MAINTENANCE, S.SELFTEST),
+    # Issue 17, pickup of a document reserved online (kiosk/pickup.py): the code is typed on its own
+    # screen, from idle or the choice of document; identity as the document needs it (number and
+    # finger), then the ordinary reserve -> pay (nothing when paid online) -> print -> commit.
+    ("pickup", [S.IDLE, S.CHOOSE], S.PICKUP),
+    ("pickup_found", S.PICKUP, S.ISSUE),
+    ("pickup_needs_identity", S.PICKUP, S.NUMBER),
+    ("pickup_identified", S.FINGER, S.ISSUE),
+    ("back", S.PICKUP, S.CHOOSE),
+    ("back_to_pickup", S.NUMBER, S.PICKUP),
+    ("failed_before_payment", S.PICKUP, S.DONE),
+    # Issue 17: from the settled result, the result sent by text message, then back to the result.
+    ("notice", S.DONE, S.NOTICE),
+    ("notice_done", S.NOTICE, S.DONE),
+    # Issue 17: identity by mobile ID instead of number and finger, then on as a finger would go.
+    ("mobile_id", S.NUMBER, S.MOBILE_ID),
+    ("mobile_id_verified", S.MOBILE_ID, S.OPTIONS),
+    ("mobile_id_pickup_verified", S.MOBILE_ID, S.ISSUE),
+    ("back", S.MOBILE_ID, S.NUMBER),
+    ("failed", S.MOBILE_ID, S.DONE),
 ]
 
 def build_machine(model: Any, timeouts: TimeoutsSection, machine_cls: type[Any] = KioskMachine) -> Any:

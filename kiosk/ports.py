@@ -18,10 +18,15 @@ from drivers.cash import DispenseResult
 from drivers.fingerprint import CapturedTemplate
 from drivers.issuance_server import (
     Catalog,
+    DeliveryOrder,
     HelpRequest,
     IdentityResult,
+    MobileIdChallenge,
+    MobileIdState,
+    NoticeReceipt,
     Parcel,
     PaymentAnswer,
+    Pickup,
     Reservation,
     ServerPayment,
     Settlement,
@@ -157,6 +162,29 @@ class ServerPort(Protocol):
     async def settle_cash(self, key: str, counted: Mapping[str, int], journal: Mapping[str, int]) -> Settlement:
         """An emptied cash box's counts, as counted and as journaled (POST /v1/settlements)."""
         ...
+
     async def upload_support_bundle(self, key: str, bundle: bytes, *, reason: str) -> SupportBundleReceipt: ...
+
+    # Pickup of a document reserved online (issue 17, kiosk/pickup.py).
+    async def lookup_pickup(self, code: str) -> Pickup: ...
+
+    async def reserve_pickup(self, code: str, key: str, *, token: str | None = None) -> Reservation: ...
+
+    # Notices by text message or e-mail (issue 17, kiosk/notices.py).
+    async def send_notice(self, key: str, *, channel: str, to: str, kind: str, language: str,
+                          facts: Mapping[str, object]) -> NoticeReceipt: ...
+
+    # Delivery to the registered address (issue 17, kiosk/delivery.py).
+    async def order_delivery(self, key: str, document: str, *, copies: int, token: str | None = None,
+                             parcel: str | None = None) -> DeliveryOrder: ...
+
+    async def confirm_delivery(self, key: str) -> DeliveryOrder: ...
+
+    async def cancel_delivery(self, key: str, *, reason: str) -> None: ...
+
+    # Mobile ID (모바일 신분증) as an identity route (issue 17, kiosk/mobile_id.py).
+    async def start_mobile_id(self, key: str) -> MobileIdChallenge: ...
+
+    async def poll_mobile_id(self, trxcode: str) -> MobileIdState: ...
 
     async def close(self) -> None: ...

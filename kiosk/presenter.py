@@ -35,7 +35,8 @@ from kiosk.views import (
 )
 
 if TYPE_CHECKING:
-    from kiosk.readout import Readout as Kiosk  # what the presenter reads of kiosk.controller.Kiosk
+    from kiosk.readout import Readout as Kiosk
+    from kiosk.session import Session  # what the presenter reads of kiosk.controller.Kiosk
 
 SCREEN_OF_STATE = {
     S.BOOT: "boot",
@@ -53,6 +54,9 @@ SCREEN_OF_STATE = {
     S.ISSUE: "issuing",
     S.PRINT: "printing",
     S.DONE: "done",
+    S.PICKUP: "pickup",  # issue 17
+    S.NOTICE: "notice",  # issue 17
+    S.MOBILE_ID: "mobile_id",  # issue 17
 }
 
 
@@ -92,6 +96,12 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         return kiosk.workshop.view()
     if screen == "choose_document":
         return ChooseDocumentView(documents=availability.documents)
+    if screen == "pickup":  # issue 17
+        return kiosk.pickup_desk.view()
+    if screen == "notice":  # issue 17
+        return kiosk.notice_desk.view()
+    if screen == "mobile_id":  # issue 17
+        return kiosk.mobile_id_desk.view()
     if session is None:
         return NoData()
     document = session.document
@@ -100,7 +110,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                           error=session.lot_error)
     if screen == "resident_number":
         return ResidentNumberView(document=document, masked=session.number.masked(),
-                                  digits=session.number.count, error=session.number_error)
+                                  digits=session.number.count, error=session.number_error,
+                                  mobile_id_offered=kiosk.mobile_id_desk.offered())
     if screen == "fingerprint":
         return FingerprintView(
             document=document, masked=session.number.masked(), guidance=session.guidance,
@@ -114,7 +125,8 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         doc = config.documents[document]
         fee = kiosk.fee_per_copy(document)
         return OptionsView(document=document, copies=session.copies, max_copies=doc.max_copies,
-                           options=[OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)],
+                           options=[OptionChoice(o, o in session.options) for o in kiosk.offered_options(document)]
+                           + _delivery_choice(kiosk, session),
                            fee_per_copy=fee, total=kiosk.till.quote(session))
     if screen == "payment":
         accepts = ["coins"] + [f"bills:{b}" for b in _bills(kiosk, session.remaining)]
@@ -143,8 +155,16 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                         copies=session.copies, copies_printed=sum(1 for e in rows if e.kind == "print_done"),
                         fee_kept=sum(e.amount for e in rows if e.kind == "fee_kept"),
                         masked_pan=kiosk.card_payment.masked_pan(session.id),
-                        card_voided=sum(e.amount for e in rows if e.kind == "card_voided"))
+                        card_voided=sum(e.amount for e in rows if e.kind == "card_voided"),
+                        notice_offered=kiosk.notice_desk.offered(), notice_sent=kiosk.notice_desk.sent(),
+                        tracking_code=session.tracking_code)
     return NoData()
+
+
+def _delivery_choice(kiosk: Kiosk, session: Session) -> list[OptionChoice]:
+    """Issue 17: "deliver" among the options when the catalog delivers the document."""
+    chosen = kiosk.delivery_desk.option(session)
+    return [] if chosen is None else [OptionChoice("deliver", chosen)]
 
 
 def out_of_service_data(reason: str, *, since: str, devices: list[DeviceLine],

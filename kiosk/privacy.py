@@ -187,6 +187,11 @@ _NOT_BEFORE = r"(?![0-9A-Za-z])"
 _RESIDENT_NUMBER = re.compile(
     _NOT_AFTER + r"(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))-?(\d)\d{6}" + _NOT_BEFORE)
 _CARD_NUMBER = re.compile(_NOT_AFTER + r"(\d{6})(\d{3,9})(\d{4})" + _NOT_BEFORE)
+# Issue 17's notices: a mobile number (010, 011, 016-019, then 7 or 8 digits, hyphens or not; not a
+# piece of a longer hyphenated code such as a verification number) and an e-mail address. The booth
+# uses them for one message and never keeps them; if one reached a log line it is masked there.
+_MOBILE = re.compile(_NOT_AFTER + r"(?<!\d-)01[016789]-?\d{3,4}-?\d{4}" + _NOT_BEFORE + r"(?!-\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 TEMPLATE_HEX_DIGITS = 128  # 64 bytes: shorter than any template, longer than a SHA-256 in hex
 _TEMPLATE_HEX = re.compile(rf"(?<![0-9A-Fa-f])[0-9A-Fa-f]{{{TEMPLATE_HEX_DIGITS},}}(?![0-9A-Fa-f])")
 
@@ -222,11 +227,14 @@ def _card_masker(keep_parcel_numbers: bool) -> Callable[[re.Match[str]], str]:
 
 
 def redact(text: str, *, keep_parcel_numbers: bool = False) -> str:
-    """`text` with resident numbers, card numbers and template bytes masked; everything else as it was.
+    """`text` with resident numbers, card numbers, mobile numbers, e-mail addresses and template bytes
+    masked; everything else as it was.
     `keep_parcel_numbers`: the text holds identifiers (the journal's `ref`), so a 19-digit parcel
     number stays whole even when it passes Luhn."""
     text = _RESIDENT_NUMBER.sub(lambda m: f"{m.group(1)}-{m.group(2)}******", text)
     text = _CARD_NUMBER.sub(_card_masker(keep_parcel_numbers), text)
+    text = _MOBILE.sub("01*-****-****", text)
+    text = _EMAIL.sub("***@***", text)
     return _TEMPLATE_HEX.sub(lambda m: f"<{len(m.group(0)) // 2} bytes>", text)
 
 

@@ -17,7 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.journal import Journal
 from kiosk.session import Session
 from kiosk.till import Till
-from kiosk.views import AccessMode, ScreenData, TechLoginView
+from kiosk.views import AccessMode, MobileIdView, NoticeView, PickupView, ScreenData, TechLoginView
 
 
 class MaintenancePages(Protocol):
@@ -34,9 +34,51 @@ class PinScreen(Protocol):
     def view(self) -> TechLoginView: ...
 
 
+class PickupScreen(Protocol):
+    """kiosk.pickup.PickupDesk, as the presenter sees it (issue 17)."""
+
+    def view(self) -> PickupView: ...
+
+
+class NoticeScreen(Protocol):
+    """kiosk.notices.NoticeDesk, as the presenter sees it (issue 17)."""
+
+    def view(self) -> NoticeView: ...
+
+    def offered(self) -> bool: ...
+
+    def sent(self) -> bool: ...
+
+
+class DeliveryChoice(Protocol):
+    """kiosk.delivery.DeliveryDesk, as the presenter sees it (issue 17)."""
+
+    def option(self, session: Session) -> bool | None: ...
+
+
+class MobileIdScreen(Protocol):
+    """kiosk.mobile_id.MobileIdDesk, as the presenter sees it (issue 17)."""
+
+    def view(self) -> MobileIdView: ...
+
+    def offered(self) -> bool: ...
+
+
 class Readout(Protocol):
     @property
     def workshop(self) -> MaintenancePages: ...
+
+    @property
+    def mobile_id_desk(self) -> MobileIdScreen: ...
+
+    @property
+    def delivery_desk(self) -> DeliveryChoice: ...
+
+    @property
+    def notice_desk(self) -> NoticeScreen: ...
+
+    @property
+    def pickup_desk(self) -> PickupScreen: ...
 
     @property
     def tech_access(self) -> PinScreen: ...

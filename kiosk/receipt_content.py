@@ -26,6 +26,23 @@ def _say(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# Issue 17's delivery lines, until the lead folds them into the catalogs (common/messages.py).
+_DELIVERY_WORDS = {
+    "ko": ("택배 접수: {doc} {n}부", "수수료와 배송료 {total}", "등록된 주소로 배송됩니다", "운송장 번호"),
+    "en": ("Ordered for delivery: {doc} x{n}", "Fee and delivery {total}", "Sent to your registered address",
+           "Tracking code"),
+    "zh": ("已申请快递：{doc} {n}份", "手续费和运费 {total}", "将寄往登记地址", "运单号"),
+    "vi": ("Đã đặt giao tận nhà: {doc} x{n}", "Phí và phí giao hàng {total}", "Gửi đến địa chỉ đã đăng ký",
+           "Mã vận đơn"),
+}
+
+
+def delivery_lines(lang: str, *, doc: str, n: int, total: str, code: str) -> list[ReceiptLine]:
+    what, fee, where, tracking = _DELIVERY_WORDS.get(lang, _DELIVERY_WORDS["ko"])
+    return [ReceiptLine(what.format(doc=doc, n=n), bold=True), ReceiptLine(fee.format(total=total), align="right"),
+            ReceiptLine(where), ReceiptLine(tracking), ReceiptLine(code, align="center", bold=True)]
+
+
 def won(amount: int, lang: str = "ko") -> str:
     return _say(lang, "won", amount=f"{amount:,}")
 
@@ -70,6 +87,9 @@ def build_receipt(session: Session, *, config: KioskConfig, journal: Journal, pr
             lines.append(ReceiptLine(_say(lang, "receipt.ordered", copies=session.copies, printed=copies)))
         lines.append(ReceiptLine(_say(lang, "receipt.fee", fee=won(per_copy, lang), n=copies,
                                       total=won(money.fee_kept, lang)), align="right"))
+    elif session.delivery and session.tracking_code:  # issue 17: ordered for delivery, nothing printed
+        lines += delivery_lines(lang, doc=title, n=session.copies, total=won(money.fee_kept, lang),
+                                code=session.tracking_code)
     else:
         lines.append(ReceiptLine(_say(lang, "receipt.not_issued", doc=title, n=session.copies), bold=True))
     lines.append(ReceiptLine(_say(lang, "receipt.received", amount=won(money.money_in, lang), paid_by=paid_by),

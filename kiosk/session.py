@@ -61,6 +61,15 @@ class Session:
     settle_abandoned: bool = False
     # OK pressed on the result screen while the session was still settling: honoured once it is.
     finish_requested: bool = False
+    # A pickup of a document reserved online (kiosk/pickup.py): the code typed or scanned (a bearer
+    # secret, wiped with the rest), its error code, and the fee the server asks here (0: paid online).
+    pickup_code: str = ""
+    pickup_error: str = ""
+    pickup_fee: int | None = None
+    # Delivery instead of print (kiosk/delivery.py): chosen (or the only way), its fee, its tracking code.
+    delivery: bool = False
+    delivery_fee: int = 0
+    tracking_code: str = ""
 
     @property
     def remaining(self) -> int:
@@ -76,3 +85,4 @@ class Session:
     def wipe(self) -> None:
         self.forget_identity()
         self.token = None
+        self.pickup_code = ""

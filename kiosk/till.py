@@ -314,8 +314,10 @@ class Till:
     # ------------------------------------------------------------------ the fee
 
     def quote(self, session: Session) -> int:
+        if session.pickup_fee is not None:  # issue 17: the server's fee for a reserved document (0: paid online)
+            return session.pickup_fee
         fee = 0 if session.exempt else self._ctx.fee_per_copy(session.document)
-        return fee * session.copies
+        return fee * session.copies + (session.delivery_fee if session.delivery else 0)  # issue 17: delivery
 
     async def take_fee(self) -> None:
         session = self._ctx.session

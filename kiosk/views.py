@@ -140,6 +140,7 @@ class ResidentNumberView:
     masked: str = ""  # e.g. "900101-1******": never the whole number
     digits: int = 0
     error: str = ""
+    mobile_id_offered: bool = False  # issue 17: "use my mobile ID instead" is offered
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,9 @@ class DoneView:
     fee_kept: int = 0
     masked_pan: str = ""
     card_voided: int = 0
+    notice_offered: bool = False  # issue 17: "send this by text message" is offered
+    notice_sent: bool = False  # issue 17: a text message with this result was sent
+    tracking_code: str = ""  # issue 17: outcome "ordered": the delivery's tracking code
 
 
 # --- the technician's screens (kiosk.maintenance builds them) ----------------------------------------
@@ -364,6 +368,45 @@ class LogsView:
 
 
 @dataclass(frozen=True)
+class PickupView:
+    """Issue 17: the code of a document reserved online (민원예약), typed or scanned (kiosk/pickup.py).
+
+    `code` is what was typed so far (8 digits make a code); `error` says why the last code was not
+    accepted: "incomplete", "not-found", "used", "expired", "other-booth", "not-here" (this booth
+    cannot issue that document now). `looking_up` is true while the server is asked."""
+
+    code: str = ""
+    digits: int = 8
+    error: str = ""
+    looking_up: bool = False
+    scanner: bool = False  # a barcode scanner is ready: the screen says the QR can be shown to it
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """Issue 17: the mobile number a result is sent to by text message (kiosk/notices.py). The number
+    is the resident's own, shown as typed so it can be checked; it lives only until it is sent."""
+
+    channel: str = "sms"
+    number: str = ""  # as typed, grouped: "010-1234-5678"
+    digits: int = 0
+    error: str = ""  # "incomplete" | "unavailable"
+    sending: bool = False
+
+
+@dataclass(frozen=True)
+class MobileIdView:
+    """Issue 17: the one-time QR of a mobile ID (모바일 신분증) verification (kiosk/mobile_id.py). `qr` is
+    the text the QR carries (a request message, nothing personal); `state` where the wallet is:
+    requested, profile, verifying, verified; `error` "expired" when this is a fresh QR."""
+
+    document: str = ""
+    qr: str = ""
+    state: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class NoData:
     """The failsafe screen's view, and a session screen's while no session exists."""
 
@@ -373,6 +416,7 @@ ScreenData = (
     | ResidentNumberView | FingerprintView | OptionsView | PaymentView | IssuingView | PrintingView
     | SettlingView | DoneView | NoData
     | TechLoginView | SelfTestView | PaperView | CashView | VoucherView | LogsView
+    | PickupView | NoticeView | MobileIdView
 )
 
 
@@ -443,8 +487,9 @@ class Intent:
     help request to the server), help_close, access(setting, value) (setting: "zoom" with value
     1.0/2.0, "high_contrast" / "low_position" / "voice" with a bool), keypad_used (the first key of
     the physical keypad in a session), maintenance_enter (only with a technician in: kiosk.maintenance.access)
-    / maintenance_exit / maintenance_selftest
-    (technician), maint(do, ...) (a technician's action: kiosk.maintenance.workshop). `page` and the
+    / maintenance_exit / maintenance_selftest (technician), maint(do, ...) (a technician's action:
+    kiosk.maintenance.workshop), pickup (the pickup of a document reserved online: its code screen; there
+    digit, backspace, clear, confirm and back act on the code). `page` and the
     screens' own menus (the language and accessibility choosers) never leave the screens (the runner
     handles them itself).
     """

@@ -11,7 +11,7 @@ import pygame
 
 from kiosk.views import DoneView, Intent, SettlingView, View
 from screens.blocks import Block, paged, stack, text_block
-from screens.frame import build_frame, footer_buttons, paint_frame
+from screens.frame import FooterSpec, build_frame, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon, draw_check_icon, draw_cross_icon
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t, won
@@ -23,15 +23,21 @@ from screens.widgets import Widget, draw_widgets, radius
 class DoneScreen(Screen):
     name = "done"
 
-    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        frame = build_frame(view, theme)
+    def _footer(self, view: View) -> list[FooterSpec]:
+        """OK; with issue 17's "send by text message" before it while the result can be sent."""
         lang = lang_of(view)
+        ok: FooterSpec = ("ok", Intent("confirm"), t("button.done", lang), "primary", 1)
+        if isinstance(view.data, DoneView) and view.data.notice_offered:
+            return [("notice", Intent("notice"), t("button.notice", lang), "secondary", 1), ok]
+        return [ok]
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        frame = build_frame(view, theme, nav=self._footer(view))
         _, _, pager = paged(view, theme, frame.body, self._blocks(view, theme, frame.body.width), page)
-        ok = ("ok", Intent("confirm"), t("button.done", lang), "primary", 1)
-        return pager + footer_buttons(frame, theme, [ok])
+        return pager + footer_buttons(frame, theme, self._footer(view))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
-        frame = build_frame(view, theme)
+        frame = build_frame(view, theme, nav=self._footer(view))
         paint_frame(surface, view, theme, frame)
         body = frame.body
         area, blocks, _ = paged(view, theme, body, self._blocks(view, theme, body.width), page)
@@ -156,6 +162,13 @@ class DoneScreen(Screen):
             )
         if voucher:
             blocks += self._voucher(theme, lang, voucher, width)
+        if data.tracking_code:  # issue 17: a delivery's tracking code, big enough to copy down
+            blocks.append(text_block(theme, t("done.tracking", lang), "body_bold", c.text, width, align="center",
+                                     gap=gap))
+            blocks.append(text_block(theme, data.tracking_code, "title", c.primary, width, align="center", gap=gap))
+        if data.notice_sent:  # issue 17
+            blocks.append(text_block(theme, t("done.notice_sent", lang), "body_bold", c.success, width,
+                                     priority=1, align="center", gap=gap))
         return blocks
 
     def _settling_blocks(self, view: View, data: SettlingView, theme: Theme, width: int) -> list[Block]:
@@ -242,6 +255,11 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
         fee_kept=200,
     ),
     "settling": SettlingView(document="resident_copy", ok_pressed=True),
+    "notice_offered": DoneView(document="resident_copy", outcome="issued", change=300, notice_offered=True),
+    "ordered": DoneView(document="resident_copy", outcome="ordered", reason="delivery-ordered", change=300,
+                        tracking_code="604112345678", notice_offered=True),
+    "notice_sent": DoneView(document="resident_copy", outcome="issued", voucher="R7K2-9QXM", refund=300,
+                            receipt_printed=False, notice_sent=True),
     "failed": DoneView(
         document="local_tax",
         outcome="failed",

@@ -11,7 +11,7 @@ import pygame
 
 from kiosk.views import IdleView, Intent, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, paint_frame, place_below
+from screens.frame import Frame, build_frame, button_height, paint_frame, place_below
 from screens.icons import draw_alert_icon, draw_check_icon
 from screens.screen import Screen, lang_of, view_data
 from screens.strings import document, t
@@ -25,9 +25,22 @@ __all__ = ["SAMPLES", "SCREEN", "IdleScreen"]
 class IdleScreen(Screen):
     name = "idle"
 
+    def _pickup_rect(self, view: View, theme: Theme, body: pygame.Rect) -> pygame.Rect | None:
+        """Issue 17: the pickup of a document reserved online, a full-width button under "start" while
+        documents can be issued (the bottom band of the body; None when closed)."""
+        if not view_data(view, IdleView).issuance_open:
+            return None
+        lang = lang_of(view)
+        h = max(button_height(theme), text_height(theme, t("button.pickup", lang), "label", body.width - theme.sp(80))
+                + 2 * theme.sp(16))
+        return pygame.Rect(body.left, body.bottom - h, body.width, h)
+
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect]:
         frame = build_frame(view, theme, footer=False)
         body = frame.body
+        pickup = self._pickup_rect(view, theme, body)
+        if pickup is not None:  # "start" ends a gap above the pickup button
+            body = pygame.Rect(body.left, body.top, body.width, pickup.top - theme.sp(32) - body.top)
         blocks = self._blocks(view, theme, body.width)
         gap = theme.sp(48)
         top = place_below(frame, body.top + stack_height(blocks), gap)
@@ -108,6 +121,9 @@ class IdleScreen(Screen):
         widgets = [
             Widget("start", start, Intent("start"), t("idle.touch", lang), "custom", t("idle.touch", other))
         ]
+        pickup = self._pickup_rect(view, theme, frame.body)
+        if pickup is not None:
+            widgets.append(Widget("pickup", pickup, Intent("pickup"), t("button.pickup", lang), "secondary"))
         return widgets + list(frame.service)
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:

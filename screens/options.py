@@ -270,6 +270,15 @@ SAMPLES: dict[str, OptionsView] = {
         fee_per_copy=500,
         total=500,
     ),
+    "deliver": OptionsView(  # issue 17: delivery among the options
+        document="resident_copy",
+        options=[OptionChoice("include_past_addresses", False), OptionChoice("show_member_numbers", False),
+                 OptionChoice("deliver", True)],
+        copies=1,
+        max_copies=5,
+        fee_per_copy=200,
+        total=3700,
+    ),
     "none": OptionsView(
         document="local_tax",
         options=[],

@@ -27,6 +27,9 @@ SCREEN_NAMES: tuple[str, ...] = (
     "maint_cash",
     "maint_vouchers",
     "maint_logs",
+    "pickup",  # issue 17
+    "notice",  # issue 17
+    "mobile_id",  # issue 17
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (the PIN screen, then

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.views import ResidentNumberView, View
+from kiosk.views import Intent, ResidentNumberView, View
 from screens.blocks import Block, stack, stack_height, text_block
-from screens.frame import Frame, build_frame, confirm_specs, footer_buttons, paint_frame
+from screens.frame import FooterSpec, Frame, build_frame, confirm_specs, footer_buttons, paint_frame
 from screens.icons import draw_alert_icon
 from screens.keypad import correction_widgets, key_gap, key_min_height, keypad_widgets
 from screens.screen import Screen, lang_of, view_data
@@ -41,6 +41,14 @@ def _space(theme: Theme, px: int) -> int:
     """A space between blocks: `px` at 100 % (grown at half the zoom rate); zoomed, 4 mm, as between
     the keys (the band below 1,220 mm is short)."""
     return theme.sp(px) if theme.scale <= 1.0 else theme.mm(4.0)
+
+def _specs(view: View, *, ready: bool = True) -> list[FooterSpec]:
+    """Back, cancel and OK; with issue 17's mobile ID (no number, no finger) before OK when offered."""
+    specs = confirm_specs(view, ready=ready)
+    if view_data(view, ResidentNumberView).mobile_id_offered:
+        specs.insert(2, ("mobile_id", Intent("mobile_id"), t("button.mobile_id", lang_of(view)), "secondary", 1))
+    return specs
+
 
 class ResidentNumberScreen(Screen):
     name = "resident_number"
@@ -127,7 +135,7 @@ class ResidentNumberScreen(Screen):
     def _geometry(self, view: View, theme: Theme) -> tuple[Frame, pygame.Rect, pygame.Rect, bool]:
         """Frame, information area, keypad area, and whether the error stands in the digit keys'
         place (see keypad.correction_widgets)."""
-        frame = build_frame(view, theme, nav=confirm_specs(view))
+        frame = build_frame(view, theme, nav=_specs(view))
         body = frame.body
         blocks = self._blocks(view, theme, body.width)
         must = stack_height([b for b in blocks if b.priority == 0])
@@ -153,7 +161,7 @@ class ResidentNumberScreen(Screen):
         lang = lang_of(view)
         widgets = correction_widgets(keypad, theme, lang) if correcting else keypad_widgets(keypad, theme, lang)
         complete = view_data(view, ResidentNumberView).digits >= DIGITS
-        return widgets + footer_buttons(frame, theme, confirm_specs(view, ready=complete))
+        return widgets + footer_buttons(frame, theme, _specs(view, ready=complete))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame, info, _, _ = self._geometry(view, theme)
@@ -225,4 +233,8 @@ SAMPLES: dict[str, ResidentNumberView] = {
         digits=13,
         error="invalid-date",
     ),
+    "mobile_id_offered": ResidentNumberView(document="resident_copy", masked="9001", digits=4,
+                                            mobile_id_offered=True),
+    "mobile_id_error": ResidentNumberView(document="family_relations", masked="901301-1******", digits=13,
+                                          error="invalid-date", mobile_id_offered=True),
 }

@@ -57,6 +57,7 @@ SHARED_WIRE_MODULES = frozenset({
     "drivers.receipt_printer.printer_id",  # GS I's answer block (tests/maintenance/test_board_words.py)
     "drivers.io_module.registers",  # the I/O module's register map, one definition for both ends
     "drivers.io_module.rtu",  # Modbus RTU framing, pinned to the serial line spec (tests/io_module)
+    "drivers.barcode_scanner.frames",  # the Honeywell serial command set (tests/barcode_scanner/test_scanner_frames.py)
 })
 
 

@@ -52,8 +52,12 @@ from drivers.issuance_server.keys import load_signing_key, refuse_exposed_key
 from drivers.issuance_server.link import ServerLink
 from drivers.issuance_server.models import (
     Catalog,
+    DeliveryOrder,
     HelpRequest,
     IdentityResult,
+    MobileIdChallenge,
+    MobileIdState,
+    NoticeReceipt,
     Parcel,
     PaymentAnswer,
     Pickup,
@@ -120,6 +124,15 @@ TIMEOUT_FACTORS: dict[str, float] = {
     "request_help": 1.0,
     # A support bundle is one upload of at most ~60 KiB: one unit.
     "upload_support_bundle": 1.0,
+    # A notice is queued at the gateway, not sent while the kiosk waits: one unit (issue 17).
+    "send_notice": 1.0,
+    # Delivery orders, confirmations and cancellations are single inserts and updates: one unit.
+    "order_delivery": 1.0,
+    "confirm_delivery": 1.0,
+    "cancel_delivery": 1.0,
+    # A mobile ID transaction is opened and polled: single lookups (the wallet does the slow part).
+    "start_mobile_id": 1.0,
+    "poll_mobile_id": 1.0,
 }
 # httpx's own timeout is only a backstop for a Clock that is not wall time (tests, the scenario
 # runner): it fires at twice the Clock deadline, so the Clock always decides on real hardware.
@@ -429,6 +442,68 @@ class IssuanceClient:
             received_at=text_field(body, "received_at", max_len=64),
         )
 
+    async def send_notice(self, key: str, *, channel: str, to: str, kind: str, language: str,
+                          facts: Mapping[str, object]) -> NoticeReceipt:
+        """Ask the city's notice gateway to send the session's result by text message or e-mail
+        (POST /v1/notices, issue 17). `to` (a mobile number in digits, or an e-mail address) goes in
+        the body only, never in a path or a log line. Idempotent by key: a retry sends one message."""
+        if channel not in ("sms", "email"):
+            raise ValueError("channel is sms or email")
+        request = {"idempotency_key": check_key(key), "channel": channel, "to": to, "kind": kind,
+                   "language": check_language(language), "facts": dict(facts)}
+        body = await self._call("POST", "/v1/notices", request, "send_notice", idempotent=True)
+        return NoticeReceipt(notice_id=text_field(body, "notice_id", max_len=128),
+                             accepted_at=text_field(body, "accepted_at", max_len=64))
+
+    async def order_delivery(self, key: str, document: str, *, copies: int, token: str | None = None,
+                             parcel: str | None = None) -> DeliveryOrder:
+        """Order `document` delivered to the registered address (POST /v1/deliveries, issue 17): pending
+        until `confirm_delivery` (paid) or `cancel_delivery`. Refusals: 409 "not-deliverable", and those
+        of a reservation (identity, parcel). Idempotent by key."""
+        request: dict[str, Any] = {"idempotency_key": check_key(key), "document": document, "copies": copies}
+        if token is not None:
+            request["verification_token"] = token
+        if parcel is not None:
+            request["parcel"] = parcel
+        body = await self._call("POST", "/v1/deliveries", request, "order_delivery", idempotent=True)
+        return _delivery(body)
+
+    async def confirm_delivery(self, key: str) -> DeliveryOrder:
+        """The fee is paid: dispatch the order (POST /v1/deliveries/{key}/confirm). Idempotent."""
+        body = await self._call("POST", f"/v1/deliveries/{check_key(key)}/confirm", {}, "confirm_delivery",
+                                idempotent=True)
+        return _delivery(body)
+
+    async def cancel_delivery(self, key: str, *, reason: str) -> None:
+        """Nothing was paid or the session ended: the order is not sent (POST .../cancel). Idempotent."""
+        await self._call("POST", f"/v1/deliveries/{check_key(key)}/cancel", {"reason": reason[:64]},
+                         "cancel_delivery", idempotent=True)
+
+    async def start_mobile_id(self, key: str) -> MobileIdChallenge:
+        """Open a mobile ID verification (POST /v1/mobile-id/transactions, issue 17): the QR to show.
+        Idempotent by key (a retry shows the same QR)."""
+        body = await self._call("POST", "/v1/mobile-id/transactions", {"idempotency_key": check_key(key)},
+                                "start_mobile_id", idempotent=True)
+        trxcode = text_field(body, "trxcode", max_len=64)
+        if not re.fullmatch(r"[0-9A-Za-z_-]{8,64}", trxcode):
+            raise ServerProtocolError("bad-field", "trxcode must be 8..64 letters and digits")
+        return MobileIdChallenge(trxcode=trxcode, qr=text_field(body, "qr", max_len=2048),
+                                 expires_in=int_field(body, "expires_in", low=0, high=3600))
+
+    async def poll_mobile_id(self, trxcode: str) -> MobileIdState:
+        """Where the transaction stands (GET /v1/mobile-id/transactions/{trxcode})."""
+        if not re.fullmatch(r"[0-9A-Za-z_-]{8,64}", trxcode):
+            raise ValueError("not a transaction code")
+        body = await self._call("GET", f"/v1/mobile-id/transactions/{trxcode}", None, "poll_mobile_id",
+                                idempotent=True)
+        state = text_field(body, "state", max_len=16)
+        if state not in ("requested", "profile", "verifying", "verified", "failed", "expired"):
+            raise ServerProtocolError("bad-field", f"unknown mobile ID state {state!r}")
+        if state == "verified":
+            return MobileIdState(state, token=text_field(body, "token", max_len=512), exempt=bool_field(body, "exempt"))
+        reason = body.get("reason")
+        return MobileIdState(state, reason=reason[:64] if isinstance(reason, str) else "")
+
     async def upload_support_bundle(self, key: str, bundle: bytes, *, reason: str) -> SupportBundleReceipt:
         """Send a support bundle (a tar.gz the booth made, nothing personal in it) to the operators
         (POST /v1/support-bundles), base64 in JSON. `reason`: who asked ("server", "technician").
@@ -633,6 +708,16 @@ def _log_path(path: str) -> str:
     # Paths carry document codes, idempotency keys, verification numbers, public parcel queries and
     # pickup codes; a pickup code prints someone's document, so only its first half is logged.
     return _PICKUP_PATH_RE.sub(r"\1****", path)
+
+
+def _delivery(body: Mapping[str, Any]) -> DeliveryOrder:
+    state = text_field(body, "state", max_len=16)
+    if state not in ("pending", "confirmed", "cancelled"):
+        raise ServerProtocolError("bad-field", "state must be pending, confirmed or cancelled")
+    return DeliveryOrder(order_id=text_field(body, "order_id", max_len=128),
+                         tracking_code=text_field(body, "tracking_code", max_len=40),
+                         fee_total=int_field(body, "fee_total", low=0, high=MAX_WON),
+                         delivery_fee=int_field(body, "delivery_fee", low=0, high=MAX_WON), state=state)
 
 
 def _jsonable(value: Any) -> Any:

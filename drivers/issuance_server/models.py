@@ -37,6 +37,7 @@ class CatalogDocument:
     # Daily windows ("HH:MM", "HH:MM") in which the central system issues none of this document (its
     # maintenance): the kiosk does not offer it then.
     maintenance: tuple[tuple[str, str], ...] = ()
+    delivery_fee: int = 0  # issue 17: won a delivery adds; 0: the catalog does not deliver it
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,42 @@ class SupportBundleReceipt:
     bundle_id: str
     received_at: str  # ISO 8601, the server's clock
     size: int  # the bytes the server received, as it counted them
+
+
+@dataclass(frozen=True)
+class NoticeReceipt:
+    """The notice gateway's receipt for a text message or e-mail it will send (issue 17)."""
+
+    notice_id: str
+    accepted_at: str  # ISO 8601, the server's clock
+
+
+@dataclass(frozen=True)
+class DeliveryOrder:
+    """A document ordered for delivery to the registered address (민원택배, issue 17): pending until
+    the booth confirms it (paid) or cancels it."""
+
+    order_id: str
+    tracking_code: str
+    fee_total: int  # fee x copies + delivery fee, in won
+    delivery_fee: int
+    state: str  # pending | confirmed | cancelled
+
+
+@dataclass(frozen=True)
+class MobileIdChallenge:
+    """A mobile ID (모바일 신분증) transaction opened at the verifier: the QR the kiosk shows (issue 17)."""
+
+    trxcode: str
+    qr: str  # the VP request message (M200) as the QR's text
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class MobileIdState:
+    """Where a mobile ID transaction stands; once verified, the same token a matched finger yields."""
+
+    state: str  # requested | profile | verifying | verified | failed | expired
+    token: str | None = None
+    exempt: bool = False
+    reason: str = ""

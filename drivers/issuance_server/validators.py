@@ -201,6 +201,7 @@ def parse_catalog_document(raw: Mapping[str, Any]) -> CatalogDocument:
         max_copies=int_field(raw, "max_copies", low=1, high=100),
         hours=span,
         maintenance=parse_windows(raw.get("maintenance")),
+        delivery_fee=opt_int_field(raw, "delivery_fee", low=0, high=1_000_000) or 0,
     )
 
 

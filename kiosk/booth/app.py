@@ -18,6 +18,7 @@ from common.fonts import BOLD, REGULAR
 from common.keypad_keys import Key
 from common.status import DeviceStatus
 from drivers.a4_printer.client import A4Printer
+from drivers.barcode_scanner import BarcodeScanner
 from drivers.cash.client import CashAcceptor, CashConfig
 from drivers.fingerprint.client import open_reader
 from drivers.issuance_server import IssuanceClient, ServerConfig
@@ -80,6 +81,7 @@ class KioskApp:
         # The city's view (issue 16): the Prometheus endpoint and the alerts' webhook.
         self.metrics: BoothMetrics | None = None
         self.webhook: AlertWebhook | None = None
+        self.scanner: BarcodeScanner | None = None  # issue 17: reads pickup QR codes
 
     def _status(self, status: DeviceStatus) -> None:
         if self.kiosk is not None:
@@ -128,6 +130,10 @@ class KioskApp:
                             on_status=self._status, jack_device=c.keypad.jack_device,
                             keymap=build_keymap(c.keypad.keys))
         self.keypad = keypad
+        if c.scanner.enabled:
+            self.scanner = BarcodeScanner(c.scanner.port, clock=self.clock, on_read=self._scanned,
+                                          on_status=self._scanner_status,
+                                          response_timeout=c.timeouts.device_response)
         return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4, card=card, keypad=keypad)
 
     async def start(self) -> Kiosk:
@@ -147,6 +153,9 @@ class KioskApp:
         await self._start_operations(self.kiosk)
         await self.kiosk.run()
         self._start_sensors(self.kiosk)
+        if self.scanner is not None:
+            self._devices.append(self.scanner)
+            await self.scanner.start()
         return self.kiosk
 
     async def _start_operations(self, kiosk: Kiosk) -> None:
@@ -178,11 +187,31 @@ class KioskApp:
         log.critical("booth shutdown requested: %s", reason)
         return self.on_shutdown(reason) if self.on_shutdown is not None else None
 
+    # ---- the barcode scanner (issue 17): armed while the pickup screen waits for a code
+
+    def _scanned(self, code: str) -> None:
+        self.intent(Intent("scan", {"code": code}))
+
+    def _scanner_status(self, status: DeviceStatus) -> None:
+        if self.kiosk is not None:
+            self.kiosk.pickup_desk.scanner_ready = status.usable
+        self._status(status)
+
+    def _follow_with_scanner(self, view: View) -> None:
+        scanner = self.scanner
+        if scanner is None:
+            return
+        if view.screen == "pickup" and view.prompt is None and not getattr(view.data, "looking_up", False):
+            scanner.arm()
+        else:
+            scanner.disarm()
+
     def _publish(self, view: View) -> None:
         """Every view: voice follows the session (its flag, language, idle's reset) before the screens
         draw it, so the screen's own utterance comes after a reset, never before."""
         if self.voice is not None:
             self.voice.follow(view)
+        self._follow_with_scanner(view)
         if self._show is not None:
             self._show(view)
 

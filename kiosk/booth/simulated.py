@@ -97,6 +97,7 @@ class SimulatedBooth:
 
     def _build(self) -> dict[str, Simulator]:
         from simulators.a4_printer import A4PrinterSimulator
+        from simulators.barcode_scanner import BarcodeScannerSimulator
         from simulators.cctalk import CcTalkSimulator
         from simulators.fingerprint import FingerprintSimulator
         from simulators.keypad import KeypadSimulator
@@ -117,6 +118,7 @@ class SimulatedBooth:
             "keypad": KeypadSimulator(dev / "keypad-event-kbd", jack_path=dev / "sound-jack-event"),
             # The city's alert receiver, the other end of `[alerts] webhook_url`.
             "webhook": WebhookReceiver(),
+            "barcode_scanner": BarcodeScannerSimulator(link=dev / "barcode_scanner"),  # issue 17
         }
 
     async def start(self) -> dict[str, Any]:
@@ -164,6 +166,7 @@ class SimulatedBooth:
             # Any free port: several simulated booths may run on one machine (the log names the port).
             "metrics": {"port": 0},
             "alerts": {"webhook_url": endpoints["webhook"]},
+            "scanner": {"enabled": True, "port": endpoints["barcode_scanner"]},
         }
 
     async def control(self, simulator: str, command: str, /, **args: Any) -> Any:

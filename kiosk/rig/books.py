@@ -99,7 +99,8 @@ def _documents_unsettled(rows: list[Any]) -> list[str]:
             kept[e.session] = kept.get(e.session, 0) + e.amount
     problems = []
     for session, seen in kinds.items():
-        if kept.get(session, 0) > 0 and "print_done" not in seen:
+        # A delivery (issue 17) keeps its fee once the server confirmed the order: nothing is printed.
+        if kept.get(session, 0) > 0 and "print_done" not in seen and "delivery_ordered" not in seen:
             problems.append(f"session {session[:8]} kept {kept[session]} won without printing")
         if "print_done" in seen and "committed" not in seen:
             problems.append(f"session {session[:8]} printed but never committed")

@@ -51,7 +51,10 @@ from simulators.server.api import (
 )
 from simulators.server.booth_alerts import BoothAlerts, parse_alerts
 from simulators.server.catalog import CATALOG
+from simulators.server.deliveries import Deliveries
 from simulators.server.help_requests import HelpRequests
+from simulators.server.mobile_id import MobileId
+from simulators.server.notices import Notices
 from simulators.server.parcels import Parcels, resolve
 from simulators.server.payments import Payments
 from simulators.server.pickups import Pickups
@@ -167,6 +170,9 @@ class ServerSimulator:
         self._public_runner: web.AppRunner | None = None
         self.public_url = ""
         self.bundles = SupportBundles(API)  # support bundles booths upload (support_bundles.py)
+        self.notices = Notices(API)  # results sent by text or e-mail (notices.py, issue 17)
+        self.deliveries = Deliveries(API, self)  # documents delivered home (deliveries.py, issue 17)
+        self.mobile_id = MobileId(API, self, lambda: self.base_url)  # 모바일 신분증 (mobile_id.py, issue 17)
 
     # --- Simulator protocol -------------------------------------------------------------------
 
@@ -202,6 +208,9 @@ class ServerSimulator:
                 *self.settlements.routes(),
                 *self.help.routes(),
                 *self.bundles.routes(),
+                *self.notices.routes(),
+                *self.deliveries.routes(),
+                *self.mobile_id.routes(),
             ]
         )
         self._stopping.clear()
@@ -255,6 +264,9 @@ class ServerSimulator:
             "feed": self.feed,
             "public_url": self.public_address,
             **self.bundles.controls(),
+            **self.notices.controls(),
+            **self.deliveries.controls(),
+            **self.mobile_id.controls(),
         }
 
     @property
@@ -688,6 +700,14 @@ class ServerSimulator:
             "hold_seconds": RESERVATION_HOLD_S,
             "documents": documents,
         }
+
+    def mint_token(self, kiosk_id: str, resident_index: int) -> dict[str, Any]:
+        """A verification token for a resident identified another way (a mobile ID, issue 17): the same
+        token, lifetime and fee exemption a matched fingerprint yields."""
+        person = resident(resident_index)
+        token = secrets.token_urlsafe(24)
+        self._tokens[token] = _Token(person.index, kiosk_id, time.monotonic() + TOKEN_TTL_S)
+        return {"token": token, "exempt": person.fee_exempt, "expires_in": TOKEN_TTL_S}
 
     def resident_for(self, token: str | None, kiosk_id: str) -> Resident:
         """Whose verification token this is, for this kiosk (also for pickups); refused if unknown or expired."""

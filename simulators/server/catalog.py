@@ -27,6 +27,8 @@ class Document:
     hours: tuple[str, str] = ALL_DAY
     # Daily windows in which the central system issues none of this document (its maintenance).
     maintenance: tuple[tuple[str, str], ...] = ()
+    # Issue 17, 민원택배: the won a delivery to the registered address adds; 0: never delivered.
+    delivery_fee: int = 0
 
     def to_json(self, *, service_hours: bool = False) -> dict[str, Any]:
         """The catalog entry; with `service_hours`, the document's own hours and maintenance windows
@@ -43,6 +45,7 @@ class Document:
             "max_copies": self.max_copies,
             "hours": {"start": hours[0], "end": hours[1]},
             "maintenance": [{"start": start, "end": end} for start, end in maintenance],
+            "delivery_fee": self.delivery_fee,
         }
 
 
@@ -57,6 +60,10 @@ SERVICE_HOURS: dict[str, tuple[tuple[str, str], tuple[tuple[str, str], ...]]] = 
     "family_relations": (ALL_DAY, (("23:50", "00:30"),)),
 }
 
+# The simulator's delivery fee (a registered-mail parcel, morning order, afternoon delivery): the local
+# tax certificate is not delivered, to show a document the catalog keeps at the counter.
+DELIVERY_FEE = 3500
+
 
 CATALOG: dict[str, Document] = {
     d.code: d
@@ -68,6 +75,7 @@ CATALOG: dict[str, Document] = {
             200,
             True,
             ("include_past_addresses", "show_member_numbers"),
+            delivery_fee=DELIVERY_FEE,
         ),
         Document(
             "resident_abstract",
@@ -76,12 +84,15 @@ CATALOG: dict[str, Document] = {
             200,
             True,
             ("address_history", "military_service"),
+            delivery_fee=DELIVERY_FEE,
         ),
         Document(
-            "family_relations", "가족관계증명서", "Family relations certificate", 500, True, ("detailed",)
+            "family_relations", "가족관계증명서", "Family relations certificate", 500, True, ("detailed",),
+            delivery_fee=DELIVERY_FEE,
         ),
         Document("local_tax", "지방세 세목별 과세증명서", "Local tax certificate by item", 0, True, ()),
-        Document("land_register", "토지대장", "Land register", 500, False, ()),
-        Document("building_register", "건축물대장", "Building register", 500, False, ("title_section",)),
+        Document("land_register", "토지대장", "Land register", 500, False, (), delivery_fee=DELIVERY_FEE),
+        Document("building_register", "건축물대장", "Building register", 500, False, ("title_section",),
+                 delivery_fee=DELIVERY_FEE),
     )
 }

@@ -7,7 +7,9 @@ documents through the server's ordinary reservation (same answer, same replay ru
 then commits or voids it by its key like any other issuance.
 
 A code is used once: while a reservation made with it is reserved or committed, every other key is
-refused (409 "pickup-used"); a void gives the code back, since nothing was handed out. A document
+refused (409 "pickup-used"); a void gives the code back, since nothing was handed out. A code may be
+reserved for one booth (the resident chose where to collect it): another booth is told so (403
+"pickup-other-booth") and nothing there can use it. A document
 that needs identity still needs the resident's own fingerprint at the kiosk: the reserve must carry
 a verification token of the same resident. Pickups live in memory, like payments.
 """
@@ -48,6 +50,7 @@ class Pickup:
     parcel: str | None
     expires_at: dt.datetime
     holder: tuple[str, str] | None = None  # (kiosk id, idempotency key) of the reservation using it
+    booth: str | None = None  # the kiosk id the resident chose to collect it at; None: any booth
 
     @property
     def needs_identity(self) -> bool:
@@ -103,9 +106,11 @@ class Pickups:
         prepaid: bool = True,
         valid_for_s: float = PICKUP_VALID_S,
         parcel: str | None = None,
+        booth: str | None = None,
     ) -> str:
         """A resident reserves `document` online; returns the 8-digit pickup code (fee 0 if `prepaid`).
-        `valid_for_s` <= 0 makes a code that has already expired; registers need `parcel`."""
+        `valid_for_s` <= 0 makes a code that has already expired; registers need `parcel`; `booth` (a
+        kiosk id) binds the code to that booth."""
         person = _resident(resident)
         doc = CATALOG.get(document)
         if doc is None:
@@ -124,6 +129,7 @@ class Pickups:
             fee_total=fee,
             parcel=None if doc.needs_identity else parcel,
             expires_at=dt.datetime.now(KST).replace(microsecond=0) + dt.timedelta(seconds=float(valid_for_s)),
+            booth=None if booth is None else str(booth),
         )
         return code
 
@@ -131,15 +137,15 @@ class Pickups:
         """Every pickup code with its state (open, held, used, expired), oldest first."""
         return [
             {"code": p.code, "resident": p.resident_index, **p.to_json(), "state": self._state(p),
-             "holder": list(p.holder) if p.holder else None}
+             "holder": list(p.holder) if p.holder else None, "booth": p.booth}
             for p in self._by_code.values()
         ]
 
     # --- handlers ----------------------------------------------------------------------------
 
     async def _lookup(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id_of(request)
-        return json_answer(self._usable(request.match_info["code"]).to_json())
+        kiosk_id = kiosk_id_of(request)
+        return json_answer(self._usable(request.match_info["code"], kiosk_id).to_json())
 
     async def _reserve(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)
@@ -153,7 +159,7 @@ class Pickups:
         request_hash = hashlib.sha256(json.dumps({"pickup": code}).encode()).hexdigest()
 
         def prepare() -> IssueSpec:
-            pickup = self._usable(code)
+            pickup = self._usable(code, kiosk_id)
             person = resident(pickup.resident_index)
             if pickup.needs_identity:
                 who = self._server.resident_for(token, kiosk_id)
@@ -175,11 +181,13 @@ class Pickups:
                 return "used" if state == "committed" else "held"
         return "expired" if dt.datetime.now(KST) >= pickup.expires_at else "open"
 
-    def _usable(self, code: str) -> Pickup:
+    def _usable(self, code: str, kiosk_id: str) -> Pickup:
         _check_code(code)
         pickup = self._by_code.get(code)
         if pickup is None:
             raise ApiError(404, "pickup-not-found", "no online reservation has this code")
+        if pickup.booth is not None and pickup.booth != kiosk_id:
+            raise ApiError(403, "pickup-other-booth", "this code is to be collected at another booth")
         state = self._state(pickup)
         if state in ("used", "held"):
             raise ApiError(409, "pickup-used", "this code was already used")

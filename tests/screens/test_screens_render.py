@@ -35,7 +35,7 @@ def test_every_screen_has_samples() -> None:
 SERVICE = ("lang", "access", "help")  # every resident screen: language, accessibility, help
 EXPECTED_WIDGETS = {
     "boot": set(),
-    "idle": {"start", *SERVICE},
+    "idle": {"start", "pickup", *SERVICE},  # pickup: issue 17
     "choose_document": {
         "doc:resident_copy",
         "doc:resident_abstract",
@@ -82,6 +82,9 @@ EXPECTED_WIDGETS |= {
     "maint_selftest": {*_MAINT_NAV, *(f"selftest:{d}" for d in ("a4", "receipt", "fingerprint", "server", "all"))},
     "maint_paper": {*_MAINT_NAV, "paper:refill:a4", "paper:refill:receipt"},
     "maint_logs": set(_MAINT_NAV),
+    "pickup": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
+    "notice": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", *SERVICE},
+    "mobile_id": {"back", "cancel", *SERVICE},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 FIRST_SAMPLE["tech_login"] = "typing"

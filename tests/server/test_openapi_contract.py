@@ -230,3 +230,20 @@ def test_help_request_walk_conforms(live: Live) -> None:
     assert replayed.json()["help_request_id"] == received.json()["help_request_id"]
     other = live.call(_case("POST", "/v1/help-requests", body={**body, "kiosk_id": "KIOSK-0002"}))
     assert other.json()["error"] == "kiosk-id-mismatch"
+
+
+def test_notice_walk_conforms(live: Live) -> None:
+    """Issue 17: a text-message notice queued, replayed under its key, and a recipient that is not a
+    mobile number refused, each as documented."""
+    body = {"idempotency_key": f"notice-{uuid.uuid4().hex}", "channel": "sms", "to": "01012345678",
+            "kind": "receipt", "language": "ko",
+            "facts": {"document": "resident_copy", "copies": 1, "fee_kept": 200,
+                      "verification_numbers": ["1234-5678-9012-3456"]}}
+    queued = live.call(_case("POST", "/v1/notices", body=body))
+    assert queued.json()["state"] == "queued"
+    replayed = live.call(_case("POST", "/v1/notices", body=body))
+    assert replayed.headers["idempotent-replayed"] == ["true"]
+    assert replayed.json()["notice_id"] == queued.json()["notice_id"]
+    wrong = live.call(_case("POST", "/v1/notices", body={**body, "idempotency_key": f"notice-{uuid.uuid4().hex}",
+                                                          "to": "02-123-4567"}))
+    assert wrong.json()["error"] == "bad-recipient"
