@@ -53,9 +53,14 @@ def t(key: str, lang: str, **values: object) -> str:
     """The text for `key` in `lang`; an unknown code falls back to its family's generic text."""
     lang = language(lang)
     text = _text(key, lang)
+    prefix = key
+    while text is None and "." in prefix:
+        # An unknown code reads as its family's words, the nearest family first: "mobile_id.state.x"
+        # as "mobile_id.state._unknown", "reason.x" as "reason._unknown".
+        prefix = prefix.rpartition(".")[0]
+        text = _text(f"{prefix}._unknown", lang)
     if text is None:
-        family = key.split(".", 1)[0]
-        text = _text(f"{family}._unknown", lang) or key
+        text = key
     return text.format(**values) if values else text
 
 

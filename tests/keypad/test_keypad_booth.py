@@ -128,7 +128,7 @@ expect_screen = "idle"
 [[step]]
 expect_device = { device = "keypad", state = "online", reason = "" }
 [[step]]
-press = ["down", "down"]
+press = ["down", "down", "down"]  # start, pickup, then the language button
 [[step]]
 expect_focus = "lang"
 [[step]]
