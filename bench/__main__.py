@@ -170,10 +170,14 @@ def bench_tap_to_frame(taps: int = 30) -> None:
             for index, view in enumerate(views):
                 following = views[(index + 1) % len(views)]
                 for _ in range(taps):
+                    runner.show(following)  # arrive on `view` as a resident does: from another screen
+                    await _drawn(runner, following.screen)
                     runner.show(view)
                     if not await _drawn(runner, view.screen):
                         break  # drawn under another name (a failsafe): not a screen to tap
-                    widgets = runner.widgets()
+                    # The screen's own controls (not the corner menus, which open over it without asking
+                    # the controller).
+                    widgets = [w for w in runner.widgets() if w not in ("lang", "access")]
                     if not widgets:
                         break
                     answer[:] = [following]
@@ -197,8 +201,9 @@ def bench_tap_to_frame(taps: int = 30) -> None:
         p99 = times[max(0, int(len(times) * 0.99) - 1)]
         if p99 > worst:
             worst, worst_screen = p99, screen
+    untouchable = sorted({v.screen for v in views} - set(per_screen))
     emit("tap_to_frame_ms_p99_worst_screen", worst, "ms", 50.0, screen=worst_screen, screens=len(per_screen),
-         taps_per_screen=taps,
+         taps_per_screen=taps, without_controls=untouchable,
          includes="touch down/up, the intent, the screen loop waking and drawing a new screen (headless)",
          excludes=f"the controller (controller_overhead_ms) and, on a window, up to {FRAME_INTERVAL * 1000:.0f} ms "
                   "until the loop's next tick flips the frame to the glass")
