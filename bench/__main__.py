@@ -210,6 +210,7 @@ def bench_tap_to_frame(taps: int = 30) -> None:
 
 
 VOICE_STEP = "[[step]]\nplug_earphone = true\n"
+TRANSACTION_RUNS = 3
 
 
 def bench_transaction() -> None:
@@ -225,20 +226,56 @@ def bench_transaction() -> None:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         touch_only = Path(tmp) / "demo_touch.toml"
         touch_only.write_text(demo.replace(VOICE_STEP, ""), encoding="utf-8")
-        result = asyncio.run(run_scenario(touch_only))
+        # The median of a few runs: on two shared cores one run's figure swings by tens of milliseconds.
+        firsts = sorted((_overhead(asyncio.run(run_scenario(touch_only))) for _ in range(TRANSACTION_RUNS)),
+                        key=lambda figures: figures[0])
+        two = Path(tmp) / "demo_twice.toml"
+        two.write_text(demo.replace(VOICE_STEP, "") + _second_resident(demo.replace(VOICE_STEP, "")), encoding="utf-8")
+        seconds = sorted((_overhead(asyncio.run(run_scenario(two)), second=True) for _ in range(TRANSACTION_RUNS)),
+                         key=lambda figures: figures[0])
+    first, second = firsts[len(firsts) // 2], seconds[len(seconds) // 2]
     voiced = asyncio.run(run_scenario(ROOT / "scenarios" / "demo.toml"))
     emit("controller_overhead_with_voice_ms",
          sum(voiced.reactions_ms) - voiced.printing_ms - voiced.issuing_ms, "ms", None,
          includes="the same, with an earphone in: every screen spoken (espeak-ng processes share the cores)")
-    emit("demo_transaction_seconds", result.elapsed_seconds, "s", None,
-         includes="boot of a fresh kiosk and all simulators, every step, A4 job through ippeveprinter")
-    reaction = sum(result.reactions_ms)
-    emit("demo_reaction_ms", reaction, "ms", None, steps=len(result.reactions_ms),
-         includes="every wait a resident has between an action and the screen answering it")
-    emit("controller_overhead_ms", reaction - result.printing_ms - result.issuing_ms, "ms", 150.0,
-         excludes=f"{result.printing_ms:.0f} ms printing (ippeveprinter's job, commit, receipt) and "
-                  f"{result.issuing_ms:.0f} ms issuing (the server simulator rendering and signing the PDF)",
-         includes="screens, controller, journal fsyncs, driver round trips on PTYs, device poll cadences")
+    overhead, reactions, printing, issuing = second
+    emit("demo_reaction_ms", sum(reactions), "ms", None, steps=len(reactions),
+         per_step_ms=[round(ms, 1) for ms in reactions],
+         includes="every wait the booth's second resident has, from their last touch (or the step's device event) "
+                  "to the first frame drawn with the answer; the harness's own polling and finger pace are not counted")
+    emit("controller_overhead_ms", overhead, "ms", 150.0,
+         runs=[round(f[0], 1) for f in seconds], load_average=round(os.getloadavg()[0], 2),
+         excludes=f"{printing:.0f} ms printing (ippeveprinter's job, commit, receipt) and "
+                  f"{issuing:.0f} ms issuing (the server simulator rendering and signing the PDF)",
+         includes="the second resident of a booth (the median of the runs): screens (one frame per answer, ~4 ms), "
+                  "controller, journal fsyncs (~0.4 ms a record), driver round trips on PTYs, and device poll "
+                  "cadences: the coin acceptor's (20 ms in the simulated booth, two coins) and the fingerprint "
+                  "sensor's GenImg poll (30 ms)")
+    emit("controller_overhead_first_resident_ms", first[0], "ms", None, runs=[round(f[0], 1) for f in firsts],
+         per_step_ms=[round(ms, 1) for ms in first[1]],
+         includes="the same for the first resident after boot: every screen's first frame fills the screens' "
+                  "caches (text layout, glyphs)")
+
+
+def _second_resident(demo: str) -> str:
+    """The demo's steps again for a second resident, without the checks of a fresh booth's totals."""
+    blocks = demo.split("[[step]]")[1:]
+    kept = [b for b in blocks if "expect_printed" not in b and "expect_journal" not in b]
+    return "".join("[[step]]" + b for b in kept)
+
+
+def _overhead(result: Any, *, second: bool = False) -> tuple[float, list[float], float, float]:
+    """(overhead ms, reactions ms, printing ms, issuing ms) of a run's only session, or of its second one."""
+    from kiosk.rig.scenario import time_on
+
+    reactions = list(result.reactions_ms)
+    shown = list(result.shown_at)
+    if second:
+        reactions = reactions[len(reactions) // 2:]
+        starts = [i for i, (screen, _) in enumerate(shown) if screen == "choose_document"]
+        shown = shown[starts[1] - 1:]  # from the idle screen the second resident found
+    printing, issuing = time_on(shown, "printing"), time_on(shown, "issuing")
+    return sum(reactions) - printing - issuing, reactions, printing, issuing
 
 
 def bench_fingerprint() -> None:

@@ -118,6 +118,8 @@ class ScenarioResult:
     # and on the issuing screen (the server simulator rendering and signing the PDF).
     printing_ms: float = 0.0
     issuing_ms: float = 0.0
+    # (screen, perf_counter) at each change of screen: the bench splits a run of several sessions with it.
+    shown_at: list[tuple[str, float]] = field(default_factory=list)
 
 
 class GlassClock:
@@ -878,6 +880,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
         result.screens = run.screens.screens
         result.printing_ms = _time_on(run.screens.shown_at, "printing")
         result.issuing_ms = _time_on(run.screens.shown_at, "issuing")
+        result.shown_at = list(run.screens.shown_at)
         result.snapshots = run.screens.snapshots
         result.journal_totals = run.kiosk.journal.totals()
         result.documents = run.booth.printed_documents()
@@ -902,6 +905,11 @@ def _copy_journal(source: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
+
+
+def time_on(shown_at: list[tuple[str, float]], screen: str) -> float:
+    """Milliseconds spent on `screen` (every visit) in a list of (screen, perf_counter) changes."""
+    return _time_on(shown_at, screen)
 
 
 def _time_on(shown_at: list[tuple[str, float]], screen: str) -> float:
