@@ -23,8 +23,8 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
     if balance:
         problems.append(f"money unaccounted: {balance} won (totals {totals})")
     rows = journal.entries()
-    cash_in = sum(e.amount for e in rows if e.kind in ("coin_credited", "bill_stacked"))
-    coins_out = sum(e.amount for e in rows if e.kind in ("change_paid", "refund_paid"))
+    cash_in = _with_archived(journal, rows, ("coin_credited", "bill_stacked"))
+    coins_out = _with_archived(journal, rows, ("change_paid", "refund_paid"))
     taken = sum(int(v) for v in cash_state["coin"]["accepted"]) + sum(int(v) for v in cash_state["bill"]["stacked"])
     if taken != cash_in:
         problems.append(f"cash device took {taken} won, journal says {cash_in}")
@@ -43,12 +43,18 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         # Paper the resident may hold that the books do not know of (or the other way round).
         problems.append(f"the A4 printer printed {a4_jobs} document(s), the journal {totals['print_done']}")
     if payments is not None:
-        card_kept = (sum(e.amount for e in rows if e.kind == "card_authorised")
-                     - sum(e.amount for e in rows if e.kind == "card_voided"))
+        card_kept = (_with_archived(journal, rows, ("card_authorised",))
+                     - _with_archived(journal, rows, ("card_voided",)))
         charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
     return problems
+
+
+def _with_archived(journal: Journal, rows: list[Any], kinds: tuple[str, ...]) -> int:
+    """The amounts of these kinds in the journal's rows and in the sessions archived (kiosk.journal_archive)."""
+    return int(sum(e.amount for e in rows if e.kind in kinds)
+               + sum(journal.archived_total("sums", kind) for kind in kinds))
 
 
 def _sessions_unbalanced(journal: Journal, rows: list[Any]) -> list[str]:
