@@ -211,6 +211,7 @@ def bench_tap_to_frame(taps: int = 30) -> None:
 
 VOICE_STEP = "[[step]]\nplug_earphone = true\n"
 TRANSACTION_RUNS = 3
+CATALOG_P99_TARGET_MS = 500.0
 
 
 def bench_transaction() -> None:
@@ -312,8 +313,9 @@ def bench_crash_recovery(runs: int = 3) -> None:
              excludes="systemd's RestartSec=2 before the restart")
 
 
-def bench_load(kiosks: int = 200, seconds: float = 10.0) -> None:
-    """200 kiosks against one server simulator over mTLS: p50/p99 per call, and errors."""
+def bench_load(kiosks: int = 1000, seconds: float = 20.0) -> None:
+    """1,000 booths against one server simulator (its own process) over mTLS: p50/p99 per call, and errors.
+    The catalog's p99 has its own target (500 ms); every call's p99 must stay below the client's deadline."""
     from bench.load_test import CALLS, run_load_test
     from drivers.issuance_server import TIMEOUT_FACTORS, ServerConfig
 
@@ -325,9 +327,12 @@ def bench_load(kiosks: int = 200, seconds: float = 10.0) -> None:
         # Target: the p99 stays below the client's deadline for the call, where a kiosk gives up.
         deadline_ms = TIMEOUT_FACTORS[call] * float(unit_s) * 1000
         emit(f"server_load_p50_ms[{call}]", figures["p50_ms"], "ms", None, count=figures["count"])
-        emit(f"server_load_p99_ms[{call}]", figures["p99_ms"], "ms", deadline_ms, count=figures["count"])
+        target = CATALOG_P99_TARGET_MS if call == "catalog" else deadline_ms
+        emit(f"server_load_p99_ms[{call}]", figures["p99_ms"], "ms", target, count=figures["count"])
     emit("server_load_errors", result["errors"], "count", 0, kiosks=result["kiosks"], seconds=result["seconds"],
-         transactions=result["transactions"], kinds=result["error_kinds"])
+         transactions=result["transactions"], kinds=result["error_kinds"],
+         server_cpu_seconds=result["server"]["cpu_seconds"], kiosks_cpu_seconds=result["kiosks_cpu_seconds"],
+         load_average=round(os.getloadavg()[0], 2), cores=os.cpu_count())
 
 
 def bench_soak(sessions: int, *, real_clock: bool, warm_up: int) -> None:
@@ -380,7 +385,7 @@ def main() -> int:
         "transaction": bench_transaction,
         "start": lambda: bench_cold_start(run_dir),
         "idle": lambda: bench_idle_cpu(run_dir, 5.0 if args.quick else 30.0),
-        "load": bench_load,
+        "load": (lambda: bench_load(200, 10.0)) if args.quick else bench_load,
         "crash": bench_crash_recovery,
         # About 15 min: a 1,000-session soak on the virtual clock; --quick runs 200.
         "soak": lambda: bench_soak(args.soak_sessions or (200 if args.quick else 1000), real_clock=False,
