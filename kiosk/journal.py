@@ -254,6 +254,12 @@ class Journal:
             rows = self._db.execute("SELECT * FROM journal WHERE session=? ORDER BY seq", (session,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
+    def sessions_with_kind_prefix(self, prefix: str) -> list[str]:
+        """Sessions with a row whose kind starts with `prefix` ("card_"), in the order they first had one."""
+        rows = self._db.execute("SELECT session FROM journal WHERE substr(kind, 1, ?) = ? GROUP BY session "
+                                "ORDER BY MIN(seq)", (len(prefix), prefix)).fetchall()
+        return [r[0] for r in rows]
+
     def entries_since(self, seq: int, kinds: tuple[str, ...]) -> list[Entry]:
         """Rows of these kinds after sequence number `seq`, oldest first (a running count's update)."""
         marks = ",".join("?" * len(kinds))
