@@ -153,7 +153,7 @@ def round_name(session: int) -> str:
     if session > 1 and session % FAULT_EVERY == 0:
         faults = list(FAULT_ROUNDS)
         return faults[(session // FAULT_EVERY - 1) % len(faults)]
-    if session % VOICE_EVERY == VOICE_EVERY // 2:
+    if session % VOICE_EVERY == VOICE_EVERY // 4:  # between two faults' sessions
         return "voice"
     return "demo"
 
@@ -223,10 +223,12 @@ async def _task_floors(run: ScenarioRun) -> tuple[int, int]:
 
 async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | None = None,
                on_sample: Callable[[Sample], None] | None = None, faults: bool = True,
-               books: list[str] | None = None, logs: LogVolume | None = None) -> list[Sample]:
+               books: list[str] | None = None, logs: LogVolume | None = None,
+               rounds: list[str] | None = None) -> list[Sample]:
     """Run `sessions` sessions on one kiosk (`round_name`: the demo, with voice, or a fault when `faults`);
     a sample after each one. With `booth_dir`, the simulators run in another process (`booth_process`)
-    and this one holds only the kiosk. `books` receives what check_books finds wrong at the end."""
+    and this one holds only the kiosk. `books` receives what check_books finds wrong at the end. `rounds`
+    (names as `round_name` gives them) replaces the month's plan: session n plays rounds[n - 1], in turn."""
     _, settings, demo = load_scenario(DEMO)
     plans: dict[str, list[dict[str, Any]]] = {}
     work_dir = booth_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
@@ -238,7 +240,7 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
     try:
         await run.start()
         for session in range(1, sessions + 1):
-            name = round_name(session) if faults else "demo"
+            name = rounds[(session - 1) % len(rounds)] if rounds else round_name(session) if faults else "demo"
             steps = demo if session == 1 else plans.setdefault(name, round_steps(name, demo))
             try:
                 for step in steps:
