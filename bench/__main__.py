@@ -387,9 +387,12 @@ def main() -> int:
         "idle": lambda: bench_idle_cpu(run_dir, 5.0 if args.quick else 30.0),
         "load": (lambda: bench_load(200, 10.0)) if args.quick else bench_load,
         "crash": bench_crash_recovery,
-        # About 15 min: a 1,000-session soak on the virtual clock; --quick runs 200.
+        # About 15 min: a 1,000-session soak on the virtual clock (0.9 s a session on 2 shared cores);
+        # --quick runs 200; `make soak` 10,000 (about 2.5 hours).
+        # The warm-up sees every kind of round once (bench/soak.py: six faults, one in ten sessions): pools
+        # and lazily started threads are full by then.
         "soak": lambda: bench_soak(args.soak_sessions or (200 if args.quick else 1000), real_clock=False,
-                                   warm_up=50),
+                                   warm_up=100),
         # The production clock runs in real time (about 3 s a session): 60 sessions, --quick 15.
         "soak_real": lambda: bench_soak(15 if args.quick else 60, real_clock=True, warm_up=5),
     }
