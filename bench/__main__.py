@@ -342,7 +342,8 @@ def bench_soak(sessions: int, *, real_clock: bool, warm_up: int) -> None:
     if real_clock:
         cmd.append("--real-clock")
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    done = subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True, timeout=7200)
+    done = subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True,
+                          timeout=max(7200, 3 * sessions))  # 0.9 s a session on 2 shared cores; 3 s is stuck
     result = json.loads(done.stdout.strip().splitlines()[-1])
     clock = "monotonic" if real_clock else "virtual"
     emit(f"soak_rss_growth_mb[{clock}]", result["rss_growth_mb"], "MB", 5.0, sessions=result["sessions"],
