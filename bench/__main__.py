@@ -336,8 +336,9 @@ def bench_load(kiosks: int = 1000, seconds: float = 20.0) -> None:
 
 
 def bench_soak(sessions: int, *, real_clock: bool, warm_up: int) -> None:
-    """One kiosk, `sessions` demo sessions in a row (bench/soak.py), in a fresh process with the simulators
-    in another: memory, fds, tasks and the clock's sleepers must stay flat over a booth's months."""
+    """One kiosk, `sessions` sessions in a row (bench/soak.py: the demo, voice, faults), in a fresh process
+    with the simulators in another: memory, fds, tasks, threads and the clock's sleepers must stay flat over
+    a booth's months, and the books balance at the end."""
     cmd = [sys.executable, "-m", "bench.soak", "--kiosk-alone", "--sessions", str(sessions), "--warm-up", str(warm_up)]
     if real_clock:
         cmd.append("--real-clock")
