@@ -1,7 +1,12 @@
-"""A booth that runs for months: the same session, again and again, on one kiosk.
+"""A booth that runs for months ("a month in a day"): sessions again and again on one kiosk.
 
-Each round is the demo session (a 주민등록표 등본 paid in coins) on one kiosk, its simulators and its
-journal, without restarting anything. After every round we sample what must stay flat over a
+Each round is one resident's session on one kiosk, its simulators and its journal, without restarting
+anything. Most rounds are the demo session (a 주민등록표 등본 paid in coins) by touch; one in
+`VOICE_EVERY` is the same with an earphone in (every screen spoken); one in `FAULT_EVERY` is a fault
+from the scenarios (`FAULT_ROUNDS`: a paper jam, receipt paper out, the server dropping, a coin acceptor
+reset, walk-aways), played on the same kiosk, after which the booth must come back to idle by itself or
+with the technician's fix the scenario makes. At the end the books must balance (kiosk/rig/books.py).
+After every round we sample what must stay flat over a
 booth's life: the clock's sleepers, the kiosk's tasks, the process's open file descriptors and its
 resident memory. A leak of a few kilobytes per session is a restart a week at a busy booth.
 
@@ -14,25 +19,47 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from common.clock import MonotonicClock, VirtualClock
+from kiosk.booth.logging_setup import setup_logging
 from kiosk.booth.simulated import SimulatedBooth
+from kiosk.rig.books import check_books
 from kiosk.rig.remote_booth import RemoteBooth, write_booth_file
-from kiosk.rig.scenario import ScenarioRun, _step, load_scenario
+from kiosk.rig.scenario import ScenarioRun, _read_first, _step, load_scenario
 from simulators.process import die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo.toml"
-# Checks of one session's own totals: they hold for the first round only.
-_FIRST_ROUND_ONLY = {"expect_printed", "expect_journal"}
+# Checks of one session's own totals (or of the simulators' running counts): they hold for a fresh booth
+# only, so rounds on a booth with history leave them out; the books are checked once, at the end.
+_FRESH_BOOTH_ONLY = {"expect_printed", "expect_journal", "expect_books"}
+# Faults, each a scenario of its own (scenarios/*.toml), played in turn every FAULT_EVERY sessions; extra
+# steps after a scenario put back what it took away (a technician's visit).
+FAULT_ROUNDS: dict[str, list[dict[str, Any]]] = {
+    "print_jam": [],
+    "walk_away_payment": [],
+    "server_drop_after_reserve": [],
+    "cash_acceptor_reset_mid_payment": [],
+    "print_receipt_paper_out": [{"sim": {"simulator": "receipt_printer", "command": "paper_end",
+                                         "args": {"on": False}}}],
+    "fingerprint_walk_away": [],
+}
+FAULT_EVERY = 10  # a session in ten meets a fault or walks away
+VOICE_EVERY = 20  # a session in twenty is a blind resident's, with the earphone in
+# Virtual seconds the clock moves at a time while a round's end waits for the idle screen.
+IDLE_STEP_SECONDS = 5.0
+IDLE_STEPS = 60
 T = TypeVar("T")
 
 
@@ -44,6 +71,10 @@ class Sample:
     loop_tasks: int  # every task on the event loop (drivers, simulators, the screens)
     open_fds: int
     rss_mib: float
+    threads: int = 0
+    journal_bytes: int = 0  # the journal's files (database and write-ahead log) on disk
+    log_bytes: int = 0  # what the kiosk logged so far, at the production level and format
+    seconds: float = 0.0  # wall time since the soak started
 
 
 class RealTimeClock(VirtualClock):
@@ -71,6 +102,95 @@ class RealTimeClock(VirtualClock):
 
 def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
+
+
+def threads() -> int:
+    """Every thread of the process (Python's and the libraries' own)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
+def journal_bytes(path: Path) -> int:
+    """The journal's size as SQLite sees it (pages in use, the write-ahead log's committed pages
+    included): the file sizes jump when the log is checkpointed, this does not."""
+    if not path.exists():
+        return 0
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        (pages,) = db.execute("PRAGMA page_count").fetchone()
+        (size,) = db.execute("PRAGMA page_size").fetchone()
+        return int(pages) * int(size)
+    finally:
+        db.close()
+
+
+class LogVolume(logging.Handler):
+    """The production log (kiosk/booth/logging_setup.py: level, format, privacy filter) counted, not kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bytes = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.bytes += len(self.format(record).encode()) + 1
+
+
+def count_logs() -> LogVolume:
+    """Set up logging as a booth does and count the bytes it would write."""
+    setup_logging()
+    root = logging.getLogger()
+    counter = LogVolume()
+    counter.setFormatter(root.handlers[0].formatter)
+    counter.filters = list(root.handlers[0].filters)
+    root.handlers[:] = [counter]
+    return counter
+
+
+def round_name(session: int) -> str:
+    """What resident `session` (1-based) does: "demo", "voice", or a fault scenario's name."""
+    if session > 1 and session % FAULT_EVERY == 0:
+        faults = list(FAULT_ROUNDS)
+        return faults[(session // FAULT_EVERY - 1) % len(faults)]
+    if session % VOICE_EVERY == VOICE_EVERY // 4:  # between two faults' sessions
+        return "voice"
+    return "demo"
+
+
+def _holds_on_any_booth(step: dict[str, Any]) -> bool:
+    """Not a check of running totals (`_FRESH_BOOTH_ONLY`, a simulator's stats): those hold on a fresh booth."""
+    if _FRESH_BOOTH_ONLY & set(step):
+        return False
+    return not ("expect_sim" in step and step["expect_sim"].get("command") == "stats")
+
+
+def round_steps(name: str, demo: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The steps of one round on a booth with history (see `_holds_on_any_booth`)."""
+    if name in ("demo", "voice"):
+        steps = [s for s in demo if _holds_on_any_booth(s)]
+        plugged = name == "voice"
+        return [{"plug_earphone": plugged} if "plug_earphone" in s else s for s in steps]
+    _, _, steps = load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    return [s for s in steps if _holds_on_any_booth(s)] + FAULT_ROUNDS[name]
+
+
+async def back_to_idle(run: ScenarioRun) -> None:
+    """After a round: the resident's last "ok" on a result screen, then the booth's own way back to
+    idle (time passing on the clock). A booth that never comes back is the soak's failure."""
+    assert run.screens is not None
+    for _ in range(IDLE_STEPS):
+        view = run.kiosk.view
+        if view.screen == "idle" and view.data_fields().get("issuance_open") is True:
+            return
+        if view.screen == "done" and "ok" in run.screens.runner.widgets():
+            _read_first(run)  # the touch guard ignores a tap on a screen nobody had time to read
+            run.screens.runner.tap("ok")
+            await asyncio.sleep(0.02)
+            continue
+        await run.clock.advance(IDLE_STEP_SECONDS)
+    view = run.kiosk.view
+    raise AssertionError(f"the booth never came back to idle (on {view.screen!r}, {view.data_fields()})")
 
 
 def rss_mib() -> float:
@@ -102,29 +222,46 @@ async def _task_floors(run: ScenarioRun) -> tuple[int, int]:
 
 
 async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | None = None,
-               on_sample: Callable[[Sample], None] | None = None) -> list[Sample]:
-    """Run `sessions` demo sessions on one kiosk; a sample after each one. With `booth_dir`, the
-    simulators run in another process (`booth_process`) and this one holds only the kiosk."""
-    _, settings, steps = load_scenario(DEMO)
-    repeat = [s for s in steps if not _FIRST_ROUND_ONLY & set(s)]
+               on_sample: Callable[[Sample], None] | None = None, faults: bool = True,
+               books: list[str] | None = None, logs: LogVolume | None = None,
+               rounds: list[str] | None = None) -> list[Sample]:
+    """Run `sessions` sessions on one kiosk (`round_name`: the demo, with voice, or a fault when `faults`);
+    a sample after each one. With `booth_dir`, the simulators run in another process (`booth_process`)
+    and this one holds only the kiosk. `books` receives what check_books finds wrong at the end. `rounds`
+    (names as `round_name` gives them) replaces the month's plan: session n plays rounds[n - 1], in turn."""
+    _, settings, demo = load_scenario(DEMO)
+    plans: dict[str, list[dict[str, Any]]] = {}
     work_dir = booth_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     run = ScenarioRun(work_dir, None, settings, booth=RemoteBooth(booth_dir) if booth_dir else None,
                       clock=RealTimeClock() if real_clock else None)
+    journal_path = work_dir / "journal.sqlite3"
     samples: list[Sample] = []
+    started = time.perf_counter()
     try:
         await run.start()
         for session in range(1, sessions + 1):
-            for step in steps if session == 1 else repeat:
-                await _step(run, step)
+            name = rounds[(session - 1) % len(rounds)] if rounds else round_name(session) if faults else "demo"
+            steps = demo if session == 1 else plans.setdefault(name, round_steps(name, demo))
+            try:
+                for step in steps:
+                    await _step(run, step)
+                await back_to_idle(run)
+            except AssertionError as exc:
+                raise AssertionError(f"session {session} ({name}): {exc}") from exc
             if run.screens is not None:  # the harness's log of the screens shown is not the kiosk's memory
                 run.screens.screens.clear()
                 run.screens.shown_at.clear()
             kiosk_tasks, loop_tasks = await _task_floors(run)
             sample = Sample(session, 0 if real_clock else run.clock.held_sleepers, kiosk_tasks, loop_tasks,
-                            open_fds(), rss_mib())
+                            open_fds(), rss_mib(), threads(), journal_bytes(journal_path),
+                            logs.bytes if logs is not None else 0, time.perf_counter() - started)
             samples.append(sample)
             if on_sample is not None:
                 on_sample(sample)
+        if books is not None:
+            books += check_books(run.kiosk.journal, await run.booth.control("cctalk", "state"),
+                                 await run.booth.control("server", "stats"),
+                                 await run.booth.control("server", "payments"))
     finally:
         await run.stop()
         if booth_dir is None:
@@ -155,7 +292,13 @@ def summary(samples: list[Sample], warm_up: int) -> dict[str, float]:
     """Growth from the end of the warm-up (caches filled, pools opened) to the last session."""
     base = samples[min(warm_up, len(samples)) - 1]
     last = samples[-1]
+    measured = max(1, last.session - base.session)
     return {
+        "thread_growth": last.threads - base.threads,
+        "journal_bytes_per_session": (last.journal_bytes - base.journal_bytes) / measured,
+        "log_bytes_per_session": (last.log_bytes - base.log_bytes) / measured,
+        "wall_seconds_per_session": (last.seconds - base.seconds) / measured,
+        "wall_seconds": last.seconds,
         "sessions": len(samples), "warm_up": warm_up,
         "rss_growth_mb": (last.rss_mib - base.rss_mib) * 1.048576,
         "rss_first_mb": samples[0].rss_mib * 1.048576, "rss_last_mb": last.rss_mib * 1.048576,
@@ -178,7 +321,6 @@ def main() -> int:
     """`python -m bench.soak --sessions N [--real-clock]`: one JSON line of `summary` on stdout."""
     import argparse
     import json
-    import logging
 
     parser = argparse.ArgumentParser(prog="python -m bench.soak")
     parser.add_argument("--sessions", type=int, default=1000)
@@ -186,21 +328,28 @@ def main() -> int:
     parser.add_argument("--real-clock", action="store_true", help="the production MonotonicClock, in real time")
     parser.add_argument("--kiosk-alone", action="store_true",
                         help="simulators in this process, the kiosk (measured) in a child process")
+    parser.add_argument("--no-faults", action="store_true", help="the demo session only, every round")
     parser.add_argument("--booth-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    logging.disable(logging.WARNING)
     if args.kiosk_alone:
+        logging.disable(logging.WARNING)
         passed = ["--sessions", str(args.sessions), "--warm-up", str(args.warm_up)]
-        sys.stdout.write(asyncio.run(soak_kiosk_alone(passed + (["--real-clock"] if args.real_clock else []))))
+        passed += ["--real-clock"] if args.real_clock else []
+        passed += ["--no-faults"] if args.no_faults else []
+        sys.stdout.write(asyncio.run(soak_kiosk_alone(passed)))
         return 0
+    logs = count_logs()
 
     def progress(sample: Sample) -> None:
         if sample.session % 50 == 0:
             print(f"bench: soak {sample}", file=sys.stderr, flush=True)
 
+    books: list[str] = []
+    # Walk-aways need the virtual clock: the production clock runs the demo only.
     samples = asyncio.run(soak(args.sessions, real_clock=args.real_clock, booth_dir=args.booth_dir,
-                               on_sample=progress))
-    print(json.dumps(summary(samples, min(args.warm_up, args.sessions))), flush=True)
+                               on_sample=progress, faults=not (args.no_faults or args.real_clock), books=books,
+                               logs=logs))
+    print(json.dumps({**summary(samples, min(args.warm_up, args.sessions)), "books_problems": books}), flush=True)
     return 0
 
 

@@ -51,6 +51,10 @@ MONEY_IN = ("coin_credited", "bill_stacked", "card_authorised")
 MONEY_OUT = ("change_paid", "refund_paid", "card_voided")
 VOUCHERS = ("voucher_issued",)
 FEES_KEPT = ("fee_kept",)
+# One row that stands for sessions moved to an archive file (kiosk.journal_archive): their sums and
+# counts per kind, which the whole-journal counters add back.
+ARCHIVED = "archived"
+ARCHIVE_SESSION = "archive"
 
 
 # Detail fields that hold identifiers the kiosk repeats to a server or a technician: never masked.
@@ -250,6 +254,12 @@ class Journal:
             rows = self._db.execute("SELECT * FROM journal WHERE session=? ORDER BY seq", (session,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
+    def sessions_with_kind_prefix(self, prefix: str) -> list[str]:
+        """Sessions with a row whose kind starts with `prefix` ("card_"), in the order they first had one."""
+        rows = self._db.execute("SELECT session FROM journal WHERE substr(kind, 1, ?) = ? GROUP BY session "
+                                "ORDER BY MIN(seq)", (len(prefix), prefix)).fetchall()
+        return [r[0] for r in rows]
+
     def entries_since(self, seq: int, kinds: tuple[str, ...]) -> list[Entry]:
         """Rows of these kinds after sequence number `seq`, oldest first (a running count's update)."""
         marks = ",".join("?" * len(kinds))
@@ -311,7 +321,30 @@ class Journal:
             sql += " AND session=?"
             args.append(session)
         (total,) = self._db.execute(sql, args).fetchone()
+        if session is None:
+            total += sum(self.archived_total("sums", kind) for kind in kinds)
         return int(total)
+
+    def archived_total(self, what: str, key: str) -> int:
+        """A sum or count (`what`: "sums", "counts", "cash_box") of the rows moved to archive files."""
+        (total,) = self._db.execute(
+            "SELECT COALESCE(SUM(json_extract(detail, ?)),0) FROM journal WHERE kind=?",
+            (f'$.{what}."{key}"', ARCHIVED)).fetchone()
+        return int(total)
+
+    def remove_into_rollup(self, seqs: list[int], *, at: str, **rollup: Any) -> int:
+        """Delete rows (already copied to an archive file) and record the `archived` row that stands for
+        them, as one durable unit. Only kiosk.journal_archive calls this. The cash parts' counters the
+        next run resumes from (`last_cash_counter`) stay what they were: if the newest came from a row
+        that left, a `cash_counters` row carries it."""
+        counters = {part: self.last_cash_counter(part) for part in ("coin", "bill")}
+        with self.batch():
+            self._db.executemany("DELETE FROM journal WHERE seq=?", [(seq,) for seq in seqs])
+            carried: dict[str, Any] = {part: value for part, value in counters.items()
+                                       if value is not None and self.last_cash_counter(part) != value}
+            if carried:
+                self.record(ARCHIVE_SESSION, "cash_counters", at=at, **carried)
+            return self.record(ARCHIVE_SESSION, ARCHIVED, at=at, **rollup)
 
     def session_money(self, session: str) -> SessionMoney:
         change_intent = self._sum(("change_intent",), session)
@@ -337,10 +370,8 @@ class Journal:
         }
         for kind in ("print_done", "committed", "voided", "receipt_printed"):
             (n,) = self._db.execute("SELECT COUNT(*) FROM journal WHERE kind=?", (kind,)).fetchone()
-            out[kind] = int(n)
-        (pages,) = self._db.execute("SELECT COALESCE(SUM(amount),0) FROM journal WHERE kind='pages_printed'"
-                                    ).fetchone()
-        out["pages_printed"] = int(pages)
+            out[kind] = int(n) + self.archived_total("counts", kind)
+        out["pages_printed"] = self._sum(("pages_printed",))
         # The coins the hopper certainly holds (kiosk.hopper_inventory), once a refill is on record.
         refill = self.tail_of_kind(REFILLED, 1)
         if refill:
@@ -355,7 +386,11 @@ class Journal:
             "SELECT kind, amount, COUNT(*) FROM journal WHERE kind IN ('coin_credited','bill_stacked') "
             "GROUP BY kind, amount"
         ).fetchall()
-        return {f"{'coin' if k == 'coin_credited' else 'bill'}:{a}": int(n) for k, a, n in rows}
+        box = {f"{'coin' if k == 'coin_credited' else 'bill'}:{a}": int(n) for k, a, n in rows}
+        for (detail,) in self._db.execute("SELECT detail FROM journal WHERE kind=?", (ARCHIVED,)).fetchall():
+            for key, n in json.loads(detail).get("cash_box", {}).items():
+                box[key] = box.get(key, 0) + int(n)
+        return box
 
 
 def stamp(clock: Clock) -> str:

@@ -23,12 +23,17 @@ from kiosk.till import card_voids_owed, payment_ref
 log = logging.getLogger(__name__)
 
 
+# The kinds `owed` reads: on every heartbeat, so not the whole journal's rows.
+_OWED_KINDS = ("commit_pending", "void_pending", "committed", "voided", "commit_refused", "void_refused",
+               "pages_printed")
+
+
 def owed(journal: Journal) -> list[tuple[str, str, int]]:
     """(session, "commit"|"void", pages) still owed to the server, oldest first."""
     done: dict[str, set[str]] = {}
     pending: list[tuple[str, str]] = []
     pages: dict[str, int] = {}
-    for entry in journal.entries():
+    for entry in journal.entries_since(0, _OWED_KINDS):
         if entry.kind in ("commit_pending", "void_pending"):
             pending.append((entry.session, entry.kind.split("_")[0]))
         elif entry.kind in ("committed", "voided", "commit_refused", "void_refused"):
@@ -76,7 +81,7 @@ async def _deliver_card_lookups(books: Books, cards: CardVoids) -> int:
     An open session is left to itself: its own authorisation may still be on the way."""
     still_open = set(books.journal.open_sessions())
     delivered = 0
-    for session in sessions_owing_lookup(books.journal.entries()):
+    for session in sessions_owing_lookup(_card_sessions_rows(books.journal)):
         if session in still_open:
             continue
         if not await reconcile(books, cards, session, reason="delivered-after-outage", final=True):
@@ -92,7 +97,7 @@ async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
     could void one twice."""
     still_open = set(journal.open_sessions())
     by_session: dict[str, list[Entry]] = {}
-    for entry in journal.entries():
+    for entry in _card_sessions_rows(journal):
         if entry.session not in still_open:
             by_session.setdefault(entry.session, []).append(entry)
     delivered = 0
@@ -102,3 +107,9 @@ async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
                 return delivered  # still down: try again at the next heartbeat
             delivered += 1
     return delivered
+
+
+def _card_sessions_rows(journal: Journal) -> list[Entry]:
+    """Every row of the sessions that have a card row (`card_*`), oldest first: all a card's settling
+    reads, without decoding the rest of the journal on every heartbeat."""
+    return [e for session in journal.sessions_with_kind_prefix("card_") for e in journal.entries(session)]

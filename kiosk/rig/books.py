@@ -30,10 +30,11 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
     if balance:
         problems.append(f"money unaccounted: {balance} won (totals {totals})")
     rows = journal.entries()
-    # Residents' money, and a technician's count-only test float (never a fee, but in the box all the same).
-    cash_in = sum(e.amount for e in rows if e.kind in ("coin_credited", "bill_stacked", TEST_COIN, TEST_BILL))
+    # Residents' money, and a technician's count-only test float (never a fee, but in the box all the same);
+    # sessions archived (kiosk.journal_archive) count by their sums.
+    cash_in = _with_archived(journal, rows, ("coin_credited", "bill_stacked", TEST_COIN, TEST_BILL))
     # Change and refunds, and a technician's payouts: vouchers paid by hopper, hopper tests.
-    coins_out = sum(e.amount for e in rows if e.kind in ("change_paid", "refund_paid", VOUCHER_PAID, HOPPER_TEST_PAID))
+    coins_out = _with_archived(journal, rows, ("change_paid", "refund_paid", VOUCHER_PAID, HOPPER_TEST_PAID))
     taken = sum(int(v) for v in cash_state["coin"]["accepted"]) + sum(int(v) for v in cash_state["bill"]["stacked"])
     if taken != cash_in:
         problems.append(f"cash device took {taken} won, journal says {cash_in}")
@@ -53,8 +54,8 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         # Paper the resident may hold that the books do not know of (or the other way round).
         problems.append(f"the A4 printer printed {a4_jobs} document(s), the journal {totals['print_done']}")
     if payments is not None:
-        card_kept = (sum(e.amount for e in rows if e.kind == "card_authorised")
-                     - sum(e.amount for e in rows if e.kind == "card_voided"))
+        card_kept = (_with_archived(journal, rows, ("card_authorised",))
+                     - _with_archived(journal, rows, ("card_voided",)))
         charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
@@ -75,6 +76,10 @@ def _box_unbalanced(rows: list[Any], cash_state: dict[str, Any]) -> list[str]:
         problems.append(f"the box since the last collection differs from the books by {books.difference} won "
                         f"({books.as_dict()})")
     return problems
+def _with_archived(journal: Journal, rows: list[Any], kinds: tuple[str, ...]) -> int:
+    """The amounts of these kinds in the journal's rows and in the sessions archived (kiosk.journal_archive)."""
+    return int(sum(e.amount for e in rows if e.kind in kinds)
+               + sum(journal.archived_total("sums", kind) for kind in kinds))
 
 
 def _sessions_unbalanced(journal: Journal, rows: list[Any]) -> list[str]:

@@ -11,6 +11,7 @@ goes into the ccTalk simulator, a finger onto the sensor simulator. Only time is
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import functools
@@ -120,6 +121,8 @@ class ScenarioResult:
     # and on the issuing screen (the server simulator rendering and signing the PDF).
     printing_ms: float = 0.0
     issuing_ms: float = 0.0
+    # (screen, perf_counter) at each change of screen: the bench splits a run of several sessions with it.
+    shown_at: list[tuple[str, float]] = field(default_factory=list)
 
 
 class GlassClock:
@@ -156,6 +159,9 @@ class ScreenHarness:
         self.screens: list[str] = []
         self._last_key: tuple[str, str | None, str] | None = None
         self.shown_at: list[tuple[str, float]] = []  # (screen, perf_counter) at each change of screen
+        self.drawn_at = 0.0  # perf_counter when the newest frame was drawn
+        # The latest frames, (perf_counter, view): a reaction ends at the first frame that shows the answer.
+        self.frames: collections.deque[tuple[float, View]] = collections.deque(maxlen=64)
 
     def drawn_text(self, view: View) -> str:
         """Every string the screen draws for `view` (labels, buttons, sentences), one per drawn line,
@@ -168,6 +174,8 @@ class ScreenHarness:
         # Drawn at once, as the booth's screen loop draws every view: what a frame says (voice
         # guidance) comes from drawing it, and a resident with an earphone hears every screen.
         self.runner.render(view)
+        self.drawn_at = time.perf_counter()
+        self.frames.append((self.drawn_at, view))
         key = (view.screen, view.prompt, str(view.data_fields().get("guidance", view.data_fields().get("outcome", ""))))
         if key == self._last_key:
             return
@@ -208,6 +216,7 @@ class ScenarioRun:
         # The booth's sound: every utterance recorded (out/<scenario>/voice/ with --out), played at once.
         self.voice_output = RecordingOutput((snapshot_dir or work_dir) / "voice")
         self.said_mark = 0  # utterances before this one were matched by an earlier expect_said
+        self.touched_at: float | None = None  # perf_counter of the scripted finger's latest tap in a step
 
     @property
     def kiosk(self) -> Kiosk:
@@ -339,6 +348,7 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         widget = step["tap"]
         await run.until(lambda: widget in screens.runner.widgets(), f"widget {widget!r} not on screen")
         _read_first(run)
+        run.touched_at = time.perf_counter()
         screens.runner.tap(widget)
         await asyncio.sleep(0.01)
     elif "keys" in step:
@@ -346,6 +356,7 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
             key = "key:dash" if char == "-" else f"key:{char}"
             await run.until(functools.partial(_on_screen, screens, key), f"{key} not on screen")
             _read_first(run)
+            run.touched_at = time.perf_counter()
             screens.runner.tap(key)
             await asyncio.sleep(0.002)
     elif any(word in step for word in TOUCH_STEPS):
@@ -861,8 +872,16 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
                 acted_at = time.perf_counter()
             try:
                 await _step(run, step)
+                if not is_expectation and acted_at is not None and run.touched_at is not None:
+                    acted_at = max(acted_at, run.touched_at)  # the resident waits from their last touch
+                run.touched_at = None
                 if is_expectation and acted_at is not None:
-                    result.reactions_ms.append((time.perf_counter() - acted_at) * 1000)
+                    # Until the frame that answered was drawn: the harness's own polling is not a wait
+                    # the resident has (a frame drawn before the action means nothing new was needed).
+                    assert run.screens is not None
+                    answered = next((t for t, v in run.screens.frames if t >= acted_at and v == run.kiosk.view),
+                                    run.screens.drawn_at)
+                    result.reactions_ms.append(max(0.0, answered - acted_at) * 1000)
                     acted_at = None
             except ScenarioFailed:
                 raise
@@ -873,6 +892,7 @@ async def run_scenario(path: Path, *, out_dir: Path | None = None, keep_work_dir
         result.screens = run.screens.screens
         result.printing_ms = _time_on(run.screens.shown_at, "printing")
         result.issuing_ms = _time_on(run.screens.shown_at, "issuing")
+        result.shown_at = list(run.screens.shown_at)
         result.snapshots = run.screens.snapshots
         result.journal_totals = run.kiosk.journal.totals()
         result.documents = run.booth.printed_documents()
@@ -897,6 +917,11 @@ def _copy_journal(source: Path, target: Path) -> None:
     target.unlink(missing_ok=True)
     with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
+
+
+def time_on(shown_at: list[tuple[str, float]], screen: str) -> float:
+    """Milliseconds spent on `screen` (every visit) in a list of (screen, perf_counter) changes."""
+    return _time_on(shown_at, screen)
 
 
 def _time_on(shown_at: list[tuple[str, float]], screen: str) -> float:

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
+import multiprocessing
 import secrets
 import ssl
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,7 @@ from simulators.server.support_bundles import SupportBundles
 log = logging.getLogger(__name__)
 
 API = "/v1"
+LISTEN_BACKLOG = 2048
 # Five failed fingerprints lock a number until it is re-registered at a community centre
 # (domain.md "Identity"); the figure is the common five-strikes rule of Korean e-government logins.
 MAX_IDENTITY_FAILURES = 5
@@ -126,8 +129,16 @@ class ServerSimulator:
         office: str = "세종특별자치시장",
         public_port: int | None = 0,
         service_hours: bool = False,
+        render_processes: int = 0,
     ) -> None:
+        """`render_processes`: render PDFs in that many worker processes (a load test's server, where
+        fpdf2 holding the GIL ~0.3 s a copy would stall every other answer); 0 renders in a thread."""
         self.pki = PkiPaths(pki_dir)
+        self._render_processes = render_processes
+        self._render_pool: concurrent.futures.ProcessPoolExecutor | None = None
+        # One lock per idempotency key in use (and how many hold or wait for it): a key is never issued
+        # twice, and one resident's PDF rendering no longer holds up every other booth's reservation.
+        self._key_locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
         self._db_path = db_path
         self._host = host
         self._port = port
@@ -139,7 +150,6 @@ class ServerSimulator:
         self._identity: x25519.X25519PrivateKey | None = None
         self._base_url = ""
         self._stopping = asyncio.Event()
-        self._reserve_lock = asyncio.Lock()
         # faults
         self._latency = 0.0
         self._fail: deque[int] = deque()
@@ -216,7 +226,9 @@ class ServerSimulator:
         self._stopping.clear()
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self._host, self._port, ssl_context=context)
+        # A listen queue for a city's booths reconnecting at once (aiohttp's default of 128 drops the
+        # rest's SYNs, and each retransmits after 1, 3, 7 s: seconds of latency from an idle server).
+        site = web.TCPSite(self._runner, self._host, self._port, ssl_context=context, backlog=LISTEN_BACKLOG)
         await site.start()
         port = self._runner.addresses[0][1]
         self._base_url = f"https://{self._host}:{port}"
@@ -234,6 +246,9 @@ class ServerSimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._render_pool is not None:
+            self._render_pool.shutdown(wait=False, cancel_futures=True)
+            self._render_pool = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -510,7 +525,7 @@ class ServerSimulator:
         committed and voided alike; one lock serialises them, so a key is never issued twice.
         """
         store = self._require_store()
-        async with self._reserve_lock:
+        async with self._key_lock(kiosk_id, key):
             existing = store.find(kiosk_id, key)
             if existing is not None:
                 if existing.request_hash != request_hash:
@@ -528,8 +543,7 @@ class ServerSimulator:
             for _ in range(spec.copies):
                 number = self._new_verification_number(taken)
                 taken.add(number)
-                pdf, pages = await asyncio.to_thread(
-                    render,
+                pdf, pages = await self._render(
                     RenderRequest(
                         document=doc,
                         options=tuple(o for o in doc.options if o in spec.options),
@@ -720,6 +734,31 @@ class ServerSimulator:
             del self._tokens[token]
             raise ApiError(401, "token-expired", "verification token expired; identify again")
         return resident(entry.resident_index)
+
+    @contextlib.asynccontextmanager
+    async def _key_lock(self, kiosk_id: str, key: str) -> AsyncIterator[None]:
+        """Hold the lock of one kiosk's idempotency key; forgotten once nobody holds or awaits it."""
+        name = (kiosk_id, key)
+        lock, users = self._key_locks.get(name, (asyncio.Lock(), 0))
+        self._key_locks[name] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._key_locks[name]
+            if users <= 1:
+                del self._key_locks[name]
+            else:
+                self._key_locks[name] = (lock, users - 1)
+
+    async def _render(self, request: RenderRequest) -> tuple[bytes, int]:
+        """One copy's PDF: in the worker processes when there are any, else in a thread."""
+        if self._render_processes <= 0:
+            return await asyncio.to_thread(render, request)
+        if self._render_pool is None:
+            self._render_pool = concurrent.futures.ProcessPoolExecutor(
+                self._render_processes, mp_context=multiprocessing.get_context("forkserver"))
+        return await asyncio.get_running_loop().run_in_executor(self._render_pool, render, request)
 
     def _new_verification_number(self, taken: set[str]) -> str:
         store = self._require_store()

@@ -1,0 +1,107 @@
+"""The journal stays small over a booth's year: settled sessions of closed days move to archive files,
+and every counter a technician, an auditor or the next run reads stays what it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from common.clock import KST, VirtualClock
+from kiosk.journal import Journal, Recorder, stamp
+from kiosk.journal_archive import archive_dir, archive_settled
+from kiosk.outbox import owed
+
+DAY = 24 * 3600.0
+
+
+def _session(record: Recorder, sid: str, *, counter: int, commit: bool = True) -> None:
+    """A resident's session paid with two 100-won coins: issued and committed (or the commit still owed)."""
+    record(sid, "session_opened")
+    record(sid, "coin_credited", 100, counter=counter)
+    record(sid, "coin_credited", 100, counter=counter + 1)
+    record(sid, "print_done", ref=sid)
+    record(sid, "pages_printed", 1)
+    record(sid, "commit_pending" if not commit else "commit_intent", ref=sid)
+    if commit:
+        record(sid, "committed", ref=sid)
+    record(sid, "fee_kept", 200)
+    record(sid, "session_closed")
+
+
+def _start_of_day(clock: VirtualClock) -> str:
+    return clock.now().replace(hour=0, minute=0, second=0, microsecond=0).isoformat(timespec="milliseconds")
+
+
+async def test_closed_days_move_out_and_the_counters_stay(tmp_path: Path) -> None:
+    clock = VirtualClock(dt.datetime(2026, 1, 30, 9, 0, tzinfo=KST))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 20000, coins=200, coin=100)
+    _session(record, "s-old-1", counter=1)
+    _session(record, "s-old-owed", counter=3, commit=False)  # the server never got its commit
+    await clock.advance(2 * DAY)  # into February
+    record("tech", "hopper_refilled", 20000, coins=200, coin=100)  # the rows before it may move
+    record("tech", "cash_collected", 0)  # and before the cash box's collection
+    _session(record, "s-new", counter=5)
+    totals, box, coin_counter = journal.totals(), journal.cash_box(), journal.last_cash_counter("coin")
+
+    moved = archive_settled(journal, _start_of_day(clock), at=stamp(clock))
+
+    assert moved.sessions == 1
+    assert {e.session for e in journal.entries()} == {"boot", "tech", "s-old-owed", "s-new", "archive"}
+    assert journal.totals() == totals and journal.cash_box() == box
+    assert journal.last_cash_counter("coin") == coin_counter
+    assert owed(journal) == [("s-old-owed", "commit", 1)]
+    (file,) = moved.files
+    assert file.parent == archive_dir(journal) and file.name == "journal-2026-01.sqlite3"
+    archived = Journal.read_only(file)
+    assert next(e.kind for e in archived.entries()) == "session_opened"
+    assert {e.session for e in archived.entries()} == {"s-old-1"}
+    archived.close()
+    # Nothing left to move: a second run changes nothing.
+    assert archive_settled(journal, _start_of_day(clock), at=stamp(clock)).sessions == 0
+    journal.close()
+
+
+async def test_a_year_of_daily_archival_keeps_the_journal_bounded(tmp_path: Path) -> None:
+    """A resident a day for a year, the archival run each night keeping the last seven days: the journal
+    holds no more at the year's end than in its first month (rows before the month's hopper refill wait
+    for it), the archive holds the rest, the books agree."""
+    clock = VirtualClock(dt.datetime(2026, 1, 1, 8, 0, tzinfo=KST))
+    path = tmp_path / "journal.sqlite3"
+    journal = Journal(path)
+    journal._db.execute("PRAGMA synchronous=OFF")  # a year of fsyncs is not what this test is about
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 20000, coins=200, coin=100)
+    counter, sessions, rows_seen = 0, 0, []
+    for day in range(365):
+        if day % 30 == 0:  # a technician refills the hopper monthly: what came before may move
+            record("tech", "hopper_refilled", 20000, coins=200, coin=100)
+            record("tech", "cash_collected", 0)
+        for n in range(1):
+            counter += 2
+            sessions += 1
+            _session(record, f"s-{day}-{n}", counter=counter)
+            await clock.advance(3600)
+        await clock.advance(DAY - 3600)
+        week_ago = (clock.now() - dt.timedelta(days=7)).replace(hour=0, minute=0, second=0, microsecond=0)
+        archive_settled(journal, week_ago.isoformat(timespec="milliseconds"), at=stamp(clock))
+        rows_seen.append(len(journal.entries()))
+    totals = journal.totals()
+    assert totals["money_in"] == totals["fees_kept"] == 200 * sessions
+    assert totals["committed"] == sessions and totals["open_sessions"] == 0
+    assert journal.cash_box() == {"coin:100": 2 * sessions}
+    assert journal.last_cash_counter("coin") == counter + 1
+    # Bounded: the last month's rows are the first month's (not twelve times as many), give or take the
+    # technician's refills and collections, which stay (two dozen rows a year).
+    assert max(rows_seen[-30:]) <= max(rows_seen[:40]) + 24
+    assert len([e for e in journal.entries() if e.kind == "archived"]) == 1
+    archived = 0
+    for file in archive_dir(journal).glob("journal-*.sqlite3"):
+        db = sqlite3.connect(file)
+        archived += db.execute("SELECT COUNT(DISTINCT session) FROM journal").fetchone()[0]
+        db.close()
+    live = {e.session for e in journal.entries()} - {"boot", "tech", "archive"}
+    assert archived + len(live) == sessions
+    journal.close()
