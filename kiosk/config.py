@@ -147,6 +147,10 @@ class ServerSection:
 @dataclass(frozen=True)
 class JournalSection:
     path: str = "/var/lib/kiosk/journal.sqlite3"
+    # Settled sessions older than this many days move to monthly archive files beside the journal, each
+    # night while idle (kiosk/nightly_archive.py); 0 keeps everything in the journal. Keep it longer than
+    # the city's settlement delay: the daily settlement CSV reads the live journal.
+    keep_days: int = 31
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,8 @@ def _check_server(config: KioskConfig) -> None:
         raise _KeyProblem(("card", "reader"), "empty while card.enabled: name the PC/SC reader (pcsc_scan lists them)")
     if not config.journal.path.strip():
         raise _KeyProblem(("journal", "path"), "empty: every coin and page is journaled there")
+    _bounded(("journal", "keep_days"), config.journal.keep_days, 0, 3660,
+             "0 keeps every session in the journal; past ten years the archive is what a city keeps")
 
 
 # Voice guidance: the gain steps a resident moves through with volume +/- (a range of 50 dB, the

@@ -42,6 +42,7 @@ from kiosk.machine import ClockedTimeout, S, build_machine
 from kiosk.maintenance import Technician, Workshop
 from kiosk.maintenance.access import TechnicianAccess
 from kiosk.mobile_id import MobileIdDesk
+from kiosk.nightly_archive import NightlyArchive
 from kiosk.notices import NoticeDesk
 from kiosk.opening_hours import ServiceHours
 from kiosk.outbox import deliver_owed
@@ -151,6 +152,7 @@ class Kiosk:
         # The technician's side (issue 15): who is in, what they can do, and the PIN screen's logic.
         self.technician: Technician | None = None
         self.workshop = Workshop(self)
+        self.nightly_archive = NightlyArchive(journal, clock, config.journal.keep_days)
         self.tech_access = TechnicianAccess(self)
         # The city's view (issue 16): downtime by reason, and the alerts sent with the heartbeat.
         self.service_time = ServiceTime(clock)
@@ -540,6 +542,8 @@ class Kiosk:
                 await self._obey(commands)
             if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
                 self.publish()
+            if self.state == S.IDLE and not self.journal_fault and self.nightly_archive.due():
+                self.nightly_archive.run()
 
     def heartbeat_extras(self) -> dict[str, Any]:
         """The alerts up after this heartbeat's evaluation (edges go to the listeners: the webhook),
