@@ -695,5 +695,10 @@ MESSAGES: dict[str, str] = dict([
     P_("mobile_id.error._unknown", "Please scan again"),
     P_("reason.mobile-id-failed", "The mobile ID could not be verified. No fee was taken."),
     P_("reason.mobile-id-expired", "The mobile ID was not presented in time. No fee was taken."),
+    # --- the receipt's delivery lines (issue 17) -------------------------------------------
+    P_("receipt.delivery.ordered", "Ordered for delivery: {doc} x{n}"),
+    P_("receipt.delivery.fee", "Fee and delivery {total}"),
+    P_("receipt.delivery.where", "Sent to your registered address"),
+    P_("receipt.delivery.tracking", "Tracking code"),
 ])
 """key -> English (the msgid)."""

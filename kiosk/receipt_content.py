@@ -26,21 +26,11 @@ def _say(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-# Issue 17's delivery lines, until the lead folds them into the catalogs (common/messages.py).
-_DELIVERY_WORDS = {
-    "ko": ("택배 접수: {doc} {n}부", "수수료와 배송료 {total}", "등록된 주소로 배송됩니다", "운송장 번호"),
-    "en": ("Ordered for delivery: {doc} x{n}", "Fee and delivery {total}", "Sent to your registered address",
-           "Tracking code"),
-    "zh": ("已申请快递：{doc} {n}份", "手续费和运费 {total}", "将寄往登记地址", "运单号"),
-    "vi": ("Đã đặt giao tận nhà: {doc} x{n}", "Phí và phí giao hàng {total}", "Gửi đến địa chỉ đã đăng ký",
-           "Mã vận đơn"),
-}
-
-
 def delivery_lines(lang: str, *, doc: str, n: int, total: str, code: str) -> list[ReceiptLine]:
-    what, fee, where, tracking = _DELIVERY_WORDS.get(lang, _DELIVERY_WORDS["ko"])
-    return [ReceiptLine(what.format(doc=doc, n=n), bold=True), ReceiptLine(fee.format(total=total), align="right"),
-            ReceiptLine(where), ReceiptLine(tracking), ReceiptLine(code, align="center", bold=True)]
+    return [ReceiptLine(_say(lang, "receipt.delivery.ordered", doc=doc, n=n), bold=True),
+            ReceiptLine(_say(lang, "receipt.delivery.fee", total=total), align="right"),
+            ReceiptLine(_say(lang, "receipt.delivery.where")), ReceiptLine(_say(lang, "receipt.delivery.tracking")),
+            ReceiptLine(code, align="center", bold=True)]
 
 
 def won(amount: int, lang: str = "ko") -> str:

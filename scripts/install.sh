@@ -4,6 +4,7 @@
 #   site config  -> /etc/kiosk/site.toml (the example, only if the booth has none), /etc/kiosk/pki (0750 root:kiosk)
 #   unit         -> $UNITDIR/kiosk.service (/etc/systemd/system), and kiosk.service.d/network.conf: the
 #                   IP allow list for this booth's server, printers and resolvers (python -m kiosk.booth.network_allow)
+#   logs         -> $JOURNALDDIR/kiosk.conf (/etc/systemd/journald.conf.d): journald keeps 200 MB, a year
 #   users        -> the kiosk user/group and the technicians' group kiosk-tech, if absent (not with DESTDIR)
 # DESTDIR=/some/root stages everything there (for a package) and builds no venv: a venv is not
 # relocatable, so the package's postinst runs `VENV=$PREFIX/.venv $PREFIX/scripts/bootstrap.sh` on the booth.
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/opt/kiosk}
 DESTDIR=${DESTDIR:-}
 UNITDIR=${UNITDIR:-/etc/systemd/system}
+JOURNALDDIR=${JOURNALDDIR:-/etc/systemd/journald.conf.d}
 CONFDIR=/etc/kiosk            # fixed: the unit's ConfigurationDirectory=kiosk
 KIOSK_USER=kiosk
 TECH_GROUP=kiosk-tech
@@ -81,6 +83,10 @@ step "network allow list -> $UNITDIR/kiosk.service.d/network.conf"
 PYTHONPATH="$root$PREFIX" "$PY" -m kiosk.booth.network_allow --config "$root$CONFDIR/site.toml" \
   > "$root$UNITDIR/kiosk.service.d/network.conf"
 chmod 0644 "$root$UNITDIR/kiosk.service.d/network.conf"
+
+step "log size bound -> $JOURNALDDIR/kiosk.conf (journald: 200 MB, a year)"
+install -d -m 0755 "$root$JOURNALDDIR"
+install -m 0644 systemd/journald-kiosk.conf "$root$JOURNALDDIR/kiosk.conf"
 
 if [ -z "$DESTDIR" ] && [ -d /run/systemd/system ]; then
   systemctl daemon-reload

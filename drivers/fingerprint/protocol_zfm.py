@@ -6,6 +6,7 @@ holds the lock; anything arriving with no request waiting is dropped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import struct
 
@@ -25,6 +26,11 @@ class ZfmLink(Link):
     packet_size: int = 128  # manual default data packet length; replaced by ReadSysPara
 
     _inbox: Inbox | None = None
+    # Acks still owed to requests that were cancelled after they were written (a capture given up while
+    # the sensor was answering). ZFM acks do not say which command they answer: the next request would
+    # take the late one as its own (Img2Tz "no finger", left over from a cancelled GenImg), so they are
+    # dropped as they come.
+    _stale_acks: int = 0
 
     def _process(self) -> None:
         packets, used = zfm.cut(self._buf)
@@ -32,6 +38,10 @@ class ZfmLink(Link):
         for packet in packets:
             if packet.address != self.address:
                 log.debug("dropped packet for address 0x%08X", packet.address)
+                continue
+            if self._stale_acks and packet.pid == zfm.PacketId.ACK:
+                self._stale_acks -= 1
+                log.debug("dropped the late ack of a cancelled request")
                 continue
             self._deliver(self._inbox, packet, f"packet id 0x{packet.pid:02X}")
 
@@ -59,6 +69,10 @@ class ZfmLink(Link):
                 except FingerprintTimeout as exc:
                     failure = exc
                     log.debug("instruction 0x%02X: no answer (attempt %d)", instruction, attempt + 1)
+                except asyncio.CancelledError:
+                    if inbox.empty():  # written, not answered yet: its ack is still on its way
+                        self._stale_acks += 1
+                    raise
                 finally:
                     self._inbox = None
                     self.close_inbox(inbox)

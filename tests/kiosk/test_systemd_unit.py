@@ -87,6 +87,9 @@ def test_make_install_stages_a_booth_that_systemd_accepts(tmp_path: Path) -> Non
     drop_in = dest / "etc/systemd/system/kiosk.service.d/network.conf"
     assert unit.read_text() == UNIT.read_text()
     assert drop_in.read_text().splitlines()[2] == "[Service]"
+    # The logs stay bounded for years: journald's own limit for the booth.
+    journald = (dest / "etc/systemd/journald.conf.d/kiosk.conf").read_text()
+    assert "[Journal]" in journald and "SystemMaxUse=200M" in journald
     site.write_text(site.read_text().replace("KIOSK-0001", "KIOSK-0042"))
     install()
     assert "KIOSK-0042" in site.read_text()
