@@ -308,33 +308,14 @@ class CardReader:
         """
         if not 0 < amount <= emv.MAX_AMOUNT:
             raise ValueError(f"amount {amount} is not a positive n12 amount")
-        async with self._lock:
-            if self._context is None or self._reader is None:
-                raise ReaderUnavailable(self._status.reason or "no reader")
-            if self._mute:
-                raise CardMute("the card in the reader stopped answering; it must be taken out first")
-            if not self._present:
-                raise NoCard("no card in the reader")
-            session = _CardSession(self._reader, self._clock, self._apdu_timeout)
-            abandoned = False
-            self._busy = True
-            self._publish()
-            try:
-                await session.open()
-                txn = emv.TransactionData(amount=amount, date=self._clock.now().date(),
-                                          unpredictable_number=secrets.token_bytes(4))
-                result = await emv.run_payment(session.transmit, self._terminal, txn)
-                return self._request_from(result, amount, session_id)
-            except CardMute:
-                self._mute = True
-                abandoned = True
-                session.abandon()
-                raise
-            finally:
-                self._busy = False
-                if not abandoned:
-                    await session.close()
-                self._publish()
+
+        async def pay(transmit: emv.Transmit) -> CardAuthorisationRequest:
+            txn = emv.TransactionData(amount=amount, date=self._clock.now().date(),
+                                      unpredictable_number=secrets.token_bytes(4))
+            result = await emv.run_payment(transmit, self._terminal, txn)
+            return self._request_from(result, amount, session_id)
+
+        return await self._on_card(pay)
 
     async def read_technician_card(self) -> technician.TechnicianCardInfo | None:
         """Read the card in the reader as a technician card: its id and PIN tries left, or None for a
@@ -349,7 +330,9 @@ class CardReader:
         return await self._on_card(verify)
 
     async def _on_card(self, work: Callable[[technician.Transmit], Awaitable[T]]) -> T:
-        """One connection to the card in the reader for `work`, as `read_for_payment` makes one."""
+        """One connection to the card in the reader for `work` (a payment, a technician card's id or PIN):
+        refused while the reader is gone, the card mute or absent; a card that stops answering is marked
+        mute and its connection abandoned (it must be taken out first)."""
         async with self._lock:
             if self._context is None or self._reader is None:
                 raise ReaderUnavailable(self._status.reason or "no reader")
