@@ -8,6 +8,8 @@ footer has back (to typing the number) and cancel.
 
 from __future__ import annotations
 
+import functools
+
 import pygame
 import segno
 
@@ -22,6 +24,7 @@ from screens.widgets import Widget, draw_widgets
 QUIET_ZONE = 4  # modules of white around the symbol (ISO/IEC 18004)
 
 
+@functools.lru_cache(maxsize=4)
 def modules(text: str) -> list[list[bool]]:
     """The QR's dark (True) and light modules, quiet zone included; empty when there is no text."""
     if not text:
@@ -75,17 +78,26 @@ class MobileIdScreen(Screen):
 
     @staticmethod
     def _draw_code(surface: pygame.Surface, text: str, area: pygame.Rect) -> None:
-        grid = modules(text)
-        if not grid or area.width <= 0:
+        side_modules = len(modules(text)) if text else 0
+        if not side_modules or area.width <= 0:
             return
-        cell = max(1, area.width // len(grid))
-        side = cell * len(grid)
-        left, top = area.centerx - side // 2, area.top
-        pygame.draw.rect(surface, (255, 255, 255), pygame.Rect(left, top, side, side))
-        for y, row in enumerate(grid):
-            for x, dark in enumerate(row):
-                if dark:
-                    pygame.draw.rect(surface, (0, 0, 0), pygame.Rect(left + x * cell, top + y * cell, cell, cell))
+        symbol = code_surface(text, max(1, area.width // side_modules))
+        surface.blit(symbol, (area.centerx - symbol.get_width() // 2, area.top))
+
+
+@functools.lru_cache(maxsize=4)
+def code_surface(text: str, cell: int) -> pygame.Surface:
+    """The QR drawn once at `cell` pixels a module: the screen redraws every frame while the resident
+    finds the wallet app, and drawing each module each frame cost 15 ms (bench: frame_ms)."""
+    grid = modules(text)
+    side = cell * len(grid)
+    symbol = pygame.Surface((side, side))
+    symbol.fill((255, 255, 255))
+    for y, row in enumerate(grid):
+        for x, dark in enumerate(row):
+            if dark:
+                pygame.draw.rect(symbol, (0, 0, 0), pygame.Rect(x * cell, y * cell, cell, cell))
+    return symbol
 
 
 SCREEN = MobileIdScreen()
