@@ -31,6 +31,7 @@ class ZfmLink(Link):
     # take the late one as its own (Img2Tz "no finger", left over from a cancelled GenImg), so they are
     # dropped as they come.
     _stale_acks: int = 0
+    _acked = False  # the request under way has had its ack delivered (whether or not it was read yet)
 
     def _process(self) -> None:
         packets, used = zfm.cut(self._buf)
@@ -39,10 +40,12 @@ class ZfmLink(Link):
             if packet.address != self.address:
                 log.debug("dropped packet for address 0x%08X", packet.address)
                 continue
-            if self._stale_acks and packet.pid == zfm.PacketId.ACK:
-                self._stale_acks -= 1
-                log.debug("dropped the late ack of a cancelled request")
-                continue
+            if packet.pid == zfm.PacketId.ACK:
+                if self._stale_acks:
+                    self._stale_acks -= 1
+                    log.debug("dropped the late ack of a cancelled request")
+                    continue
+                self._acked = self._inbox is not None
             self._deliver(self._inbox, packet, f"packet id 0x{packet.pid:02X}")
 
     async def request(self, instruction: int, params: bytes = b"", *,
@@ -57,6 +60,7 @@ class ZfmLink(Link):
             for attempt in range(2):
                 inbox = self.open_inbox()
                 self._inbox = inbox
+                self._acked = False
                 try:
                     self.write(zfm.command(instruction, params, self.address).to_bytes())
                     ack = await self._next_ack(inbox)
@@ -70,7 +74,7 @@ class ZfmLink(Link):
                     failure = exc
                     log.debug("instruction 0x%02X: no answer (attempt %d)", instruction, attempt + 1)
                 except asyncio.CancelledError:
-                    if inbox.empty():  # written, not answered yet: its ack is still on its way
+                    if not self._acked:  # written, not answered yet: its ack is still on its way
                         self._stale_acks += 1
                     raise
                 finally:
