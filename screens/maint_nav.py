@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kiosk.views import Intent, View
 from screens.frame import FooterSpec, Frame, build_frame, footer_buttons
-from screens.screen import lang_of
+from screens.screen import Screen, lang_of
 from screens.strings import t
 from screens.theme import Theme
 from screens.widgets import Widget
@@ -45,3 +45,14 @@ def maintenance_frame(view: View, theme: Theme) -> Frame:
 
 def nav_widgets(view: View, theme: Theme, frame: Frame) -> list[Widget]:
     return footer_buttons(frame, theme, nav_specs(view))
+
+
+class MaintenancePage(Screen):
+    """A maintenance page: the shared frame with the page tabs; a page with buttons of its own adds them
+    to `layout`."""
+
+    def _frame(self, view: View, theme: Theme) -> Frame:
+        return maintenance_frame(view, theme)
+
+    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
+        return nav_widgets(view, theme, self._frame(view, theme))

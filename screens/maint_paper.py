@@ -7,20 +7,17 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import Intent, PaperLine, PaperView, View
-from screens.frame import Frame, paint_frame
+from screens.frame import paint_frame
 from screens.maint_body import ButtonSpec, Column, button_rows, buttons_area
-from screens.maint_nav import maintenance_frame, nav_widgets
-from screens.screen import Screen, lang_of, view_data
+from screens.maint_nav import MaintenancePage, nav_widgets
+from screens.screen import lang_of, view_data
 from screens.strings import t
 from screens.theme import Theme
 from screens.widgets import Widget, draw_widgets
 
 
-class PaperScreen(Screen):
+class PaperScreen(MaintenancePage):
     name = "maint_paper"
-
-    def _frame(self, view: View, theme: Theme) -> Frame:
-        return maintenance_frame(view, theme)
 
     def _buttons(self, view: View) -> list[list[ButtonSpec]]:
         lang = lang_of(view)

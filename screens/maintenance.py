@@ -8,13 +8,13 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import BoardDevice, MaintenanceView, SupplyLine, Tally, View
-from screens.frame import Frame, paint_frame
+from screens.frame import paint_frame
 from screens.maint_body import Column
-from screens.maint_nav import maintenance_frame, nav_widgets
-from screens.screen import Screen, lang_of, view_data
+from screens.maint_nav import MaintenancePage
+from screens.screen import lang_of, view_data
 from screens.strings import t
 from screens.theme import RGB, Theme
-from screens.widgets import Widget, draw_widgets
+from screens.widgets import draw_widgets
 
 
 def device_sentence(row: BoardDevice, lang: str) -> str:
@@ -54,14 +54,8 @@ def tally_text(tally: Tally, lang: str) -> str:
     return f"{t(f'board.count.{tally.name}', lang)}: {amount}"
 
 
-class MaintenanceScreen(Screen):
+class MaintenanceScreen(MaintenancePage):
     name = "maintenance"
-
-    def _frame(self, view: View, theme: Theme) -> Frame:
-        return maintenance_frame(view, theme)
-
-    def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
-        return nav_widgets(view, theme, self._frame(view, theme))
 
     def draw(self, surface: pygame.Surface, view: View, theme: Theme, *, page: int = 0) -> None:
         frame = self._frame(view, theme)
