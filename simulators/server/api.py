@@ -8,6 +8,7 @@ another's private helpers.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -84,3 +85,24 @@ def idempotency_key(value: object) -> str:
 
 def json_answer(payload: Mapping[str, Any], status: int = 200) -> web.Response:
     return web.json_response(payload, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def own_kiosk_id(body: Mapping[str, Any], kiosk_id: str) -> None:
+    """The body's `kiosk_id` must name the booth of the client certificate (403 if another)."""
+    claimed = body.get("kiosk_id")
+    if not isinstance(claimed, str) or len(claimed) > 128:
+        raise ApiError(400, "bad-request", "kiosk_id must be a string of at most 128 characters")
+    if claimed != kiosk_id:
+        raise ApiError(403, "kiosk-id-mismatch", "kiosk_id is not the booth of the client certificate")
+
+
+def aware_time(body: Mapping[str, Any], name: str) -> str:
+    """The body's `name`: an ISO 8601 date-time with a UTC offset (a booth's clock says which zone), as sent."""
+    text = body.get(name)
+    if isinstance(text, str) and len(text) <= 64:
+        try:
+            if dt.datetime.fromisoformat(text).tzinfo is not None:
+                return text
+        except ValueError:
+            pass
+    raise ApiError(400, "bad-request", f"{name} must be an ISO 8601 date-time with a UTC offset")

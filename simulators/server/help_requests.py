@@ -3,10 +3,10 @@
 POST /v1/help-requests {idempotency_key, kiosk_id, screen, language, requested_at}: the booth (the
 client certificate's CN; the body's `kiosk_id` must name the same booth), the screen the resident is
 stuck on, the language they read, and when. Nothing personal: a help request is about a booth, not
-a resident. The answer is the request's id and when it was received. Idempotent by the kiosk's key,
-so a retried request pages staff once; another request under the same key is 409
-"idempotency-key-reused". Requests live in memory, like payments; the control `help_requests()`
-lists them for the rig.
+a resident. The answer is the request's id and when it was received. Idempotent by the kiosk's key
+(simulators/server/idempotent_store.py), so a retried request pages staff once; another request under
+the same key is 409 "idempotency-key-reused". Requests live in memory, like payments; the control
+`help_requests()` lists them for the rig.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 from aiohttp import web
 
 from common.clock import KST
-from simulators.server.api import ApiError, idempotency_key, json_answer, kiosk_id_of, read_body
+from simulators.server.api import ApiError, aware_time, idempotency_key, kiosk_id_of, own_kiosk_id, read_body
+from simulators.server.idempotent_store import IdempotentStore
 
 # The kiosk's screen names (kiosk/presenter.py) and ISO 639-1 language codes, as the kiosk sends them.
 SCREEN_RE = re.compile(r"^[a-z][a-z_]{0,31}$")
@@ -43,16 +44,14 @@ class HelpRequest:
     def answer(self) -> dict[str, Any]:
         return {"help_request_id": self.help_request_id, "received_at": self.received_at, "state": "received"}
 
-    def same_request(self, screen: str, language: str, requested_at: str) -> bool:
-        return (self.screen, self.language, self.requested_at) == (screen, language, requested_at)
-
 
 class HelpRequests:
     """Help requests by (kiosk id, idempotency key), oldest first."""
 
     def __init__(self, api: str) -> None:
         self._api = api
-        self._by_key: dict[tuple[str, str], HelpRequest] = {}
+        self._store: IdempotentStore[HelpRequest] = IdempotentStore(
+            "this key was used for another help request", max_kept=MAX_KEPT)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(f"{self._api}/help-requests", self._request_help)]
@@ -62,50 +61,19 @@ class HelpRequests:
 
     def help_requests(self) -> list[dict[str, Any]]:
         """Every help request on record, oldest first: kiosk id, screen, language, when."""
-        return [asdict(r) for r in self._by_key.values()]
+        return [asdict(r) for r in self._store.records()]
 
     async def _request_help(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)
         body = await read_body(request)
         key = idempotency_key(body.get("idempotency_key"))
-        claimed = body.get("kiosk_id")
-        if not isinstance(claimed, str) or len(claimed) > 128:
-            raise ApiError(400, "bad-request", "kiosk_id must be a string of at most 128 characters")
-        if claimed != kiosk_id:
-            raise ApiError(403, "kiosk-id-mismatch", "kiosk_id is not the booth of the client certificate")
+        own_kiosk_id(body, kiosk_id)
         screen, language = body.get("screen"), body.get("language")
         if not isinstance(screen, str) or not SCREEN_RE.match(screen):
             raise ApiError(400, "bad-request", "screen: 1..32 characters of a-z and _, starting with a letter")
         if not isinstance(language, str) or not LANGUAGE_RE.match(language):
             raise ApiError(400, "bad-request", "language: a two-letter lower-case code")
-        requested_at = body.get("requested_at")
-        if not isinstance(requested_at, str) or len(requested_at) > 64 or _timestamp(requested_at) is None:
-            raise ApiError(400, "bad-request", "requested_at must be an ISO 8601 date-time with a UTC offset")
-        existing = self._by_key.get((kiosk_id, key))
-        if existing is not None:
-            if not existing.same_request(screen, language, requested_at):
-                raise ApiError(409, "idempotency-key-reused", "this key was used for another help request")
-            response = json_answer(existing.answer())
-            response.headers["Idempotent-Replayed"] = "true"
-            return response
-        record = HelpRequest(
-            help_request_id=f"HLP-{secrets.token_hex(8).upper()}",
-            kiosk_id=kiosk_id,
-            key=key,
-            screen=screen,
-            language=language,
-            requested_at=requested_at,
-            received_at=dt.datetime.now(KST).isoformat(),
-        )
-        self._by_key[(kiosk_id, key)] = record
-        while len(self._by_key) > MAX_KEPT:
-            del self._by_key[next(iter(self._by_key))]
-        return json_answer(record.answer())
-
-
-def _timestamp(text: str) -> dt.datetime | None:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None
+        requested_at = aware_time(body, "requested_at")
+        return self._store.upload(kiosk_id, key, (screen, language, requested_at), lambda: HelpRequest(
+            help_request_id=f"HLP-{secrets.token_hex(8).upper()}", kiosk_id=kiosk_id, key=key, screen=screen,
+            language=language, requested_at=requested_at, received_at=dt.datetime.now(KST).isoformat()))

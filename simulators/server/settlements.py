@@ -5,14 +5,13 @@ denomination ("coin:100": 37, "bill:1000": 12); the server records the settlemen
 difference in won (counted minus journal). A difference is accepted, never refused (the money is
 already out of the box), but flagged for the city's cash office. Idempotent by the kiosk's key:
 the same counts again get the same answer (the first `emptied_at` is kept), other counts under the
-same key are 409 "idempotency-key-reused". Settlements live in memory, like payments.
+same key are 409 "idempotency-key-reused" (simulators/server/idempotent_store.py). Settlements live
+in memory, like payments.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -21,7 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from common.clock import KST
-from simulators.server.api import ApiError, idempotency_key, json_answer, json_integer, kiosk_id_of, read_body
+from simulators.server.api import ApiError, aware_time, idempotency_key, json_integer, kiosk_id_of, read_body
+from simulators.server.idempotent_store import IdempotentStore
 
 # Korean coins and bills in circulation (Bank of Korea): 10, 50, 100, 500 won coins (1 and 5 won
 # are no longer issued); 1,000, 5,000, 10,000 and 50,000 won notes.
@@ -52,7 +52,6 @@ class Settlement:
     journal_won: int
     difference_won: int
     flagged: bool
-    request_hash: str
 
     def answer(self) -> dict[str, Any]:
         return {
@@ -66,11 +65,11 @@ class Settlement:
 
 
 class Settlements:
-    """Settlements by (kiosk id, idempotency key)."""
+    """Settlements by (kiosk id, idempotency key), oldest first."""
 
     def __init__(self, api: str) -> None:
         self._api = api
-        self._by_key: dict[tuple[str, str], Settlement] = {}
+        self._store: IdempotentStore[Settlement] = IdempotentStore("this key was used for other counts")
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(f"{self._api}/settlements", self._settle)]
@@ -80,12 +79,7 @@ class Settlements:
 
     def settlements(self) -> list[dict[str, Any]]:
         """Every settlement on record, oldest first (flagged when counted and journal differ)."""
-        out = []
-        for s in self._by_key.values():
-            record = asdict(s)
-            del record["request_hash"]
-            out.append(record)
-        return out
+        return [asdict(s) for s in self._store.records()]
 
     async def _settle(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)
@@ -93,36 +87,14 @@ class Settlements:
         key = idempotency_key(body.get("idempotency_key"))
         counted = _counts(body.get("counted"), "counted")
         journal = _counts(body.get("journal"), "journal")
-        emptied_at = body.get("emptied_at")
-        if not isinstance(emptied_at, str) or len(emptied_at) > 64 or _timestamp(emptied_at) is None:
-            raise ApiError(400, "bad-request", "emptied_at must be an ISO 8601 date-time with a UTC offset")
-        request_hash = hashlib.sha256(
-            json.dumps({"counted": counted, "journal": journal}, sort_keys=True).encode()
-        ).hexdigest()
-        existing = self._by_key.get((kiosk_id, key))
-        if existing is not None:
-            if existing.request_hash != request_hash:
-                raise ApiError(409, "idempotency-key-reused", "this key was used for other counts")
-            response = json_answer(existing.answer())
-            response.headers["Idempotent-Replayed"] = "true"
-            return response
+        emptied_at = aware_time(body, "emptied_at")
         counted_won, journal_won = _won(counted), _won(journal)
-        settlement = Settlement(
-            settlement_id=f"STL-{secrets.token_hex(8).upper()}",
-            kiosk_id=kiosk_id,
-            key=key,
-            counted=counted,
-            journal=journal,
-            emptied_at=emptied_at,
-            received_at=dt.datetime.now(KST).isoformat(),
-            counted_won=counted_won,
-            journal_won=journal_won,
-            difference_won=counted_won - journal_won,
-            flagged=counted != journal,
-            request_hash=request_hash,
-        )
-        self._by_key[(kiosk_id, key)] = settlement
-        return json_answer(settlement.answer())
+        # The same counts are the same settlement, whenever the box was said to be emptied.
+        return self._store.upload(kiosk_id, key, (counted, journal), lambda: Settlement(
+            settlement_id=f"STL-{secrets.token_hex(8).upper()}", kiosk_id=kiosk_id, key=key, counted=counted,
+            journal=journal, emptied_at=emptied_at, received_at=dt.datetime.now(KST).isoformat(),
+            counted_won=counted_won, journal_won=journal_won, difference_won=counted_won - journal_won,
+            flagged=counted != journal))
 
 
 def _counts(value: object, name: str) -> dict[str, int]:
@@ -143,10 +115,3 @@ def _counts(value: object, name: str) -> dict[str, int]:
 def _won(counts: Mapping[str, int]) -> int:
     return sum(DENOMINATIONS[d] * n for d, n in counts.items())
 
-
-def _timestamp(text: str) -> dt.datetime | None:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None

@@ -4,9 +4,10 @@ POST /v1/support-bundles {idempotency_key, kiosk_id, reason, made_at, bundle_bas
 client certificate's CN; the body's `kiosk_id` must name the same booth), who asked ("server",
 "technician"), when it was made, and the bundle itself, a tar.gz in base64 (config without secrets,
 logs, a journal extract, device statuses, versions, the last screens; nothing personal). The answer is
-the bundle's id, when it was received and its size in bytes. Idempotent by the kiosk's key; another
-bundle under the same key is 409 "idempotency-key-reused". A body that is not a gzip file is 400.
-Bundles live in memory; the control `support_bundles()` lists them (with the bytes, base64) for tests.
+the bundle's id, when it was received and its size in bytes. Idempotent by the kiosk's key
+(simulators/server/idempotent_store.py); another bundle under the same key is 409
+"idempotency-key-reused". A body that is not a gzip file is 400. Bundles live in memory; the control
+`support_bundles()` lists them (with the bytes, base64) for tests.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import Any
 from aiohttp import web
 
 from common.clock import KST
-from simulators.server.api import ApiError, idempotency_key, json_answer, kiosk_id_of, read_body
+from simulators.server.api import ApiError, aware_time, idempotency_key, kiosk_id_of, own_kiosk_id, read_body
+from simulators.server.idempotent_store import IdempotentStore
 
 REASON_RE = re.compile(r"^[a-z][a-z_]{0,31}$")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -50,7 +52,8 @@ class SupportBundles:
 
     def __init__(self, api: str) -> None:
         self._api = api
-        self._by_key: dict[tuple[str, str], SupportBundle] = {}
+        self._store: IdempotentStore[SupportBundle] = IdempotentStore(
+            "this key was used for another bundle", max_kept=MAX_KEPT)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(f"{self._api}/support-bundles", self._receive)]
@@ -62,23 +65,17 @@ class SupportBundles:
         """Every support bundle received, oldest first: kiosk id, reason, size, and the tar.gz in base64."""
         return [{"bundle_id": b.bundle_id, "kiosk_id": b.kiosk_id, "reason": b.reason, "made_at": b.made_at,
                  "received_at": b.received_at, "size": len(b.data),
-                 "bundle_base64": base64.b64encode(b.data).decode("ascii")} for b in self._by_key.values()]
+                 "bundle_base64": base64.b64encode(b.data).decode("ascii")} for b in self._store.records()]
 
     async def _receive(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)
         body = await read_body(request)
         key = idempotency_key(body.get("idempotency_key"))
-        claimed = body.get("kiosk_id")
-        if not isinstance(claimed, str) or len(claimed) > 128:
-            raise ApiError(400, "bad-request", "kiosk_id must be a string of at most 128 characters")
-        if claimed != kiosk_id:
-            raise ApiError(403, "kiosk-id-mismatch", "kiosk_id is not the booth of the client certificate")
+        own_kiosk_id(body, kiosk_id)
         reason = body.get("reason")
         if not isinstance(reason, str) or not REASON_RE.match(reason):
             raise ApiError(400, "bad-request", "reason: 1..32 characters of a-z and _, starting with a letter")
-        made_at = body.get("made_at")
-        if not isinstance(made_at, str) or len(made_at) > 64 or _timestamp(made_at) is None:
-            raise ApiError(400, "bad-request", "made_at must be an ISO 8601 date-time with a UTC offset")
+        made_at = aware_time(body, "made_at")
         encoded = body.get("bundle_base64")
         if not isinstance(encoded, str) or not encoded:
             raise ApiError(400, "bad-request", "bundle_base64 must be a non-empty base64 string")
@@ -88,25 +85,6 @@ class SupportBundles:
             raise ApiError(400, "bad-request", "bundle_base64 is not base64") from exc
         if not data.startswith(GZIP_MAGIC):
             raise ApiError(400, "bad-request", "the bundle is not a gzip file")
-        existing = self._by_key.get((kiosk_id, key))
-        if existing is not None:
-            if existing.data != data or existing.reason != reason:
-                raise ApiError(409, "idempotency-key-reused", "this key was used for another bundle")
-            response = json_answer(existing.answer())
-            response.headers["Idempotent-Replayed"] = "true"
-            return response
-        record = SupportBundle(bundle_id=f"BDL-{secrets.token_hex(8).upper()}", kiosk_id=kiosk_id, key=key,
-                               reason=reason, made_at=made_at, received_at=dt.datetime.now(KST).isoformat(),
-                               data=data)
-        self._by_key[(kiosk_id, key)] = record
-        while len(self._by_key) > MAX_KEPT:
-            del self._by_key[next(iter(self._by_key))]
-        return json_answer(record.answer())
-
-
-def _timestamp(text: str) -> dt.datetime | None:
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None
+        return self._store.upload(kiosk_id, key, (reason, data), lambda: SupportBundle(
+            bundle_id=f"BDL-{secrets.token_hex(8).upper()}", kiosk_id=kiosk_id, key=key, reason=reason,
+            made_at=made_at, received_at=dt.datetime.now(KST).isoformat(), data=data))
