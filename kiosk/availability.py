@@ -155,6 +155,11 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     # the keypad, and in the heartbeat for the technician), never out of service.
     if not open_reason and config.keypad.enabled and not _keypad_ok(statuses.get("keypad")):
         notices.append("keypad-unavailable")
+    # Voice guidance that cannot speak (no engine, a language's voice, the sound output: the device "voice",
+    # kiosk/voice_guide.py) is the same: a notice for the resident, the device board for the technician.
+    voice = statuses.get("voice")
+    if not open_reason and config.voice.enabled and voice is not None and not voice.usable:
+        notices.append("voice-unavailable")
     opens_at: dt.datetime | None = None
     offered_then: tuple[str, ...] = ()
     if open_reason in ("outside-hours", "holiday"):

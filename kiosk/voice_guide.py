@@ -18,6 +18,18 @@ card-number shape, or digits read one by one, is refused (and the refusal logged
 
 The guide's own few words (its announcements: voice on, volume and speed levels) are in the message
 catalogs with everything else a resident reads or hears (`voice.*` in common/messages.py).
+
+The guide is a device like the printers ("voice", a `DeviceStatus` handed to `on_status`): a booth
+whose speech engine, a language's voice or the sound output fails looks healthy on screen while a
+blind resident hears silence, so the technician's board, the metrics and the heartbeat must say it.
+It is `hardwareError` with a reason: `engine-missing` (no espeak-ng), `audio-failed:<route>` (the
+speaker's or the earphone's ALSA device would not play), `voice-missing:<languages>` (no voice or
+dictionary for them: probed at boot for every language the booth offers, so the first Vietnamese
+resident is not the one who finds out), `speech-failed` (the engine crashed on an utterance); the
+detail says it in a sentence for the log. A route or language that works again clears its own fault
+(a working speaker does not clear a dead earphone). It never takes the booth out of service: the
+screens still serve everyone who can read them, and they show the notice `voice-unavailable`
+(kiosk/availability.py) while the technician is told.
 """
 
 from __future__ import annotations
@@ -28,14 +40,25 @@ import logging
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from common.clock import Clock
 from common.keypad_keys import Key
 from common.languages import LANGUAGES, lookup
 from common.messages import MESSAGES
-from drivers.speech import AudioFault, AudioOutput, EngineMissing, SpeechEngine, SpeechFault, Spoken, apply_gain, to_wav
+from common.status import DeviceState, DeviceStatus
+from drivers.speech import (
+    AudioFault,
+    AudioOutput,
+    EngineMissing,
+    SpeechEngine,
+    SpeechFault,
+    Spoken,
+    VoiceMissing,
+    apply_gain,
+    to_wav,
+)
 from kiosk.config import VoiceSection
 from kiosk.config_rules import RATE_WPM_RANGE, VOLUME_DB_RANGE
 from kiosk.views import Utterance, View
@@ -45,6 +68,9 @@ log = logging.getLogger(__name__)
 SPEAKER, EARPHONE = "speaker", "earphone"
 ANNOUNCE = "announce"  # the kind of the guide's own words ("voice on")
 SETTING = "setting"  # the kind of a new volume or rate, said at once (a newer one replaces it)
+DEVICE = "voice"  # the guide's name among the booth's devices (board, metrics, heartbeat)
+# A short word per language, synthesized (not played) at boot to find a language with no voice.
+_PROBE = {"ko": "안내", "en": "Hello", "zh": "你好", "vi": "Xin chào"}
 
 # Shapes of personal numbers that must never reach a speaker (checked on NFKC text, so full-width digits count).
 _UNSPEAKABLE = (
@@ -82,14 +108,16 @@ class VoiceGuide:
     Calls from the booth: `say` (the screens' utterances), `keypad` (VOICE_KEYS), `earphone` (the jack),
     `follow` (every published view: the session's voice flag, its language, and idle's reset).
     `on_voice_change(on)` is told when the earphone turned voice on or off, so the controller can set
-    the session's `AccessMode.voice` (longer time limits) to match.
+    the session's `AccessMode.voice` (longer time limits) to match. `on_status` is told each new
+    `status` (the guide as the device "voice"); `languages` are probed for a voice at `start()`.
     """
 
     VOLUME_STEPS_DB = _steps(VOLUME_DB_RANGE)
     RATE_STEPS_WPM = _steps(RATE_WPM_RANGE)
 
     def __init__(self, engine: SpeechEngine, audio: AudioOutput, clock: Clock, config: VoiceSection, *,
-                 language: str = "ko", on_voice_change: Callable[[bool], None] | None = None) -> None:
+                 language: str = "ko", on_voice_change: Callable[[bool], None] | None = None,
+                 on_status: Callable[[DeviceStatus], None] | None = None, languages: Sequence[str] = ()) -> None:
         self.engine, self.audio, self.clock, self.config = engine, audio, clock, config
         self.default_language = language
         self.on_voice_change = on_voice_change
@@ -100,6 +128,15 @@ class VoiceGuide:
         self.plugged = False  # an earphone is in the jack
         self.paused = False
         self.fault: str | None = None  # the last engine or audio fault, for the technician
+        self.on_status = on_status
+        self.languages = tuple(languages)
+        # What is broken now, each cleared by its own success: the engine, a language, a route, an utterance.
+        self._engine_fault = ""
+        self._voices_missing: dict[str, str] = {}  # language -> why
+        self._routes_failed: dict[str, str] = {}  # "speaker" | "earphone" -> why
+        self._speech_fault = ""
+        self.status = DeviceStatus(DEVICE, DeviceState.ONLINE)
+        self._probe: asyncio.Task[None] | None = None
         self.last_screen: _Item | None = None
         self._voice_before_plug = False
         self._screen_name: str | None = None
@@ -116,11 +153,18 @@ class VoiceGuide:
     def start(self) -> None:
         """Start speaking on the running loop; a missing engine is reported now, at boot, for the technician."""
         if self.config.enabled and (problem := self.engine.unavailable()):
+            self._engine_fault = problem
             self._report(problem)
+        elif self.config.enabled and self.languages and self._probe is None:
+            self._probe = asyncio.get_running_loop().create_task(self._probe_voices(), name="voice-probe")
         if self._worker is None:
             self._worker = asyncio.get_running_loop().create_task(self._run(), name="voice-guide")
 
     async def close(self) -> None:
+        if self._probe is not None and not self._probe.done():
+            self._probe.cancel()
+            with contextlib.suppress(BaseException):
+                await self._probe
         self._queue.clear()
         speaking = self._speaking
         self._cut(requeue=False)
@@ -347,12 +391,63 @@ class VoiceGuide:
             with contextlib.suppress(Exception):
                 await self.audio.stop()
             raise
-        except (EngineMissing, SpeechFault, AudioFault) as exc:
+        except AudioFault as exc:
+            self._routes_failed[route] = str(exc)
             self._report(str(exc))
             return
+        except SpeechFault as exc:
+            self._engine_failed(exc, item.language)
+            return
+        self._engine_fault = self._speech_fault = ""
+        self._voices_missing.pop(item.language, None)
+        self._routes_failed.pop(route, None)
         self.fault = None
+        self._publish_status()
+
+    async def _probe_voices(self) -> None:
+        """Each language the booth offers, synthesized once at boot: a missing voice is on the board
+        before a resident who reads that language arrives."""
+        for language in self.languages:
+            try:
+                await self.engine.synthesize(_PROBE.get(language, "1"), language, self.rate_wpm)
+            except SpeechFault as exc:
+                self._engine_failed(exc, language)
+            else:
+                self._voices_missing.pop(language, None)
+                self._publish_status()
+
+    def _engine_failed(self, exc: SpeechFault, language: str) -> None:
+        if isinstance(exc, EngineMissing):
+            self._engine_fault = str(exc)
+        elif isinstance(exc, VoiceMissing):
+            self._voices_missing[exc.language or language] = str(exc)
+        else:
+            self._speech_fault = str(exc)
+        self._report(str(exc))
 
     def _report(self, fault: str) -> None:
         if fault != self.fault:
             log.error("voice guidance fault: %s", fault)  # once per distinct fault, not per utterance
         self.fault = fault
+        self._publish_status()
+
+    def _publish_status(self) -> None:
+        """The guide as a device: online, or hardwareError with the worst fault's reason first."""
+        reason, details = "", []
+        if self._engine_fault:
+            reason, details = "engine-missing", [self._engine_fault]
+        elif self._routes_failed:
+            reason = "audio-failed:" + ",".join(sorted(self._routes_failed))
+            details = [f"audio output failed on the {route}: {why}"
+                       for route, why in sorted(self._routes_failed.items())]
+        elif self._voices_missing:
+            reason = "voice-missing:" + ",".join(sorted(self._voices_missing))
+            details = [self._voices_missing[language] for language in sorted(self._voices_missing)]
+        elif self._speech_fault:
+            reason, details = "speech-failed", [self._speech_fault]
+        status = (DeviceStatus(DEVICE, DeviceState.HARDWARE_ERROR, reason, "; ".join(details)[:300]) if reason
+                  else DeviceStatus(DEVICE, DeviceState.ONLINE))
+        if status != self.status:
+            self.status = status
+            if self.on_status is not None:
+                self.on_status(status)

@@ -78,3 +78,8 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+from screens.strings_simstore import STRINGS_SIMSTORE  # noqa: E402 - a helper's words (see the docstring)
+
+STRINGS.update(STRINGS_SIMSTORE)

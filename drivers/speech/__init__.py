@@ -12,12 +12,13 @@ from drivers.speech.engine import (
     EspeakNg,
     SpeechEngine,
     SpeechFault,
+    VoiceMissing,
 )
 from drivers.speech.output import AlsaOutput, AudioFault, AudioOutput, Played, RecordingOutput, Spoken
 from drivers.speech.pcm import Pcm, WavError, apply_gain, parse_wav, rms, rms_dbfs, to_wav
 
 __all__ = [
     "ENGINE_MAX_WPM", "ENGINE_MIN_WPM", "VOICES", "AlsaOutput", "AudioFault", "AudioOutput", "EngineMissing",
-    "EspeakNg", "Pcm", "Played", "RecordingOutput", "SpeechEngine", "SpeechFault", "Spoken", "WavError",
+    "EspeakNg", "Pcm", "Played", "RecordingOutput", "SpeechEngine", "SpeechFault", "Spoken", "VoiceMissing", "WavError",
     "apply_gain", "parse_wav", "rms", "rms_dbfs", "to_wav",
 ]

@@ -30,6 +30,9 @@ VOICES: dict[str, str] = {"ko": "ko", "en": "en-us", "zh": "cmn-latn-pinyin", "v
 # espeak-ng clamps -s below 80 words a minute; above 450 no voice is intelligible.
 ENGINE_MIN_WPM = 80
 ENGINE_MAX_WPM = 450
+# What espeak-ng writes on stderr when a language's voice or dictionary is not installed.
+_MISSING_VOICE = "voice does not exist"
+_MISSING_DICTIONARY = "Can't read dictionary file"
 
 
 class SpeechFault(RuntimeError):
@@ -38,6 +41,15 @@ class SpeechFault(RuntimeError):
 
 class EngineMissing(SpeechFault):
     """No engine at all (espeak-ng not installed): a device fault for the technician, not a crash."""
+
+
+class VoiceMissing(SpeechFault):
+    """The engine runs but has no voice for one language (its voice or dictionary file is missing):
+    residents who read that language hear nothing, the others are served."""
+
+    def __init__(self, language: str, why: str) -> None:
+        super().__init__(f"no TTS voice for {language}: {why}")
+        self.language = language
 
 
 class SpeechEngine(Protocol):
@@ -65,10 +77,10 @@ class EspeakNg:
         try:
             return self.voices[language]
         except KeyError:
-            raise SpeechFault(f"no espeak-ng voice for language {language!r} "
-                              f"(have {', '.join(sorted(self.voices))})") from None
+            raise VoiceMissing(language, f"no espeak-ng voice is configured for it "
+                                         f"(have {', '.join(sorted(self.voices))})") from None
 
-    async def _run(self, args: list[str], text: str) -> bytes:
+    async def _run(self, args: list[str], text: str, language: str = "") -> bytes:
         try:
             proc = await asyncio.create_subprocess_exec(
                 self.binary, *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -89,16 +101,21 @@ class EspeakNg:
                 await asyncio.gather(*(stream.read() for stream in (proc.stdout, proc.stderr) if stream))
                 await proc.wait()
             raise
+        said = err.decode("utf-8", "replace").strip().splitlines()
+        # espeak-ng 1.51 without a language's dictionary (`vi_dict`) exits 0 and gives silence, saying so
+        # only on stderr; without its voice file, "The specified espeak-ng voice does not exist", exit 1.
+        missing = next((line for line in said if _MISSING_VOICE in line or _MISSING_DICTIONARY in line), None)
+        if missing is not None and language:
+            raise VoiceMissing(language, f"{self.binary}: {missing}")
         if proc.returncode != 0:
-            first = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-            raise SpeechFault(f"{self.binary} exited with {proc.returncode}: {first}")
+            raise SpeechFault(f"{self.binary} exited with {proc.returncode}: {(said or ['no message'])[0]}")
         return out
 
     async def synthesize(self, text: str, language: str, rate_wpm: int) -> Pcm:
         voice = self.voice(language)
         wpm = max(ENGINE_MIN_WPM, min(ENGINE_MAX_WPM, int(rate_wpm)))
         # -b 1: the input is UTF-8; --stdin: the text is read from stdin, whatever characters it holds.
-        out = await self._run(["--stdout", "-b", "1", "-v", voice, "-s", str(wpm), "--stdin"], text)
+        out = await self._run(["--stdout", "-b", "1", "-v", voice, "-s", str(wpm), "--stdin"], text, language)
         try:
             pcm = parse_wav(out)
         except WavError as exc:
@@ -109,5 +126,5 @@ class EspeakNg:
 
     async def phonemes(self, text: str, language: str) -> str:
         """espeak-ng's phoneme mnemonics for `text` (what `-x` prints): shows which rules read it."""
-        out = await self._run(["-q", "-x", "-b", "1", "-v", self.voice(language), "--stdin"], text)
+        out = await self._run(["-q", "-x", "-b", "1", "-v", self.voice(language), "--stdin"], text, language)
         return out.decode("utf-8", "replace").strip()

@@ -121,16 +121,19 @@ class RecordingOutput:
 
     async def play(self, wav: bytes, device: str, about: Spoken) -> None:
         await self.stop()
-        self.directory.mkdir(parents=True, exist_ok=True)
         pcm = parse_wav(wav)
         path = self.directory / f"{len(self.played) + 1:03d}-{about.kind}-{about.language}.wav"
-        path.write_bytes(wav)
         played = Played(about=about, alsa_device=device, wav=path, seconds=pcm.seconds, rms_dbfs=rms_dbfs(pcm))
-        self.played.append(played)
         line = {**asdict(about), "alsa_device": device, "wav": path.name, "seconds": round(pcm.seconds, 3),
                 "rms_dbfs": round(played.rms_dbfs, 2)}
-        with (self.directory / self.TRANSCRIPT).open("a", encoding="utf-8") as transcript:
-            transcript.write(json.dumps(line, ensure_ascii=False) + "\n")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(wav)
+            with (self.directory / self.TRANSCRIPT).open("a", encoding="utf-8") as transcript:
+                transcript.write(json.dumps(line, ensure_ascii=False) + "\n")
+        except OSError as exc:  # the recording is this booth's sound card: one it cannot write is a dead one
+            raise AudioFault(f"cannot record speech in {self.directory}: {exc.strerror or exc}") from None
+        self.played.append(played)
         if self.clock is None:
             return
         self._playing = played

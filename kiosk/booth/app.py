@@ -145,11 +145,14 @@ class KioskApp:
                                       on_call=self.metrics.observe_server_call)
         if self.config.voice.enabled:
             self.voice = VoiceGuide(EspeakNg(), self._audio or AlsaOutput(), self.clock, self.config.voice,
-                                    language=self.config.kiosk.languages[0], on_voice_change=self._voice_changed)
+                                    language=self.config.kiosk.languages[0], on_voice_change=self._voice_changed,
+                                    on_status=self._status, languages=self.config.kiosk.languages)
             self.voice.start()
             self.keypad_dispatch.connect(voice=self.voice)  # volume, rate, replay, pause and the jack
         self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
                            server=self._server, publish=self._publish)
+        if self.voice is not None:  # voice guidance is a device on the board, in metrics and heartbeats
+            self.kiosk.statuses[self.voice.status.device] = self.voice.status
         await self._start_operations(self.kiosk)
         await self.kiosk.run()
         self._start_sensors(self.kiosk)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.languages import LANGUAGES
 from common.status import DeviceState, DeviceStatus, SupplyLevel
 
 
@@ -97,9 +98,29 @@ _OFFLINE: dict[str, Condition] = {
 }
 
 
+# Voice guidance (kiosk/voice_guide.py): its reasons carry what failed after a colon ("voice-missing:vi",
+# "audio-failed:earphone"). A booth that cannot speak still serves: warnings, not faults.
+_VOICE: dict[str, Condition] = {
+    "engine-missing": Condition("speech-engine-missing", "install-espeak-ng", "warn"),
+    "voice-missing": Condition("voice-missing", "reinstall-voices", "warn"),
+    **{f"voice-missing:{lang}": Condition(f"voice-missing-{lang}", "reinstall-voices", "warn") for lang in LANGUAGES},
+    "audio-failed": Condition("sound-failed", "check-speech-and-sound", "warn"),
+    "audio-failed:speaker": Condition("speaker-failed", "check-speaker", "warn"),
+    "audio-failed:earphone": Condition("earphone-failed", "check-earphone-jack", "warn"),
+    "speech-failed": Condition("voice-unavailable", "check-speech-and-sound", "warn"),
+}
+
+
+def _voice(reason: str) -> Condition | None:
+    """One language or one route has its own words; several share their kind's."""
+    return _VOICE.get(reason) or _VOICE.get(reason.partition(":")[0])
+
+
 def condition(status: DeviceStatus) -> Condition:
     """The technician's words for one device's status (codes; screens/strings_board.py words them)."""
     device = status.device
+    if device == "voice" and status.reason and (said := _voice(status.reason)) is not None:
+        return said
     paper = status.supplies.get("paper")
     if status.reason == "not-yet-contacted":
         return Condition("starting", "", "warn")
@@ -133,6 +154,6 @@ def every_code() -> tuple[set[str], set[str]]:
                                    *_PAPER_LOW.values(), Condition("starting"), Condition("toner-out", "replace-toner"),
                                    Condition("toner-low", "order-toner"), Condition("paper-jam", "clear-receipt-jam"),
                                    Condition("paper-out", "refill-paper"), Condition("paper-low", "refill-paper")]
-    for table in _REASONS.values():
+    for table in (*_REASONS.values(), _VOICE):
         conditions.extend(table.values())
     return {c.code for c in conditions}, {c.todo for c in conditions if c.todo}
