@@ -1,5 +1,6 @@
 """Alerts a city wants of a booth left alone for weeks: paper low, change low, out of service too
-long, a door alarm.
+long, a door alarm, voice guidance that cannot speak (the booth stays open, but a blind resident
+hears nothing: kiosk/voice_guide.py).
 
 Each alert is a condition, evaluated at every heartbeat from what the controller already holds (device
 statuses, the change the hopper can promise, how long the booth has been out of service, the
@@ -26,7 +27,8 @@ PAPER_LOW = "paper-low"
 CHANGE_LOW = "change-low"
 OUT_OF_SERVICE = "out-of-service"
 DOOR = "door"
-ALERT_NAMES = (PAPER_LOW, CHANGE_LOW, OUT_OF_SERVICE, DOOR)
+VOICE = "voice-guidance"
+ALERT_NAMES = (PAPER_LOW, CHANGE_LOW, OUT_OF_SERVICE, DOOR, VOICE)
 
 # The printers whose paper a technician refills (their DeviceStatus supply "paper").
 PAPER_DEVICES = ("a4_printer", "receipt_printer")
@@ -135,6 +137,9 @@ def conditions(config: AlertsSection, inputs: Inputs, door: str) -> dict[tuple[s
         found[(OUT_OF_SERVICE, "")] = inputs.out_of_service_reason
     if door:
         found[(DOOR, door)] = "alarm"
+    voice = inputs.statuses.get("voice")
+    if voice is not None and not voice.usable:
+        found[(VOICE, "voice")] = voice.reason  # "voice-missing:vi", "audio-failed:earphone", ...
     return found
 
 

@@ -1,5 +1,5 @@
 """Voice guidance as a device: a booth whose speech cannot reach a resident says so to the technician
-(board, metrics, heartbeat) and to the resident (a notice), and keeps serving.
+(board, metrics, heartbeat and its alert) and to the resident (a notice), and keeps serving.
 
 The failures are real ones: espeak-ng run on a copy of its data with one language's dictionary taken
 away (espeak-ng then exits 0 with silence: the booth used to take that for speech), and aplay asked to
@@ -132,6 +132,8 @@ async def test_a_booth_without_a_voice_says_so_on_the_board_in_metrics_and_heart
             await asyncio.sleep(0.05)
         assert beats["KIOSK-0001"]["statuses"]["voice"]["state"] == "hardwareError"
         assert beats["KIOSK-0001"]["statuses"]["voice"]["reason"] == "voice-missing:vi"
+        assert {"name": "voice-guidance", "subject": "voice", "detail": "voice-missing:vi"}.items() <= (
+            beats["KIOSK-0001"]["alerts"][0].items())  # the city's operators are alerted, once, until it is fixed
 
         assert run.app is not None and run.app.metrics is not None
         async with aiohttp.ClientSession() as http, http.get(run.app.metrics.url) as response:
