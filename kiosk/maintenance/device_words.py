@@ -93,7 +93,7 @@ _OFFLINE: dict[str, Condition] = {
     "keypad": Condition("unplugged", "plug-in-keypad", "warn"),
     "fingerprint": Condition("not-answering", "check-fingerprint-cable", "fault"),
     "card_reader": Condition("not-answering", "check-power-and-cable", "warn"),
-    # Voice guidance, once the booth reports it as a device ("voice": the speech engine or the sound out).
+    # Voice guidance ("voice", kiosk/voice_guide.py); its own reasons are _VOICE's, below.
     "voice": Condition("voice-unavailable", "check-speech-and-sound", "warn"),
 }
 
