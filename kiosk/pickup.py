@@ -61,6 +61,7 @@ class PickupDesk:
         self._ctx = ctx
         self.looking_up = False
         self.scanner_ready = False  # set by the booth when a barcode scanner is online
+        self.scanner_offline = False  # set by the booth when its barcode scanner went away (unplugged, silent)
 
     # ------------------------------------------------------------------ the way in
 
@@ -190,6 +191,7 @@ class PickupDesk:
     def view(self) -> PickupView:
         session = self._ctx.session
         if session is None:
-            return PickupView(digits=CODE_DIGITS, scanner=self.scanner_ready)
+            return PickupView(digits=CODE_DIGITS, scanner=self.scanner_ready, scanner_offline=self.scanner_offline)
         return PickupView(code=session.pickup_code, digits=CODE_DIGITS, error=session.pickup_error,
-                          looking_up=self.looking_up, scanner=self.scanner_ready)
+                          looking_up=self.looking_up, scanner=self.scanner_ready,
+                          scanner_offline=self.scanner_offline)

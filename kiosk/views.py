@@ -380,6 +380,7 @@ class PickupView:
     error: str = ""
     looking_up: bool = False
     scanner: bool = False  # a barcode scanner is ready: the screen says the QR can be shown to it
+    scanner_offline: bool = False  # the booth's scanner is unplugged or silent: the screen says to type the code
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,8 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+
+
+from screens.strings_pickup import STRINGS_PICKUP  # noqa: E402  (issue 17's pickup helper)
+
+STRINGS.update(STRINGS_PICKUP)

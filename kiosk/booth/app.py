@@ -195,6 +195,8 @@ class KioskApp:
     def _scanner_status(self, status: DeviceStatus) -> None:
         if self.kiosk is not None:
             self.kiosk.pickup_desk.scanner_ready = status.usable
+            # Configured but gone (unplugged, silent): the pickup screen says to type the code instead.
+            self.kiosk.pickup_desk.scanner_offline = not status.usable and status.reason != "not-started"
         self._status(status)
 
     def _follow_with_scanner(self, view: View) -> None:
