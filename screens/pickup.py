@@ -4,8 +4,8 @@ Drawn like the lot number screen (screens/parcel.py): what it is, the code typed
 field (grouped 4 + 4, as the reservation's message prints it), the server's answer in words on a red
 card, and the 12-key keypad. With a barcode scanner the screen also says the phone's QR can be shown
 to it; when the booth's scanner went away (unplugged) it says so and asks for the typed code, so a
-resident who was about to show the phone is not left waiting. The controller (kiosk/pickup.py) judges the code; this screen only lights up OK once 8 digits
-are in.
+resident who was about to show the phone is not left waiting. The controller (kiosk/pickup.py)
+judges the code; this screen only lights up OK once 8 digits are in.
 """
 
 from __future__ import annotations
