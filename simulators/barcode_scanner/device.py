@@ -82,21 +82,24 @@ class BarcodeScannerSimulator:
         self._inbox.clear()
 
     async def unplug(self) -> dict[str, Any]:
-        """Pull the USB cable: the PTY closes and the device path disappears (the driver's port fails);
-        the scanner loses power, so its volatile settings and its trigger go."""
+        """Pull the USB cable: the PTY closes, the device path goes, the scanner forgets its setup.
+
+        The driver's port fails; without power the scanner loses its volatile settings and its trigger."""
         await self.port.unplug()
         self._power_off()
         return self.state()
 
     async def replug(self) -> dict[str, Any]:
-        """Plug it back: a new PTY behind the same path, the scanner freshly powered up (saved settings
-        only: a kiosk must set it up again)."""
+        """Plug it back: a new PTY behind the same path, the scanner in its saved (factory) settings.
+
+        A kiosk must set it up again (trigger mode, suffix) before it reads anything it can frame."""
         await self.port.plug()
         return self.state()
 
     def tear_read(self, text: str, keep: int | None = None) -> dict[str, Any]:
-        """A read cut short on the wire: the first `keep` bytes of `text` (half, if omitted), no suffix,
-        then silence, as when the cable is pulled or the scanner browns out mid-transmission."""
+        """A read cut short: the first `keep` bytes of `text` (default half), no suffix, then silence.
+
+        As when the cable is pulled or the scanner browns out mid-transmission; the trigger is spent."""
         data = str(text).encode("utf-8")
         cut = len(data) // 2 if keep is None else max(0, min(int(keep), len(data)))
         self.port.send(data[:cut])

@@ -76,8 +76,10 @@ class MobileId:
                 for t in self._by_code.values()]
 
     def expire_mobile_id(self) -> dict[str, Any]:
-        """Every transaction not yet verified or failed runs out of time now, as if the resident had
-        not found the wallet app for three minutes (the TTL is on real time; scenarios do not wait)."""
+        """Every open mobile ID transaction expires now (its QR is no longer accepted).
+
+        As if the resident had not found the wallet app for three minutes: the TTL is on real time,
+        and scenarios do not wait for it."""
         expired = 0
         for trx in self._by_code.values():
             if trx.status not in ("0004", "0005") and not self._expired(trx):
