@@ -373,7 +373,8 @@ class PickupView:
 
     `code` is what was typed so far (8 digits make a code); `error` says why the last code was not
     accepted: "incomplete", "not-found", "used", "expired", "other-booth", "not-here" (this booth
-    cannot issue that document now). `looking_up` is true while the server is asked."""
+    cannot issue that document now), "unreadable" (a scan that did not come whole), "not-pickup" (a QR
+    read whole that holds no pickup code). `looking_up` is true while the server is asked."""
 
     code: str = ""
     digits: int = 8

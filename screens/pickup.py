@@ -71,4 +71,5 @@ SAMPLES: dict[str, PickupView] = {
     "expired": PickupView(code="20261123", error="expired", scanner=True),
     "other_booth": PickupView(code="20261123", error="other-booth"),
     "not_here": PickupView(code="20261123", error="not-here"),
+    "not_pickup": PickupView(code="", error="not-pickup", scanner=True),
 }

@@ -11,6 +11,15 @@ STRINGS_PICKUP: dict[str, dict[str, str]] = {
         "zh": "二维码扫描器暂时无法使用。请输入8位预约号码。",
         "vi": "Hiện không dùng được máy quét QR. Vui lòng nhập mã 8 chữ số.",
     },
+    # A QR the scanner read whole that holds no pickup code (a URL, another ticket): showing it again won't help.
+    "pickup_error.not-pickup": {
+        "ko": "예약번호 QR 코드가 아닙니다. 예약 안내 문자의 QR 코드를 보여 주시거나 "
+              "8자리 번호를 입력하세요.",
+        "en": "This QR code is not a pickup code. Show the QR code from your reservation message, "
+              "or type the 8 digits.",
+        "zh": "这不是预约号码的二维码。请出示预约短信中的二维码，或输入8位号码。",
+        "vi": "Mã QR này không phải mã nhận hồ sơ. Hãy đưa mã QR trong tin nhắn đặt hẹn, hoặc nhập 8 chữ số.",
+    },
     # The result screen when a pickup's mobile ID fails: nothing was reserved, the code is still good.
     "reason.pickup-mobile-id-failed": {
         "ko": "모바일 신분증을 확인하지 못했습니다. 예약번호는 사용되지 않았으니 다시 발급받으실 수 있습니다. "

@@ -100,10 +100,12 @@ class BarcodeScanner:
 
     def __init__(self, port: str, *, clock: Clock, on_read: Callable[[str], None],
                  on_status: Callable[[DeviceStatus], None] | None = None,
-                 response_timeout: float = RESPONSE_TIMEOUT_S) -> None:
+                 response_timeout: float = RESPONSE_TIMEOUT_S,
+                 on_unreadable: Callable[[str], None] | None = None) -> None:
         self.port = port
         self._clock = clock
         self._on_read = on_read
+        self._on_unreadable = on_unreadable
         self._on_status = on_status
         self._timeout = response_timeout
         self._status = DeviceStatus(DEVICE, DeviceState.OFFLINE, "not-started")
@@ -225,12 +227,17 @@ class BarcodeScanner:
             log.debug("scanner read while disarmed: dropped")
 
     def _garbage(self, frame: Garbage) -> None:
-        """Something that is no code: counted for the technician; the trigger, which the read ended,
-        is pulled again while the screen waits."""
+        """Something that is no code: counted for the technician; while the screen waits, the trigger,
+        which the read ended, is pulled again and `on_unreadable(reason)` tells the screen."""
         self.garbage += 1
         log.info("barcode scanner sent no usable code (%s, %d bytes)", frame.reason, frame.length)
         if self._armed and self._status.state is DeviceState.ONLINE:
             self._send(TRIGGER_ON)
+            if self._on_unreadable is not None:
+                try:
+                    self._on_unreadable(frame.reason)
+                except Exception:
+                    log.exception("scanner unreadable callback failed")
 
     def _bytes_came(self, link: _Link) -> None:
         """After each chunk: a frame left open is watched, and dropped if the line stays silent."""

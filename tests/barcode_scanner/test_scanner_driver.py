@@ -123,12 +123,13 @@ async def test_unplugged_then_replugged_the_scanner_comes_back_by_itself(
 async def test_a_torn_read_is_dropped_after_the_silence_and_the_scanner_triggered_again(
         tmp_path: Path, clock: VirtualClock) -> None:
     # Half a code on the wire, then nothing: no read reaches the kiosk; after TORN_READ_S of silence
-    # on the clock the driver drops it (counted as garbage) and triggers the scanner again, and the
-    # next code shown reads whole, not glued to the torn half.
+    # on the clock the driver drops it (counted as garbage), tells the kiosk the read was unreadable and
+    # triggers the scanner again, and the next code shown reads whole, not glued to the torn half.
     sim = BarcodeScannerSimulator(link=tmp_path / "scanner")
     await sim.start()
     reads: list[str] = []
-    scanner = BarcodeScanner(str(sim.port.link), clock=clock, on_read=reads.append)
+    unreadable: list[str] = []
+    scanner = BarcodeScanner(str(sim.port.link), clock=clock, on_read=reads.append, on_unreadable=unreadable.append)
     try:
         await scanner.start()
         scanner.arm()
@@ -139,7 +140,7 @@ async def test_a_torn_read_is_dropped_after_the_silence_and_the_scanner_triggere
         assert reads == [] and scanner.garbage == 0
         await clock.advance(TORN_READ_S + 0.1)
         await _until(lambda: scanner.garbage == 1 and sim.state()["triggered"] is True)
-        assert scanner.armed and reads == []
+        assert scanner.armed and reads == [] and unreadable == ["torn"]  # the screen says: show it again
         sim.show_phone("55501234")
         await _until(lambda: reads == ["55501234"])
     finally:
