@@ -13,12 +13,10 @@ STRINGS_PICKUP: dict[str, dict[str, str]] = {
     },
     # A QR the scanner read whole that holds no pickup code (a URL, another ticket): showing it again won't help.
     "pickup_error.not-pickup": {
-        "ko": "예약번호 QR 코드가 아닙니다. 예약 안내 문자의 QR 코드를 보여 주시거나 "
-              "8자리 번호를 입력하세요.",
-        "en": "This QR code is not a pickup code. Show the QR code from your reservation message, "
-              "or type the 8 digits.",
-        "zh": "这不是预约号码的二维码。请出示预约短信中的二维码，或输入8位号码。",
-        "vi": "Mã QR này không phải mã nhận hồ sơ. Hãy đưa mã QR trong tin nhắn đặt hẹn, hoặc nhập 8 chữ số.",
+        "ko": "예약번호 QR 코드가 아닙니다. 예약 QR을 보여 주시거나 번호를 입력하세요.",
+        "en": "Not a pickup QR code. Show your reservation's QR or type the number.",
+        "zh": "这不是预约二维码。请出示预约二维码或输入号码。",
+        "vi": "Đây không phải mã QR nhận hồ sơ. Hãy đưa mã QR đặt hẹn hoặc nhập số.",
     },
     # The result screen when a pickup's mobile ID fails: nothing was reserved, the code is still good.
     "reason.pickup-mobile-id-failed": {
