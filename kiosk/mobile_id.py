@@ -102,6 +102,9 @@ class MobileIdDesk:
             log.warning("mobile ID verification stopped: %s", type(exc).__name__)
         session = self._ctx.session
         assert session is not None
+        if session.pickup_fee is not None and reason.startswith("mobile-id-"):
+            # A pickup: say that the code was not used (nothing was reserved yet) and can be tried again.
+            reason = "pickup-" + reason
         session.outcome, session.reason = "failed", reason
         self._forget()
         await self._ctx.fire("failed")

@@ -18,6 +18,7 @@ as the client's logs do, and the session wipes it when it closes.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Protocol
 
 from drivers.issuance_server import ServerRejected
@@ -39,6 +40,15 @@ ANSWERS = {
 }
 # The intents the pickup screen sends (everything else is the controller's as on any screen).
 _SCREEN_INTENTS = ("digit", "backspace", "clear", "confirm", "back", "scan")
+# A scanned code: 8 ASCII digits, or 4 + 4 with a space or a hyphen as the reservation's message prints it.
+_SCANNED_CODE = re.compile(r"([0-9]{4})[ -]?([0-9]{4})")
+
+
+def code_in(text: str) -> str | None:
+    """The pickup code a scanned QR holds, as 8 ASCII digits; None when it holds anything else (a URL,
+    a ticket, other digits: full-width or Arabic-Indic digits are not a code the server issues)."""
+    found = _SCANNED_CODE.fullmatch(text)
+    return found.group(1) + found.group(2) if found else None
 
 
 def masked_code(code: str) -> str:
@@ -61,6 +71,7 @@ class PickupDesk:
         self._ctx = ctx
         self.looking_up = False
         self.scanner_ready = False  # set by the booth when a barcode scanner is online
+        self.scanner_offline = False  # set by the booth when its barcode scanner went away (unplugged, silent)
 
     # ------------------------------------------------------------------ the way in
 
@@ -117,14 +128,16 @@ class PickupDesk:
         return True
 
     async def scanned(self, code: str) -> None:
-        """A code read by the barcode scanner: as if typed whole and confirmed."""
+        """A code read by the barcode scanner: as if typed whole and confirmed. "" is a read the scanner
+        could not hand over whole (binary, torn on the wire): "show it again". A QR that is read but holds
+        no pickup code (a URL, another ticket) is said so; neither is journaled, as nothing was asked."""
         ctx = self._ctx
         session = ctx.session
         if ctx.state != S.PICKUP or session is None or self.looking_up:
             return
         ctx.note_activity()
-        session.pickup_code = code if len(code) == CODE_DIGITS and code.isdigit() else ""
-        session.pickup_error = "" if session.pickup_code else "unreadable"
+        session.pickup_code = code_in(code) or ""
+        session.pickup_error = "" if session.pickup_code else "not-pickup" if code else "unreadable"
         if session.pickup_error:
             ctx.publish()
             return
@@ -190,6 +203,7 @@ class PickupDesk:
     def view(self) -> PickupView:
         session = self._ctx.session
         if session is None:
-            return PickupView(digits=CODE_DIGITS, scanner=self.scanner_ready)
+            return PickupView(digits=CODE_DIGITS, scanner=self.scanner_ready, scanner_offline=self.scanner_offline)
         return PickupView(code=session.pickup_code, digits=CODE_DIGITS, error=session.pickup_error,
-                          looking_up=self.looking_up, scanner=self.scanner_ready)
+                          looking_up=self.looking_up, scanner=self.scanner_ready,
+                          scanner_offline=self.scanner_offline)

@@ -373,13 +373,15 @@ class PickupView:
 
     `code` is what was typed so far (8 digits make a code); `error` says why the last code was not
     accepted: "incomplete", "not-found", "used", "expired", "other-booth", "not-here" (this booth
-    cannot issue that document now). `looking_up` is true while the server is asked."""
+    cannot issue that document now), "unreadable" (a scan that did not come whole), "not-pickup" (a QR
+    read whole that holds no pickup code). `looking_up` is true while the server is asked."""
 
     code: str = ""
     digits: int = 8
     error: str = ""
     looking_up: bool = False
     scanner: bool = False  # a barcode scanner is ready: the screen says the QR can be shown to it
+    scanner_offline: bool = False  # the booth's scanner is unplugged or silent: the screen says to type the code
 
 
 @dataclass(frozen=True)

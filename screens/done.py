@@ -269,4 +269,7 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
         voucher="",
         receipt_printed=False,
     ),
+    # Issue 17: a pickup whose mobile ID failed says the code was not used (the longest reason).
+    "pickup_mobile_id_failed": DoneView(document="resident_copy", outcome="failed",
+                                        reason="pickup-mobile-id-expired", receipt_printed=False),
 }

@@ -3,8 +3,9 @@
 Drawn like the lot number screen (screens/parcel.py): what it is, the code typed so far in a large
 field (grouped 4 + 4, as the reservation's message prints it), the server's answer in words on a red
 card, and the 12-key keypad. With a barcode scanner the screen also says the phone's QR can be shown
-to it. The controller (kiosk/pickup.py) judges the code; this screen only lights up OK once 8 digits
-are in.
+to it; when the booth's scanner went away (unplugged) it says so and asks for the typed code, so a
+resident who was about to show the phone is not left waiting. The controller (kiosk/pickup.py)
+judges the code; this screen only lights up OK once 8 digits are in.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ class PickupScreen(TypedEntryScreen):
         return t("pickup.title", lang), t("pickup.sub", lang)
 
     def notes(self, view: View) -> list[str]:
-        return [t("pickup.scan", lang_of(view))] if view_data(view, PickupView).scanner else []
+        data = view_data(view, PickupView)
+        if data.scanner:
+            return [t("pickup.scan", lang_of(view))]
+        return [t("pickup.scanner_offline", lang_of(view))] if data.scanner_offline else []
 
     def field(self, view: View) -> str:
         return shown_code(view_data(view, PickupView).code)
@@ -61,9 +65,11 @@ SAMPLES: dict[str, PickupView] = {
     "empty": PickupView(),
     "typing": PickupView(code="2026112"),
     "scanner": PickupView(code="", scanner=True),
+    "scanner_offline": PickupView(code="2026", scanner_offline=True),
     "looking_up": PickupView(code="20261123", looking_up=True),
     "used": PickupView(code="20261123", error="used"),
     "expired": PickupView(code="20261123", error="expired", scanner=True),
     "other_booth": PickupView(code="20261123", error="other-booth"),
     "not_here": PickupView(code="20261123", error="not-here"),
+    "not_pickup": PickupView(code="", error="not-pickup", scanner=True),
 }

@@ -7,7 +7,13 @@ the trigger (the booth does so while the pickup screen waits for a code); in ser
 scanner stops after one code, so the driver is disarmed by each read and the booth arms it again when
 the screen waits again (not while the code read is being looked up); `disarm()` deactivates it. Each
 read is handed to `on_read(text)`; a read arriving while disarmed is dropped (a phone held up to another
-screen is not a pickup). A lost port is reported offline and reopened with backoff on the clock.
+screen is not a pickup). A lost port is reported offline and reopened with backoff on the clock; once it
+answers again it is set up again (a replugged scanner is back in its factory mode) and re-triggered if
+the screen still waits.
+
+A read that is not a code (garbage: binary, over-long) or that is torn on the wire (half a code, then
+`TORN_READ_S` of silence on the clock: dropped, never glued to the next read) still ended the scanner's
+trigger, so the driver triggers it again while armed: the resident can simply show the phone again.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ log = logging.getLogger(__name__)
 DEVICE = "barcode_scanner"
 BAUDRATE = 115_200  # the family's RS-232 default; a USB-COM port ignores it
 RESPONSE_TIMEOUT_S = 1.0
+# A read comes as one burst (8 KB, the longest, takes 0.7 s at 115,200 baud and arrives without pauses);
+# a frame left without its CR for this long was torn on the wire and is dropped.
+TORN_READ_S = 0.5
 
 
 class ScannerUnavailable(Exception):
@@ -51,11 +60,13 @@ class ScannerUnavailable(Exception):
 
 
 class _Link(asyncio.Protocol):
-    def __init__(self, on_frame: Callable[[Any], None], on_lost: Callable[[Exception | None], None]) -> None:
+    def __init__(self, on_frame: Callable[[Any], None], on_lost: Callable[[Exception | None], None],
+                 on_data: Callable[[], None] = lambda: None) -> None:
         self.framer = ScannerFramer()
         self.transport: asyncio.Transport | None = None
         self._on_frame = on_frame
         self._on_lost = on_lost
+        self._on_data = on_data
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -68,6 +79,7 @@ class _Link(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         for frame in self.framer.feed(data):
             self._on_frame(frame)
+        self._on_data()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -88,10 +100,12 @@ class BarcodeScanner:
 
     def __init__(self, port: str, *, clock: Clock, on_read: Callable[[str], None],
                  on_status: Callable[[DeviceStatus], None] | None = None,
-                 response_timeout: float = RESPONSE_TIMEOUT_S) -> None:
+                 response_timeout: float = RESPONSE_TIMEOUT_S,
+                 on_unreadable: Callable[[str], None] | None = None) -> None:
         self.port = port
         self._clock = clock
         self._on_read = on_read
+        self._on_unreadable = on_unreadable
         self._on_status = on_status
         self._timeout = response_timeout
         self._status = DeviceStatus(DEVICE, DeviceState.OFFLINE, "not-started")
@@ -101,6 +115,8 @@ class BarcodeScanner:
         self._closing = False
         self._backoff = Backoff()
         self._reconnect: asyncio.Task[None] | None = None
+        self._last_bytes_at = 0.0
+        self._torn_watch: asyncio.Task[None] | None = None
         self.garbage = 0  # frames that were neither a read nor a reply, for the technician
 
     @property
@@ -119,10 +135,11 @@ class BarcodeScanner:
 
     async def close(self) -> None:
         self._closing = True
-        if self._reconnect is not None:
-            self._reconnect.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconnect
+        for task in (self._reconnect, self._torn_watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         link, self._link = self._link, None
         if link is not None and link.transport is not None:
             with contextlib.suppress(Exception):
@@ -162,7 +179,7 @@ class BarcodeScanner:
             raise
         except (serial.SerialException, OSError, ValueError) as exc:
             raise ScannerUnavailable(f"cannot open {self.port}: {exc}", reason="port-missing") from exc
-        link = _Link(self._frame, lambda exc: self._lost(link, exc))
+        link = _Link(self._frame, lambda exc: self._lost(link, exc), lambda: self._bytes_came(link))
         await serial_asyncio_fast.connection_for_serial(asyncio.get_running_loop(), lambda: link, port)
         self._link = link
         try:
@@ -174,10 +191,14 @@ class BarcodeScanner:
                 link.transport.close()
             raise
         self._backoff.reset()
+        was = self._status
         self._set(DeviceState.ONLINE)
         if self._armed:
             self._send(TRIGGER_ON)
-        log.info("barcode scanner online on %s", self.port)
+        if was.reason in ("", "not-started"):
+            log.info("barcode scanner online on %s", self.port)
+        else:
+            log.warning("barcode scanner back online on %s (it was offline: %s)", self.port, was.reason)
 
     async def _setup(self, link: _Link) -> None:
         while not self._replies.empty():
@@ -195,8 +216,7 @@ class BarcodeScanner:
         if isinstance(frame, MenuReply):
             self._replies.put_nowait(frame)
         elif isinstance(frame, Garbage):
-            self.garbage += 1
-            log.debug("scanner sent garbage (%s, %d bytes)", frame.reason, frame.length)
+            self._garbage(frame)
         elif self._armed:
             self._armed = False  # serial trigger mode stops after one read; `arm()` again for the next
             try:
@@ -206,6 +226,36 @@ class BarcodeScanner:
         else:
             log.debug("scanner read while disarmed: dropped")
 
+    def _garbage(self, frame: Garbage) -> None:
+        """Something that is no code: counted for the technician; while the screen waits, the trigger,
+        which the read ended, is pulled again and `on_unreadable(reason)` tells the screen."""
+        self.garbage += 1
+        log.info("barcode scanner sent no usable code (%s, %d bytes)", frame.reason, frame.length)
+        if self._armed and self._status.state is DeviceState.ONLINE:
+            self._send(TRIGGER_ON)
+            if self._on_unreadable is not None:
+                try:
+                    self._on_unreadable(frame.reason)
+                except Exception:
+                    log.exception("scanner unreadable callback failed")
+
+    def _bytes_came(self, link: _Link) -> None:
+        """After each chunk: a frame left open is watched, and dropped if the line stays silent."""
+        self._last_bytes_at = self._clock.monotonic()
+        if link.framer.pending and (self._torn_watch is None or self._torn_watch.done()):
+            self._torn_watch = asyncio.create_task(self._drop_if_torn(link), name="scanner-torn-read")
+
+    async def _drop_if_torn(self, link: _Link) -> None:
+        while link is self._link and link.framer.pending:
+            left = self._last_bytes_at + TORN_READ_S - self._clock.monotonic()
+            if left > 0:
+                await self._clock.sleep(left)
+                continue
+            torn = link.framer.drop_partial()
+            if torn is not None:
+                self._garbage(torn)
+            return
+
     def _lost(self, link: _Link, exc: Exception | None) -> None:
         if link is not self._link or self._closing:
             return
@@ -213,7 +263,7 @@ class BarcodeScanner:
         self._went_offline("unplugged", f"serial link lost: {exc}")
 
     def _went_offline(self, reason: str, detail: str) -> None:
-        log.warning("barcode scanner offline (%s): %s", reason, detail)
+        log.warning("barcode scanner offline (%s): %s; retrying by itself", reason, detail)
         self._set(DeviceState.OFFLINE, reason, detail)
         if not self._closing and (self._reconnect is None or self._reconnect.done()):
             self._reconnect = asyncio.create_task(self._reconnecting(), name="scanner-reconnect")

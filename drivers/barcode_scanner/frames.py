@@ -20,7 +20,10 @@ Scanner to host:
 
 A read holds no control characters (the kiosk reads digits and URLs); one that does, or that runs
 past MAX_READ bytes without a CR (a QR code holds at most 7,089 digits), is reported as garbage and
-skipped up to the next CR, so one bad read never swallows the next.
+skipped up to the next CR, so one bad read never swallows the next. A read torn on the wire (half a
+code, then silence: a pulled cable, a brown-out) never becomes a code by itself: it has no CR, so the
+framer only holds it (`pending`); the driver drops it as garbage (`drop_partial`) once the line has been
+silent for longer than any read takes, so it cannot glue itself to the front of the next read either.
 """
 
 from __future__ import annotations
@@ -86,6 +89,21 @@ class ScannerFramer:
     def __init__(self) -> None:
         self._buf = bytearray()
         self._skipping = False  # after an over-long read: drop bytes up to the next CR
+
+    @property
+    def pending(self) -> int:
+        """Bytes held of a frame whose end has not arrived (0: the framer is between frames)."""
+        return len(self._buf) + (1 if self._skipping else 0)
+
+    def drop_partial(self) -> Garbage | None:
+        """Forget a frame whose end never came (the line fell silent mid-read): the bytes held, as
+        garbage "torn"; None when nothing was held."""
+        if not self.pending:
+            return None
+        length = len(self._buf)
+        self._buf.clear()
+        self._skipping = False
+        return Garbage("torn", length)
 
     def feed(self, data: bytes) -> list[Frame]:
         self._buf += data

@@ -133,7 +133,8 @@ class KioskApp:
         if c.scanner.enabled:
             self.scanner = BarcodeScanner(c.scanner.port, clock=self.clock, on_read=self._scanned,
                                           on_status=self._scanner_status,
-                                          response_timeout=c.timeouts.device_response)
+                                          response_timeout=c.timeouts.device_response,
+                                          on_unreadable=self._scanned_unreadable)
         return Devices(fingerprint=fingerprint, cash=cash, receipt=receipt, a4=a4, card=card, keypad=keypad)
 
     async def start(self) -> Kiosk:
@@ -195,9 +196,15 @@ class KioskApp:
     def _scanned(self, code: str) -> None:
         self.intent(Intent("scan", {"code": code}))
 
+    def _scanned_unreadable(self, reason: str) -> None:
+        """The scanner read something it could not hand over whole: the screen asks to show it again."""
+        self.intent(Intent("scan", {"code": ""}))
+
     def _scanner_status(self, status: DeviceStatus) -> None:
         if self.kiosk is not None:
             self.kiosk.pickup_desk.scanner_ready = status.usable
+            # Configured but gone (unplugged, silent): the pickup screen says to type the code instead.
+            self.kiosk.pickup_desk.scanner_offline = not status.usable and status.reason != "not-started"
         self._status(status)
 
     def _follow_with_scanner(self, view: View) -> None:

@@ -93,6 +93,8 @@ _OFFLINE: dict[str, Condition] = {
     "keypad": Condition("unplugged", "plug-in-keypad", "warn"),
     "fingerprint": Condition("not-answering", "check-fingerprint-cable", "fault"),
     "card_reader": Condition("not-answering", "check-power-and-cable", "warn"),
+    # The pickup QR scanner (issue 17): codes can still be typed, so the booth stays open: a warning.
+    "barcode_scanner": Condition("not-answering", "check-scanner-cable", "warn"),
     # Voice guidance ("voice", kiosk/voice_guide.py); its own reasons are _VOICE's, below.
     "voice": Condition("voice-unavailable", "check-speech-and-sound", "warn"),
 }

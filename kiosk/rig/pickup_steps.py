@@ -6,7 +6,8 @@
                                         remembered for the steps below
     type_pickup_code = true             the remembered code on the on-screen keypad (`= "12345678"`: that code)
     scan_pickup_code = true             the resident shows the code's QR on a phone to the barcode scanner
-                                        (`= "text"`: a QR of that text)
+                                        (`= "text"`: a QR of that text; `= { grouped = "-" }`: the
+                                        code as 4 + 4 with that separator, as reservation messages print it)
     expect_pickup = { state = "used", journal_agrees = true }
                                         the server's record of the remembered code holds these fields (state:
                                         open, held, used, expired); `journal_agrees`: the kiosk's journal says
@@ -68,7 +69,12 @@ async def pickup_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         _expect_nowhere(run, [words] if isinstance(words, str) else list(words))
     elif "scan_pickup_code" in step:
         value = step["scan_pickup_code"]
-        await run.booth.control("barcode_scanner", "show_phone", text=last_code(run) if value is True else str(value))
+        if isinstance(value, dict):  # { grouped = " " }: the remembered code as 4 + 4 with that separator
+            code = last_code(run)
+            text = code[:4] + str(value.get("grouped", "")) + code[4:]
+        else:
+            text = last_code(run) if value is True else str(value)
+        await run.booth.control("barcode_scanner", "show_phone", text=text)
     elif "type_pickup_code" in step:
         value = step["type_pickup_code"]
         await _type(run, last_code(run) if value is True else str(value))

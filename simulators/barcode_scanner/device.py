@@ -57,7 +57,8 @@ class BarcodeScannerSimulator:
 
     def controls(self) -> Mapping[str, Callable[..., Any]]:
         return {"show_phone": self.show_phone, "take_phone_away": self.take_phone_away,
-                "power_cycle": self.power_cycle, "state": self.state}
+                "power_cycle": self.power_cycle, "unplug": self.unplug, "replug": self.replug,
+                "tear_read": self.tear_read, "state": self.state}
 
     # Controls ---------------------------------------------------------------------------------
     def show_phone(self, text: str) -> dict[str, Any]:
@@ -72,15 +73,43 @@ class BarcodeScannerSimulator:
 
     def power_cycle(self) -> dict[str, Any]:
         """Power off and on: volatile settings go back to the saved table, the trigger is released."""
+        self._power_off()
+        return self.state()
+
+    def _power_off(self) -> None:
         self.settings = dict(self.saved)
         self.triggered = False
         self._inbox.clear()
+
+    async def unplug(self) -> dict[str, Any]:
+        """Pull the USB cable: the PTY closes, the device path goes, the scanner forgets its setup.
+
+        The driver's port fails; without power the scanner loses its volatile settings and its trigger."""
+        await self.port.unplug()
+        self._power_off()
+        return self.state()
+
+    async def replug(self) -> dict[str, Any]:
+        """Plug it back: a new PTY behind the same path, the scanner in its saved (factory) settings.
+
+        A kiosk must set it up again (trigger mode, suffix) before it reads anything it can frame."""
+        await self.port.plug()
+        return self.state()
+
+    def tear_read(self, text: str, keep: int | None = None) -> dict[str, Any]:
+        """A read cut short: the first `keep` bytes of `text` (default half), no suffix, then silence.
+
+        As when the cable is pulled or the scanner browns out mid-transmission; the trigger is spent."""
+        data = str(text).encode("utf-8")
+        cut = len(data) // 2 if keep is None else max(0, min(int(keep), len(data)))
+        self.port.send(data[:cut])
+        self.triggered = False
         return self.state()
 
     def state(self) -> dict[str, Any]:
         """Settings, whether the trigger is on, the phone shown, and every read sent (oldest first)."""
         return {"settings": dict(self.settings), "triggered": self.triggered, "phone": self.phone,
-                "reads": list(self.reads), "commands": list(self.commands)}
+                "reads": list(self.reads), "commands": list(self.commands), "plugged": self.port.plugged}
 
     # The wire -----------------------------------------------------------------------------------
     def _received(self, data: bytes) -> None:

@@ -67,12 +67,25 @@ class MobileId:
                 web.get(self._api + "/mobile-id/transactions/{trxcode}", self._poll)]
 
     def controls(self) -> Mapping[str, Callable[..., Any]]:
-        return {"present_mobile_id": self.present_mobile_id, "mobile_id_transactions": self.transactions}
+        return {"present_mobile_id": self.present_mobile_id, "mobile_id_transactions": self.transactions,
+                "expire_mobile_id": self.expire_mobile_id}
 
     def transactions(self) -> list[dict[str, Any]]:
         """Every transaction: trxcode, kiosk, state and the resident who presented (oldest first)."""
         return [{"trxcode": t.trxcode, "kiosk_id": t.kiosk_id, "state": STATES[t.status], "resident": t.resident}
                 for t in self._by_code.values()]
+
+    def expire_mobile_id(self) -> dict[str, Any]:
+        """Every open mobile ID transaction expires now (its QR is no longer accepted).
+
+        As if the resident had not found the wallet app for three minutes: the TTL is on real time,
+        and scenarios do not wait for it."""
+        expired = 0
+        for trx in self._by_code.values():
+            if trx.status not in ("0004", "0005") and not self._expired(trx):
+                trx.created -= TRANSACTION_TTL_S + 1.0
+                expired += 1
+        return {"expired": expired}
 
     def present_mobile_id(self, qr: str, resident: int = 0, valid: bool = True) -> dict[str, Any]:
         """The wallet app scans `qr` (as the kiosk shows it), gets the profile (M310) and presents the

@@ -93,3 +93,34 @@ def test_an_over_long_read_is_garbage_and_skipped_to_its_end() -> None:
     frames += framer.feed(b"99999\r20261123\r")
     assert isinstance(frames[0], Garbage) and frames[0].reason == "too-long"
     assert frames[1:] == [Read("20261123")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(code=_read_text, keep=st.integers(min_value=0, max_value=400), cuts=st.lists(st.integers(0, 400), max_size=4),
+       items=st.lists(_item, max_size=5))
+def test_a_torn_read_is_never_a_code_and_never_spoils_the_next(code: str, keep: int, cuts: list[int],
+                                                               items: list[tuple[str, str | bytes]]) -> None:
+    # Half a read (no CR), however the line split it, then silence: the framer hands out nothing and
+    # only holds it; the driver drops it after the silence, and what comes next frames exactly as alone.
+    torn = code.encode()[: keep % (len(code.encode()) or 1)] or code.encode()[:1]
+    framer = ScannerFramer()
+    frames = []
+    last = 0
+    for cut in sorted(c % (len(torn) + 1) for c in cuts):
+        frames += framer.feed(torn[last:cut])
+        last = cut
+    frames += framer.feed(torn[last:])
+    assert not any(isinstance(f, Read) for f in frames)
+    assert framer.pending
+    assert framer.drop_partial() == Garbage("torn", len(torn))
+    assert framer.drop_partial() is None and not framer.pending
+    stream = b"".join(_wire(i) for i in items)
+    assert framer.feed(stream) == ScannerFramer().feed(stream)
+
+
+def test_a_torn_read_glued_to_a_good_one_is_not_an_eight_digit_code() -> None:
+    # Without the driver's silence rule the halves would glue: what the framer gives is then longer
+    # than any pickup code, which the pickup desk refuses as unreadable (kiosk/pickup.py), never a code.
+    framer = ScannerFramer()
+    assert framer.feed(b"2026") == []
+    assert framer.feed(b"20261123\r") == [Read("202620261123")]

@@ -89,6 +89,11 @@ CASES = [
         Condition("not-answering", "check-fingerprint-cable", "fault"),
     ),
     (DeviceStatus("keypad", S.OFFLINE, "unplugged"), Condition("unplugged", "plug-in-keypad", "warn")),
+    # The pickup QR scanner unplugged: codes can still be typed, so a warning, not a fault (issue 17).
+    (
+        DeviceStatus("barcode_scanner", S.OFFLINE, "unplugged"),
+        Condition("not-answering", "check-scanner-cable", "warn"),
+    ),
     (DeviceStatus("keypad", S.ONLINE, "jack-unplugged"), Condition("ok")),
     (DeviceStatus("fingerprint", S.OFFLINE, "not-yet-contacted"), Condition("starting", "", "warn")),
     (DeviceStatus("card_reader", S.FRAUD_ATTEMPT, "x"), Condition("tampering", "inspect-device", "fault")),
