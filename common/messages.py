@@ -700,5 +700,30 @@ MESSAGES: dict[str, str] = dict([
     P_("receipt.delivery.fee", "Fee and delivery {total}"),
     P_("receipt.delivery.where", "Sent to your registered address"),
     P_("receipt.delivery.tracking", "Tracking code"),
+    # --- voice guidance as a device: its faults on the board and to residents --------------
+    P_("notice.voice-unavailable",
+       "Voice guidance may not work right now. Press the help button if you need assistance"),
+    P_("board.cond.speech-engine-missing", "Speech engine not installed"),
+    P_("board.cond.voice-missing", "No voice for some languages"),
+    P_("board.cond.voice-missing-ko", "No Korean voice"),
+    P_("board.cond.voice-missing-en", "No English voice"),
+    P_("board.cond.voice-missing-zh", "No Chinese voice"),
+    P_("board.cond.voice-missing-vi", "No Vietnamese voice"),
+    P_("board.cond.sound-failed", "Sound output failed"),
+    P_("board.cond.speaker-failed", "Speaker output failed"),
+    P_("board.cond.earphone-failed", "Earphone output failed"),
+    P_("board.todo.install-espeak-ng", "install the espeak-ng package, then restart the kiosk"),
+    P_("board.todo.reinstall-voices", "reinstall the espeak-ng-data package, then restart the kiosk"),
+    P_("board.todo.check-speaker", "check the speaker cable and the amplifier's power"),
+    P_("board.todo.check-earphone-jack", "check the earphone jack's USB audio adapter and its cable"),
+    # --- pickup: scanner offline, not a pickup code, mobile ID failed at pickup -------------
+    P_("pickup.scanner_offline", "The QR scanner cannot be used now. Please type the 8-digit code."),
+    P_("pickup_error.not-pickup", "Not a pickup QR code. Show your reservation's QR or type the number."),
+    P_("reason.pickup-mobile-id-failed",
+       "The mobile ID could not be verified. Your pickup code was not used: you can try again. No fee was taken."),
+    P_("reason.pickup-mobile-id-expired",
+       "The mobile ID was not presented in time. Your pickup code was not used: you can try again. No fee was "
+       "taken."),
+    P_("board.todo.check-scanner-cable", "check the QR scanner's USB cable"),
 ])
 """key -> English (the msgid)."""

@@ -79,10 +79,3 @@ def fee(amount: object, lang: str) -> str:
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
 
-
-from screens.strings_simstore import STRINGS_SIMSTORE  # noqa: E402 - a helper's words (see the docstring)
-
-STRINGS.update(STRINGS_SIMSTORE)
-from screens.strings_pickup import STRINGS_PICKUP  # noqa: E402  (issue 17's pickup helper)
-
-STRINGS.update(STRINGS_PICKUP)
