@@ -230,6 +230,7 @@ class DoneView:
     card_voided: int = 0
     notice_offered: bool = False  # issue 17: "send this by text message" is offered
     notice_sent: bool = False  # issue 17: a text message with this result was sent
+    notice_channel: str = ""  # issue 17: the channel it went by once sent: "sms" | "email"
     tracking_code: str = ""  # issue 17: outcome "ordered": the delivery's tracking code
 
 
@@ -390,8 +391,12 @@ class NoticeView:
     channel: str = "sms"
     number: str = ""  # as typed, grouped: "010-1234-5678"
     digits: int = 0
-    error: str = ""  # "incomplete" | "unavailable"
+    error: str = ""  # "incomplete" | "unavailable"; e-mail also "invalid"
     sending: bool = False
+    # The e-mail channel (screens/notice_email.py): the address as typed, shown whole so the resident
+    # can check it (never said aloud: voice says `chars`, how many characters are typed).
+    address: str = ""
+    chars: int = 0
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,6 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
+from screens.strings_email import STRINGS_EMAIL  # noqa: E402  (issue 17: e-mail notices)
+
+STRINGS.update(STRINGS_EMAIL)
