@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 
 MOBILE_RE = re.compile(r"^01[016789][0-9]{7,8}$")  # 010-1234-5678, 011-123-4567: digits only on the wire
 MAX_DIGITS = 11
-_SCREEN_INTENTS = ("digit", "char", "domain", "backspace", "clear", "confirm", "back")
-CHANNELS = ("sms", "email")
+_SCREEN_INTENTS = ("digit", "char", "domain", "backspace", "clear", "confirm", "back", "channel")
+CHANNELS = ("sms", "email")  # "" while the resident chooses (screens/notice_channel.py)
 
 EMAIL_MAX = 254  # RFC 5321's limit on a path, the longest address any mail server takes
 EMAIL_LOCAL_MAX = 64
@@ -94,7 +94,7 @@ class NoticeDesk:
         self._ctx = ctx
         self._digits = bytearray()  # the number typed: wiped when sent, left or timed out
         self._address = bytearray()  # the e-mail address typed: wiped the same way
-        self.channel = "sms"
+        self.channel = ""  # "sms" | "email" once chosen
         self.error = ""
         self.sending = False
         self._sent_for = ""  # the session whose notice went: offered once a session
@@ -118,9 +118,10 @@ class NoticeDesk:
         """The channel this session's notice went by ("" before one was sent)."""
         return self._sent_by if self.sent() else ""
 
-    async def start(self, channel: str = "sms") -> None:
-        """Intent `notice` on the result screen (`channel`: "sms", the default, or "email")."""
-        if self._ctx.state == S.DONE and self.offered() and channel in CHANNELS:
+    async def start(self, channel: str = "") -> None:
+        """Intent `notice` on the result screen: the choice of channel first (`channel` "sms" or
+        "email" goes straight to that channel's screen)."""
+        if self._ctx.state == S.DONE and self.offered() and channel in ("", *CHANNELS):
             self._forget()
             self.channel = channel
             await self._ctx.fire("notice")
@@ -130,6 +131,9 @@ class NoticeDesk:
         if ctx.state != S.NOTICE or name not in _SCREEN_INTENTS:
             return False
         if self.sending:
+            return True
+        if not self.channel or name == "channel":
+            await self._choose(name, str(args.get("value", "")))
             return True
         if self.channel == "email" and name in ("char", "domain", "backspace", "clear"):
             self._edit_address(name, str(args.get("value", "")))
@@ -150,10 +154,9 @@ class NoticeDesk:
         elif name == "clear":
             wipe_bytes(self._digits)
             self.error = ""
-        elif name == "back":
+        elif name == "back":  # to the choice of channel, what was typed forgotten
             self._forget()
-            await ctx.fire("notice_done")
-            return True
+            self.channel = ""
         elif self.channel == "email":
             self.error = address_problem(self._address.decode())
             if not self.error:
@@ -166,6 +169,17 @@ class NoticeDesk:
             ctx.spawn_for_state(self._send(), "notice")
         ctx.publish()
         return True
+
+    async def _choose(self, name: str, value: str) -> None:
+        """The choice of channel: `channel` picks one, back returns to the result."""
+        if name == "back":
+            self._forget()
+            await self._ctx.fire("notice_done")
+            return
+        if name == "channel" and value in CHANNELS and not self.channel:
+            self.channel = value
+            self.error = ""
+        self._ctx.publish()
 
     def _edit_address(self, name: str, value: str) -> None:
         """One key of the e-mail keyboard. The address is changed in place (no copy of it is left in
@@ -217,9 +231,11 @@ class NoticeDesk:
     def _forget(self) -> None:
         wipe_bytes(self._digits)
         wipe_bytes(self._address)
-        self.error, self.sending, self.channel = "", False, "sms"
+        self.error, self.sending, self.channel = "", False, ""
 
     def view(self) -> NoticeView:
+        if not self.channel:
+            return NoticeView(channel="")
         if self.channel == "email":
             address = self._address.decode()
             return NoticeView(channel="email", address=address, chars=len(address), error=self.error,

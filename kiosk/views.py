@@ -388,7 +388,7 @@ class NoticeView:
     """Issue 17: the mobile number a result is sent to by text message (kiosk/notices.py). The number
     is the resident's own, shown as typed so it can be checked; it lives only until it is sent."""
 
-    channel: str = "sms"
+    channel: str = "sms"  # "" while the resident chooses (screens/notice_channel.py), or "email"
     number: str = ""  # as typed, grouped: "010-1234-5678"
     digits: int = 0
     error: str = ""  # "incomplete" | "unavailable"; e-mail also "invalid"

@@ -5,11 +5,37 @@ gettext catalogs (see screens/strings.py)."""
 from __future__ import annotations
 
 STRINGS_EMAIL: dict[str, dict[str, str]] = {
-    "button.notice_email": {
-        "ko": "이메일로 받기",
-        "en": "Send by e-mail",
-        "zh": "电子邮件发送",
-        "vi": "Gửi email",
+    "button.notice_any": {
+        "ko": "문자·이메일로 받기",
+        "en": "Text or e-mail",
+        "zh": "短信或邮件发送",
+        "vi": "Gửi SMS/email",
+    },
+    "notice_channel.title": {
+        "ko": "결과를 어떻게 받으시겠어요?",
+        "en": "How should we send the result?",
+        "zh": "请选择结果的发送方式",
+        "vi": "Bạn muốn nhận kết quả bằng cách nào?",
+    },
+    "notice_channel.sub": {
+        "ko": "한 번만 보내고, 번호나 주소는 저장하지 않습니다",
+        "en": "It is sent once; the number or address is not kept",
+        "zh": "只发送一次，号码或地址不会被保存",
+        "vi": "Chỉ gửi một lần; số hoặc địa chỉ không được lưu lại",
+    },
+    "notice_channel.sms": {"ko": "문자로 받기", "en": "By text message", "zh": "短信", "vi": "Tin nhắn"},
+    "notice_channel.sms.detail": {
+        "ko": "휴대전화 번호 입력",
+        "en": "Type your mobile number",
+        "zh": "输入手机号码",
+        "vi": "Nhập số điện thoại",
+    },
+    "notice_channel.email": {"ko": "이메일로 받기", "en": "By e-mail", "zh": "电子邮件", "vi": "Email"},
+    "notice_channel.email.detail": {
+        "ko": "이메일 주소 입력",
+        "en": "Type your e-mail address",
+        "zh": "输入电子邮件地址",
+        "vi": "Nhập địa chỉ email",
     },
     "notice_email.title": {
         "ko": "이메일 주소를 입력하세요",
