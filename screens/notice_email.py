@@ -13,7 +13,10 @@ as many columns as their widest label allows; when the whole keyboard does not f
 zoom) it is split into pages (a-m, n-z, digits and signs, the domains, each split again if needed)
 switched by two keys named by the page they open ("a–m" on the left goes back, "0–9 @ ." on the right
 goes on); the runner keeps the page
-(`Intent("page")`, screens.screen.LOCAL_INTENTS), and clear and backspace are on every page.
+(`Intent("page")`, screens.screen.LOCAL_INTENTS), and clear and backspace are on every page. When an
+error and even the smallest page do not fit together (200 %), the error is shown whole with only clear
+and backspace under it (as keypad.correction_widgets does for the number screens); any key clears the
+error and the keyboard comes back.
 
 The field shows the address whole, shrinking down to the floor size; an address longer still shows
 its end (what was just typed) after an ellipsis, never clipped.
@@ -182,19 +185,33 @@ class NoticeEmailScreen(TypedEntryScreen):
         body = frame.body
         space = theme.sp(24) if theme.scale <= 1.0 else theme.mm(4.0)
         field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
-        field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
         kh = key_min_height(theme)
-        least = self._rows_h(theme, 4, kh)  # the smallest page: a row of keys, edit keys, page keys
-        while True:
-            must = stack_height([b for b in self._blocks(view, theme, body.width, field_px) if b.priority == 0])
-            if body.height - must - space >= least or field_px <= field_min:
-                break
-            field_px = max(field_min, int(field_px * 0.9))
-        top = max(frame.controls.top, body.top + must + space)
-        room = body.bottom - top
+
+        def fit(rows: int) -> tuple[int, int, int]:
+            """(field px, top of the keys, room) with `rows` rows of keys under the information."""
+            least = self._rows_h(theme, rows, kh)
+            field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
+            while True:
+                must = stack_height([b for b in self._blocks(view, theme, body.width, field_px) if b.priority == 0])
+                if body.height - must - space >= least or field_px <= field_min:
+                    break
+                field_px = max(field_min, int(field_px * 0.9))
+            top = max(frame.controls.top, body.top + must + space)
+            return field_px, top, body.bottom - top
+
+        # The smallest page: two rows of keys, clear + backspace, the page keys.
+        field_px, top, room = fit(4)
+        gap = self._gap(theme)
+        if self.error(view) and room < self._rows_h(theme, 4, kh):
+            # Zoomed, the error and a keyboard page do not fit together: the error is read whole with
+            # clear and backspace under it; any key clears the error and the keyboard comes back.
+            field_px, top, room = fit(1)
+            h = max(kh, min(theme.px(110), room))
+            keyboard = pygame.Rect(body.left, body.bottom - h, body.width, h)
+            info = pygame.Rect(body.left, body.top, body.width, max(0, keyboard.top - space - body.top))
+            return frame, info, keyboard, field_px, []
         pages = self.pages(view, theme, body.width, room)
         rows = max(self._page_rows(theme, body.width, p, len(pages) > 1) for p in pages)
-        gap = self._gap(theme)
         kh = max(kh, min(theme.px(110), (room - (rows - 1) * gap) // rows))
         height = self._rows_h(theme, rows, kh)
         keyboard = pygame.Rect(body.left, body.bottom - height, body.width, height)
@@ -205,6 +222,8 @@ class NoticeEmailScreen(TypedEntryScreen):
         lang = lang_of(view)
         gap = self._gap(theme)
         paged = len(pages) > 1
+        if not pages:  # correcting (see _geometry_email): clear and backspace only
+            pages = [Page((), (), "")]
         current = pages[min(max(page, 0), len(pages) - 1)]
         index = pages.index(current)
         rows = self._page_rows(theme, keyboard.width, current, paged)
