@@ -734,7 +734,7 @@ class Kiosk:
     async def on_notice_timeout(self) -> None:
         await self.notice_desk.timed_out()
 
-    async def _intent_notice(self, channel: str = "sms") -> None:
+    async def _intent_notice(self, channel: str = "") -> None:
         await self.notice_desk.start(channel)
 
     async def enter_mobile_id(self) -> None:

@@ -1,0 +1,56 @@
+"""Scenario step of issue 17's e-mail notice (docs/scenarios.md, "Pickup"): typing on the e-mail keyboard.
+
+    type_text = "kim.minsu"             taps the e-mail keyboard's key of each character in turn (`key:k`,
+                                        `key:i`, ...; `@ . _ - +` and digits by their keys' ids, see
+                                        screens.notice_email.key_id), turning the keyboard's pages with its
+                                        page keys first when the key is on another page (200 % zoom), as a
+                                        resident would. A character the keyboard has no key for is a FAIL
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from screens.notice_email import key_id
+
+# kiosk.rig.scenario.ScenarioRun, not imported: the runner imports this module.
+ScenarioRun = Any
+
+EMAIL_STEPS = ("type_text",)
+MAX_PAGES = 20
+
+
+async def email_step(run: ScenarioRun, step: dict[str, Any]) -> None:
+    text = str(step["type_text"])
+    for char in text:
+        await _tap_key(run, key_id(char))
+
+
+async def _tap_key(run: ScenarioRun, key: str) -> None:
+    screens = run.screens
+    assert screens is not None
+    runner = screens.runner
+    await run.until(lambda: "key:clear" in runner.widgets(), "the e-mail keyboard is not on screen")
+    if key not in runner.widgets():
+        # From the first page forward, one page at a time, until the key is shown.
+        for _ in range(MAX_PAGES):
+            if "page:prev" not in runner.widgets():
+                break
+            _tap(run, "page:prev")
+        for _ in range(MAX_PAGES):
+            if key in runner.widgets() or "page:next" not in runner.widgets():
+                break
+            _tap(run, "page:next")
+    if key not in runner.widgets():
+        raise AssertionError(f"type_text: no {key!r} on any page of the e-mail keyboard")
+    _tap(run, key)
+    await asyncio.sleep(0.002)
+
+
+def _tap(run: ScenarioRun, widget: str) -> None:
+    """A resident who has seen the screen: its touch guard passes first (as the runner's `tap`)."""
+    run.glass.advance(run.screens.runner.guard_left())
+    run.touched_at = time.perf_counter()
+    run.screens.runner.tap(widget)
