@@ -187,8 +187,8 @@ class NoticeEmailScreen(TypedEntryScreen):
         field_min = max(theme.min_text_px, theme.glyph_px(FIELD_MIN_MM, bold=True))
         kh = key_min_height(theme)
 
-        def fit(rows: int) -> tuple[int, int, int]:
-            """(field px, top of the keys, room) with `rows` rows of keys under the information."""
+        def fit(rows: int) -> tuple[int, int]:
+            """(field px, room for the keys) with `rows` rows of keys under the information."""
             least = self._rows_h(theme, rows, kh)
             field_px = min(theme.style_size("huge"), theme.glyph_px(FIELD_MAX_MM, bold=True))
             while True:
@@ -196,16 +196,15 @@ class NoticeEmailScreen(TypedEntryScreen):
                 if body.height - must - space >= least or field_px <= field_min:
                     break
                 field_px = max(field_min, int(field_px * 0.9))
-            top = max(frame.controls.top, body.top + must + space)
-            return field_px, top, body.bottom - top
+            return field_px, body.bottom - max(frame.controls.top, body.top + must + space)
 
         # The smallest page: two rows of keys, clear + backspace, the page keys.
-        field_px, top, room = fit(4)
+        field_px, room = fit(4)
         gap = self._gap(theme)
         if self.error(view) and room < self._rows_h(theme, 4, kh):
             # Zoomed, the error and a keyboard page do not fit together: the error is read whole with
             # clear and backspace under it; any key clears the error and the keyboard comes back.
-            field_px, top, room = fit(1)
+            field_px, room = fit(1)
             h = max(kh, min(theme.px(110), room))
             keyboard = pygame.Rect(body.left, body.bottom - h, body.width, h)
             info = pygame.Rect(body.left, body.top, body.width, max(0, keyboard.top - space - body.top))

@@ -39,11 +39,11 @@ from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import Journal
 from kiosk.rig.books import check_books
+from kiosk.rig.email_steps import EMAIL_STEPS, email_step
 from kiosk.rig.feed_steps import FEED_STEPS, feed_step
 from kiosk.rig.io_steps import IO_STEPS, io_step, scenario_clock_start, scenario_uses_io
 from kiosk.rig.maintenance_steps import MAINTENANCE_STEPS, maintenance_step
 from kiosk.rig.pickup_steps import PICKUP_STEPS, pickup_step
-from kiosk.rig.email_steps import EMAIL_STEPS, email_step
 from kiosk.views import Intent, Utterance, View
 
 log = logging.getLogger(__name__)

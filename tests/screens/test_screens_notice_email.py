@@ -18,7 +18,7 @@ ADDRESS = "kim.minsu+kiosk_1957@hanmail.net"
 
 
 def _runner(access: AccessMode) -> tuple[ScreenRunner, Recorder, list[Utterance]]:
-    intents, said = Recorder(), []
+    intents, said = Recorder(), list[Utterance]()
     runner = ScreenRunner(headless=True, on_intent=intents, on_speech=said.append,
                           theme=Theme().for_access(access), touch_guard_seconds=0.0)
     return runner, intents, said
