@@ -13,13 +13,21 @@ import asyncio
 import time
 from typing import Any
 
-from screens.notice_email import key_id
 
 # kiosk.rig.scenario.ScenarioRun, not imported: the runner imports this module.
 ScenarioRun = Any
 
 EMAIL_STEPS = ("type_text",)
 MAX_PAGES = 20
+# The keyboard's key ids (screens/notice_email.key_id; the rig reaches the screens only through the runner).
+_SIGN_IDS = {"@": "at", ".": "dot", "_": "underscore", "-": "hyphen", "+": "plus"}
+
+
+def key_id(char: str) -> str:
+    """The id of the key that types `char`: `key:k`, `key:digit1`, `key:at`."""
+    if char.isdigit():
+        return f"key:digit{char}"
+    return f"key:{_SIGN_IDS.get(char, char)}"
 
 
 async def email_step(run: ScenarioRun, step: dict[str, Any]) -> None:
