@@ -13,7 +13,6 @@ import asyncio
 import time
 from typing import Any
 
-
 # kiosk.rig.scenario.ScenarioRun, not imported: the runner imports this module.
 ScenarioRun = Any
 
