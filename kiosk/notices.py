@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 MOBILE_RE = re.compile(r"^01[016789][0-9]{7,8}$")  # 010-1234-5678, 011-123-4567: digits only on the wire
 MAX_DIGITS = 11
-_SCREEN_INTENTS = ("digit", "char", "domain", "backspace", "clear", "confirm", "back", "channel")
+_SCREEN_INTENTS = ("digit", "char", "domain", "backspace", "clear", "confirm", "back", "channel", "resume")
 CHANNELS = ("sms", "email")  # "" while the resident chooses (screens/notice_channel.py)
 
 EMAIL_MAX = 254  # RFC 5321's limit on a path, the longest address any mail server takes
@@ -137,6 +137,8 @@ class NoticeDesk:
             return True
         if self.channel == "email" and name in ("char", "domain", "backspace", "clear"):
             self._edit_address(name, str(args.get("value", "")))
+        elif name == "resume" and self.channel == "email":  # the e-mail keyboard back after an error read at 200 % (nothing typed)
+            self.error = ""
         elif name == "digit":
             if self.channel != "sms":
                 return True
@@ -144,7 +146,7 @@ class NoticeDesk:
             if len(value) == 1 and value.isdigit() and len(self._digits) < MAX_DIGITS:
                 self._digits += value.encode()
             self.error = ""
-        elif name in ("char", "domain"):
+        elif name in ("char", "domain", "resume"):
             return True  # the e-mail keyboard's keys: nothing to type them into on the number screen
         elif name == "backspace":
             if self._digits:

@@ -14,9 +14,9 @@ zoom) it is split into pages (a-m, n-z, digits and signs, the domains, each spli
 switched by two keys named by the page they open ("a–m" on the left goes back, "0–9 @ ." on the right
 goes on); the runner keeps the page
 (`Intent("page")`, screens.screen.LOCAL_INTENTS), and clear and backspace are on every page. When an
-error and even the smallest page do not fit together (200 %), the error is shown whole with only clear
-and backspace under it (as keypad.correction_widgets does for the number screens); any key clears the
-error and the keyboard comes back.
+error and even the smallest page do not fit together (200 %), the error is shown whole with only
+backspace and "keep typing" under it (as keypad.correction_widgets does for the number screens); either
+clears the error and the keyboard comes back.
 
 The field shows the address whole, shrinking down to the floor size; an address longer still shows
 its end (what was just typed) after an ellipsis, never clipped.
@@ -203,7 +203,7 @@ class NoticeEmailScreen(TypedEntryScreen):
         gap = self._gap(theme)
         if self.error(view) and room < self._rows_h(theme, 4, kh):
             # Zoomed, the error and a keyboard page do not fit together: the error is read whole with
-            # clear and backspace under it; any key clears the error and the keyboard comes back.
+            # backspace and "keep typing" under it; either clears the error and the keyboard comes back.
             field_px, room = fit(1)
             h = max(kh, min(theme.px(110), room))
             keyboard = pygame.Rect(body.left, body.bottom - h, body.width, h)
@@ -221,8 +221,15 @@ class NoticeEmailScreen(TypedEntryScreen):
         lang = lang_of(view)
         gap = self._gap(theme)
         paged = len(pages) > 1
-        if not pages:  # correcting (see _geometry_email): clear and backspace only
-            pages = [Page((), (), "")]
+        if not pages:  # correcting (see _geometry_email): backspace, and the keyboard back
+            third = (keyboard.width - gap) // 3
+            return [
+                Widget("key:back", pygame.Rect(keyboard.left, keyboard.top, third, keyboard.height),
+                       Intent("backspace"), t("key.back", lang), "key_back"),
+                Widget("key:resume", pygame.Rect(keyboard.left + third + gap, keyboard.top,
+                                                 keyboard.width - third - gap, keyboard.height),
+                       Intent("resume"), t("notice_email.resume", lang), "key"),
+            ]
         current = pages[min(max(page, 0), len(pages) - 1)]
         index = pages.index(current)
         rows = self._page_rows(theme, keyboard.width, current, paged)

@@ -64,6 +64,12 @@ STRINGS_EMAIL: dict[str, dict[str, str]] = {
         "zh": "正在发送 Email",
         "vi": "Đang gửi email",
     },
+    "notice_email.resume": {  # after an error at 200 %: the keyboard again
+        "ko": "계속 입력",
+        "en": "Keep typing",
+        "zh": "继续输入",
+        "vi": "Nhập tiếp",
+    },
     "notice_email_error.incomplete": {
         "ko": "이메일 주소를 끝까지 입력하세요. 예: hong@naver.com",
         "en": "Please enter the whole e-mail address, e.g. hong@naver.com.",

@@ -5,6 +5,7 @@
                                         screens.notice_email.key_id), turning the keyboard's pages with its
                                         page keys first when the key is on another page (200 % zoom), as a
                                         resident would. A character the keyboard has no key for is a FAIL
+    tap_key = "domain:naver.com"        taps that key of the e-mail keyboard, turning its pages first (as above)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 # kiosk.rig.scenario.ScenarioRun, not imported: the runner imports this module.
 ScenarioRun = Any
 
-EMAIL_STEPS = ("type_text",)
+EMAIL_STEPS = ("type_text", "tap_key")
 MAX_PAGES = 20
 # The keyboard's key ids (screens/notice_email.key_id; the rig reaches the screens only through the runner).
 _SIGN_IDS = {"@": "at", ".": "dot", "_": "underscore", "-": "hyphen", "+": "plus"}
@@ -30,8 +31,10 @@ def key_id(char: str) -> str:
 
 
 async def email_step(run: ScenarioRun, step: dict[str, Any]) -> None:
-    text = str(step["type_text"])
-    for char in text:
+    if "tap_key" in step:
+        await _tap_key(run, str(step["tap_key"]))
+        return
+    for char in str(step["type_text"]):
         await _tap_key(run, key_id(char))
 
 
@@ -39,7 +42,7 @@ async def _tap_key(run: ScenarioRun, key: str) -> None:
     screens = run.screens
     assert screens is not None
     runner = screens.runner
-    await run.until(lambda: "key:clear" in runner.widgets(), "the e-mail keyboard is not on screen")
+    await run.until(lambda: "key:back" in runner.widgets(), "the e-mail keyboard is not on screen")
     if key not in runner.widgets():
         # From the first page forward, one page at a time, until the key is shown.
         for _ in range(MAX_PAGES):

@@ -105,3 +105,20 @@ def test_a_long_address_shrinks_then_shows_its_end_never_clipped() -> None:
         assert size == theme.min_text_px  # shrunk to the floor first, never below
         assert text.startswith("…") and long.endswith(text[1:]) and text.endswith("@hanmail.net")
         assert theme.measure(text, "huge", size)[0] <= width
+
+
+def test_an_error_too_big_for_a_page_beside_it_stands_in_the_keys_place_until_keep_typing() -> None:
+    access = AccessMode(zoom=2.0, low_position=True)
+    runner, intents, _ = _runner(access)
+    try:
+        error = NoticeView(channel="email", address="kim.minsu", chars=9, error="incomplete")
+        runner.render(View("notice_email", error, language="vi", access=access))
+        keys = [w for w in runner.widgets() if w.startswith(("key:", "page:", "domain:"))]
+        assert keys == ["key:back", "key:resume"]
+        runner.tap("key:resume")
+        assert intents.intents == [Intent("resume")]
+        runner.render(View("notice_email", NoticeView(channel="email", address="kim.minsu", chars=9),
+                           language="vi", access=access))
+        assert "key:a" in runner.widgets()  # the error gone, the keyboard is back
+    finally:
+        runner.close()
