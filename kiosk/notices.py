@@ -137,8 +137,8 @@ class NoticeDesk:
             return True
         if self.channel == "email" and name in ("char", "domain", "backspace", "clear"):
             self._edit_address(name, str(args.get("value", "")))
-        elif name == "resume" and self.channel == "email":  # the e-mail keyboard back after an error read at 200 % (nothing typed)
-            self.error = ""
+        elif name == "resume" and self.channel == "email":
+            self.error = ""  # "keep typing": the keyboard back after an error read at 200 %
         elif name == "digit":
             if self.channel != "sms":
                 return True
