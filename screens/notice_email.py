@@ -5,7 +5,7 @@ busy line): what it is for, the address typed so far in a large field, then the 
 in alphabetical order (an elderly resident looks a letter up, not touch-types), digits, `@ . _ - +`,
 clear and backspace, and one-tap keys for the common Korean mail domains (naver.com, gmail.com, ...:
 "kim" + naver.com types "kim@naver.com"; a domain begun by hand is replaced). The footer has back (to
-the result) and OK.
+the choice of channel) and OK.
 
 Every key keeps the accessibility table at every zoom: a 12 mm label (the floor size of the zoom),
 >= 12 mm and >= 150 mm² a side, >= 2.5 mm apart, all under the 1,220 mm line. The keys are laid out in
@@ -121,7 +121,7 @@ class NoticeEmailScreen(TypedEntryScreen):
         return t(f"notice_email_error.{error}", lang_of(view)) if error else ""
 
     def footer(self, view: View, *, ready: bool = True) -> list[FooterSpec]:
-        """Back (to the result, nothing sent) and OK (lit once something with an `@` is typed; the
+        """Back (to the choice of channel, nothing sent) and OK (lit once something with an `@` is typed; the
         controller names what is missing)."""
         ok: FooterSpec = ("ok", Intent("confirm"), t("button.ok", lang_of(view)),
                           "primary" if ready else "secondary", 1)
