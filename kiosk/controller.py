@@ -734,8 +734,8 @@ class Kiosk:
     async def on_notice_timeout(self) -> None:
         await self.notice_desk.timed_out()
 
-    async def _intent_notice(self) -> None:
-        await self.notice_desk.start()
+    async def _intent_notice(self, channel: str = "") -> None:
+        await self.notice_desk.start(channel)
 
     async def enter_mobile_id(self) -> None:
         """Issue 17: the one-time QR of a mobile ID verification, and the wait for the wallet."""

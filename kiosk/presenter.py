@@ -98,7 +98,7 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         return ChooseDocumentView(documents=availability.documents)
     if screen == "pickup":  # issue 17
         return kiosk.pickup_desk.view()
-    if screen == "notice":  # issue 17
+    if screen in ("notice", "notice_email", "notice_channel"):  # issue 17
         return kiosk.notice_desk.view()
     if screen == "mobile_id":  # issue 17
         return kiosk.mobile_id_desk.view()
@@ -157,7 +157,7 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                         masked_pan=kiosk.card_payment.masked_pan(session.id),
                         card_voided=sum(e.amount for e in rows if e.kind == "card_voided"),
                         notice_offered=kiosk.notice_desk.offered(), notice_sent=kiosk.notice_desk.sent(),
-                        tracking_code=session.tracking_code)
+                        tracking_code=session.tracking_code, notice_channel=kiosk.notice_desk.sent_channel())
     return NoData()
 
 
@@ -191,6 +191,8 @@ def _bills(kiosk: Kiosk, remaining: int) -> list[int]:
 def present(kiosk: Kiosk, *, serial: int) -> View:
     state = getattr(kiosk, "state", S.BOOT)
     screen = kiosk.workshop.screen() if state == S.MAINTENANCE else SCREEN_OF_STATE.get(state, "failsafe")
+    if screen == "notice":  # issue 17: the channel's choice, the number's keypad or the e-mail keyboard
+        screen = {"": "notice_channel", "email": "notice_email"}.get(kiosk.notice_desk.channel, "notice")
     notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
     return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=_prompt_data(kiosk),
                 notices=tuple(notices), language=kiosk.language, serial=serial, access=kiosk.access)

@@ -49,6 +49,13 @@ class NoticeScreen(Protocol):
 
     def sent(self) -> bool: ...
 
+    def sent_channel(self) -> str: ...
+
+    @property
+    def channel(self) -> str:
+        """"" while the resident chooses, then "sms" or "email" (which screen the presenter names)."""
+        ...
+
 
 class DeliveryChoice(Protocol):
     """kiosk.delivery.DeliveryDesk, as the presenter sees it (issue 17)."""

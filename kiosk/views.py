@@ -230,6 +230,7 @@ class DoneView:
     card_voided: int = 0
     notice_offered: bool = False  # issue 17: "send this by text message" is offered
     notice_sent: bool = False  # issue 17: a text message with this result was sent
+    notice_channel: str = ""  # issue 17: the channel it went by once sent: "sms" | "email"
     tracking_code: str = ""  # issue 17: outcome "ordered": the delivery's tracking code
 
 
@@ -389,11 +390,15 @@ class NoticeView:
     """Issue 17: the mobile number a result is sent to by text message (kiosk/notices.py). The number
     is the resident's own, shown as typed so it can be checked; it lives only until it is sent."""
 
-    channel: str = "sms"
+    channel: str = "sms"  # "" while the resident chooses (screens/notice_channel.py), or "email"
     number: str = ""  # as typed, grouped: "010-1234-5678"
     digits: int = 0
-    error: str = ""  # "incomplete" | "unavailable"
+    error: str = ""  # "incomplete" | "unavailable"; e-mail also "invalid"
     sending: bool = False
+    # The e-mail channel (screens/notice_email.py): the address as typed, shown whole so the resident
+    # can check it (never said aloud: voice says `chars`, how many characters are typed).
+    address: str = ""
+    chars: int = 0
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ class DoneScreen(Screen):
     name = "done"
 
     def _footer(self, view: View) -> list[FooterSpec]:
-        """OK; with issue 17's "send by text message" before it while the result can be sent."""
+        """OK; with issue 17's "send by text or e-mail" before it while the result can be sent (one button:
+        two more would push the result off the screen at 200 % zoom in the low position; the channel is
+        chosen on the next screen, screens/notice_channel.py)."""
         lang = lang_of(view)
         ok: FooterSpec = ("ok", Intent("confirm"), t("button.done", lang), "primary", 1)
         if isinstance(view.data, DoneView) and view.data.notice_offered:
-            return [("notice", Intent("notice"), t("button.notice", lang), "secondary", 1), ok]
+            return [("notice", Intent("notice"), t("button.notice_any", lang), "secondary", 1), ok]
         return [ok]
 
     def layout(self, view: View, theme: Theme, *, page: int = 0) -> list[Widget]:
@@ -167,7 +169,8 @@ class DoneScreen(Screen):
                                      gap=gap))
             blocks.append(text_block(theme, data.tracking_code, "title", c.primary, width, align="center", gap=gap))
         if data.notice_sent:  # issue 17
-            blocks.append(text_block(theme, t("done.notice_sent", lang), "body_bold", c.success, width,
+            sent = "done.notice_email_sent" if data.notice_channel == "email" else "done.notice_sent"
+            blocks.append(text_block(theme, t(sent, lang), "body_bold", c.success, width,
                                      priority=1, align="center", gap=gap))
         return blocks
 
@@ -260,6 +263,8 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
                         tracking_code="604112345678", notice_offered=True),
     "notice_sent": DoneView(document="resident_copy", outcome="issued", voucher="R7K2-9QXM", refund=300,
                             receipt_printed=False, notice_sent=True),
+    "notice_email_sent": DoneView(document="resident_copy", outcome="issued", change=300, notice_sent=True,
+                                  notice_channel="email"),
     "failed": DoneView(
         document="local_tax",
         outcome="failed",

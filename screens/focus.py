@@ -22,7 +22,7 @@ from screens.widgets import Widget, radius
 RING_BAND_MM = 1.25
 
 # List items a digit key picks by number ("3" = the third on this page), by id prefix.
-LIST_PREFIXES = ("doc:", "opt:", "lang:", "access:")
+LIST_PREFIXES = ("doc:", "opt:", "lang:", "access:", "channel:", "domain:")
 
 
 def reading_order(widgets: Sequence[Widget]) -> list[Widget]:

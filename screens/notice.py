@@ -1,7 +1,7 @@
 """The mobile number a result is sent to by text message (issue 17, kiosk/notices.py).
 
 Drawn like the pickup code screen: what it is for, the number typed so far in a large field (grouped
-010-1234-5678), an error in words, and the 12-key keypad. The footer has back (to the result) and OK.
+010-1234-5678), an error in words, and the 12-key keypad. The footer has back (to the choice of channel) and OK.
 The number is the resident's own and shown whole so it can be checked; it is gone once sent.
 """
 
@@ -42,7 +42,7 @@ class NoticeScreen(TypedEntryScreen):
         return t(f"notice_error.{error}", lang_of(view)) if error else ""
 
     def footer(self, view: View, *, ready: bool = True) -> list[FooterSpec]:
-        """Back (to the result, nothing sent) and OK (lit once the number is whole): no cancel, the
+        """Back (to the choice of channel, nothing sent) and OK (lit once the number is whole): no cancel, the
         session is already settled."""
         ok: FooterSpec = ("ok", Intent("confirm"), t("button.ok", lang_of(view)),
                           "primary" if ready else "secondary", 1)

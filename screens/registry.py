@@ -30,6 +30,8 @@ SCREEN_NAMES: tuple[str, ...] = (
     "pickup",  # issue 17
     "notice",  # issue 17
     "mobile_id",  # issue 17
+    "notice_email",  # issue 17: the e-mail address on an on-screen keyboard
+    "notice_channel",  # issue 17: text message or e-mail
 )
 FAILSAFE = "failsafe"
 # The technician's screens: drawn before any resident (boot) or behind a technician card (the PIN screen, then

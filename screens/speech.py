@@ -9,7 +9,7 @@ clocks and countdowns are not news. The focus moving says the item ("focus": lab
 
 Privacy: a masked number (resident number, card number) is said as how many digits it has, never its
 digits; any run of six or more digits is said the same way, whatever drew it; the resident number
-being typed is said as how many digits were typed.
+being typed is said as how many digits were typed, an e-mail address as how many characters.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from kiosk.views import (
     FingerprintView,
     IdleView,
     MoreTimePrompt,
+    NoticeView,
     ParcelView,
     PaymentView,
     ResidentNumberView,
@@ -45,6 +46,12 @@ _SPOKEN_NAMES = {
     "copies:+": "runner.say.copies_more",
     "copies:-": "runner.say.copies_fewer",
     "key:dash": "runner.say.key_dash",
+    # The e-mail keyboard's signs (screens/notice_email.py): "at sign", "dot", ...
+    "key:at": "email.say.at",
+    "key:dot": "email.say.dot",
+    "key:underscore": "email.say.underscore",
+    "key:hyphen": "email.say.hyphen",
+    "key:plus": "email.say.plus",
 }
 
 
@@ -153,6 +160,9 @@ def frame_texts(view: View, drawn: Sequence[str], order: Sequence[Widget]) -> li
         typed = t("runner.say.digits_typed", lang, count=view.data.digits)
     elif isinstance(view.data, ParcelView) and view.data.lot and view.prompt is None:
         typed = t("runner.say.typed", lang, text=view.data.lot)
+    elif isinstance(view.data, NoticeView) and view.data.channel == "email" and view.data.chars:
+        # The e-mail address is never said (the screen does not note it as drawn): only its length.
+        typed = t("email.say.typed", lang, count=view.data.chars)
     said: list[str] = []
     at: dict[str, int] = {}  # widget id -> where its label is said
     for text in drawn:

@@ -39,6 +39,7 @@ from kiosk.config_loader import CONFIG_DIR, load_config
 from kiosk.controller import Kiosk
 from kiosk.journal import MONEY_IN, Journal
 from kiosk.rig.books import check_books
+from kiosk.rig.email_steps import EMAIL_STEPS, email_step
 from kiosk.rig.feed_steps import FEED_STEPS, feed_step
 from kiosk.rig.io_steps import IO_STEPS, io_step, scenario_clock_start, scenario_uses_io
 from kiosk.rig.maintenance_steps import MAINTENANCE_STEPS, maintenance_step
@@ -463,6 +464,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await io_step(run, step)
     elif any(word in step for word in PICKUP_STEPS):  # issue 17
         await pickup_step(run, step)
+    elif any(word in step for word in EMAIL_STEPS):  # issue 17: the e-mail keyboard
+        await email_step(run, step)
     else:
         raise ValueError(f"unknown step word in {sorted(step)}; see docs/scenarios.md")
 

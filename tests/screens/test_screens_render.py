@@ -85,6 +85,11 @@ EXPECTED_WIDGETS |= {
     "pickup": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", "cancel", *SERVICE},
     "notice": {*(f"key:{d}" for d in range(10)), "key:back", "key:clear", "ok", "back", *SERVICE},
     "mobile_id": {"back", "cancel", *SERVICE},
+    "notice_channel": {"channel:sms", "channel:email", "back", *SERVICE},
+    "notice_email": {*(f"key:{c}" for c in "abcdefghijklmnopqrstuvwxyz"), *(f"key:digit{d}" for d in range(10)),
+                     "key:at", "key:dot", "key:underscore", "key:hyphen", "key:plus", "key:back", "key:clear",
+                     *(f"domain:{d}" for d in ("naver.com", "gmail.com", "daum.net", "hanmail.net", "kakao.com",
+                                                "nate.com")), "ok", "back", *SERVICE},
 }
 FIRST_SAMPLE = {"choose_document": "all", "options": "resident_copy", "payment": "waiting"}
 FIRST_SAMPLE["tech_login"] = "typing"
