@@ -224,11 +224,13 @@ async def _task_floors(run: ScenarioRun) -> tuple[int, int]:
 async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | None = None,
                on_sample: Callable[[Sample], None] | None = None, faults: bool = True,
                books: list[str] | None = None, logs: LogVolume | None = None,
-               rounds: list[str] | None = None) -> list[Sample]:
+               rounds: list[str] | None = None, keep: int | None = None) -> list[Sample]:
     """Run `sessions` sessions on one kiosk (`round_name`: the demo, with voice, or a fault when `faults`);
     a sample after each one. With `booth_dir`, the simulators run in another process (`booth_process`)
     and this one holds only the kiosk. `books` receives what check_books finds wrong at the end. `rounds`
-    (names as `round_name` gives them) replaces the month's plan: session n plays rounds[n - 1], in turn."""
+    (names as `round_name` gives them) replaces the month's plan: session n plays rounds[n - 1], in turn.
+    With `keep`, only the first and the last `keep` samples are kept: 10,000 samples are themselves
+    megabytes of the very memory the soak watches (`on_sample` sees every one: see `Peaks`)."""
     _, settings, demo = load_scenario(DEMO)
     plans: dict[str, list[dict[str, Any]]] = {}
     work_dir = booth_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
@@ -251,11 +253,14 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
             if run.screens is not None:  # the harness's log of the screens shown is not the kiosk's memory
                 run.screens.screens.clear()
                 run.screens.shown_at.clear()
+            run.voice_output.played.clear()  # nor the simulated sound card's list of what it played
             kiosk_tasks, loop_tasks = await _task_floors(run)
             sample = Sample(session, 0 if real_clock else run.clock.held_sleepers, kiosk_tasks, loop_tasks,
                             open_fds(), rss_mib(), threads(), journal_bytes(journal_path),
                             logs.bytes if logs is not None else 0, time.perf_counter() - started)
             samples.append(sample)
+            if keep is not None and len(samples) > 2 * keep:
+                del samples[keep]  # the middle of a long soak: the summary reads its ends and the peaks
             if on_sample is not None:
                 on_sample(sample)
         if books is not None:
@@ -288,8 +293,24 @@ async def soak_kiosk_alone(args: list[str]) -> str:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def summary(samples: list[Sample], warm_up: int) -> dict[str, float]:
+@dataclass
+class Peaks:
+    """The highest readings over every sample of a soak, thinned (`keep`) or not."""
+
+    held_sleepers: int = 0
+    kiosk_tasks: int = 0
+
+    def see(self, sample: Sample) -> None:
+        self.held_sleepers = max(self.held_sleepers, sample.held_sleepers)
+        self.kiosk_tasks = max(self.kiosk_tasks, sample.kiosk_tasks)
+
+
+def summary(samples: list[Sample], warm_up: int, peaks: Peaks | None = None) -> dict[str, float]:
     """Growth from the end of the warm-up (caches filled, pools opened) to the last session."""
+    if peaks is None:
+        peaks = Peaks()
+        for sample in samples:
+            peaks.see(sample)
     base = samples[min(warm_up, len(samples)) - 1]
     last = samples[-1]
     measured = max(1, last.session - base.session)
@@ -299,12 +320,12 @@ def summary(samples: list[Sample], warm_up: int) -> dict[str, float]:
         "log_bytes_per_session": (last.log_bytes - base.log_bytes) / measured,
         "wall_seconds_per_session": (last.seconds - base.seconds) / measured,
         "wall_seconds": last.seconds,
-        "sessions": len(samples), "warm_up": warm_up,
+        "sessions": last.session, "warm_up": warm_up,
         "rss_growth_mb": (last.rss_mib - base.rss_mib) * 1.048576,
         "rss_first_mb": samples[0].rss_mib * 1.048576, "rss_last_mb": last.rss_mib * 1.048576,
-        "max_held_sleepers": max(s.held_sleepers for s in samples),
+        "max_held_sleepers": peaks.held_sleepers,
         "fd_growth": last.open_fds - base.open_fds, "loop_task_growth": _task_floor_growth(samples, warm_up),
-        "max_kiosk_tasks": max(s.kiosk_tasks for s in samples),
+        "max_kiosk_tasks": peaks.kiosk_tasks,
     }
 
 
@@ -340,7 +361,10 @@ def main() -> int:
         return 0
     logs = count_logs()
 
+    peaks = Peaks()
+
     def progress(sample: Sample) -> None:
+        peaks.see(sample)
         if sample.session % 50 == 0:
             print(f"bench: soak {sample}", file=sys.stderr, flush=True)
 
@@ -348,8 +372,9 @@ def main() -> int:
     # Walk-aways need the virtual clock: the production clock runs the demo only.
     samples = asyncio.run(soak(args.sessions, real_clock=args.real_clock, booth_dir=args.booth_dir,
                                on_sample=progress, faults=not (args.no_faults or args.real_clock), books=books,
-                               logs=logs))
-    print(json.dumps({**summary(samples, min(args.warm_up, args.sessions)), "books_problems": books}), flush=True)
+                               logs=logs, keep=args.warm_up))
+    print(json.dumps({**summary(samples, min(args.warm_up, args.sessions), peaks), "books_problems": books}),
+          flush=True)
     return 0
 
 
