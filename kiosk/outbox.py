@@ -76,7 +76,8 @@ async def deliver_owed(books: Books, cards: CardVoids) -> int:
     delivered += await _deliver_card_voids(books.journal, cards)
     delivered += await deliver_cancels(books)  # delivery orders refunded or never paid (kiosk.delivery)
     if delivered:
-        log.warning("delivered %d commits, voids and card lookups kept during a server outage", delivered)
+        log.warning("delivered %d commits, voids, card lookups and delivery cancels kept during a server outage",
+                    delivered)
     return delivered
 
 

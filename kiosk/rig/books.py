@@ -21,7 +21,7 @@ from kiosk.maintenance.cash_books import (
 
 def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any],
                 payments: list[dict[str, Any]] | None = None, a4_jobs: int | None = None,
-                deliveries: list[dict[str, Any]] | None = None) -> list[str]:
+                *, deliveries: list[dict[str, Any]] | None = None) -> list[str]:
     """Everything that must hold once recovery is over, in the words a city auditor would use."""
     problems = []
     totals = journal.totals()
