@@ -336,9 +336,10 @@ class ServerSimulator:
         self._drop.extend([after_handler] * count)
 
     def lose_answer_next(self, call: str, count: int = 1) -> None:
-        """The next `count` requests of the client's `call` (e.g. "confirm_delivery") are carried out, then
-        their connection is closed without a byte of answer: the server committed, the booth never heard.
-        Other requests (heartbeats, ...) are answered as usual, unlike `drop_next`."""
+        """Carry out the next `count` requests of the client's `call` ("confirm_delivery", ...), then drop them.
+
+        Each connection is closed without a byte of answer: the server committed, the booth never heard.
+        Other requests (heartbeats, ...) are answered as usual, unlike `drop_next`. Calls: LOSABLE_CALLS."""
         route = LOSABLE_CALLS.get(call)
         if route is None:
             raise ValueError(f"call must be one of {', '.join(sorted(LOSABLE_CALLS))}")

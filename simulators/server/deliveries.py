@@ -85,15 +85,16 @@ class Deliveries:
         return {"deliveries": self.deliveries, "dispatch": self.dispatch}
 
     def dispatch(self) -> int:
-        """The courier's collection run: every confirmed order is dispatched (a cancel comes too late
-        for it from now on). Returns how many went."""
+        """The courier's collection run: every confirmed order is dispatched; returns how many went.
+
+        A cancel comes too late for them from now on (409 "delivery-dispatched")."""
         confirmed = [d for d in self._by_key.values() if d.state == "confirmed"]
         for delivery in confirmed:
             delivery.state = "dispatched"
         return len(confirmed)
 
     def deliveries(self) -> list[dict[str, Any]]:
-        """Every delivery order, oldest first (state pending, confirmed or cancelled)."""
+        """Every delivery order, oldest first (state pending, confirmed, dispatched or cancelled; paid)."""
         return [{k: v for k, v in asdict(d).items() if k != "request_hash"} for d in self._by_key.values()]
 
     async def _order(self, request: web.Request) -> web.StreamResponse:
