@@ -61,11 +61,11 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
     if deliveries is not None:
-        problems += _deliveries_disagree(rows, deliveries)
+        problems += deliveries_disagree(rows, deliveries)
     return problems
 
 
-def _deliveries_disagree(rows: list[Any], deliveries: list[dict[str, Any]]) -> list[str]:
+def deliveries_disagree(rows: list[Any], deliveries: list[dict[str, Any]]) -> list[str]:
     """Delivery orders (kiosk.delivery): the server holds as paid exactly the orders whose fee the journal
     kept; one it dispatched unpaid is the journal's `delivery_dispatched_after_refund`; no order of a
     closed session is left pending or confirmed at the server while the booth refunded it."""
