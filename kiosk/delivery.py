@@ -13,7 +13,9 @@ dispatched) while the booth heard nothing (a timeout, a connection reset after t
 a broken answer). Confirm is idempotent at the server (the same key answers the same order again), so
 the booth asks again: the driver's own quick retries, then up to `CONFIRM_ASKS` asks in all,
 `CONFIRM_RETRY_SECONDS` apart on the kiosk's clock, while the printing screen says the order is being
-confirmed (about half a minute: well inside the media wait a printed document may take). A late
+confirmed: 30 s of pauses, and at worst a minute and a half with a server that lets every try time
+out (5 s a try, three tries an ask), inside the two minutes a printed document may wait for paper
+(`timeouts.media_wait`), so a delivery never keeps a resident longer than a print could. A late
 answer that says confirmed completes the session as if nothing had happened: fee kept, tracking code
 shown and printed on the receipt. Each unanswered ask is journaled (`delivery_confirm_unanswered`).
 
