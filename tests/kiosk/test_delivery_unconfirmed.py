@@ -43,6 +43,8 @@ def test_the_books_find_the_old_defect_a_document_sent_paid_while_the_kiosk_refu
 
 
 def test_the_books_agree_when_each_side_says_how_the_order_ended() -> None:
+    owed = _rows(*REFUNDED, "delivery_cancel_pending", "session_closed")
+    assert [p for p in deliveries_disagree(owed, _order("confirmed", True)) if "still owes" in p]
     cancelled = _rows(*REFUNDED, "delivery_cancel_pending", "session_closed", "delivery_cancelled")
     assert deliveries_disagree(cancelled, _order("cancelled", False)) == []
     sent = _rows(*REFUNDED, "delivery_cancel_pending", "session_closed", ("delivery_dispatched_after_refund", 4000))
