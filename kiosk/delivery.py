@@ -36,8 +36,10 @@ silent: every cancel the booth could not deliver is journaled and retried, never
 
 After a crash, recovery at boot (`recover_delivery`) applies the same rule: an order that was paid and
 being confirmed is asked about once more; confirmed, its fee is kept; unanswered, it is refunded (as any
-unfinished session's money is) and the cancel is owed as above. An order that was not paid is cancelled
-(owed too, if the server cannot be reached).
+unfinished session's money is) and the cancel is owed as above. One the booth had already given up on
+(`delivery_unconfirmed` or `delivery_failed` journaled: its refund may be paid already) is not asked
+again but cancelled, so a fee is never kept after it was given back. An order that was not paid is
+cancelled (owed too, if the server cannot be reached).
 """
 
 from __future__ import annotations
@@ -294,7 +296,12 @@ async def recover_delivery(ctx: Context, session_id: str) -> None:
     kinds = {e.kind for e in entries}
     if "delivery_intent" not in kinds or kinds & ORDER_SETTLED or "delivery_cancel_pending" in kinds:
         return
-    if "delivery_confirm_intent" in kinds:
+    if "delivery_confirm_intent" not in kinds:  # not paid: nothing was confirmed
+        await cancel_order(ctx, session_id, reason="recovered-after-restart", recovered=True)
+        return
+    # Once the booth gave up on the confirmation (unanswered, or refused) it refunds: asking again now
+    # could keep a fee already given back (a crash between the refund and the cancel).
+    if not kinds & {"delivery_unconfirmed", "delivery_failed"}:
         try:
             order = await ctx.server.confirm_delivery(session_id)
         except Exception as exc:
@@ -302,13 +309,16 @@ async def recover_delivery(ctx: Context, session_id: str) -> None:
                       "cancelling the order", session_id[:8], type(exc).__name__)
             if not isinstance(exc, ServerRejected):
                 ctx.record(session_id, "delivery_unconfirmed", ref=session_id, recovered=True)
-            await cancel_order(ctx, session_id, reason="refunded", recovered=True)
-            return
-        if order.state in CONFIRMED_STATES:
-            pending = [e for e in entries if e.kind == "delivery_pending"]
-            fee = int(pending[-1].detail.get("fee_total", order.fee_total)) if pending else order.fee_total
-            ctx.record(session_id, "delivery_ordered", ref=order.tracking_code, order=order.order_id,
+        else:
+            if order.state in CONFIRMED_STATES:
+                pending = [e for e in entries if e.kind == "delivery_pending"]
+                fee = int(pending[-1].detail.get("fee_total", order.fee_total)) if pending else order.fee_total
+                ctx.record(session_id, "delivery_ordered", ref=order.tracking_code, order=order.order_id,
+                           recovered=True)
+                ctx.record(session_id, "fee_kept", fee, delivery=True, recovered=True)
+                return
+            log.error("session %s: the confirmation answered state %r after the restart; refunding",
+                      session_id[:8], order.state)
+            ctx.record(session_id, "delivery_failed", ref=order.order_id, reason=f"state-{order.state}",
                        recovered=True)
-            ctx.record(session_id, "fee_kept", fee, delivery=True, recovered=True)
-            return
-    await cancel_order(ctx, session_id, reason="recovered-after-restart", recovered=True)
+    await cancel_order(ctx, session_id, reason="refunded", recovered=True)
