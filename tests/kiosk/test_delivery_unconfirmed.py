@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.delivery import cancels_owed
 from kiosk.journal import Entry, Journal
+from kiosk.maintenance.cash_books import BOOK_KINDS, books_between
 from kiosk.rig.books import deliveries_disagree
 
 AT = "2026-12-06T10:00:00.000+09:00"
@@ -73,3 +74,10 @@ def test_a_cancel_is_owed_until_the_server_answers_and_never_for_a_session_still
         assert cancels_owed(journal) == []
     finally:
         journal.close()
+
+
+def test_the_settlement_names_a_document_sent_after_its_refund_and_the_cash_still_balances() -> None:
+    rows = _rows(*REFUNDED, "delivery_cancel_pending", "session_closed", ("delivery_dispatched_after_refund", 4000))
+    books = books_between([r for r in rows if r.kind in BOOK_KINDS])
+    assert books.deliveries_sent_unpaid == 4000  # printed on the technician's settlement, for the office
+    assert books.refunds_paid == 4000 and books.fees_kept == 0
