@@ -6,8 +6,10 @@ The journal is the outbox: a `commit_pending` or `void_pending` record with no l
 key, so the server applies it exactly once however many times the kiosk had to try. A closed session
 with a card authorisation that never got an answer (`card_lookup_pending`, or a lookup made while it
 was still open) is looked up at the server, and what it charged voided (kiosk.card_recovery); a card
-authorisation a closed session meant to give back and never saw voided is voided. Open sessions are
-left to their own settling, or to boot recovery.
+authorisation a closed session meant to give back and never saw voided is voided. A delivery order's
+cancel the server could not take (`delivery_cancel_pending`: an order refunded because its
+confirmation went unanswered, or one never paid) is resent until it answers (kiosk.delivery). Open
+sessions are left to their own settling, or to boot recovery.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 from drivers.issuance_server import ServerRejected
 from kiosk.card_recovery import CardVoids, reconcile, sessions_owing_lookup
 from kiosk.context import Books
+from kiosk.delivery import deliver_cancels
 from kiosk.journal import Entry, Journal
 from kiosk.till import card_voids_owed, payment_ref
 
@@ -71,8 +74,10 @@ async def deliver_owed(books: Books, cards: CardVoids) -> int:
         delivered += 1
     delivered += await _deliver_card_lookups(books, cards)
     delivered += await _deliver_card_voids(books.journal, cards)
+    delivered += await deliver_cancels(books)  # delivery orders refunded or never paid (kiosk.delivery)
     if delivered:
-        log.warning("delivered %d commits, voids and card lookups kept during a server outage", delivered)
+        log.warning("delivered %d commits, voids, card lookups and delivery cancels kept during a server outage",
+                    delivered)
     return delivered
 
 

@@ -261,6 +261,9 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
     "notice_offered": DoneView(document="resident_copy", outcome="issued", change=300, notice_offered=True),
     "ordered": DoneView(document="resident_copy", outcome="ordered", reason="delivery-ordered", change=300,
                         tracking_code="604112345678", notice_offered=True),
+    # A delivery whose confirmation went unanswered: refunded, the order cancelled (kiosk/delivery.py).
+    "unconfirmed": DoneView(document="land_register", outcome="failed", reason="delivery-unconfirmed", change=0,
+                            refund=4000, voucher="", receipt_printed=False),
     "notice_sent": DoneView(document="resident_copy", outcome="issued", voucher="R7K2-9QXM", refund=300,
                             receipt_printed=False, notice_sent=True),
     "notice_email_sent": DoneView(document="resident_copy", outcome="issued", change=300, notice_sent=True,

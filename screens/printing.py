@@ -123,4 +123,7 @@ SAMPLES: dict[str, PrintingView] = {
         pages_total=1,
         status="waiting-for-paper",
     ),
+    # A delivery's confirmation asked again after its answer was lost (kiosk/delivery.py).
+    "confirming": PrintingView(document="land_register", copies=1, pages_done=0, pages_total=0,
+                               status="confirming-delivery"),
 }

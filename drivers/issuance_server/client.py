@@ -469,13 +469,16 @@ class IssuanceClient:
         return _delivery(body)
 
     async def confirm_delivery(self, key: str) -> DeliveryOrder:
-        """The fee is paid: dispatch the order (POST /v1/deliveries/{key}/confirm). Idempotent."""
+        """The fee is paid: the order goes out (POST /v1/deliveries/{key}/confirm; state "confirmed", then
+        "dispatched" once the courier took it). Idempotent: a replay answers the same order again."""
         body = await self._call("POST", f"/v1/deliveries/{check_key(key)}/confirm", {}, "confirm_delivery",
                                 idempotent=True)
         return _delivery(body)
 
     async def cancel_delivery(self, key: str, *, reason: str) -> None:
-        """Nothing was paid or the session ended: the order is not sent (POST .../cancel). Idempotent."""
+        """Nothing was paid or the session ended: the order is not sent (POST .../cancel). Idempotent.
+        Also after a confirm whose answer never came (the booth refunded): 409 "delivery-dispatched"
+        when the courier already took it."""
         await self._call("POST", f"/v1/deliveries/{check_key(key)}/cancel", {"reason": reason[:64]},
                          "cancel_delivery", idempotent=True)
 
@@ -712,8 +715,8 @@ def _log_path(path: str) -> str:
 
 def _delivery(body: Mapping[str, Any]) -> DeliveryOrder:
     state = text_field(body, "state", max_len=16)
-    if state not in ("pending", "confirmed", "cancelled"):
-        raise ServerProtocolError("bad-field", "state must be pending, confirmed or cancelled")
+    if state not in ("pending", "confirmed", "dispatched", "cancelled"):
+        raise ServerProtocolError("bad-field", "state must be pending, confirmed, dispatched or cancelled")
     return DeliveryOrder(order_id=text_field(body, "order_id", max_len=128),
                          tracking_code=text_field(body, "tracking_code", max_len=40),
                          fee_total=int_field(body, "fee_total", low=0, high=MAX_WON),

@@ -180,7 +180,7 @@ class DeliveryOrder:
     tracking_code: str
     fee_total: int  # fee x copies + delivery fee, in won
     delivery_fee: int
-    state: str  # pending | confirmed | cancelled
+    state: str  # pending | confirmed | dispatched (the courier took it) | cancelled
 
 
 @dataclass(frozen=True)

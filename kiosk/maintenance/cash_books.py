@@ -33,12 +33,16 @@ TEST_RETURNED = "test_float_returned"
 VOUCHER_PAID = "voucher_paid"  # by the hopper (kiosk.hopper_inventory counts it gone)
 VOUCHER_PAID_HAND = "voucher_paid_by_hand"  # from the technician's hand: the hopper is not touched
 HOPPER_TEST_PAID = "hopper_test_paid"
+# A delivery order refunded because its confirmation went unanswered, which the courier took before the
+# booth's cancel arrived (kiosk/delivery.py): no money moves, but the city sent a document unpaid, and
+# the settlement says so.
+SENT_UNPAID = "delivery_dispatched_after_refund"
 
 
 # Every kind the books read: a caller may fetch only these rows (Journal.entries_since), not the whole journal.
 BOOK_KINDS = ("coin_credited", "bill_stacked", TEST_COIN, TEST_BILL, TEST_RETURNED, "card_authorised", "card_voided",
               "fee_kept", "change_paid", "refund_paid", "voucher_issued", VOUCHER_PAID, VOUCHER_PAID_HAND,
-              HOPPER_TEST_PAID, COLLECTED)
+              HOPPER_TEST_PAID, COLLECTED, SENT_UNPAID)
 
 
 def denomination(kind: str, amount: int) -> str | None:
@@ -72,6 +76,7 @@ class CashBooks:
     vouchers_paid_hand: int = 0
     hopper_test_paid: int = 0
     test_float: int = 0  # count-only test money still in the box
+    deliveries_sent_unpaid: int = 0  # won of delivery fees refunded for documents the courier took anyway
 
     @property
     def box_won(self) -> int:
@@ -139,6 +144,7 @@ def books_between(rows: Iterable[Row], after_seq: int = 0, upto_seq: int | None 
         vouchers_paid_hand=sums.get(VOUCHER_PAID_HAND, 0),
         hopper_test_paid=sums.get(HOPPER_TEST_PAID, 0),
         test_float=sums.get(TEST_COIN, 0) + sums.get(TEST_BILL, 0) - sums.get(TEST_RETURNED, 0),
+        deliveries_sent_unpaid=sums.get(SENT_UNPAID, 0),
     )
 
 

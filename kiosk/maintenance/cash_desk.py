@@ -300,6 +300,9 @@ class CashDesk:
             money("교환권 지급(손) / paid by hand", books.vouchers_paid_hand),
             ReceiptLine("-" * 32),
         ]
+        if books.deliveries_sent_unpaid:  # not cash: a document sent after its fee was refunded (kiosk/delivery.py)
+            lines += [money("환불 후 발송 / Sent after refund", books.deliveries_sent_unpaid),
+                      ReceiptLine("본부에 알리세요 / Tell the office"), ReceiptLine("-" * 32)]
         difference = books.difference or (won_of(counted) - books.box_won)
         if difference:
             lines.append(ReceiptLine(f"불일치 / MISMATCH {difference:+,}원", align="center", bold=True, large=True))

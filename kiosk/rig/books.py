@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.delivery import ORDER_SETTLED
 from kiosk.journal import Journal
 from kiosk.maintenance.cash_books import (
     HOPPER_TEST_PAID,
@@ -20,7 +21,8 @@ from kiosk.maintenance.cash_books import (
 
 
 def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict[str, Any],
-                payments: list[dict[str, Any]] | None = None, a4_jobs: int | None = None) -> list[str]:
+                payments: list[dict[str, Any]] | None = None, a4_jobs: int | None = None,
+                *, deliveries: list[dict[str, Any]] | None = None) -> list[str]:
     """Everything that must hold once recovery is over, in the words a city auditor would use."""
     problems = []
     totals = journal.totals()
@@ -59,6 +61,40 @@ def check_books(journal: Journal, cash_state: dict[str, Any], server_stats: dict
         charged = sum(int(p["amount"]) for p in payments if p.get("state") == "approved")
         if charged != card_kept:
             problems.append(f"cards charged {charged} won on the server, journal keeps {card_kept}")
+    if deliveries is not None:
+        problems += deliveries_disagree(rows, deliveries)
+    return problems
+
+
+def deliveries_disagree(rows: list[Any], deliveries: list[dict[str, Any]]) -> list[str]:
+    """Delivery orders (kiosk.delivery): the server holds as paid exactly the orders whose fee the journal
+    kept; one it dispatched unpaid is the journal's `delivery_dispatched_after_refund`; no order of a
+    closed session is left pending or confirmed at the server while the booth refunded it."""
+    kinds: dict[str, set[str]] = {}
+    for e in rows:
+        kinds.setdefault(e.session, set()).add(e.kind)
+    problems = []
+    held = {str(d["key"]): d for d in deliveries}
+    for key, d in held.items():
+        seen = kinds.get(key, set())
+        kept = "delivery_ordered" in seen
+        if "delivery_cancel_pending" in seen and not seen & ORDER_SETTLED and d["state"] != "cancelled":
+            # Not a disagreement yet: the outbox delivers it once the server answers (kiosk.delivery).
+            problems.append(f"delivery {key[:8]}: the booth refunded it and still owes the server its cancel "
+                            f"(the server holds it {d['state']})")
+            continue
+        if bool(d.get("paid")) != kept:
+            problems.append(f"delivery {key[:8]}: the server says {'paid' if d.get('paid') else 'unpaid'} "
+                            f"({d['state']}), the journal {'kept its fee' if kept else 'kept no fee'}")
+        if d["state"] == "dispatched" and not d.get("paid") and "delivery_dispatched_after_refund" not in seen:
+            problems.append(f"delivery {key[:8]} went out unpaid and the journal does not say so")
+        if d["state"] in ("pending", "confirmed") and not kept and "session_closed" in seen:
+            problems.append(f"delivery {key[:8]} is {d['state']} at the server, its session closed without it")
+    for key, seen in kinds.items():
+        if "delivery_ordered" in seen and key not in held:
+            problems.append(f"delivery {key[:8]} kept its fee, the server has no such order")
+        if "delivery_dispatched_after_refund" in seen and held.get(key, {}).get("state") != "dispatched":
+            problems.append(f"delivery {key[:8]}: the journal says dispatched after the refund, the server does not")
     return problems
 
 

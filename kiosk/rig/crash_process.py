@@ -330,7 +330,8 @@ async def kill_at(scenario: Path, after_record: int, *, in_flight_ms: float = 0.
             point.receipts = len(booth.booth.receipts())
             point.problems += check_books(journal, point.cash_state, await booth.booth.control("server", "stats"),
                                           await booth.booth.control("server", "payments"),
-                                          a4_jobs=len(await booth.booth.control("a4_printer", "delivered")))
+                                          a4_jobs=len(await booth.booth.control("a4_printer", "delivered")),
+                                          deliveries=await booth.booth.control("server", "deliveries"))
         finally:
             journal.close()
     return point

@@ -107,7 +107,8 @@ async def crash_at(path: Path, cut_after: int, *,
         cash_state = await run.booth.control("cctalk", "state")
         server_stats = await run.booth.control("server", "stats")
         payments = await run.booth.control("server", "payments")
-        point.problems = check_books(run.kiosk.journal, cash_state, server_stats, payments)
+        point.problems = check_books(run.kiosk.journal, cash_state, server_stats, payments,
+                                     deliveries=await run.booth.control("server", "deliveries"))
         if run.kiosk.state not in (S.IDLE, S.OUT_OF_SERVICE):
             point.problems.append(f"kiosk did not come back: {run.kiosk.state}")
     finally:

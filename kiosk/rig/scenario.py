@@ -410,6 +410,8 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
     elif "fault" in step:
         spec = step["fault"]
         await run.booth.control(spec["simulator"], spec["command"], **spec.get("args", {}))
+    elif "server_fault" in step:
+        await _server_fault(run, dict(step["server_fault"]))
     elif "advance" in step:
         await run.clock.advance(float(step["advance"]))
     elif "kill_restart" in step:
@@ -641,6 +643,16 @@ async def _keypad_step(run: ScenarioRun, step: dict[str, Any]) -> None:
         await run.until(functools.partial(_keypad_online, run), "the kiosk never found the keypad again")
 
 
+async def _server_fault(run: ScenarioRun, spec: dict[str, Any]) -> None:
+    """`server_fault = { call = "confirm_delivery", lose_answer = true, count = 3 }`: the server simulator
+    carries out the next `count` requests of that client call, then closes their connections unanswered
+    (its `lose_answer_next` control): a fault on the wire, the driver sees a dropped connection."""
+    if spec.get("lose_answer") is not True or not isinstance(spec.get("call"), str) or set(spec) - {
+            "call", "lose_answer", "count"}:
+        raise ValueError('server_fault takes { call = "NAME", lose_answer = true, count = N }')
+    await run.booth.control("server", "lose_answer_next", call=spec["call"], count=int(spec.get("count", 1)))
+
+
 async def _expect_books(run: ScenarioRun) -> None:
     """The books balance, whatever the outcome: per session and in total, money in = fees kept + change
     + refunds + vouchers, and the cash devices, card acquirer and issuance server agree with the
@@ -650,7 +662,8 @@ async def _expect_books(run: ScenarioRun) -> None:
     while True:
         problems = check_books(run.kiosk.journal, await run.booth.control("cctalk", "state"),
                                await run.booth.control("server", "stats"),
-                               await run.booth.control("server", "payments"))
+                               await run.booth.control("server", "payments"),
+                               deliveries=await run.booth.control("server", "deliveries"))
         if not problems:
             return
         if time.monotonic() > deadline:

@@ -154,6 +154,7 @@ class ServerSimulator:
         self._latency = 0.0
         self._fail: deque[int] = deque()
         self._drop: deque[bool] = deque()  # True: drop after the handler ran
+        self._lose: dict[tuple[str, str], int] = {}  # (method, route) -> answers still to lose after the work
         self._tamper = 0  # reservation answers still to alter after signing
         self._overbill: deque[int] = deque()  # fee_total to claim in the next reservation answers
         self._forge: deque[int] = deque()  # page counts claimed by signed garbage in the next answers
@@ -258,6 +259,7 @@ class ServerSimulator:
             "latency": self.latency,
             "fail_next": self.fail_next,
             "drop_next": self.drop_next,
+            "lose_answer_next": self.lose_answer_next,
             "tamper_next": self.tamper_next,
             "overbill_next": self.overbill_next,
             "forge_document_next": self.forge_document_next,
@@ -332,6 +334,18 @@ class ServerSimulator:
     def drop_next(self, count: int = 1, after_handler: bool = False) -> None:
         """Close the next `count` connections without answering (after doing the work if `after_handler`)."""
         self._drop.extend([after_handler] * count)
+
+    def lose_answer_next(self, call: str, count: int = 1) -> None:
+        """Carry out the next `count` requests of the client's `call` ("confirm_delivery", ...), then drop them.
+
+        Each connection is closed without a byte of answer: the server committed, the booth never heard.
+        Other requests (heartbeats, ...) are answered as usual, unlike `drop_next`. Calls: LOSABLE_CALLS."""
+        route = LOSABLE_CALLS.get(call)
+        if route is None:
+            raise ValueError(f"call must be one of {', '.join(sorted(LOSABLE_CALLS))}")
+        if not 1 <= int(count) <= 100:
+            raise ValueError("count must be 1..100")
+        self._lose[route] = self._lose.get(route, 0) + int(count)
 
     def malformed_next(self, count: int = 1, kind: str = "truncated") -> None:
         """Do the work, then answer the next `count` requests broken: truncated/not-json/html/wrong-shape/oversized."""
@@ -414,6 +428,11 @@ class ServerSimulator:
             response = _error(500, "internal", "internal error")
         if self._drop:
             self._drop.popleft()
+            return _drop(request)
+        route = (request.method, request.match_info.route.resource.canonical
+                 if request.match_info.route.resource is not None else "")
+        if self._lose.get(route):
+            self._lose[route] -= 1
             return _drop(request)
         if self._malformed:
             return await _malformed(request, response, self._malformed.popleft())
@@ -767,6 +786,18 @@ class ServerSimulator:
             number = "-".join(digits[i : i + 4] for i in range(0, 16, 4))
             if number not in taken and not store.number_taken(number):
                 return number
+
+
+# The client's calls whose answer `lose_answer_next` can lose (drivers/issuance_server/client.py's names):
+# those that change what the server holds, where a lost answer leaves the booth unsure what happened.
+LOSABLE_CALLS: dict[str, tuple[str, str]] = {
+    "reserve": ("POST", f"{API}/issuances"),
+    "commit": ("POST", API + "/issuances/{key}/commit"),
+    "void": ("POST", API + "/issuances/{key}/void"),
+    "order_delivery": ("POST", f"{API}/deliveries"),
+    "confirm_delivery": ("POST", API + "/deliveries/{key}/confirm"),
+    "cancel_delivery": ("POST", API + "/deliveries/{key}/cancel"),
+}
 
 
 def _queue_fault(queue: deque[int], name: str, value: int, bounds: tuple[int, int], count: int) -> None:

@@ -3,9 +3,18 @@
 The booth orders before it takes money, as it reserves before printing: POST /v1/deliveries
 {idempotency_key, document, copies, verification_token?, parcel?} -> {order_id, tracking_code,
 fee_total (fee x copies + delivery fee), delivery_fee, state "pending", hold_seconds}. Then, paid,
-POST /v1/deliveries/{key}/confirm -> state "confirmed" (dispatched; the tracking code is live), or
+POST /v1/deliveries/{key}/confirm -> state "confirmed" (paid; the tracking code is live), or
 POST /v1/deliveries/{key}/cancel {reason} -> "cancelled" (nothing is sent, nothing was paid). A
-pending order not confirmed within `hold_seconds` lapses by itself. The address is the registered one
+pending order not confirmed within `hold_seconds` lapses by itself.
+
+Dispatch comes later than the confirmation, as a courier's collection run does (the control
+`dispatch()` is that run): until then a confirmed order can still be cancelled, which a booth does
+when it refunded the resident because the confirmation's answer never reached it (kiosk/delivery.py).
+A cancel that comes after the dispatch is refused, 409 "delivery-dispatched", and the order is marked
+`paid = false` (the booth gave the fee back): the document goes out unpaid, and the city's books say
+so as the booth's journal does (`delivery_dispatched_after_refund`). Confirm and cancel replay: a
+second confirm of a confirmed or dispatched order answers it again, a second cancel of a cancelled
+one too. The address is the registered one
 (the resident's for an identity document, the owner's record for a register): the booth never sends
 or sees it. A document the catalog does not deliver is 409 "not-deliverable". Idempotent by key (per
 kiosk); the control `deliveries()` lists orders for the rig.
@@ -48,9 +57,11 @@ class Delivery:
     delivery_fee: int
     resident: int | None
     parcel: str | None
-    state: str
+    state: str  # pending | confirmed | dispatched | cancelled
     request_hash: str
     ordered_at: str
+    paid: bool = False  # confirmed by the booth (fee kept) and not given back by a later cancel
+    cancel_reason: str = ""  # the booth's reason, also for a cancel refused after the dispatch
 
     def answer(self) -> dict[str, Any]:
         return {"order_id": self.order_id, "tracking_code": self.tracking_code, "fee_total": self.fee_total,
@@ -71,10 +82,19 @@ class Deliveries:
         ]
 
     def controls(self) -> Mapping[str, Callable[..., Any]]:
-        return {"deliveries": self.deliveries}
+        return {"deliveries": self.deliveries, "dispatch": self.dispatch}
+
+    def dispatch(self) -> int:
+        """The courier's collection run: every confirmed order is dispatched; returns how many went.
+
+        A cancel comes too late for them from now on (409 "delivery-dispatched")."""
+        confirmed = [d for d in self._by_key.values() if d.state == "confirmed"]
+        for delivery in confirmed:
+            delivery.state = "dispatched"
+        return len(confirmed)
 
     def deliveries(self) -> list[dict[str, Any]]:
-        """Every delivery order, oldest first (state pending, confirmed or cancelled)."""
+        """Every delivery order, oldest first (state pending, confirmed, dispatched or cancelled; paid)."""
         return [{k: v for k, v in asdict(d).items() if k != "request_hash"} for d in self._by_key.values()]
 
     async def _order(self, request: web.Request) -> web.StreamResponse:
@@ -123,13 +143,19 @@ class Deliveries:
         delivery = self._find(request)
         if delivery.state == "cancelled":
             raise ApiError(409, "delivery-cancelled", "this order was cancelled")
-        delivery.state = "confirmed"
+        if delivery.state == "pending":  # a replay of a confirmed or dispatched order only answers again
+            delivery.state, delivery.paid = "confirmed", True
         return json_answer(delivery.answer())
 
     async def _cancel(self, request: web.Request) -> web.StreamResponse:
         delivery = self._find(request)
-        if delivery.state == "confirmed":
-            raise ApiError(409, "delivery-confirmed", "this order was dispatched")
+        body = await read_body(request)
+        reason = body.get("reason")
+        if delivery.state != "cancelled":
+            delivery.cancel_reason = reason[:64] if isinstance(reason, str) else ""
+        delivery.paid = False  # whatever the state: the booth says the fee did not stay with it
+        if delivery.state == "dispatched":
+            raise ApiError(409, "delivery-dispatched", "this order was dispatched before the cancel came")
         delivery.state = "cancelled"
         return json_answer(delivery.answer())
 

@@ -36,7 +36,8 @@ async def test_a_code_bound_to_another_booth_is_refused_there(server: ServerSimu
     assert server.pickups.pickups()[-1]["state"] == "open"  # still there for the right booth
 
 
-async def test_deliveries_follow_the_catalog_and_confirm_or_cancel_once(client: IssuanceClient,
+async def test_deliveries_follow_the_catalog_and_confirm_or_cancel_once(server: ServerSimulator,
+                                                                         client: IssuanceClient,
                                                                          new_key: Callable[[], str]) -> None:
     catalog = {d.code: d for d in (await client.catalog()).documents}
     assert catalog["resident_copy"].delivery_fee > 0 and catalog["local_tax"].delivery_fee == 0
@@ -49,9 +50,20 @@ async def test_deliveries_follow_the_catalog_and_confirm_or_cancel_once(client: 
                                               + catalog["land_register"].delivery_fee)
     assert (await client.order_delivery(key, "land_register", copies=2, parcel=f"{BORAM} 12-3")) == order
     assert (await client.confirm_delivery(key)).state == "confirmed"
+    assert (await client.confirm_delivery(key)).state == "confirmed"  # a replay: the same order, once
+    assert server.deliveries.dispatch() == 1  # the courier's run
+    assert (await client.confirm_delivery(key)).state == "dispatched"
     with pytest.raises(ServerRejected) as late:
-        await client.cancel_delivery(key, reason="too-late")
-    assert late.value.reason == "delivery-confirmed"
+        await client.cancel_delivery(key, reason="refunded")
+    assert late.value.reason == "delivery-dispatched"
+    assert [(d["state"], d["paid"]) for d in server.deliveries.deliveries()] == [("dispatched", False)]
+    unanswered = new_key()  # confirmed, its answer lost, refunded by the booth: cancelled before the courier
+    await client.order_delivery(unanswered, "land_register", copies=1, parcel=f"{BORAM} 12-3")
+    await client.confirm_delivery(unanswered)
+    await client.cancel_delivery(unanswered, reason="refunded")
+    assert server.deliveries.dispatch() == 0
+    assert (server.deliveries.deliveries()[-1]["state"], server.deliveries.deliveries()[-1]["paid"]) == (
+        "cancelled", False)
     other = new_key()
     await client.order_delivery(other, "land_register", copies=1, parcel=f"{BORAM} 12-3")
     await client.cancel_delivery(other, reason="resident-cancelled")
