@@ -753,5 +753,10 @@ MESSAGES: dict[str, str] = dict([
     P_("email.say.hyphen", "hyphen"),
     P_("email.say.plus", "plus sign"),
     P_("email.say.typed", "{count} characters typed"),
+    # --- a delivery whose confirmation went unanswered ---------------------------------------
+    P_("status.confirming-delivery", "Confirming your delivery order. Please wait."),
+    P_("reason.delivery-unconfirmed",
+       "The delivery order could not be confirmed, so your money was returned. The order is cancelled; if it was "
+       "already sent, you receive it free of charge."),
 ])
 """key -> English (the msgid)."""

@@ -78,7 +78,3 @@ def fee(amount: object, lang: str) -> str:
 
 def document(code: object, lang: str) -> str:
     return t(f"doc.{code}", lang)
-
-from screens.strings_money import STRINGS_MONEY  # noqa: E402  (delivery confirmation lost, kiosk/delivery.py)
-
-STRINGS.update(STRINGS_MONEY)

@@ -98,7 +98,7 @@ CODES = {
     "accept": ["coins", "bills:1000", "bills:5000", "bills:10000", "bills:50000", "card"],
     "outcome": ["issued", "cancelled", "refunded", "failed", "timed_out"],
     "step": ["reserving", "verifying"],
-    "status": ["waiting-for-paper", "printing-receipt"],
+    "status": ["waiting-for-paper", "printing-receipt", "confirming-delivery"],
     "boot": ["starting", "selftest", "recovering"],
     "reason": [
         "server-unavailable",
@@ -111,9 +111,12 @@ CODES = {
         "a4-paper-out",
         "journal-corrupt",
         "journal-unwritable",
+        "delivery-unconfirmed",
+        "pickup-mobile-id-failed",
+        "pickup-mobile-id-expired",
     ],
     "tech": ["journal-corrupt", "journal-unwritable", "recovery-needs-technician"],
-    "notice": ["receipt-paper-out"],
+    "notice": ["receipt-paper-out", "voice-unavailable"],
 }
 
 
