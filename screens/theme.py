@@ -186,6 +186,12 @@ LINE_EM = 1.32  # line spacing in em (see Theme.line_height)
 GLYPH_SAMPLES = ("H", "한", "中")
 
 _TEXT_CACHE_SIZE = 1024  # distinct rendered strings kept; a full session uses a few hundred
+# Pixels of rendered strings kept, at 100 % (times the zoom squared: a 200 % line has four times the
+# pixels). A line is a 32-bit surface, 25-200 KiB at 12 mm and up; bounded by count alone, the cache
+# grew by a new surface for every minute the header clock showed and every code a receipt printed,
+# to ~90 MiB after a few weeks. The soak's first 150 sessions (every screen of the demo, voice and the
+# faults, idle in four languages) drew 28 MiB of distinct lines; the least recently drawn go first.
+_TEXT_CACHE_MIB = 24
 _MEASURE_CACHE_SIZE = 8192  # measured and wrapped strings (cheap tuples); cleared wholesale when full
 # (font file, pixel size) -> smallest ink height in px of GLYPH_SAMPLES: fonts are the same for every theme.
 _INK: dict[tuple[str, int], int] = {}
@@ -258,6 +264,7 @@ class Theme:
         self.colors = HIGH_CONTRAST if high_contrast else Palette()
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._text: OrderedDict[tuple[str, int, bool, RGB], pygame.Surface] = OrderedDict()
+        self._text_bytes = 0  # the pixels `_text` holds
         self._sizes: dict[tuple[str, int, bool], tuple[int, int]] = {}
         self._wraps: dict[tuple[str, str, int, int], list[str]] = {}
         self._style_px: dict[str, int] = {}
@@ -481,8 +488,11 @@ class Theme:
             return surf
         surf = self.font(style, px).render(text, True, color)
         self._text[key] = surf
-        if len(self._text) > _TEXT_CACHE_SIZE:
-            self._text.popitem(last=False)
+        self._text_bytes += _pixel_bytes(surf)
+        budget = _TEXT_CACHE_MIB * 2**20 * self.scale**2
+        while len(self._text) > 1 and (len(self._text) > _TEXT_CACHE_SIZE or self._text_bytes > budget):
+            _, oldest = self._text.popitem(last=False)  # least recently drawn first
+            self._text_bytes -= _pixel_bytes(oldest)
         return surf
 
     def measure(self, text: str, style: str, size: int | None = None) -> tuple[int, int]:
@@ -536,10 +546,15 @@ class Theme:
 
     def clear_cache(self) -> None:
         self._text.clear()
+        self._text_bytes = 0
         self._fonts.clear()
         self._sizes.clear()
         self._wraps.clear()
         self._style_px.clear()
+
+
+def _pixel_bytes(surface: pygame.Surface) -> int:
+    return surface.get_pitch() * surface.get_height()
 
 
 def relative_luminance(rgb: RGB) -> float:
