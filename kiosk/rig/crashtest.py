@@ -30,6 +30,7 @@ from typing import Any
 from kiosk.journal import Journal
 from kiosk.machine import S
 from kiosk.rig.books import check_books
+from kiosk.rig.loop_watch import kiosk_watchers
 from kiosk.rig.scenario import CuttableJournal, PowerCut, ScenarioRun, _step, load_scenario
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,9 @@ async def crash_at(path: Path, cut_after: int, *,
     point = KillPoint(path.stem, cut_after, kind)
     try:
         await run.power_cut()
+        # Nothing of the dead kiosk may stay on the loop (a port's reader, a keypad node).
+        point.problems += [f"the dead kiosk still watches {watch}"
+                           for watch in kiosk_watchers(asyncio.get_running_loop())]
         if while_down is not None:
             await while_down(run)
         journal.close()
@@ -107,8 +111,8 @@ async def crash_at(path: Path, cut_after: int, *,
         cash_state = await run.booth.control("cctalk", "state")
         server_stats = await run.booth.control("server", "stats")
         payments = await run.booth.control("server", "payments")
-        point.problems = check_books(run.kiosk.journal, cash_state, server_stats, payments,
-                                     deliveries=await run.booth.control("server", "deliveries"))
+        point.problems += check_books(run.kiosk.journal, cash_state, server_stats, payments,
+                                      deliveries=await run.booth.control("server", "deliveries"))
         if run.kiosk.state not in (S.IDLE, S.OUT_OF_SERVICE):
             point.problems.append(f"kiosk did not come back: {run.kiosk.state}")
     finally:
