@@ -170,3 +170,45 @@ async def test_a_protocol_that_fails_on_its_bytes_ends_its_port_once() -> None:
         os.close(device)
         if port.is_open:
             port.close()
+
+
+async def test_the_scenario_runner_ends_a_transport_whose_reader_keeps_failing() -> None:
+    # The rig's exception handler (kiosk/rig/scenario.py) stands behind every transport, ours or a
+    # library's: the library's own serial transport, on a port above select()'s limit, raises from its
+    # reader on the first byte; the handler reports it once and aborts that transport, and the loop is
+    # idle again (before, the same report came back on every turn of the loop, for ever).
+    import serial_asyncio_fast
+
+    from kiosk.rig.scenario import _quiet_about_dead_tasks
+
+    loop = asyncio.get_running_loop()
+    reports: list[str] = []
+    loop.set_exception_handler(lambda _loop, context: reports.append(str(context.get("exception"))))
+    _quiet_about_dead_tasks(loop)
+    with descriptors_numbered_from(SELECT_LIMIT):
+        device, kiosk_end = os.openpty()
+        port = serial.Serial(os.ttyname(kiosk_end), timeout=0)
+    os.close(kiosk_end)
+    lost: list[Exception | None] = []
+
+    class Quiet(asyncio.Protocol):
+        def connection_lost(self, exc: Exception | None) -> None:
+            lost.append(exc)
+
+    try:
+        assert port.fileno() >= SELECT_LIMIT
+        transport = serial_asyncio_fast.SerialTransport(loop, Quiet(), port)
+        await asyncio.sleep(0)
+        os.write(device, b"\x06")
+        with ready_events(loop) as ready:
+            for _ in range(200):
+                await asyncio.sleep(0)
+        await _until(lambda: lost != [])
+        assert reports == ["filedescriptor out of range in select()"]
+        assert transport.is_closing() and kiosk_watchers(loop) == []
+        assert len(ready) < 10, f"the loop woke {len(ready)} times"
+    finally:
+        loop.set_exception_handler(None)
+        os.close(device)
+        if port.is_open:
+            port.close()
