@@ -108,6 +108,10 @@ async def crash_at(path: Path, cut_after: int, *,
         await run._start_kiosk()
         with contextlib.suppress(AssertionError):
             await run.until(lambda: run.kiosk.state in (S.IDLE, S.OUT_OF_SERVICE), "recovery never finished")
+        # A server outage the scenario began before the cut ends now, as the scenario itself ends it
+        # later: what the booth owes the server (a cancel, a void) must then reach it, and the books say so.
+        with contextlib.suppress(Exception):
+            await run.booth.control("server", "maintenance", on=False)
         await run.clock.advance(60)  # let deferred work (escrow timeouts, heartbeat deliveries) happen
         cash_state = await run.booth.control("cctalk", "state")
         server_stats = await run.booth.control("server", "stats")
