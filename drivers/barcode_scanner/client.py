@@ -25,11 +25,11 @@ from collections.abc import Callable
 from typing import Any
 
 import serial
-import serial_asyncio_fast
 
 from common.backoff import Backoff
 from common.clock import Clock
 from common.status import DeviceState, DeviceStatus
+from drivers import serial_transport
 from drivers.barcode_scanner.frames import (
     SETUP_COMMANDS,
     TRIGGER_OFF,
@@ -180,7 +180,7 @@ class BarcodeScanner:
         except (serial.SerialException, OSError, ValueError) as exc:
             raise ScannerUnavailable(f"cannot open {self.port}: {exc}", reason="port-missing") from exc
         link = _Link(self._frame, lambda exc: self._lost(link, exc), lambda: self._bytes_came(link))
-        await serial_asyncio_fast.connection_for_serial(asyncio.get_running_loop(), lambda: link, port)
+        await serial_transport.connection_for_serial(asyncio.get_running_loop(), lambda: link, port)
         self._link = link
         try:
             await link.opened  # connection_made is scheduled, not immediate

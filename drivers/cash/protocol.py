@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import serial_asyncio_fast
-
 from common.clock import Clock
+from drivers import serial_transport
 from drivers.cash.errors import BusError, BusyError, DeviceTimeout, NakError
 from drivers.cash.frames import BUS_ADDRESSES, HOST_ADDRESS, ChecksumMode, Frame, FrameDecoder, Header
 
@@ -72,7 +71,7 @@ class CcTalkBus:
             return
         loop = asyncio.get_running_loop()
         try:
-            transport, _ = await serial_asyncio_fast.create_serial_connection(
+            transport, _ = await serial_transport.create_serial_connection(
                 loop, lambda: _LineProtocol(self), self.port, baudrate=self._baudrate)
         except (OSError, ValueError) as exc:  # serial.SerialException is an OSError
             raise BusError(f"cannot open {self.port}: {exc}") from exc

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import serial
-import serial_asyncio_fast
 
 from common.backoff import Backoff
 from common.clock import Clock
 from common.status import DeviceState, DeviceStatus
+from drivers import serial_transport
 from drivers.fingerprint import frames_sfm as sfm
 from drivers.fingerprint import frames_zfm as zfm
 from drivers.fingerprint.errors import (
@@ -272,7 +272,7 @@ class FingerprintReader(abc.ABC):
             raise
         except (serial.SerialException, OSError, ValueError) as exc:
             raise FingerprintUnavailable(f"cannot open {self.port}: {exc}", reason="port-missing") from exc
-        await serial_asyncio_fast.connection_for_serial(asyncio.get_running_loop(), lambda: link, port)
+        await serial_transport.connection_for_serial(asyncio.get_running_loop(), lambda: link, port)
         try:
             await link.opened()
             await self._handshake(link)

@@ -156,10 +156,10 @@ class SerialTransport(_StreamTransport):
         self.description = f"serial://{path}?baud={baud}"
 
     async def open(self) -> None:
-        import serial_asyncio_fast
+        from drivers import serial_transport
 
         try:
-            self._reader, self._writer = await serial_asyncio_fast.open_serial_connection(
+            self._reader, self._writer = await serial_transport.open_serial_connection(
                 url=self.path, baudrate=self.baud)
         except Exception as exc:  # SerialException is not an OSError subclass on every version
             raise TransportClosed(f"{self.description}: {exc}") from exc

@@ -85,6 +85,7 @@ def _quiet_about_dead_tasks(loop: asyncio.AbstractEventLoop) -> None:
         return
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        _end_failing_transport(context)
         if isinstance(context.get("exception"), PowerCut):
             return
         if previous is not None:
@@ -94,6 +95,18 @@ def _quiet_about_dead_tasks(loop: asyncio.AbstractEventLoop) -> None:
 
     handler.ignores_power_cuts = True  # type: ignore[attr-defined]
     loop.set_exception_handler(handler)
+
+
+def _end_failing_transport(context: dict[str, Any]) -> None:
+    """A transport whose own callback (a reader, a writer) raised is aborted, as asyncio's transports
+    abort themselves: left as it is, a reader that fails before it reads stays readable and is called
+    again at once, for ever, and the error is reported in a busy loop (a serial port above select()'s
+    descriptor limit did that, see drivers/serial_transport.py). Reported once, then gone."""
+    callback = getattr(context.get("handle"), "_callback", None)
+    transport = getattr(callback, "__self__", None)
+    if isinstance(transport, asyncio.Transport) and not transport.is_closing():
+        with contextlib.suppress(Exception):
+            transport.abort()
 
 
 class ScenarioFailed(AssertionError):
@@ -226,6 +239,7 @@ class ScenarioRun:
         return self.app.kiosk
 
     async def start(self) -> None:
+        _quiet_about_dead_tasks(asyncio.get_running_loop())  # and no transport's failing callback spins the loop
         overrides = await self.booth.start()
         overrides.setdefault("journal", {})["path"] = str(self.work_dir / "journal.sqlite3")
         self.config = load_config(CONFIG_DIR / "kiosk.toml", overrides=overrides,
