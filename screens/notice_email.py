@@ -43,9 +43,9 @@ from screens.frame import FooterSpec, Frame, back_spec, build_frame, footer_butt
 from screens.keypad import key_min_height
 from screens.screen import lang_of, view_data
 from screens.strings import t
-from screens.text import blit_text, draw_text
+from screens.text import draw_text
 from screens.theme import STYLES, Theme
-from screens.typed_entry import TypedEntryScreen
+from screens.typed_entry import TypedEntryScreen, draw_typed
 from screens.widgets import Widget, draw_widgets, radius
 
 # The keyboard's groups, in the order they are laid out and paged (kiosk.notices.DOMAINS, repeated here:
@@ -307,15 +307,8 @@ class NoticeEmailScreen(TypedEntryScreen):
             draw_text(surface, theme, hint, "title", c.muted, inner, floor_px=theme.min_text_px)
             return box.bottom
         size, text = fit_address(theme, shown, inner.width, field_px)
-        cursor_w = max(4, theme.px(8))
-        w, h = theme.measure(text, "huge", size)
-        text_rect = pygame.Rect(0, 0, w, h)
-        text_rect.center = (inner.centerx - 2 * cursor_w, inner.centery)
         # Not noted as drawn text (theme.note_drawn): voice never reads the address, only its length.
-        blit_text(surface, theme, text, "huge", c.text, text_rect.topleft, size)
-        cursor_h = int(size * 0.9)
-        pygame.draw.rect(surface, c.primary,
-                         pygame.Rect(text_rect.right + cursor_w, inner.centery - cursor_h // 2, cursor_w, cursor_h))
+        draw_typed(surface, theme, text, size, inner)
         return box.bottom
 
 

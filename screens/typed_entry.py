@@ -173,11 +173,19 @@ class TypedEntryScreen(Screen, abc.ABC):
         cursor_w = max(4, theme.px(8))
         while size > theme.style_size("body") and theme.measure(shown, "huge", size)[0] + 3 * cursor_w > inner.width:
             size = int(size * 0.9)
-        w, h = theme.measure(shown, "huge", size)
-        text_rect = pygame.Rect(0, 0, w, h)
-        text_rect.center = (inner.centerx - 2 * cursor_w, inner.centery)
-        blit_text(surface, theme, shown, "huge", c.text, text_rect.topleft, size)
-        cursor_h = int(size * 0.9)
-        pygame.draw.rect(surface, c.primary,
-                         pygame.Rect(text_rect.right + cursor_w, inner.centery - cursor_h // 2, cursor_w, cursor_h))
+        draw_typed(surface, theme, shown, size, inner)
         return box.bottom
+
+
+def draw_typed(surface: pygame.Surface, theme: Theme, text: str, size: int, inner: pygame.Rect) -> None:
+    """What was typed, centred in `inner` at `size`, with the cursor after it: one look for the number
+    fields and the e-mail address."""
+    c = theme.colors
+    cursor_w = max(4, theme.px(8))
+    w, h = theme.measure(text, "huge", size)
+    text_rect = pygame.Rect(0, 0, w, h)
+    text_rect.center = (inner.centerx - 2 * cursor_w, inner.centery)
+    blit_text(surface, theme, text, "huge", c.text, text_rect.topleft, size)
+    cursor_h = int(size * 0.9)
+    pygame.draw.rect(surface, c.primary,
+                     pygame.Rect(text_rect.right + cursor_w, inner.centery - cursor_h // 2, cursor_w, cursor_h))
