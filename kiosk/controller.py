@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from common.clock import Clock
+from common.memory import release_freed_memory
 from common.parcel_lot import is_lot_number
 from common.status import DeviceState, DeviceStatus
 from drivers.card import CardEvent
@@ -651,6 +652,7 @@ class Kiosk:
         # A session that ended on a printer fault (a jam, an empty tray) leaves the kiosk unfit.
         self.spawn(self._health_changed(), "health")
         self.tech_access.at_rest()  # the service door opened meanwhile: the PIN screen, no new resident
+        release_freed_memory()  # what the session freed goes back to the system (common/memory.py)
 
     async def enter_out_of_service(self) -> None:
         self._end_session()
