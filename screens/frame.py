@@ -411,7 +411,9 @@ def _paint_header(surface: pygame.Surface, view: View, theme: Theme, frame: Fram
         blit_line(surface, theme, name, "body_bold", c.on_header, row, align="left")
     if clock:
         row = pygame.Rect(0, header.top, theme.width - pad, header.height)
-        blit_line(surface, theme, clock, "body_bold", c.on_header, row, align="right")
+        # The idle clock's minute does not come back for a day: drawn, not kept. The time left (a few
+        # hundred strings, again every session) is kept like any line.
+        blit_line(surface, theme, clock, "body_bold", c.on_header, row, align="right", transient=left <= 0)
 
 
 def place_below(frame: Frame, info_bottom: int, gap: int) -> int:

@@ -94,8 +94,10 @@ def blit_line(  # noqa: PLR0917  # same order as draw_text
     rect: pygame.Rect,
     *,
     align: str = "center",
+    transient: bool = False,
 ) -> None:
-    """One line, shrunk to fit the width, vertically centred."""
+    """One line, shrunk to fit the width, vertically centred. `transient`: a line that changes with the
+    time (the header clock, the time left), drawn without keeping its pixels (Theme.text)."""
     size = theme.style_size(style)
     floor = min(size, theme.min_text_px)
     while size > floor and theme.measure(text, style, size)[0] > rect.width:
@@ -109,7 +111,7 @@ def blit_line(  # noqa: PLR0917  # same order as draw_text
         x = rect.right - w
     else:
         x = rect.centerx - w // 2
-    blit_text(surface, theme, text, style, color, (x, y), size)
+    blit_text(surface, theme, text, style, color, (x, y), size, transient=transient)
 
 
 def background_under(surface: pygame.Surface, rect: pygame.Rect) -> RGB:
@@ -133,10 +135,12 @@ def blit_text(  # noqa: PLR0917  # same order as draw_text, then where and at wh
     color: RGB,
     pos: tuple[int, int],
     size: int | None = None,
+    *,
+    transient: bool = False,
 ) -> pygame.Rect:
     """One rendered line at `pos`; the theme's recording learns its size and colours. The rect used."""
     px = size if size is not None else theme.style_size(style)
-    surf = theme.text(line, style, color, px)
+    surf = theme.text(line, style, color, px, keep=not transient)
     rect = surf.get_rect(topleft=pos)
     if theme.recording_now:
         ink = surf.get_bounding_rect().move(rect.topleft)  # what shows: the glyphs, not the line box

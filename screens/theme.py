@@ -188,10 +188,11 @@ GLYPH_SAMPLES = ("H", "한", "中")
 _TEXT_CACHE_SIZE = 1024  # distinct rendered strings kept; a full session uses a few hundred
 # Pixels of rendered strings kept, at 100 % (times the zoom squared: a 200 % line has four times the
 # pixels). A line is a 32-bit surface, 25-200 KiB at 12 mm and up; bounded by count alone, the cache
-# grew by a new surface for every minute the header clock showed and every code a receipt printed,
-# to ~90 MiB after a few weeks. The soak's first 150 sessions (every screen of the demo, voice and the
-# faults, idle in four languages) drew 28 MiB of distinct lines; the least recently drawn go first.
-_TEXT_CACHE_MIB = 24
+# grew by a new surface for every minute the header clock showed (now drawn uncached: `keep=False`),
+# towards ~90 MiB. The soak's first 150 sessions (every screen of the demo, voice and the faults, idle
+# in four languages) drew 28 MiB of distinct lines; every screen's every sample (the frame bench) needs
+# more than 24 MiB, or frames re-render their lines. The least recently drawn go first.
+_TEXT_CACHE_MIB = 64
 _MEASURE_CACHE_SIZE = 8192  # measured and wrapped strings (cheap tuples); cleared wholesale when full
 # (font file, pixel size) -> smallest ink height in px of GLYPH_SAMPLES: fonts are the same for every theme.
 _INK: dict[tuple[str, int], int] = {}
@@ -477,8 +478,9 @@ class Theme:
             found = self._style_px[style] = self.glyph_px(zoomed, bold)
         return found
 
-    def text(self, text: str, style: str, color: RGB, size: int | None = None) -> pygame.Surface:
-        """`text` rendered once and reused: frames are blits."""
+    def text(self, text: str, style: str, color: RGB, size: int | None = None, *, keep: bool = True) -> pygame.Surface:
+        """`text` rendered once and reused: frames are blits. `keep=False`: a line that will not come
+        back soon (the clock's minute) is rendered for this frame only."""
         bold = STYLES[style][1]
         px = size if size is not None else self.style_size(style)
         key = (text, px, bold, color)
@@ -487,6 +489,8 @@ class Theme:
             self._text.move_to_end(key)
             return surf
         surf = self.font(style, px).render(text, True, color)
+        if not keep:
+            return surf
         self._text[key] = surf
         self._text_bytes += _pixel_bytes(surf)
         budget = _TEXT_CACHE_MIB * 2**20 * self.scale**2

@@ -21,9 +21,9 @@ class ReadingTheme(Theme):
         super().__init__()
         self.read: list[str] = []
 
-    def text(self, text: str, style: str, color: RGB, size: int | None = None) -> pygame.Surface:
+    def text(self, text: str, style: str, color: RGB, size: int | None = None, *, keep: bool = True) -> pygame.Surface:
         self.read.append(text)
-        return super().text(text, style, color, size)
+        return super().text(text, style, color, size, keep=keep)
 
 
 def words_on_screen(view: View) -> str:
