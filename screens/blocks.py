@@ -35,6 +35,7 @@ def text_block(
     gap: int = 0,
     align: str = "left",
     max_lines: int = 0,
+    transient: bool = False,
 ) -> Block:
     lines = len(theme.wrap(text, style, width)) if text else 0
     if max_lines:
@@ -42,7 +43,7 @@ def text_block(
     height = lines * theme.line_height(style)
 
     def paint(surface: pygame.Surface, rect: pygame.Rect) -> object:
-        return draw_text(surface, theme, text, style, color, rect, align=align, valign="top")
+        return draw_text(surface, theme, text, style, color, rect, align=align, valign="top", transient=transient)
 
     return Block(height, paint, priority, gap)
 

@@ -78,6 +78,7 @@ class OutOfServiceScreen(Screen):
                     priority=2,
                     align="center",
                     gap=theme.sp(16),
+                    transient=True,  # a time of day: one line a day, never kept (Theme.text)
                 )
             )
         blocks.append(

@@ -47,8 +47,10 @@ def draw_text(  # noqa: PLR0917  # drawing helpers take pygame's positional (sur
     valign: str = "middle",
     min_style: str = "caption",
     floor_px: int | None = None,
+    transient: bool = False,
 ) -> int:
-    """Wrapped text inside `rect`, shrunk (never below `min_style` / `floor_px`) to fit; the height used."""
+    """Wrapped text inside `rect`, shrunk (never below `min_style` / `floor_px`) to fit; the height used.
+    `transient`: a time of day, drawn without keeping its pixels (blit_line)."""
     if not text or rect.width <= 0:
         return 0
     size, lines = fit_text(
@@ -76,7 +78,7 @@ def draw_text(  # noqa: PLR0917  # drawing helpers take pygame's positional (sur
             x = rect.right - w
         else:
             x = rect.centerx - w // 2
-        blit_text(surface, theme, line, style, color, (x, y + (lh - h) // 2), size)
+        blit_text(surface, theme, line, style, color, (x, y + (lh - h) // 2), size, transient=transient)
         y += lh
     return used
 
