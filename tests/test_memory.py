@@ -11,7 +11,8 @@ import pytest
 
 from common.memory import release_freed_memory
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status (glibc's allocator)")
+pytestmark = pytest.mark.skipif(sys.platform != "linux",
+                                reason="a machine limit: needs Linux (/proc/self/status) and glibc's malloc_trim")
 
 
 def resident_kib() -> int:

@@ -16,27 +16,10 @@ until the kiosk has read the new values (the I/O module is polled, like a real o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from common.clock import KST, VirtualClock
-from kiosk.booth.app import KioskApp
-from kiosk.booth.simulated import Booth
-from kiosk.controller import Kiosk
-
-
-class ScenarioRun(Protocol):
-    """What these steps use of kiosk.rig.scenario.ScenarioRun (not imported: it imports this module)."""
-
-    app: KioskApp | None
-    booth: Booth
-    clock: VirtualClock
-    shutdowns: list[str]
-
-    @property
-    def kiosk(self) -> Kiosk: ...
-
-    async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None: ...
+from common.clock import KST
+from kiosk.rig.step_run import ScenarioRun
 
 IO_STEPS = ("io", "expect_shutdown", "expect_journaled", "expect_not_journaled")
 # Polls an `io` step waits for the kiosk to read what was set (a poll fails now and then on a busy machine).

@@ -19,29 +19,11 @@ Getting in (kiosk.maintenance.access; `access_step`):
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from common.clock import VirtualClock
-from kiosk.booth.app import KioskApp
-from kiosk.booth.simulated import Booth
-from kiosk.controller import Kiosk
 from kiosk.rig.io_steps import io_step
+from kiosk.rig.step_run import ScenarioRun
 from kiosk.views import Intent
-
-
-class ScenarioRun(Protocol):
-    """What these steps use of kiosk.rig.scenario.ScenarioRun (which imports this module)."""
-
-    app: KioskApp | None
-    booth: Booth
-    clock: VirtualClock
-    shutdowns: list[str]
-
-    @property
-    def kiosk(self) -> Kiosk: ...
-
-    async def until(self, predicate: Callable[[], bool], what: str | Callable[[], str]) -> None: ...
 
 MAINTENANCE_STEPS: tuple[str, ...] = ("console_maintenance", "maint", "expect_maint")
 ACCESS_STEPS = ("technician_card", "door", "expect_journal_row")  # access_step's words
