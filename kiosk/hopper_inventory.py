@@ -17,9 +17,11 @@ The low probe is applied on top, as a cap (kiosk.controller `change_available`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from kiosk.journal_rows import Row, RowsSince
 
 REFILLED = "hopper_refilled"
 # A technician's payouts (kiosk.maintenance.cash_desk) come out of the same hopper: a voucher paid by
@@ -27,29 +29,6 @@ REFILLED = "hopper_refilled"
 INTENTS = ("change_intent", "refund_intent", "voucher_pay_intent", "hopper_test_intent")
 PAID = ("change_paid", "refund_paid", "voucher_paid", "hopper_test_paid")
 KINDS = (REFILLED, *INTENTS, *PAID)
-
-
-class Row(Protocol):
-    """A journal row as the count reads it (kiosk.journal.Entry; the journal imports this module)."""
-
-    @property
-    def seq(self) -> int: ...
-
-    @property
-    def session(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def amount(self) -> int: ...
-
-    @property
-    def detail(self) -> Mapping[str, object]: ...
-
-
-class RowsSince(Protocol):
-    def entries_since(self, seq: int, kinds: tuple[str, ...]) -> Iterable[Row]: ...
 
 
 class Records(Protocol):

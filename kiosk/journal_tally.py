@@ -8,10 +8,8 @@ the last fifteen seconds wrote, not the year.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Protocol
-
 from kiosk.journal import FEES_KEPT, MONEY_IN, VOUCHERS
+from kiosk.journal_rows import RowsSince
 
 # Money flows as a city's dashboard names them, and the journal kinds each sums.
 MONEY_FLOWS: dict[str, tuple[str, ...]] = {
@@ -26,30 +24,6 @@ PAGE_KINDS = ("pages_printed",)
 TALLIED_KINDS = tuple(sorted({*SESSION_KINDS, *PAGE_KINDS, *(k for kinds in MONEY_FLOWS.values() for k in kinds)}))
 _FLOW_OF_KIND = {kind: flow for flow, kinds in MONEY_FLOWS.items() for kind in kinds}
 NO_DOCUMENT = "none"  # a session that closed before a document was chosen (a walk-away at the list)
-
-
-class Row(Protocol):
-    @property
-    def seq(self) -> int: ...
-
-    @property
-    def session(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def amount(self) -> int: ...
-
-    @property
-    def ref(self) -> str: ...
-
-    @property
-    def detail(self) -> Mapping[str, object]: ...
-
-
-class RowsSince(Protocol):
-    def entries_since(self, seq: int, kinds: tuple[str, ...]) -> Iterable[Row]: ...
 
 
 class JournalTally:

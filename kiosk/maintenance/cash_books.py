@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kiosk.hopper_inventory import Row
+from kiosk.journal_rows import Row
 
 COLLECTED = "cash_collected"
 TEST_COIN = "test_coin_counted"
