@@ -132,7 +132,9 @@ class VirtualClock:
     async def advance(self, seconds: float, *, turns_per_wake: int = 20) -> None:
         """Move time forward by `seconds`, waking every sleeper whose deadline falls inside."""
         target = self._now + seconds
-        patience_spent: set[int] = set()
+        # The virtual instant at which each guarded deadline last had its patience: given again once time
+        # has moved, since what moved it (a simulator's own timer) may have just sent the awaited answer.
+        patience_given_at: dict[int, float] = {}
         while True:
             await asyncio.sleep(self.settle_real_seconds)
             while self._sleepers and self._sleepers[0][2].done():
@@ -140,8 +142,8 @@ class VirtualClock:
             if not self._sleepers or self._sleepers[0][0] > target:
                 break
             _, order, _, guarded = self._sleepers[0]
-            if guarded is not None and not guarded.done() and order not in patience_spent:
-                patience_spent.add(order)
+            if guarded is not None and not guarded.done() and patience_given_at.get(order) != self._now:
+                patience_given_at[order] = self._now
                 await self._give_io_real_time(guarded)
                 continue
             deadline, _, wake, _ = heapq.heappop(self._sleepers)
@@ -163,8 +165,9 @@ class VirtualClock:
     # process), the work gets up to this much real time to finish. A device answers a PTY round trip
     # in well under a millisecond, but on a loaded machine its process may not run for tens of
     # milliseconds, and a virtual clock that jumped 2 s would time out an answer that is on its way:
-    # a sensor taken offline mid-session in one CI run out of four. A device that truly never answers
-    # costs a test this long per timeout.
+    # a sensor taken offline mid-session in one CI run out of four. The patience is given again at each
+    # later instant the deadline is next due: a device's own timer that woke in between may just have
+    # sent the answer. A device that truly never answers costs a test this long once or twice a timeout.
     io_patience_real_seconds: float = 0.25
 
     async def _give_io_real_time(self, work: asyncio.Future[Any]) -> None:

@@ -52,6 +52,27 @@ async def test_an_answer_on_its_way_beats_a_deadline_the_clock_jumps_past(clock:
     assert waiter.done() and waiter.result() == "ack"
 
 
+async def test_an_answer_sent_by_a_device_timer_beats_the_deadline_after_it(clock: VirtualClock) -> None:
+    """A sensor asked to scan answers "no finger" when its own 1 s timer ends; the driver gives up at
+    1.5 s. The question reaches the device only after the clock has started its jump, and the answer
+    takes real time to cross the PTY: the driver's deadline must wait for it again once the device's
+    timer has moved the clock (a fake-finger scenario ended "sensor unavailable" in CI this way)."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    async def device() -> None:
+        await asyncio.sleep(0.01)  # the question crosses the wire while the clock is already advancing
+        await clock.sleep(1.0)
+        loop.call_later(0.05, answer.set_result, "no finger")  # the answer crosses back, slowly
+
+    sensor = asyncio.create_task(device())
+    waiter = asyncio.create_task(clock.wait_for(answer, 1.5))
+    await asyncio.sleep(0)
+    await clock.advance(2)
+    assert waiter.done() and waiter.result() == "no finger"
+    await sensor
+
+
 async def test_a_device_that_never_answers_still_times_out_when_the_clock_jumps(clock: VirtualClock) -> None:
     never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     waiter = asyncio.create_task(clock.wait_for(never, 0.5))
