@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pygame
 
 from kiosk.views import Intent
+from screens.button_sprites import draw_cached
 from screens.icons import draw_access, draw_backspace, draw_globe, draw_help
 from screens.text import draw_text
 from screens.theme import RGB, Theme
@@ -33,12 +34,25 @@ def radius(theme: Theme) -> int:
     return theme.sp(20)
 
 
+# Styles drawn from a kept sprite (screens.button_sprites): the keyboards' many keys.
+_SPRITE_STYLES = frozenset({"key", "key_back"})
+
+
 def draw_widget(surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
     """A button in its style. `custom` widgets are drawn by their screen."""
-    c = theme.colors
     style = widget.style if widget.enabled else "disabled"
     if style == "custom":
         return
+    if widget.style in _SPRITE_STYLES:
+        key = (widget.style, style, widget.label, widget.detail)
+        draw_cached(surface, theme, key, widget.rect,
+                    lambda target, rect: _draw_button(target, theme, replace(widget, rect=rect), style))
+        return
+    _draw_button(surface, theme, widget, style)
+
+
+def _draw_button(surface: pygame.Surface, theme: Theme, widget: Widget, style: str) -> None:
+    c = theme.colors
     rect = widget.rect
     r = radius(theme)
     border = theme.sp(4)
