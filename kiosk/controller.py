@@ -943,7 +943,7 @@ class Kiosk:
     def note_activity(self) -> None:
         """The resident is here: restart the current state's countdown and drop "need more time?"
         (the help prompt stays until the resident closes it)."""
-        if self.state not in S.WAITING_FOR_PERSON:
+        if self.state not in S.TOUCH_RESTARTS_COUNTDOWN:
             return
         self._restart_countdown()
         if self.prompt == "more_time":
@@ -952,7 +952,7 @@ class Kiosk:
 
     def _restart_countdown(self) -> None:
         """The state's time limit starts again, as long as `timer_seconds` says now."""
-        if self.state not in S.WAITING_FOR_PERSON and self.state != S.DONE:
+        if self.state not in S.TOUCH_RESTARTS_COUNTDOWN and self.state != S.DONE:
             return
         state: ClockedTimeout = self.machine.get_state(self.state)  # every state of KioskMachine is one
         state.rearm(self)
@@ -1094,7 +1094,7 @@ class Kiosk:
             self.note_activity()
             self.publish()
             return
-        if name == "more_time":
+        if name in ("more_time", "still_here"):  # still_here: a page turned, a chooser opened on the screen
             self.note_activity()
             self.publish()
             return

@@ -115,6 +115,9 @@ class S:
 
     WAITING_FOR_PERSON = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, PICKUP, MOBILE_ID)
     CANCELLABLE = WAITING_FOR_PERSON
+    # The screens whose countdown any touch starts again: the notice screen too, where a resident may
+    # spend minutes typing an e-mail address (it times out back to the result, not to idle).
+    TOUCH_RESTARTS_COUNTDOWN = (*WAITING_FOR_PERSON, NOTICE)
     BACKABLE = (CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS)  # the steps before payment
     # The screens a resident may call for help on (every one but boot, out of service and maintenance).
     RESIDENT = (IDLE, CHOOSE, PARCEL, NUMBER, FINGER, OPTIONS, PAY, ISSUE, PRINT, DONE, PICKUP, NOTICE, MOBILE_ID)

@@ -498,7 +498,7 @@ class Intent:
     kiosk.maintenance.workshop), pickup (the pickup of a document reserved online: its code screen; there
     digit, backspace, clear, confirm and back act on the code). `page` and the
     screens' own menus (the language and accessibility choosers) never leave the screens (the runner
-    handles them itself).
+    handles them itself, and sends still_here instead: the resident's countdown starts again).
     """
 
     name: str

@@ -19,6 +19,9 @@ from screens.widgets import Widget
 # Screen-local intents: the runner handles these itself (paging a long list at 200 % zoom) and
 # never passes them to the controller.
 LOCAL_INTENTS = frozenset({"page"})
+# What the runner tells the controller instead when one of those (or a menu) is touched: the resident
+# is still there, so the screen's countdown starts again.
+STILL_HERE = "still_here"
 
 
 class Screen:

@@ -6,6 +6,7 @@ from typing import Any
 
 from kiosk.views import Intent
 from screens.runner import ScreenRunner
+from screens.screen import STILL_HERE
 from screens.theme import Theme
 
 MODES: dict[str, dict[str, Any]] = {
@@ -17,12 +18,17 @@ MODES: dict[str, dict[str, Any]] = {
 
 
 class Recorder:
-    """on_intent that keeps what it got."""
+    """on_intent that keeps what it got: the residents' wishes in `intents`, and apart from them how
+    often the screens only said the resident is still there (a page turned, a chooser opened)."""
 
     def __init__(self) -> None:
         self.intents: list[Intent] = []
+        self.still_here = 0
 
     def __call__(self, intent: Intent) -> None:
+        if intent.name == STILL_HERE:
+            self.still_here += 1
+            return
         self.intents.append(intent)
 
 

@@ -103,6 +103,7 @@ def test_service_buttons_open_their_menu_on_the_screen(widget: str, menu: str, i
         assert shown == items
         assert "start" not in r.widgets()  # the screen below does not take touches through the menu
         assert rec.intents == []
+        assert rec.still_here  # yet the resident's countdown starts again
     finally:
         r.close()
 
