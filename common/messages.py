@@ -758,5 +758,8 @@ MESSAGES: dict[str, str] = dict([
     P_("reason.delivery-unconfirmed",
        "The delivery order could not be confirmed, so your money was returned. The order is cancelled; if it was "
        "already sent, you receive it free of charge."),
+    # --- the fingerprint sensor down, the mobile ID still there ---------------------------------
+    P_("notice.fingerprint-mobile-id", "Fingerprint reader down: verify your identity with a mobile ID"),
+    P_("error.fingerprint-down", "Fingerprint reader down: use a mobile ID."),
 ])
 """key -> English (the msgid)."""

@@ -77,12 +77,13 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
            fees: dict[str, int], change_available: int, operator_hold: bool = False,
            controller_fault: str = "", in_session: bool = False, start_gate: str = "",
            sensor_fault: str = "", service_hours: dict[str, ServiceHours] | None = None,
-           deliverable: frozenset[str] = frozenset()) -> Availability:
+           deliverable: frozenset[str] = frozenset(), mobile_id: bool = False) -> Availability:
     """`in_session`: a resident's session is under way, which finishes whatever the hours or the mains
     say (they only stop a new one from starting: `start_gate`, e.g. "on-battery"). `sensor_fault`: the
     I/O module's reason to stop every issuance (e.g. "overheat"). `service_hours`: each document's own
     hours from the server's catalog. `deliverable`: documents that may be delivered instead of printed
-    (issue 17), still offered while the booth cannot print."""
+    (issue 17), still offered while the booth cannot print. `mobile_id`: identity by mobile ID can be
+    offered (issue 17), so documents that need identity stay open while the fingerprint sensor is down."""
     # The controller's own faults come first (a journal that refused a write, a recovery that could
     # not finish): no money may move that the books cannot show.
     # The city's operators can close a booth remotely (a heartbeat command), e.g. before a site visit.
@@ -132,7 +133,7 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
             # The server's catalog (read: `fees` is not empty) does not list it: a reservation would be
             # refused after the resident had typed and identified, so it is shown unavailable instead.
             reason = "not-in-catalog"
-        if not reason and doc.needs_identity and not fingerprint_ok:
+        if not reason and doc.needs_identity and not fingerprint_ok and not mobile_id:
             reason = "fingerprint-unavailable"
         if not reason and not money_ok and fees.get(code, doc.fee) > 0:
             reason = "cash-unavailable"
@@ -150,7 +151,7 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
     elif cash_ok and change_available <= 0:
         notices.append("low-change")
     if not open_reason and not fingerprint_ok:
-        notices.append("fingerprint-unavailable")
+        notices.append("fingerprint-mobile-id" if mobile_id else "fingerprint-unavailable")
     # A booth without its keypad still serves touch users: a notice (for the resident who came for
     # the keypad, and in the heartbeat for the technician), never out of service.
     if not open_reason and config.keypad.enabled and not _keypad_ok(statuses.get("keypad")):

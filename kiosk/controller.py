@@ -206,7 +206,8 @@ class Kiosk:
                       in_session=self.session is not None, start_gate=self.start_gate,
                       sensor_fault=self.sensor_fault, service_hours=self.catalog_hours,
                       deliverable=frozenset(c for c, f in self.catalog_delivery_fees.items()
-                                            if f > 0 and self.config.delivery.enabled))
+                                            if f > 0 and self.config.delivery.enabled),
+                      mobile_id=self.mobile_id_desk.offered())
 
     def change_available(self) -> int:
         """Won of change the kiosk can promise: the coins the journal counts in the hopper
@@ -1176,12 +1177,18 @@ class Kiosk:
             session.lot_error = ""
         self.publish()
 
+    def _finger_route_closed(self) -> str:
+        """"fingerprint-down" while the sensor cannot be used: a typed number would lead only to a
+        sensor that cannot read, so the number screen points to the mobile ID instead."""
+        sensor = self.statuses.get("fingerprint")
+        return "" if sensor is not None and sensor.usable else "fingerprint-down"
+
     async def _intent_confirm(self) -> None:
         session = self.session
         if session is None:
             return
         if self.state == S.NUMBER:
-            session.number_error = session.number.error(self.clock.now().date())
+            session.number_error = session.number.error(self.clock.now().date()) or self._finger_route_closed()
             if session.number_error:
                 self.publish()
             else:

@@ -344,6 +344,11 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
         pad = theme.sp(40)
         icon = theme.px(56)
         lines = _notice_lines(view, theme, notice_text_width(theme))
+        # Each notice as a whole sentence, for voice guidance and the text checks: a resident who listens
+        # hears "receipt paper out" before the screen's own words, as a reader sees it above them.
+        for code in view.notices:
+            if isinstance(code, str):
+                theme.note_drawn(t(f"notice.{code}", lang_of(view)))
         lh = theme.line_height("body_bold")
         y = frame.notices.top + theme.sp(22)
         draw_alert_icon(surface, theme, (pad + icon // 2, y + lh // 2), icon, c.text, c.notice)

@@ -237,4 +237,5 @@ SAMPLES: dict[str, ResidentNumberView] = {
                                             mobile_id_offered=True),
     "mobile_id_error": ResidentNumberView(document="family_relations", masked="901301-1******", digits=13,
                                           error="invalid-date", mobile_id_offered=True),
+    "fingerprint_down": ResidentNumberView(document="resident_copy", error="fingerprint-down", mobile_id_offered=True),
 }

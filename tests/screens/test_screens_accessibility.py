@@ -85,7 +85,7 @@ CODES = {
         "fake_finger",
         "unavailable",
     ],
-    "error": ["invalid-date", "future-date", "no-match", "invalid-sex-digit", "incomplete"],
+    "error": ["invalid-date", "future-date", "no-match", "invalid-sex-digit", "incomplete", "fingerprint-down"],
     "hint": ["exact-or-1000-only", "exact-only", "coins-only"],
     "msg": [
         "coin-rejected",
@@ -116,7 +116,7 @@ CODES = {
         "pickup-mobile-id-expired",
     ],
     "tech": ["journal-corrupt", "journal-unwritable", "recovery-needs-technician"],
-    "notice": ["receipt-paper-out", "voice-unavailable"],
+    "notice": ["receipt-paper-out", "voice-unavailable", "fingerprint-unavailable", "fingerprint-mobile-id"],
 }
 
 
