@@ -274,6 +274,17 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
     return samples
 
 
+def unit_python_environment(unit: Path = ROOT / "systemd" / "kiosk.service") -> dict[str, str]:
+    """The interpreter's settings the booth's unit gives the kiosk (`Environment=PYTHON...`): the soak's
+    kiosk runs as the booth's does, its memory allocator included (PYTHONMALLOC)."""
+    settings: dict[str, str] = {}
+    for line in unit.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.removeprefix("Environment=").partition("=")
+        if line.startswith("Environment=PYTHON") and value:
+            settings[name] = value
+    return settings
+
+
 async def soak_kiosk_alone(args: list[str]) -> str:
     """The simulators here, the kiosk in a child process (`python -m bench.soak --booth-dir ...`), so the
     child's memory is the kiosk's own, as on a booth where the devices are hardware. The child's output."""
@@ -283,7 +294,7 @@ async def soak_kiosk_alone(args: list[str]) -> str:
         write_booth_file(run_dir, await booth.start())
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.soak", *args, "--booth-dir", str(run_dir), stdout=asyncio.subprocess.PIPE,
-            preexec_fn=die_with_parent())
+            env={**os.environ, **unit_python_environment()}, preexec_fn=die_with_parent())
         out, _ = await child.communicate()
         if child.returncode:
             raise RuntimeError(f"soak child exited {child.returncode}")
