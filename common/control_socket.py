@@ -35,6 +35,9 @@ DEFAULT_LIMIT = 1_000_000
 
 # 64 KiB: a control request is a command name and a few scalars; anything longer is a mistake.
 MAX_REQUEST_BYTES = 65536
+# An answer may be a simulator's whole record (every payment or mobile ID of a month-long soak: the
+# soak stopped at session 3,350 when one outgrew asyncio's default 64 KiB line).
+MAX_ANSWER_BYTES = 256 * 2**20
 
 
 def default_run_dir() -> Path:
@@ -178,7 +181,7 @@ class ControlServer:
 
 async def send_control(path: Path, cmd: str, /, **args: Any) -> dict[str, Any]:
     """Send one control request to the simulator listening on `path` and return its answer."""
-    reader, writer = await asyncio.open_unix_connection(str(path))
+    reader, writer = await asyncio.open_unix_connection(str(path), limit=MAX_ANSWER_BYTES)
     try:
         writer.write(json.dumps({"cmd": cmd, "args": args}).encode() + b"\n")
         await writer.drain()
