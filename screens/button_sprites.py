@@ -82,6 +82,7 @@ def draw_cached(surface: pygame.Surface, theme: Theme, key: Hashable, rect: pyga
     if theme.recording_now:
         for text in sprite.texts:
             theme.note_drawn(text, clipped=text in sprite.clipped)
+    if theme.recording_lines:
         for line in sprite.lines:
             theme.note_line(replace(line, rect=line.rect.move(rect.topleft)))
     surface.blit(sprite.picture, rect)

@@ -509,17 +509,20 @@ class ScreenRunner:
             return
         theme = self._theme_for(view)
         overlay_record: DrawnRecord | None = None
+        # Every frame's words are recorded (voice guidance says them); its lines' sizes and colours only
+        # while someone records on the booth's theme (the accessibility tests).
+        measuring = self._theme.recording_lines
         try:
-            with theme.recording() as screen_record:
+            with theme.recording(lines=measuring) as screen_record:
                 widgets = screen.layout(view, theme, page=self._page)
                 screen.draw(self._frame, view, theme, page=self._page)
             overlay = prompt_widgets(view, theme) if view.prompt is not None else []
             if overlay:
-                with theme.recording() as overlay_record:
+                with theme.recording(lines=measuring) as overlay_record:
                     draw_prompt(self._frame, view, theme)
                 widgets = overlay
             elif self._menu is not None:
-                with theme.recording() as overlay_record:
+                with theme.recording(lines=measuring) as overlay_record:
                     draw_menu(self._frame, self._menu, view, theme, self._menu_page)
                 widgets = menu_widgets(self._menu, view, theme, self._menu_page)
         except Exception:

@@ -144,7 +144,7 @@ def blit_text(  # noqa: PLR0917  # same order as draw_text, then where and at wh
     px = size if size is not None else theme.style_size(style)
     surf = theme.text(line, style, color, px, keep=not transient)
     rect = surf.get_rect(topleft=pos)
-    if theme.recording_now:
+    if theme.recording_lines:
         ink = surf.get_bounding_rect().move(rect.topleft)  # what shows: the glyphs, not the line box
         background = background_under(surface, ink)
         clip = surface.get_clip().clip(surface.get_rect())

@@ -270,20 +270,23 @@ class Theme:
         self._wraps: dict[tuple[str, str, int, int], list[str]] = {}
         self._style_px: dict[str, int] = {}
         self._record: DrawnRecord | None = None
+        self._record_lines = False
         self._decorating = False
         self._variants: dict[tuple[float, bool, bool], Theme] = {}
 
     @contextmanager
-    def recording(self) -> Iterator[DrawnRecord]:
+    def recording(self, *, lines: bool = True) -> Iterator[DrawnRecord]:
         """What the frames drawn inside this block say: every sentence and label as a whole (before
-        wrapping), in drawing order, every one that did not fit its box, and every line blitted with
-        its pixel size and colours. Voice guidance speaks the first; the accessibility tests fail
-        on the second and measure the third."""
+        wrapping), in drawing order, every one that did not fit its box, and (with `lines`) every line
+        blitted with its pixel size and colours. Voice guidance speaks the first; the accessibility
+        tests fail on the second and measure the third, which costs a sixth of a frame (each line's ink
+        and background are read back): the screen loop asks for lines only when someone measures."""
         outer, self._record = self._record, DrawnRecord()
+        outer_lines, self._record_lines = self._record_lines, lines
         try:
             yield self._record
         finally:
-            self._record = outer
+            self._record, self._record_lines = outer, outer_lines
 
     def note_drawn(self, text: str, *, clipped: bool = False) -> None:
         """Called by screens.text for each piece of text it draws (a no-op outside `recording`)."""
@@ -293,8 +296,8 @@ class Theme:
                 self._record.clipped.append(text)
 
     def note_line(self, line: DrawnLine) -> None:
-        """Called by screens.text for each line it blits (a no-op outside `recording`)."""
-        if self._record is not None and line.text.strip():
+        """Called by screens.text for each line it blits (a no-op outside a `recording` of lines)."""
+        if self._record is not None and self._record_lines and line.text.strip():
             line.decorative = self._decorating
             self._record.lines.append(line)
 
@@ -319,6 +322,11 @@ class Theme:
     @property
     def recording_now(self) -> bool:
         return self._record is not None
+
+    @property
+    def recording_lines(self) -> bool:
+        """A recording that measures each line is under way (`recording(lines=True)`)."""
+        return self._record is not None and self._record_lines
 
     @classmethod
     def from_config(cls, ui: Mapping[str, Any]) -> Theme:
