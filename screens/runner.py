@@ -161,6 +161,7 @@ class ScreenRunner:
             self._keypad_told = False
             if view.screen == "idle":  # a session ended: the next resident has touched no key yet
                 self._keys_used = False
+                self._theme.end_session()  # lines not drawn for many sessions are let go
         if self._view is not None and self._view.access.keypad and not view.access.keypad:
             self._keys_used = False
         self._view = view

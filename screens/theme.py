@@ -193,6 +193,11 @@ _TEXT_CACHE_SIZE = 1024  # distinct rendered strings kept; a full session uses a
 # in four languages) drew 28 MiB of distinct lines; every screen's every sample (the frame bench) needs
 # more than 24 MiB, or frames re-render their lines. The least recently drawn go first.
 _TEXT_CACHE_MIB = 64
+# A line not drawn in this many sessions (returns to the idle screen: `Theme.end_session`) is dropped.
+# The caps above are far above what a month of sessions draws again and again (28 MiB in the soak), and
+# a line drawn once on a rare path (an outage's wording, one amount) stayed until the caps were reached:
+# the soak's kiosk grew by such lines, a few a hundred sessions, each 100-250 KiB of pixels.
+_TEXT_KEPT_SESSIONS = 100
 _MEASURE_CACHE_SIZE = 8192  # measured and wrapped strings (cheap tuples); cleared wholesale when full
 # (font file, pixel size) -> smallest ink height in px of GLYPH_SAMPLES: fonts are the same for every theme.
 _INK: dict[tuple[str, int], int] = {}
@@ -266,6 +271,8 @@ class Theme:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._text: OrderedDict[tuple[str, int, bool, RGB], pygame.Surface] = OrderedDict()
         self._text_bytes = 0  # the pixels `_text` holds
+        self._session = 0  # sessions ended (`end_session`)
+        self._text_drawn_in: dict[tuple[str, int, bool, RGB], int] = {}  # the session each line was last drawn in
         self._sizes: dict[tuple[str, int, bool], tuple[int, int]] = {}
         self._wraps: dict[tuple[str, str, int, int], list[str]] = {}
         self._style_px: dict[str, int] = {}
@@ -495,17 +502,33 @@ class Theme:
         surf = self._text.get(key)
         if surf is not None:
             self._text.move_to_end(key)
+            self._text_drawn_in[key] = self._session
             return surf
         surf = self.font(style, px).render(text, True, color)
         if not keep:
             return surf
         self._text[key] = surf
+        self._text_drawn_in[key] = self._session
         self._text_bytes += _pixel_bytes(surf)
         budget = _TEXT_CACHE_MIB * 2**20 * self.scale**2
         while len(self._text) > 1 and (len(self._text) > _TEXT_CACHE_SIZE or self._text_bytes > budget):
-            _, oldest = self._text.popitem(last=False)  # least recently drawn first
-            self._text_bytes -= _pixel_bytes(oldest)
+            self._drop_oldest_line()
         return surf
+
+    def _drop_oldest_line(self) -> None:
+        key, oldest = self._text.popitem(last=False)  # least recently drawn first
+        self._text_bytes -= _pixel_bytes(oldest)
+        self._text_drawn_in.pop(key, None)
+
+    def end_session(self) -> None:
+        """A resident's session is over (the idle screen is back): lines this theme and its variants have
+        not drawn for `_TEXT_KEPT_SESSIONS` sessions are let go, so the cache holds what the booth keeps
+        drawing, not everything it ever drew."""
+        for theme in (self, *self._variants.values()):
+            theme._session += 1
+            stale = theme._session - _TEXT_KEPT_SESSIONS
+            while theme._text and theme._text_drawn_in.get(next(iter(theme._text)), stale) <= stale:
+                theme._drop_oldest_line()
 
     def measure(self, text: str, style: str, size: int | None = None) -> tuple[int, int]:
         px = size if size is not None else self.style_size(style)
@@ -558,6 +581,7 @@ class Theme:
 
     def clear_cache(self) -> None:
         self._text.clear()
+        self._text_drawn_in.clear()
         self._text_bytes = 0
         self._fonts.clear()
         self._sizes.clear()
