@@ -1177,18 +1177,21 @@ class Kiosk:
             session.lot_error = ""
         self.publish()
 
-    def _finger_route_closed(self) -> str:
-        """"fingerprint-down" while the sensor cannot be used: a typed number would lead only to a
-        sensor that cannot read, so the number screen points to the mobile ID instead."""
+    def finger_route_closed(self) -> str:
+        """"fingerprint-down" while the sensor cannot be used and the mobile ID can: a typed number
+        would lead only to a sensor that cannot read, so the number screen points to the mobile ID,
+        from its first frame (kiosk/presenter.py) and when a whole number is confirmed anyway."""
         sensor = self.statuses.get("fingerprint")
-        return "" if sensor is not None and sensor.usable else "fingerprint-down"
+        if (sensor is not None and sensor.usable) or not self.mobile_id_desk.offered():
+            return ""
+        return "fingerprint-down"
 
     async def _intent_confirm(self) -> None:
         session = self.session
         if session is None:
             return
         if self.state == S.NUMBER:
-            session.number_error = session.number.error(self.clock.now().date()) or self._finger_route_closed()
+            session.number_error = session.number.error(self.clock.now().date()) or self.finger_route_closed()
             if session.number_error:
                 self.publish()
             else:

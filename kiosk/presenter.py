@@ -109,13 +109,10 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
         return ParcelView(document=document, district=config.kiosk.district, lot=session.lot,
                           error=session.lot_error)
     if screen == "resident_number":
-        mobile_id = kiosk.mobile_id_desk.offered()
-        sensor = kiosk.statuses.get("fingerprint")
-        # The sensor is down: said from the first frame, not only once a whole number was typed in vain.
-        finger_down = "fingerprint-down" if mobile_id and (sensor is None or not sensor.usable) else ""
         return ResidentNumberView(document=document, masked=session.number.masked(),
-                                  digits=session.number.count, error=session.number_error or finger_down,
-                                  mobile_id_offered=mobile_id)
+                                  digits=session.number.count,
+                                  error=session.number_error or kiosk.finger_route_closed(),
+                                  mobile_id_offered=kiosk.mobile_id_desk.offered())
     if screen == "fingerprint":
         return FingerprintView(
             document=document, masked=session.number.masked(), guidance=session.guidance,

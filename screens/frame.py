@@ -66,13 +66,13 @@ def header_height(theme: Theme) -> int:
     return theme.line_height("body_bold") + 2 * theme.mm(3.0)
 
 
-def _notice_lines(view: View, theme: Theme, width: int) -> list[str]:
+def _notice_texts(view: View) -> list[str]:
     lang = lang_of(view)
-    lines: list[str] = []
-    for code in view.notices:
-        if isinstance(code, str):
-            lines.extend(theme.wrap(t(f"notice.{code}", lang), "body_bold", width))
-    return lines
+    return [t(f"notice.{code}", lang) for code in view.notices if isinstance(code, str)]
+
+
+def _notice_lines(theme: Theme, texts: list[str], width: int) -> list[str]:
+    return [line for text in texts for line in theme.wrap(text, "body_bold", width)]
 
 
 def notice_text_width(theme: Theme) -> int:
@@ -244,7 +244,7 @@ def build_frame(
     needed = time_left(view) > 0 or view.screen in STEP_OF
     head_top = theme.info_top if needed else 0
     header_r = pygame.Rect(0, head_top, theme.width, head_h)
-    lines = _notice_lines(view, theme, notice_text_width(theme))
+    lines = _notice_lines(theme, _notice_texts(view), notice_text_width(theme))
     notice_h = len(lines) * theme.line_height("body_bold") + 2 * theme.sp(22) if lines else 0
     notices_r = pygame.Rect(0, max(header_r.bottom, theme.info_top), theme.width, notice_h)
     gap = theme.sp(36) if theme.scale <= 1.0 else theme.mm(4.0)  # zoomed, the band is short
@@ -343,12 +343,12 @@ def paint_frame(surface: pygame.Surface, view: View, theme: Theme, frame: Frame)
             pygame.draw.rect(surface, c.border, frame.notices, width=theme.sp(3))
         pad = theme.sp(40)
         icon = theme.px(56)
-        lines = _notice_lines(view, theme, notice_text_width(theme))
+        texts = _notice_texts(view)
+        lines = _notice_lines(theme, texts, notice_text_width(theme))
         # Each notice as a whole sentence, for voice guidance and the text checks: a resident who listens
         # hears "receipt paper out" before the screen's own words, as a reader sees it above them.
-        for code in view.notices:
-            if isinstance(code, str):
-                theme.note_drawn(t(f"notice.{code}", lang_of(view)))
+        for text in texts:
+            theme.note_drawn(text)
         lh = theme.line_height("body_bold")
         y = frame.notices.top + theme.sp(22)
         draw_alert_icon(surface, theme, (pad + icon // 2, y + lh // 2), icon, c.text, c.notice)

@@ -32,7 +32,7 @@ from screens.focus import draw_ring, list_items, move, reading_order
 from screens.menus import MENUS, closes_menu, draw_menu, menu_widgets
 from screens.prompt import PROMPT_HELP, draw_prompt, prompt_widgets
 from screens.registry import FAILSAFE, builtin_screens
-from screens.screen import LOCAL_INTENTS, STILL_HERE, Screen
+from screens.screen import LOCAL_INTENTS, MENU_INTENTS, STILL_HERE, Screen
 from screens.speech import Spoken, compose
 from screens.theme import DrawnRecord, Theme
 from screens.widgets import Widget
@@ -442,7 +442,7 @@ class ScreenRunner:
             self._mark_dirty()
 
     def _dispatch(self, intent: Intent) -> None:
-        if intent.name in LOCAL_INTENTS or intent.name.startswith("menu"):
+        if intent.name in LOCAL_INTENTS | MENU_INTENTS:
             # Turning a page or opening a chooser is the resident at work, though the controller never
             # hears the touch itself: its countdown must start again all the same.
             self._on_intent(Intent(STILL_HERE))

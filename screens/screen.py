@@ -22,6 +22,8 @@ LOCAL_INTENTS = frozenset({"page"})
 # What the runner tells the controller instead when one of those (or a menu) is touched: the resident
 # is still there, so the screen's countdown starts again.
 STILL_HERE = "still_here"
+# The screens' own menus (the language and accessibility choosers): handled by the runner as well.
+MENU_INTENTS = frozenset({"menu", "menu_close", "menu_page"})
 
 
 class Screen:
