@@ -161,7 +161,8 @@ class CashAcceptor:
         self._parts: dict[Part, _PartHealth] = {"coin": _PartHealth(), "bill": _PartHealth(),
                                                 "hopper": _PartHealth()}
         self._status = DeviceStatus.unknown(DEVICE)
-        self._port_error = ""
+        self._port_error = ""  # the port's failure while it lasts: the status's reason
+        self._port_warned = False  # its failure was logged at WARNING, and no part has answered since
         self._coin_counter: int | None = None
         self._bill_counter: int | None = None
         # Event counters already accounted for before a restart (from the journal): events after
@@ -450,7 +451,7 @@ class CashAcceptor:
                     await self._connect()
                 await self._poll_cycle()
                 if any(p.answering for p in self._parts.values()):
-                    self._backoff.reset()
+                    self._port_proven()
                     delay = self.config.poll_interval if self._accepting else self.config.idle_poll_interval
                 else:
                     delay = self._backoff.next_delay()
@@ -477,23 +478,30 @@ class CashAcceptor:
         except BusError as exc:
             self._port_failed(exc)
             raise
-        if self._port_error:
-            log.info("cash: %s open again", self.config.port)
         self._port_error = ""
-        self._backoff.reset()
+        # The backoff restarts once a part answers (_port_proven), not here: an adapter that opens and
+        # then drops off each time it is spoken to must not be reopened, and warned of, every 0.2 s.
         for part in self._parts:
             await self._init_part(part)
         self._publish()
 
     def _port_failed(self, exc: BaseException) -> None:
-        if not self._port_error:
+        if not self._port_warned:
             log.warning("cash: %s", exc)
+            self._port_warned = True
         else:
             log.debug("cash: %s", exc)
         self._port_error = "port-unavailable"
         for health in self._parts.values():
             health.answering = False
         self._publish()
+
+    def _port_proven(self) -> None:
+        """A part answered, so the port works: the backoff starts afresh, and its next failure is warned of."""
+        if self._port_warned:
+            log.info("cash: port %s works again", self.config.port)
+            self._port_warned = False
+        self._backoff.reset()
 
     async def _init_part(self, part: Part) -> bool:
         """Bring one part to the state the driver wants (after start, reconnect or reset)."""

@@ -78,6 +78,7 @@ class ReceiptPrinter:
         self._want_block = False
         self._lock = asyncio.Lock()
         self._first_attempt = asyncio.Event()
+        self._proven = False  # a status byte has come back since start: "answering" is logged once
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -218,10 +219,11 @@ class ReceiptPrinter:
             except asyncio.CancelledError:
                 await transport.close()
                 raise
-            self._backoff.reset()
+            # The backoff restarts only once the printer answers (_read_loop): a network card that
+            # accepts while the printer behind it hangs up must not be redialled every 0.2 s.
             self._transport = transport
             self._first_attempt.set()
-            log.info("receipt printer %s connected", self.endpoint)
+            log.debug("receipt printer %s connected", self.endpoint)
             reason = "closed"
             try:
                 await self._read_loop(transport)
@@ -241,6 +243,13 @@ class ReceiptPrinter:
         log.log(level, "%s; retrying in %.1f s", message, delay)
         await asyncio.sleep(delay)  # reconnect cadence: real time by design (brief), tiny in tests
 
+    def _answered(self) -> None:
+        """A status byte came back: the link is proven, and the next loss starts the backoff afresh."""
+        if self._backoff.tries or not self._proven:
+            log.info("receipt printer %s answering", self.endpoint)
+        self._proven = True
+        self._backoff.reset()
+
     def _collect_block(self, byte: int) -> bool:
         """A byte of a GS I answer block (while one is awaited): kept until its NUL, then queued."""
         if self._block is None:
@@ -259,6 +268,7 @@ class ReceiptPrinter:
                 if self._collect_block(byte):
                     continue
                 if is_status_byte(byte):
+                    self._answered()
                     self._answers.put_nowait(byte)
                 else:
                     log.debug("receipt printer sent 0x%02X, not a status byte: ignored", byte)

@@ -77,6 +77,8 @@ class CcTalkSimulator:
         self.bill = BillValidatorSim(bill_channels or {1: 1000, 2: 5000, 3: 10000, 4: 50000})
         self.hopper = HopperSim(coin_value=hopper_coin, count=hopper_count)
         self.silent_on = False
+        self.brown_out_on = False
+        self.replugs = 0  # how many times the adapter dropped off the bus and came back (brown_out)
         self.requests = 0
         # hopper_balk: the hopper answers `reply` to its next `times` requests (of `header`, if set)
         # once its lifetime count reaches `from_coin`.
@@ -93,6 +95,12 @@ class CcTalkSimulator:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> str:
+        self._plug_in()
+        self._ticker = asyncio.create_task(self._tick(), name="cctalk-sim-tick")
+        return str(self.link)
+
+    def _plug_in(self) -> None:
+        """A fresh PTY behind the stable link, as a USB-serial adapter enumerates anew."""
         master, slave = os.openpty()
         tty.setraw(slave)
         os.set_blocking(master, False)
@@ -101,17 +109,9 @@ class CcTalkSimulator:
         with contextlib.suppress(FileNotFoundError):
             self.link.unlink()
         self.link.symlink_to(os.ttyname(slave))
-        loop = asyncio.get_running_loop()
-        loop.add_reader(master, self._readable)
-        self._ticker = asyncio.create_task(self._tick(), name="cctalk-sim-tick")
-        return str(self.link)
+        asyncio.get_running_loop().add_reader(master, self._readable)
 
-    async def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
+    def _pull_out(self) -> None:
         if self._master is not None:
             asyncio.get_running_loop().remove_reader(self._master)
             os.close(self._master)
@@ -119,6 +119,14 @@ class CcTalkSimulator:
         if self._slave is not None:
             os.close(self._slave)
             self._slave = None
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        self._pull_out()
         with contextlib.suppress(FileNotFoundError):
             if self.link.is_symlink():
                 self.link.unlink()
@@ -143,6 +151,7 @@ class CcTalkSimulator:
             "insert_coin_in_flight": self.insert_coin_in_flight,
             "noise": self.noise,
             "silent": self.silent,
+            "brown_out": self.brown_out,
             "state": self.state,
             "empty_cash_box": self.empty_cash_box,
             "take_from_box": self.take_from_box,
@@ -291,6 +300,13 @@ class CcTalkSimulator:
         """Every peripheral stops answering (on) or answers again (off); the wire still echoes."""
         self.silent_on = on
 
+    def brown_out(self, on: bool) -> None:
+        """Each time the host speaks, the USB-serial adapter drops off the bus and comes straight back.
+
+        A weak supply sags as the bus wakes: the host's open port dies with the adapter, and the same
+        path leads to a new PTY, so the port opens again every time."""
+        self.brown_out_on = on
+
     def state(self) -> dict[str, Any]:
         """Everything a test needs to check the money: counters, coins paid out, bills stacked/returned."""
         return {
@@ -312,6 +328,8 @@ class CcTalkSimulator:
                        "host_saw_last_coin": self.hopper.status_reads_since_coin >= 2,
                        "won_paid_out": self.hopper.paid_total * self.hopper.coin_value},
             "silent": self.silent_on,
+            "brown_out": self.brown_out_on,
+            "replugs": self.replugs,
             "requests": self.requests,
             "power_cycles": self.power_cycles,
             "box_won": sum(self.coin.cashbox) + sum(self.bill.stacker),
@@ -341,6 +359,11 @@ class CcTalkSimulator:
         except OSError:  # EIO: nobody holds the slave end right now
             return
         if not chunk:
+            return
+        if self.brown_out_on:
+            self._pull_out()
+            self._plug_in()
+            self.replugs += 1
             return
         if self.echo:
             self._write(chunk)

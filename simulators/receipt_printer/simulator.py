@@ -57,6 +57,7 @@ class ReceiptPrinterSimulator:
         self._paper_end = False
         self._cover_open = False
         self._silent = False
+        self._hang_up = False
         self._receipts: list[str] = []
         self._receipt_texts: list[str] = []  # each receipt's printed text, as the print head decoded it
         self._discarded = 0
@@ -102,6 +103,7 @@ class ReceiptPrinterSimulator:
             "paper_end": self.paper_end,
             "cover_open": self.cover_open,
             "silent": self.silent,
+            "hang_up": self.hang_up,
             "receipts": self.receipts,
             "last_receipt": self.last_receipt,
             "receipt_texts": self.receipt_texts,
@@ -129,6 +131,10 @@ class ReceiptPrinterSimulator:
         """Printer hung: no status answers and no printing, but the TCP connection stays up."""
         self._silent = bool(on)
 
+    def hang_up(self, on: bool) -> None:
+        """Network card alive, printer wedged: each connection is accepted, then closed before a byte."""
+        self._hang_up = bool(on)
+
     def receipts(self) -> list[str]:
         """Paths of the receipt PNGs printed so far, oldest first."""
         return list(self._receipts)
@@ -146,7 +152,9 @@ class ReceiptPrinterSimulator:
 
     def state(self) -> dict[str, Any]:
         """Sensors, what printing does now, and counters."""
-        if self._silent:
+        if self._hang_up:
+            printing = "stopped: hangs up every connection"
+        elif self._silent:
             printing = "stopped: silent"
         elif self._paper_end:
             printing = "stopped: paper end, nothing prints"
@@ -159,6 +167,7 @@ class ReceiptPrinterSimulator:
             "paper": "end" if self._paper_end else "near_end" if self._near_end else "ok",
             "cover_open": self._cover_open,
             "silent": self._silent,
+            "hang_up": self._hang_up,
             "online": self._can_print,
             "printing": printing,
             "receipts": len(self._receipts),
@@ -188,7 +197,7 @@ class ReceiptPrinterSimulator:
 
         A receipt cut but not yet printed, or still arriving, is lost; the paper and cover sensors
         still sense what is there."""
-        self._silent = False
+        self._silent = self._hang_up = False
         while not self._jobs.empty():
             self._jobs.get_nowait()
             self._jobs.task_done()
@@ -200,7 +209,7 @@ class ReceiptPrinterSimulator:
 
     @property
     def _can_print(self) -> bool:
-        return not (self._silent or self._paper_end or self._cover_open)
+        return not (self._hang_up or self._silent or self._paper_end or self._cover_open)
 
     def printer_id(self, n: int) -> bytes:
         """The answer to GS I n: an ID byte for 1-3 (49-51), a "_" text NUL block for 65-68, else nothing."""
@@ -231,7 +240,7 @@ class ReceiptPrinterSimulator:
         page: list[Command] = []
         spoiled = False
         try:
-            while data := await reader.read(READ_SIZE):
+            while not self._hang_up and (data := await reader.read(READ_SIZE)):
                 self._bytes_received += len(data)
                 for cmd in parser.feed(data):
                     if isinstance(cmd, RealTimeStatus):

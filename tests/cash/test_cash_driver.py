@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from recording_backoff import RecordingBackoff
 
 from common.backoff import Backoff
 from common.clock import VirtualClock
@@ -402,6 +404,38 @@ async def test_unplugged_bus_goes_offline_and_comes_back(tmp_path: Path, clock: 
             await r.sim.start()  # plugged back in (same stable path)
             await until(lambda: cash.status.state is DeviceState.ONLINE)
         await until(lambda: r.sim.state()["coin"]["master"] is True)  # the wanted inhibits are back
+        r.sim.insert_coin(100)
+        await until(lambda: [c.value for c in r.of(CoinCredited)] == [100])
+
+
+async def test_an_adapter_that_drops_off_whenever_spoken_to_is_reopened_ever_more_slowly(
+        tmp_path: Path, clock: VirtualClock, caplog: pytest.LogCaptureFixture) -> None:
+    """A weak supply: each time the kiosk speaks, the bus sags and the USB-serial adapter drops off and
+    comes straight back. The port opens every time, so opening proves nothing: the kiosk waits longer
+    before each reopening, up to the cap, and warns the log once, not at every reopening. Once a device
+    answers, the log says so and the next failure starts again from the short wait."""
+    caplog.set_level(logging.DEBUG, logger="drivers.cash.client")
+
+    def warnings() -> list[str]:
+        return [rec.getMessage() for rec in caplog.records if rec.levelno >= logging.WARNING]
+
+    async with rig(tmp_path, clock) as r:
+        r.sim.brown_out(True)
+        backoff = RecordingBackoff(base=0.005, cap=0.02)
+        r.cash = cash = CashAcceptor(
+            CashConfig(port=str(r.sim.link), poll_interval=0.004, idle_poll_interval=0.008), clock=clock,
+            on_event=r.events.append, backoff=backoff)
+        await cash.start()
+        await until(lambda: len(backoff.delays) >= 6)
+        assert backoff.delays[:6] == pytest.approx([0.005, 0.009, 0.0162, 0.02, 0.02, 0.02])
+        assert r.sim.replugs >= 6
+        assert (cash.status.state, cash.status.reason) == (DeviceState.OFFLINE, "port-unavailable")
+        assert len(warnings()) == 1, warnings()
+        r.sim.brown_out(False)
+        await until(lambda: any("works again" in rec.getMessage() for rec in caplog.records))
+        assert cash.status.state is DeviceState.ONLINE
+        assert backoff.tries == 0
+        await cash.enable(coins=[100], bills=[])
         r.sim.insert_coin(100)
         await until(lambda: [c.value for c in r.of(CoinCredited)] == [100])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
+from recording_backoff import RecordingBackoff
 
 from common.clock import VirtualClock
 from common.control_socket import send_control
@@ -212,6 +214,47 @@ async def test_reconnects_after_the_printer_drops_the_connection(
     await eventually(back_online)
     await printer.print_receipt(english_receipt)
     assert await sim.wait_printed(1)
+
+
+async def test_a_printer_that_hangs_up_at_once_is_redialled_ever_more_slowly_and_warned_of_once(
+        sim: ReceiptPrinterSimulator, make_printer: PrinterFactory, english_receipt: Receipt,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The booth's printer accepts each connection and hangs up before a byte (its network card is alive,
+    the printer behind it wedged). The kiosk must not redial five times a second all night nor warn the
+    log each time: the wait grows to its cap and one warning is written. Once the printer answers again,
+    a later loss starts again from the short wait, and is warned of again."""
+    sim.hang_up(True)
+    backoff = RecordingBackoff(base=0.01, factor=1.5, cap=0.05)
+    printer = make_printer(f"tcp://{sim.host}:{sim.port}", backoff=backoff)
+    caplog.set_level(logging.DEBUG, logger="drivers.receipt_printer.client")
+
+    async def redialled(times: int) -> bool:
+        return len(backoff.delays) >= times
+
+    async def back_online() -> bool:
+        return (await printer.query_status()).state is DeviceState.ONLINE
+
+    def warnings() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+    await printer.start()
+    await eventually(lambda: redialled(7))
+    assert backoff.delays[:7] == pytest.approx([0.01, 0.015, 0.0225, 0.03375, 0.05, 0.05, 0.05])
+    assert len(warnings()) == 1, warnings()
+    assert printer.status.state is DeviceState.OFFLINE
+
+    sim.hang_up(False)
+    await eventually(back_online)
+    assert [r.levelno for r in caplog.records if "answering" in r.getMessage()] == [logging.INFO]
+    await printer.print_receipt(english_receipt)
+    assert await sim.wait_printed(1)
+
+    backoff.delays.clear()
+    assert sim.drop_connections() == 1
+    await eventually(lambda: redialled(1))
+    assert backoff.delays[0] == pytest.approx(0.01)
+    assert len(warnings()) == 2, warnings()
+    await eventually(back_online)
 
 
 async def test_printer_missing_at_start_is_offline_then_found(
