@@ -5,7 +5,9 @@ anything. Most rounds are the demo session (a 주민등록표 등본 paid in coi
 `VOICE_EVERY` is the same with an earphone in (every screen spoken); one in `FAULT_EVERY` is a fault
 from the scenarios (`FAULT_ROUNDS`: a paper jam, receipt paper out, the server dropping, a coin acceptor
 reset, walk-aways), played on the same kiosk, after which the booth must come back to idle by itself or
-with the technician's fix the scenario makes. At the end the books must balance (kiosk/rig/books.py).
+with the technician's fix the scenario makes. Every `TECHNICIAN_EVERY` sessions a technician visits: the
+hopper is filled again and the cash collected on the booth's console, the collection's count balanced
+against the journal. At the end the books must balance (kiosk/rig/books.py).
 After every round we sample what must stay flat over a
 booth's life: the clock's sleepers, the kiosk's tasks, the process's open file descriptors and its
 resident memory. A leak of a few kilobytes per session is a restart a week at a busy booth.
@@ -26,6 +28,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +59,27 @@ FAULT_ROUNDS: dict[str, list[dict[str, Any]]] = {
     "fingerprint_walk_away": [],
 }
 FAULT_EVERY = 10  # a session in ten meets a fault or walks away
+# A technician's visit, about weekly at a busy booth, as the change-low alert would call one: refunds
+# take some 50 coins a thousand sessions, so without visits the hopper ran dry near session 4,000 and
+# every refund after it became a voucher. On the booth's console: the hopper filled back to its float and
+# the count typed, then the cash box emptied and collected, its count balanced against the journal.
+TECHNICIAN_EVERY = 1000
+HOPPER_FLOAT = int(tomllib.loads((ROOT / "config" / "kiosk.toml").read_text(encoding="utf-8"))["cash"]["hopper_float"])
+TECHNICIAN_VISIT: list[dict[str, Any]] = [
+    {"expect_screen": "idle"},
+    {"console_maintenance": "root"},
+    {"expect_screen": "maintenance"},
+    {"tap": "maint:page:cash"},
+    {"expect_screen": "maint_cash"},
+    {"sim": {"simulator": "cctalk", "command": "hopper_level", "args": {"count": HOPPER_FLOAT}}},
+    {"keys": str(HOPPER_FLOAT)},
+    {"tap": "cash:refill"},
+    {"expect_maint": {"do": "refill_hopper", "ok": True, "coins": HOPPER_FLOAT}},
+    {"sim": {"simulator": "cctalk", "command": "empty_cash_box"}},
+    {"tap": "cash:collect"},
+    {"expect_maint": {"do": "collect_cash", "ok": True, "balanced": True, "difference": 0}},
+    {"tap": "maint:exit"},
+]
 VOICE_EVERY = 20  # a session in twenty is a blind resident's, with the earphone in
 # Virtual seconds the clock moves at a time while a round's end waits for the idle screen.
 IDLE_STEP_SECONDS = 5.0
@@ -149,7 +173,10 @@ def count_logs() -> LogVolume:
 
 
 def round_name(session: int) -> str:
-    """What resident `session` (1-based) does: "demo", "voice", or a fault scenario's name."""
+    """What resident `session` (1-based) does: "demo", "voice", or a fault scenario's name; or a
+    technician's visit ("technician_visit")."""
+    if session > 1 and session % TECHNICIAN_EVERY == 1:
+        return "technician_visit"
     if session > 1 and session % FAULT_EVERY == 0:
         faults = list(FAULT_ROUNDS)
         return faults[(session // FAULT_EVERY - 1) % len(faults)]
@@ -167,6 +194,8 @@ def _holds_on_any_booth(step: dict[str, Any]) -> bool:
 
 def round_steps(name: str, demo: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The steps of one round on a booth with history (see `_holds_on_any_booth`)."""
+    if name == "technician_visit":
+        return TECHNICIAN_VISIT
     if name in ("demo", "voice"):
         steps = [s for s in demo if _holds_on_any_booth(s)]
         plugged = name == "voice"

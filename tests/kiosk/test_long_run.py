@@ -11,7 +11,16 @@ import asyncio
 
 import pytest
 
-from bench.soak import FAULT_EVERY, FAULT_ROUNDS, VOICE_EVERY, Sample, round_name, round_steps, soak
+from bench.soak import (
+    FAULT_EVERY,
+    FAULT_ROUNDS,
+    TECHNICIAN_EVERY,
+    VOICE_EVERY,
+    Sample,
+    round_name,
+    round_steps,
+    soak,
+)
 from common.clock import VirtualClock
 
 
@@ -78,12 +87,26 @@ async def test_after_every_fault_of_the_soak_the_booth_serves_the_next_resident_
     assert books == []
 
 
+@pytest.mark.timeout(600)
+async def test_the_technicians_visit_fills_the_hopper_and_collects_a_balanced_box_on_a_booth_with_history() -> None:
+    """Refunds empty the hopper over a month (the 10,000-session soak ran it dry near session 4,000, and
+    the walk-away's refund could not be paid in coins). The soak's weekly technician fills it back and
+    collects the cash box on the console, between residents who pay and walk away: the collection's count
+    balances against the journal, the next walk-away gets its coins back, and the books balance."""
+    books: list[str] = []
+    samples = await soak(4, books=books, rounds=["demo", "walk_away_payment", "technician_visit", "walk_away_payment"])
+    assert len(samples) == 4  # every round, the visit's collection included, passed its own checks
+    assert books == []
+
+
 def test_a_soak_month_mixes_touch_voice_and_every_fault() -> None:
     """Every fault scenario comes round, one session in FAULT_EVERY, and the voice sessions fall between them."""
     plan = [round_name(n) for n in range(1, 1 + FAULT_EVERY * len(FAULT_ROUNDS) + 1)]
     assert {name for name in plan if name not in ("demo", "voice")} == set(FAULT_ROUNDS)
     assert plan.count("voice") >= len(plan) // VOICE_EVERY
     assert plan.count("demo") > len(plan) // 2
+    visits = [n for n in range(1, 10_001) if round_name(n) == "technician_visit"]
+    assert visits[0] == TECHNICIAN_EVERY + 1 and len(visits) == 9  # weekly, never in a fault's or voice's slot
 
 
 def test_a_round_on_a_booth_with_history_drops_only_checks_of_running_totals() -> None:
