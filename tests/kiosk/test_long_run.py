@@ -21,6 +21,7 @@ from bench.soak import (
     round_name,
     round_steps,
     soak,
+    summary,
 )
 from common.clock import VirtualClock
 
@@ -98,6 +99,20 @@ async def test_the_technicians_visit_fills_the_hopper_and_collects_a_balanced_bo
     samples = await soak(4, books=books, rounds=["demo", "walk_away_payment", "technician_visit", "walk_away_payment"])
     assert len(samples) == 4  # every round, the visit's collection included, passed its own checks
     assert books == []
+
+
+def test_the_soaks_memory_growth_is_read_from_typical_levels_not_from_one_passing_peak() -> None:
+    """One sample caught on a session's passing peak, at the warm-up's end or at the very end, neither hides
+    a growth nor invents one (the 10,000-session soak once read 174.4 MiB at session 100, between 167.6
+    and 169.9); a steady rise is measured up to the middle of the last 25 samples."""
+    def samples(levels: list[float]) -> list[Sample]:
+        return [Sample(n, 0, 0, 0, 0, rss) for n, rss in enumerate(levels, 1)]
+
+    spiked = [170.0] * 200
+    spiked[99], spiked[-1] = 175.0, 176.0
+    assert summary(samples(spiked), 100)["rss_growth_mb"] == 0
+    rising = [170.0] * 100 + [170.0 + 0.05 * n for n in range(1, 101)]
+    assert summary(samples(rising), 100)["rss_growth_mb"] == pytest.approx(0.05 * 88 * 1.048576)
 
 
 def test_a_soak_month_mixes_touch_voice_and_every_fault() -> None:
