@@ -348,7 +348,8 @@ def bench_soak(sessions: int, *, real_clock: bool, warm_up: int) -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     clock = "monotonic" if real_clock else "virtual"
     emit(f"soak_rss_growth_mb[{clock}]", result["rss_growth_mb"], "MB", 5.0, sessions=result["sessions"],
-         measured_from=f"median of the 25 samples to session {result['warm_up']} (warm-up) to that of the last 25",
+         measured_from=f"median of up to 25 samples ending at session {result['warm_up']} (warm-up) "
+                       "to that of the last ones",
          rss_first_mb=round(result["rss_first_mb"], 1), rss_last_mb=round(result["rss_last_mb"], 1),
          includes="the kiosk process alone (controller, drivers, screens, journal); the simulators run in "
                   "another process, as hardware would")
