@@ -31,7 +31,7 @@ from kiosk.views import Intent, Utterance, View
 from screens.focus import draw_ring, list_items, move, reading_order
 from screens.menus import MENUS, closes_menu, draw_menu, menu_widgets
 from screens.prompt import PROMPT_HELP, draw_prompt, prompt_widgets
-from screens.registry import FAILSAFE, builtin_screens
+from screens.registry import FAILSAFE, TECHNICIAN_SCREENS, builtin_screens
 from screens.screen import LOCAL_INTENTS, MENU_INTENTS, STILL_HERE, Screen
 from screens.speech import Spoken, compose
 from screens.theme import DrawnRecord, Theme
@@ -156,6 +156,9 @@ class ScreenRunner:
     def show(self, view: View) -> None:
         """Store the view to draw next; drawing happens in `run()` (or on `render`/`widgets`/`snapshot`)."""
         if self._view is None or self._view.screen != view.screen:
+            technician = view.screen in TECHNICIAN_SCREENS
+            if technician != (self._view is not None and self._view.screen in TECHNICIAN_SCREENS):
+                self._theme.technician_visit(technician)
             self._page = 0
             self._menu = None  # a new screen closes the screens' menus
             self._keypad_told = False

@@ -280,6 +280,9 @@ class Theme:
         self._record_lines = False
         self._decorating = False
         self._variants: dict[tuple[float, bool, bool], Theme] = {}
+        # Lines first drawn while a technician's screens are shown (`technician_visit`): let go when the
+        # technician leaves, not kept for a hundred residents' sessions.
+        self._technician_lines: set[tuple[str, int, bool, RGB]] | None = None
 
     @contextmanager
     def recording(self, *, lines: bool = True) -> Iterator[DrawnRecord]:
@@ -373,6 +376,8 @@ class Theme:
                 panel=self.panel,
                 low_position_top=self.low_position_top,
             )
+            if self._technician_lines is not None:
+                found._technician_lines = set()
         return found
 
     def resized(self, size: tuple[int, int]) -> Theme:
@@ -510,6 +515,8 @@ class Theme:
         self._text[key] = surf
         self._text_drawn_in[key] = self._session
         self._text_bytes += _pixel_bytes(surf)
+        if self._technician_lines is not None:
+            self._technician_lines.add(key)
         budget = _TEXT_CACHE_MIB * 2**20 * self.scale**2
         while len(self._text) > 1 and (len(self._text) > _TEXT_CACHE_SIZE or self._text_bytes > budget):
             self._drop_oldest_line()
@@ -519,6 +526,19 @@ class Theme:
         key, oldest = self._text.popitem(last=False)  # least recently drawn first
         self._text_bytes -= _pixel_bytes(oldest)
         self._text_drawn_in.pop(key, None)
+
+    def technician_visit(self, on: bool) -> None:
+        """A technician's screens come (`on`) or go. The lines they drew are let go as the technician
+        leaves: a visit is weekly, and its 4 MiB of lines kept for a hundred residents' sessions, then
+        freed among newer allocations, left the soak's kiosk a megabyte larger after each visit."""
+        for theme in (self, *self._variants.values()):
+            if not on:
+                for key in theme._technician_lines or ():
+                    surf = theme._text.pop(key, None)
+                    if surf is not None:
+                        theme._text_bytes -= _pixel_bytes(surf)
+                        theme._text_drawn_in.pop(key, None)
+            theme._technician_lines = set() if on else None
 
     def end_session(self) -> None:
         """A resident's session is over (the idle screen is back): lines this theme and its variants have
