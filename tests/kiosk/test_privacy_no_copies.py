@@ -39,7 +39,7 @@ NUMBER = (8, 7, 0, 5, 2, 3, 1, 4, 8, 2, 9, 1, 7)
 # A second number, put in memory on purpose, proves the scanner finds what is there.
 CONTROL = (6, 4, 1, 1, 0, 8, 2, 7, 3, 5, 1, 9, 6)
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/mem")
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="a machine limit: needs Linux (/proc/self/mem)")
 
 
 def _held_at(data: bytes, pos: int, digits: tuple[int, ...]) -> bool:
