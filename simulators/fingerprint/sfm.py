@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+from common.clock import wait_for_a_person
 from drivers.fingerprint import frames_sfm as sfm
 from simulators.fingerprint.glass import Glass
 
@@ -87,7 +88,7 @@ class SfmDevice:
                 if timeout == TIMEOUT_INFINITE:
                     await sim.finger_present.wait()
                 else:
-                    await sim.clock.wait_for(sim.finger_present.wait(), float(timeout - TIMEOUT_INFINITE))
+                    await wait_for_a_person(sim.clock, sim.finger_present.wait(), float(timeout - TIMEOUT_INFINITE))
             except TimeoutError:
                 self._reply(sfm.Command.ST, flag=sfm.Flag.TIME_OUT)
                 return

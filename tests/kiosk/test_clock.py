@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from common.clock import VirtualClock
+from common.clock import VirtualClock, wait_for_a_person
 
 
 async def test_sleepers_wake_in_deadline_order_only_when_advanced(clock: VirtualClock) -> None:
@@ -71,6 +71,40 @@ async def test_an_answer_sent_by_a_device_timer_beats_the_deadline_after_it(cloc
     await clock.advance(2)
     assert waiter.done() and waiter.result() == "no finger"
     await sensor
+
+
+async def test_a_question_that_reaches_the_device_late_on_a_loaded_machine_is_still_answered(
+        clock: VirtualClock) -> None:
+    """As above, but the question takes 0.4 s of real time to reach the sensor (two test workers, pcscd
+    and the printers on two cores): the fake-finger scenario ended "sensor unavailable" once in CI when
+    the clock's patience was 0.25 s."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    async def device() -> None:
+        await asyncio.sleep(0.4)
+        await clock.sleep(1.0)
+        loop.call_later(0.05, answer.set_result, "no finger")
+
+    sensor = asyncio.create_task(device())
+    waiter = asyncio.create_task(clock.wait_for(answer, 1.5))
+    await asyncio.sleep(0)
+    await clock.advance(2)
+    assert waiter.done() and waiter.result() == "no finger"
+    await sensor
+
+
+async def test_a_wait_only_a_person_can_end_times_out_without_waiting_for_an_answer(clock: VirtualClock) -> None:
+    """A simulated sensor waiting for a finger has no answer in flight: the jump times it out at once,
+    however patient the clock is with device answers."""
+    clock.io_patience_real_seconds = 3600.0
+    finger: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    waiter = asyncio.create_task(wait_for_a_person(clock, finger, 1.0))
+    await asyncio.sleep(0)
+    await asyncio.wait_for(clock.advance(2), 60)  # real seconds: only a hang would reach them
+    with pytest.raises(TimeoutError):
+        await waiter
+    assert finger.cancelled() and clock.held_sleepers == 0
 
 
 async def test_a_device_that_never_answers_still_times_out_when_the_clock_jumps(clock: VirtualClock) -> None:
