@@ -308,13 +308,17 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
     return samples
 
 
+# The unit's settings of the interpreter (PYTHON...) and of glibc's allocator (MALLOC_..._).
+_RUNTIME_SETTINGS = ("Environment=PYTHON", "Environment=MALLOC_")
+
+
 def unit_python_environment(unit: Path = ROOT / "systemd" / "kiosk.service") -> dict[str, str]:
-    """The interpreter's settings the booth's unit gives the kiosk (`Environment=PYTHON...`): the soak's
-    kiosk runs as the booth's does, its memory allocator included (PYTHONMALLOC)."""
+    """The interpreter's and the allocator's settings the booth's unit gives the kiosk: the soak's kiosk
+    runs as the booth's does, its memory allocators included (PYTHONMALLOC, MALLOC_MMAP_THRESHOLD_)."""
     settings: dict[str, str] = {}
     for line in unit.read_text(encoding="utf-8").splitlines():
         name, _, value = line.removeprefix("Environment=").partition("=")
-        if line.startswith("Environment=PYTHON") and value:
+        if line.startswith(_RUNTIME_SETTINGS) and value:
             settings[name] = value
     return settings
 

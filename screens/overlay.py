@@ -24,6 +24,16 @@ from screens.widgets import Widget, draw_widgets, radius
 _SCRIM_ALPHA = 170  # dims the screen behind to ~1/3 brightness: the panel stands out
 
 
+def dim_behind(surface: pygame.Surface, scrim: tuple[int, int, int]) -> None:
+    """Blend the whole frame towards `scrim` (alpha `_SCRIM_ALPHA`) in place. A full-screen scrim surface
+    per frame was an 8 MB block allocated and freed every time a prompt was drawn: held across the
+    frame, it left holes that the kiosk's long-lived allocations then pinned, one source of the soak's
+    creeping memory. Two fills in place give the same pixels (within one level) with no allocation."""
+    keep = 255 - _SCRIM_ALPHA
+    surface.fill((keep, keep, keep), special_flags=pygame.BLEND_RGB_MULT)
+    surface.fill(tuple(channel * _SCRIM_ALPHA // 255 for channel in scrim), special_flags=pygame.BLEND_RGB_ADD)
+
+
 @dataclass(frozen=True)
 class Overlay:
     """What an overlay shows: its title, sentences, list buttons, and a last (close) button."""
@@ -184,10 +194,7 @@ def overlay_widgets(overlay: Overlay, theme: Theme, page: int = 0) -> list[Widge
 
 def draw_overlay(surface: pygame.Surface, overlay: Overlay, theme: Theme, page: int = 0) -> None:
     c = theme.colors
-    scrim = pygame.Surface(surface.get_size())
-    scrim.fill(c.scrim)
-    scrim.set_alpha(_SCRIM_ALPHA)
-    surface.blit(scrim, (0, 0))
+    dim_behind(surface, c.scrim)
     placed = _place(overlay, theme, page)
     pygame.draw.rect(surface, c.surface, placed.panel, border_radius=radius(theme) * 2)
     pygame.draw.rect(surface, c.primary, placed.panel, width=theme.sp(6), border_radius=radius(theme) * 2)

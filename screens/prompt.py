@@ -6,7 +6,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.views import HelpPrompt, Intent, MoreTimePrompt, View
-from screens.overlay import Overlay, button_height_for, draw_overlay, overlay_widgets
+from screens.overlay import Overlay, button_height_for, dim_behind, draw_overlay, overlay_widgets
 from screens.screen import lang_of
 from screens.strings import t
 from screens.text import draw_text, text_height
@@ -82,9 +82,6 @@ def prompt_widgets(view: View, theme: Theme) -> list[Widget]:
     return _prompt_geometry(view, theme)[2]
 
 
-_SCRIM_ALPHA = 170  # dims the screen behind the prompt to ~1/3 brightness: the question stands out
-
-
 def draw_prompt(surface: pygame.Surface, view: View, theme: Theme) -> None:
     if view.prompt == PROMPT_HELP:
         draw_overlay(surface, help_overlay(view), theme)
@@ -92,10 +89,7 @@ def draw_prompt(surface: pygame.Surface, view: View, theme: Theme) -> None:
     if view.prompt != PROMPT_MORE_TIME:
         return
     c = theme.colors
-    scrim = pygame.Surface(surface.get_size())
-    scrim.fill(c.scrim)
-    scrim.set_alpha(_SCRIM_ALPHA)
-    surface.blit(scrim, (0, 0))
+    dim_behind(surface, c.scrim)
     panel, text_rect, widgets = _prompt_geometry(view, theme)
     pygame.draw.rect(surface, c.surface, panel, border_radius=radius(theme) * 2)
     pygame.draw.rect(surface, c.primary, panel, width=theme.sp(6), border_radius=radius(theme) * 2)

@@ -22,6 +22,7 @@ from bench.soak import (
     round_steps,
     soak,
     summary,
+    unit_python_environment,
 )
 from common.clock import VirtualClock
 
@@ -140,3 +141,10 @@ def test_a_round_on_a_booth_with_history_drops_only_checks_of_running_totals() -
     assert {"plug_earphone": False} in round_steps("demo", demo)
     # A check of a device's own state still holds on any booth: the acceptor re-enabled after its reset.
     assert any("expect_sim" in step for step in round_steps("cash_acceptor_reset_mid_payment", demo))
+
+
+def test_the_soaks_kiosk_runs_with_the_booths_interpreter_and_allocator_settings() -> None:
+    """The soak measures the booth's memory only if its kiosk allocates as the booth's does: the unit's
+    PYTHON... and MALLOC_..._ settings, and nothing else of the unit's environment."""
+    assert unit_python_environment() == {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
+                                         "PYTHONMALLOC": "malloc", "MALLOC_MMAP_THRESHOLD_": "131072"}

@@ -57,7 +57,7 @@ def test_unit_fences_devices_addresses_and_netlink_and_uses_systemds_directories
                  "IPAddressDeny=any", "IPAddressAllow=localhost", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
                  "RuntimeDirectory=kiosk", "RuntimeDirectoryMode=0750", "StateDirectory=kiosk",
                  "ConfigurationDirectory=kiosk", "Environment=KIOSK_CONTROL_GROUP=kiosk-tech",
-                 "Environment=PYTHONMALLOC=malloc",
+                 "Environment=PYTHONMALLOC=malloc", "Environment=MALLOC_MMAP_THRESHOLD_=131072",
                  "ExecStart=/opt/kiosk/.venv/bin/python -m kiosk run --hardware"):
         assert line in lines, line
     assert not any("AF_NETLINK" in line and not line.startswith("#") for line in lines)
