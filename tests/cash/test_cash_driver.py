@@ -38,8 +38,10 @@ from simulators.cctalk import CcTalkSimulator
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def until(predicate: Callable[[], bool], within: float = 3.0) -> None:
-    """Wait (real time) until `predicate` holds; the driver polls every few milliseconds in tests."""
+async def until(predicate: Callable[[], bool], within: float = 30.0) -> None:
+    """Wait (real time) until `predicate` holds; the driver polls every few milliseconds in tests.
+    `within` only guards against a hang: a silent bus costs the virtual clock's real-time patience at
+    each unanswered poll (2.7 s in all to go offline and back), and 3 s failed once on a loaded machine."""
     loop = asyncio.get_running_loop()
     end = loop.time() + within
     while not predicate():

@@ -66,9 +66,11 @@ class Rig:
         return residents.captured_template(resident, finger, self.protocol, capture=capture)  # type: ignore[arg-type]
 
 
-async def eventually(check: Callable[[], bool], seconds: float = 3.0, *,
+async def eventually(check: Callable[[], bool], seconds: float = 30.0, *,
                      clock: VirtualClock | None = None) -> None:
-    """Wait (real time) until `check()` holds; with `clock`, let virtual deadlines pass meanwhile."""
+    """Wait (real time) until `check()` holds; with `clock`, let virtual deadlines pass meanwhile.
+    `seconds` only guards against a hang: each unanswered request costs the virtual clock's real-time
+    patience, more of it on a loaded machine."""
     loop = asyncio.get_running_loop()
     end = loop.time() + seconds
     while not check():
