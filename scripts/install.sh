@@ -24,9 +24,10 @@ step() { echo "install: $*" >&2; }
 # 0. The compiled message catalogs (`make catalogs`; build output, not in git): the booth reads them with
 #    the standard library's gettext and stops at start, naming `make catalogs`, without them.
 if "$PYTHON" -c "import babel" 2>/dev/null; then
-  step "catalogs: common/locale/*/LC_MESSAGES/messages.po -> .mo"
-  "$PYTHON" -m babel.messages.frontend -q compile -d common/locale -D messages
-elif ! ls common/locale/*/LC_MESSAGES/messages.mo >/dev/null 2>&1; then
+  have_babel=1
+elif ls common/locale/*/LC_MESSAGES/messages.mo >/dev/null 2>&1; then
+  have_babel=0
+else
   echo "install: no compiled message catalogs and no Babel to make them: run 'make catalogs' first" >&2
   exit 1
 fi
@@ -39,6 +40,12 @@ for part in $CODE; do rm -rf "$root${PREFIX:?}/$part"; done   # no module of an 
 tar -c --exclude=__pycache__ --exclude='*.pyc' --exclude=.venv --exclude=run --exclude=out \
     --exclude='.*_cache' --exclude='*.egg-info' \
     $CODE | tar -x --no-same-owner -C "$root$PREFIX"
+# Compiled in the installed copy, never in this checkout: a kiosk started from the checkout meanwhile (a
+# test beside `make install`'s) read a catalog half rewritten and stopped.
+if [ "$have_babel" = 1 ]; then
+  step "catalogs: common/locale/*/LC_MESSAGES/messages.po -> .mo"
+  "$PYTHON" -m babel.messages.frontend -q compile -d "$root$PREFIX/common/locale" -D messages
+fi
 chmod -R u+rwX,go+rX,go-w "$root$PREFIX"
 
 # 2. The venv, built in place by the project's own bootstrap (not with DESTDIR: see above).

@@ -70,8 +70,12 @@ def test_unit_fences_devices_addresses_and_netlink_and_uses_systemds_directories
 def test_make_install_stages_a_booth_that_systemd_accepts(tmp_path: Path) -> None:
     """`make install DESTDIR=...` (what a package build runs): code, example site config, pki dir, the unit
     and its network allow list in place; `systemd-analyze verify` accepts the installed unit with its
-    drop-in, without a warning, and the exposure stays in bounds. A second install keeps the site config."""
+    drop-in, without a warning, and the exposure stays in bounds. A second install keeps the site config.
+    The installed copy has its compiled catalogs, and the checkout's are left alone: a kiosk started from
+    the checkout meanwhile (another test) read a catalog being rewritten and stopped."""
     dest = tmp_path / "root"
+    catalogs = sorted((ROOT / "common/locale").glob("*/LC_MESSAGES/messages.mo"))
+    untouched = [(mo.stat().st_ino, mo.stat().st_mtime_ns) for mo in catalogs]
 
     def install() -> None:
         done = subprocess.run(["make", "-s", "install", f"DESTDIR={dest}"], cwd=ROOT, capture_output=True,
@@ -81,6 +85,8 @@ def test_make_install_stages_a_booth_that_systemd_accepts(tmp_path: Path) -> Non
     install()
     assert (dest / "opt/kiosk/kiosk/booth/live.py").is_file() and (dest / "opt/kiosk/config/kiosk.toml").is_file()
     assert not list((dest / "opt/kiosk").rglob("__pycache__"))
+    assert [(mo.stat().st_ino, mo.stat().st_mtime_ns) for mo in catalogs] == untouched
+    assert catalogs and len(list((dest / "opt/kiosk/common/locale").glob("*/LC_MESSAGES/messages.mo"))) == len(catalogs)
     site = dest / "etc/kiosk/site.toml"
     assert site.read_text() == (ROOT / "config/site.example.toml").read_text()
     assert (dest / "etc/kiosk/pki").stat().st_mode & 0o777 == 0o750
