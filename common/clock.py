@@ -177,8 +177,8 @@ class VirtualClock:
     io_patience_real_seconds: float = 0.25
     # The patience is counted in slices of this much real time, each counted at most once however long
     # it really took: a process that did not run for a while (two test workers, pcscd and the printers on
-    # two cores) has not used up its patience, so a fake-finger scan's question that reached the simulated
-    # sensor 0.3 s late no longer times out (once in CI), while a device that is truly silent still costs
+    # two cores) has not used up its patience, so an answer that such a stall delayed still arrives in
+    # time (a fake-finger scan timed out once in CI), while a device that is truly silent still costs
     # only the patience on a quiet machine.
     io_patience_slice_seconds: float = 0.01
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -53,25 +54,32 @@ async def test_an_answer_on_its_way_beats_a_deadline_the_clock_jumps_past(clock:
     assert waiter.done() and waiter.result() == "ack"
 
 
-async def test_an_answer_sent_by_a_device_timer_beats_the_deadline_after_it(clock: VirtualClock) -> None:
+async def _scan_through_a_jump(clock: VirtualClock, answer_crosses_back: Callable[[Callable[[], None]], object]) -> str:
     """A sensor asked to scan answers "no finger" when its own 1 s timer ends; the driver gives up at
-    1.5 s. The question reaches the device only after the clock has started its jump, and the answer
-    takes real time to cross the PTY: the driver's deadline must wait for it again once the device's
-    timer has moved the clock (a fake-finger scenario ended "sensor unavailable" in CI this way)."""
+    1.5 s, and the clock jumps 2 s. The question reaches the device only after the jump has started;
+    `answer_crosses_back(send)` calls `send` when the answer has crossed the PTY. The driver's result."""
     loop = asyncio.get_running_loop()
     answer: asyncio.Future[str] = loop.create_future()
 
     async def device() -> None:
         await asyncio.sleep(0.01)  # the question crosses the wire while the clock is already advancing
         await clock.sleep(1.0)
-        loop.call_later(0.05, answer.set_result, "no finger")  # the answer crosses back, slowly
+        answer_crosses_back(lambda: answer.set_result("no finger"))
 
     sensor = asyncio.create_task(device())
     waiter = asyncio.create_task(clock.wait_for(answer, 1.5))
     await asyncio.sleep(0)
     await clock.advance(2)
-    assert waiter.done() and waiter.result() == "no finger"
     await sensor
+    assert waiter.done()
+    return waiter.result()
+
+
+async def test_an_answer_sent_by_a_device_timer_beats_the_deadline_after_it(clock: VirtualClock) -> None:
+    """The answer takes real time to cross the PTY: the driver's deadline must wait for it again once the
+    device's timer has moved the clock (a fake-finger scenario ended "sensor unavailable" in CI this way)."""
+    loop = asyncio.get_running_loop()
+    assert await _scan_through_a_jump(clock, lambda send: loop.call_later(0.05, send)) == "no finger"
 
 
 async def test_an_answer_delayed_by_a_stalled_process_is_still_answered(clock: VirtualClock) -> None:
@@ -79,23 +87,12 @@ async def test_an_answer_delayed_by_a_stalled_process_is_still_answered(clock: V
     patience) while the answer is on its way back. The stall does not use up the patience
     (the fake-finger scenario ended "sensor unavailable" once in CI when it did)."""
     loop = asyncio.get_running_loop()
-    answer: asyncio.Future[str] = loop.create_future()
 
-    def stalled_then_answered() -> None:
+    def stalled_then_sent(send: Callable[[], None]) -> None:
         time.sleep(0.4)  # the process is not scheduled: nothing on its loop runs
-        loop.call_later(0.05, answer.set_result, "no finger")  # then the answer crosses the wire
+        loop.call_later(0.05, send)  # then the answer crosses the wire
 
-    async def device() -> None:
-        await asyncio.sleep(0.01)
-        await clock.sleep(1.0)
-        loop.call_later(0.02, stalled_then_answered)
-
-    sensor = asyncio.create_task(device())
-    waiter = asyncio.create_task(clock.wait_for(answer, 1.5))
-    await asyncio.sleep(0)
-    await clock.advance(2)
-    assert waiter.done() and waiter.result() == "no finger"
-    await sensor
+    assert await _scan_through_a_jump(clock, lambda send: loop.call_later(0.02, stalled_then_sent, send)) == "no finger"
 
 
 async def test_a_wait_only_a_person_can_end_times_out_without_waiting_for_an_answer(clock: VirtualClock) -> None:
