@@ -54,7 +54,10 @@ def settled_sessions(journal: Journal, before: str) -> list[str]:
         return []  # the hopper's count, or the box's books since the last collection, would lose their start
     limit = min(refills[-1], collections[-1])
     unsettled = {session for session, _, _ in owed(journal)} | set(sessions_owing_lookup(rows))
-    unsettled |= {e.session for e in rows for a in card_voids_owed(rows) if e.ref == a.reference}
+    # Computed once: inside the comprehension it ran over the whole journal once per row, and a booth's
+    # first archival after 8,000 sessions (240,000 rows) held the event loop for hours (the soak hung).
+    voids_owed = {a.reference for a in card_voids_owed(rows)}
+    unsettled |= {e.session for e in rows if e.ref in voids_owed}
     by_session: dict[str, list[Entry]] = {}
     for e in rows:
         by_session.setdefault(e.session, []).append(e)

@@ -7,6 +7,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from common.clock import KST, VirtualClock
 from kiosk.journal import Journal, Recorder, stamp
 from kiosk.journal_archive import archive_dir, archive_settled
@@ -104,4 +106,31 @@ async def test_a_year_of_daily_archival_keeps_the_journal_bounded(tmp_path: Path
         db.close()
     live = {e.session for e in journal.entries()} - {"boot", "tech", "archive"}
     assert archived + len(live) == sessions
+    journal.close()
+
+
+@pytest.mark.timeout(120)  # a hang guard: the quadratic archival took hours on a journal like this one
+async def test_a_busy_months_first_archival_moves_thousands_of_sessions_in_one_pass(tmp_path: Path) -> None:
+    """A booth's first night of archival after thousands of sessions (the soak's reached it after 8,050)
+    must not hold the booth: every settled session moves, and the one whose card void is still owed stays."""
+    clock = VirtualClock(dt.datetime(2026, 1, 1, 8, 0, tzinfo=KST))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal._db.execute("PRAGMA synchronous=OFF")  # thousands of fsyncs are not what this test is about
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 20000, coins=200, coin=100)
+    record("s-card", "session_opened")
+    record("s-card", "card_authorised", 200, ref="auth-1", masked_pan="476173******0010")
+    record("s-card", "card_void_intent", ref="auth-1")  # a power cut stopped the void: still owed
+    record("s-card", "session_closed")
+    sessions = 3000
+    for n in range(sessions):
+        _session(record, f"s-{n}", counter=2 * n + 2)
+    await clock.advance(10 * DAY)
+    record("tech", "hopper_refilled", 20000, coins=200, coin=100)
+    record("tech", "cash_collected", 0)
+
+    moved = archive_settled(journal, _start_of_day(clock), at=stamp(clock))
+
+    assert moved.sessions == sessions
+    assert {e.session for e in journal.entries()} == {"boot", "s-card", "tech", "archive"}
     journal.close()
