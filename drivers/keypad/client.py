@@ -81,6 +81,7 @@ class _Node:
     decoder: EventDecoder = field(default_factory=lambda: EventDecoder(native_layout()))
     assembler: PacketAssembler = field(default_factory=PacketAssembler)
     reconnect: asyncio.Task[None] | None = None
+    opened_at: float = 0.0  # on the injected clock, to tell a node that stayed from one that flaps
 
 
 def _offline_reason(exc: OSError) -> str:
@@ -157,7 +158,6 @@ class Keypad:
         except OSError as exc:
             self._node_failed(node, _offline_reason(exc), f"cannot open {node.path}: {exc.strerror or exc}")
             return False
-        node.backoff.reset()
         node.reason, node.detail = "", ""
         log.info("%s online on %s", node.role, node.path)
         return True
@@ -178,6 +178,7 @@ class Keypad:
             os.close(fd)
             raise
         node.fd = fd
+        node.opened_at = self._clock.monotonic()
         node.decoder.reset()
         node.assembler.reset()
         if node.is_device and self._carries_jack(node):
@@ -236,6 +237,11 @@ class Keypad:
                 self._handle(node, event)
 
     def _lost(self, node: _Node, detail: str) -> None:
+        """The node went away. Only a node that stayed as long as the backoff's longest wait earns a fresh
+        start: opening proves nothing on a keypad with a loose cable, which would otherwise reopen every
+        0.2 s and warn in the log at every bounce."""
+        if self._clock.monotonic() - node.opened_at >= node.backoff.cap:
+            node.backoff.reset()
         self._close_node(node)
         if self._carries_jack(node) and self._earphone:
             # Nobody can say the earphone is still in: the speaker takes over again.
@@ -261,7 +267,6 @@ class Keypad:
                 log.debug("%s reconnect failed: %s", node.role, node.detail)
                 self._update_status()
                 continue
-            node.backoff.reset()
             node.reason, node.detail = "", ""
             log.info("%s back online on %s", node.role, node.path)
             self._update_status()

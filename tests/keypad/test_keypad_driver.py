@@ -148,6 +148,34 @@ async def test_unplugged_the_keypad_is_offline_and_back_when_replugged(rig: Rig)
     assert [s.state for s in rig.statuses][-3:] == [DeviceState.OFFLINE, DeviceState.OFFLINE, DeviceState.ONLINE]
 
 
+async def test_a_keypad_that_keeps_dropping_out_is_retried_ever_more_slowly_and_warned_of_once(
+        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    # A loose cable: the node comes back, then goes at once. Opening proves nothing, so the waits keep
+    # growing (0.5, 1, 2 s here) and the log is not filled with a warning for every bounce.
+    caplog.set_level(logging.DEBUG, logger="drivers.keypad")
+
+    def warnings() -> int:
+        return sum(r.levelno == logging.WARNING and "keypad offline" in r.getMessage() for r in caplog.records)
+
+    for wait in (0.5, 1.0, 2.0):
+        await rig.sim.unplug()
+        await rig.until(lambda: rig.keypad.status.state is DeviceState.OFFLINE, "never went offline")
+        await rig.sim.replug()
+        await rig.clock.advance(wait - 0.25)
+        assert rig.keypad.status.state is DeviceState.OFFLINE, f"reopened before its {wait} s wait"
+        await rig.clock.advance(0.25)
+        await rig.until(lambda: rig.keypad.status.state is DeviceState.ONLINE, f"not back after {wait} s")
+    assert warnings() == 1
+    # A keypad that then stays as long as the longest wait (4 s) has earned a fresh start.
+    await rig.clock.advance(4.0)
+    await rig.sim.unplug()
+    await rig.until(lambda: rig.keypad.status.state is DeviceState.OFFLINE, "never went offline")
+    assert warnings() == 2
+    await rig.sim.replug()
+    await rig.clock.advance(0.5)
+    await rig.until(lambda: rig.keypad.status.state is DeviceState.ONLINE, "a fresh start waits 0.5 s")
+
+
 async def test_a_missing_jack_node_leaves_the_keypad_online_saying_so(tmp_path: Path, clock: VirtualClock) -> None:
     sim = KeypadSimulator(tmp_path / "kbd")
     await sim.start()
