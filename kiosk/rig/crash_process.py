@@ -123,6 +123,9 @@ async def recover(scenario: Path, run_dir: Path) -> int:
         # Money the acceptors took just before the kill is found by the first polls and given back,
         # coin by coin, at the hopper's pace: let that happen in real time before jumping ahead.
         await _real_time_passes(run, DEVICE_SETTLE_SECONDS)
+        # A server outage the scenario began before the kill ends now, as the scenario itself ends it
+        # later: what the booth owes the server (a cancel, a void) must then reach it, and the books say so.
+        await run.booth.control("server", "maintenance", on=False)
         await run.clock.advance(SETTLE_VIRTUAL_SECONDS)
         assert run.screens is not None
         report = {"state": kiosk.state, "reason": kiosk.out_of_service_reason, "boot_steps": boot_steps,

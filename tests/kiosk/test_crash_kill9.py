@@ -146,3 +146,19 @@ async def test_a_coin_taken_while_the_kiosk_was_dead_is_given_back_once_beside_t
     totals = point.journal_totals
     assert (totals["money_in"], totals["refunds"], totals["fees_kept"]) == (200, 200, 0)
     assert point.cash_state["hopper"]["won_paid_out"] == 200
+
+
+@pytest.mark.timeout(300)
+async def test_a_kiosk_killed_during_a_server_outage_delivers_what_it_owes_once_the_server_is_back() -> None:
+    # The server stays away while the booth refunds an unconfirmed delivery; the kiosk is killed with
+    # the refund paid, and again with the server's cancel owed. Restarted, it keeps the cancel; when the
+    # server comes back (as the scenario brings it back) the cancel reaches it, and server and journal
+    # agree that nothing was paid and nothing will be sent.
+    scenario = SCENARIOS / "delivery_confirm_server_gone.toml"
+    kinds = await records_in_process(scenario)
+    for kind in ("refund_paid", "delivery_cancel_pending"):
+        point = await kill_at(scenario, kinds.index(kind) + 1)
+        assert point.reached and point.kind == kind
+        assert not point.problems, f"killed after {kind}: {point.problems}"
+        assert "delivery_cancelled" in point.journal_kinds
+        assert (point.journal_totals["refunds"], point.journal_totals["fees_kept"]) == (4000, 0)
