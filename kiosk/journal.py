@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,6 +260,26 @@ class Journal:
         rows = self._db.execute("SELECT session FROM journal WHERE substr(kind, 1, ?) = ? GROUP BY session "
                                 "ORDER BY MIN(seq)", (len(prefix), prefix)).fetchall()
         return [r[0] for r in rows]
+
+    def entries_of_sessions(self, sessions: Iterable[str]) -> list[Entry]:
+        """Every row of these sessions, oldest first."""
+        rows = self._db.execute("SELECT * FROM journal WHERE session IN (SELECT value FROM json_each(?)) "
+                                "ORDER BY seq", (json.dumps(sorted(sessions)),)).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+
+    def closed_sessions_before(self, at: str, seq: int) -> list[str]:
+        """Sessions opened and closed whose every row is older than `at` (a stamp) and than sequence number
+        `seq`, oldest first. SQLite answers without a row being decoded here: the nightly archival asks
+        this of a month of rows, and decoding them all held the booth's loop for seconds and 200 MB."""
+        rows = self._db.execute(
+            "SELECT session FROM journal GROUP BY session HAVING MAX(at) < ? AND MAX(seq) < ? "
+            "AND SUM(kind='session_opened') > 0 AND SUM(kind='session_closed') > 0 ORDER BY MIN(seq)",
+            (at, seq)).fetchall()
+        return [r[0] for r in rows]
+
+    def newest_seq_of_kind(self, kind: str) -> int | None:
+        (seq,) = self._db.execute("SELECT MAX(seq) FROM journal WHERE kind=?", (kind,)).fetchone()
+        return None if seq is None else int(seq)
 
     def entries_since(self, seq: int, kinds: tuple[str, ...]) -> list[Entry]:
         """Rows of these kinds after sequence number `seq`, oldest first (a running count's update)."""

@@ -28,7 +28,7 @@ from kiosk.card_recovery import sessions_owing_lookup
 from kiosk.hopper_inventory import REFILLED
 from kiosk.journal import ARCHIVE_SESSION, ARCHIVED, SCHEMA, Entry, Journal
 from kiosk.maintenance.cash_books import COLLECTED
-from kiosk.outbox import owed
+from kiosk.outbox import card_sessions_rows, owed
 from kiosk.till import card_voids_owed
 
 
@@ -46,37 +46,31 @@ def archive_dir(journal: Journal) -> Path:
 def settled_sessions(journal: Journal, before: str) -> list[str]:
     """Resident sessions whose every row is older than `before` (an `at` stamp, e.g. a day's start), that
     closed, owe the server nothing and end before the newest hopper refill and the newest cash collection:
-    safe to move out (the hopper's count and the cash box's books each start at their newest row)."""
-    rows = journal.entries()
-    refills = [e.seq for e in rows if e.kind == REFILLED]
-    collections = [e.seq for e in rows if e.kind == COLLECTED]
-    if not refills or not collections:
+    safe to move out (the hopper's count and the cash box's books each start at their newest row).
+
+    Runs on the booth's loop each night over a month of rows: SQLite picks the closed sessions, and only
+    the rows of sessions with a card row are decoded, to see what they still owe."""
+    refill, collection = journal.newest_seq_of_kind(REFILLED), journal.newest_seq_of_kind(COLLECTED)
+    if refill is None or collection is None:
         return []  # the hopper's count, or the box's books since the last collection, would lose their start
-    limit = min(refills[-1], collections[-1])
-    unsettled = {session for session, _, _ in owed(journal)} | set(sessions_owing_lookup(rows))
-    # Computed once: inside the comprehension it ran over the whole journal once per row, and a booth's
-    # first archival after 8,000 sessions (240,000 rows) held the event loop for hours (the soak hung).
-    voids_owed = {a.reference for a in card_voids_owed(rows)}
-    unsettled |= {e.session for e in rows if e.ref in voids_owed}
-    by_session: dict[str, list[Entry]] = {}
-    for e in rows:
-        by_session.setdefault(e.session, []).append(e)
-    out = []
-    for session, own in by_session.items():
-        kinds = {e.kind for e in own}
-        if ("session_opened" in kinds and "session_closed" in kinds and session not in unsettled
-                and all(e.at < before and e.seq < limit for e in own)):
-            out.append(session)
-    return out
+    closed = journal.closed_sessions_before(before, min(refill, collection))
+    if not closed:
+        return []
+    card_rows = card_sessions_rows(journal)
+    unsettled = {session for session, _, _ in owed(journal)} | set(sessions_owing_lookup(card_rows))
+    voids_owed = {a.reference for a in card_voids_owed(card_rows)}
+    unsettled |= {e.session for e in card_rows if e.ref in voids_owed}
+    return [session for session in closed if session not in unsettled]
 
 
-def archive_settled(journal: Journal, before: str, *, at: str) -> Archived:
-    """Move the settled sessions older than `before` to the monthly archive files; `at` stamps the
-    `archived` row. Returns what moved (nothing: `sessions` 0)."""
-    sessions = set(settled_sessions(journal, before))
+def archive_settled(journal: Journal, before: str, *, at: str, most: int | None = None) -> Archived:
+    """Move the settled sessions older than `before` to the monthly archive files, the oldest `most` of
+    them when given (each moved row is decoded and written again: a backlog moves in passes); `at` stamps
+    the `archived` row. Returns what moved (nothing: `sessions` 0)."""
+    sessions = set(settled_sessions(journal, before)[:most])
     if not sessions:
         return Archived(0, 0, ())
-    rows = [e for e in journal.entries() if e.session in sessions]
+    rows = journal.entries_of_sessions(sessions)
     by_month: dict[str, list[Entry]] = {}
     for e in rows:
         by_month.setdefault(e.at[:7], []).append(e)

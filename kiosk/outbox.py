@@ -86,7 +86,7 @@ async def _deliver_card_lookups(books: Books, cards: CardVoids) -> int:
     An open session is left to itself: its own authorisation may still be on the way."""
     still_open = set(books.journal.open_sessions())
     delivered = 0
-    for session in sessions_owing_lookup(_card_sessions_rows(books.journal)):
+    for session in sessions_owing_lookup(card_sessions_rows(books.journal)):
         if session in still_open:
             continue
         if not await reconcile(books, cards, session, reason="delivered-after-outage", final=True):
@@ -102,7 +102,7 @@ async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
     could void one twice."""
     still_open = set(journal.open_sessions())
     by_session: dict[str, list[Entry]] = {}
-    for entry in _card_sessions_rows(journal):
+    for entry in card_sessions_rows(journal):
         if entry.session not in still_open:
             by_session.setdefault(entry.session, []).append(entry)
     delivered = 0
@@ -114,7 +114,7 @@ async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
     return delivered
 
 
-def _card_sessions_rows(journal: Journal) -> list[Entry]:
+def card_sessions_rows(journal: Journal) -> list[Entry]:
     """Every row of the sessions that have a card row (`card_*`), oldest first: all a card's settling
     reads, without decoding the rest of the journal on every heartbeat."""
     return [e for session in journal.sessions_with_kind_prefix("card_") for e in journal.entries(session)]

@@ -42,6 +42,7 @@ async def test_closed_days_move_out_and_the_counters_stay(tmp_path: Path) -> Non
     record("boot", "hopper_refilled", 20000, coins=200, coin=100)
     _session(record, "s-old-1", counter=1)
     _session(record, "s-old-owed", counter=3, commit=False)  # the server never got its commit
+    record("s-old-open", "session_opened")  # recovery has not closed it yet
     await clock.advance(2 * DAY)  # into February
     record("tech", "hopper_refilled", 20000, coins=200, coin=100)  # the rows before it may move
     record("tech", "cash_collected", 0)  # and before the cash box's collection
@@ -51,7 +52,7 @@ async def test_closed_days_move_out_and_the_counters_stay(tmp_path: Path) -> Non
     moved = archive_settled(journal, _start_of_day(clock), at=stamp(clock))
 
     assert moved.sessions == 1
-    assert {e.session for e in journal.entries()} == {"boot", "tech", "s-old-owed", "s-new", "archive"}
+    assert {e.session for e in journal.entries()} == {"boot", "tech", "s-old-owed", "s-old-open", "s-new", "archive"}
     assert journal.totals() == totals and journal.cash_box() == box
     assert journal.last_cash_counter("coin") == coin_counter
     assert owed(journal) == [("s-old-owed", "commit", 1)]

@@ -44,3 +44,28 @@ async def test_keep_days_zero_never_archives(tmp_path: Path) -> None:
     clock = VirtualClock(dt.datetime(2026, 3, 1, 12, 0, tzinfo=KST))
     nightly = NightlyArchive(Journal(tmp_path / "journal.sqlite3"), clock, keep_days=0)
     assert not nightly.due()
+
+
+async def test_a_backlog_moves_a_pass_a_heartbeat_oldest_first_until_the_night_is_done(tmp_path: Path) -> None:
+    # keep_days set on a booth with weeks of rows: each pass holds the booth's loop, so each moves a
+    # bounded number of sessions, and the archival stays due until a pass finds less than that to move.
+    clock = VirtualClock(dt.datetime(2026, 3, 1, 12, 0, tzinfo=KST))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 20000, coins=200, coin=100)
+    for n in range(5):
+        _session(record, f"s-{n}")
+    record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+    record("maintenance", "cash_collected", 0)
+    await clock.advance(9 * 86400)
+    nightly = NightlyArchive(journal, clock, keep_days=7, sessions_per_pass=2)
+
+    def left() -> list[str]:
+        return sorted({e.session for e in journal.entries()} & {f"s-{n}" for n in range(5)})
+
+    assert nightly.due() and nightly.run() == 2 and left() == ["s-2", "s-3", "s-4"]
+    assert nightly.due() and nightly.run() == 2 and left() == ["s-4"]
+    assert nightly.due() and nightly.run() == 1 and left() == []
+    assert not nightly.due()  # the night's work is done
+    assert journal.totals()["fees_kept"] == 500  # one archived row carries all three passes
+    assert [e.kind for e in journal.entries("archive")].count("archived") == 1
