@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from common.clock import MonotonicClock, VirtualClock
+from common.clock import KST, MonotonicClock, VirtualClock
 from kiosk.booth.logging_setup import setup_logging
 from kiosk.booth.simulated import SimulatedBooth
 from kiosk.rig.books import check_books
@@ -85,6 +85,11 @@ TECHNICIAN_VISIT: list[dict[str, Any]] = [
     {"tap": "maint:exit"},
 ]
 VOICE_EVERY = 20  # a session in twenty is a blind resident's, with the earphone in
+# The soak's virtual clock starts at this Korean hour, on the latest such hour before the real now. Its
+# 10,000 sessions span some twelve to twenty virtual hours, so every run crosses 02:00 and the nightly
+# journal archival runs in it, whatever the hour it was started at. Started from the real now, one run
+# reached 02:00 at session 8,050 (and hung in the archival then) and the next, started at noon, never did.
+SOAK_STARTS_AT_HOUR = 21
 # Virtual seconds the clock moves at a time while a round's end waits for the idle screen.
 IDLE_STEP_SECONDS = 5.0
 RSS_WINDOW = 25  # samples whose median is the resident memory at each end of the measured stretch
@@ -227,6 +232,13 @@ async def back_to_idle(run: ScenarioRun) -> None:
     raise AssertionError(f"the booth never came back to idle (on {view.screen!r}, {view.data_fields()})")
 
 
+def soak_clock_start(now: dt.datetime | None = None) -> dt.datetime:
+    """The latest `SOAK_STARTS_AT_HOUR` o'clock, Korean time, at or before `now` (the real now)."""
+    now = (now or dt.datetime.now(KST)).astimezone(KST)
+    start = now.replace(hour=SOAK_STARTS_AT_HOUR, minute=0, second=0, microsecond=0)
+    return start if start <= now else start - dt.timedelta(days=1)
+
+
 def rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -269,7 +281,7 @@ async def soak(sessions: int, *, real_clock: bool = False, booth_dir: Path | Non
     plans: dict[str, list[dict[str, Any]]] = {}
     work_dir = booth_dir or Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     run = ScenarioRun(work_dir, None, settings, booth=RemoteBooth(booth_dir) if booth_dir else None,
-                      clock=RealTimeClock() if real_clock else None)
+                      clock=RealTimeClock() if real_clock else VirtualClock(soak_clock_start()))
     journal_path = work_dir / "journal.sqlite3"
     samples: list[Sample] = []
     started = time.perf_counter()

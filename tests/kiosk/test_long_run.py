@@ -8,6 +8,7 @@ must stay flat is counted: the clock's sleepers, the kiosk's tasks, the process'
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 
 import pytest
@@ -21,10 +22,11 @@ from bench.soak import (
     round_name,
     round_steps,
     soak,
+    soak_clock_start,
     summary,
     unit_python_environment,
 )
-from common.clock import VirtualClock
+from common.clock import KST, VirtualClock
 
 
 async def test_a_finished_wait_leaves_no_sleeper_behind(clock: VirtualClock) -> None:
@@ -148,3 +150,13 @@ def test_the_soaks_kiosk_runs_with_the_booths_interpreter_and_allocator_settings
     PYTHON... and MALLOC_..._ settings, and nothing else of the unit's environment."""
     assert unit_python_environment() == {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
                                          "PYTHONMALLOC": "malloc", "MALLOC_MMAP_THRESHOLD_": "131072"}
+
+
+def test_every_soak_starts_in_the_evening_so_its_sessions_cross_the_nightly_archival() -> None:
+    # Started from the real now, whether a run met 02:00 (and the journal's archival) depended on the
+    # hour it was started at: the soak's figures must not.
+    evening = dt.datetime(2026, 12, 7, 21, 0, tzinfo=KST)
+    for real_now, start in [(dt.datetime(2026, 12, 7, 12, 9, tzinfo=KST), evening - dt.timedelta(days=1)),
+                            (evening, evening),
+                            (dt.datetime(2026, 12, 7, 14, 30, tzinfo=dt.UTC), evening)]:  # 23:30 in Seoul
+        assert soak_clock_start(real_now) == start
