@@ -264,7 +264,7 @@ def cancels_owed(journal: Journal) -> list[tuple[str, str]]:
     first. Open sessions settle their own order (DeliveryDesk.settle) or boot recovery does."""
     pending: dict[str, str] = {}
     settled: set[str] = set()
-    for entry in journal.entries_since(0, _CANCEL_KINDS):
+    for entry in journal.entries_of_kinds(_CANCEL_KINDS):
         if entry.kind == "delivery_cancel_pending":
             pending.setdefault(entry.session, str(entry.detail.get("reason", "refunded")))
         else:

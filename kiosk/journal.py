@@ -255,11 +255,35 @@ class Journal:
             rows = self._db.execute("SELECT * FROM journal WHERE session=? ORDER BY seq", (session,)).fetchall()
         return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
-    def sessions_with_kind_prefix(self, prefix: str) -> list[str]:
-        """Sessions with a row whose kind starts with `prefix` ("card_"), in the order they first had one."""
-        rows = self._db.execute("SELECT session FROM journal WHERE substr(kind, 1, ?) = ? GROUP BY session "
-                                "ORDER BY MIN(seq)", (len(prefix), prefix)).fetchall()
+    def sessions_with(self, kinds: tuple[str, ...], *, flag: str = "") -> list[str]:
+        """Sessions with a row of one of `kinds` (whose detail's `flag` is true, when given), in the order
+        they first had one; found through the kind index, without decoding a row."""
+        marks = ",".join("?" * len(kinds))
+        flagged = " AND json_extract(detail, ?)" if flag else ""
+        rows = self._db.execute(f"SELECT session FROM journal WHERE kind IN ({marks}){flagged} GROUP BY session "
+                                "ORDER BY MIN(seq)", (*kinds, *([f"$.{flag}"] if flag else []))).fetchall()
         return [r[0] for r in rows]
+
+    def sessions_with_unanswered(self, request: str, answers: tuple[str, ...], *, no_answer: tuple[str, str]
+                                 ) -> list[str]:
+        """Sessions where a `request` row is not followed, among the rows of `request` and `answers`, by an
+        answer: by nothing, by another request, or by `no_answer` (an answer kind and the ref that says it
+        is none). Oldest first; SQLite's window over the kind index, without decoding a row."""
+        kinds = (request, *answers)
+        marks = ",".join("?" * len(kinds))
+        rows = self._db.execute(
+            "SELECT session FROM (SELECT session, seq, kind, LEAD(kind) OVER w AS next_kind, "
+            f"LEAD(ref) OVER w AS next_ref FROM journal WHERE kind IN ({marks}) "
+            "WINDOW w AS (PARTITION BY session ORDER BY seq)) "
+            "WHERE kind = ? AND (next_kind IS NULL OR next_kind = ? OR (next_kind = ? AND next_ref = ?)) "
+            "GROUP BY session ORDER BY MIN(seq)", (*kinds, request, request, *no_answer)).fetchall()
+        return [r[0] for r in rows]
+
+    def entries_of_kinds(self, kinds: tuple[str, ...]) -> list[Entry]:
+        """Rows of these kinds, oldest first, through the kind index: for kinds a month holds few of."""
+        marks = ",".join("?" * len(kinds))
+        rows = self._db.execute(f"SELECT * FROM journal WHERE kind IN ({marks}) ORDER BY seq", kinds).fetchall()
+        return [Entry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
     def entries_of_sessions(self, sessions: Iterable[str]) -> list[Entry]:
         """Every row of these sessions, oldest first."""

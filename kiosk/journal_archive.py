@@ -28,7 +28,7 @@ from kiosk.card_recovery import sessions_owing_lookup
 from kiosk.hopper_inventory import REFILLED
 from kiosk.journal import ARCHIVE_SESSION, ARCHIVED, SCHEMA, Entry, Journal
 from kiosk.maintenance.cash_books import COLLECTED
-from kiosk.outbox import card_sessions_rows, owed
+from kiosk.outbox import card_sessions_that_may_owe, owed
 from kiosk.till import card_voids_owed
 
 
@@ -48,15 +48,15 @@ def settled_sessions(journal: Journal, before: str) -> list[str]:
     closed, owe the server nothing and end before the newest hopper refill and the newest cash collection:
     safe to move out (the hopper's count and the cash box's books each start at their newest row).
 
-    Runs on the booth's loop each night over a month of rows: SQLite picks the closed sessions, and only
-    the rows of sessions with a card row are decoded, to see what they still owe."""
+    Runs on the booth's loop each night over a month of rows: SQLite picks the closed sessions, and the
+    few card sessions that may still owe something (kiosk.outbox)."""
     refill, collection = journal.newest_seq_of_kind(REFILLED), journal.newest_seq_of_kind(COLLECTED)
     if refill is None or collection is None:
         return []  # the hopper's count, or the box's books since the last collection, would lose their start
     closed = journal.closed_sessions_before(before, min(refill, collection))
     if not closed:
         return []
-    card_rows = card_sessions_rows(journal)
+    card_rows = card_sessions_that_may_owe(journal)
     unsettled = {session for session, _, _ in owed(journal)} | set(sessions_owing_lookup(card_rows))
     voids_owed = {a.reference for a in card_voids_owed(card_rows)}
     unsettled |= {e.session for e in card_rows if e.ref in voids_owed}
