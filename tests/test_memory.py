@@ -11,8 +11,8 @@ import pytest
 
 from common.memory import release_freed_memory
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux",
-                                reason="a machine limit: needs Linux (/proc/self/status) and glibc's malloc_trim")
+NOT_LINUX = sys.platform != "linux"
+pytestmark = pytest.mark.skipif(NOT_LINUX, reason="a machine limit: needs Linux's /proc and glibc's malloc_trim")
 
 
 def resident_kib() -> int:
