@@ -45,8 +45,6 @@ _SESSION_ROWS: tuple[tuple[str, int, dict[str, object]], ...] = (
     ("fee_kept", 200, {}),
     ("session_closed", 0, {"outcome": "issued"}),
 )
-
-
 # A card payment's rows, in place of the coins' (kiosk.card_payment).
 _CARD_ROWS: tuple[tuple[str, int, dict[str, object]], ...] = (
     ("card_authorise_intent", 200, {}),
@@ -58,8 +56,10 @@ def month_journal(path: Path, first_day: dt.datetime, sessions: int = MONTH_SESS
                   by_card: bool = False) -> Journal:
     """`sessions` sessions, `SESSIONS_A_DAY` a day from `first_day`, paid in coins (or `by_card`), then a
     technician's refill and collection (rows before both may move)."""
-    rows = tuple(row for row in _SESSION_ROWS if row[0] != "coin_credited")
-    rows = rows[:5] + _CARD_ROWS + rows[5:] if by_card else _SESSION_ROWS
+    rows = _SESSION_ROWS
+    if by_card:
+        coinless = tuple(row for row in _SESSION_ROWS if row[0] != "coin_credited")
+        rows = coinless[:5] + _CARD_ROWS + coinless[5:]  # authorised after the reservation, as coins would be
     journal = Journal(path)
     journal._db.execute("PRAGMA synchronous=OFF")  # the bench times the archival, not the writing
     record = Recorder(journal, VirtualClock(first_day))
