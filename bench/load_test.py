@@ -37,9 +37,10 @@ from simulators.server.pki import DEFAULT_KIOSK_ID, generate_pki
 
 CALLS = ("catalog", "heartbeat", "verify_identity", "reserve", "commit")
 # Seconds between one kiosk's transactions: a busy office sees a resident per kiosk every one to two
-# minutes (identify, choose, pay, print). 200 kiosks then offer ~2.2 reservations/s, below what the
-# simulator's single rendering lock sustains (~3/s: fpdf2 holds the GIL ~0.3 s a copy). The first
-# transaction of each kiosk falls anywhere in the first interval, so kiosks do not march in step.
+# minutes (identify, choose, pay, print). 1,000 kiosks then offer ~11 reservations/s at most; the
+# server renders them in one worker process a core (~0.1 s a copy), at a lower priority than its
+# answers (app.RENDER_NICENESS). The first transaction of each kiosk falls anywhere in the first
+# interval, so kiosks do not march in step.
 TRANSACTION_EVERY_S = (60.0, 120.0)
 # Kiosks boot over this many seconds, at least: the catalog read of hundreds of simultaneous TLS
 # handshakes is a cold-start storm no city produces (booths start with their buildings' mornings).

@@ -3,7 +3,7 @@
 Each copy carries its own 문서확인번호 and a QR code pointing at the verification endpoint, on a
 light guilloche-like background (a stand-in for copy-evident paper, domain.md "Anti-forgery").
 Every page says it is a simulator sample so nobody mistakes it for a real certificate.
-Synchronous and CPU-bound (~0.3 s, mostly font parsing): call it through asyncio.to_thread.
+Synchronous and CPU-bound (~0.1 s: half parsing the font, half subsetting it): call it through asyncio.to_thread.
 """
 
 from __future__ import annotations
