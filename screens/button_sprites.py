@@ -97,6 +97,8 @@ def _draw_sprite(like: pygame.Surface, theme: Theme, size: tuple[int, int],
         paint(picture, picture.get_rect())
     if any(line.cut for line in said.lines):
         return None
-    picture.set_colorkey(_CORNER)
+    # Run-length encoded: a plain colour-keyed blit tests every pixel and took three times as long as
+    # drawing the key afresh (68 against 21 µs for a wide key); the encoded one copies runs (16 µs).
+    picture.set_colorkey(_CORNER, pygame.RLEACCEL)
     return _Sprite(picture, tuple(said.texts), tuple(said.clipped), tuple(said.lines),
                    picture.get_pitch() * picture.get_height())

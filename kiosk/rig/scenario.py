@@ -231,7 +231,7 @@ class ScenarioRun:
         # The booth's sound: every utterance recorded (out/<scenario>/voice/ with --out), played at once.
         self.voice_output = RecordingOutput((snapshot_dir or work_dir) / "voice")
         self.said_mark = 0  # utterances before this one were matched by an earlier expect_said
-        self.touched_at: float | None = None  # perf_counter of the scripted finger's latest tap in a step
+        self.touched_at: float | None = None  # perf_counter of the scripted hand's latest tap or coin in a step
 
     @property
     def kiosk(self) -> Kiosk:
@@ -401,6 +401,9 @@ async def _step(run: ScenarioRun, step: dict[str, Any]) -> None:
             await run.until(lambda: run.kiosk.view.data_fields().get("accepting") is True,
                             "the acceptors were never enabled")
             before = kiosk.journal.last_seq()
+            # The resident waits from the last coin's drop, as from a last key: the coins before it
+            # were credited while their hand was still busy.
+            run.touched_at = time.perf_counter()
             await run.booth.control("cctalk", "insert_coin", value=int(value))
             # One coin at a time, as a hand does: the next drops after this one was counted.
             await run.until(functools.partial(_credited_since, kiosk, before, int(value)),
