@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.booth.sdnotify import Notifier
+from tests.kiosk.test_unit_runs_the_kiosk import unit_service_section
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "systemd" / "kiosk.service"
@@ -62,6 +63,15 @@ def test_unit_fences_devices_addresses_and_netlink_and_uses_systemds_directories
         assert line in lines, line
     assert not any("AF_NETLINK" in line and not line.startswith("#") for line in lines)
     assert not any(line.startswith("ReadWritePaths=") for line in lines)  # only systemd's own directories
+
+
+def test_a_crash_of_the_kiosk_writes_no_core_dump_with_a_residents_secrets_to_disk() -> None:
+    """PID 1 gives every service an unlimited core size, so a crash mid-session would have left the
+    resident number being typed and the fingerprint template in /var/lib/systemd/coredump. The unit sets
+    the limit to 0 (systemd-coredump then stores nothing) and keeps the crash's Python stack in the log."""
+    settings = unit_service_section(UNIT.read_text())
+    assert settings["LimitCORE"] == ["0"]
+    assert "PYTHONFAULTHANDLER=1" in settings["Environment"]
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None or shutil.which("make") is None,
