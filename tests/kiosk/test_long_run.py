@@ -149,7 +149,8 @@ def test_the_soaks_kiosk_runs_with_the_booths_interpreter_and_allocator_settings
     """The soak measures the booth's memory only if its kiosk allocates as the booth's does: the unit's
     PYTHON... and MALLOC_..._ settings, and nothing else of the unit's environment."""
     assert unit_python_environment() == {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
-                                         "PYTHONMALLOC": "malloc", "MALLOC_MMAP_THRESHOLD_": "131072"}
+                                         "PYTHONMALLOC": "malloc", "MALLOC_MMAP_THRESHOLD_": "131072",
+                                         "PYTHONFAULTHANDLER": "1"}
 
 
 def test_every_soak_starts_in_the_evening_so_its_sessions_cross_the_nightly_archival() -> None:
