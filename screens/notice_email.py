@@ -31,6 +31,7 @@ characters are typed.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,6 +82,16 @@ class Page:
     groups: tuple[tuple[str, ...], ...]  # characters, each group starting a new row
     domains: tuple[str, ...]
     label: str
+
+
+@functools.lru_cache(maxsize=64)
+def _key_width(theme: Theme, labels: tuple[str, ...]) -> int:
+    """Kept per theme and label set: the layout asks it two dozen times a frame (every group's columns,
+    for the page plan and again for the keys), and measuring all 55 labels each time was a tenth of the
+    keyboard's frame. A theme's sizes never change (a zoom or contrast is another Theme)."""
+    floor = theme.min_text_px
+    widest = max(theme.measure(label, "label", floor)[0] for label in labels)
+    return max(theme.min_target, widest + 2 * theme.sp(20) + theme.sp(8))
 
 
 def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
@@ -139,9 +150,7 @@ class NoticeEmailScreen(TypedEntryScreen):
 
     def _key_w(self, theme: Theme, labels: Sequence[str]) -> int:
         """The narrowest key that holds the widest of `labels` at the floor size, with its padding."""
-        floor = theme.min_text_px
-        widest = max(theme.measure(label, "label", floor)[0] for label in labels)
-        return max(theme.min_target, widest + 2 * theme.sp(20) + theme.sp(8))
+        return _key_width(theme, tuple(labels))
 
     def _cols(self, theme: Theme, width: int, labels: Sequence[str], most: int) -> int:
         gap = self._gap(theme)
