@@ -21,7 +21,7 @@ from kiosk.config import VoiceSection
 from kiosk.views import AccessMode, Utterance, View
 from kiosk.voice_guide import VoiceGuide, unspeakable
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="a machine limit: espeak-ng is not installed")
 
 CONFIG = VoiceSection(speaker_device="speaker-dev", earphone_device="earphone-dev", volume_db=-15, rate_wpm=160)
 

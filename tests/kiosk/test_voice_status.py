@@ -30,8 +30,8 @@ from kiosk.views import Utterance
 from kiosk.voice_guide import VoiceGuide
 from screens.strings import t
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("aplay") is None,
-                                reason="espeak-ng or aplay is not installed")
+NO_VOICE_TOOLS = shutil.which("espeak-ng") is None or shutil.which("aplay") is None
+pytestmark = pytest.mark.skipif(NO_VOICE_TOOLS, reason="a machine limit: espeak-ng or aplay is not installed")
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 
 from drivers.speech import AlsaOutput, AudioFault, EspeakNg, Spoken, to_wav
 
-pytestmark = pytest.mark.skipif(shutil.which("aplay") is None or shutil.which("espeak-ng") is None,
-                                reason="aplay or espeak-ng is not installed")
+NO_VOICE_TOOLS = shutil.which("aplay") is None or shutil.which("espeak-ng") is None
+pytestmark = pytest.mark.skipif(NO_VOICE_TOOLS, reason="a machine limit: aplay or espeak-ng is not installed")
 
 ABOUT = Spoken(text="안녕하세요", language="ko", kind="screen", volume_db=-15, rate_wpm=160, device="speaker")
 

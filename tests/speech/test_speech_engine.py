@@ -26,7 +26,7 @@ from drivers.speech import (
 )
 from kiosk.voice_guide import VoiceGuide
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="a machine limit: espeak-ng is not installed")
 
 SENTENCES = {
     "ko": "발급할 서류를 고르십시오.",
