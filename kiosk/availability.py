@@ -163,8 +163,13 @@ def assess(config: KioskConfig, statuses: dict[str, DeviceStatus], *, server_ok:
         notices.append("voice-unavailable")
     opens_at: dt.datetime | None = None
     offered_then: tuple[str, ...] = ()
-    if open_reason in ("outside-hours", "holiday"):
-        opens_at = OpeningHours.of(config).at(now).opens_at
+    if open_reason in ("outside-hours", "holiday", "last-start-passed"):
+        hours = OpeningHours.of(config)
+        opening = hours.at(now)
+        opens_at = opening.opens_at
+        if opens_at is None and opening.closes_at is not None:
+            # The last minutes before closing: too late to start, so the resident hears when it opens next.
+            opens_at = hours.at(opening.closes_at).opens_at
         if opens_at is not None:
             offered_then = tuple(offered_at([c for c in config.documents if not fees or c in fees], services, opens_at))
     return Availability(documents=documents, open_reason=open_reason, out_of_service_reason=oos,

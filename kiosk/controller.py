@@ -199,11 +199,20 @@ class Kiosk:
 
     @property
     def availability(self) -> Availability:
+        return self._assess(in_session=self.session is not None)
+
+    @property
+    def availability_for_arrival(self) -> Availability:
+        """What a resident arriving now would be offered: the public feed's view. A session under way
+        finishes past closing time or on battery, but the next resident could not start one."""
+        return self._assess(in_session=False)
+
+    def _assess(self, *, in_session: bool) -> Availability:
         return assess(self.config, self.statuses, server_ok=self.server_ok, now=self.clock.now(),
                       fees=self.catalog_fees, change_available=self.change_available(),
                       operator_hold=self.operator_hold,
                       controller_fault=self.journal_fault or self.recovery_fault or self.tech_access.fault,
-                      in_session=self.session is not None, start_gate=self.start_gate,
+                      in_session=in_session, start_gate=self.start_gate,
                       sensor_fault=self.sensor_fault, service_hours=self.catalog_hours,
                       deliverable=frozenset(c for c, f in self.catalog_delivery_fees.items()
                                             if f > 0 and self.config.delivery.enabled),
@@ -560,7 +569,7 @@ class Kiosk:
                                     takes_cash=takes_coins(self.statuses.get("cash")),
                                     out_of_service_reason=self.service_time.reason,
                                     out_of_service_seconds=self.service_time.current_seconds()), door)
-        public = (public_status(self.config, self.availability, self.statuses, state=self.state,
+        public = (public_status(self.config, self.availability_for_arrival, self.statuses, state=self.state,
                                 change_available=change) if self.config.public.listed else None)
         return {"alerts": self.alerts.heartbeat_alerts(), "public": public}
 

@@ -1,4 +1,5 @@
-"""Attract screen: where the kiosk is, whether it can issue now, and one huge "touch to start".
+"""Attract screen: where the kiosk is, whether it can issue now, and one huge "touch to start" (greyed,
+saying it cannot, while no session can start).
 
 Static on purpose: nothing moves, so an idle booth draws one frame and then sleeps.
 """
@@ -118,9 +119,11 @@ class IdleScreen(Screen):
         frame, _, start = self._geometry(view, theme)
         lang = lang_of(view)
         other = "en" if lang == "ko" else "ko"
-        widgets = [
-            Widget("start", start, Intent("start"), t("idle.touch", lang), "custom", t("idle.touch", other))
-        ]
+        # A booth that cannot start a session (closed, out of hours, on battery) does not invite a touch
+        # that would do nothing: the panel is disabled and says so in both languages.
+        invite = "idle.touch" if view_data(view, IdleView).issuance_open else "idle.closed"
+        intent = Intent("start") if invite == "idle.touch" else None
+        widgets = [Widget("start", start, intent, t(invite, lang), "custom", t(invite, other))]
         pickup = self._pickup_rect(view, theme, frame.body)
         if pickup is not None:
             widgets.append(Widget("pickup", pickup, Intent("pickup"), t("button.pickup", lang), "secondary"))
@@ -142,20 +145,23 @@ class IdleScreen(Screen):
     def _draw_start(self, surface: pygame.Surface, theme: Theme, widget: Widget) -> None:
         c = theme.colors
         rect = widget.rect
-        pygame.draw.rect(surface, c.primary, rect, border_radius=theme.sp(36))
+        fill, ink = (c.primary, c.on_dark) if widget.enabled else (c.disabled, c.on_disabled)
+        pygame.draw.rect(surface, fill, rect, border_radius=theme.sp(36))
+        if c.outlines or not widget.enabled:  # a disabled panel keeps a visible edge on the page
+            pygame.draw.rect(surface, c.border, rect, width=theme.sp(3), border_radius=theme.sp(36))
         inner_w = rect.width - 2 * theme.sp(40)
         label_h = text_height(theme, widget.label, "big", inner_w)
         detail_h = text_height(theme, widget.detail, "subtitle", inner_w)
         words_h = label_h + theme.sp(12) + detail_h
         # A fingertip ring above the words when there is room: the one picture every language reads.
         ring = min(theme.px(170), rect.height // 3)
-        with_ring = rect.height >= ring + theme.sp(40) + words_h + 2 * theme.sp(32)
+        with_ring = widget.enabled and rect.height >= ring + theme.sp(40) + words_h + 2 * theme.sp(32)
         block_h = words_h + (ring + theme.sp(40) if with_ring else 0)
         y = rect.top + max(theme.sp(16), (rect.height - block_h) // 2)
         if with_ring:
             cy = y + ring // 2
-            pygame.draw.circle(surface, c.on_dark, (rect.centerx, cy), ring // 2, theme.sp(8))
-            pygame.draw.circle(surface, c.on_dark, (rect.centerx, cy), ring // 5)
+            pygame.draw.circle(surface, ink, (rect.centerx, cy), ring // 2, theme.sp(8))
+            pygame.draw.circle(surface, ink, (rect.centerx, cy), ring // 5)
             y += ring + theme.sp(40)
         left = rect.left + theme.sp(40)
         room = max(0, rect.bottom - theme.sp(16) - y)
@@ -164,7 +170,7 @@ class IdleScreen(Screen):
             theme,
             widget.label,
             "big",
-            c.on_dark,
+            ink,
             pygame.Rect(left, y, inner_w, min(label_h, room)),
             valign="top",
         )
@@ -177,7 +183,7 @@ class IdleScreen(Screen):
             theme,
             widget.detail,
             "subtitle",
-            c.on_dark,
+            ink,
             pygame.Rect(left, y, inner_w, rest),
             valign="top",
         )
