@@ -531,44 +531,63 @@ class Kiosk:
         return [o for o in self.config.documents[code].options if o in known]
 
     async def _heartbeat_loop(self) -> None:
+        """Every HEARTBEAT_SECONDS for the booth's life. One pass that fails (a bug in a command's handling,
+        a delivery, the alerts) is logged and the next pass comes as usual: the heartbeat carries the
+        operators' commands, the owed commits and voids and the nightly archival, so a booth that stopped
+        it would go silent until a restart. Such a bug is not the resident's session's: it is not failed."""
         while True:
             await self.clock.sleep(HEARTBEAT_SECONDS)
-            statuses = {name: {"state": s.state.value, "reason": s.reason,
-                               "supplies": {k: v.value for k, v in s.supplies.items()}}
-                        for name, s in self.statuses.items()}
-            fault = self.journal_fault or self.recovery_fault
-            if fault:  # the city's operators hear of it with the devices
-                statuses["journal"] = {"state": DeviceState.HARDWARE_ERROR.value, "reason": fault,
-                                       "supplies": {}}
-            was_ok = self.server_ok
             try:
-                commands = await self.server.heartbeat(statuses, **self.heartbeat_extras())
+                await self._heartbeat_once()
+            except asyncio.CancelledError:
+                raise
+            except JournalUnwritable as exc:  # already out of service, said once at CRITICAL
+                log.error("heartbeat pass stopped: %s", exc)
             except Exception:
-                pass  # the server link went down and said so
-            else:
-                if not was_ok:
-                    await self._refresh_catalog()
-                if not self.journal_fault:  # a delivery is journaled; it waits for a writable journal
-                    await deliver_owed(self, self.card_payment)
-                await self._obey(commands)
-            if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
-                self.publish()
-            if self.state == S.IDLE and not self.journal_fault and self.nightly_archive.due():
-                self.nightly_archive.run()
+                log.exception("heartbeat pass failed; the next one comes in %d s", HEARTBEAT_SECONDS)
+
+    async def _heartbeat_once(self) -> None:
+        statuses = {name: {"state": s.state.value, "reason": s.reason,
+                           "supplies": {k: v.value for k, v in s.supplies.items()}}
+                    for name, s in self.statuses.items()}
+        fault = self.journal_fault or self.recovery_fault
+        if fault:  # the city's operators hear of it with the devices
+            statuses["journal"] = {"state": DeviceState.HARDWARE_ERROR.value, "reason": fault,
+                                   "supplies": {}}
+        was_ok = self.server_ok
+        try:
+            extras = self.heartbeat_extras()
+        except Exception:  # a bug there must not silence the booth: it still reports its devices
+            log.exception("heartbeat: alerts and public status failed; sending the devices' states alone")
+            extras = {}
+        try:
+            commands = await self.server.heartbeat(statuses, **extras)
+        except Exception:
+            pass  # the server link went down and said so
+        else:
+            if not was_ok:
+                await self._refresh_catalog()
+            if not self.journal_fault:  # a delivery is journaled; it waits for a writable journal
+                await deliver_owed(self, self.card_payment)
+            await self._obey(commands)
+        if was_ok != self.server_ok and self.state in (S.IDLE, S.CHOOSE):
+            self.publish()
+        if self.state == S.IDLE and not self.journal_fault and self.nightly_archive.due():
+            self.nightly_archive.run()
 
     def heartbeat_extras(self) -> dict[str, Any]:
         """The alerts up after this heartbeat's evaluation (edges go to the listeners: the webhook),
         and what the public feed may say of the booth (kiosk/public_status.py)."""
         try:
-            door = self.door_watch.alarmed()
+            doors = self.door_watch.alarmed()
         except Exception as exc:  # a journal that cannot be read is its own alert (statuses["journal"])
             log.warning("cannot read door records: %r", exc)
-            door = self.door_watch.alarm_door
+            doors = self.door_watch.alarm_doors
         change = self.change_available()
         self.alerts.evaluate(Inputs(statuses=self.statuses, change_available=change,
                                     takes_cash=takes_coins(self.statuses.get("cash")),
                                     out_of_service_reason=self.service_time.reason,
-                                    out_of_service_seconds=self.service_time.current_seconds()), door)
+                                    out_of_service_seconds=self.service_time.current_seconds()), doors)
         public = (public_status(self.config, self.availability_for_arrival, self.statuses, state=self.state,
                                 change_available=change) if self.config.public.listed else None)
         return {"alerts": self.alerts.heartbeat_alerts(), "public": public}
