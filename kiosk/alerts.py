@@ -97,31 +97,54 @@ class Inputs:
 
 
 class DoorWatch:
-    """The door's alarm state from the journal, read incrementally (only rows newer than the last seen)."""
+    """The doors' alarm states from the journal, read incrementally (only rows newer than the last seen).
+
+    Each door's alarm is its own: the service door closing does not clear the cash box's. An alarm is
+    said at least once before a closing clears it, so an alarm and a closing between two heartbeats do
+    not cancel out (someone opened the cash box and shut the service door within 30 s). The cash box's
+    door has no closing record: its alarm clears after `clear_after_s`, as any alarm no record closes."""
 
     def __init__(self, journal: DoorRows, clock: Clock, clear_after_s: float) -> None:
         self._journal = journal
         self._clock = clock
         self._clear_after_s = clear_after_s
         self._seq = 0
-        self.alarm_door = ""  # which door ("" when no alarm is up)
-        self._alarmed_at: float | None = None
+        self._raised_at: dict[str, float] = {}  # door -> when its alarm came (the kiosk's monotonic clock)
+        self._said: set[str] = set()  # doors whose alarm an evaluation has seen
+        self._closing: set[str] = set()  # closed before their alarm was said: cleared once said
+        self.alarm_doors: tuple[str, ...] = ()  # the doors alarmed at the last reading
 
-    def alarmed(self) -> str:
-        """The door whose alarm is up ("service", "cashbox", ... or "door"), or "" for none."""
+    def alarmed(self) -> tuple[str, ...]:
+        """The doors whose alarm is up ("service", "cashbox", or "door" for a record naming none)."""
+        now = self._clock.monotonic()
         for row in self._journal.entries_since(self._seq, (DOOR_ALARM, DOOR_CLOSED)):
             self._seq = row.seq
             if row.kind == DOOR_ALARM:
-                self.alarm_door = str(row.detail.get("door") or "door")
-                self._alarmed_at = self._clock.monotonic()
+                door = str(row.detail.get("door") or "door")
+                self._raised_at[door] = now
+                self._said.discard(door)
+                self._closing.discard(door)
+                continue
+            door = str(row.detail.get("door") or "service")  # only the service door's switch records closing
+            if door not in self._raised_at:
+                continue
+            if door in self._said:
+                del self._raised_at[door]
             else:
-                self.alarm_door, self._alarmed_at = "", None
-        if self._alarmed_at is not None and self._clock.monotonic() - self._alarmed_at >= self._clear_after_s:
-            self.alarm_door, self._alarmed_at = "", None
-        return self.alarm_door
+                self._closing.add(door)
+        for door, at in list(self._raised_at.items()):
+            if now - at >= self._clear_after_s:
+                del self._raised_at[door]
+                self._closing.discard(door)
+        self.alarm_doors = tuple(sorted(self._raised_at))
+        self._said.update(self.alarm_doors)
+        for door in self._closing:
+            del self._raised_at[door]
+        self._closing.clear()
+        return self.alarm_doors
 
 
-def conditions(config: AlertsSection, inputs: Inputs, door: str) -> dict[tuple[str, str], str]:
+def conditions(config: AlertsSection, inputs: Inputs, doors: Iterable[str]) -> dict[tuple[str, str], str]:
     """The alerts whose condition holds now, as (name, subject) → detail."""
     worst = (SupplyLevel.OUT,) if config.paper_low_level == "out" else (SupplyLevel.LOW, SupplyLevel.OUT)
     found: dict[tuple[str, str], str] = {}
@@ -135,7 +158,7 @@ def conditions(config: AlertsSection, inputs: Inputs, door: str) -> dict[tuple[s
         found[(CHANGE_LOW, "hopper")] = str(inputs.change_available)
     if inputs.out_of_service_reason and inputs.out_of_service_seconds >= config.out_of_service_minutes * 60:
         found[(OUT_OF_SERVICE, "")] = inputs.out_of_service_reason
-    if door:
+    for door in doors:
         found[(DOOR, door)] = "alarm"
     voice = inputs.statuses.get("voice")
     if voice is not None and not voice.usable:
@@ -152,10 +175,10 @@ class AlertWatch:
         self.active: dict[tuple[str, str], Alert] = {}
         self.listeners: list[Callable[[AlertEvent], None]] = []
 
-    def evaluate(self, inputs: Inputs, door: str = "") -> list[AlertEvent]:
+    def evaluate(self, inputs: Inputs, doors: Iterable[str] = ()) -> list[AlertEvent]:
         """Compare the conditions that hold now with the alerts up; tell the listeners of each edge."""
         now = self._clock.now().isoformat(timespec="seconds")
-        holding = conditions(self.config, inputs, door)
+        holding = conditions(self.config, inputs, doors)
         events: list[AlertEvent] = []
         for key in [k for k in self.active if k not in holding]:
             events.append(AlertEvent("cleared", self.active.pop(key), now))

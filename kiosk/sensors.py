@@ -129,7 +129,7 @@ class SensorPolicy:
         technician = self.kiosk.technician
         if reading.cashbox_door_open and not (before is not None and before.cashbox_door_open):
             if technician is None:
-                self.kiosk.record(SESSION, "door_alarm", ref="cashbox_door")
+                self.kiosk.record(SESSION, "door_alarm", ref="cashbox_door", door="cashbox")
                 log.critical("ALARM: the cash box's door opened with no technician in")
             else:
                 self.kiosk.record(SESSION, "cashbox_door_opened", technician=technician.id)

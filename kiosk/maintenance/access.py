@@ -283,7 +283,7 @@ class TechnicianAccess:
             return
         self.door_open = opened
         technician = self.kiosk.technician
-        self.kiosk.record(DOOR_SESSION, "door_opened" if opened else "door_closed",
+        self.kiosk.record(DOOR_SESSION, "door_opened" if opened else "door_closed", door="service",
                           technician=technician.id if technician else "", state=self.kiosk.state)
         if opened:
             log.warning("service door opened in %s", self.kiosk.state)
@@ -321,8 +321,8 @@ class TechnicianAccess:
         log.warning("ALARM: the service door has been open %gs with no technician logged in",
                     self.kiosk.config.maintenance.door_grace_seconds)
         self.door_alarmed = True
-        self.kiosk.record(DOOR_SESSION, "door_alarm", seconds=self.kiosk.config.maintenance.door_grace_seconds,
-                          state=self.kiosk.state)
+        self.kiosk.record(DOOR_SESSION, "door_alarm", door="service",
+                          seconds=self.kiosk.config.maintenance.door_grace_seconds, state=self.kiosk.state)
         if self.kiosk.state == S.TECH_LOGIN and self.card is None:
             await self.kiosk.fire("technician_refused")  # the self-test finds the booth unfit: door-open
         else:
