@@ -55,6 +55,13 @@ if TYPE_CHECKING:
 # (or the directory cannot be used at all: read-only, not a directory).
 EXIT_RUN_DIR_BUSY = 4
 
+# `kiosk run` exits with this after it stopped cleanly on battery (kiosk/sensors.py). The unit's
+# RestartPreventExitStatus keeps systemd from starting it again on the same failing battery, every
+# RestartSec, until the battery dies mid-write. The booth comes back when the machine does (the UPS's
+# shutdown powers it off; with the mains back its firmware powers it on) or when a technician starts
+# the unit.
+EXIT_ON_BATTERY = 5
+
 # `kiosk run --until-ready` exits with this when the kiosk came up out of service because it refused
 # its journal (corrupt, or cannot be opened or written), so a script that checks a booth is not
 # told all is well.
@@ -208,7 +215,13 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
     app._show = screens.show
     app.keypad_dispatch.connect(screens=screens)
     stop = asyncio.Event()
-    app.on_shutdown = lambda reason: stop.set()  # on battery: stop cleanly (the UPS's own tools power off)
+    shutdowns: list[str] = []
+
+    def shut_down(reason: str) -> None:  # on battery: stop cleanly (the UPS's own tools power off)
+        shutdowns.append(reason)
+        stop.set()
+
+    app.on_shutdown = shut_down
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
@@ -231,6 +244,9 @@ async def _run_locked(dirs: ServiceDirs, *, config_files: list[Path], hardware: 
                         f"(simulators started in {simulators_seconds:.3f} s)")
         await _serve(kiosk, screens=screens, dirs=dirs, production=production, stop=stop,
                      until_ready=until_ready, announce=announce)
+        if shutdowns:
+            log.critical("stopped on battery (%s): not to be restarted until the mains are back", shutdowns[0])
+            return EXIT_ON_BATTERY
         return 0
     finally:
         screen_task.cancel()
@@ -253,7 +269,10 @@ async def _serve(kiosk: Kiosk, *, screens: Any, dirs: ServiceDirs, production: b
 
     async def report() -> None:
         told = ""  # the STATUS systemd last heard; "" until READY=1
-        while True:
+        # Ends when `stop` is set, not only when cancelled: Python 3.11's wait_for swallows a cancel that
+        # lands as the view it waits on changes, which is just what stopping on battery does (the view
+        # turns to "on battery" as the stop comes), and the kiosk then hung on its way out.
+        while not stop.is_set():
             line = status_line(kiosk)
             if not told and kiosk.state in (S.IDLE, S.OUT_OF_SERVICE):
                 told = line

@@ -53,3 +53,37 @@ def test_status_follows_the_kiosk_out_of_service(tmp_path: Path) -> None:
             _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err[-2000:]
     assert "Traceback" not in err, err[-2000:]
+
+
+@pytest.mark.timeout(120)
+def test_a_kiosk_stopped_on_battery_exits_with_the_status_its_unit_does_not_restart(tmp_path: Path) -> None:
+    """Mains lost and the UPS nearly flat: the kiosk stops cleanly and exits EXIT_ON_BATTERY, which the
+    unit's RestartPreventExitStatus names. Exiting 0 let systemd start it again every 2 s on the same
+    battery (each boot journaling another shutdown) until the battery died under a write."""
+    from kiosk.booth.live import EXIT_ON_BATTERY
+
+    unit = (ROOT / "systemd" / "kiosk.service").read_text()
+    prevented = next(line for line in unit.splitlines() if line.startswith("RestartPreventExitStatus="))
+    assert str(EXIT_ON_BATTERY) in prevented.partition("=")[2].split()
+    notify_path = str(tmp_path / "notify.sock")
+    env = {**os.environ, "NOTIFY_SOCKET": notify_path, "WATCHDOG_USEC": "2000000",
+           "KIOSK_RUN_DIR": str(tmp_path / "run"), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(notify_path)
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert _next_status(sock, "READY=1\nSTATUS=") == "READY=1\nSTATUS=idle"
+            ups = subprocess.run([sys.executable, "-m", "kiosk", "sim", "io_module", "set", "mains=false",
+                                  "charge=5", "runtime=60"], cwd=ROOT, env=env, capture_output=True, text=True,
+                                 timeout=30, check=False)
+            assert ups.returncode == 0, ups.stderr
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=30)
+    assert proc.returncode == EXIT_ON_BATTERY, err[-2000:]
+    assert "on battery" in err and "Traceback" not in err, err[-2000:]
