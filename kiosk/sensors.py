@@ -12,6 +12,8 @@ its tilt switch and its power.
   UPS's runtime falls below `shutdown_margin_s` (or it says its battery is low) the booth journals
   `battery_shutdown` and calls the shutdown the booth passed in, after the session in progress ended
   (or at once when half the margin is left: its money is journaled and the next boot settles it).
+  While the UPS's registers read garbage (its charge or runtime unknown: drivers/io_module), the doors,
+  tilt and mains still count, and the runtime is estimated (`SensorPolicy.runtime_left`).
 
 Readings come every `[io_module] poll_interval` on the kiosk's clock. A module that stops answering
 is a device status ("io_module" offline), not a fault of the booth: the last verdicts stand.
@@ -73,6 +75,10 @@ class SensorPolicy:
         self._shutdown = shutdown
         self.last: IoReading | None = None
         self.shutdown_requested = False
+        # The last runtime the UPS's register read, and when (the kiosk's monotonic clock); and when the
+        # booth went on battery. Together they estimate the runtime while the register reads garbage.
+        self._runtime_read: tuple[int, float] | None = None
+        self._battery_since: float | None = None
 
     async def run(self) -> None:
         """Poll forever (the kiosk's task; cancelled at stop)."""
@@ -94,6 +100,13 @@ class SensorPolicy:
 
     async def apply(self, reading: IoReading) -> None:
         before, self.last = self.last, reading
+        now = self.kiosk.clock.monotonic()
+        if reading.ups_runtime_s is not None:
+            self._runtime_read = (reading.ups_runtime_s, now)
+        if not reading.mains_lost:
+            self._battery_since = None
+        elif self._battery_since is None:
+            self._battery_since = now
         changed = self._temperature(reading) | self._power(reading, before)
         await self._doors(reading, before)
         if changed:
@@ -140,17 +153,42 @@ class SensorPolicy:
 
     # -- power ---------------------------------------------------------------------------------------
 
+    def runtime_left(self, reading: IoReading) -> tuple[float, bool]:
+        """Seconds the UPS will still carry the booth, and whether that is an estimate.
+
+        The UPS's own figure when its register reads one. While it reads garbage (the UPS's link to the
+        module dropped; its mains and battery-low contacts still work), a booth on battery must still
+        shut down cleanly before the battery is flat, and must not shut down at every flicker of the
+        mains either. So the estimate is the last runtime the register read, counted down on the kiosk's
+        clock from that reading or from the moment the mains went, whichever is later (on mains the
+        battery does not drain). A booth that never read a runtime since it started assumes it had only
+        the shutdown margin when the mains went: an idle booth shuts down at the next poll, a session in
+        progress gets at most half the margin to finish. The charge plays no part: a percentage says
+        nothing of seconds without the load, and the rule is the runtime's. The battery-low contact
+        still shuts the booth down at once, whatever the estimate says.
+        """
+        if reading.ups_runtime_s is not None:
+            return float(reading.ups_runtime_s), False
+        now = self.kiosk.clock.monotonic()
+        since = self._battery_since if self._battery_since is not None else now
+        if self._runtime_read is None:
+            return max(0.0, self.config.shutdown_margin_s - (now - since)), True
+        runtime, read_at = self._runtime_read
+        return max(0.0, runtime - (now - max(read_at, since))), True
+
     def _power(self, reading: IoReading, before: IoReading | None) -> bool:
         on_battery = self.kiosk.start_gate == "on-battery"
         if reading.mains_lost and not on_battery:
             self.kiosk.start_gate = "on-battery"
-            self.kiosk.record(SESSION, "on_battery", amount=reading.ups_runtime_s, ref=f"{reading.ups_charge}%")
-            log.warning("mains lost: on battery (%d s, %d %%); no new session starts", reading.ups_runtime_s,
-                        reading.ups_charge)
+            left, estimated = self.runtime_left(reading)
+            self.kiosk.record(SESSION, "on_battery", amount=round(left), ref=_charge(reading),
+                              **({"runtime_estimated": True} if estimated else {}))
+            log.warning("mains lost: on battery (%d s%s, charge %s); no new session starts", left,
+                        " estimated: the UPS's runtime reads garbage" if estimated else "", _charge(reading))
             return True
         if not reading.mains_lost and on_battery:
             self.kiosk.start_gate = ""
-            self.kiosk.record(SESSION, "mains_restored", ref=f"{reading.ups_charge}%")
+            self.kiosk.record(SESSION, "mains_restored", ref=_charge(reading))
             log.info("mains restored")
             return True
         return False
@@ -159,15 +197,23 @@ class SensorPolicy:
         if self.shutdown_requested or not reading.mains_lost:
             return
         margin = self.config.shutdown_margin_s
-        if reading.ups_runtime_s >= margin and not reading.battery_low:
+        left, estimated = self.runtime_left(reading)
+        if left >= margin and not reading.battery_low:
             return
         # A session in progress finishes first, unless the battery would not last it out.
-        if self.kiosk.session is not None and reading.ups_runtime_s >= margin / 2 and not reading.battery_low:
+        if self.kiosk.session is not None and left >= margin / 2 and not reading.battery_low:
             return
         self.shutdown_requested = True
-        self.kiosk.record(SESSION, "battery_shutdown", amount=reading.ups_runtime_s, ref=f"{reading.ups_charge}%",
-                          margin=margin, battery_low=reading.battery_low)
-        log.critical("on battery with %d s left (margin %g s): shutting down cleanly", reading.ups_runtime_s, margin)
+        self.kiosk.record(SESSION, "battery_shutdown", amount=round(left), ref=_charge(reading),
+                          margin=margin, battery_low=reading.battery_low,
+                          **({"runtime_estimated": True} if estimated else {}))
+        log.critical("on battery with %d s left%s (margin %g s): shutting down cleanly", left,
+                     " (estimated)" if estimated else "", margin)
         result = self._shutdown("on-battery")
         if result is not None:
             await result
+
+
+def _charge(reading: IoReading) -> str:
+    """The UPS's charge as the journal's `ref` says it: "64%", or "unknown" while its register reads garbage."""
+    return "unknown" if reading.ups_charge is None else f"{reading.ups_charge}%"

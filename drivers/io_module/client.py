@@ -1,9 +1,11 @@
 """The I/O module's client: Modbus TCP or RTU (pymodbus, asyncio), read as one `IoReading` a poll.
 
 A poll is two requests (FC 02 for the five discrete inputs, FC 04 for the three input registers). A
-module that does not answer, answers with an exception, or sends values the map cannot mean is
+module that does not answer, answers with an exception, or sends fewer values than the map has is
 reported through `status` (a `DeviceStatus` named "io_module") and raises `IoModuleError`; the
-pymodbus client reconnects by itself on the next poll.
+pymodbus client reconnects by itself on the next poll. A register that reads garbage (the UPS's charge
+at 0xFFFF) does not lose the poll: the reading arrives with that value unknown, and the status stays
+online with reason "bad-values" and the register named in its detail (logged once a change).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 class IoModuleError(RuntimeError):
-    """The module could not be read: `reason` says why ("no-answer", "exception-response", "bad-values")."""
+    """The module could not be read: `reason` says why ("no-answer", "exception-response", "short-answer")."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -97,16 +99,29 @@ class IoModule:
             self._failed(exc.reason, str(exc))
             raise
         except RegisterError as exc:
-            self._failed("bad-values", str(exc))
-            raise IoModuleError("bad-values", str(exc)) from exc
+            self._failed("short-answer", str(exc))
+            raise IoModuleError("short-answer", str(exc)) from exc
         except (ModbusException, OSError, TimeoutError) as exc:
             self._failed("no-answer", repr(exc))
             await self.close()
             raise IoModuleError("no-answer", repr(exc)) from exc
         if not self.status.state.usable:
             log.info("I/O module online")
-        self.status = DeviceStatus(self.name, DeviceState.ONLINE)
+        self.status = self._answered(reading)
         return reading
+
+    def _answered(self, reading: IoReading) -> DeviceStatus:
+        """Online; with reason "bad-values" while a register reads nothing its sensor can mean (logged
+        when that starts, changes or ends, not at every poll)."""
+        detail = "; ".join(reading.unreadable)
+        if detail != (self.status.detail if self.status.reason == "bad-values" else ""):
+            if detail:
+                log.warning("I/O module: registers read garbage, taken as unknown: %s", detail)
+            else:
+                log.info("I/O module: every register reads a value again")
+        if detail:
+            return DeviceStatus(self.name, DeviceState.ONLINE, "bad-values", detail)
+        return DeviceStatus(self.name, DeviceState.ONLINE)
 
     def _failed(self, reason: str, detail: str) -> None:
         if self.status.reason != reason:

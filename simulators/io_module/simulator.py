@@ -2,8 +2,9 @@
 RTU on a PTY (our own responder, framed by drivers/io_module/rtu.py, the codec the tests pin).
 
 The register map is drivers/io_module/registers.py's. Controls set what the sensors read: the doors,
-the tilt switch, the mains and the UPS, the cabinet temperature; `silent` makes the module stop
-answering (a cut cable or a dead module).
+the tilt switch, the mains and the UPS, the cabinet temperature; `ups_link` false makes the UPS's
+registers read all ones (a UPS whose own link to the module dropped, while its contacts still work);
+`silent` makes the module stop answering (a cut cable or a dead module).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from drivers.io_module.rtu import (
 log = logging.getLogger(__name__)
 
 ILLEGAL_FUNCTION, ILLEGAL_ADDRESS = 0x01, 0x02
+UPS_LINK_DOWN = 0xFFFF  # what many UPSes' registers read on a module once the UPS's own link drops
 
 
 class IoModuleSimulator:
@@ -47,6 +49,7 @@ class IoModuleSimulator:
         self.temperature_c = 28.0
         self.ups_charge = 100
         self.ups_runtime_s = 1800
+        self.ups_link = True  # False: the UPS's registers read 0xFFFF (its link to the module is down)
         self._silent = False
         self._server: Any = None
         self._server_task: asyncio.Task[Any] | None = None
@@ -61,6 +64,8 @@ class IoModuleSimulator:
         return [self.inputs[name] for name in DISCRETE_INPUTS]
 
     def registers(self) -> list[int]:
+        if not self.ups_link:
+            return [from_celsius(self.temperature_c), UPS_LINK_DOWN, UPS_LINK_DOWN]
         return [from_celsius(self.temperature_c), self.ups_charge, self.ups_runtime_s]
 
     async def _sync(self) -> None:
@@ -150,12 +155,13 @@ class IoModuleSimulator:
     def controls(self) -> Mapping[str, Callable[..., Any]]:
         return {"set": self.set, "state": self.state, "silent": self.silent}
 
-    @bounded(temperature=(-40.0, 125.0), charge=(0, 100), runtime=(0, 65535))
+    @bounded(temperature=(-40.0, 125.0), charge=(0, 100), runtime=(0, 65534))
     async def set(self, *, service_door: bool | None = None, cashbox_door: bool | None = None,
                   tilt: bool | None = None, mains: bool | None = None, battery_low: bool | None = None,
                   temperature: float | None = None, charge: int | None = None,
-                  runtime: int | None = None) -> dict[str, Any]:
-        """Set what the sensors read: doors open (true), tilt tripped, mains present, °C, UPS % and seconds."""
+                  runtime: int | None = None, ups_link: bool | None = None) -> dict[str, Any]:
+        """Set what the sensors read: doors open (true), tilt tripped, mains present, °C, UPS % and seconds,
+        and whether the UPS's link to the module works (false: its registers read all ones)."""
         for name, value in (("service_door", service_door), ("cashbox_door", cashbox_door), ("tilt", tilt),
                             ("battery_low", battery_low)):
             if value is not None:
@@ -168,13 +174,16 @@ class IoModuleSimulator:
             self.ups_charge = int(charge)
         if runtime is not None:
             self.ups_runtime_s = int(runtime)
+        if ups_link is not None:
+            self.ups_link = bool(ups_link)
         await self._sync()
         return self.state()
 
     def state(self) -> dict[str, Any]:
         """What the sensors read now, and how many requests the module has answered."""
         return {**self.inputs, "temperature": self.temperature_c, "charge": self.ups_charge,
-                "runtime": self.ups_runtime_s, "requests": self.requests, "silent": self._silent}
+                "runtime": self.ups_runtime_s, "ups_link": self.ups_link, "requests": self.requests,
+                "silent": self._silent}
 
     async def silent(self, on: bool) -> None:
         """Stop answering (a cut cable or a dead module) while `on`: on TCP the module drops its
