@@ -6,9 +6,11 @@ and its sessions are settled (closed, nothing owed to the server, no card lookup
 rows move to a monthly archive file beside the journal (`<journal>.archive/journal-YYYY-MM.sqlite3`, the
 same schema and sequence numbers, so `kiosk journal --path` reads it) and leave the journal in one
 durable step, replaced by one `archived` row that carries their sums and counts: the whole-journal
-counters (`Journal.totals`, `cash_box`) stay what they were. The archive file is written and made
-durable before a row leaves the journal; a power cut between the two leaves rows in both, and the next
-run archives the same sessions again (the archive keys rows by their sequence number: no duplicates).
+counters (`Journal.totals`, `cash_box`) stay what they were, and so do the technician's paper counters
+(the sheets printed since each printer's last refill ride in it: kiosk.maintenance.paper). The archive
+file is written and made durable before a row leaves the journal; a power cut between the two leaves
+rows in both, and the next run archives the same sessions again (the archive keys rows by their
+sequence number: no duplicates).
 
 Only rows before the newest hopper refill move: the hopper's coin count is derived from the rows since
 that refill (kiosk.hopper_inventory). Rows that are not a resident's session (a boot's cash counters,
@@ -28,6 +30,7 @@ from kiosk.card_recovery import sessions_owing_lookup
 from kiosk.hopper_inventory import REFILLED
 from kiosk.journal import ARCHIVE_SESSION, ARCHIVED, SCHEMA, Entry, Journal
 from kiosk.maintenance.cash_books import COLLECTED
+from kiosk.maintenance.paper import ARCHIVED_SHEETS, PRINTERS, archived_key, refill_seq, sheets_moved
 from kiosk.outbox import card_sessions_that_may_owe, owed
 from kiosk.till import card_voids_owed
 
@@ -83,12 +86,17 @@ def archive_settled(journal: Journal, before: str, *, at: str, most: int | None 
     sums: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     cash_box: Counter[str] = Counter()
+    # Sheets printed since each printer's last refill: an earlier carry counts only while that refill is
+    # still the last (a refill since restarted the counter, and the stale key leaves with this fold).
+    since_refill = {archived_key(which, refill_seq(journal, which)) for which in PRINTERS}
+    sheets: Counter[str] = Counter()
     total_sessions = len(sessions)
     names: list[str] = []
     for e in earlier:
         sums.update(e.detail.get("sums", {}))
         counts.update(e.detail.get("counts", {}))
         cash_box.update(e.detail.get("cash_box", {}))
+        sheets.update({k: n for k, n in e.detail.get(ARCHIVED_SHEETS, {}).items() if k in since_refill})
         total_sessions += int(e.detail.get("sessions", 0))
         names += [n for n in e.detail.get("files", []) if n not in names]
     for e in rows:
@@ -96,9 +104,11 @@ def archive_settled(journal: Journal, before: str, *, at: str, most: int | None 
         counts[e.kind] += 1
         if e.kind in ("coin_credited", "bill_stacked"):
             cash_box[f"{'coin' if e.kind == 'coin_credited' else 'bill'}:{e.amount}"] += 1
+    sheets.update(sheets_moved(journal, rows))
     names += [f.name for f in files if f.name not in names]
     journal.remove_into_rollup([e.seq for e in rows + earlier], at=at, sessions=total_sessions, sums=dict(sums),
-                               counts=dict(counts), cash_box=dict(cash_box), files=names)
+                               counts=dict(counts), cash_box=dict(cash_box), files=names,
+                               **{ARCHIVED_SHEETS: dict(sheets)})
     return Archived(len(sessions), len(rows), files)
 
 

@@ -3,15 +3,23 @@
 The counters are the journal's: sheets (A4 pages, receipts) printed since the last `paper_refilled`
 row for that printer, so `kiosk diag counters` from another process and the technician's board agree,
 and a restart loses nothing. A self-test's page counts too (a `selftest_printed` row): it took paper.
+
+The nightly archive (kiosk.journal_archive) moves old sessions, and their printing rows, out of the
+journal whether or not the paper was refilled since: the sheets they printed after their printer's
+last refill ride in the `archived` row (`ARCHIVED_SHEETS`, keyed by the printer and that refill's
+sequence number) and are added back here. The archive could instead have kept every session since each
+printer's last refill, but a receipt roll that outlasts months of quiet use, or a technician who
+tops the tray up without journaling it, would then keep months of sessions in the journal the booth
+reads at every heartbeat; the carried count keeps it a month long whatever the paper does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from common.status import SupplyLevel
-from kiosk.journal import Journal
+from kiosk.journal import Entry, Journal
 from kiosk.views import PaperLine, PaperView, ScreenData
 
 if TYPE_CHECKING:
@@ -23,18 +31,55 @@ SELFTEST_PRINTED = "selftest_printed"  # ref "a4" | "receipt", amount = sheets
 PRINTERS = {"a4": "a4_printer", "receipt": "receipt_printer"}  # which -> the device's status name
 
 
-def sheets_since_refill(journal: Journal, which: str) -> int:
-    """Sheets the printer used since its last refill (since the journal began if never refilled)."""
+# The `archived` row's field: "printer@refill seq" -> sheets the moved rows printed after that refill.
+ARCHIVED_SHEETS = "sheets_since_refill"
+
+
+def refill_seq(journal: Journal, which: str) -> int:
+    """The sequence number of the printer's last refill (0 when never refilled)."""
     refill = [e for e in journal.tail_of_kind(REFILLED, 50) if e.ref == which]
-    since = refill[-1].seq if refill else 0
-    kinds = ("pages_printed", SELFTEST_PRINTED) if which == "a4" else ("receipt_printed", SELFTEST_PRINTED)
+    return refill[-1].seq if refill else 0
+
+
+def archived_key(which: str, since: int) -> str:
+    """The key of the sheets printed after refill `since` in the `archived` row's `ARCHIVED_SHEETS`."""
+    return f"{which}@{since}"
+
+
+def sheet_kinds(which: str) -> tuple[str, ...]:
+    return ("pages_printed", SELFTEST_PRINTED) if which == "a4" else ("receipt_printed", SELFTEST_PRINTED)
+
+
+def sheets_in(rows: Iterable[Entry], which: str) -> int:
+    """Sheets of this printer the rows say were printed (rows of other kinds count nothing)."""
     total = 0
-    for entry in journal.entries_since(since, kinds):
+    for entry in rows:
         if entry.kind == SELFTEST_PRINTED:
             total += entry.amount if entry.ref == which else 0
-        else:
+        elif entry.kind in sheet_kinds(which):
             total += entry.amount if entry.kind == "pages_printed" else 1
     return total
+
+
+def sheets_moved(journal: Journal, rows: Iterable[Entry]) -> dict[str, int]:
+    """What rows about to leave for the archive printed after each printer's last refill, keyed for
+    `ARCHIVED_SHEETS` (kiosk.journal_archive carries it in the `archived` row)."""
+    moved = list(rows)
+    out: dict[str, int] = {}
+    for which in PRINTERS:
+        since = refill_seq(journal, which)
+        sheets = sheets_in((e for e in moved if e.seq > since), which)
+        if sheets:
+            out[archived_key(which, since)] = sheets
+    return out
+
+
+def sheets_since_refill(journal: Journal, which: str) -> int:
+    """Sheets the printer used since its last refill (since the journal began if never refilled), the
+    archived sessions' included."""
+    since = refill_seq(journal, which)
+    live = sheets_in(journal.entries_since(since, sheet_kinds(which)), which)
+    return live + journal.archived_total(ARCHIVED_SHEETS, archived_key(which, since))
 
 
 def last_refill(journal: Journal, which: str) -> tuple[str, str]:

@@ -12,6 +12,8 @@ import pytest
 from common.clock import KST, VirtualClock
 from kiosk.journal import Journal, Recorder, stamp
 from kiosk.journal_archive import archive_dir, archive_settled
+from kiosk.maintenance.paper import REFILLED as PAPER_REFILLED
+from kiosk.maintenance.paper import sheets_since_refill
 from kiosk.outbox import owed
 
 DAY = 24 * 3600.0
@@ -134,4 +136,61 @@ async def test_a_busy_months_first_archival_moves_thousands_of_sessions_in_one_p
 
     assert moved.sessions == sessions
     assert {e.session for e in journal.entries()} == {"boot", "s-card", "tech", "archive"}
+    journal.close()
+
+
+def _printing_session(record: Recorder, sid: str, *, counter: int, pages: int) -> None:
+    """A resident's session that printed `pages` A4 pages and a receipt, paid with one 100-won coin."""
+    record(sid, "session_opened")
+    record(sid, "coin_credited", 100, counter=counter)
+    record(sid, "print_done", ref=sid)
+    record(sid, "pages_printed", pages)
+    record(sid, "commit_intent", ref=sid)
+    record(sid, "committed", ref=sid)
+    record(sid, "fee_kept", 100)
+    record(sid, "receipt_printed")
+    record(sid, "session_closed")
+
+
+def _month_ago(clock: VirtualClock) -> str:
+    keep_from = (clock.now() - dt.timedelta(days=31)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return keep_from.isoformat(timespec="milliseconds")
+
+
+async def test_sheets_since_the_paper_refill_survive_every_archival_pass(tmp_path: Path) -> None:
+    """The paper page, the device board and `kiosk diag counters` say how many sheets each printer used
+    since its tray or roll was refilled. The hopper is refilled and the cash collected each month, the
+    paper not for months: each night's archival moves the old sessions out, and the counters stay; a
+    paper refill starts them again, and the next archival keeps that too."""
+    clock = VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=KST))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 20000, coins=200, coin=100)
+    record("maintenance", PAPER_REFILLED, 0, ref="a4", technician="T0042")  # a full A4 tray on 5 January
+    record("maintenance", PAPER_REFILLED, 0, ref="receipt", technician="T0042")
+    counter, a4, receipts = 0, 0, 0
+    for month in range(4):  # four months, three residents a month, no paper refilled
+        for n in range(3):
+            counter += 1
+            _printing_session(record, f"s-{month}-{n}", counter=counter, pages=4)
+            a4, receipts = a4 + 4, receipts + 1
+        await clock.advance(30 * DAY)
+        record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+        record("maintenance", "cash_collected", 0)
+        archive_settled(journal, _month_ago(clock), at=stamp(clock))
+        assert (sheets_since_refill(journal, "a4"), sheets_since_refill(journal, "receipt")) == (a4, receipts)
+    # The journal did not keep the months since the refill: only the last month's sessions are left.
+    live = {e.session for e in journal.entries()} - {"boot", "maintenance", "archive"}
+    assert live == {"s-3-0", "s-3-1", "s-3-2"}
+
+    record("maintenance", PAPER_REFILLED, a4, ref="a4", technician="T0042")  # the A4 tray is refilled
+    _printing_session(record, "s-after-refill", counter=counter + 1, pages=2)
+    await clock.advance(40 * DAY)
+    record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+    record("maintenance", "cash_collected", 0)
+    for _ in range(2):  # a second pass the same night changes nothing
+        archive_settled(journal, _month_ago(clock), at=stamp(clock))
+        assert sheets_since_refill(journal, "a4") == 2  # the refill restarted it; the old months stay out
+        assert sheets_since_refill(journal, "receipt") == receipts + 1  # the roll was never changed
+    assert {e.session for e in journal.entries()} == {"boot", "maintenance", "archive"}
     journal.close()
