@@ -13,7 +13,9 @@ rows in both, and the next run archives the same sessions again (the archive key
 sequence number: no duplicates).
 
 Only rows before the newest hopper refill move: the hopper's coin count is derived from the rows since
-that refill (kiosk.hopper_inventory). Rows that are not a resident's session (a boot's cash counters,
+that refill (kiosk.hopper_inventory). A session whose change voucher still owes money stays, so the
+technician can find and pay it when the resident comes back (kiosk.maintenance.voucher_book): a few
+sessions, not a month's. Rows that are not a resident's session (a boot's cash counters,
 a refill, a technician's visit) stay. Archive files are what a city keeps for its audits; deleting old
 ones is the operator's retention policy, not the kiosk's.
 """
@@ -31,6 +33,7 @@ from kiosk.hopper_inventory import REFILLED
 from kiosk.journal import ARCHIVE_SESSION, ARCHIVED, SCHEMA, Entry, Journal
 from kiosk.maintenance.cash_books import COLLECTED
 from kiosk.maintenance.paper import ARCHIVED_SHEETS, PRINTERS, archived_key, refill_seq, sheets_moved
+from kiosk.maintenance.voucher_book import OWED_KINDS, sessions_owing_a_voucher
 from kiosk.outbox import card_sessions_that_may_owe, owed
 from kiosk.till import card_voids_owed
 
@@ -48,8 +51,9 @@ def archive_dir(journal: Journal) -> Path:
 
 def settled_sessions(journal: Journal, before: str) -> list[str]:
     """Resident sessions whose every row is older than `before` (an `at` stamp, e.g. a day's start), that
-    closed, owe the server nothing and end before the newest hopper refill and the newest cash collection:
-    safe to move out (the hopper's count and the cash box's books each start at their newest row).
+    closed, owe the server nothing and no resident a voucher, and end before the newest hopper refill and
+    the newest cash collection: safe to move out (the hopper's count and the cash box's books each start
+    at their newest row).
 
     Runs on the booth's loop each night over a month of rows: SQLite picks the closed sessions, and the
     few card sessions that may still owe something (kiosk.outbox)."""
@@ -61,6 +65,7 @@ def settled_sessions(journal: Journal, before: str) -> list[str]:
         return []
     card_rows = card_sessions_that_may_owe(journal)
     unsettled = {session for session, _, _ in owed(journal)} | set(sessions_owing_lookup(card_rows))
+    unsettled |= sessions_owing_a_voucher(journal.entries_of_kinds(OWED_KINDS))
     voids_owed = {a.reference for a in card_voids_owed(card_rows)}
     unsettled |= {e.session for e in card_rows if e.ref in voids_owed}
     return [session for session in closed if session not in unsettled]

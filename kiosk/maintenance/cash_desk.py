@@ -44,6 +44,7 @@ from kiosk.maintenance.cash_books import (
     books_between,
     won_of,
 )
+from kiosk.maintenance.voucher_book import VOUCHER_KINDS, voucher_lines
 from kiosk.receipt_content import build_receipt
 from kiosk.session import Session
 from kiosk.views import CashView, ScreenData, VoucherLine, VoucherView
@@ -59,8 +60,6 @@ MAX_HOPPER_COINS = 10000
 MAX_TEST_COINS = 100
 CODE_DIGITS = 12  # kiosk.till.voucher_code: V-dddd-dddd-dddd
 TYPED_LIMIT = {"coins": 5, "code": CODE_DIGITS}
-# What the vouchers page reads: issued, paid, reprinted, and the receipts that carried their codes.
-VOUCHER_KINDS = ("voucher_issued", VOUCHER_PAID, VOUCHER_PAID_HAND, "voucher_reprinted", "receipt_printed")
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9._:-]")
 
 
@@ -403,26 +402,7 @@ class CashDesk:
     # ------------------------------------------------------------------ vouchers
 
     def _voucher_lines(self) -> list[VoucherLine]:
-        rows = self._rows(kinds=VOUCHER_KINDS)
-        paid: dict[str, int] = {}
-        reprinted: set[str] = set()
-        for r in rows:
-            if r.kind in (VOUCHER_PAID, VOUCHER_PAID_HAND):
-                paid[r.ref] = paid.get(r.ref, 0) + r.amount
-            elif r.kind == "voucher_reprinted":
-                reprinted.add(r.ref)
-        receipts: dict[str, list[int]] = {}
-        for r in rows:
-            if r.kind == "receipt_printed":
-                receipts.setdefault(r.session, []).append(r.seq)
-        out = []
-        for r in rows:
-            if r.kind != "voucher_issued":
-                continue
-            printed = r.ref in reprinted or any(seq > r.seq for seq in receipts.get(r.session, []))
-            out.append(VoucherLine(code=r.ref, amount=r.amount, remaining=max(0, r.amount - paid.get(r.ref, 0)),
-                                   issued_at=r.at[:16].replace("T", " "), printed=printed))
-        return out
+        return voucher_lines(self._rows(kinds=VOUCHER_KINDS))
 
     def _payout_unfinished(self, code: str) -> bool:
         """A `voucher_pay_intent` for this code with no `voucher_paid` after it."""

@@ -14,6 +14,7 @@ from kiosk.journal import Journal, Recorder, stamp
 from kiosk.journal_archive import archive_dir, archive_settled
 from kiosk.maintenance.paper import REFILLED as PAPER_REFILLED
 from kiosk.maintenance.paper import sheets_since_refill
+from kiosk.maintenance.voucher_book import VOUCHER_KINDS, voucher_lines
 from kiosk.outbox import owed
 
 DAY = 24 * 3600.0
@@ -193,4 +194,44 @@ async def test_sheets_since_the_paper_refill_survive_every_archival_pass(tmp_pat
         assert sheets_since_refill(journal, "a4") == 2  # the refill restarted it; the old months stay out
         assert sheets_since_refill(journal, "receipt") == receipts + 1  # the roll was never changed
     assert {e.session for e in journal.entries()} == {"boot", "maintenance", "archive"}
+    journal.close()
+
+
+async def test_a_change_voucher_still_owed_stays_findable_through_the_archive(tmp_path: Path) -> None:
+    """The hopper ran dry and a resident got a voucher for 300 won of change. Months later they bring it
+    back: the technician's vouchers page must still find it, however many nights of archival came
+    between. Once it is paid, its session may move like any other, and the books stay what they were."""
+    clock = VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=KST))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 0, coins=0, coin=100)
+    code = "V-1234-5678-9012"
+    record("s-voucher", "session_opened")
+    record("s-voucher", "bill_stacked", 1000, counter=1)
+    record("s-voucher", "fee_kept", 700)
+    record("s-voucher", "change_intent", 300)
+    record("s-voucher", "voucher_issued", 300, ref=code, purpose="change")
+    record("s-voucher", "receipt_printed")
+    record("s-voucher", "session_closed", outcome="issued")
+    _printing_session(record, "s-plain", counter=1, pages=1)
+
+    def vouchers() -> list[tuple[str, int]]:
+        return [(v.code, v.remaining) for v in voucher_lines(journal.entries_since(0, VOUCHER_KINDS))]
+
+    for _ in range(3):  # three months of nightly archival, the hopper refilled and the cash collected
+        await clock.advance(40 * DAY)
+        record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+        record("maintenance", "cash_collected", 0)
+        archive_settled(journal, _month_ago(clock), at=stamp(clock))
+        assert vouchers() == [(code, 300)]
+    assert "s-plain" not in {e.session for e in journal.entries()}  # the rest did move
+
+    totals = journal.totals()
+    record("maintenance", "voucher_paid_by_hand", 300, ref=code, technician="T0042")
+    assert vouchers() == [(code, 0)]
+    await clock.advance(40 * DAY)
+    record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+    record("maintenance", "cash_collected", 0)
+    assert archive_settled(journal, _month_ago(clock), at=stamp(clock)).sessions == 1  # paid: it may go
+    assert journal.totals() == totals
     journal.close()
