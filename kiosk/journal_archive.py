@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.card_recovery import sessions_owing_lookup
+from kiosk.delivery import cancels_owed
 from kiosk.hopper_inventory import REFILLED
 from kiosk.journal import ARCHIVE_SESSION, ARCHIVED, SCHEMA, Entry, Journal
 from kiosk.maintenance.cash_books import COLLECTED
@@ -51,9 +52,9 @@ def archive_dir(journal: Journal) -> Path:
 
 def settled_sessions(journal: Journal, before: str) -> list[str]:
     """Resident sessions whose every row is older than `before` (an `at` stamp, e.g. a day's start), that
-    closed, owe the server nothing and no resident a voucher, and end before the newest hopper refill and
-    the newest cash collection: safe to move out (the hopper's count and the cash box's books each start
-    at their newest row).
+    closed, owe the server nothing (a commit, a void, a card lookup, a delivery's cancel) and no resident a
+    voucher, and end before the newest hopper refill and the newest cash collection: safe to move out
+    (the hopper's count and the cash box's books each start at their newest row).
 
     Runs on the booth's loop each night over a month of rows: SQLite picks the closed sessions, and the
     few card sessions that may still owe something (kiosk.outbox)."""
@@ -66,6 +67,7 @@ def settled_sessions(journal: Journal, before: str) -> list[str]:
     card_rows = card_sessions_that_may_owe(journal)
     unsettled = {session for session, _, _ in owed(journal)} | set(sessions_owing_lookup(card_rows))
     unsettled |= sessions_owing_a_voucher(journal.entries_of_kinds(OWED_KINDS))
+    unsettled |= {session for session, _ in cancels_owed(journal)}
     voids_owed = {a.reference for a in card_voids_owed(card_rows)}
     unsettled |= {e.session for e in card_rows if e.ref in voids_owed}
     return [session for session in closed if session not in unsettled]

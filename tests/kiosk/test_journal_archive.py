@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from common.clock import KST, VirtualClock
+from kiosk.delivery import cancels_owed
 from kiosk.journal import Journal, Recorder, stamp
 from kiosk.journal_archive import archive_dir, archive_settled
 from kiosk.maintenance.paper import REFILLED as PAPER_REFILLED
@@ -234,4 +235,33 @@ async def test_a_change_voucher_still_owed_stays_findable_through_the_archive(tm
     record("maintenance", "cash_collected", 0)
     assert archive_settled(journal, _month_ago(clock), at=stamp(clock)).sessions == 1  # paid: it may go
     assert journal.totals() == totals
+    journal.close()
+
+
+async def test_a_delivery_cancel_the_server_has_not_taken_stays_owed_through_the_archive(tmp_path: Path) -> None:
+    """A delivery order refunded because its confirmation went unanswered owes the server a cancel, resent
+    at every heartbeat until the server takes it. A server away for weeks must not see that cancel
+    dropped by the nightly archive: the courier would dispatch a document the resident got back."""
+    clock = VirtualClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=KST))
+    journal = Journal(tmp_path / "journal.sqlite3")
+    record = Recorder(journal, clock)
+    record("boot", "hopper_refilled", 20000, coins=200, coin=100)
+    record("s-order", "session_opened")
+    record("s-order", "delivery_cancel_pending", reason="refunded")
+    record("s-order", "session_closed", outcome="refunded")
+    _printing_session(record, "s-plain", counter=1, pages=1)
+    await clock.advance(40 * DAY)
+    record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+    record("maintenance", "cash_collected", 0)
+
+    archive_settled(journal, _month_ago(clock), at=stamp(clock))
+
+    assert cancels_owed(journal) == [("s-order", "refunded")]
+    assert "s-plain" not in {e.session for e in journal.entries()}
+    record("s-order", "delivery_cancelled")  # the server took it at last: the session may move
+    await clock.advance(40 * DAY)
+    record("maintenance", "hopper_refilled", 20000, coins=200, coin=100)
+    record("maintenance", "cash_collected", 0)
+    assert archive_settled(journal, _month_ago(clock), at=stamp(clock)).sessions == 1
+    assert cancels_owed(journal) == []
     journal.close()
