@@ -75,7 +75,7 @@ async def test_a_cash_box_door_opened_at_night_alarms_though_the_ups_registers_r
         assert booth.rows == [] and policy.io.status.state is DeviceState.ONLINE
         await sim.set(ups_link=False, cashbox_door=True)  # the UPS's link drops; the box is opened, no one in
         await policy.poll()
-        assert ("door_alarm", 0, "cashbox_door", {}) in booth.rows
+        assert ("door_alarm", 0, "cashbox_door", {"door": "cashbox"}) in booth.rows
         # The booth's device board says which register reads what, and the module still counts as working.
         said = booth.statuses[-1]
         assert (said.state, said.reason) == (DeviceState.ONLINE, "bad-values")
