@@ -88,7 +88,8 @@ class CardPayment:
 
     def method(self) -> PaymentMethod | None:
         if self._method is None and self.reader is not None:
-            self._method = EmvCardPaymentMethod(self.reader, self._authorise_online, self._void_online)
+            self._method = EmvCardPaymentMethod(self.reader, self._authorise_online, self._void_online,
+                                                self._cancel_part_online)
         return self._method
 
     def offered(self) -> bool:
@@ -225,22 +226,46 @@ class CardPayment:
         server = self._ctx.server
         await server.void_payment(auth.reference, reason="kiosk-void")
 
+    async def _cancel_part_online(self, auth: Authorisation, amount: int) -> None:
+        server = self._ctx.server
+        await server.cancel_payment_part(auth.reference, amount=amount, remaining=auth.amount - amount,
+                                         reason="kiosk-partial-cancel")
+
     # ------------------------------------------------------------------ giving it back
 
-    async def void(self, auth: Authorisation, *, reason: str) -> bool:
-        """Cancel an approved authorisation (journal `card_voided`); False when it could not be delivered."""
-        self._ctx.record(auth.session_id, "card_void_intent", auth.amount, ref=auth.reference, reason=reason)
+    async def void(self, auth: Authorisation, *, reason: str, amount: int | None = None) -> bool:
+        """Cancel an approved authorisation (journal `card_voided`); False when it could not be delivered.
+
+        `auth.amount` is what it still has charged. With `amount` below that, only `amount` won are given
+        back (a partial cancel, 부분취소: some copies paid for did not print) and the rest stays charged;
+        the journal's `card_void_intent` and `card_voided` then carry `amount`, `partial` and `remaining`,
+        so a repeat after a power cut asks the acquirer for the same balance (idempotent)."""
+        partial = amount is not None and 0 < amount < auth.amount
+        give_back = amount if partial and amount is not None else auth.amount
+        extra: dict[str, object] = {"partial": True, "remaining": auth.amount - give_back} if partial else {}
+        self._ctx.record(auth.session_id, "card_void_intent", give_back, ref=auth.reference, reason=reason, **extra)
         method = self.method()
         try:
-            if method is not None:
+            if partial:
+                if method is not None:
+                    await method.cancel_part(auth, give_back)
+                else:
+                    await self._cancel_part_online(auth, give_back)
+            elif method is not None:
                 await method.void(auth)
             else:  # the card was disabled since (recovery at boot): the server still knows the reference
                 await self._void_online(auth)
         except Exception as exc:
-            log.error("card authorisation %s not voided: %s", auth.reference, type(exc).__name__)
-            self._ctx.record(auth.session_id, "card_void_failed", ref=auth.reference, error=type(exc).__name__)
+            log.error("card authorisation %s not %s: %s", auth.reference,
+                      "partly cancelled" if partial else "voided", type(exc).__name__)
+            self._ctx.record(auth.session_id, "card_void_failed", give_back, ref=auth.reference,
+                             error=type(exc).__name__, **extra)
             return False
-        self._ctx.record(auth.session_id, "card_voided", auth.amount, ref=auth.reference, masked_pan=auth.masked_pan)
+        if partial:
+            log.info("card authorisation %s: %s won given back, %s won stay charged", auth.reference, give_back,
+                     auth.amount - give_back)
+        self._ctx.record(auth.session_id, "card_voided", give_back, ref=auth.reference, masked_pan=auth.masked_pan,
+                         **extra)
         return True
 
     async def finish(self, session: Session) -> None:

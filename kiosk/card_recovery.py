@@ -36,8 +36,9 @@ NO_ANSWER = "authorisation-unavailable"
 class CardVoids(Protocol):
     """Who gives a card authorisation back (kiosk.card_payment.CardPayment)."""
 
-    async def void(self, auth: Authorisation, *, reason: str) -> bool:
-        """Void `auth` at the acquirer (journaled); False when the void could not be delivered."""
+    async def void(self, auth: Authorisation, *, reason: str, amount: int | None = None) -> bool:
+        """Void `auth` at the acquirer (journaled), or only `amount` won of it (a partial cancel); False
+        when the void could not be delivered."""
         ...
 
 

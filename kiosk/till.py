@@ -111,11 +111,18 @@ def card_receipt_line(journal_rows: list[Entry]) -> str:
 
 
 def open_card_authorisations(journal_rows: list[Entry]) -> list[Authorisation]:
-    """Card authorisations in a session's rows that no `card_voided` row cancels yet, oldest first."""
-    voided = {e.ref for e in journal_rows if e.kind == "card_voided"}
-    return [Authorisation(approved=True, amount=e.amount, session_id=e.session, reference=e.ref,
-                          masked_pan=str(e.detail.get("masked_pan", "")))
-            for e in journal_rows if e.kind == "card_authorised" and e.ref not in voided]
+    """Card authorisations in a session's rows that no `card_voided` row cancels yet, oldest first, each
+    with the won it still has charged (`amount`): a partial cancel (`card_voided` with `partial`) gives
+    back part of one and leaves it open for the rest."""
+    voided = {e.ref for e in journal_rows if e.kind == "card_voided" and not e.detail.get("partial")}
+    given_back: dict[str, int] = {}
+    for e in journal_rows:
+        if e.kind == "card_voided" and e.detail.get("partial"):
+            given_back[e.ref] = given_back.get(e.ref, 0) + e.amount
+    return [Authorisation(approved=True, amount=e.amount - given_back.get(e.ref, 0), session_id=e.session,
+                          reference=e.ref, masked_pan=str(e.detail.get("masked_pan", "")))
+            for e in journal_rows
+            if e.kind == "card_authorised" and e.ref not in voided and e.amount > given_back.get(e.ref, 0)]
 
 
 def unfinished_payout(journal_rows: list[Entry]) -> Entry | None:
@@ -132,9 +139,30 @@ def card_voids_owed(journal_rows: list[Entry]) -> list[Authorisation]:
     """Open card authorisations the kiosk already decided to give back: its void was started (and
     failed, or a power cut stopped it), or it was recovered from the server (kiosk.card_recovery) and
     so never paid a fee. They are voided, never paid back in coins."""
-    started = {e.ref for e in journal_rows if e.kind in ("card_void_intent", "card_void_failed")}
+    return [auth for auth, _ in card_void_amounts_owed(journal_rows)]
+
+
+def card_void_amounts_owed(journal_rows: list[Entry]) -> list[tuple[Authorisation, int | None]]:
+    """`card_voids_owed`, each with what is owed of it: None for the whole authorisation, else the won of
+    a partial cancel started and not confirmed (the acquirer is asked again for the same balance, so a
+    cancel that did go through is not given twice). A partial cancel that was confirmed owes nothing."""
+    pending: dict[str, Entry | None] = {}  # ref -> the void started after its last confirmed one
+    for e in journal_rows:
+        if e.kind in ("card_void_intent", "card_void_failed"):
+            pending[e.ref] = e
+        elif e.kind == "card_voided":
+            pending[e.ref] = None
     recovered = {e.ref for e in journal_rows if e.kind == "card_authorised" and e.detail.get("recovered")}
-    return [a for a in open_card_authorisations(journal_rows) if a.reference in started | recovered]
+    owed: list[tuple[Authorisation, int | None]] = []
+    for auth in open_card_authorisations(journal_rows):
+        started = pending.get(auth.reference)
+        if started is not None and started.detail.get("partial"):
+            give = auth.amount - int(started.detail.get("remaining", 0))
+            if give > 0:
+                owed.append((auth, give if give < auth.amount else None))
+        elif started is not None or auth.reference in recovered:
+            owed.append((auth, None))
+    return owed
 
 
 class TillContext(Context, Protocol):
@@ -503,24 +531,29 @@ class Till:
         """Give `amount` back. Card authorisations already being given back (a void that failed or was
         cut short, one recovered from the server) are voided first, and never paid in coins even if the
         void fails again (the outbox delivers it). Of the rest, coins and bills taken are paid back in
-        coins or vouchered, and what card authorisations brought in beyond them is voided. Also used by
+        coins or vouchered, and what card authorisations brought in beyond them is voided: only in part
+        when only part is owed (copies that did not print), the rest staying charged. Also used by
         boot recovery, so it works from the rows."""
         rows = self._ctx.journal.entries(session_id)
-        giving_back = card_voids_owed(rows)
-        for auth in giving_back:
+        giving_back = card_void_amounts_owed(rows)
+        for auth, part in giving_back:
             if amount <= 0:
                 break
-            await self._card.void(auth, reason="refund")
-            amount -= auth.amount
+            await self._card.void(auth, reason="refund", amount=part)
+            amount -= auth.amount if part is None else part
         cash_owed = min(max(0, amount), cash_taken(rows))
         card_owed = amount - cash_owed
+        started = {auth.reference for auth, _ in giving_back}
         for auth in open_card_authorisations(rows):
             if card_owed <= 0:
                 break
-            if auth in giving_back:
+            if auth.reference in started:
                 continue
-            if await self._card.void(auth, reason="refund"):
-                card_owed -= auth.amount
+            # Only what is owed: when some copies paid for printed, their fee stays charged (a partial
+            # cancel), never the whole authorisation voided.
+            part = min(card_owed, auth.amount)
+            if await self._card.void(auth, reason="refund", amount=part):
+                card_owed -= part
         paid, voucher = (0, "")
         if cash_owed > 0:
             paid, voucher = await self._pay_out(session_id, cash_owed, "refund")

@@ -37,12 +37,16 @@ class PaymentMethod(Protocol):
 
     `authorise` returns an `Authorisation` (approved or declined) and raises
     `drivers.card.errors.CardError` when the card could not be read at all (removed, mute, broken):
-    the resident can try again. `void` cancels an approved authorisation (document not printed).
+    the resident can try again. `void` cancels an approved authorisation (document not printed);
+    `cancel_part` gives back `amount` won of it and leaves the rest charged (부분취소: only some of the
+    copies paid for printed). `auth.amount` is what the authorisation still has charged.
     """
 
     async def authorise(self, amount: int, session_id: str) -> Authorisation: ...
 
     async def void(self, auth: Authorisation) -> None: ...
+
+    async def cancel_part(self, auth: Authorisation, amount: int) -> None: ...
 
 
 class ReadsForPayment(Protocol):
@@ -59,10 +63,12 @@ class EmvCardPaymentMethod:
         reader: ReadsForPayment,
         authorise_online: Callable[[CardAuthorisationRequest], Awaitable[Authorisation]],
         void_online: Callable[[Authorisation], Awaitable[None]] | None = None,
+        cancel_part_online: Callable[[Authorisation, int], Awaitable[None]] | None = None,
     ) -> None:
         self._reader = reader
         self._authorise_online = authorise_online
         self._void_online = void_online
+        self._cancel_part_online = cancel_part_online
 
     async def authorise(self, amount: int, session_id: str) -> Authorisation:
         try:
@@ -79,3 +85,8 @@ class EmvCardPaymentMethod:
         if self._void_online is None:
             raise NotImplementedError("no void_online wired: the lead connects the issuance server's API")
         await self._void_online(auth)
+
+    async def cancel_part(self, auth: Authorisation, amount: int) -> None:
+        if self._cancel_part_online is None:
+            raise NotImplementedError("no cancel_part_online wired: the lead connects the issuance server's API")
+        await self._cancel_part_online(auth, amount)

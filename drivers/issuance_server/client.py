@@ -112,6 +112,7 @@ TIMEOUT_FACTORS: dict[str, float] = {
     # A card authorisation goes on to the acquirer and the issuer (a VAN round trip of 1–3 s): two units.
     "authorise_payment": 2.0,
     "void_payment": 1.0,
+    "cancel_payment_part": 1.0,
     # Listing a session's payments (to find an authorisation whose answer was lost) is one lookup: one unit.
     "session_payments": 1.0,
     # A parcel search, a pickup lookup and a settlement are single lookups or inserts: one unit.
@@ -328,6 +329,19 @@ class IssuanceClient:
         path = f"/v1/payments/{urllib.parse.quote(check_key(reference), safe='')}/void"
         body = await self._call("POST", path, {"reason": reason}, "void_payment", idempotent=True)
         expect_state(body, "voided")
+
+    async def cancel_payment_part(self, reference: str, *, amount: int, remaining: int, reason: str) -> None:
+        """Give back `amount` won of an approved card payment, leaving `remaining` charged (POST
+        /v1/payments/{ref}/cancel, a VAN's partial cancel: copies paid for that did not print).
+        Idempotent: the server recognises a repeat by `remaining` and changes nothing."""
+        if amount <= 0 or remaining < 0:
+            raise ValueError("a partial cancel gives back at least 1 won and leaves 0 or more charged")
+        path = f"/v1/payments/{urllib.parse.quote(check_key(reference), safe='')}/cancel"
+        body = await self._call("POST", path, {"amount": amount, "remaining": remaining, "reason": reason},
+                                "cancel_payment_part", idempotent=True)
+        expect_state(body, "approved" if remaining else "voided")
+        if remaining and int_field(body, "amount", low=0, high=100_000_000) != remaining:
+            raise ServerProtocolError("bad-field", "the payment does not stand at the amount left charged")
 
     async def session_payments(self, session: str) -> list[ServerPayment]:
         """The card payments the server holds for this kiosk's `session` (GET /v1/payments?session=),

@@ -1,9 +1,12 @@
 """The simulated payment API: the acquirer behind the issuance server, for kiosk card payments.
 
 POST /v1/payments/authorise {session, amount, icc_data, masked_pan} answers approved (with a
-reference) or declined; POST /v1/payments/{ref}/void cancels an approved one. Both are idempotent:
-the same kiosk, session and chip data get the same answer however often they are sent, and voiding
-twice is voiding once. GET /v1/payments?session=ID lists what this kiosk's session was charged: how
+reference) or declined; POST /v1/payments/{ref}/void cancels an approved one, and POST
+/v1/payments/{ref}/cancel {amount, remaining, reason} cancels part of it (a VAN's 부분취소: some copies of
+a document paid for did not print), leaving `remaining` won charged. All are idempotent: the same kiosk,
+session and chip data get the same answer however often they are sent, voiding twice is voiding once,
+and a partial cancel repeated once applied (the payment already stands at `remaining`) changes nothing.
+GET /v1/payments?session=ID lists what this kiosk's session was charged: how
 a kiosk that never heard an authorisation's answer (a power cut, a dropped connection) finds the
 approval it must void. The issuer's check is real: the ARQC in `icc_data` (ISO 8583 field 55) is
 verified with the simulated card's key (`simulators.smartcard.issuer_verify`).
@@ -40,11 +43,13 @@ class Payment:
     reference: str
     kiosk_id: str
     session: str
-    amount: int
+    amount: int  # won charged now: the authorised amount less what partial cancels gave back
     masked_pan: str
     state: str  # approved / declined / voided
     decline_reason: str = ""
     void_reason: str = ""
+    authorised: int = 0  # won the issuer approved (0 for a decline)
+    cancelled: int = 0  # won given back by partial cancels
 
 
 class Payments:
@@ -55,12 +60,13 @@ class Payments:
         self._by_key: dict[tuple[str, str, str], Payment] = {}
         self._by_ref: dict[str, Payment] = {}
         self._decline_next = 0
-        self._counters = {"authorisations": 0, "replays": 0, "voids": 0}
+        self._counters = {"authorisations": 0, "replays": 0, "voids": 0, "partial_cancels": 0}
 
     def routes(self) -> list[web.RouteDef]:
         return [
             web.post(f"{self._api}/payments/authorise", self._authorise),
             web.post(self._api + "/payments/{ref}/void", self._void),
+            web.post(self._api + "/payments/{ref}/cancel", self._cancel_part),
             web.get(f"{self._api}/payments", self._list),
         ]
 
@@ -96,7 +102,7 @@ class Payments:
         key = (kiosk_id, session, hashlib.sha256(icc_data.upper().encode()).hexdigest())
         payment = self._by_key.get(key)
         if payment is not None:
-            if payment.amount != amount:
+            if (payment.authorised or payment.amount) != amount:
                 raise ApiError(409, "conflict", "the same chip data was sent with another amount")
             self._counters["replays"] += 1
             return json_answer(_answer(payment))
@@ -109,7 +115,7 @@ class Payments:
             reason = "cryptogram-invalid"
         payment = Payment(reference=_new_reference(), kiosk_id=kiosk_id, session=session,
                           amount=amount, masked_pan=masked, state="declined" if reason else "approved",
-                          decline_reason=reason)
+                          decline_reason=reason, authorised=0 if reason else amount)
         self._by_key[key] = payment
         self._by_ref[payment.reference] = payment
         return json_answer(_answer(payment))
@@ -129,6 +135,40 @@ class Payments:
             payment.state, payment.void_reason = "voided", reason
             self._counters["voids"] += 1
         return json_answer({"reference": payment.reference, "state": "voided", "amount": payment.amount})
+
+    async def _cancel_part(self, request: web.Request) -> web.StreamResponse:
+        """A partial cancel: give `amount` won back, leaving `remaining` charged. The kiosk names both, so
+        a repeat after the first was applied (its answer lost) is recognised and changes nothing."""
+        kiosk_id = kiosk_id_of(request)
+        body = await read_body(request)
+        reason, amount, remaining = body.get("reason"), body.get("amount"), body.get("remaining")
+        if not isinstance(reason, str) or len(reason) > 200:
+            raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
+        for name, value in (("amount", amount), ("remaining", remaining)):
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_AMOUNT:
+                raise ApiError(400, "bad-request", f"{name} must be an integer in 0..{MAX_AMOUNT}")
+        assert isinstance(amount, int) and isinstance(remaining, int)
+        if amount <= 0:
+            raise ApiError(400, "bad-request", "amount must be at least 1")
+        payment = self._by_ref.get(request.match_info["ref"])
+        if payment is None or payment.kiosk_id != kiosk_id:
+            raise ApiError(404, "unknown-payment", "no such payment for this kiosk")
+        if payment.state == "declined":
+            raise ApiError(409, "not-approved", "a declined payment cannot be cancelled")
+        charged = payment.amount if payment.state == "approved" else 0
+        if charged == remaining:
+            pass  # applied already (a repeat whose first answer was lost)
+        elif payment.state == "approved" and charged - amount == remaining:
+            payment.amount, payment.cancelled = remaining, payment.cancelled + amount
+            self._counters["partial_cancels"] += 1
+            if remaining == 0:
+                payment.state, payment.void_reason = "voided", reason
+                self._counters["voids"] += 1
+        else:
+            raise ApiError(409, "conflict", f"the payment stands at {charged} won, not {remaining + amount}")
+        state = "approved" if payment.state == "approved" else "voided"
+        return json_answer({"reference": payment.reference, "state": state,
+                            "amount": payment.amount if state == "approved" else 0})
 
     async def _list(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)
@@ -168,7 +208,7 @@ def _new_reference() -> str:
 
 def _answer(payment: Payment) -> dict[str, Any]:
     state = "approved" if payment.state in ("approved", "voided") else "declined"
-    out: dict[str, Any] = {"state": state, "amount": payment.amount}
+    out: dict[str, Any] = {"state": state, "amount": payment.authorised or payment.amount}
     if state == "approved":
         out["reference"] = payment.reference
     else:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from common.clock import VirtualClock
-from drivers.issuance_server import IssuanceClient, ServerConfig, ServerUnavailable
+from drivers.issuance_server import IssuanceClient, ServerConfig, ServerRejected, ServerUnavailable
 from simulators.server import ServerSimulator
 from simulators.server.pki import PkiPaths
 
@@ -135,3 +135,22 @@ async def test_the_lookup_answer_carries_no_chip_data(
     assert body["session"] == session
     assert set(body["payments"][0]) == {"reference", "state", "amount", "masked_pan"}
     assert icc not in answer.text and "4761739001010010" not in answer.text
+
+
+async def test_a_partial_cancel_leaves_the_rest_charged_and_a_repeat_changes_nothing(
+    client: IssuanceClient, new_key: Callable[[], str]
+) -> None:
+    """3 copies paid by card, 1 printed: 400 of 600 won given back (부분취소), 200 stays charged. A repeat
+    (its first answer lost) is recognised by the balance it names; one naming another balance is refused."""
+    session = new_key()
+    paid = await client.authorise_payment(session, amount=600, icc_data=await chip_data(600), masked_pan=MASKED)
+
+    await client.cancel_payment_part(paid.reference, amount=400, remaining=200, reason="copies-not-printed")
+    await client.cancel_payment_part(paid.reference, amount=400, remaining=200, reason="copies-not-printed")
+
+    assert [(p.state, p.amount) for p in await client.session_payments(session)] == [("approved", 200)]
+    with pytest.raises(ServerRejected) as refused:
+        await client.cancel_payment_part(paid.reference, amount=300, remaining=300, reason="wrong-balance")
+    assert refused.value.status == 409 and refused.value.reason == "conflict"
+    await client.void_payment(paid.reference, reason="refund")
+    assert [p.state for p in await client.session_payments(session)] == ["voided"]
