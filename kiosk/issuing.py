@@ -16,7 +16,7 @@ from common.status import DeviceStatus
 from drivers.a4_printer import PrinterUnavailable, PrintFailed
 from drivers.issuance_server import DocumentMalformed, DocumentSignatureInvalid, ServerRejected, ServerUnavailable
 from kiosk.card_recovery import CardVoids, lookup_owed, reconcile
-from kiosk.context import Context
+from kiosk.context import Books, Context
 from kiosk.delivery import recover_delivery
 from kiosk.journal import Entry
 from kiosk.pickup import masked_code
@@ -55,6 +55,23 @@ def print_reason(exc: BaseException) -> str:
 def a4_job_name(session_id: str, copy: int, copies: int) -> str:
     """The IPP job-name of one copy: what the kiosk asks the printer about after a restart."""
     return f"{session_id[:8]}-{copy}of{copies}"
+
+
+def refusal_reason(server_reason: str) -> str:
+    """The result screen's reason for a commit the server refused for good (issuance voided)."""
+    return "reservation-expired" if server_reason in ("reservation-expired", "already-voided") else "document-refused"
+
+
+def give_back_fee(books: Books, session_id: str, *, reason: str) -> int:
+    """A fee kept for a document the server then refused to commit (it voided it) is no longer earned:
+    journal its reversal (`fee_kept` of minus the won kept, `reversed`), so the session owes that money
+    back (a refund, a card void or a voucher). Returns the won reversed."""
+    kept = sum(e.amount for e in books.journal.entries(session_id) if e.kind == "fee_kept")
+    if kept > 0:
+        log.error("session %s: the %s won fee kept is given back: the server refused the commit (%s)",
+                  session_id[:8], kept, reason)
+        books.record(session_id, "fee_kept", -kept, reversed=True, reason=reason)
+    return max(0, kept)
 
 
 # Receipts the printer accepted, kept as text (newest last) for the technician and for scenarios
@@ -218,7 +235,12 @@ class Issuer:
             self._ctx.record(session.id, "pages_printed", pages, ref=doc.verification_number, copy=index + 1)
             ctx.publish()
 
-        await self._commit(session)
+        refused = await self._commit(session)
+        if refused:
+            # The server will not vouch for the document (it voided it): no fee for a void document.
+            session.outcome, session.reason = "failed", refusal_reason(refused)
+            await ctx.fire("failed")
+            return
         self._ctx.record(session.id, "fee_kept", session.total, ref=session.document)
         session.fee_kept = True
         session.outcome = "issued"
@@ -234,7 +256,10 @@ class Issuer:
         the copies that did not print stay unpaid (the till refunds what the session holds beyond
         the fee kept).
         """
-        await self._commit(session)
+        refused = await self._commit(session)
+        if refused:  # the server voided them: the copies printed are not valid, the whole fee comes back
+            session.outcome, session.reason = "failed", refusal_reason(refused)
+            return
         per_copy = session.total // max(1, session.copies)
         kept = per_copy * printed
         self._ctx.record(session.id, "fee_kept", kept, ref=session.document, copies=printed)
@@ -243,19 +268,35 @@ class Issuer:
         # kept and what came back; the receipt is printed once the refund is paid (settle).
         session.outcome, session.reason = "partial", "print-partial"
 
-    async def _commit(self, session: Session) -> None:
+    async def _commit(self, session: Session) -> str:
+        """Commit what printed. Returns "" when committed or owed (a transport failure: the outbox
+        delivers it), else the server's reason for refusing it for good (409 reservation-expired,
+        already-voided, ...): the server voided, or will not make, the document the resident holds."""
         key = session.id
         self._ctx.record(session.id, "commit_intent", ref=key, pages=session.pages_done)
         try:
             await self._ctx.server.commit(key, pages_printed=session.pages_done,
                                            payment_ref=payment_ref(self._ctx.journal.entries(key), key))
+        except ServerRejected as exc:
+            await self._commit_refused(session.id, exc)
+            return exc.reason or "refused"
         except Exception as exc:
             # The document is in the resident's hand: the commit is owed, not lost. It stays open in
             # the journal and recovery (or the next heartbeat) delivers it by its idempotency key.
             log.warning("commit not delivered, kept for later: %s", exc)
             self._ctx.record(session.id, "commit_pending", ref=key, error=type(exc).__name__)
-            return
+            return ""
         self._ctx.record(session.id, "committed", ref=key)
+        return ""
+
+    async def _commit_refused(self, session_id: str, exc: ServerRejected) -> None:
+        """The server refused the commit for good: what printed is not a valid document (its verification
+        number does not verify). Journaled, and voided at the server too (a no-op when it voided it
+        already), so it never stays reserved; the caller gives the fee back."""
+        log.error("session %s: the server refused the commit (%s %s): the document printed is not valid; "
+                  "its fee is given back", session_id[:8], exc.status, exc.reason)
+        self._ctx.record(session_id, "commit_refused", ref=session_id, reason=exc.reason, status=exc.status)
+        await self.void(session_id, reason="commit-refused")
 
     async def print_receipt(self, session: Session) -> None:
         printer = self._ctx.devices.receipt
@@ -364,7 +405,7 @@ class Issuer:
             if await self._find_printed_copies(session_id, entries):
                 entries = journal.entries(session_id)
                 kinds = [e.kind for e in entries]
-            printed = "print_done" in kinds
+            printed = "print_done" in kinds and "commit_refused" not in kinds
             if printed and "committed" not in kinds:
                 self._ctx.record(session_id, "commit_intent", ref=session_id, recovered=True)
                 pages = sum(e.amount for e in entries if e.kind == "pages_printed")
@@ -372,6 +413,11 @@ class Issuer:
                     await self._ctx.server.commit(session_id, pages_printed=pages,
                                                    payment_ref=payment_ref(entries, session_id))
                     self._ctx.record(session_id, "committed", ref=session_id)
+                except ServerRejected as exc:
+                    # Refused for good: the document printed is void, and so is its fee.
+                    await self._commit_refused(session_id, exc)
+                    give_back_fee(self._ctx, session_id, reason=exc.reason or "commit-refused")
+                    printed = False
                 except Exception:
                     self._ctx.record(session_id, "commit_pending", ref=session_id)
             if printed and "fee_kept" not in kinds:
@@ -382,7 +428,8 @@ class Issuer:
                 printed_copies = len({e.detail.get("copy") for e in entries if e.kind == "print_done"})
                 fee = (quoted[-1] if quoted else 0) * min(printed_copies, copies) // max(1, copies)
                 self._ctx.record(session_id, "fee_kept", fee, recovered=True)
-            elif not printed and "reserve_intent" in kinds and "voided" not in kinds:
+            elif not printed and "reserve_intent" in kinds and not {"voided", "commit_refused"} & set(
+                    e.kind for e in journal.entries(session_id)):
                 # The server may hold a reservation whose answer never arrived: void it (idempotent).
                 await self.void(session_id, reason="recovered-after-restart")
             await recover_delivery(self._ctx, session_id)  # issue 17: confirm a paid order, cancel an unpaid one

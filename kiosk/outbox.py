@@ -20,8 +20,9 @@ from drivers.issuance_server import ServerRejected
 from kiosk.card_recovery import NO_ANSWER, CardVoids, reconcile, sessions_owing_lookup
 from kiosk.context import Books
 from kiosk.delivery import deliver_cancels
+from kiosk.issuing import give_back_fee
 from kiosk.journal import Entry, Journal
-from kiosk.till import card_voids_owed, payment_ref
+from kiosk.till import card_voids_owed, open_card_authorisations, payment_ref, voucher_code
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ async def deliver_owed(books: Books, cards: CardVoids) -> int:
         except ServerRejected as exc:
             # Refused for good (e.g. a void of a reservation the server never made): stop resending it.
             log.warning("server refused the owed %s for %s: %s", what, session[:8], exc.reason)
-            books.record(session, f"{what}_refused", ref=session, reason=exc.reason)
+            books.record(session, f"{what}_refused", ref=session, reason=exc.reason, status=exc.status)
+            if what == "commit":
+                await settle_refused_commit(books, cards, session, exc.reason)
             continue
         except Exception as exc:
             log.info("still cannot deliver %s for %s: %s", what, session[:8], type(exc).__name__)
@@ -85,6 +88,35 @@ async def deliver_owed(books: Books, cards: CardVoids) -> int:
         log.warning("delivered %d commits, voids, card lookups and delivery cancels kept during a server outage",
                     delivered)
     return delivered
+
+
+async def settle_refused_commit(books: Books, cards: CardVoids, session: str, reason: str) -> None:
+    """A commit owed from a closed session, refused for good (409 reservation-expired, already-voided):
+    the server voided the document the resident took away, so its fee is not earned. Never silence:
+    the fee's reversal is journaled, the card part of it voided (the outbox retries a void that does
+    not go through), the cash part owed on a voucher kept in the journal for the city office (the
+    resident has left; their receipt and document name the session), and the issuance voided."""
+    fee = give_back_fee(books, session, reason=reason or "commit-refused")
+    if fee <= 0:
+        return
+    owed = fee
+    for auth in open_card_authorisations(books.journal.entries(session)):
+        if owed <= 0:
+            break
+        part = min(owed, auth.amount)
+        await cards.void(auth, reason="commit-refused", amount=part)  # card_void_failed: delivered later
+        owed -= part
+    if owed > 0:
+        code = voucher_code()
+        books.record(session, "voucher_issued", owed, ref=code, purpose="commit-refused")
+        log.error("session %s: %s won in cash for a document the server voided is owed on voucher %s "
+                  "(the resident has left: the city office pays it)", session[:8], owed, code)
+    try:
+        await books.server.void(session, reason="commit-refused")
+    except Exception as exc:  # the server voided it itself when it refused (reservation-expired)
+        log.info("void after a refused commit of %s not delivered: %s", session[:8], type(exc).__name__)
+    else:
+        books.record(session, "voided", ref=session, late=True)
 
 
 async def _deliver_card_lookups(books: Books, cards: CardVoids) -> int:
