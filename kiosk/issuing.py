@@ -57,6 +57,12 @@ def a4_job_name(session_id: str, copy: int, copies: int) -> str:
     return f"{session_id[:8]}-{copy}of{copies}"
 
 
+def vouchers_unprinted(entries: list[Entry]) -> list[Entry]:
+    """The `voucher_issued` rows of a session that come after its last `receipt_printed`: owed on paper."""
+    last_receipt = max((i for i, e in enumerate(entries) if e.kind == "receipt_printed"), default=-1)
+    return [e for e in entries[last_receipt + 1:] if e.kind == "voucher_issued"]
+
+
 def refusal_reason(server_reason: str) -> str:
     """The result screen's reason for a commit the server refused for good (issuance voided)."""
     return "reservation-expired" if server_reason in ("reservation-expired", "already-voided") else "document-refused"
@@ -319,12 +325,16 @@ class Issuer:
 
     async def settle(self, session: Session) -> None:
         """A reservation that did not become a committed document is voided; a voucher is printed."""
-        kinds = {e.kind for e in self._ctx.journal.entries(session.id)}
+        entries = self._ctx.journal.entries(session.id)
+        kinds = {e.kind for e in entries}
         # Void from the intent, not the answer: a reservation whose answer was lost or refused (bad
         # signature) may still exist on the server. Voiding is idempotent; 404 means nothing to void.
         if "reserve_intent" in kinds and not kinds & {"print_done", "voided", "committed"}:
             await self.void(session.id, reason=session.reason or session.outcome or "not-printed")
-        if session.voucher and not session.receipt_printed:
+        if vouchers_unprinted(entries):
+            # A voucher journaled after the last receipt (change the hopper could not pay, or a coin that
+            # dropped while the document printed, refunded at settle by a dry hopper): its code must be
+            # on paper, even when a receipt was printed already.
             await self.print_receipt(session)
         elif session.fee_kept and "receipt_intent" not in kinds:
             # Some copies came out and their fee was kept, the rest refunded just now (kiosk.till settled
@@ -383,8 +393,7 @@ class Issuer:
         """A voucher owed by a session the restart settled is printed now, while the resident who lost
         power may still be at the booth; the journal keeps its code for the city office either way."""
         entries = self._ctx.journal.entries(session_id)
-        last_receipt = max((i for i, e in enumerate(entries) if e.kind == "receipt_printed"), default=-1)
-        vouchers = [e for e in entries[last_receipt + 1:] if e.kind == "voucher_issued"]
+        vouchers = vouchers_unprinted(entries)
         if not vouchers:
             return
         quoted = [e for e in entries if e.kind == "fee_quoted"]
