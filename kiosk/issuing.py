@@ -101,6 +101,7 @@ class Issuer:
     def __init__(self, ctx: IssuerContext, till: Till, cards: CardVoids) -> None:
         self._ctx = ctx
         self._till = till  # the fee quoted, and at boot the payouts a crash cut short
+        till.print_vouchers = self.print_vouchers_owed  # money outside any session, vouchered: on paper too
         self._cards = cards  # card authorisations found at the server after a crash are voided here
         self._hold_checked = False
         self.printed_receipts: deque[str] = deque(maxlen=RECEIPTS_KEPT)
@@ -392,16 +393,23 @@ class Issuer:
     async def _print_recovered_vouchers(self, session_id: str) -> None:
         """A voucher owed by a session the restart settled is printed now, while the resident who lost
         power may still be at the booth; the journal keeps its code for the city office either way."""
+        await self.print_vouchers_owed(session_id)
+
+    async def print_vouchers_owed(self, session_id: str) -> bool:
+        """Print a receipt for the vouchers `session_id` journaled after its last receipt (a session
+        settled from the journal: at boot, or money that came outside any session, Till._orphan_credit).
+        True when none is left unprinted."""
         entries = self._ctx.journal.entries(session_id)
         vouchers = vouchers_unprinted(entries)
         if not vouchers:
-            return
+            return True
         quoted = [e for e in entries if e.kind == "fee_quoted"]
         chosen = [e.ref for e in entries if e.kind == "document_chosen"]
         session = Session(id=session_id, document=chosen[-1] if chosen else "",
                           copies=int(quoted[-1].detail.get("copies", 1)) if quoted else 1,
                           total=quoted[-1].amount if quoted else 0, voucher=vouchers[-1].ref)
         await self.print_receipt(session)
+        return not vouchers_unprinted(self._ctx.journal.entries(session_id))
 
     async def recover_unfinished(self, *, opened_up_to: int | None = None) -> None:
         """Resolve every session a crash left open (opened at or before `opened_up_to`): refund or

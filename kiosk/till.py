@@ -205,6 +205,9 @@ class Till:
         # A technician's count-only test (kiosk.maintenance.cash_desk): while set, it is offered each
         # device event first, and one it takes (True) is test money, never a resident's.
         self.counting: Callable[[CashEvent], Awaitable[bool]] | None = None
+        # Prints the receipt for the vouchers a session journaled after its last receipt (True: none left
+        # unprinted); kiosk.issuing attaches it. Used for money refunded outside any session.
+        self.print_vouchers: Callable[[str], Awaitable[bool]] | None = None
 
     @property
     def _card(self) -> CardSide:
@@ -304,7 +307,23 @@ class Till:
         orphan = new_session_id()
         self._ctx.record(orphan, "session_opened", orphan=True)
         self._ctx.record(orphan, kind, amount, counter=counter)
-        await self.refund(orphan, amount)
+        _, voucher = await self.refund(orphan, amount)
+        if voucher:
+            # Nobody's session is there to show it: the code goes on a receipt of its own, for the
+            # resident whose coin it was (a late coin, with a hopper that could not pay it back).
+            printed = False
+            if self.print_vouchers is not None:
+                try:
+                    printed = await self.print_vouchers(orphan)
+                except Exception as exc:  # a bug must not leave the orphan session open
+                    log.error("printing the voucher of money outside any session failed: %s", exc)
+            if printed:
+                log.warning("%s won that came outside any session (%s) could not be paid back in coins: "
+                            "its voucher was printed", amount, orphan[:8])
+            else:
+                log.error("%s won that came outside any session (%s) could not be paid back in coins and its "
+                          "voucher was not printed: the code is in the journal for the technician",
+                          amount, orphan[:8])
         self._ctx.record(orphan, "session_closed", outcome="refunded", reason="money-outside-session")
 
     async def _decide_escrow(self, value: int) -> None:
