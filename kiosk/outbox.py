@@ -22,7 +22,7 @@ from kiosk.context import Books
 from kiosk.delivery import deliver_cancels
 from kiosk.issuing import give_back_fee
 from kiosk.journal import Entry, Journal
-from kiosk.till import card_voids_owed, open_card_authorisations, payment_ref, voucher_code
+from kiosk.till import card_void_amounts_owed, open_card_authorisations, payment_ref, voucher_code
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +145,8 @@ async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
             by_session.setdefault(entry.session, []).append(entry)
     delivered = 0
     for rows in by_session.values():
-        for auth in card_voids_owed(rows):
-            if not await cards.void(auth, reason="delivered-after-outage"):
+        for auth, part in card_void_amounts_owed(rows):  # a partial cancel cut short stays partial
+            if not await cards.void(auth, reason="delivered-after-outage", amount=part):
                 return delivered  # still down: try again at the next heartbeat
             delivered += 1
     return delivered
