@@ -35,6 +35,7 @@ from drivers.card import (
     PaymentMethod,
     ReaderUnavailable,
 )
+from drivers.issuance_server import ServerRejected
 from kiosk.card_recovery import NO_ANSWER, reconcile
 from kiosk.context import Context
 from kiosk.machine import S
@@ -255,6 +256,15 @@ class CardPayment:
                 await method.void(auth)
             else:  # the card was disabled since (recovery at boot): the server still knows the reference
                 await self._void_online(auth)
+        except ServerRejected as exc:
+            # Refused for good (an unknown or declined payment, another balance): asking again would be
+            # refused again and hold up every void owed after it. Journaled for the technician, who
+            # settles it with the acquirer; never retried on its own.
+            log.error("card authorisation %s: the acquirer refused the %s for good (%s %s): a technician must "
+                      "settle it", auth.reference, "partial cancel" if partial else "void", exc.status, exc.reason)
+            self._ctx.record(auth.session_id, "card_void_refused", give_back, ref=auth.reference,
+                             reason=exc.reason, status=exc.status, **extra)
+            return False
         except Exception as exc:
             log.error("card authorisation %s not %s: %s", auth.reference,
                       "partly cancelled" if partial else "voided", type(exc).__name__)

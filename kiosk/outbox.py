@@ -147,9 +147,17 @@ async def _deliver_card_voids(journal: Journal, cards: CardVoids) -> int:
     for rows in by_session.values():
         for auth, part in card_void_amounts_owed(rows):  # a partial cancel cut short stays partial
             if not await cards.void(auth, reason="delivered-after-outage", amount=part):
+                if _refused_for_good(journal, auth.session_id, auth.reference):
+                    continue  # journaled for the technician (card_void_refused): the next one may go
                 return delivered  # still down: try again at the next heartbeat
             delivered += 1
     return delivered
+
+
+def _refused_for_good(journal: Journal, session: str, reference: str) -> bool:
+    """Whether the latest void of `reference` was refused for good (`card_void_refused`), not undelivered."""
+    last = [e.kind for e in journal.entries(session) if e.ref == reference and e.kind.startswith("card_void")]
+    return bool(last) and last[-1] == "card_void_refused"
 
 
 def card_sessions_that_may_owe(journal: Journal) -> list[Entry]:

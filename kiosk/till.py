@@ -145,12 +145,13 @@ def card_voids_owed(journal_rows: list[Entry]) -> list[Authorisation]:
 def card_void_amounts_owed(journal_rows: list[Entry]) -> list[tuple[Authorisation, int | None]]:
     """`card_voids_owed`, each with what is owed of it: None for the whole authorisation, else the won of
     a partial cancel started and not confirmed (the acquirer is asked again for the same balance, so a
-    cancel that did go through is not given twice). A partial cancel that was confirmed owes nothing."""
+    cancel that did go through is not given twice). A partial cancel that was confirmed owes nothing;
+    a void the acquirer refused for good (`card_void_refused`) is left to a technician."""
     pending: dict[str, Entry | None] = {}  # ref -> the void started after its last confirmed one
     for e in journal_rows:
         if e.kind in ("card_void_intent", "card_void_failed"):
             pending[e.ref] = e
-        elif e.kind == "card_voided":
+        elif e.kind in ("card_voided", "card_void_refused"):  # refused for good: a technician's, not retried
             pending[e.ref] = None
     recovered = {e.ref for e in journal_rows if e.kind == "card_authorised" and e.detail.get("recovered")}
     owed: list[tuple[Authorisation, int | None]] = []

@@ -1,6 +1,7 @@
 """Card voids the outbox owes (kiosk.outbox._deliver_card_voids), against the real payment simulator:
 a partial cancel a power cut interrupted is delivered as that partial cancel (the copy printed stays
-charged)."""
+charged), and a void the acquirer refuses for good is journaled for the technician without holding
+up the voids owed after it."""
 
 from __future__ import annotations
 
@@ -58,3 +59,28 @@ async def test_a_partial_cancel_cut_short_is_delivered_as_a_partial_cancel(tmp_p
     finally:
         await run.stop()
 
+
+@pytest.mark.timeout(120)
+async def test_a_void_refused_for_good_does_not_block_the_voids_after_it(tmp_path: Path) -> None:
+    run = await _booth(tmp_path)
+    try:
+        # The acquirer does not know this one (a payment its sandbox forgot): 404 unknown-payment, forever.
+        _closed_session(run, "refused-void-0001", [("card_authorised", 200, "PAY-NEVERHEARDOFTHIS", {}),
+                                                   ("card_void_failed", 200, "PAY-NEVERHEARDOFTHIS", {})])
+        owed = await run.kiosk.server.authorise_payment("owed-void-0002", amount=200,
+                                                        icc_data=await chip_data(200), masked_pan=MASKED)
+        _closed_session(run, "owed-void-0002", [("card_authorised", 200, owed.reference, {}),
+                                                ("card_void_failed", 200, owed.reference, {})])
+
+        await run.clock.advance(HEARTBEAT_S)
+        await run.until(lambda: run.kiosk.journal.session_money("owed-void-0002").unaccounted == 0,
+                        "the void owed after the refused one was never delivered")
+
+        assert (await _payments(run))[owed.reference][0] == "voided"
+        refused = [e for e in run.kiosk.journal.entries("refused-void-0001") if e.kind == "card_void_refused"]
+        assert [(e.ref, e.detail.get("reason")) for e in refused] == [("PAY-NEVERHEARDOFTHIS", "unknown-payment")]
+        await run.clock.advance(HEARTBEAT_S)  # refused for good: never asked again
+        intents = [e for e in run.kiosk.journal.entries("refused-void-0001") if e.kind == "card_void_intent"]
+        assert len(intents) == 1
+    finally:
+        await run.stop()
