@@ -80,7 +80,7 @@ def build_receipt(session: Session, *, config: KioskConfig, journal: Journal, pr
     elif session.delivery and session.tracking_code:  # issue 17: ordered for delivery, nothing printed
         lines += delivery_lines(lang, doc=title, n=session.copies, total=won(money.fee_kept, lang),
                                 code=session.tracking_code)
-    else:
+    elif session.document:  # money that came outside any session (a late coin) names no document
         lines.append(ReceiptLine(_say(lang, "receipt.not_issued", doc=title, n=session.copies), bold=True))
     lines.append(ReceiptLine(_say(lang, "receipt.received", amount=won(money.money_in, lang), paid_by=paid_by),
                              align="right"))

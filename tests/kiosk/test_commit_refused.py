@@ -38,6 +38,12 @@ expect_screen = "payment"
 data = { total = 200 }
 '''
 
+# Each ends with the books checked: journal, cash devices, server commits and card payments agree.
+BOOKS_BALANCE = '''
+[[step]]
+expect_books = true
+'''
+
 AT_THE_BOOTH = 'name = "commit refused for good at the booth: the fee is refunded"\n' + RESIDENT + '''
 [[step]]
 insert_coin = [100, 100]
@@ -155,6 +161,6 @@ def commits_find_the_hold_over(monkeypatch: pytest.MonkeyPatch) -> None:
                          ids=["at-the-booth", "later-by-card", "later-in-cash", "after-a-power-cut"])
 async def test_a_refused_commit_never_keeps_the_fee(scenario: str, tmp_path: Path) -> None:
     path = tmp_path / "commit_refused.toml"
-    path.write_text(scenario, encoding="utf-8")
+    path.write_text(scenario + BOOKS_BALANCE, encoding="utf-8")
     result = await run_scenario(path)
     assert result.journal_totals["open_sessions"] == 0

@@ -49,3 +49,20 @@ def test_each_language_prints_its_own_words_with_the_same_numbers(paid_session: 
         assert "1234-5678-9012" in texts[lang]
     fallback = build_receipt(session, config=config, journal=journal, printed_at=at, language="fr")
     assert [line.text for line in fallback.lines] == texts["ko"]
+
+
+def test_a_voucher_for_money_outside_any_session_names_no_document(tmp_path: Path) -> None:
+    """A late coin the dry hopper could not give back gets a receipt of its own with its voucher: no
+    "document not issued" line for a document nobody chose."""
+    journal = Journal(tmp_path / "j.sqlite3")
+    try:
+        orphan = Session()
+        journal.record(orphan.id, "coin_credited", at=AT, amount=100)
+        journal.record(orphan.id, "voucher_issued", at=AT, amount=100, ref="V-0001-2345")
+        config = load_config(ROOT / "config" / "kiosk.toml")
+        texts = [line.text for line in build_receipt(orphan, config=config, journal=journal,
+                                                     printed_at=dt.datetime(2026, 11, 23, 14)).lines]
+        assert not any("발급되지 않았습니다" in text for text in texts), texts
+        assert "V-0001-2345" in texts and "받은 금액 100원 (현금)" in texts
+    finally:
+        journal.close()
