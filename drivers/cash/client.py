@@ -321,11 +321,16 @@ class CashAcceptor:
                     except CashError as exc:
                         # A stalled batch tells how many of its coins it saw come out; the hopper's own
                         # dispense count, where it keeps one, tells exactly.
+                        # A payout that started and was not followed to its end (PayoutStalled) may have
+                        # paid more than was seen: unless the dispense count says, the rest is unknown.
                         known = exc.paid if isinstance(exc, PayoutStalled) else 0
                         counted = await self._coins_since(counted_before)
                         paid += min(batch, counted) if counted is not None else known
+                        unknown = counted is None and isinstance(exc, PayoutStalled)
                         partial = DispenseResult(amount, paid * coin, amount - paid * coin)
-                        raise DispenseError(f"hopper payout failed after {paid} coins: {exc}", partial) from exc
+                        raise DispenseError(f"hopper payout failed after {paid} coins"
+                                            f"{' seen (the rest unknown)' if unknown else ''}: {exc}",
+                                            partial, unknown=unknown) from exc
                     paid += got
                     if got < batch:
                         await self._after_short_payout()
@@ -722,16 +727,39 @@ class CashAcceptor:
         except NakError:
             log.warning("cash: hopper refused to pay %d coins", coins)
             return 0
-        except (DeviceTimeout, FrameError, BusyError):
-            # Part 2 header 167: do not repeat blindly; the event counter tells whether it was taken.
-            seen = await self._hopper.status()
+        except (DeviceTimeout, FrameError, BusyError) as exc:
+            # Part 2 header 167: do not repeat blindly; the event counter tells whether it was taken. A
+            # hopper that took it may be quiet a moment longer (its motor starting): it is asked again,
+            # as mid-payout, since the coins may be falling already.
+            seen = await self._status_after_dispense(coins, exc)
             if seen.event_counter == before.event_counter:
-                counter = await self._hopper.dispense(coins)
+                try:
+                    counter = await self._hopper.dispense(coins)
+                except (DeviceTimeout, FrameError, BusyError) as again:
+                    seen = await self._status_after_dispense(coins, again)
+                    if seen.event_counter == before.event_counter:
+                        raise  # refused twice, nothing started: certainly nothing paid
+                    counter = seen.event_counter
             else:
                 counter = seen.event_counter
         self._hopper_counter = counter
         final = await self._follow_payout(coins, counter, progress)
         return final.paid
+
+    async def _status_after_dispense(self, coins: int, lost: CashError) -> HopperStatus:
+        """166 after a 167 whose reply was lost, asked up to PAYOUT_STATUS_TRIES times like a status
+        mid-payout. PayoutStalled (0 coins seen) when it never answers: the payout may have started."""
+        failures = 0
+        while True:
+            try:
+                return await self._hopper.status()
+            except (DeviceTimeout, FrameError, NakError, BusyError) as exc:
+                failures += 1
+                if failures >= PAYOUT_STATUS_TRIES:
+                    raise PayoutStalled(f"hopper quiet after a dispense of {coins} coins whose reply was lost "
+                                        f"({lost}); the payout may have started: {exc}", 0) from exc
+                log.debug("cash: hopper status failed after a dispense (%s); asking again", exc)
+                await asyncio.sleep(self.config.payout_poll_interval)
 
     async def _follow_payout(self, coins: int, counter: int,
                              progress: Callable[[int], None] | None = None) -> HopperStatus:

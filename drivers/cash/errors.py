@@ -53,8 +53,13 @@ class RouteBillError(CashError):
 
 
 class DispenseError(CashError):
-    """A payout whose outcome is not fully known: `result` holds what is known (paid so far)."""
+    """A payout whose outcome is not fully known: `result` holds what is known (paid so far).
 
-    def __init__(self, message: str, result: DispenseResult) -> None:
+    `unknown`: the hopper could not say how the payout ended (it went quiet, or was reset, under a
+    payout it had started, and keeps no dispense count): `result.paid` is only the coins seen
+    falling, and some of `result.unpaid` may have fallen too. Never pay that part again in coins."""
+
+    def __init__(self, message: str, result: DispenseResult, *, unknown: bool = False) -> None:
         super().__init__(message)
         self.result = result
+        self.unknown = unknown

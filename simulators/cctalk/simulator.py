@@ -83,6 +83,9 @@ class CcTalkSimulator:
         # hopper_balk: the hopper answers `reply` to its next `times` requests (of `header`, if set)
         # once its lifetime count reaches `from_coin`.
         self._balk: dict[str, Any] | None = None
+        # hopper_quiet: the hopper does what its next `times` requests ask (from the next one of
+        # `header`, if set) but none of their answers reaches the host.
+        self._quiet: dict[str, int] | None = None
         self.power_cycles = 0
         self.collections = 0  # how many times a technician emptied the cash box and stacker
         self._noise = bytearray()
@@ -145,6 +148,7 @@ class CcTalkSimulator:
             "reset": self.reset,
             "power_cycle": self.power_cycle,
             "hopper_balk": self.hopper_balk,
+            "hopper_quiet": self.hopper_quiet,
             "hopper_hold": self.hopper_hold,
             "hopper_swap": self.hopper_swap,
             "hopper_dispense_count": self.hopper_dispense_count,
@@ -255,6 +259,7 @@ class CcTalkSimulator:
             self._noise.clear()
             self.silent_on = False
             self._balk = None
+            self._quiet = None
         self.power_cycles += 1
         return self.state()
 
@@ -269,6 +274,15 @@ class CcTalkSimulator:
             raise ValueError("times >= 1 and after_coins >= 0")
         self._balk = {"reply": BUSY if reply == "busy" else NAK, "times": times,
                       "from_coin": self.hopper.paid_total + after_coins, "header": header}
+
+    @bounded(times=(1, 100))
+    def hopper_quiet(self, times: int, header: int = 0) -> None:
+        """The hopper's next `times` answers are lost, from the next request with `header` on (any
+        request when 0): it still does what each one asks (a dispense pays), but the host hears nothing,
+        as when the motor starting sags a weak supply. Each of the bus's own tries counts as one."""
+        if times < 1:
+            raise ValueError("times >= 1")
+        self._quiet = {"times": int(times), "header": int(header), "started": 0}
 
     def hopper_hold(self, on: bool, after_coins: int = 0) -> None:
         """The hopper's motor stalls after `after_coins` more coins (on), or runs again (off).
@@ -393,6 +407,8 @@ class CcTalkSimulator:
             reply = self.bill.handle(frame.header, frame.data, self._now(), self.escrow_timeout)
         elif frame.dest == HOPPER_ADDRESS:
             reply = self._balked(frame.header) or self.hopper.handle(frame.header, frame.data)
+            if self._quieted(frame.header):
+                return
         else:
             return
         if reply is None:
@@ -411,6 +427,17 @@ class CcTalkSimulator:
         if balk["times"] <= 0:
             self._balk = None
         return str(balk["reply"])
+
+    def _quieted(self, header: int) -> bool:
+        """Whether the hopper's answer to this request (already acted on) is lost (hopper_quiet)."""
+        quiet = self._quiet
+        if quiet is None or not (quiet["started"] or quiet["header"] in (0, header)):
+            return False
+        quiet["started"] = 1
+        quiet["times"] -= 1
+        if quiet["times"] <= 0:
+            self._quiet = None
+        return True
 
     def _write(self, data: bytes) -> None:
         if self._master is None:

@@ -534,6 +534,42 @@ async def test_a_hopper_that_balks_mid_payout_still_reports_every_coin_it_paid(t
         assert r.sim.state()["hopper"]["won_paid_out"] == 800
 
 
+async def test_a_hopper_quiet_right_after_taking_a_dispense_pays_the_change_once(tmp_path: Path,
+                                                                                 clock: VirtualClock) -> None:
+    """A hopper model with no dispense count takes 167, its reply is lost, and it stays quiet for the
+    whole next status request (all three bus tries): the coins fall all the same. The driver asks
+    again and follows the payout, so the resident's 800 won are reported paid, not "nothing paid"
+    (which the kiosk turned into an 800-won voucher on top of the coins)."""
+    async with rig(tmp_path, clock) as r:
+        r.sim.hopper.counts_dispensed = False
+        cash = await r.connect()
+        r.sim.hopper_quiet(times=4, header=167)  # the 167 reply, then the next 166 and its two retries
+        async with clock_pump(clock):
+            result = await cash.dispense(800)
+        assert r.sim.state()["hopper"]["won_paid_out"] == 800
+        assert result == DispenseResult(800, 800, 0)
+        assert r.sim.state()["hopper"]["counter"] == 1  # one dispense command: never sent twice
+
+
+async def test_a_hopper_that_never_answers_after_taking_a_dispense_is_an_unknown_payout(tmp_path: Path,
+                                                                                       clock: VirtualClock) -> None:
+    """The same lost 167 reply, and the hopper stays quiet past every status retry: the coins fall, and
+    the driver cannot see them. It must not say "0 paid" as if certain: the error says the amount is
+    unknown, and the dispense command was still sent only once."""
+    async with rig(tmp_path, clock) as r:
+        r.sim.hopper.counts_dispensed = False
+        cash = await r.connect(retries=0)  # one bus try per request: 31 silent requests, not 91
+        r.sim.hopper_quiet(times=100, header=167)
+        clock.io_patience_real_seconds = 0.05  # every hopper answer from here on is lost anyway
+        async with clock_pump(clock):
+            with pytest.raises(DispenseError) as failed:
+                await cash.dispense(300)
+        assert failed.value.unknown
+        assert failed.value.result == DispenseResult(300, 0, 300)  # none seen: at most a voucher, never coins
+        assert r.sim.state()["hopper"]["counter"] == 1
+        assert r.sim.state()["hopper"]["won_paid_out"] == 300  # the resident did get them
+
+
 async def test_a_second_batch_that_cannot_start_reports_the_first_batch_paid(tmp_path: Path,
                                                                              clock: VirtualClock) -> None:
     async with rig(tmp_path, clock, hopper_count=400) as r:
