@@ -10,6 +10,7 @@ from drivers.a4_printer.errors import (
     PrinterTimeout,
     PrinterUnavailable,
     PrintFailed,
+    PrintOutcomeUnknown,
     PrintTimedOut,
 )
 
@@ -20,6 +21,7 @@ __all__ = [
     "IppEncodeError",
     "PrintFailed",
     "PrintOutcome",
+    "PrintOutcomeUnknown",
     "PrintTimedOut",
     "PrinterTimeout",
     "PrinterUnavailable",

@@ -29,6 +29,7 @@ from drivers.a4_printer.errors import (
     PrinterTimeout,
     PrinterUnavailable,
     PrintFailed,
+    PrintOutcomeUnknown,
     PrintTimedOut,
 )
 from drivers.a4_printer.ipp_codec import (
@@ -50,6 +51,10 @@ USER_NAME = "kiosk"
 # Status codes after which nothing was queued and the printer may take work again later
 # (RFC 8011 §B.1.6): the kiosk tells the resident "not now", not "failed".
 _NOT_NOW = {0x0502, 0x0505, 0x0506, 0x0507}
+# Transport failures of one request (PrinterUnavailable reasons from `_request`) that say nothing about
+# the job: a printer busy with a page answers late, a connection drops. A running job's polls are asked
+# again after them, for up to `poll_patience`.
+_TRANSIENT = {"ipp-timeout", "connection-lost", "connection-refused", "connect-failed", "http-error"}
 
 _PRINTER_ATTRIBUTES = (
     "printer-state", "printer-state-reasons", "printer-state-message", "printer-is-accepting-jobs",
@@ -117,6 +122,7 @@ class A4Printer:
         media_wait: float = 120.0,
         monitor_interval: float = 2.0,
         job_timeout: float = 300.0,
+        poll_patience: float = 30.0,
     ) -> None:
         # request_timeout 5 s: ippeveprinter answers in ~1 ms and an office printer on the LAN in
         # tens of ms; 5 s of silence means it is gone. poll_interval 0.25 s: a page takes ~6 s at
@@ -124,7 +130,10 @@ class A4Printer:
         # media_wait 120 s: two minutes is what a technician on site needs to load a ream; longer
         # and the resident has walked away. monitor_interval 2 s: a paper-out shows on screen
         # before the next resident finishes choosing a document. job_timeout 300 s: the longest
-        # kiosk document (a few pages) prints in well under a minute, plus media_wait.
+        # kiosk document (a few pages) prints in well under a minute, plus media_wait. poll_patience
+        # 30 s: how long a running job's printer may leave its polls unanswered (six request timeouts)
+        # before the job is given up and cancelled; one slow answer while a page rasterises must not
+        # fail a copy, and a printer gone for half a minute is not coming back for this resident.
         self._uri = uri
         self._url = http_url(uri)
         self._clock = clock
@@ -134,6 +143,10 @@ class A4Printer:
         self._media_wait = media_wait
         self._monitor_interval = monitor_interval
         self._job_timeout = job_timeout
+        self._poll_patience = poll_patience
+        # Jobs given up on whose Cancel-Job did not reach the printer: job id -> job name. Sent again
+        # as soon as the printer answers (the monitor, or the next print), so nothing prints later.
+        self._owed_cancels: dict[int, str] = {}
         self._status = DeviceStatus.unknown(rs.DEVICE)
         self._request_ids = itertools.count(1)
         self._http: httpx.AsyncClient | None = None
@@ -191,12 +204,19 @@ class A4Printer:
         `expected_pages` is the document's page count, used for `PrintOutcome.pages` (times
         `copies`) when the printer does not count impressions. Progress words: ``queued``,
         ``printing``, ``waiting-for-paper``, ``completed``.
+
+        A poll of the running job that gets no answer (a printer busy with a page) is asked again for
+        up to `poll_patience`. A job given up on (that long unanswered, or `job_timeout`) is cancelled:
+        PrintFailed once the printer took the cancel or the job had ended, PrintOutcomeUnknown when the
+        printer could not be reached even for that (the sheet may still come out; the cancel is sent
+        again as soon as the printer answers), and its outcome if it completed after all.
         """
         if copies < 1:
             raise ValueError("copies must be at least 1")
         progress = _Progress(on_progress)
         async with self._print_lock:
             printer = await self._poll_printer()
+            await self._send_owed_cancels()
             if rs.jammed(printer.reasons):
                 raise PrinterUnavailable("media-jam", "the printer reports a paper jam")
             job_id = await self._submit(pdf, copies=copies, job_name=job_name,
@@ -205,18 +225,23 @@ class A4Printer:
             try:
                 return await _within(
                     self._clock,
-                    self._follow(job_id, copies=copies, expected_pages=expected_pages, progress=progress),
+                    self._follow(job_id, job_name, copies=copies, expected_pages=expected_pages, progress=progress),
                     self._job_timeout,
                 )
-            except A4PrinterError:
-                raise
+            except PrintFailed:
+                raise  # the printer said how the job ended (and it was cancelled where it could go on)
+            except PrinterUnavailable as exc:
+                # Unanswered for poll_patience mid-job: the job may be printing on regardless.
+                return await self._give_up(job_id, job_name, exc, copies=copies, expected_pages=expected_pages,
+                                           progress=progress)
             except TimeoutError as exc:
-                await self._cancel_quietly(job_id)
-                raise PrintTimedOut("job-timeout", f"not done after {self._job_timeout:g} s",
-                                    job_id=job_id) from exc
+                timed_out = PrintTimedOut("job-timeout", f"not done after {self._job_timeout:g} s", job_id=job_id)
+                timed_out.__cause__ = exc
+                return await self._give_up(job_id, job_name, timed_out, copies=copies,
+                                           expected_pages=expected_pages, progress=progress)
             except asyncio.CancelledError:
                 # Whoever gave up on this print does not want the sheets either.
-                await asyncio.shield(self._cancel_quietly(job_id))
+                await asyncio.shield(self._cancel_quietly(job_id, job_name))
                 raise
 
     async def outcome_of(self, job_name: str, *, expected_pages: int | None = None) -> PrintOutcome | None:
@@ -234,21 +259,27 @@ class A4Printer:
                                                      or rs.jammed(printer.reasons)):
                 # It cannot finish without a technician: stop it now, so nothing prints after the kiosk
                 # has given the resident their money back.
-                await self._cancel_quietly(job_id)
+                await self._cancel_quietly(job_id, job_name)
                 log.warning("A4 job %d (%s) from before the restart is stuck (%s); cancelled", job_id, job_name,
                             ", ".join(printer.reasons))
                 return None
             try:
                 return await _within(
                     self._clock,
-                    self._follow(job_id, copies=1, expected_pages=expected_pages, progress=_Progress(None)),
+                    self._follow(job_id, job_name, copies=1, expected_pages=expected_pages, progress=_Progress(None)),
                     self._job_timeout,
                 )
+            except PrinterUnavailable as exc:
+                # Unanswered for poll_patience: stop it, so it does not print after the resident's refund.
+                await self._cancel_quietly(job_id, job_name)
+                log.warning("A4 job %d (%s) from before the restart: the printer stopped answering (%s); "
+                            "cancelled", job_id, job_name, exc)
+                return None
             except A4PrinterError as exc:
                 log.warning("A4 job %d (%s) from before the restart did not print: %s", job_id, job_name, exc)
                 return None
             except TimeoutError:
-                await self._cancel_quietly(job_id)
+                await self._cancel_quietly(job_id, job_name)
                 log.warning("A4 job %d (%s) from before the restart did not finish; cancelled", job_id, job_name)
                 return None
 
@@ -300,11 +331,10 @@ class A4Printer:
         log.info("A4 job %d accepted (%s, %d copies, %d bytes)", job_id.ints()[0], job_name, copies, len(pdf))
         return job_id.ints()[0]
 
-    async def _follow(self, job_id: int, *, copies: int, expected_pages: int | None,
+    async def _follow(self, job_id: int, job_name: str, *, copies: int, expected_pages: int | None,
                       progress: _Progress) -> PrintOutcome:
         while True:
-            job = await self._poll_job(job_id)
-            printer = await self._poll_printer()
+            job, printer = await self._poll_running(job_id)
             if job.state == JobState.COMPLETED:
                 pages = job.impressions or job.sheets or (expected_pages or 0) * copies
                 progress("completed")
@@ -315,7 +345,7 @@ class A4Printer:
             if job.state == JobState.ABORTED or rs.jammed(printer.reasons):
                 reason = _failure_reason(job, printer)
                 if job.state != JobState.ABORTED:
-                    await self._cancel_quietly(job_id)
+                    await self._cancel_quietly(job_id, job_name)
                 log.warning("A4 job %d failed: %s (%s)", job_id, reason, job.message)
                 raise PrintFailed(reason, job.message, job_id=job_id)
             if rs.waiting_for_paper(printer.reasons):
@@ -323,13 +353,90 @@ class A4Printer:
                 try:
                     await _within(self._clock, self._until_paper(job_id), self._media_wait)
                 except TimeoutError as exc:
-                    await self._cancel_quietly(job_id)
+                    await self._cancel_quietly(job_id, job_name)
                     raise PrintTimedOut("media-empty", f"no paper within {self._media_wait:g} s",
                                         job_id=job_id) from exc
                 continue
             if job.state in (JobState.PROCESSING, JobState.PROCESSING_STOPPED):
                 progress("printing")
             await asyncio.sleep(self._poll_interval)
+
+    async def _poll_running(self, job_id: int) -> tuple[_JobView, _PrinterView]:
+        """The job's and the printer's attributes. A transport failure (a slow answer while a page
+        rasterises, a dropped connection) is asked again a poll interval later, for up to poll_patience
+        on the clock; after that the last failure is raised (the caller gives the job up)."""
+        first_failure: float | None = None
+        while True:
+            try:
+                return await self._poll_job(job_id), await self._poll_printer()
+            except PrinterUnavailable as exc:
+                if exc.reason not in _TRANSIENT:
+                    raise
+                now = self._clock.monotonic()
+                if first_failure is None:
+                    first_failure = now
+                    log.warning("A4 job %d: the printer did not answer a poll (%s); asking again", job_id, exc)
+                elif now - first_failure >= self._poll_patience:
+                    log.error("A4 job %d: the printer has not answered for %.0f s (%s)", job_id,
+                              now - first_failure, exc)
+                    raise
+            await asyncio.sleep(self._poll_interval)
+
+    async def _give_up(self, job_id: int, job_name: str, why: A4PrinterError, *, copies: int,
+                       expected_pages: int | None, progress: _Progress) -> PrintOutcome:
+        """Stop a job the driver can no longer wait for: Cancel-Job, then ask how it ended. A job that
+        completed after all is returned (the resident has the document); one cancelled or ended raises
+        PrintFailed (`why`'s reason); one the printer cannot be reached about, not even to cancel it,
+        raises PrintOutcomeUnknown, and the cancel is sent again once the printer answers."""
+        cancelled = await self._cancel_quietly(job_id, job_name)
+        try:
+            job: _JobView | None = await self._poll_job(job_id)
+        except A4PrinterError as exc:
+            log.info("A4 job %d: no state after Cancel-Job: %s", job_id, exc)
+            job = None
+        if job is not None and job.state >= JobState.CANCELED:
+            self._owed_cancels.pop(job_id, None)  # it has ended: nothing left to cancel
+        if job is not None and job.state == JobState.COMPLETED:
+            pages = job.impressions or job.sheets or (expected_pages or 0) * copies
+            progress("completed")
+            log.warning("A4 job %d completed as it was given up (%s), %d pages", job_id, why, pages)
+            return PrintOutcome(job_id, "completed", pages, job.reasons)
+        reason = getattr(why, "reason", "") or "print-failed"
+        detail = getattr(why, "detail", "") or str(why)
+        if cancelled or (job is not None and job.state >= JobState.CANCELED):
+            log.warning("A4 job %d given up (%s); cancelled at the printer", job_id, why)
+            if isinstance(why, PrintFailed):
+                raise why
+            raise PrintFailed(reason, detail, job_id=job_id) from why
+        self._owed_cancels[job_id] = job_name
+        log.error("A4 job %d (%s) given up (%s), and the printer cannot be reached to cancel it: it may still "
+                  "print; Cancel-Job will be sent again when the printer answers", job_id, job_name, why)
+        raise PrintOutcomeUnknown(reason, detail, job_id=job_id, job_name=job_name) from why
+
+    async def _send_owed_cancels(self) -> None:
+        """Cancel-Job for the jobs given up on while the printer could not be reached, now that it may
+        answer; each is checked by name first (a printer that restarted numbers its jobs from 1 again).
+        Ones still unreachable stay owed; never raises."""
+        for job_id, job_name in list(self._owed_cancels.items()):
+            try:
+                found = await self._job_named(job_name)
+                if found != job_id:
+                    # Gone from the printer (restarted, or long finished): nothing left to stop.
+                    log.warning("A4 job %d (%s), given up on, is no longer at the printer", job_id, job_name)
+                else:
+                    job = await self._poll_job(job_id)
+                    if job.state == JobState.COMPLETED:
+                        log.error("A4 job %d (%s), given up on, printed before it could be cancelled",
+                                  job_id, job_name)
+                    elif job.state < JobState.CANCELED:
+                        if not await self._cancel_quietly(job_id):
+                            continue
+                        log.warning("A4 job %d (%s), given up on, cancelled now the printer answers",
+                                    job_id, job_name)
+            except A4PrinterError as exc:
+                log.debug("A4 job %d: owed Cancel-Job still not sent: %s", job_id, exc)
+                continue
+            del self._owed_cancels[job_id]
 
     async def _until_paper(self, job_id: int) -> None:
         """Return when the printer has paper again or the job ended anyway."""
@@ -344,17 +451,25 @@ class A4Printer:
             except PrinterTimeout:
                 continue  # one slow answer while we wait anyway; the deadline is media_wait
 
-    async def _cancel_quietly(self, job_id: int) -> None:
-        """Cancel-Job (RFC 8011 §4.3.3), best effort: the outcome is already decided."""
+    async def _cancel_quietly(self, job_id: int, owed_as: str | None = None) -> bool:
+        """Cancel-Job (RFC 8011 §4.3.3), best effort: the outcome is already decided. True when the
+        printer accepted it; a refusal (a job already ended) or no answer is logged, and False. A cancel
+        that did not reach the printer is owed (sent again once it answers) when `owed_as`, the job's
+        name, is given."""
         try:
             answer = await self._request(Operation.CANCEL_JOB, [
                 Attribute.of("job-id", ValueTag.INTEGER, job_id),
                 Attribute.of("requesting-user-name", ValueTag.NAME, USER_NAME),
             ])
-            if not answer.status_ok:
-                log.info("A4 job %d: Cancel-Job answered %s", job_id, status_name(answer.code))
         except A4PrinterError as exc:
-            log.info("A4 job %d: Cancel-Job failed: %s", job_id, exc)
+            log.warning("A4 job %d: Cancel-Job failed: %s%s", job_id, exc,
+                        "; owed until the printer answers" if owed_as is not None else "")
+            if owed_as is not None:
+                self._owed_cancels[job_id] = owed_as
+            return False
+        if not answer.status_ok:
+            log.info("A4 job %d: Cancel-Job answered %s", job_id, status_name(answer.code))
+        return answer.status_ok
 
     # -- status -----------------------------------------------------------------------------------
 
@@ -365,6 +480,9 @@ class A4Printer:
             try:
                 if not self._print_lock.locked():  # a running job polls more often already
                     await self._poll_printer()
+                    if self._owed_cancels:
+                        async with self._print_lock:
+                            await self._send_owed_cancels()
                 self._backoff.reset()
             except asyncio.CancelledError:
                 raise

@@ -44,3 +44,15 @@ class PrintFailed(A4PrinterError):
 
 class PrintTimedOut(PrintFailed, TimeoutError):
     """The job did not finish in time (no paper within `media_wait`); it was cancelled."""
+
+
+class PrintOutcomeUnknown(PrintFailed):
+    """The printer took the job, then stopped answering for longer than the driver waits, even to
+    Cancel-Job: the job may still be printing and the document may yet come out. Not "not printed":
+    `job_id` and `job_name` name the job (`A4Printer.outcome_of(job_name)` tells its end once the
+    printer answers), and the driver sends Cancel-Job again as soon as it does. `reason` is the
+    transport's (``ipp-timeout``, ``connection-lost``, ...) or ``job-timeout``."""
+
+    def __init__(self, reason: str, detail: str = "", *, job_id: int, job_name: str) -> None:
+        super().__init__(reason, detail, job_id=job_id)
+        self.job_name = job_name

@@ -104,6 +104,7 @@ class A4PrinterSimulator:
         self._dbus: subprocess.Popen[bytes] | None = None
         self._printer: subprocess.Popen[bytes] | None = None
         self._runs = 0
+        self._hung = False
         self.paper_sheets = FULL_TRAY
         self.toner_percent = TONER_OK
 
@@ -126,6 +127,7 @@ class A4PrinterSimulator:
             "toner_empty": self.toner_empty,
             "toner_ok": self.toner_ok,
             "set_page_delay": self.set_page_delay,
+            "hang": self.hang,
             "stop": self.stop_printer,
             "start_again": self.start_again,
             "reset": self.reset,
@@ -183,6 +185,16 @@ class A4PrinterSimulator:
     def set_page_delay(self, seconds: float) -> None:
         """How long each sheet takes to print (0 = instant), so a test can act mid-job."""
         self._flag("page-delay").write_text(f"{max(0.0, float(seconds)):.3f}\n")
+
+    def hang(self, on: bool) -> None:
+        """The printer's IPP server stops answering (on): connections are taken and requests heard, but
+        no answer comes, as a printer busy rasterising a page may do for seconds; the engine goes on
+        printing the sheets it has. Off: it answers again, every request it held included."""
+        if self._printer is None or self._printer.poll() is not None:
+            raise RuntimeError("the printer is not running")
+        # Only ippeveprinter itself stops: its job command (another process) goes on printing.
+        self._printer.send_signal(signal.SIGSTOP if on else signal.SIGCONT)
+        self._hung = bool(on)
 
     async def stop_printer(self) -> None:
         """Power the printer off: its port refuses connections."""
@@ -274,6 +286,7 @@ class A4PrinterSimulator:
         return {
             "endpoint": self.endpoint if self._port is not None else None,
             "running": self._printer is not None and self._printer.poll() is None,
+            "hung": self._hung,
             "paper_sheets": self.paper_sheets,
             "toner_percent": self.toner_percent,
             "jam_next_job": self._workdir is not None and self._flag("jam-next").exists(),
@@ -374,6 +387,7 @@ class A4PrinterSimulator:
             time.sleep(0.005)
 
     def _kill_printer(self) -> None:
+        self._hung = False  # a new process answers (SIGKILL ends a stopped one too)
         if self._printer is not None:
             _terminate(self._printer, group=True)
             self._printer = None

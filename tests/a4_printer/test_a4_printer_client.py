@@ -6,14 +6,22 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from common.clock import VirtualClock
 from common.status import DeviceState, DeviceStatus, SupplyLevel
-from drivers.a4_printer import A4Printer, PrinterTimeout, PrinterUnavailable, PrintFailed, PrintTimedOut
+from drivers.a4_printer import (
+    A4Printer,
+    PrinterTimeout,
+    PrinterUnavailable,
+    PrintFailed,
+    PrintOutcomeUnknown,
+    PrintTimedOut,
+)
 from drivers.a4_printer.client import http_url
 from drivers.a4_printer.ipp_codec import Attribute, AttributeGroup, GroupTag, IppMessage, Operation, ValueTag
 from simulators.a4_printer import A4PrinterSimulator
@@ -347,3 +355,148 @@ async def test_a_job_stuck_without_paper_after_the_restart_is_cancelled_not_left
         assert sim.delivered() == delivered_before  # refilled later, the cancelled job does not come out
     finally:
         await after.close()
+
+
+# -- a printer that stops answering mid-job ----------------------------------------------------------
+
+
+async def _until_a_request_hangs(clock: VirtualClock, sleepers: int, task: asyncio.Task[Any]) -> None:
+    """Wait (real time) until the driver has a request in flight at the hung printer (its deadline is
+    on the virtual clock beside the job's own: `sleepers` in all), or `task` has ended."""
+    async with asyncio.timeout(5):
+        while True:
+            if clock.pending_sleepers >= sleepers or task.done():
+                return
+            await asyncio.sleep(0.005)
+
+
+async def test_one_slow_answer_mid_job_does_not_fail_the_copy(
+        sim: A4PrinterSimulator, clock: VirtualClock, pdf_of: PdfOf, caplog: pytest.LogCaptureFixture) -> None:
+    """A printer busy with a page leaves one Get-Job-Attributes unanswered past the request timeout:
+    the driver asks again and the resident gets the copy (before, the print failed and was refunded
+    while the printer went on and delivered it)."""
+    sim.set_page_delay(0.3)
+    delivered_before = sim.delivered()
+    client = A4Printer(sim.endpoint, clock=clock, poll_interval=0.02, monitor_interval=0.05)
+    await client.start()
+    progress = Recorder[str]()
+    task = asyncio.create_task(client.print_pdf(pdf_of(2), job_name="slow-answer-1of1", expected_pages=2,
+                                                on_progress=progress))
+    try:
+        await progress.word("printing")
+        sim.hang(True)
+        await _until_a_request_hangs(clock, 2, task)  # the job timeout and the poll that gets no answer
+        await clock.advance(5)  # request_timeout: that poll times out
+        await _until_a_request_hangs(clock, 2, task)  # ... and the driver asks again
+        assert not task.done(), f"one slow answer ended the print: {task.exception()!r}"
+        sim.hang(False)
+        outcome = await asyncio.wait_for(task, 10)
+    finally:
+        sim.hang(False)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        await client.close()
+    assert "ipp-timeout" in caplog.text  # the slow answer really timed out
+    assert (outcome.state, outcome.pages) == ("completed", 2)
+    assert progress.items[-1] == "completed"
+    assert sim.delivered() == [*delivered_before, sim.jobs()[-1]]  # on paper, once
+
+
+class CuttableLink:
+    """The network between the kiosk and the printer, as a TCP relay that can be cut: while cut it
+    takes the kiosk's connections and requests and passes nothing on, and nothing comes back (a cable
+    pulled at the switch). The printer itself goes on printing and never hears what was sent then."""
+
+    def __init__(self, printer_uri: str) -> None:
+        parts = urlsplit(printer_uri)
+        self._target = (parts.hostname or "localhost", parts.port or 631)
+        self._path = parts.path
+        self.cut = False
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        return f"ipp://127.0.0.1:{port}{self._path}"
+
+    async def __aexit__(self, *exc: object) -> None:
+        for writer in self._writers:
+            writer.close()
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.append(writer)
+        if self.cut:
+            with contextlib.suppress(OSError):
+                while await reader.read(65536):
+                    pass  # lost on the way
+            return
+        up_reader, up_writer = await asyncio.open_connection(*self._target)
+        self._writers.append(up_writer)
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while chunk := await source.read(65536):
+                    sink.write(chunk)
+                    await sink.drain()
+            with contextlib.suppress(OSError):
+                sink.write_eof()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_a_printer_unreachable_mid_job_is_given_up_and_the_job_cancelled_when_it_answers(
+        sim: A4PrinterSimulator, clock: VirtualClock, pdf_of: PdfOf) -> None:
+    """The network to the printer goes mid-job for longer than the driver waits, Cancel-Job included,
+    while the printer goes on printing: the driver says the outcome is unknown (not "not printed"),
+    names the job, and cancels it as soon as the printer answers again, so the refunded document
+    never comes out."""
+    sim.set_page_delay(2)
+    delivered_before = sim.delivered()
+    link = CuttableLink(sim.endpoint)
+    async with link as uri:
+        client = A4Printer(uri, clock=clock, poll_interval=0.02, monitor_interval=0.05, poll_patience=10)
+        await client.start()
+        progress = Recorder[str]()
+        task = asyncio.create_task(client.print_pdf(pdf_of(1), job_name="gone-1of1", expected_pages=1,
+                                                    on_progress=progress))
+        try:
+            await progress.word("printing")
+            link.cut = True
+            async with asyncio.timeout(5):
+                while not task.done():
+                    # A request in flight (a poll beside the job's deadline, or the lone Cancel-Job).
+                    await _until_a_request_hangs(clock, 1, task)
+                    await clock.advance(5)
+            with pytest.raises(PrintOutcomeUnknown) as caught:
+                await task
+            job_id = caught.value.job_id
+            assert job_id is not None
+            assert caught.value.job_name == "gone-1of1"
+            assert caught.value.reason == "ipp-timeout"  # the screen says "printer unavailable"
+            job = await _job_attributes(sim.endpoint, job_id)
+            state, job_reasons = job.find("job-state", GroupTag.JOB), job.find("job-state-reasons", GroupTag.JOB)
+            assert state is not None and state.value == 5  # still printing: the cancel never got there
+            assert job_reasons is None or "processing-to-stop-point" not in job_reasons.strings()
+            link.cut = False
+            # Back: the monitor sends the Cancel-Job it owes; the sheet stops at the printer's stop point.
+            async with asyncio.timeout(10):
+                while True:
+                    job = await _job_attributes(sim.endpoint, job_id)
+                    state = job.find("job-state", GroupTag.JOB)
+                    assert state is not None
+                    assert state.value != 9, "the given-up job printed"
+                    if state.value == 7:
+                        break
+                    await clock.advance(1)  # a request lost while the link was down times out meanwhile
+                    await asyncio.sleep(0.05)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            await client.close()
+    assert sim.delivered() == delivered_before
