@@ -167,6 +167,8 @@ MESSAGES: dict[str, str] = dict([
     P_("done.take_document", "Please take your document"),
     P_("done.change", "Take your change: {amount}"),
     P_("done.refund", "{amount} was returned to you"),
+    P_("done.card_voided", "The card payment of {amount} was cancelled"),
+    P_("done.card_void_pending", "The card payment of {amount} will be cancelled shortly"),
     P_("done.voucher", "Refund voucher number"),
     P_("done.voucher_help", "Write this number down or take a photo, and show it at a community centre for a refund"),
     P_("done.partial_fee", "You paid only for the {printed} issued: {fee}"),

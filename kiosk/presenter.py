@@ -5,6 +5,7 @@ Only codes and numbers leave here (the screens own the words), and a resident nu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -157,9 +158,21 @@ def _data(kiosk: Kiosk, screen: str) -> ScreenData:
                         fee_kept=sum(e.amount for e in rows if e.kind == "fee_kept"),
                         masked_pan=kiosk.card_payment.masked_pan(session.id),
                         card_voided=sum(e.amount for e in rows if e.kind == "card_voided"),
+                        card_void_pending=card_void_pending(rows),
                         notice_offered=kiosk.notice_desk.offered(), notice_sent=kiosk.notice_desk.sent(),
                         tracking_code=session.tracking_code, notice_channel=kiosk.notice_desk.sent_channel())
     return NoData()
+
+
+def card_void_pending(rows: Sequence[Any]) -> int:
+    """Won a failed void still owes the card (`card_void_failed`), less what was voided after it."""
+    pending = 0
+    for row in rows:
+        if row.kind == "card_void_failed":
+            pending += row.amount
+        elif row.kind == "card_voided" and pending:
+            pending -= min(pending, row.amount)
+    return pending
 
 
 def _delivery_choice(kiosk: Kiosk, session: Session) -> list[OptionChoice]:

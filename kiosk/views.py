@@ -227,7 +227,8 @@ class DoneView:
     copies_printed: int = 0
     fee_kept: int = 0
     masked_pan: str = ""
-    card_voided: int = 0
+    card_voided: int = 0  # won given back to the card (whole voids and partial cancels)
+    card_void_pending: int = 0  # won to give back to the card that the server has not taken yet (the outbox will)
     notice_offered: bool = False  # issue 17: "send this by text message" is offered
     notice_sent: bool = False  # issue 17: a text message with this result was sent
     notice_channel: str = ""  # issue 17: the channel it went by once sent: "sms" | "email"

@@ -149,6 +149,11 @@ class DoneScreen(Screen):
                     gap=gap,
                 )
             )
+        # A card payer hears what came back to the card, as a coin payer reads "returned to you".
+        for key, amount in (("done.card_voided", data.card_voided), ("done.card_void_pending", data.card_void_pending)):
+            if amount > 0:
+                blocks.append(text_block(theme, t(key, lang, amount=won(amount, lang)), "title", c.primary, width,
+                                         align="center", gap=gap))
         if outcome in ("issued", "partial") and not data.receipt_printed:
             blocks.append(
                 text_block(
@@ -268,6 +273,9 @@ SAMPLES: dict[str, DoneView | SettlingView] = {
                             receipt_printed=False, notice_sent=True),
     "notice_email_sent": DoneView(document="resident_copy", outcome="issued", change=300, notice_sent=True,
                                   notice_channel="email"),
+    # Paid by card, the document jammed: the payment voided (a partial cancel reads the same).
+    "card_voided": DoneView(document="family_relations", outcome="failed", reason="a4-paper-jam",
+                            masked_pan="476173******0010", card_voided=1000, receipt_printed=False),
     "failed": DoneView(
         document="local_tax",
         outcome="failed",
