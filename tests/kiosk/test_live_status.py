@@ -30,15 +30,20 @@ def _next_status(sock: socket.socket, prefix: str, patience: float = 60.0) -> st
     raise AssertionError(f"no {prefix!r} from the kiosk")
 
 
-@pytest.mark.timeout(120)
-def test_status_follows_the_kiosk_out_of_service(tmp_path: Path) -> None:
-    notify_path = str(tmp_path / "notify.sock")
-    env = {**os.environ, "NOTIFY_SOCKET": notify_path, "WATCHDOG_USEC": "2000000",
+def _headless_env(tmp_path: Path) -> dict[str, str]:
+    """`kiosk run` as systemd starts it (a notify socket, a watchdog), headless, in its own run directory."""
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "2000000",
            "KIOSK_RUN_DIR": str(tmp_path / "run"), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
+@pytest.mark.timeout(120)
+def test_status_follows_the_kiosk_out_of_service(tmp_path: Path) -> None:
+    env = _headless_env(tmp_path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-        sock.bind(notify_path)
+        sock.bind(env["NOTIFY_SOCKET"])
         proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run"], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -65,13 +70,9 @@ def test_a_kiosk_stopped_on_battery_exits_with_the_status_its_unit_does_not_rest
     unit = (ROOT / "systemd" / "kiosk.service").read_text()
     prevented = next(line for line in unit.splitlines() if line.startswith("RestartPreventExitStatus="))
     assert str(EXIT_ON_BATTERY) in prevented.partition("=")[2].split()
-    notify_path = str(tmp_path / "notify.sock")
-    env = {**os.environ, "NOTIFY_SOCKET": notify_path, "WATCHDOG_USEC": "2000000",
-           "KIOSK_RUN_DIR": str(tmp_path / "run"), "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-    env.pop("DISPLAY", None)
-    env.pop("WAYLAND_DISPLAY", None)
+    env = _headless_env(tmp_path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-        sock.bind(notify_path)
+        sock.bind(env["NOTIFY_SOCKET"])
         proc = subprocess.Popen([sys.executable, "-m", "kiosk", "run"], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
