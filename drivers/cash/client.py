@@ -100,7 +100,8 @@ PAYOUT_SLACK = 3.0
 # seconds, so once a second at a 0.2 s poll is plenty).
 HOPPER_EVERY_N_POLLS = 5
 # A hopper that stops answering its status (BUSY, NAK, silence) mid-payout is still paying: it is asked
-# again this many times, one payout poll apart, before the driver settles for what it last saw.
+# again this many times, one payout poll apart, before the driver settles for what it last saw; or for as
+# long as that many unanswered tries take on the driver's clock (`_status_given_up`).
 PAYOUT_STATUS_TRIES = 30
 
 
@@ -750,12 +751,13 @@ class CashAcceptor:
         """166 after a 167 whose reply was lost, asked up to PAYOUT_STATUS_TRIES times like a status
         mid-payout. PayoutStalled (0 coins seen) when it never answers: the payout may have started."""
         failures = 0
+        silent_since = self._clock.monotonic()
         while True:
             try:
                 return await self._hopper.status()
             except (DeviceTimeout, FrameError, NakError, BusyError) as exc:
                 failures += 1
-                if failures >= PAYOUT_STATUS_TRIES:
+                if self._status_given_up(failures, silent_since):
                     raise PayoutStalled(f"hopper quiet after a dispense of {coins} coins whose reply was lost "
                                         f"({lost}); the payout may have started: {exc}", 0) from exc
                 log.debug("cash: hopper status failed after a dispense (%s); asking again", exc)
@@ -770,12 +772,15 @@ class CashAcceptor:
         deadline = self._clock.monotonic() + coins * SECONDS_PER_COIN + PAYOUT_SLACK
         seen_paid = 0
         failures = 0
+        silent_since = 0.0
         while True:
+            if failures == 0:
+                silent_since = self._clock.monotonic()
             try:
                 status = await self._hopper.status()
             except (DeviceTimeout, FrameError, NakError, BusyError) as exc:
                 failures += 1
-                if failures >= PAYOUT_STATUS_TRIES:
+                if self._status_given_up(failures, silent_since):
                     raise PayoutStalled(f"hopper status unanswered mid-payout ({seen_paid} coins seen paid): "
                                         f"{exc}", seen_paid) from exc
                 log.debug("cash: hopper status failed mid-payout (%s); asking again", exc)
@@ -794,6 +799,18 @@ class CashAcceptor:
                 raise PayoutStalled(f"payout of {coins} coins made no progress "
                                     f"({status.paid} paid, {status.remaining} remaining)", status.paid)
             await asyncio.sleep(self.config.payout_poll_interval)
+
+    def _status_given_up(self, failures: int, silent_since: float) -> bool:
+        """Whether a hopper whose status failed `failures` times in a row, since `silent_since` on the
+        driver's clock, is given up on: after PAYOUT_STATUS_TRIES tries, or once they have lasted as long
+        on that clock as so many unanswered tries take (each try's bus deadlines and a payout poll). The
+        bus's deadlines run on the driver's clock while the pause between tries is real time, so on a
+        virtual clock a long jump may carry only a try or two: counted alone, a silent hopper under a
+        kiosk whose clock moved minutes would never be given up on."""
+        if failures >= PAYOUT_STATUS_TRIES:
+            return True
+        per_try = (1 + self.config.retries) * self.config.response_timeout + self.config.payout_poll_interval
+        return self._clock.monotonic() - silent_since >= PAYOUT_STATUS_TRIES * per_try
 
     async def _after_short_payout(self) -> None:
         with contextlib.suppress(CashError):

@@ -61,8 +61,8 @@ class Rig:
         self.cash: CashAcceptor | None = None
 
     async def connect(self, **config: Any) -> CashAcceptor:
-        cfg = CashConfig(port=str(self.sim.link), poll_interval=0.004, idle_poll_interval=0.008,
-                         payout_poll_interval=0.002, **config)
+        fast: dict[str, Any] = {"poll_interval": 0.004, "idle_poll_interval": 0.008, "payout_poll_interval": 0.002}
+        cfg = CashConfig(port=str(self.sim.link), **{**fast, **config})
         self.cash = CashAcceptor(cfg, clock=self.clock, on_event=self.events.append,
                                  on_status=self.statuses.append, backoff=Backoff(base=0.005, cap=0.02))
         await self.cash.start()
@@ -568,6 +568,38 @@ async def test_a_hopper_that_never_answers_after_taking_a_dispense_is_an_unknown
         assert failed.value.result == DispenseResult(300, 0, 300)  # none seen: at most a voucher, never coins
         assert r.sim.state()["hopper"]["counter"] == 1
         assert r.sim.state()["hopper"]["won_paid_out"] == 300  # the resident did get them
+
+
+async def test_a_silent_hopper_is_given_up_on_once_its_clock_moved_past_the_tries(tmp_path: Path,
+                                                                                clock: VirtualClock) -> None:
+    """The kiosk's clock moves in jumps (a scenario's `advance`), each carrying only the status request
+    pending then: the pause between two tries is real time. Counted in tries alone, a hopper silent for
+    minutes of that clock was asked again forever and the resident stayed on the payment screen; the
+    silence is also measured on the clock, so the payout is given up on as unknown after a few jumps."""
+    async with rig(tmp_path, clock) as r:
+        r.sim.hopper.counts_dispensed = False
+        # The kiosk's pause between two tries (0.1 s), longer than a jump's own real-time settling.
+        cash = await r.connect(retries=0, payout_poll_interval=0.1)
+        r.sim.hopper_quiet(times=100, header=167)
+        clock.io_patience_real_seconds = 0.05  # every hopper answer from here on is lost anyway
+        payout = asyncio.create_task(cash.dispense(300))
+        await until(lambda: r.sim.state()["hopper"]["counter"] == 1)
+        jumps = 0
+        while not payout.done() and jumps < 6:
+            await clock.advance(5)  # far more than all 30 tries take, but only one try is pending
+            await asyncio.sleep(0.2)  # the driver's real pause before it asks again
+            jumps += 1
+        given_up = payout.done()
+        if not given_up:
+            payout.cancel()
+            with contextlib.suppress(asyncio.CancelledError, DispenseError):
+                await payout
+        assert given_up, "the driver still waits on a hopper silent for 30 s of its clock"
+        with pytest.raises(DispenseError) as failed:
+            await payout
+        assert failed.value.unknown
+        assert failed.value.result == DispenseResult(300, 0, 300)
+        assert r.sim.state()["hopper"]["counter"] == 1
 
 
 async def test_a_second_batch_that_cannot_start_reports_the_first_batch_paid(tmp_path: Path,
