@@ -82,3 +82,26 @@ def test_kiosk_refill_hopper_takes_the_coin_from_the_booths_config(
         assert refill.detail["coin"] == 500
     finally:
         journal.close()
+
+
+@pytest.mark.parametrize(("won_paid_out", "balances"), [(0, True), (800, True), (900, False)])
+def test_the_books_let_an_unknown_payout_have_paid_up_to_what_it_asked(tmp_path: Path, won_paid_out: int,
+                                                                       balances: bool) -> None:
+    """A payout the hopper could not tell the end of (`unknown`, 0 seen) may have paid anything up to what
+    it asked for: the books' hopper check allows that much more, as the count above subtracts it all,
+    and not a coin beyond it."""
+    from kiosk.rig.books import check_books
+
+    journal = Journal(tmp_path / "j.sqlite3")
+    journal.record("s1", "session_opened", at=AT)
+    journal.record("s1", "bill_stacked", at=AT, amount=1000)
+    journal.record("s1", "change_intent", at=AT, amount=800)
+    journal.record("s1", "change_paid", at=AT, amount=0, unknown=True)
+    journal.record("device", "cash_fault", at=AT, ref="payout-unknown", for_session="s1", requested=800)
+    journal.record("s1", "voucher_issued", at=AT, amount=800, ref="V1", purpose="change")
+    journal.record("s1", "fee_kept", at=AT, amount=200)
+    journal.record("s1", "session_closed", at=AT)
+    cash_state = {"coin": {"accepted": []}, "bill": {"stacked": [1000]}, "hopper": {"won_paid_out": won_paid_out}}
+    problems = [p for p in check_books(journal, cash_state, {}) if p.startswith("hopper paid")]
+    assert (problems == []) is balances, problems
+    journal.close()
