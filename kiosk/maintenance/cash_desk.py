@@ -212,7 +212,14 @@ class CashDesk:
 
     async def collect_cash(self, counted: Mapping[str, int] | None = None) -> Answer:
         """The cash box and bill stacker were emptied: their pieces since the last collection, from the
-        journal (and as the technician counted them, when given), then the settlement."""
+        journal (and as the technician counted them, when given), then the settlement. A count-only test
+        still running ends first, its money kept: the technician emptied it with the box, and a "take
+        back" after the collection would book it against the next period (a box of minus its amount)."""
+        if self.counting:
+            await self._stop_counting()
+            self.workshop.record("count_only_stopped", won_of(self.test_box), box=dict(self.test_box), keep=True,
+                                 reason="collected")
+            self.test_box = {}
         books = self._books()
         self.workshop.record("cash_collect_intent", books.box_won, box=books.box)
         self.workshop.record(COLLECTED, books.box_won, box=books.box, books=books.as_dict(),
