@@ -9,7 +9,8 @@ clocks and countdowns are not news. The focus moving says the item ("focus": lab
 
 Privacy: a masked number (resident number, card number) is said as how many digits it has, never its
 digits; any run of six or more digits is said the same way, whatever drew it; the resident number
-being typed is said as how many digits were typed, an e-mail address as how many characters.
+being typed (and a mobile number or a pickup code) is said as how many digits were typed, an e-mail address
+as how many characters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kiosk.views import (
     NoticeView,
     ParcelView,
     PaymentView,
+    PickupView,
     ResidentNumberView,
     Utterance,
     View,
@@ -160,6 +162,11 @@ def frame_texts(view: View, drawn: Sequence[str], order: Sequence[Widget]) -> li
         typed = t("runner.say.digits_typed", lang, count=view.data.digits)
     elif isinstance(view.data, ParcelView) and view.data.lot and view.prompt is None:
         typed = t("runner.say.typed", lang, text=view.data.lot)
+    elif isinstance(view.data, NoticeView) and view.data.channel == "sms" and view.prompt is None:
+        # A mobile number is said as the resident number is: how many digits, never which.
+        typed = t("runner.say.digits_typed", lang, count=view.data.digits)
+    elif isinstance(view.data, PickupView) and view.data.code and view.prompt is None:
+        typed = t("runner.say.digits_typed", lang, count=sum(ch.isdigit() for ch in view.data.code))
     elif isinstance(view.data, NoticeView) and view.data.channel == "email" and view.data.chars:
         # The e-mail address is never said (the screen does not note it as drawn): only its length.
         typed = t("email.say.typed", lang, count=view.data.chars)
