@@ -85,6 +85,8 @@ def main(ctx: typer.Context,
 def _ask(ctx: typer.Context, cmd: str, **args: Any) -> dict[str, Any]:
     """One request to the kiosk; unreachable or refused at the socket ends the command (exit 2)."""
     path = diag_socket_path(_opts(ctx).socket)
+    if cmd == "act":  # journaled as this console user (`console:<user>`), not whoever is at the screen
+        args.setdefault("user", os.environ.get("SUDO_USER") or getpass.getuser())
     try:
         return ask_sync(path, cmd, **args)
     except DiagUnreachable as exc:

@@ -84,9 +84,13 @@ class DiagServer:
         """A read-only workshop query (status, counters, logs, sessions, vouchers, voucher, cash)."""
         return await self.kiosk.workshop.query(what, args or {})
 
-    async def act(self, do: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-        """A technician's workshop action (only in maintenance): selftest, refill_paper, refill_hopper, ..."""
-        return await self.kiosk.workshop.act(do, args or {})
+    async def act(self, do: str, args: dict[str, Any] | None = None, user: str = "root") -> dict[str, Any]:
+        """A technician's workshop action (only in maintenance): selftest, refill_paper, refill_hopper, ...
+        Journaled as the console's technician (`kiosk diag maintenance enter --user`), or as
+        `console:<user>` while a card technician is logged in at the screen (not as the card's holder)."""
+        technician = self.kiosk.technician
+        at_console = technician is not None and technician.id.startswith("console:")
+        return await self.kiosk.workshop.act(do, args or {}, by="" if at_console else f"console:{user}")
 
     async def maintenance_enter(self, user: str = "root") -> dict[str, Any]:
         """Enter maintenance from the booth's console as `user` (no card, no PIN: root only)."""

@@ -26,6 +26,7 @@ Every answer is a JSON-able dict with "ok" (bool) and, when not ok, "error" (a s
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     from kiosk.maintenance.context import MaintenanceContext
 
 log = logging.getLogger(__name__)
+
+# Who asked for the action running in this task, when not the technician logged in (Workshop.act's `by`).
+_ACTING_AS: contextvars.ContextVar[str] = contextvars.ContextVar("acting_as", default="")
 
 # The maintenance pages and the screen (a module in screens/) that draws each.
 SCREEN_OF_PAGE: dict[str, str] = {
@@ -69,10 +73,11 @@ class Workshop:
     # ------------------------------------------------------------------ journal
 
     def record(self, kind: str, amount: int = 0, ref: str = "", **detail: Any) -> int:
-        """A technician's step in the journal, with who did it."""
+        """A technician's step in the journal, with who did it: the console user for an action asked over
+        `kiosk diag` (even while a card technician is logged in at the screen), else who is logged in."""
         technician = self.kiosk.technician
-        return self.kiosk.record(MAINTENANCE_SESSION, kind, amount, ref,
-                                 technician=technician.id if technician else "", **detail)
+        who = _ACTING_AS.get() or (technician.id if technician else "")
+        return self.kiosk.record(MAINTENANCE_SESSION, kind, amount, ref, technician=who, **detail)
 
     # ------------------------------------------------------------------ the tables
 
@@ -88,22 +93,27 @@ class Workshop:
             table.update(part.queries())
         return table
 
-    async def act(self, do: str, args: Mapping[str, Any]) -> Answer:
-        """Run one technician action; only in maintenance, with a technician in."""
+    async def act(self, do: str, args: Mapping[str, Any], *, by: str = "") -> Answer:
+        """Run one technician action; only in maintenance, with a technician in. `by`: who asked, when not
+        the technician logged in (`console:<user>` over `kiosk diag`), for the journal."""
         handler = self.actions().get(do)
         if handler is None or self.kiosk.technician is None or not self.kiosk.in_maintenance:
             refused = {"ok": False, "error": "unknown-action" if handler is None else "not-in-maintenance"}
             log.warning("maintenance action %s refused: %s", do, refused["error"])
             self.last_answer = {"do": do, **refused}
             return refused
+        acting = _ACTING_AS.set(by)  # this task's records only: a touch on the screen meanwhile is its own
         try:
-            answer = await handler(**args)
-        except TypeError as exc:  # wrong arguments from a screen or the diag tool
-            log.warning("maintenance action %s: bad arguments: %s", do, exc)
-            answer = {"ok": False, "error": "bad-arguments"}
-        if do not in UNJOURNALED:
-            self.record("tech_action", ref=do, ok=bool(answer.get("ok")), error=str(answer.get("error", "")))
-            self.last_answer = {"do": do, **answer}
+            try:
+                answer = await handler(**args)
+            except TypeError as exc:  # wrong arguments from a screen or the diag tool
+                log.warning("maintenance action %s: bad arguments: %s", do, exc)
+                answer = {"ok": False, "error": "bad-arguments"}
+            if do not in UNJOURNALED:
+                self.record("tech_action", ref=do, ok=bool(answer.get("ok")), error=str(answer.get("error", "")))
+                self.last_answer = {"do": do, **answer}
+        finally:
+            _ACTING_AS.reset(acting)
         self.kiosk.publish()
         return answer
 
