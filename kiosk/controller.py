@@ -118,6 +118,7 @@ class Kiosk:
         self.help_sent = False  # the help prompt's request reached the server
         self._help_task: asyncio.Task[Any] | None = None
         self._keep_choices = False  # back from the first step: the same resident is still here
+        self.resident = 0  # one more each time the next resident is a stranger (View.resident)
         self._idle_reset: asyncio.Task[Any] | None = None
         self._prompt_deadline = 0.0  # clock.monotonic() at which an unanswered prompt ends the session
         self._pay_deadline = 0.0  # clock.monotonic() at which the payment screen asks "need more time?"
@@ -1032,6 +1033,7 @@ class Kiosk:
         """The language and accessibility choices go back to the booth's defaults (a new resident)."""
         self._cancel_idle_reset()
         self._keep_choices = False
+        self.resident += 1  # voice guidance drops this resident's volume and rate (View.resident)
         self.language = self.default_language
         self.access = AccessMode()
         if self.prompt == "help":

@@ -208,8 +208,10 @@ def present(kiosk: Kiosk, *, serial: int) -> View:
     if screen == "notice":  # issue 17: the channel's choice, the number's keypad or the e-mail keyboard
         screen = {"": "notice_channel", "email": "notice_email"}.get(kiosk.notice_desk.channel, "notice")
     notices = kiosk.availability.notices if state.startswith(S.SESSION) or state == S.IDLE else ()
+    resident: int = getattr(kiosk, "resident", 0)
     return View(screen=screen, data=_data(kiosk, screen), prompt=kiosk.prompt, prompt_data=_prompt_data(kiosk),
-                notices=tuple(notices), language=kiosk.language, serial=serial, access=kiosk.access)
+                notices=tuple(notices), language=kiosk.language, serial=serial, access=kiosk.access,
+                resident=resident)
 
 
 def _prompt_data(kiosk: Kiosk) -> PromptData | None:

@@ -478,6 +478,10 @@ class View:
     language: str = "ko"  # "ko" | "en" | "zh" | "vi" (common.languages)
     serial: int = 0
     access: AccessMode = field(default_factory=AccessMode)
+    # Which resident the booth serves: the controller counts one more each time it decides the next
+    # resident is a stranger (choices reset). Voice guidance drops volume, rate and its last screen
+    # when it changes, and only then (back to idle from the first step is the same resident).
+    resident: int = 0
 
     def data_fields(self) -> dict[str, Any]:
         """The screen's fields by name (values as sent, not copied): for the scenario rig and the

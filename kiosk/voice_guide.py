@@ -10,8 +10,9 @@ stops and holds what was being said until pressed again (or a new screen comes: 
 An earphone plugged in turns voice on and routes it to the earphone device (the speaker mutes: nothing
 goes to the speaker while it is in). Pulled out, voice returns to the speaker if it was on before the
 plug, and goes silent otherwise (a resident who pulls the earphone expects no loud voice). While the
-earphone is in, voice stays on whatever the session's flag says. At idle everything returns to the
-configured defaults: the next resident is a stranger.
+earphone is in, voice stays on whatever the session's flag says. For each new resident (`View.resident`:
+the controller's word that the next resident is a stranger) everything returns to the configured
+defaults; back at idle from the first step, the same resident keeps their volume and rate.
 
 Defence in depth for privacy: text holding a run of six or more digits, a resident-number or
 card-number shape, or digits read one by one, is refused (and the refusal logged without the text).
@@ -139,7 +140,7 @@ class VoiceGuide:
         self._probe: asyncio.Task[None] | None = None
         self.last_screen: _Item | None = None
         self._voice_before_plug = False
-        self._screen_name: str | None = None
+        self._resident: int | None = None  # View.resident of the last view followed
         self._queue: deque[_Item] = deque()
         self._current: _Item | None = None
         self._speaking: asyncio.Task[None] | None = None
@@ -296,15 +297,17 @@ class VoiceGuide:
 
     def follow(self, view: View) -> None:
         """Every published view: its language, its voice flag (an earphone in keeps voice on), and a
-        reset when the booth comes back to idle."""
-        if view.screen == "idle" and self._screen_name not in (None, "idle"):
+        reset when the controller says a new resident comes (`View.resident` changed: idle after a
+        session, or idle's own reset of choices nobody started with), not on every return to idle (back
+        from the first step is the same resident, who keeps their volume and rate)."""
+        if self._resident is not None and view.resident != self._resident:
             self.reset()
-        self._screen_name = view.screen
+        self._resident = view.resident
         self.language = view.language
         self.set_enabled(view.access.voice or self.plugged)
 
     def reset(self) -> None:
-        """Idle: the next resident is a stranger. Defaults back; voice stays on only with an earphone in."""
+        """A new resident, a stranger. Defaults back; voice stays on only with an earphone in."""
         self.volume_db = self.config.volume_db
         self.rate_wpm = self.config.rate_wpm
         self.language = self.default_language

@@ -78,6 +78,26 @@ async def test_access_choices_belong_to_one_resident(run: ScenarioRun) -> None:
 
 
 @pytest.mark.timeout(120)
+async def test_each_stranger_is_a_new_resident(run: ScenarioRun) -> None:
+    """The view's `resident` counts strangers (the voice guide drops volume and rate when it changes): one
+    more at idle's reset and after a session, none for back from the first step."""
+    kiosk = run.kiosk
+    first = kiosk.view.resident
+    await play(run, intent("language", code="en"))
+    limit = kiosk.config.timeouts.screen
+    await run.clock.advance(limit - 1)
+    assert kiosk.view.language == "en" and kiosk.view.resident == first
+    await run.clock.advance(1)
+    await run.until(lambda: kiosk.view.language == "ko", "choices kept")
+    assert kiosk.view.resident == first + 1
+    await play(run, {"tap": "start"}, {"expect_screen": "choose_document"}, intent("back"), {"expect_screen": "idle"})
+    assert kiosk.view.resident == first + 1
+    await play(run, {"tap": "start"}, {"expect_screen": "choose_document"})
+    await finish_cancelled(run)
+    assert kiosk.view.resident == first + 2
+
+
+@pytest.mark.timeout(120)
 async def test_voice_or_keypad_lengthens_every_time_limit(run: ScenarioRun) -> None:
     kiosk = run.kiosk
     factor = kiosk.config.timeouts.assisted_factor

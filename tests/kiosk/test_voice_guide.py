@@ -194,8 +194,26 @@ async def test_idle_resets_volume_rate_and_voice_for_the_next_resident(booth: Bo
     # A new setting is said first; the newer rate replaced the volume's announcement not yet begun.
     assert booth.said() == ["Tốc độ đọc 4 trên 12.", "Đã bật hướng dẫn bằng giọng nói."]
     assert (guide.volume_db, guide.rate_wpm) == (-10, 140)
-    guide.follow(View(screen="idle", language="ko"))
+    guide.follow(View(screen="idle", language="ko", resident=1))
     assert (guide.volume_db, guide.rate_wpm, guide.on, guide.last_screen) == (-15, 160, False, None)
+
+
+async def test_a_new_resident_is_the_controllers_word_not_the_idle_screen(booth: Booth) -> None:
+    """Back to idle from the first step is the same resident (volume and rate kept); idle's own reset of
+    choices, the same idle screen published again, is a new one (defaults, and no last screen to replay)."""
+    guide = booth.guide
+    guide.earphone(True)
+    guide.follow(View(screen="idle", language="en", resident=3))
+    guide.say(Utterance("Touch the screen to start.", "en", "screen"))
+    guide.keypad(Key.VOLUME_UP)
+    guide.keypad(Key.RATE_UP)
+    guide.follow(View(screen="choose_document", language="en", resident=3))
+    guide.follow(View(screen="idle", language="en", resident=3))
+    assert (guide.volume_db, guide.rate_wpm) == (-10, 180) and guide.last_screen is not None
+    guide.follow(View(screen="idle", language="ko", resident=4))
+    assert (guide.volume_db, guide.rate_wpm, guide.language, guide.last_screen) == (-15, 160, "ko", None)
+    assert guide.on  # the earphone is still in
+    await booth.finish()
 
 
 async def test_personal_numbers_are_refused_and_the_log_keeps_no_digits(
