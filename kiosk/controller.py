@@ -1130,6 +1130,11 @@ class Kiosk:
             self.note_activity()
             self.publish()
             return
+        if name == "voice_key":  # volume, rate or replay (the voice guide): the resident is here, as for a touch
+            self.note_activity()
+            self._arm_idle_reset()  # a volume or rate chosen at idle is dropped with the other choices
+            self.publish()
+            return
         if name in ("more_time", "still_here"):  # still_here: a page turned, a chooser opened on the screen
             self.note_activity()
             self.publish()

@@ -501,7 +501,8 @@ class Intent:
     the physical keypad in a session), maintenance_enter (only with a technician in: kiosk.maintenance.access)
     / maintenance_exit / maintenance_selftest (technician), maint(do, ...) (a technician's action:
     kiosk.maintenance.workshop), pickup (the pickup of a document reserved online: its code screen; there
-    digit, backspace, clear, confirm and back act on the code). `page` and the
+    digit, backspace, clear, confirm and back act on the code), voice_key (a volume, rate or replay key
+    of the voice guide: activity, as a touch is). `page` and the
     screens' own menus (the language and accessibility choosers) never leave the screens (the runner
     handles them itself, and sends still_here instead: the resident's countdown starts again).
     """

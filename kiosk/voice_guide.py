@@ -109,7 +109,9 @@ class VoiceGuide:
     Calls from the booth: `say` (the screens' utterances), `keypad` (VOICE_KEYS), `earphone` (the jack),
     `follow` (every published view: the session's voice flag, its language, and idle's reset).
     `on_voice_change(on)` is told when the earphone turned voice on or off, so the controller can set
-    the session's `AccessMode.voice` (longer time limits) to match. `on_status` is told each new
+    the session's `AccessMode.voice` (longer time limits) to match. `on_activity()` is told of each
+    volume, rate or replay key: the resident is here, as for a touch (their countdown and idle's reset of
+    their choices start again; the controller's intent "voice_key"). `on_status` is told each new
     `status` (the guide as the device "voice"); `languages` are probed for a voice at `start()`.
     """
 
@@ -118,10 +120,12 @@ class VoiceGuide:
 
     def __init__(self, engine: SpeechEngine, audio: AudioOutput, clock: Clock, config: VoiceSection, *,
                  language: str = "ko", on_voice_change: Callable[[bool], None] | None = None,
-                 on_status: Callable[[DeviceStatus], None] | None = None, languages: Sequence[str] = ()) -> None:
+                 on_status: Callable[[DeviceStatus], None] | None = None, languages: Sequence[str] = (),
+                 on_activity: Callable[[], None] | None = None) -> None:
         self.engine, self.audio, self.clock, self.config = engine, audio, clock, config
         self.default_language = language
         self.on_voice_change = on_voice_change
+        self.on_activity = on_activity
         self.volume_db = config.volume_db
         self.rate_wpm = config.rate_wpm
         self.language = language
@@ -239,6 +243,8 @@ class VoiceGuide:
 
     def keypad(self, key: Key) -> None:
         """The voice keys: volume and rate +/- (announced at the new setting), replay, pause."""
+        if key != Key.PAUSE and self.on_activity is not None:
+            self.on_activity()  # the resident is here: what they set now is theirs until they leave
         if key in (Key.VOLUME_UP, Key.VOLUME_DOWN):
             self.volume_db = self._step(self.VOLUME_STEPS_DB, self.volume_db, key == Key.VOLUME_UP)
             self._announce(self._words("volume", level=self.volume_level, levels=len(self.VOLUME_STEPS_DB)))

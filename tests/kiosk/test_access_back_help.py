@@ -78,13 +78,16 @@ async def test_access_choices_belong_to_one_resident(run: ScenarioRun) -> None:
 
 
 @pytest.mark.timeout(120)
-async def test_each_stranger_is_a_new_resident(run: ScenarioRun) -> None:
-    """The view's `resident` counts strangers (the voice guide drops volume and rate when it changes): one
-    more at idle's reset and after a session, none for back from the first step."""
+async def test_voice_keys_hold_idle_choices_and_each_stranger_is_a_new_resident(run: ScenarioRun) -> None:
+    """A volume, rate or replay key (the voice guide's intent "voice_key") is the resident still there: idle's
+    reset of choices starts again. The view's `resident` counts strangers (the voice guide drops volume and
+    rate when it changes): one more at idle's reset, none for back from the first step."""
     kiosk = run.kiosk
     first = kiosk.view.resident
     await play(run, intent("language", code="en"))
     limit = kiosk.config.timeouts.screen
+    await run.clock.advance(limit - 5)
+    await play(run, intent("voice_key"))
     await run.clock.advance(limit - 1)
     assert kiosk.view.language == "en" and kiosk.view.resident == first
     await run.clock.advance(1)

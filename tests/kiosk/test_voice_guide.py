@@ -216,6 +216,15 @@ async def test_a_new_resident_is_the_controllers_word_not_the_idle_screen(booth:
     await booth.finish()
 
 
+async def test_volume_rate_and_replay_keys_are_activity_pause_is_not(booth: Booth) -> None:
+    seen: list[str] = []
+    booth.guide.on_activity = lambda: seen.append("here")
+    for key in (Key.VOLUME_UP, Key.VOLUME_DOWN, Key.RATE_UP, Key.RATE_DOWN, Key.REPLAY, Key.PAUSE):
+        booth.guide.keypad(key)
+    assert seen == ["here"] * 5
+    await booth.finish()
+
+
 async def test_personal_numbers_are_refused_and_the_log_keeps_no_digits(
         booth: Booth, caplog: pytest.LogCaptureFixture) -> None:
     on(booth)
