@@ -61,7 +61,7 @@ _SPOKEN_NAMES = {
 class Spoken:
     """What the last frame said, to compare the next one with."""
 
-    key: tuple[str, str | None, str | None]  # (screen, prompt, menu)
+    key: tuple[str, str | None, str | None, int]  # (screen, prompt, menu, resident): a new resident hears it all
     texts: tuple[str, ...]  # everything said, in order
     steady: tuple[str, ...]  # the same without clocks and countdowns
     focus: str | None
@@ -217,7 +217,7 @@ def compose(
 ) -> tuple[Spoken, list[Utterance]]:
     """What to say for this frame, given what the last frame said; and what this frame said."""
     lang = lang_of(view)
-    key = (view.screen, view.prompt, menu)
+    key = (view.screen, view.prompt, menu, view.resident)
     texts = frame_texts(view, drawn, order)
     clocks = {sanitize(s, view) for s in ticking(view)}
     steady = tuple(s for s in texts if s not in clocks and not _CLOCK.match(s))

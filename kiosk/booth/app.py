@@ -147,7 +147,8 @@ class KioskApp:
         if self.config.voice.enabled:
             self.voice = VoiceGuide(EspeakNg(), self._audio or AlsaOutput(), self.clock, self.config.voice,
                                     language=self.config.kiosk.languages[0], on_voice_change=self._voice_changed,
-                                    on_status=self._status, languages=self.config.kiosk.languages)
+                                    on_status=self._status, languages=self.config.kiosk.languages,
+                                    on_activity=lambda: self.intent(Intent("voice_key")))
             self.voice.start()
             self.keypad_dispatch.connect(voice=self.voice)  # volume, rate, replay, pause and the jack
         self.kiosk = Kiosk(self.config, clock=self.clock, journal=self.journal, devices=devices,
