@@ -177,6 +177,14 @@ class MaintenanceSection:
     door_grace_seconds: float = 60.0
     # The technician PIN screen with no key pressed for this long goes back to service.
     pin_seconds: float = 30.0
+    # A technician in maintenance who touches nothing for this long is logged out exactly as by the
+    # exit button (journaled, back to service through the self-test): a visit left open would keep the
+    # booth from residents and leave the technician's pages to anyone at the glass.
+    idle_minutes: float = 5.0
+    # The service door closed during a card technician's visit: the visit ends after this long with no
+    # touch (the technician has most likely walked away). The console's technicians are not tied to the
+    # door: only `idle_minutes` applies to them.
+    door_closed_seconds: float = 60.0
 
 
 @dataclass(frozen=True)

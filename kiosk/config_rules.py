@@ -267,6 +267,12 @@ def _check_maintenance(config: KioskConfig) -> None:
              "goes unreported too long")
     _bounded(("maintenance", "pin_seconds"), config.maintenance.pin_seconds, 10.0, 300.0,
              "typing a PIN takes some seconds; past 5 min a forgotten PIN screen keeps the booth from residents")
+    _bounded(("maintenance", "idle_minutes"), config.maintenance.idle_minutes, 1.0, 60.0,
+             "a technician reading a page needs a minute; past an hour a visit left open keeps the booth from "
+             "residents and its pages to anyone at the glass")
+    _bounded(("maintenance", "door_closed_seconds"), config.maintenance.door_closed_seconds, 10.0, 600.0,
+             "a technician needs a few seconds from the door to the screen; past 10 min a booth left behind "
+             "stays open to passers-by too long")
 
 
 # [metrics], [alerts], [public] (issue 16): the city's view of the booth.

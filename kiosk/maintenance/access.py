@@ -22,13 +22,21 @@ logged in within `[maintenance] door_grace_seconds` (on the injected clock), `do
 journaled (the operators are alerted from it) and the booth goes out of service, reason
 "door-open", until the door is closed or a technician logs in.
 
+**The visit's end.** The exit button ends a visit; so does a technician who stops touching the
+booth: with no action for `[maintenance] idle_minutes` (any action from a page or `kiosk diag`
+starts the countdown again, `touched`), and, once the service door has been closed during a card
+technician's visit, for `[maintenance] door_closed_seconds` (the technician has most likely walked
+away). Either way `maintenance_timed_out` (reason "idle" or "door-closed") is journaled and the visit
+ends exactly as by the exit button (`maintenance_left`, the self-test, back to service). The
+console's technicians are not at the door: only the idle countdown applies to them.
+
 **The console.** `enter_console(user)` (`kiosk diag maintenance enter`, root only, through the
 control socket's file permissions) enters with no card and no PIN, journaled like a card login.
 
 Every step is journaled with the technician's id (session "maintenance"; the door's rows under
 "device"): technician_card, technician_login, technician_login_failed (tries_left),
-technician_card_locked, technician_card_refused, technician_login_abandoned (reason), door_opened,
-door_closed, door_alarm.
+technician_card_locked, technician_card_refused, technician_login_abandoned (reason),
+maintenance_timed_out (reason, seconds), door_opened, door_closed, door_alarm.
 """
 
 from __future__ import annotations
@@ -68,6 +76,7 @@ class TechnicianAccess:
         self.attempts_left = PIN_TRY_LIMIT
         self.error = ""
         self._pin = SecretBytes()
+        self.door_closed_on_visit = False  # the door closed during a card technician's visit: a short countdown
         self._tasks: dict[str, asyncio.Task[Any]] = {}
 
     # ------------------------------------------------------------------ what the controller asks
@@ -248,7 +257,9 @@ class TechnicianAccess:
         self.kiosk.technician = technician
         self._cancel("door")
         self.door_alarmed = False
+        self.door_closed_on_visit = False
         self._reset()
+        self._arm_idle()
 
     def _reset(self) -> None:
         self._pin.wipe()
@@ -287,10 +298,16 @@ class TechnicianAccess:
                           technician=technician.id if technician else "", state=self.kiosk.state)
         if opened:
             log.warning("service door opened in %s", self.kiosk.state)
+            if self.door_closed_on_visit:
+                self.door_closed_on_visit = False  # back at the booth: the full idle countdown again
+                self._arm_idle()
             self.at_rest()
             return
         log.info("service door closed")
         self._cancel("door")
+        if technician is not None and technician.via == "card" and self.kiosk.in_maintenance:
+            self.door_closed_on_visit = True  # the technician may be walking away: the short countdown
+            self._arm_idle()
         if self.kiosk.state == S.TECH_LOGIN and self.card is None:
             await self.kiosk.fire("technician_refused")  # nobody came: back to service
         if self.door_alarmed:
@@ -300,6 +317,8 @@ class TechnicianAccess:
     def at_rest(self) -> None:
         """The booth is at rest (idle, out of service; the controller calls this on entering them, the
         door on opening): with the door open and no technician in, ask for a technician card."""
+        if self.kiosk.technician is None:
+            self._cancel("idle")  # the visit is over
         if not self.door_open or self.kiosk.technician is not None:
             return
         state = self.kiosk.state
@@ -327,6 +346,37 @@ class TechnicianAccess:
             await self.kiosk.fire("technician_refused")  # the self-test finds the booth unfit: door-open
         else:
             await self.kiosk.health_changed()
+
+    # ------------------------------------------------------------------ the visit's idle countdown
+
+    def touched(self) -> None:
+        """A technician's action in maintenance (a page's button, `kiosk diag`): the visit's idle
+        countdown starts again."""
+        if self.kiosk.technician is not None and self.kiosk.in_maintenance:
+            self._arm_idle()
+
+    def idle_seconds(self) -> float:
+        """How long the visit may go with no action from now."""
+        settings = self.kiosk.config.maintenance
+        if self.door_closed_on_visit:
+            return min(settings.idle_minutes * 60.0, settings.door_closed_seconds)
+        return settings.idle_minutes * 60.0
+
+    def _arm_idle(self) -> None:
+        technician = self.kiosk.technician
+        if technician is None:
+            return
+        self._run("idle", self._idle_timeout(technician, self.idle_seconds()))
+
+    async def _idle_timeout(self, technician: Technician, seconds: float) -> None:
+        await self.kiosk.clock.sleep(seconds)
+        if self.kiosk.technician is not technician or not self.kiosk.in_maintenance:
+            return  # the visit ended meanwhile (or never opened)
+        reason = "door-closed" if self.door_closed_on_visit else "idle"
+        log.warning("technician %s: no action for %gs in maintenance (%s): leaving it", technician.id, seconds, reason)
+        self._record("maintenance_timed_out", technician.id, reason=reason, seconds=seconds)
+        self.door_closed_on_visit = False
+        await self.kiosk.handle_intent(Intent("maintenance_exit"))  # exactly as the exit button
 
     # ------------------------------------------------------------------ the console
 

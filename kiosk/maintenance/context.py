@@ -13,6 +13,14 @@ from kiosk.context import Context
 from kiosk.hopper_inventory import HopperInventory
 from kiosk.maintenance.technician import Technician
 from kiosk.till import Till
+from kiosk.views import Intent
+
+
+class VisitCountdown(Protocol):
+    """The visit's idle countdown (kiosk.maintenance.access.TechnicianAccess)."""
+
+    def touched(self) -> None:
+        """A technician's action in maintenance: the countdown starts again."""
 
 
 class MaintenanceContext(Context, Protocol):
@@ -20,6 +28,11 @@ class MaintenanceContext(Context, Protocol):
 
     @property
     def in_maintenance(self) -> bool: ...
+
+    @property
+    def tech_access(self) -> VisitCountdown:
+        """Who is in, and for how long with no action (the visit's idle countdown)."""
+        ...
 
     @property
     def hopper(self) -> HopperInventory: ...
@@ -37,3 +50,6 @@ class MaintenanceContext(Context, Protocol):
     def maintenance_from(self) -> tuple[str, ...]:
         """The states a technician may enter maintenance from (a resident's session finishes first)."""
         ...
+
+    async def handle_intent(self, intent: Intent) -> None:
+        """A touch or key, as from the screens (the visit's idle countdown leaves by the exit button's)."""

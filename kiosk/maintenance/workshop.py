@@ -102,6 +102,7 @@ class Workshop:
             log.warning("maintenance action %s refused: %s", do, refused["error"])
             self.last_answer = {"do": do, **refused}
             return refused
+        self.kiosk.tech_access.touched()  # the technician is at work: the visit's idle countdown starts again
         acting = _ACTING_AS.set(by)  # this task's records only: a touch on the screen meanwhile is its own
         try:
             try:

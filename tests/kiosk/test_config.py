@@ -71,6 +71,8 @@ def test_shipped_config_loads_with_the_national_fees() -> None:
         ("[help]\nphone = \"\"\n", "help.phone: '' is not a phone number"),
         ("[help]\nphone = \"call the office\"\n", "help.phone: 'call the office' is not a phone number"),
         ("[help]\nhold = 10\n", "help.hold: 10.0 is outside 60..1800"),
+        ("[maintenance]\nidle_minutes = 0\n", "maintenance.idle_minutes: 0.0 is outside 1..60"),
+        ("[maintenance]\ndoor_closed_seconds = 3600\n", "maintenance.door_closed_seconds: 3600.0 is outside 10..600"),
         ("[kiosk]\nlanguages = [\"xx\"]\n", "kiosk.languages[0]: 'xx' is not a language code the kiosk knows"),
         ("[kiosk]\nlanguages = [\"ko\", \"zh-TW\"]\n", "kiosk.languages[1]: 'zh-TW' is not a language code"),
         ("[kiosk]\nlanguages = [\"ko\", \"ko\"]\n", "kiosk.languages[1]: 'ko' is listed twice"),

@@ -127,3 +127,31 @@ async def test_maintenance_needs_a_technician_and_its_exit_runs_the_self_test(ru
                {"expect_journal_row": {"kind": "maintenance_left", "technician": "console:root"}})
     assert kiosk.technician is None
     await play(run, {"sim": {"simulator": "a4_printer", "command": "refill"}}, {"expect_screen": "idle"})
+
+
+@pytest.mark.timeout(120)
+async def test_a_visit_left_open_ends_after_the_idle_countdown_each_action_starting_it_again(run: ScenarioRun) -> None:
+    """Review: a technician who walked away left maintenance open for good. Each action starts the idle
+    countdown again; the door closed during a card visit shortens it; opened again, the full one is back."""
+    kiosk = run.kiosk
+    idle = kiosk.config.maintenance.idle_minutes * 60
+    short = kiosk.config.maintenance.door_closed_seconds
+    await play(run, {"door": "open"}, {"expect_screen": "tech_login"},
+               {"technician_card": {"id": "T0042", "pin": "1234"}}, {"expect_screen": "tech_login"},
+               {"keys": "1234"}, {"tap": "ok"}, {"expect_screen": "maintenance"})
+    await run.clock.advance(idle - 10)
+    await play(run, {"tap": "maint:page:cash"}, {"expect_screen": "maint_cash"})  # a touch: the full countdown again
+    await run.clock.advance(idle - 10)
+    assert kiosk.view.screen == "maint_cash" and not kinds(run, "maintenance_timed_out")
+    # The door closed: the short countdown; opened again before it ends: the full one, from then.
+    await play(run, {"door": "closed"}, {"expect_journal_row": {"kind": "door_closed", "technician": "T0042"}})
+    await run.clock.advance(short - 5)
+    await play(run, {"door": "open"}, {"expect_journal_row": {"kind": "door_opened", "technician": "T0042"}})
+    await run.clock.advance(short + 5)
+    assert kiosk.view.screen == "maint_cash" and not kinds(run, "maintenance_timed_out")
+    await run.clock.advance(idle)
+    await play(run, {"expect_journal_row": {"kind": "maintenance_timed_out", "technician": "T0042", "reason": "idle"}},
+               {"expect_journal_row": {"kind": "maintenance_left", "technician": "T0042"}})
+    assert kiosk.technician is None
+    assert [k for k, _ in kinds(run, "maintenance_")] == ["maintenance_entered", "maintenance_timed_out",
+                                                          "maintenance_left"]
