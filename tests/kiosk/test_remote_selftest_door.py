@@ -23,6 +23,18 @@ def _technician_id(kiosk: Any) -> str:
     return "" if kiosk.technician is None else str(kiosk.technician.id)
 
 
+def _hold_the_server_check(kiosk: Any) -> asyncio.Event:
+    """The self-test's server round trip (up to 15 s on a real link) held open until the event is set."""
+    release = asyncio.Event()
+
+    async def slow_server() -> dict[str, Any]:
+        await release.wait()
+        return {"ok": True, "device": "server", "detail": {"code": "ok"}}
+
+    kiosk.workshop.self_tests._server = slow_server
+    return release
+
+
 async def play(run: ScenarioRun, *steps: dict[str, Any]) -> None:
     for step in steps:
         await _step(run, step)
@@ -35,14 +47,7 @@ async def test_door_opened_during_remote_selftest_still_asks_for_a_technician(tm
     try:
         await play(run, {"expect_screen": "idle"})
         kiosk = run.kiosk
-        release = asyncio.Event()
-        tests = kiosk.workshop.self_tests
-
-        async def slow_server() -> dict[str, Any]:  # the server's round trip takes a few seconds
-            await release.wait()
-            return {"ok": True, "device": "server", "detail": {"code": "ok"}}
-
-        tests._server = slow_server  # type: ignore[method-assign]
+        release = _hold_the_server_check(kiosk)
         remote = asyncio.ensure_future(kiosk._remote_selftest())
         for _ in range(200):
             if kiosk.technician is not None:
@@ -74,13 +79,7 @@ async def test_technician_logging_in_during_remote_selftest_keeps_their_rights(t
     try:
         await play(run, {"expect_screen": "idle"})
         kiosk = run.kiosk
-        release = asyncio.Event()
-
-        async def slow_server() -> dict[str, Any]:
-            await release.wait()
-            return {"ok": True, "device": "server", "detail": {"code": "ok"}}
-
-        kiosk.workshop.self_tests._server = slow_server  # type: ignore[method-assign]
+        release = _hold_the_server_check(kiosk)
         remote = asyncio.ensure_future(kiosk._remote_selftest())
         for _ in range(200):
             if kiosk.technician is not None:
