@@ -40,8 +40,8 @@ def descriptors_numbered_from(low: int) -> Iterator[None]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = low + 256
     if hard != resource.RLIM_INFINITY and hard < wanted:
-        pytest.skip(f"a machine limit: at most {hard} open files, fewer than the {wanted} needed past "
-                    "select()'s 1024")
+        limit = f"at most {hard} open files, fewer than the {wanted} needed past select()'s 1024"
+        pytest.skip(f"a machine limit: {limit}")
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
     held: list[int] = []
     try:
