@@ -38,6 +38,14 @@ _HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2}){1,512}$")
 MAX_AMOUNT = 1_000_000
 
 
+def _reason(body: Mapping[str, Any]) -> str:
+    """A void's or cancel's `reason`: a string of at most 200 characters (400 otherwise)."""
+    reason = body.get("reason")
+    if not isinstance(reason, str) or len(reason) > 200:
+        raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
+    return reason
+
+
 @dataclass
 class Payment:
     reference: str
@@ -121,16 +129,9 @@ class Payments:
         return json_answer(_answer(payment))
 
     async def _void(self, request: web.Request) -> web.StreamResponse:
-        kiosk_id = kiosk_id_of(request)
         body = await read_body(request)
-        reason = body.get("reason")
-        if not isinstance(reason, str) or len(reason) > 200:
-            raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
-        payment = self._by_ref.get(request.match_info["ref"])
-        if payment is None or payment.kiosk_id != kiosk_id:
-            raise ApiError(404, "unknown-payment", "no such payment for this kiosk")
-        if payment.state == "declined":
-            raise ApiError(409, "not-approved", "a declined payment cannot be voided")
+        reason = _reason(body)
+        payment = self._approved_or_voided(request, "voided")
         if payment.state == "approved":
             payment.state, payment.void_reason = "voided", reason
             self._counters["voids"] += 1
@@ -139,22 +140,15 @@ class Payments:
     async def _cancel_part(self, request: web.Request) -> web.StreamResponse:
         """A partial cancel: give `amount` won back, leaving `remaining` charged. The kiosk names both, so
         a repeat after the first was applied (its answer lost) is recognised and changes nothing."""
-        kiosk_id = kiosk_id_of(request)
         body = await read_body(request)
-        reason, amount, remaining = body.get("reason"), body.get("amount"), body.get("remaining")
-        if not isinstance(reason, str) or len(reason) > 200:
-            raise ApiError(400, "bad-request", "reason must be a string of at most 200 characters")
+        reason, amount, remaining = _reason(body), body.get("amount"), body.get("remaining")
         for name, value in (("amount", amount), ("remaining", remaining)):
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_AMOUNT:
                 raise ApiError(400, "bad-request", f"{name} must be an integer in 0..{MAX_AMOUNT}")
         assert isinstance(amount, int) and isinstance(remaining, int)
         if amount <= 0:
             raise ApiError(400, "bad-request", "amount must be at least 1")
-        payment = self._by_ref.get(request.match_info["ref"])
-        if payment is None or payment.kiosk_id != kiosk_id:
-            raise ApiError(404, "unknown-payment", "no such payment for this kiosk")
-        if payment.state == "declined":
-            raise ApiError(409, "not-approved", "a declined payment cannot be cancelled")
+        payment = self._approved_or_voided(request, "cancelled")
         charged = payment.amount if payment.state == "approved" else 0
         if charged == remaining:
             pass  # applied already (a repeat whose first answer was lost)
@@ -169,6 +163,15 @@ class Payments:
         state = "approved" if payment.state == "approved" else "voided"
         return json_answer({"reference": payment.reference, "state": state,
                             "amount": payment.amount if state == "approved" else 0})
+
+    def _approved_or_voided(self, request: web.Request, verb: str) -> Payment:
+        """The asking kiosk's payment named in the path, if it was ever approved (404 / 409 otherwise)."""
+        payment = self._by_ref.get(request.match_info["ref"])
+        if payment is None or payment.kiosk_id != kiosk_id_of(request):
+            raise ApiError(404, "unknown-payment", "no such payment for this kiosk")
+        if payment.state == "declined":
+            raise ApiError(409, "not-approved", f"a declined payment cannot be {verb}")
+        return payment
 
     async def _list(self, request: web.Request) -> web.StreamResponse:
         kiosk_id = kiosk_id_of(request)
